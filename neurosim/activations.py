@@ -1,0 +1,156 @@
+"""Activation functions f and their derivatives f', each stable over the whole float range.
+
+A neuron turns its net input into its output with its layer's activation::
+
+    out = f(net)                      (Mazur 2015, "the forward pass")
+    dout/dnet = f'(net)               (the local derivative used by the backward pass)
+
+Every :class:`Activation` carries both, side by side, as ``f(net)`` and ``df(net, out)``. The
+derivative takes the output too because for several functions it is cheapest, and closest to the
+hand calculation, written in terms of it: the logistic sigmoid's derivative is
+``out * (1 - out)``, exactly the number Mazur prints as dout_o1/dnet_o1 = 0.186815602.
+
+>>> sigmoid = get("sigmoid")
+>>> out = sigmoid.f(1.105905967)          # net_o1 in Mazur's example
+>>> round(out, 9), round(sigmoid.df(1.105905967, out), 9)
+(0.75136507, 0.186815602)
+
+Stability: no function here raises OverflowError or returns NaN for a finite argument;
+``sigmoid.f(1000.0) == 1.0`` and ``sigmoid.f(-1000.0) == 0.0``.
+
+ReLU and leaky ReLU have a kink at 0, where they are not differentiable; neurosim uses the
+one-sided derivative from the left (0 for ReLU, the leak slope for leaky ReLU) and lists the
+point in ``kinks`` so that gradient checks can flag it instead of failing it.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Tuple
+
+from .errors import ConfigurationError
+
+__all__ = ["Activation", "get", "names", "LEAKY_SLOPE"]
+
+#: The slope of leaky ReLU for negative net inputs (the common default of 0.01).
+LEAKY_SLOPE = 0.01
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation function: its name, f, f', and how to write them in a worksheet.
+
+    ``df(net, out)`` is dout/dnet at ``net``, given ``out = f(net)``.
+    """
+
+    name: str
+    f: Callable[[float], float]
+    df: Callable[[float, float], float]
+    formula: str  # out = ...  (plain text, net as the variable)
+    derivative: str  # dout/dnet = ...
+    kinks: Tuple[float, ...] = ()
+
+    def __repr__(self):
+        return f"<activation {self.name}: {self.formula}>"
+
+
+def _sigmoid(x):
+    # Two branches so that exp never overflows: exp(-x) for x >= 0, exp(x) for x < 0.
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _sigmoid_df(x, out):
+    # dout/dnet = out (1 - out)   (Mazur 2015: "the partial derivative of the logistic function")
+    return out * (1.0 - out)
+
+
+def _tanh_df(x, out):
+    # d tanh(x)/dx = 1 - tanh(x)^2
+    return 1.0 - out * out
+
+
+def _relu(x):
+    return x if x > 0.0 else 0.0
+
+
+def _relu_df(x, out):
+    return 1.0 if x > 0.0 else 0.0
+
+
+def _leaky_relu(x):
+    return x if x > 0.0 else LEAKY_SLOPE * x
+
+
+def _leaky_relu_df(x, out):
+    return 1.0 if x > 0.0 else LEAKY_SLOPE
+
+
+def _identity(x):
+    return x
+
+
+def _identity_df(x, out):
+    return 1.0
+
+
+def _softplus(x):
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): exp never overflows, small values keep precision.
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _softplus_df(x, out):
+    # d softplus(x)/dx = sigmoid(x)
+    return _sigmoid(x)
+
+
+_ACTIVATIONS = {
+    a.name: a
+    for a in (
+        Activation("sigmoid", _sigmoid, _sigmoid_df, "1 / (1 + e^(-net))", "out (1 - out)"),
+        Activation("tanh", math.tanh, _tanh_df, "tanh(net)", "1 - out^2"),
+        Activation("relu", _relu, _relu_df, "max(0, net)", "1 if net > 0 else 0", (0.0,)),
+        Activation(
+            "leaky_relu",
+            _leaky_relu,
+            _leaky_relu_df,
+            f"net if net > 0 else {LEAKY_SLOPE} net",
+            f"1 if net > 0 else {LEAKY_SLOPE}",
+            (0.0,),
+        ),
+        Activation("identity", _identity, _identity_df, "net", "1"),
+        Activation("softplus", _softplus, _softplus_df, "log(1 + e^net)", "1 / (1 + e^(-net))"),
+    )
+}
+
+#: Alternative spellings accepted by :func:`get`.
+_ALIASES = {"logistic": "sigmoid", "linear": "identity", "leakyrelu": "leaky_relu"}
+
+
+def names():
+    """The names :func:`get` accepts (aliases excluded), in a stable order."""
+    return list(_ACTIVATIONS)
+
+
+def get(name):
+    """Return the :class:`Activation` called ``name`` (``"sigmoid"``, ``"tanh"``, ...).
+
+    An :class:`Activation` passes through unchanged, so options can take either.
+
+    >>> get("logistic").name
+    'sigmoid'
+    >>> get("sigmoidal")
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.ConfigurationError: unknown activation 'sigmoidal'; expected one of: sigmoid, tanh, relu, leaky_relu, identity, softplus
+    """
+    if isinstance(name, Activation):
+        return name
+    key = _ALIASES.get(name, name) if isinstance(name, str) else None
+    try:
+        return _ACTIVATIONS[key]
+    except KeyError:
+        raise ConfigurationError(
+            f"unknown activation {name!r}; expected one of: {', '.join(_ACTIVATIONS)}"
+        ) from None

@@ -1,0 +1,132 @@
+"""Loss functions: each output neuron's own error term, and its derivative dE/dout.
+
+The total error of one sample is the sum of the output neurons' terms::
+
+    E_total = sum over outputs o of E_o                     (Mazur 2015, "calculating the total error")
+
+and the backward pass starts at each output with the derivative of the total error with
+respect to that output (the other outputs' terms do not depend on it)::
+
+    dE_total/dout_o = dE_o/dout_o
+
+Each :class:`Loss` holds ``error(target, out, n)`` and ``dE_dout(target, out, n)`` side by side,
+where ``n`` is the number of outputs (only the mean squared error uses it).
+
+=====================  ==============================  ==============================  ==========
+name                   E_o                             dE/dout_o                       source
+=====================  ==============================  ==============================  ==========
+half_squared_error     1/2 (target - out)^2            -(target - out)                 Mazur, seed 004
+squared_error          (target - out)^2                -2 (target - out)               seed 003
+mean_squared_error     (target - out)^2 / n            -2 (target - out) / n
+binary_cross_entropy   -(t log out + (1-t) log(1-out))  (out - t) / (out (1 - out))
+=====================  ==============================  ==============================  ==========
+
+>>> half = get("half_squared_error")
+>>> out_o1 = 0.7513650695523157                 # Mazur's out_o1, as the forward pass computes it
+>>> round(half.error(0.01, out_o1, 2), 9), round(half.dE_dout(0.01, out_o1, 2), 8)
+(0.274811083, 0.74136507)
+
+Binary cross-entropy clips ``out`` to ``[CLIP, 1 - CLIP]`` before taking logarithms, so an
+output of exactly 0.0 or 1.0 (a saturated sigmoid) gives a large finite error and derivative,
+never an infinity or a NaN. Inside that interval the formulas are exact.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+from .errors import ConfigurationError
+
+__all__ = ["Loss", "get", "names", "CLIP"]
+
+#: How far binary cross-entropy keeps ``out`` from 0 and 1 (outputs are clipped to this).
+CLIP = 1e-12
+
+
+@dataclass(frozen=True)
+class Loss:
+    """One loss: the per-output error term, its derivative, and how to write them."""
+
+    name: str
+    error: Callable[[float, float, int], float]
+    dE_dout: Callable[[float, float, int], float]
+    formula: str  # E_o = ...   (target, out as the variables)
+    derivative: str  # dE/dout = ...
+
+    def __repr__(self):
+        return f"<loss {self.name}: E_o = {self.formula}>"
+
+
+def _clip(out):
+    return min(max(out, CLIP), 1.0 - CLIP)
+
+
+def _bce_error(target, out, n):
+    out = _clip(out)
+    return -(target * math.log(out) + (1.0 - target) * math.log(1.0 - out))
+
+
+def _bce_dE_dout(target, out, n):
+    out = _clip(out)
+    return (out - target) / (out * (1.0 - out))
+
+
+_LOSSES = {
+    loss.name: loss
+    for loss in (
+        Loss(
+            "half_squared_error",
+            lambda target, out, n: 0.5 * (target - out) * (target - out),
+            lambda target, out, n: -(target - out),
+            "1/2 (target - out)^2",
+            "-(target - out)",
+        ),
+        Loss(
+            "squared_error",
+            lambda target, out, n: (target - out) * (target - out),
+            lambda target, out, n: -2.0 * (target - out),
+            "(target - out)^2",
+            "-2 (target - out)",
+        ),
+        Loss(
+            "mean_squared_error",
+            lambda target, out, n: (target - out) * (target - out) / n,
+            lambda target, out, n: -2.0 * (target - out) / n,
+            "(target - out)^2 / n",
+            "-2 (target - out) / n",
+        ),
+        Loss(
+            "binary_cross_entropy",
+            _bce_error,
+            _bce_dE_dout,
+            "-(target log(out) + (1 - target) log(1 - out))",
+            "(out - target) / (out (1 - out))",
+        ),
+    )
+}
+
+# Squares are written x * x: x ** 2 raises OverflowError for huge x, x * x gives inf, which
+# the engine reports by name.
+_ALIASES = {"half_sse": "half_squared_error", "mse": "mean_squared_error", "bce": "binary_cross_entropy"}
+
+
+def names():
+    """The names :func:`get` accepts (aliases excluded), in a stable order."""
+    return list(_LOSSES)
+
+
+def get(name):
+    """Return the :class:`Loss` called ``name``; a :class:`Loss` passes through unchanged.
+
+    >>> get("mse").name
+    'mean_squared_error'
+    """
+    if isinstance(name, Loss):
+        return name
+    key = _ALIASES.get(name, name) if isinstance(name, str) else None
+    try:
+        return _LOSSES[key]
+    except KeyError:
+        raise ConfigurationError(
+            f"unknown loss {name!r}; expected one of: {', '.join(_LOSSES)}"
+        ) from None
