@@ -1,0 +1,414 @@
+"""The immutable records of one training step, each rendering one line of the hand calculation.
+
+Like the instructions :func:`dis.get_instructions` yields, an event is a small frozen record
+holding names and floats only, so it stays true after the weights change. ``str(event)`` is a
+line of the calculation with the formula and the numbers substituted::
+
+    net_h1 = w1*i1 + w2*i2 + b1 = 0.15*0.05 + 0.2*0.1 + 0.35 = 0.3775
+
+Events come in four phases, in the order of the hand calculation (Mazur 2015):
+
+``forward``   ForwardMessage (one per connection), NetInput, NeuronOutput
+``error``     OutputError (one per output), TotalError
+``backward``  OutputErrorDerivative, BackwardMessage (one per connection into a hidden
+              neuron), HiddenErrorDerivative, ActivationDerivative, Delta, WeightGradient,
+              BiasGradient
+``update``    Update (one per trainable weight and bias)
+
+A :class:`StepRecord` is the list of one step's events, filterable by phase, neuron and weight,
+and serializable to JSON Lines.
+"""
+
+import json
+from dataclasses import asdict, dataclass, fields
+from typing import ClassVar, Optional, Tuple
+
+__all__ = [
+    "Event",
+    "ForwardMessage",
+    "NetInput",
+    "NeuronOutput",
+    "OutputError",
+    "TotalError",
+    "OutputErrorDerivative",
+    "BackwardMessage",
+    "HiddenErrorDerivative",
+    "ActivationDerivative",
+    "Delta",
+    "WeightGradient",
+    "BiasGradient",
+    "Update",
+    "StepRecord",
+    "PHASES",
+]
+
+PHASES = ("forward", "error", "backward", "update")
+
+#: Significant digits of the numbers in ``str(event)`` (Mazur prints nine).
+DIGITS = 9
+
+
+def num(x, digits=DIGITS):
+    """Format a number as the hand calculation prints it: ``digits`` significant digits."""
+    return format(x, f".{digits}g")
+
+
+def operand(x, digits=DIGITS):
+    """A number as it stands after an operator: negative numbers in parentheses."""
+    text = num(x, digits)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _signed_terms(values, digits):
+    return " + ".join(num(v, digits) if k == 0 else operand(v, digits)
+                      for k, v in enumerate(values))
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every event: a ``phase``, the names it involves, ``to_dict()`` and one line."""
+
+    phase: ClassVar[str] = ""
+
+    @property
+    def names(self):
+        """Every neuron, weight and bias name this event involves (for filtering)."""
+        return {v for f in fields(self) for v in _as_names(getattr(self, f.name), f.name)}
+
+    def to_dict(self):
+        """The event as a JSON-ready dict, with its ``event`` class name and ``phase``."""
+        d = {"event": type(self).__name__, "phase": self.phase}
+        d.update(asdict(self))
+        return d
+
+    def render(self, digits=DIGITS):
+        """One line of the hand calculation, numbers shown to ``digits`` significant digits."""
+        raise NotImplementedError
+
+    def __str__(self):
+        return self.render()
+
+
+_NAME_FIELDS = {"neuron", "sender", "receiver", "weight_name", "bias_name", "name", "neurons",
+                "senders", "weight_names", "outputs"}
+
+
+def _as_names(value, field):
+    if field not in _NAME_FIELDS or value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@dataclass(frozen=True)
+class ForwardMessage(Event):
+    """One connection carries the sender's output, times its weight, into the receiver."""
+
+    phase: ClassVar[str] = "forward"
+    sender: str
+    receiver: str
+    weight_name: str
+    value: float
+    weight: float
+    product: float
+    from_input: bool = False
+
+    def render(self, digits=DIGITS):
+        value = self.sender if self.from_input else f"out_{self.sender}"
+        return (f"{self.weight_name}*{value} = {num(self.weight, digits)}*"
+                f"{operand(self.value, digits)} = {num(self.product, digits)}"
+                f"    ({self.sender} -> {self.receiver})")
+
+
+@dataclass(frozen=True)
+class NetInput(Event):
+    """A neuron sums its incoming messages and its bias: net = sum_i w_i x_i + b."""
+
+    phase: ClassVar[str] = "forward"
+    neuron: str
+    weight_names: Tuple[str, ...]
+    senders: Tuple[str, ...]
+    weights: Tuple[float, ...]
+    values: Tuple[float, ...]
+    bias_name: Optional[str]
+    bias: float
+    net: float
+    from_inputs: bool = False
+
+    def render(self, digits=DIGITS):
+        symbols = [f"{w}*{s if self.from_inputs else 'out_' + s}"
+                   for w, s in zip(self.weight_names, self.senders)]
+        numbers = [f"{num(w, digits) if k == 0 else operand(w, digits)}*{operand(x, digits)}"
+                   for k, (w, x) in enumerate(zip(self.weights, self.values))]
+        if self.bias_name is not None:
+            symbols.append(self.bias_name)
+            numbers.append(operand(self.bias, digits))
+        return (f"net_{self.neuron} = {' + '.join(symbols)} = {' + '.join(numbers)}"
+                f" = {num(self.net, digits)}")
+
+
+@dataclass(frozen=True)
+class NeuronOutput(Event):
+    """A neuron squashes its net input with its activation: out = f(net)."""
+
+    phase: ClassVar[str] = "forward"
+    neuron: str
+    activation: str
+    formula: str
+    net: float
+    out: float
+
+    def render(self, digits=DIGITS):
+        symbolic = self.formula.replace("net", f"net_{self.neuron}")
+        numeric = self.formula.replace("net", operand(self.net, digits))
+        return f"out_{self.neuron} = {symbolic} = {numeric} = {num(self.out, digits)}"
+
+
+@dataclass(frozen=True)
+class OutputError(Event):
+    """One output neuron's own term of the total error, E_o."""
+
+    phase: ClassVar[str] = "error"
+    neuron: str
+    loss: str
+    formula: str
+    target: float
+    out: float
+    error: float
+
+    def render(self, digits=DIGITS):
+        return (f"E_{self.neuron} = {_substitute(self.formula, self.neuron)} = "
+                f"{_substitute(self.formula, self.neuron, self.target, self.out, digits)} = "
+                f"{num(self.error, digits)}")
+
+
+@dataclass(frozen=True)
+class TotalError(Event):
+    """The total error of the sample: E_total = sum of the output terms."""
+
+    phase: ClassVar[str] = "error"
+    outputs: Tuple[str, ...]
+    errors: Tuple[float, ...]
+    total: float
+
+    def render(self, digits=DIGITS):
+        return (f"E_total = {' + '.join('E_' + o for o in self.outputs)} = "
+                f"{_signed_terms(self.errors, digits)} = {num(self.total, digits)}")
+
+
+@dataclass(frozen=True)
+class OutputErrorDerivative(Event):
+    """The backward pass starts at an output: dE_total/dout_o = dE_o/dout_o."""
+
+    phase: ClassVar[str] = "backward"
+    neuron: str
+    loss: str
+    formula: str
+    target: float
+    out: float
+    value: float
+
+    def render(self, digits=DIGITS):
+        return (f"dE_total/dout_{self.neuron} = {_substitute(self.formula, self.neuron)} = "
+                f"{_substitute(self.formula, self.neuron, self.target, self.out, digits)} = "
+                f"{num(self.value, digits)}")
+
+
+@dataclass(frozen=True)
+class BackwardMessage(Event):
+    """One connection carries the receiver's delta, times its weight, back into the sender.
+
+    ``sender`` is the neuron the weight leaves in the forward direction (the one receiving
+    this message); ``receiver`` is the neuron whose delta travels back.
+    """
+
+    phase: ClassVar[str] = "backward"
+    sender: str
+    receiver: str
+    weight_name: str
+    delta: float
+    weight: float
+    product: float
+
+    def render(self, digits=DIGITS):
+        return (f"dE_{self.receiver}/dout_{self.sender} = delta_{self.receiver}*{self.weight_name}"
+                f" = {num(self.delta, digits)}*{operand(self.weight, digits)} = "
+                f"{num(self.product, digits)}    ({self.receiver} -> {self.sender})")
+
+
+@dataclass(frozen=True)
+class HiddenErrorDerivative(Event):
+    """A hidden neuron sums the messages from the layer above: dE/dout_h = sum_o delta_o w_oh."""
+
+    phase: ClassVar[str] = "backward"
+    neuron: str
+    receivers: Tuple[str, ...]
+    products: Tuple[float, ...]
+    value: float
+
+    def render(self, digits=DIGITS):
+        terms = " + ".join(f"dE_{r}/dout_{self.neuron}" for r in self.receivers)
+        return (f"dE_total/dout_{self.neuron} = {terms} = {_signed_terms(self.products, digits)}"
+                f" = {num(self.value, digits)}")
+
+
+@dataclass(frozen=True)
+class ActivationDerivative(Event):
+    """The local derivative of the activation: dout/dnet = f'(net)."""
+
+    phase: ClassVar[str] = "backward"
+    neuron: str
+    activation: str
+    formula: str
+    net: float
+    out: float
+    value: float
+
+    def render(self, digits=DIGITS):
+        n = self.neuron
+        symbolic = self.formula.replace("out", f"out_{n}").replace("net", f"net_{n}")
+        numeric = self.formula.replace("out", operand(self.out, digits)).replace(
+            "net", operand(self.net, digits))
+        return f"dout_{n}/dnet_{n} = {symbolic} = {numeric} = {num(self.value, digits)}"
+
+
+@dataclass(frozen=True)
+class Delta(Event):
+    """The neuron's error term: delta = dE/dnet = dE/dout * dout/dnet."""
+
+    phase: ClassVar[str] = "backward"
+    neuron: str
+    dE_dout: float
+    dout_dnet: float
+    delta: float
+
+    def render(self, digits=DIGITS):
+        n = self.neuron
+        return (f"delta_{n} = dE_total/dout_{n} * dout_{n}/dnet_{n} = {num(self.dE_dout, digits)}"
+                f"*{operand(self.dout_dnet, digits)} = {num(self.delta, digits)}")
+
+
+@dataclass(frozen=True)
+class WeightGradient(Event):
+    """dE/dw = delta_receiver * dnet/dw (= the sender's out), plus lambda*w with weight decay."""
+
+    phase: ClassVar[str] = "backward"
+    weight_name: str
+    neuron: str
+    sender: str
+    delta: float
+    dnet_dw: float
+    weight_decay: float
+    weight: float
+    value: float
+
+    def render(self, digits=DIGITS):
+        w, n = self.weight_name, self.neuron
+        symbolic = f"delta_{n} * dnet_{n}/d{w}"
+        numeric = f"{num(self.delta, digits)}*{operand(self.dnet_dw, digits)}"
+        if self.weight_decay:
+            symbolic += f" + lambda*{w}"
+            numeric += f" + {num(self.weight_decay, digits)}*{operand(self.weight, digits)}"
+        return f"dE_total/d{w} = {symbolic} = {numeric} = {num(self.value, digits)}"
+
+
+@dataclass(frozen=True)
+class BiasGradient(Event):
+    """dE/db = delta (dnet/db = 1); a bias shared by a layer sums its neurons' deltas."""
+
+    phase: ClassVar[str] = "backward"
+    bias_name: str
+    neurons: Tuple[str, ...]
+    deltas: Tuple[float, ...]
+    value: float
+
+    def render(self, digits=DIGITS):
+        symbolic = " + ".join(f"delta_{n}" for n in self.neurons)
+        return (f"dE_total/d{self.bias_name} = {symbolic} = {_signed_terms(self.deltas, digits)}"
+                f" = {num(self.value, digits)}")
+
+
+@dataclass(frozen=True)
+class Update(Event):
+    """Gradient descent on one weight or bias: new = old - eta * dE/d(name).
+
+    With momentum mu the step goes through a velocity: v = mu v - eta dE/dw, new = old + v.
+    """
+
+    phase: ClassVar[str] = "update"
+    name: str
+    old: float
+    learning_rate: float
+    gradient: float
+    new: float
+    momentum: float = 0.0
+    velocity: float = 0.0
+
+    @property
+    def change(self):
+        """new - old."""
+        return self.new - self.old
+
+    def render(self, digits=DIGITS):
+        n = self.name
+        if self.momentum:
+            return (f"{n}+ = {n} + (mu*v_{n} - eta*dE/d{n}) = {num(self.old, digits)} + "
+                    f"{operand(self.velocity, digits)} = {num(self.new, digits)}")
+        return (f"{n}+ = {n} - eta*dE_total/d{n} = {num(self.old, digits)} - "
+                f"{num(self.learning_rate, digits)}*{operand(self.gradient, digits)} = "
+                f"{num(self.new, digits)}")
+
+
+def _substitute(formula, neuron, target=None, out=None, digits=DIGITS):
+    """Write a loss formula for one output, with symbols (no numbers given) or numbers."""
+    if target is None:
+        return formula.replace("target", f"target_{neuron}").replace("out", f"out_{neuron}")
+    return formula.replace("target", operand(target, digits)).replace("out", operand(out, digits))
+
+
+class StepRecord:
+    """The events of one step, in order; iterate, index, filter, print or save them.
+
+    >>> from neurosim.worked_examples import mazur
+    >>> net = mazur()
+    >>> record = net.train([0.05, 0.1], [0.01, 0.99], record=True)
+    >>> print(record.filter(weight="w5", phase="update"))
+    w5+ = w5 - eta*dE_total/dw5 = 0.4 - 0.5*0.0821670406 = 0.35891648
+    """
+
+    def __init__(self, events=()):
+        self.events = list(events)
+
+    def filter(self, *, phase=None, neuron=None, weight=None, kind=None):
+        """The events of one phase, involving one neuron or weight/bias name, or of one class."""
+        if phase is not None and phase not in PHASES:
+            from .errors import ConfigurationError
+            raise ConfigurationError(
+                f"phase must be one of {', '.join(PHASES)}, got {phase!r}")
+        out = self.events
+        if phase is not None:
+            out = [e for e in out if e.phase == phase]
+        for name in (neuron, weight):
+            if name is not None:
+                out = [e for e in out if name in e.names]
+        if kind is not None:
+            out = [e for e in out if type(e).__name__ == getattr(kind, "__name__", kind)]
+        return StepRecord(out)
+
+    def to_jsonl(self):
+        """The events as JSON Lines, one ``to_dict()`` per line."""
+        return "".join(json.dumps(e.to_dict()) + "\n" for e in self.events)
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def __len__(self):
+        return len(self.events)
+
+    def __getitem__(self, index):
+        return self.events[index]
+
+    def __str__(self):
+        return "\n".join(str(e) for e in self.events)
+
+    def __repr__(self):
+        return f"<StepRecord of {len(self.events)} events>"

@@ -1,0 +1,82 @@
+"""NeuronLayer: an ordered list of neurons sharing one activation and one bias mode.
+
+Bias modes (the seeds differ here, so neurosim names the choice):
+
+``per_neuron``  every neuron has its own bias ``b_<neuron>`` (seeds 002 and 004; the default)
+``shared``      one bias ``b<k>`` per layer, as in Mazur's example and code; every neuron of the
+                layer holds the same value, and its gradient is the sum of the layer's deltas:
+                dE/db = sum_j delta_j
+``none``        no bias: every neuron's bias is 0.0 and is never trained
+"""
+
+from .errors import ConfigurationError
+
+__all__ = ["NeuronLayer", "BIAS_MODES"]
+
+BIAS_MODES = ("per_neuron", "shared", "none")
+
+
+class NeuronLayer:
+    """The neurons of one layer, in order, with their ``activation`` and ``bias_mode``.
+
+    ``kind`` is ``"hidden"`` or ``"output"``; ``index`` counts the non-input layers from 1.
+    """
+
+    def __init__(self, neurons, activation, bias_mode="per_neuron", *, index=1, kind="hidden",
+                 bias_name=None):
+        if bias_mode not in BIAS_MODES:
+            raise ConfigurationError(
+                f"bias must be one of {', '.join(BIAS_MODES)}, got {bias_mode!r}")
+        self.neurons = list(neurons)
+        self.activation = activation
+        self.bias_mode = bias_mode
+        self.index = index
+        self.kind = kind
+        #: The shared bias's name ("b1", ...) when ``bias_mode == "shared"``, else None.
+        self.bias_name = bias_name
+        #: dE/db of the shared bias after a backward pass (the sum of the layer's deltas).
+        self.dE_db = None
+        #: The shared bias's momentum velocity.
+        self.bias_velocity = 0.0
+
+    @property
+    def bias(self):
+        """The layer's shared bias (``bias_mode == "shared"`` only); setting it sets every neuron."""
+        if self.bias_mode != "shared":
+            raise ConfigurationError(
+                f"layer {self.index} ({self.kind}) has no shared bias: its bias mode is "
+                f"{self.bias_mode!r}\nread each neuron's .bias instead")
+        return self.neurons[0].bias
+
+    @bias.setter
+    def bias(self, value):
+        if self.bias_mode != "shared":
+            raise ConfigurationError(
+                f"layer {self.index} ({self.kind}) has no shared bias: its bias mode is "
+                f"{self.bias_mode!r}\nset each neuron's .bias instead")
+        for neuron in self.neurons:
+            neuron.bias = value
+
+    @property
+    def outs(self):
+        """The neurons' outputs from the last forward pass."""
+        return [n.out for n in self.neurons]
+
+    @property
+    def weights(self):
+        """A copy of the weight matrix, rows = receiving neurons (as W in W @ x)."""
+        return [list(n.weights) for n in self.neurons]
+
+    def __len__(self):
+        return len(self.neurons)
+
+    def __iter__(self):
+        return iter(self.neurons)
+
+    def __getitem__(self, index):
+        return self.neurons[index]
+
+    def __repr__(self):
+        names = ", ".join(n.name for n in self.neurons)
+        return (f"<NeuronLayer {self.index} ({self.kind}): {names}; {self.activation.name}, "
+                f"bias {self.bias_mode}>")
