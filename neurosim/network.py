@@ -1,0 +1,445 @@
+"""NeuralNetwork: layers of neurons, a loss, a learning rate, and the rules of the update.
+
+If ``layer_sizes`` is ``[2, 2, 2]`` the network has 2 inputs (``i1``, ``i2``), one hidden layer
+of 2 neurons (``h1``, ``h2``) and an output layer of 2 (``o1``, ``o2``): Mazur's example.
+
+Names follow the hand calculation. Hidden neurons are numbered ``h1, h2, ...`` continuously
+across all hidden layers, as seed 002 numbers its neurons: a ``[2, 3, 2, 1]`` network has
+``h1 h2 h3`` in its first hidden layer and ``h4 h5`` in its second. Weights are numbered
+``w1, w2, ...`` by layer, then receiving neuron, then sending neuron, continuously across
+layers (``w1`` i1->h1, ``w2`` i2->h1, ``w3`` i1->h2, ``w4`` i2->h2, ``w5`` h1->o1, ...). A
+shared bias is ``b1``, ``b2``, ... one per non-input layer; a per-neuron bias is named after its
+neuron (``b_h1``, ``b_o1``).
+
+Deliberate departures from Mazur's post, each an option:
+
+* biases are per neuron and trained by default (``bias="per_neuron"``, ``train_biases=True``);
+  Mazur's example is ``bias="shared", train_biases=False`` (see :func:`neurosim.worked_examples.mazur`);
+* a bias or weight of 0.0 is a value: Mazur's code replaces a 0 bias with a random one;
+* random initial weights come from the network's own ``random.Random(seed)``, never the global
+  generator: uniform in ``[-r, r]`` with ``r = sqrt(6 / (fan_in + fan_out))`` (Glorot and
+  Bengio 2010) for sigmoid, tanh, identity and softplus layers and ``r = sqrt(6 / fan_in)``
+  (He et al. 2015) for relu and leaky_relu layers, drawn layer by layer, neuron by neuron,
+  weight by weight; initial biases are 0.0.
+"""
+
+import difflib
+import math
+import random
+from numbers import Real
+
+from . import activations, losses, propagation
+from .errors import ConfigurationError, InputError, ShapeError, UnknownNameError
+from .events import StepRecord
+from .layer import BIAS_MODES, NeuronLayer
+from .neuron import Neuron
+
+__all__ = ["NeuralNetwork"]
+
+HIDDEN_DELTAS = ("original_weights", "updated_weights")
+
+
+class NeuralNetwork:
+    """A layered feed-forward network simulated neuron by neuron.
+
+    >>> net = NeuralNetwork([2, 2, 2], seed=1)
+    >>> net
+    NeuralNetwork([2, 2, 2], activation='sigmoid', loss='half_squared_error', learning_rate=0.5, bias='per_neuron')
+    >>> [layer.kind for layer in net.layers], net.output_layer.neurons[0].name
+    (['hidden', 'output'], 'o1')
+    """
+
+    def __init__(self, layer_sizes, *, activation="sigmoid", output_activation=None,
+                 loss="half_squared_error", learning_rate=0.5, bias="per_neuron",
+                 train_biases=True, weight_decay=0.0, hidden_deltas="original_weights",
+                 seed=None, momentum=0.0, names=None, _weights=None, _biases=None):
+        sizes = _check_sizes(layer_sizes)
+        self.layer_sizes = sizes
+        self.loss = losses.get(loss)
+        self.learning_rate = _check_number("learning_rate", learning_rate, low=0.0)
+        self.weight_decay = _check_number("weight_decay", weight_decay, low=0.0)
+        self.momentum = _check_number("momentum", momentum, low=0.0, below=1.0)
+        if bias not in BIAS_MODES:
+            raise ConfigurationError(f"bias must be one of {', '.join(BIAS_MODES)}, got {bias!r}")
+        self.bias_mode = bias
+        self.train_biases = bool(train_biases) and bias != "none"
+        if hidden_deltas not in HIDDEN_DELTAS:
+            raise ConfigurationError(
+                f"hidden_deltas must be one of {', '.join(HIDDEN_DELTAS)}, got {hidden_deltas!r}")
+        self.hidden_deltas = hidden_deltas
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.E_total = None  # the total error of the last training step's sample
+        acts = _check_activations(activation, output_activation, len(sizes) - 1)
+        layer_names = _check_names(names, sizes)
+        self.input_names = layer_names[0]
+        self.layers = []
+        w_count = 0
+        for k, (fan_in, size, act) in enumerate(zip(sizes, sizes[1:], acts)):
+            kind = "output" if k == len(sizes) - 2 else "hidden"
+            shared = f"b{k + 1}" if bias == "shared" else None
+            neurons = []
+            for j, name in enumerate(layer_names[k + 1]):
+                w_names = [f"w{w_count + i + 1}" for i in range(fan_in)]
+                w_count += fan_in
+                if _weights is None:
+                    r = _init_range(act, fan_in, size)
+                    weights = [self.rng.uniform(-r, r) for _ in range(fan_in)]
+                else:
+                    weights = _weights[k][j]
+                b_name = shared if bias == "shared" else (f"b_{name}" if bias == "per_neuron"
+                                                          else None)
+                b = 0.0 if _biases is None else _biases[k][j]
+                neurons.append(Neuron(name, weights, b, weight_names=w_names, bias_name=b_name))
+            self.layers.append(NeuronLayer(neurons, act, bias, index=k + 1, kind=kind,
+                                           bias_name=shared))
+        self._index = self._build_index()
+
+    # -- construction from given weights ------------------------------------------------------
+
+    @classmethod
+    def from_weights(cls, weights, biases=None, **options):
+        """Build a network with the given weights (and biases) instead of random ones.
+
+        ``weights[l][j][i]`` is the weight into neuron ``j`` of layer ``l+1`` from neuron ``i``
+        of layer ``l`` (rows are receiving neurons, as W in W @ x). ``biases[l]`` is a list of
+        per-neuron biases, or one number for the whole layer (required form when
+        ``bias="shared"``). Without ``biases`` every bias is 0.0.
+
+        >>> net = NeuralNetwork.from_weights([[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
+        ...                                  [0.35, 0.6], bias="shared", train_biases=False)
+        >>> net["w6"], net["b2"], [round(o, 9) for o in net.feed_forward([0.05, 0.1])]
+        (0.45, 0.6, [0.75136507, 0.772928465])
+        """
+        if "layer_sizes" in options:
+            raise ConfigurationError("from_weights takes no layer_sizes: the weights give them")
+        matrix = _check_weights(weights)
+        sizes = [len(matrix[0][0])] + [len(layer) for layer in matrix]
+        bias_values = _check_biases(biases, sizes, options.get("bias", "per_neuron"))
+        return cls(sizes, _weights=matrix, _biases=bias_values, **options)
+
+    # -- the public operations -----------------------------------------------------------------
+
+    def feed_forward(self, inputs):
+        """Run the forward pass and return the outputs; every neuron keeps its net and out.
+
+        >>> from neurosim.worked_examples import mazur
+        >>> net = mazur()
+        >>> [round(o, 9) for o in net.feed_forward([0.05, 0.1])], round(net["h1"].net, 4)
+        ([0.75136507, 0.772928465], 0.3775)
+        """
+        return propagation.feed_forward(self, self._vector(inputs, "inputs"))
+
+    def train(self, inputs, targets, *, record=False):
+        """One online gradient-descent step on one sample; returns E_total before the update.
+
+        All gradients are computed first, then every weight (and trainable bias) moves by
+        ``-learning_rate * dE/dw``. With ``record=True`` it returns the step's
+        :class:`~neurosim.events.StepRecord` instead: every message, partial and update.
+
+        >>> from neurosim.worked_examples import mazur
+        >>> net = mazur()
+        >>> round(net.train([0.05, 0.1], [0.01, 0.99]), 9), round(net["w5"], 8)
+        (0.298371109, 0.35891648)
+        """
+        x = self._vector(inputs, "inputs")
+        t = self._vector(targets, "targets")
+        if record:
+            return StepRecord(propagation.step(self, x, t, True))
+        run = propagation.step(self, x, t, False)
+        try:
+            next(run)  # never yields without an observer; StopIteration carries E_total
+        except StopIteration as done:
+            return done.value
+        raise AssertionError("unreachable: an unobserved step yielded an event")
+
+    def step_through(self, inputs, targets):
+        """An iterator over one training step: each ``next()`` computes exactly one event.
+
+        The network's objects always hold the state of the computation so far; the weights
+        change only when the iterator reaches their update events. Run to the end, it gives
+        the same numbers, bit for bit, as :meth:`train`.
+
+        >>> from neurosim.worked_examples import mazur
+        >>> net = mazur()
+        >>> steps = net.step_through([0.05, 0.1], [0.01, 0.99])
+        >>> print(next(steps))
+        w1*i1 = 0.15*0.05 = 0.0075    (i1 -> h1)
+        """
+        x = self._vector(inputs, "inputs")
+        t = self._vector(targets, "targets")
+        for n in self.neurons:  # so that a pause shows which quantities are not computed yet
+            n.inputs = n.net = n.out = n.dE_dout = n.dout_dnet = n.delta = None
+            n.dnet_dw = n.dE_dw = n.dE_db = n.target = n.error = None
+        return propagation.step(self, x, t, True)
+
+    def total_error(self, samples):
+        """Sum of E_total over ``(inputs, targets)`` pairs; leaves the neurons' state untouched.
+
+        >>> from neurosim.worked_examples import mazur
+        >>> round(mazur().total_error([([0.05, 0.1], [0.01, 0.99])]), 9)
+        0.298371109
+        """
+        loss = self.loss
+        n_out = self.layer_sizes[-1]
+        total = 0.0
+        for k, sample in enumerate(samples):
+            try:
+                inputs, targets = sample
+            except (TypeError, ValueError):
+                raise ShapeError(f"samples[{k}] must be an (inputs, targets) pair, "
+                                 f"got {sample!r}") from None
+            outs = propagation.evaluate(self, self._vector(inputs, f"samples[{k}] inputs"))
+            t = self._vector(targets, f"samples[{k}] targets")
+            total += sum(loss.error(ti, oi, n_out) for ti, oi in zip(t, outs))
+        return total
+
+    # -- names ---------------------------------------------------------------------------------
+
+    @property
+    def output_layer(self):
+        """The last layer."""
+        return self.layers[-1]
+
+    @property
+    def neurons(self):
+        """Every neuron, hidden layers first, in order."""
+        return [n for layer in self.layers for n in layer.neurons]
+
+    def parameter_names(self):
+        """The names of every weight and bias, in the order of the hand calculation."""
+        return [name for name, entry in self._index.items() if entry[0] in ("weight", "bias")]
+
+    def __getitem__(self, name):
+        """``net["h1"]`` is a Neuron; ``net["w5"]`` and ``net["b1"]`` are current values."""
+        entry = self._lookup(name)
+        if entry[0] == "neuron":
+            return entry[1]
+        if entry[0] == "weight":
+            return entry[1].weights[entry[2]]
+        return entry[1][0].bias
+
+    def __setitem__(self, name, value):
+        """``net["w5"] = 0.4`` sets a weight; ``net["b1"] = 0.3`` a bias (all its neurons)."""
+        entry = self._lookup(name)
+        if entry[0] == "neuron":
+            raise ConfigurationError(f"{name!r} is a neuron, not a weight or bias\n"
+                                     f"set a weight by its name, e.g. net[{entry[1].weight_names[0]!r}]")
+        value = _check_number(name, value)
+        if entry[0] == "weight":
+            entry[1].weights[entry[2]] = value
+        else:
+            for n in entry[1]:
+                n.bias = value
+
+    def __contains__(self, name):
+        return name in self._index
+
+    def _lookup(self, name):
+        try:
+            return self._index[name]
+        except (KeyError, TypeError):
+            pass
+        if name in self.input_names:
+            raise UnknownNameError(f"{name!r} is an input, not a neuron or parameter\n"
+                                   "pass input values to feed_forward() or train()")
+        close = difflib.get_close_matches(str(name), list(self._index), n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownNameError(f"no neuron, weight or bias is named {name!r}{hint}\n"
+                               f"names: {', '.join(self._index)}")
+
+    def _build_index(self):
+        index = {}
+        for layer in self.layers:
+            for n in layer.neurons:
+                index[n.name] = ("neuron", n)
+        for layer in self.layers:
+            for n in layer.neurons:
+                for i, w_name in enumerate(n.weight_names):
+                    index[w_name] = ("weight", n, i)
+            if layer.bias_mode == "shared":
+                index[layer.bias_name] = ("bias", layer.neurons)
+            elif layer.bias_mode == "per_neuron":
+                for n in layer.neurons:
+                    index[n.bias_name] = ("bias", [n])
+        return index
+
+    # -- validation of a sample ------------------------------------------------------------------
+
+    def _vector(self, values, field):
+        """Check one inputs or targets vector; return it as a list of floats."""
+        expected = self.layer_sizes[0] if field.endswith("inputs") else self.layer_sizes[-1]
+        try:
+            x = list(map(float, values))
+            # math.fsum rejects strings (float() would parse them) and sees any inf or NaN.
+            ok = len(x) == expected and math.isfinite(math.fsum(values))
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+        if not ok:
+            _explain_vector(values, expected, field,
+                            self.input_names if field.endswith("inputs")
+                            else [n.name for n in self.output_layer.neurons])
+        return x
+
+    # -- display ---------------------------------------------------------------------------------
+
+    def summary(self):
+        """A table of every neuron: weights, bias, and the partials of the last pass, by name."""
+        from .render.text import summary
+        return summary(self)
+
+    __str__ = summary
+
+    def __repr__(self):
+        acts = [layer.activation.name for layer in self.layers]
+        act = f"activation={acts[0]!r}"
+        if any(a != acts[0] for a in acts[1:-1]) or (len(acts) > 1 and acts[-1] != acts[0]):
+            act = f"activation={acts!r}"
+        return (f"NeuralNetwork({self.layer_sizes!r}, {act}, loss={self.loss.name!r}, "
+                f"learning_rate={self.learning_rate!r}, bias={self.bias_mode!r})")
+
+
+# -- checks of constructor arguments ---------------------------------------------------------------
+
+def _is_real(value):
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _check_sizes(layer_sizes):
+    try:
+        sizes = list(layer_sizes)
+    except TypeError:
+        raise ConfigurationError(f"layer_sizes must be a list of layer sizes like [2, 2, 2], "
+                                 f"got {layer_sizes!r}") from None
+    if len(sizes) < 2:
+        raise ConfigurationError(f"layer_sizes must list at least 2 sizes (inputs first, outputs "
+                                 f"last), got {layer_sizes!r}")
+    for k, size in enumerate(sizes):
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ConfigurationError(f"layer_sizes[{k}] must be a positive whole number, "
+                                     f"got {size!r} in {layer_sizes!r}")
+    return sizes
+
+
+def _check_number(field, value, low=None, below=None):
+    if not _is_real(value) or not math.isfinite(value):
+        raise InputError(f"{field} must be a finite real number, got {value!r}")
+    if low is not None and value < low:
+        raise ConfigurationError(f"{field} must be at least {low}, got {value!r}")
+    if below is not None and value >= below:
+        raise ConfigurationError(f"{field} must be less than {below}, got {value!r}")
+    return float(value)
+
+
+def _check_activations(activation, output_activation, n_layers):
+    if isinstance(activation, (list, tuple)):
+        if len(activation) != n_layers:
+            raise ConfigurationError(
+                f"activation lists one name per non-input layer: expected {n_layers}, "
+                f"got {len(activation)}: {activation!r}")
+        if output_activation is not None:
+            raise ConfigurationError("give output_activation or a list of activations, not both")
+        return [activations.get(a) for a in activation]
+    hidden = activations.get(activation)
+    out = hidden if output_activation is None else activations.get(output_activation)
+    return [hidden] * (n_layers - 1) + [out]
+
+
+def _init_range(act, fan_in, fan_out):
+    if act.name in ("relu", "leaky_relu"):
+        return math.sqrt(6.0 / fan_in)
+    return math.sqrt(6.0 / (fan_in + fan_out))
+
+
+def _default_names(sizes):
+    names = [[f"i{i + 1}" for i in range(sizes[0])]]
+    h = 0
+    for size in sizes[1:-1]:
+        names.append([f"h{h + j + 1}" for j in range(size)])
+        h += size
+    names.append([f"o{j + 1}" for j in range(sizes[-1])])
+    return names
+
+
+def _check_names(names, sizes):
+    if names is None:
+        return _default_names(sizes)
+    if not isinstance(names, (list, tuple)) or len(names) != len(sizes):
+        raise ConfigurationError(f"names must be one list of names per layer (inputs first), "
+                                 f"{len(sizes)} lists in all, got {names!r}")
+    seen = set()
+    for k, (layer, size) in enumerate(zip(names, sizes)):
+        if not isinstance(layer, (list, tuple)) or len(layer) != size:
+            raise ConfigurationError(f"names[{k}] must list {size} names, got {layer!r}")
+        for name in layer:
+            if not isinstance(name, str) or not name.isidentifier():
+                raise ConfigurationError(f"names[{k}]: a name must be an identifier like 'h1', "
+                                         f"got {name!r}")
+            if name in seen or (name[0] in "wb" and name[1:].isdigit()):
+                raise ConfigurationError(f"names[{k}]: {name!r} is used twice or clashes with "
+                                         "a weight or bias name (w1.., b1..)")
+            seen.add(name)
+    return [list(layer) for layer in names]
+
+
+def _check_weights(weights):
+    if not isinstance(weights, (list, tuple)) or not weights:
+        raise ShapeError(f"weights must be a list of weight matrices, one per layer, got {weights!r}")
+    matrix = []
+    for l, layer in enumerate(weights):
+        if not isinstance(layer, (list, tuple)) or not layer:
+            raise ShapeError(f"weights[{l}] must be a non-empty list of rows (one per receiving "
+                             f"neuron of layer {l + 1}), got {layer!r}")
+        fan_in = len(weights[l - 1]) if l else None
+        rows = []
+        for j, row in enumerate(layer):
+            if not isinstance(row, (list, tuple)) or not row:
+                raise ShapeError(f"weights[{l}][{j}] must be a non-empty list of weights into "
+                                 f"neuron {j + 1} of layer {l + 1}, got {row!r}")
+            expected = fan_in if fan_in is not None else len(layer[0])
+            if len(row) != expected:
+                source = (f"one per neuron of layer {l}" if fan_in is not None
+                          else "the same as row 0")
+                raise ShapeError(f"weights[{l}] row {j} has {len(row)} weights, expected "
+                                 f"{expected} ({source}): {row!r}")
+            rows.append([_check_number(f"weights[{l}][{j}][{i}]", w) for i, w in enumerate(row)])
+        matrix.append(rows)
+    return matrix
+
+
+def _check_biases(biases, sizes, mode):
+    if biases is None:
+        return None
+    if not isinstance(biases, (list, tuple)) or len(biases) != len(sizes) - 1:
+        raise ShapeError(f"biases must have one entry per non-input layer ({len(sizes) - 1}), "
+                         f"got {biases!r}")
+    out = []
+    for l, (b, size) in enumerate(zip(biases, sizes[1:])):
+        if _is_real(b):
+            out.append([_check_number(f"biases[{l}]", b)] * size)
+        elif mode == "shared":
+            raise ShapeError(f"biases[{l}] must be one number when bias='shared', got {b!r}")
+        elif not isinstance(b, (list, tuple)) or len(b) != size:
+            raise ShapeError(f"biases[{l}] must be a number or a list of {size} biases "
+                             f"(one per neuron of layer {l + 1}), got {b!r}")
+        else:
+            out.append([_check_number(f"biases[{l}][{j}]", v) for j, v in enumerate(b)])
+        if mode == "none" and any(out[-1]):
+            raise ConfigurationError(f"biases[{l}] is {b!r} but bias='none' fixes every bias at 0"
+                                     "\nuse bias='per_neuron' or bias='shared' to give biases")
+    return out
+
+
+def _explain_vector(values, expected, field, names):
+    """Raise the precise error for a bad inputs/targets vector, or return if it is fine."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise ShapeError(f"{field} must be a list of {expected} numbers ({', '.join(names)}), "
+                         f"got {values!r}")
+    if len(values) != expected:
+        raise ShapeError(f"{field} must have {expected} values (one per {', '.join(names)}), "
+                         f"got {len(values)}: {list(values)!r}")
+    for name, v in zip(names, values):
+        if not _is_real(v) and not (hasattr(v, "__float__") and not isinstance(v, (str, bytes))):
+            raise InputError(f"{field}: {name} must be a real number, got {v!r}")
+        if not math.isfinite(float(v)):
+            raise InputError(f"{field}: {name} must be finite, got {v!r}")

@@ -1,0 +1,42 @@
+"""Plain-text tables of a network's state."""
+
+__all__ = ["summary", "fmt"]
+
+
+def fmt(value, digits=9):
+    """A number as the hand calculation prints it, or '-' where nothing is computed yet."""
+    if value is None:
+        return "-"
+    return format(value, f".{digits}g")
+
+
+def summary(net, digits=9):
+    """A table of every neuron: its weights and bias by name, then the last pass's partials.
+
+    >>> from neurosim.worked_examples import mazur
+    >>> print(summary(mazur()))  # doctest: +NORMALIZE_WHITESPACE
+    NeuralNetwork([2, 2, 2], activation='sigmoid', loss='half_squared_error', learning_rate=0.5, bias='shared')
+    layer 1 (hidden, sigmoid, bias shared)
+    neuron  weights            bias       net  out  dE/dout  dout/dnet  delta  dE/db
+    h1      w1=0.15 w2=0.2     b1=0.35    -    -    -        -          -      -
+    h2      w3=0.25 w4=0.3     b1=0.35    -    -    -        -          -      -
+    layer 2 (output, sigmoid, bias shared)
+    neuron  weights            bias       net  out  dE/dout  dout/dnet  delta  dE/db
+    o1      w5=0.4 w6=0.45     b2=0.6     -    -    -        -          -      -
+    o2      w7=0.5 w8=0.55     b2=0.6     -    -    -        -          -      -
+    """
+    header = ["neuron", "weights", "bias", "net", "out", "dE/dout", "dout/dnet", "delta", "dE/db"]
+    lines = [repr(net)]
+    for layer in net.layers:
+        lines.append(f"layer {layer.index} ({layer.kind}, {layer.activation.name}, "
+                     f"bias {layer.bias_mode})")
+        rows = [header]
+        for n in layer.neurons:
+            weights = " ".join(f"{name}={fmt(w, digits)}"
+                               for name, w in zip(n.weight_names, n.weights))
+            bias = f"{n.bias_name}={fmt(n.bias, digits)}" if n.bias_name else "-"
+            rows.append([n.name, weights, bias] + [fmt(getattr(n, q), digits) for q in
+                         ("net", "out", "dE_dout", "dout_dnet", "delta", "dE_db")])
+        widths = [max(len(r[c]) for r in rows) for c in range(len(header))]
+        lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)
