@@ -194,6 +194,26 @@ class NeuralNetwork:
             total += sum(loss.error(ti, oi, n_out) for ti, oi in zip(t, outs))
         return total
 
+    def fit(self, samples, **options):
+        """Train on many samples for several epochs; see :func:`neurosim.training.fit`."""
+        from .training import fit
+        return fit(self, samples, **options)
+
+    def save(self, path):
+        """Write the network to ``path`` as versioned JSON, atomically; see :mod:`neurosim.serialize`."""
+        from .serialize import save
+        return save(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """Read a network written by :meth:`save`, validating every field."""
+        from .serialize import load
+        return load(path)
+
+    def _repr_html_(self):
+        from .render.notebook import network_html
+        return network_html(self)
+
     # -- names ---------------------------------------------------------------------------------
 
     @property

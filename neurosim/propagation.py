@@ -40,7 +40,7 @@ from .events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta,
                      HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
                      OutputErrorDerivative, TotalError, Update, WeightGradient)
 
-__all__ = ["step", "forward", "feed_forward", "evaluate"]
+__all__ = ["step", "gradients", "update", "forward", "feed_forward", "evaluate"]
 
 _FIX = "\nthe weights are as they were before this step; lower the learning rate or scale the data"
 
@@ -118,6 +118,28 @@ def step(net, x, targets, observe):
                 n.weights[:] = weights
                 n.bias = bias
         raise
+    return E_total
+
+
+def gradients(net, x, targets):
+    """Forward, error and backward on one sample, with no update; returns E_total.
+
+    Every neuron is left holding its partials (``dE_dw``, ``dE_db``, ``delta``, ...), as after
+    :func:`step` but with the weights untouched: batch training accumulates these, then calls
+    :func:`update` once. Hidden deltas always use the current weights here.
+    """
+    run = _gradients(net, x, targets)
+    try:
+        next(run)  # never yields: observe is False
+    except StopIteration as done:
+        return done.value
+    raise AssertionError("unreachable: an unobserved pass yielded an event")
+
+
+def _gradients(net, x, targets):
+    yield from forward(net, x, False)
+    E_total = yield from _error(net, targets, False)
+    yield from _backward(net, False, update_each_layer=False)
     return E_total
 
 

@@ -1,0 +1,63 @@
+"""The ``neurosim`` command line: ``main(argv=None) -> int``, one subcommand per module.
+
+Each subcommand lives in :mod:`neurosim.commands` as a module with ``NAME``, ``HELP``,
+``add_arguments(parser)`` and ``run(args) -> int``; tests call ``main([...])`` directly. The
+subcommand modules are imported only when the command line is built, so ``import neurosim``
+stays light.
+
+Examples::
+
+    neurosim worksheet --format markdown        # Mazur's first update, written out
+    python -m neurosim --version
+"""
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .errors import NeurosimError
+
+__all__ = ["main", "COMMANDS"]
+
+#: The subcommand modules, in the order ``neurosim --help`` lists them.
+COMMANDS = (
+)
+
+
+def build_parser():
+    """The argument parser with every subcommand of :data:`COMMANDS`."""
+    parser = argparse.ArgumentParser(
+        prog="neurosim",
+        description="Backpropagation simulated neuron by neuron, with every partial to read.",
+        epilog="Run 'neurosim COMMAND --help' for a command's options and an example.")
+    parser.add_argument("--version", action="version", version=f"neurosim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMANDS:
+        module = importlib.import_module(f"neurosim.commands.{module_name}")
+        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP,
+                                 epilog=getattr(module, "EXAMPLE", None),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.add_arguments(command)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv=None):
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "run", None) is None:
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except NeurosimError as error:
+        print(f"neurosim {args.command}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
