@@ -1,0 +1,350 @@
+"""Training over many samples and epochs: :func:`fit` and the :class:`History` it returns.
+
+One epoch visits every sample once. Three modes decide when the weights move:
+
+``online``     after every sample: one :meth:`NeuralNetwork.train` step per sample, the hand
+               calculation repeated (Mazur 2015; seed 001's code)
+``minibatch``  after every ``batch_size`` samples (the last batch of an epoch may be smaller)
+``batch``      once per epoch, after all samples
+
+In the batch modes each sample's gradients are computed on the neurons by
+:func:`neurosim.propagation.gradients` (forward, error, backward, no update) and added up per
+connection; the update then uses their **mean** over the batch::
+
+    dE/dw = (1/m) sum over the m samples of the batch of dE_k/dw
+
+so the learning rate means the same step size whatever the batch size (a sum would make the
+step grow with the batch). The mean is left on the neurons (``neuron.dE_dw``, ``neuron.dE_db``,
+and ``layer.dE_db`` for a shared bias) where you can read it, and
+:func:`neurosim.propagation.update` applies it exactly as an online step applies one sample's
+gradients, momentum included. The other partials on the neurons (``out``, ``delta``, ...)
+are those of the batch's last sample.
+
+After every epoch the **total error over the training set** is recorded, with the weights as
+the epoch left them (seed 001's ``calculate_total_error``)::
+
+    E = sum over samples of E_total(sample)
+
+and the same over ``test_samples`` when given. Training stops at the first of: the total error
+falls below ``target_error`` (seed 003: "when the error meets the requirement, or the number of
+iterations reaches the set value"), ``epochs`` epochs done, or a callback calls
+:meth:`History.stop`.
+
+Shuffling uses only ``random.Random(seed)``, never the global generator, so a run is
+reproducible bit for bit from its seed. Without a seed one is drawn from the operating system
+and recorded in ``history.seed``, so any run can be repeated.
+
+>>> from neurosim import NeuralNetwork
+>>> xor = [([0, 0], [0]), ([0, 1], [1]), ([1, 0], [1]), ([1, 1], [0])]
+>>> net = NeuralNetwork([2, 4, 1], seed=1, learning_rate=2.0)
+>>> history = fit(net, xor, epochs=2000, seed=1, target_error=0.01)
+>>> history.stop_reason, history.errors[-1] < 0.01, history.accuracies[-1]
+('target_error', True, 1.0)
+"""
+
+import math
+import random
+
+from . import propagation
+from .errors import ConfigurationError, ShapeError
+
+__all__ = ["fit", "History", "MODES", "accuracy", "classification_rule"]
+
+MODES = ("online", "minibatch", "batch")
+
+
+class History:
+    """What :func:`fit` recorded, one entry per epoch (index 0 is the first epoch).
+
+    ``errors``          total error over the training samples after each epoch
+    ``test_errors``     the same over ``test_samples`` (empty without them)
+    ``accuracies``      fraction of training samples classified right (empty when the targets
+                        are not a classification: see :func:`classification_rule`)
+    ``test_accuracies`` the same over ``test_samples``
+    ``initial_error``   total error before the first epoch (``initial_test_error`` likewise)
+    ``stopped_epoch``   the number of epochs done
+    ``stop_reason``     ``"target_error"``, ``"epochs"`` or ``"callback"``
+    ``seed``            the shuffling seed used (drawn and recorded when none was given)
+    """
+
+    def __init__(self, *, mode, batch_size, seed, n_samples, n_test_samples=0):
+        self.mode = mode
+        self.batch_size = batch_size
+        self.seed = seed
+        self.n_samples = n_samples
+        self.n_test_samples = n_test_samples
+        self.errors = []
+        self.test_errors = []
+        self.accuracies = []
+        self.test_accuracies = []
+        self.initial_error = None
+        self.initial_test_error = None
+        self.initial_accuracy = None
+        self.initial_test_accuracy = None
+        self.stopped_epoch = 0
+        self.stop_reason = None
+        self._stop_requested = False
+
+    @property
+    def epochs(self):
+        """The epochs done so far: ``[1, 2, ..., stopped_epoch]``."""
+        return list(range(1, len(self.errors) + 1))
+
+    @property
+    def error(self):
+        """The last recorded total training error (before the first epoch: the initial one)."""
+        return self.errors[-1] if self.errors else self.initial_error
+
+    def stop(self):
+        """Ask :func:`fit` to stop after the current epoch (call it from a callback)."""
+        self._stop_requested = True
+
+    def to_dict(self):
+        """The record as a JSON-ready dict."""
+        return {key: getattr(self, key) for key in (
+            "mode", "batch_size", "seed", "n_samples", "n_test_samples", "initial_error",
+            "initial_test_error", "initial_accuracy", "initial_test_accuracy", "errors",
+            "test_errors", "accuracies", "test_accuracies", "stopped_epoch", "stop_reason")}
+
+    def __repr__(self):
+        text = (f"<History: {self.mode}, {self.stopped_epoch} epochs, stopped by "
+                f"{self.stop_reason}, error {_g(self.error)}")
+        if self.accuracies:
+            text += f", accuracy {self.accuracies[-1]:.4g}"
+        if self.test_errors:
+            text += f", test error {_g(self.test_errors[-1])}"
+        if self.test_accuracies:
+            text += f", test accuracy {self.test_accuracies[-1]:.4g}"
+        return text + ">"
+
+
+def _g(value):
+    return "-" if value is None else format(value, ".6g")
+
+
+def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, seed=None,
+        target_error=None, momentum=None, callbacks=(), test_samples=None):
+    """Train ``net`` on ``samples`` (``(inputs, targets)`` pairs) for up to ``epochs`` epochs.
+
+    ``mode`` is ``"online"`` (one step per sample), ``"minibatch"`` (one step per
+    ``batch_size`` samples, mean gradient) or ``"batch"`` (one step per epoch, mean gradient).
+    ``shuffle`` visits the samples in a new order each epoch, drawn from
+    ``random.Random(seed)``. ``target_error`` stops training once the total training error is
+    below it. ``momentum`` sets ``net.momentum`` (``None`` keeps the network's own).
+    Each callback is called as ``callback(history)`` after every epoch; it may call
+    ``history.stop()``. Returns the :class:`History`.
+    """
+    if mode not in MODES:
+        raise ConfigurationError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ConfigurationError(f"epochs must be a whole number >= 0, got {epochs!r}")
+    samples = _check_samples(net, samples, "samples")
+    if not samples:
+        raise ShapeError("samples must hold at least one (inputs, targets) pair, got none")
+    tests = _check_samples(net, test_samples, "test_samples") if test_samples is not None else []
+    size = _batch_size(mode, batch_size, len(samples))
+    if target_error is not None:
+        target_error = _finite("target_error", target_error)
+    if momentum is not None:
+        momentum = _finite("momentum", momentum)
+        if not 0.0 <= momentum < 1.0:
+            raise ConfigurationError(f"momentum must be at least 0 and less than 1, "
+                                     f"got {momentum!r}")
+        net.momentum = momentum
+    if mode != "online" and net.hidden_deltas != "original_weights":
+        raise ConfigurationError(
+            f"hidden_deltas={net.hidden_deltas!r} is a rule of a single online step; "
+            f"mode {mode!r} needs hidden_deltas='original_weights'")
+    callbacks = list(callbacks)
+    for k, callback in enumerate(callbacks):
+        if not callable(callback):
+            raise ConfigurationError(f"callbacks[{k}] must be callable, got {callback!r}")
+    if seed is None:
+        seed = random.SystemRandom().randrange(2 ** 32)
+    rng = random.Random(seed)
+
+    rule = classification_rule(net, [t for _, t in samples + tests])
+    history = History(mode=mode, batch_size=size, seed=seed, n_samples=len(samples),
+                      n_test_samples=len(tests))
+    history.initial_error, history.initial_accuracy = _measure(net, samples, rule)
+    if tests:
+        history.initial_test_error, history.initial_test_accuracy = _measure(net, tests, rule)
+    if target_error is not None and history.initial_error < target_error:
+        history.stop_reason = "target_error"
+        return history
+
+    order = list(samples)
+    for epoch in range(1, epochs + 1):
+        if shuffle:
+            rng.shuffle(order)
+        if mode == "online":
+            for x, t in order:
+                net.train(x, t)
+        else:
+            for start in range(0, len(order), size):
+                _batch_step(net, order[start:start + size])
+        _record(history, net, samples, tests, rule)
+        history.stopped_epoch = epoch
+        for callback in callbacks:
+            callback(history)
+        if target_error is not None and history.errors[-1] < target_error:
+            history.stop_reason = "target_error"
+            return history
+        if history._stop_requested:
+            history.stop_reason = "callback"
+            return history
+    history.stop_reason = "epochs"
+    return history
+
+
+def _batch_step(net, batch):
+    """One update from the mean gradient of ``batch``, left on the neurons before it is applied."""
+    layers = net.layers
+    sum_w = [[[0.0] * len(n.weights) for n in layer.neurons] for layer in layers]
+    sum_b = [[0.0] * len(layer.neurons) for layer in layers]
+    sum_shared = [0.0] * len(layers)
+    for x, t in batch:
+        propagation.gradients(net, x, t)
+        for k, layer in enumerate(layers):
+            for j, n in enumerate(layer.neurons):
+                acc = sum_w[k][j]
+                for i, g in enumerate(n.dE_dw):
+                    acc[i] += g
+                sum_b[k][j] += n.dE_db
+            if layer.bias_mode == "shared":
+                sum_shared[k] += layer.dE_db
+    m = len(batch)
+    # dE/dw = (1/m) sum_k dE_k/dw: the mean over the batch, left on the neurons to read.
+    for k, layer in enumerate(layers):
+        for j, n in enumerate(layer.neurons):
+            n.dE_dw = [g / m for g in sum_w[k][j]]
+            n.dE_db = sum_b[k][j] / m
+        if layer.bias_mode == "shared":
+            layer.dE_db = sum_shared[k] / m
+    for _ in propagation.update(net, layers, False):
+        pass  # never yields: observe is False
+
+
+def _record(history, net, samples, tests, rule):
+    error, acc = _measure(net, samples, rule)
+    history.errors.append(error)
+    if acc is not None:
+        history.accuracies.append(acc)
+    if tests:
+        error, acc = _measure(net, tests, rule)
+        history.test_errors.append(error)
+        if acc is not None:
+            history.test_accuracies.append(acc)
+
+
+def _measure(net, samples, rule):
+    """(total error, accuracy or None) over checked samples, without touching the neurons.
+
+    The total is summed in the order of :meth:`NeuralNetwork.total_error`, so it has its bits.
+    """
+    loss = net.loss
+    n_out = net.layer_sizes[-1]
+    total = 0.0
+    right = 0
+    for x, t in samples:
+        outs = propagation.evaluate(net, x)
+        total += sum(loss.error(ti, oi, n_out) for ti, oi in zip(t, outs))
+        if rule is not None:
+            right += _predict(outs, rule) == _predict(t, rule)
+    return total, (right / len(samples) if rule is not None and samples else None)
+
+
+def classification_rule(net, targets):
+    """How to read the outputs as classes, or None when the targets are not a classification.
+
+    One output whose targets take exactly two values: the class is which side of their
+    midpoint the output lies (0.5 for 0/1 targets, 0 for -1/1 targets). Several outputs whose
+    targets are one-hot (each target vector holds one high value, the rest one low value): the
+    class is the output with the largest value (argmax). Returns ``("threshold", midpoint)``,
+    ``("argmax", None)`` or ``None``.
+
+    >>> from neurosim import NeuralNetwork
+    >>> classification_rule(NeuralNetwork([2, 1]), [[0.0], [1.0], [1.0]])
+    ('threshold', 0.5)
+    >>> classification_rule(NeuralNetwork([2, 3]), [[1, 0, 0], [0, 0, 1]])
+    ('argmax', None)
+    >>> classification_rule(NeuralNetwork([2, 1]), [[0.1], [0.2], [0.3]]) is None
+    True
+    """
+    targets = [list(map(float, t)) for t in targets]
+    if not targets:
+        return None
+    values = {v for t in targets for v in t}
+    if len(values) != 2:
+        return None
+    low, high = sorted(values)
+    if net.layer_sizes[-1] == 1:
+        return ("threshold", (low + high) / 2)
+    if all(t.count(high) == 1 for t in targets):
+        return ("argmax", None)
+    return None
+
+
+def _predict(values, rule):
+    kind, midpoint = rule
+    if kind == "threshold":
+        return values[0] > midpoint
+    return max(range(len(values)), key=values.__getitem__)
+
+
+def accuracy(net, samples):
+    """The fraction of ``samples`` the network classifies right (see :func:`classification_rule`).
+
+    >>> from neurosim import NeuralNetwork
+    >>> net = NeuralNetwork.from_weights([[[1.0]]], [0.0], activation="identity")
+    >>> accuracy(net, [([1.0], [1.0]), ([-1.0], [0.0]), ([0.7], [0.0])])
+    0.6666666666666666
+    """
+    samples = _check_samples(net, samples, "samples")
+    rule = classification_rule(net, [t for _, t in samples])
+    if rule is None:
+        raise ConfigurationError("accuracy needs classification targets: one output with two "
+                                 "target values, or one-hot targets over several outputs")
+    return _measure(net, samples, rule)[1]
+
+
+def _check_samples(net, samples, field):
+    """The samples as a list of (inputs, targets) lists of floats, each checked once."""
+    try:
+        items = list(samples)
+    except TypeError:
+        raise ShapeError(f"{field} must be an iterable of (inputs, targets) pairs, "
+                         f"got {samples!r}") from None
+    checked = []
+    for k, sample in enumerate(items):
+        try:
+            inputs, targets = sample
+        except (TypeError, ValueError):
+            raise ShapeError(f"{field}[{k}] must be an (inputs, targets) pair, "
+                             f"got {sample!r}") from None
+        checked.append((net._vector(inputs, f"{field}[{k}] inputs"),
+                        net._vector(targets, f"{field}[{k}] targets")))
+    return checked
+
+
+def _batch_size(mode, batch_size, n):
+    if mode == "online":
+        if batch_size not in (None, 1):
+            raise ConfigurationError(f"mode 'online' steps after every sample; batch_size must "
+                                     f"be None or 1, got {batch_size!r}\nuse mode='minibatch'")
+        return 1
+    if mode == "batch":
+        if batch_size not in (None, n):
+            raise ConfigurationError(f"mode 'batch' uses all {n} samples per step; batch_size "
+                                     f"must be None, got {batch_size!r}\nuse mode='minibatch'")
+        return n
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ConfigurationError(f"mode 'minibatch' needs batch_size, a whole number >= 1, "
+                                 f"got {batch_size!r}")
+    return batch_size
+
+
+def _finite(field, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ConfigurationError(f"{field} must be a finite number, got {value!r}")
+    return float(value)
