@@ -40,6 +40,7 @@ __all__ = [
     "Update",
     "StepRecord",
     "PHASES",
+    "EVENT_TYPES",
 ]
 
 PHASES = ("forward", "error", "backward", "update")
@@ -80,6 +81,32 @@ class Event:
         d = {"event": type(self).__name__, "phase": self.phase}
         d.update(asdict(self))
         return d
+
+    @classmethod
+    def from_dict(cls, data):
+        """The event a :meth:`to_dict` dict describes (lists become tuples again).
+
+        >>> e = Update("w5", 0.4, 0.5, 0.0821670406, 0.35891648)
+        >>> Event.from_dict(e.to_dict()) == e
+        True
+        """
+        from .errors import FormatError
+        if not isinstance(data, dict):
+            raise FormatError(f"an event must be a JSON object, got {data!r}")
+        kind = EVENT_TYPES.get(data.get("event"))
+        if kind is None or (cls is not Event and kind is not cls):
+            raise FormatError(f"event must be one of {', '.join(EVENT_TYPES)}, "
+                              f"got {data.get('event')!r}")
+        names = {f.name for f in fields(kind)}
+        given = {k: tuple(v) if isinstance(v, list) else v
+                 for k, v in data.items() if k not in ("event", "phase")}
+        if not names >= set(given) or data.get("phase", kind.phase) != kind.phase:
+            raise FormatError(f"{kind.__name__} has the fields {', '.join(sorted(names))}, "
+                              f"got {', '.join(sorted(data))}")
+        try:
+            return kind(**given)
+        except TypeError as error:
+            raise FormatError(f"{kind.__name__}: {error}") from None
 
     def render(self, digits=DIGITS):
         """One line of the hand calculation, numbers shown to ``digits`` significant digits."""
@@ -365,6 +392,13 @@ def _substitute(formula, neuron, target=None, out=None, digits=DIGITS):
     return formula.replace("target", operand(target, digits)).replace("out", operand(out, digits))
 
 
+#: Every event class by name, as ``to_dict()`` writes it in ``"event"``.
+EVENT_TYPES = {cls.__name__: cls for cls in (
+    ForwardMessage, NetInput, NeuronOutput, OutputError, TotalError, OutputErrorDerivative,
+    BackwardMessage, HiddenErrorDerivative, ActivationDerivative, Delta, WeightGradient,
+    BiasGradient, Update)}
+
+
 class StepRecord:
     """The events of one step, in order; iterate, index, filter, print or save them.
 
@@ -397,6 +431,28 @@ class StepRecord:
     def to_jsonl(self):
         """The events as JSON Lines, one ``to_dict()`` per line."""
         return "".join(json.dumps(e.to_dict()) + "\n" for e in self.events)
+
+    @classmethod
+    def from_jsonl(cls, text):
+        """The record :meth:`to_jsonl` wrote: ``StepRecord.from_jsonl(r.to_jsonl()) == r``."""
+        from .errors import FormatError
+        events = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    data = json.loads(line)
+                except ValueError as error:
+                    raise FormatError(f"line {number} is not JSON: {error}") from None
+                try:
+                    events.append(Event.from_dict(data))
+                except FormatError as error:
+                    raise FormatError(f"line {number}: {error}") from None
+        return cls(events)
+
+    def __eq__(self, other):
+        if not isinstance(other, StepRecord):
+            return NotImplemented
+        return self.events == other.events
 
     def __iter__(self):
         return iter(self.events)

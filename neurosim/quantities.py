@@ -1,0 +1,305 @@
+"""The names of every quantity of one training step, and their values: one mapping, used by the
+stepper's ``print NAME``, the worksheets, and the checking of a hand calculation.
+
+Names are spelled as the hand calculation writes them (Mazur 2015), with the neuron, weight and
+bias names of the network (``i1``, ``h1``, ``o1``, ``w5``, ``b1`` or ``b_h1``)::
+
+    name               the quantity                                       Mazur's figure
+    -----------------  -------------------------------------------------  --------------
+    i1                 an input value
+    target_o1          an output's target
+    w5, b1, b_h1       a weight or bias before the update (the stepper:    0.40
+                       its current value)
+    w5*out_h1, w1*i1   a forward message: the weight times what it carries
+    net_h1             the net input, sum of the messages plus the bias     0.3775
+    out_h1             the output, f(net)                                  0.593269992
+    E_o1               one output's term of the error                      0.274811083
+    E_total            the total error of the sample                       0.298371109
+    dE/dout_o1         dE_total/dout (output: from the loss)               0.74136507
+    dE_o1/dout_h1      a backward message: delta_o1 * w5                   0.055399425
+    dE/dout_h1         dE_total/dout (hidden: the sum of the messages)     0.036350306
+    dout_h1/dnet_h1    the activation's derivative f'(net)                 0.241300709
+    delta_o1           dE_total/dnet, the neuron's error term              0.138498562
+    dnet_o1/dw5        what w5 multiplies: the sender's out (or input)      0.593269992
+    dE/dw5             dE_total/dw5 = delta_o1 * dnet_o1/dw5 (+ lambda*w5)  0.082167041
+    dE/db1             dE_total/db1 (a shared bias: the sum of the deltas)
+    w5+, b1+           the value after the update                          0.35891648
+    net_h1+, out_o1+,  the same sample's forward pass and errors with the
+    E_o1+, E_total+    updated weights ("the error after the update")
+
+Accepted spellings, turned into the names above by :func:`canonical`: ``dE_total/...`` for
+``dE/...``; ``dE/dnet_h1``, ``dE_total/dnet_h1`` and ``dE_o1/dnet_o1`` for ``delta_h1`` and
+``delta_o1``; ``dE_o1/dout_o1`` for ``dE/dout_o1``; ``∂`` for ``d``; spaces are ignored.
+
+Three functions give values by these names: :func:`from_events` (what a step's events state),
+:func:`from_network` (what the neurons hold now) and :func:`of_step` (every name of one step,
+computed on a copy of the network, including the values after the update).
+
+>>> from neurosim.worked_examples import mazur, MAZUR_INPUTS, MAZUR_TARGETS
+>>> values = of_step(mazur(), MAZUR_INPUTS, MAZUR_TARGETS)
+>>> round(values["dE/dw5"], 9), round(values["w5+"], 8), round(values["delta_o1"], 9)
+(0.082167041, 0.35891648, 0.138498562)
+>>> canonical("dE_total/dnet_h1")
+'delta_h1'
+"""
+
+import copy
+import difflib
+import re
+from collections import namedtuple
+
+from .errors import UnknownNameError
+from .events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
+                     HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
+                     OutputErrorDerivative, StepRecord, TotalError, Update, WeightGradient)
+
+__all__ = ["canonical", "name_of", "owner_of", "from_events", "from_network", "names", "lookup",
+           "of_step", "worked_step", "WorkedStep", "NotComputedError"]
+
+
+class NotComputedError(UnknownNameError):
+    """The name is a quantity of this network, but the computation has not reached it yet."""
+
+
+def name_of(event):
+    """The name of the quantity ``event`` computes (the left-hand side of its line).
+
+    >>> from neurosim.events import Update
+    >>> name_of(Update("w5", 0.4, 0.5, 0.0821670406, 0.35891648))
+    'w5+'
+    """
+    return _NAME[type(event)](event)
+
+
+def owner_of(event):
+    """The neuron, weight or bias the event's quantity belongs to (what ``break NAME`` matches).
+
+    A forward message belongs to the neuron it enters, a backward message to the hidden neuron
+    it enters; a gradient and an update belong to their weight or bias.
+    """
+    return _OWNER[type(event)](event)
+
+
+_NAME = {
+    ForwardMessage: lambda e: (f"{e.weight_name}*{e.sender}" if e.from_input
+                               else f"{e.weight_name}*out_{e.sender}"),
+    NetInput: lambda e: f"net_{e.neuron}",
+    NeuronOutput: lambda e: f"out_{e.neuron}",
+    OutputError: lambda e: f"E_{e.neuron}",
+    TotalError: lambda e: "E_total",
+    OutputErrorDerivative: lambda e: f"dE/dout_{e.neuron}",
+    BackwardMessage: lambda e: f"dE_{e.receiver}/dout_{e.sender}",
+    HiddenErrorDerivative: lambda e: f"dE/dout_{e.neuron}",
+    ActivationDerivative: lambda e: f"dout_{e.neuron}/dnet_{e.neuron}",
+    Delta: lambda e: f"delta_{e.neuron}",
+    WeightGradient: lambda e: f"dE/d{e.weight_name}",
+    BiasGradient: lambda e: f"dE/d{e.bias_name}",
+    Update: lambda e: f"{e.name}+",
+}
+
+_OWNER = {
+    ForwardMessage: lambda e: e.receiver,
+    NetInput: lambda e: e.neuron,
+    NeuronOutput: lambda e: e.neuron,
+    OutputError: lambda e: e.neuron,
+    TotalError: lambda e: None,
+    OutputErrorDerivative: lambda e: e.neuron,
+    BackwardMessage: lambda e: e.sender,
+    HiddenErrorDerivative: lambda e: e.neuron,
+    ActivationDerivative: lambda e: e.neuron,
+    Delta: lambda e: e.neuron,
+    WeightGradient: lambda e: e.weight_name,
+    BiasGradient: lambda e: e.bias_name,
+    Update: lambda e: e.name,
+}
+
+
+def _values(e):
+    """(name, value) pairs an event states: its own quantity first, then what it read."""
+    t = type(e)
+    if t is ForwardMessage:
+        return [(name_of(e), e.product)]
+    if t is NetInput:
+        pairs = [(f"net_{e.neuron}", e.net)] + list(zip(e.weight_names, e.weights))
+        if e.from_inputs:
+            pairs += list(zip(e.senders, e.values))
+        if e.bias_name is not None:
+            pairs.append((e.bias_name, e.bias))
+        return pairs
+    if t is NeuronOutput:
+        return [(f"out_{e.neuron}", e.out)]
+    if t is OutputError:
+        return [(f"E_{e.neuron}", e.error), (f"target_{e.neuron}", e.target)]
+    if t is TotalError:
+        return [("E_total", e.total)]
+    if t in (OutputErrorDerivative, HiddenErrorDerivative, ActivationDerivative):
+        return [(name_of(e), e.value)]
+    if t is BackwardMessage:
+        return [(name_of(e), e.product)]
+    if t is Delta:
+        return [(f"delta_{e.neuron}", e.delta)]
+    if t is WeightGradient:
+        return [(f"dE/d{e.weight_name}", e.value), (f"dnet_{e.neuron}/d{e.weight_name}", e.dnet_dw)]
+    if t is BiasGradient:
+        return [(f"dE/d{e.bias_name}", e.value)]
+    if t is Update:
+        return [(f"{e.name}+", e.new), (e.name, e.old)]
+    raise TypeError(f"not a neurosim event: {e!r}")
+
+
+def from_events(events, suffix=""):
+    """Every quantity the events state, by name: ``{"net_h1": 0.3775, ...}``.
+
+    A weight or bias (``w5``) keeps the first value seen, the one before the update; its new
+    value is ``w5+``. ``suffix`` is appended to every name (``"+"`` for a forward pass run after
+    the update: ``out_o1+``, ``E_total+``).
+    """
+    values = {}
+    for event in events:
+        for name, value in _values(event):
+            values.setdefault(name + suffix, value)
+    return values
+
+
+def from_network(net):
+    """What the network's objects hold now, by name; quantities not computed yet are left out.
+
+    Weights and biases are their current values (``w5`` is the new value once it is updated).
+    """
+    values = {}
+    first = net.layers[0].neurons[0]
+    if first.inputs is not None:
+        values.update(zip(net.input_names, first.inputs))
+    for layer in net.layers:
+        for n in layer.neurons:
+            for q, name in (("target", f"target_{n.name}"), ("net", f"net_{n.name}"),
+                            ("out", f"out_{n.name}"), ("error", f"E_{n.name}"),
+                            ("dE_dout", f"dE/dout_{n.name}"),
+                            ("dout_dnet", f"dout_{n.name}/dnet_{n.name}"),
+                            ("delta", f"delta_{n.name}")):
+                v = getattr(n, q)
+                if v is not None:
+                    values[name] = v
+            values.update(zip(n.weight_names, n.weights))
+            if n.dnet_dw is not None:
+                values.update((f"dnet_{n.name}/d{w}", x) for w, x in zip(n.weight_names, n.dnet_dw))
+            if n.dE_dw is not None:
+                values.update((f"dE/d{w}", g) for w, g in zip(n.weight_names, n.dE_dw))
+            if n.bias_name is not None:
+                values[n.bias_name] = n.bias
+                if layer.bias_mode == "per_neuron" and n.dE_db is not None:
+                    values[f"dE/d{n.bias_name}"] = n.dE_db
+        if layer.bias_mode == "shared" and layer.dE_db is not None and \
+                all(n.delta is not None for n in layer.neurons):
+            values[f"dE/d{layer.bias_name}"] = layer.dE_db
+    return values
+
+
+def names(net):
+    """Every quantity name of one step of ``net``, in the order of the hand calculation."""
+    out = list(net.input_names)
+    out += [f"target_{n.name}" for n in net.output_layer.neurons]
+    senders, from_input = net.input_names, True
+    params = []
+    for layer in net.layers:
+        for n in layer.neurons:
+            out += [f"{w}*{s if from_input else 'out_' + s}" for w, s in zip(n.weight_names,
+                                                                          senders)]
+            out += [f"net_{n.name}", f"out_{n.name}"]
+            params += n.weight_names
+            if layer.bias_mode == "per_neuron":
+                params.append(n.bias_name)
+        if layer.bias_mode == "shared":
+            params.append(layer.bias_name)
+        senders, from_input = [n.name for n in layer.neurons], False
+    out += params
+    outputs = [n.name for n in net.output_layer.neurons]
+    out += [f"E_{o}" for o in outputs] + ["E_total"]
+    for k in range(len(net.layers) - 1, -1, -1):
+        layer = net.layers[k]
+        for n in layer.neurons:
+            if k < len(net.layers) - 1:
+                out += [f"dE_{u.name}/dout_{n.name}" for u in net.layers[k + 1].neurons]
+            out += [f"dE/dout_{n.name}", f"dout_{n.name}/dnet_{n.name}", f"delta_{n.name}"]
+            for w in n.weight_names:
+                out += [f"dnet_{n.name}/d{w}", f"dE/d{w}"]
+            if layer.bias_mode == "per_neuron":
+                out.append(f"dE/d{n.bias_name}")
+        if layer.bias_mode == "shared":
+            out.append(f"dE/d{layer.bias_name}")
+    trained = [p for p in params if p.startswith("w") or net.train_biases]
+    out += [f"{p}+" for p in trained]
+    for layer in net.layers:
+        out += [f"{q}_{n.name}+" for n in layer.neurons for q in ("net", "out")]
+    out += [f"E_{o}+" for o in outputs] + ["E_total+"]
+    return out
+
+
+_DELTA = re.compile(r"^dE(?:_total)?/dnet_(\w+)$")
+_OWN_DELTA = re.compile(r"^dE_(\w+)/dnet_(\w+)$")
+_OWN_DOUT = re.compile(r"^dE_(\w+)/dout_(\w+)$")
+
+
+def canonical(name):
+    """The name in the spelling of the table above: ``"dE_total/dw5"`` -> ``"dE/dw5"``.
+
+    >>> canonical("dE_o1 / dnet_o1"), canonical("∂E_total/∂out_h1"), canonical("w5+")
+    ('delta_o1', 'dE/dout_h1', 'w5+')
+    """
+    text = "".join(str(name).split()).replace("∂", "d")
+    if text.startswith("dE_total/"):
+        text = "dE/" + text[len("dE_total/"):]
+    match = _DELTA.match(text)
+    if match:
+        return f"delta_{match.group(1)}"
+    for pattern, form in ((_OWN_DELTA, "delta_{}"), (_OWN_DOUT, "dE/dout_{}")):
+        match = pattern.match(text)
+        if match and match.group(1) == match.group(2):
+            return form.format(match.group(1))
+    return text
+
+
+def lookup(values, name, known):
+    """``values[canonical(name)]``, or a one-line error that says what is wrong.
+
+    ``known`` is every valid name (from :func:`names`): a valid name missing from ``values``
+    raises :class:`NotComputedError`, any other :class:`~neurosim.errors.UnknownNameError`
+    with the closest names.
+    """
+    key = canonical(name)
+    if key in values:
+        return key, values[key]
+    if key in known:
+        raise NotComputedError(f"{key} is not computed yet")
+    close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise UnknownNameError(f"no quantity is named {name!r}{hint}")
+
+
+#: One training step worked on a copy: its ``record`` (a StepRecord), the ``after`` events (the
+#: forward pass and errors of the same sample with the updated weights) and ``values`` (every name).
+WorkedStep = namedtuple("WorkedStep", "record after values network")
+
+
+def worked_step(net, inputs, targets):
+    """Train a copy of ``net`` once on ``(inputs, targets)`` and record everything; ``net`` is
+    left untouched. ``network`` in the result is the updated copy.
+    """
+    trained = copy.deepcopy(net)
+    record = trained.train(inputs, targets, record=True)
+    after = []
+    steps = trained.step_through(inputs, targets)
+    for event in steps:
+        after.append(event)
+        if isinstance(event, TotalError):
+            break
+    steps.close()  # stopped before the backward pass: the updated weights stay as they are
+    values = from_events(record)
+    values.update((name, v) for name, v in from_events(after, suffix="+").items()
+                  if name.startswith(("net_", "out_", "E_")))
+    return WorkedStep(StepRecord(record), after, values, trained)
+
+
+def of_step(net, inputs, targets):
+    """Every named quantity of one training step of ``net`` on one sample (``net`` unchanged)."""
+    return worked_step(net, inputs, targets).values
