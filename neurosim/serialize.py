@@ -1,0 +1,344 @@
+"""Saved networks: versioned JSON, written atomically, read back with every field validated.
+
+A saved network is a JSON object (format ``neurosim-network``, version 1) holding the whole
+configuration and every number needed to continue training exactly where it stopped::
+
+    {"format": "neurosim-network", "version": 1,
+     "layer_sizes": [2, 2, 2], "input_names": ["i1", "i2"],
+     "loss": "half_squared_error", "bias": "shared", "train_biases": false,
+     "learning_rate": 0.5, "weight_decay": 0.0, "hidden_deltas": "original_weights",
+     "momentum": 0.0, "seed": null,
+     "layers": [{"activation": "sigmoid", "bias_velocity": 0.0,
+                 "neurons": [{"name": "h1", "weights": [0.15, 0.2], "bias": 0.35,
+                              "velocity": [0.0, 0.0], "bias_velocity": 0.0}, ...]}, ...]}
+
+``layers`` lists the non-input layers; ``weights[i]`` of a neuron is the weight from neuron
+``i`` of the layer below, as in :class:`~neurosim.neuron.Neuron`. Weight and bias names
+(``w1``, ``b1``, ``b_h1``) follow from the layout and are not stored. The partials of the last
+pass (``out``, ``delta``, ...) are not saved: a loaded network has not run a pass yet.
+
+Floats round-trip exactly: Python writes the shortest decimal that reads back as the same
+double. NaN and infinities are refused on saving and on loading (they are not JSON).
+
+Saving never damages an existing file: the document goes to a new temporary file in the same
+folder, is flushed and ``fsync``-ed, then ``os.replace`` puts it in place in one step; if
+anything fails on the way the temporary file is removed and the old file is untouched.
+
+Loading parses JSON only (no pickle, nothing is executed), checks every field, and raises
+:class:`~neurosim.errors.FormatError` naming the JSON path of the first bad one::
+
+    $.layers[1].neurons[0].weights[2]: expected a finite number, got 'x'
+
+>>> import os, tempfile
+>>> from neurosim.worked_examples import mazur
+>>> net = mazur()
+>>> path = os.path.join(tempfile.mkdtemp(), "mazur.json")
+>>> save(net, path)
+>>> again = load(path)
+>>> again["w5"], again["b2"], again.train_biases
+(0.4, 0.6, False)
+"""
+
+import json
+import math
+import os
+
+from . import activations, losses
+from .errors import FormatError, NeurosimError
+from .layer import BIAS_MODES
+
+__all__ = ["save", "load", "to_document", "from_document", "dumps", "loads", "FORMAT", "VERSION"]
+
+FORMAT = "neurosim-network"
+VERSION = 1
+
+_HIDDEN_DELTAS = ("original_weights", "updated_weights")
+_TOP_KEYS = ("format", "version", "layer_sizes", "input_names", "loss", "bias", "train_biases",
+             "learning_rate", "weight_decay", "hidden_deltas", "momentum", "seed", "layers")
+_LAYER_KEYS = ("activation", "bias_velocity", "neurons")
+_NEURON_KEYS = ("name", "weights", "bias", "velocity", "bias_velocity")
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+def to_document(net):
+    """The network as a JSON-ready dict (validated, so it always loads back)."""
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "layer_sizes": list(net.layer_sizes),
+        "input_names": list(net.input_names),
+        "loss": net.loss.name,
+        "bias": net.bias_mode,
+        "train_biases": net.train_biases,
+        "learning_rate": net.learning_rate,
+        "weight_decay": net.weight_decay,
+        "hidden_deltas": net.hidden_deltas,
+        "momentum": net.momentum,
+        "seed": net.seed,
+        "layers": [{
+            "activation": layer.activation.name,
+            "bias_velocity": layer.bias_velocity,
+            "neurons": [{"name": n.name, "weights": list(n.weights), "bias": n.bias,
+                         "velocity": list(n.velocity), "bias_velocity": n.bias_velocity}
+                        for n in layer.neurons],
+        } for layer in net.layers],
+    }
+    _check_document(doc)
+    return doc
+
+
+def dumps(net):
+    """The network as a JSON string (what :func:`save` writes)."""
+    return json.dumps(to_document(net), allow_nan=False, indent=1)
+
+
+def save(net, path):
+    """Write ``net`` to ``path`` as JSON, atomically: the old file survives any failure."""
+    doc = to_document(net)
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    base = os.path.basename(path)
+    fd, tmp = _create_temporary(folder, base)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(doc, f, allow_nan=False, indent=1)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_folder(folder)
+
+
+def _create_temporary(folder, base):
+    """A new file next to the target, opened with os.open so the umask applies as usual."""
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{base}.{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not create a temporary file in {folder!r}")
+
+
+def _fsync_folder(folder):
+    """Make the rename itself durable where the platform allows it (POSIX); best effort."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+def load(path):
+    """Read a network written by :func:`save`; a malformed file raises FormatError.
+
+    A missing or unreadable file raises the usual :class:`OSError`.
+    """
+    with open(path, "rb") as f:
+        data = f.read()
+    return loads(data)
+
+
+def loads(data):
+    """A network from the JSON text (str or bytes) of a saved network."""
+    return from_document(_parse(data))
+
+
+def from_document(doc):
+    """A network from a parsed document (a dict), after checking every field."""
+    _check_document(doc)
+    from .network import NeuralNetwork
+    options = dict(
+        activation=[layer["activation"] for layer in doc["layers"]],
+        loss=doc["loss"], learning_rate=doc["learning_rate"], bias=doc["bias"],
+        train_biases=doc["train_biases"], weight_decay=doc["weight_decay"],
+        hidden_deltas=doc["hidden_deltas"], momentum=doc["momentum"], seed=doc["seed"],
+        names=[doc["input_names"]] + [[n["name"] for n in layer["neurons"]]
+                                      for layer in doc["layers"]])
+    weights = [[n["weights"] for n in layer["neurons"]] for layer in doc["layers"]]
+    if doc["bias"] == "shared":
+        biases = [layer["neurons"][0]["bias"] for layer in doc["layers"]]
+    else:
+        biases = [[n["bias"] for n in layer["neurons"]] for layer in doc["layers"]]
+    try:
+        net = NeuralNetwork.from_weights(weights, biases, **options)
+    except NeurosimError as error:  # the checks above should leave nothing for these
+        raise FormatError(f"$: the network cannot be built: {error}") from None
+    for layer, saved in zip(net.layers, doc["layers"]):
+        layer.bias_velocity = float(saved["bias_velocity"])
+        for n, s in zip(layer.neurons, saved["neurons"]):
+            n.velocity = [float(v) for v in s["velocity"]]
+            n.bias_velocity = float(s["bias_velocity"])
+    return net
+
+
+def _parse(data):
+    if isinstance(data, (bytes, bytearray)):
+        try:
+            data = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise FormatError(f"$: a saved network must be UTF-8 JSON text; byte "
+                              f"{error.start} is not UTF-8") from None
+    if not isinstance(data, str):
+        raise FormatError(f"$: expected JSON text, got {type(data).__name__}")
+    try:
+        return json.loads(data, parse_constant=_reject_constant, parse_float=_parse_float,
+                          object_pairs_hook=_unique_keys)
+    except FormatError:
+        raise
+    except RecursionError:
+        raise FormatError("$: the JSON is nested too deeply to be a saved network") from None
+    except ValueError as error:  # json.JSONDecodeError, and ints too long to convert
+        raise FormatError(f"$: not valid JSON: {error}") from None
+
+
+def _reject_constant(name):
+    raise FormatError(f"$: {name} is not a finite number; a saved network holds finite "
+                      "numbers only")
+
+
+def _parse_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise FormatError(f"$: the number {text[:40]} is out of the float range")
+    return value
+
+
+def _unique_keys(pairs):
+    doc = {}
+    for key, value in pairs:
+        if key in doc:
+            raise FormatError(f"$: the key {key!r} appears twice in one object")
+        doc[key] = value
+    return doc
+
+
+# -- validation ------------------------------------------------------------------------------------
+
+def _fail(path, expected, value):
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    raise FormatError(f"{path}: expected {expected}, got {shown}")
+
+
+def _object(value, path, keys):
+    if not isinstance(value, dict):
+        _fail(path, "an object", value)
+    for key in keys:
+        if key not in value:
+            raise FormatError(f"{path}: the field {key!r} is missing")
+    for key in value:
+        if key not in keys:
+            raise FormatError(f"{path}: unknown field {key!r}; expected only "
+                              f"{', '.join(keys)}")
+    return value
+
+
+def _list(value, path, length=None, what="a list"):
+    if not isinstance(value, list):
+        _fail(path, what if length is None else f"a list of {length}", value)
+    if length is not None and len(value) != length:
+        raise FormatError(f"{path}: expected a list of {length}, got {len(value)} entries")
+    return value
+
+
+def _number(value, path):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        _fail(path, "a finite number", value)
+    try:
+        ok = math.isfinite(float(value))
+    except OverflowError:
+        ok = False
+    if not ok:
+        _fail(path, "a finite number", value)
+    return value
+
+
+def _choice(value, path, choices):
+    if not isinstance(value, str) or value not in choices:
+        _fail(path, f"one of {', '.join(map(repr, choices))}", value)
+    return value
+
+
+def _name(value, path, seen):
+    if not isinstance(value, str) or not value.isidentifier():
+        _fail(path, "a name like 'h1'", value)
+    if value in seen or (value[0] in "wb" and value[1:].isdigit()):
+        raise FormatError(f"{path}: the name {value!r} is used twice or clashes with a "
+                          "weight or bias name (w1.., b1..)")
+    seen.add(value)
+
+
+def _check_document(doc):
+    """Check every field of a document; raise FormatError naming the first bad one's path."""
+    _object(doc, "$", _TOP_KEYS)
+    if doc["format"] != FORMAT:
+        _fail("$.format", repr(FORMAT), doc["format"])
+    version = doc["version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        _fail("$.version", "a whole number", version)
+    if version != VERSION:
+        raise FormatError(f"$.version: this neurosim reads version {VERSION}, got {version!r}"
+                          + ("\nthe file was written by a newer neurosim; upgrade to read it"
+                             if version > VERSION else ""))
+    sizes = _list(doc["layer_sizes"], "$.layer_sizes")
+    if len(sizes) < 2:
+        raise FormatError(f"$.layer_sizes: expected at least 2 sizes, got {sizes!r}")
+    for k, size in enumerate(sizes):
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            _fail(f"$.layer_sizes[{k}]", "a whole number >= 1", size)
+    seen = set()
+    for k, name in enumerate(_list(doc["input_names"], "$.input_names", sizes[0])):
+        _name(name, f"$.input_names[{k}]", seen)
+    _choice(doc["loss"], "$.loss", losses.names())
+    mode = _choice(doc["bias"], "$.bias", BIAS_MODES)
+    if not isinstance(doc["train_biases"], bool):
+        _fail("$.train_biases", "true or false", doc["train_biases"])
+    if doc["train_biases"] and mode == "none":
+        raise FormatError("$.train_biases: must be false when bias is 'none'")
+    for key in ("learning_rate", "weight_decay"):
+        if _number(doc[key], f"$.{key}") < 0:
+            _fail(f"$.{key}", "a number >= 0", doc[key])
+    _choice(doc["hidden_deltas"], "$.hidden_deltas", _HIDDEN_DELTAS)
+    if not 0 <= _number(doc["momentum"], "$.momentum") < 1:
+        _fail("$.momentum", "a number >= 0 and < 1", doc["momentum"])
+    seed = doc["seed"]
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, float, str))):
+        _fail("$.seed", "null, a number or a string", seed)
+    layers = _list(doc["layers"], "$.layers", len(sizes) - 1)
+    for l, layer in enumerate(layers):
+        lp = f"$.layers[{l}]"
+        _object(layer, lp, _LAYER_KEYS)
+        _choice(layer["activation"], f"{lp}.activation", activations.names())
+        _number(layer["bias_velocity"], f"{lp}.bias_velocity")
+        fan_in = sizes[l]
+        neurons = _list(layer["neurons"], f"{lp}.neurons", sizes[l + 1])
+        for j, neuron in enumerate(neurons):
+            np_ = f"{lp}.neurons[{j}]"
+            _object(neuron, np_, _NEURON_KEYS)
+            _name(neuron["name"], f"{np_}.name", seen)
+            for key in ("weights", "velocity"):
+                for i, w in enumerate(_list(neuron[key], f"{np_}.{key}", fan_in)):
+                    _number(w, f"{np_}.{key}[{i}]")
+            bias = _number(neuron["bias"], f"{np_}.bias")
+            _number(neuron["bias_velocity"], f"{np_}.bias_velocity")
+            if mode == "none" and bias != 0:
+                _fail(f"{np_}.bias", "0 (bias is 'none')", bias)
+            if mode == "shared" and bias != neurons[0]["bias"]:
+                _fail(f"{np_}.bias", f"{neurons[0]['bias']!r}, the layer's shared bias "
+                      "(bias is 'shared')", bias)
