@@ -1,0 +1,453 @@
+"""Small data sets to train the networks on, and the two tools every experiment needs.
+
+Every data set is a list of ``(inputs, targets)`` pairs, each a list of floats: the form
+``net.total_error(samples)``, ``net.train(inputs, targets)`` and ``net.fit(samples)`` take.
+The functions return a :class:`Dataset`, which iterates as its pairs and also carries the
+names of its columns, its classes and where it comes from.
+
+- ``mazur()`` (2 inputs, 2 targets): the one sample of Mazur's hand calculation;
+- ``and_gate()``, ``or_gate()``, ``xor()`` (2, 1): truth tables; xor needs a hidden layer;
+- ``encoder_8_3_8()`` (8, 8): Mitchell's identity task through a 3-neuron bottleneck;
+- ``circle()``, ``xor_quadrants()``, ``gaussians()``, ``spiral()`` (2, 1): the four 2-D
+  classification sets of TensorFlow Playground, seeded;
+- ``iris()`` (4, 3): Fisher's 150 flowers, one-hot over the three species.
+
+``train_test_split`` shuffles with a seed; ``MinMaxScaler`` rescales the inputs to a range a
+sigmoid or tanh network can use (fit it on the training part only).
+
+>>> from neurosim.datasets import xor
+>>> list(xor())
+[([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 0.0], [1.0]), ([1.0, 1.0], [0.0])]
+"""
+
+import csv
+import dataclasses
+import importlib.resources
+import math
+import random
+
+from .errors import ConfigurationError, ShapeError
+from .worked_examples import MAZUR_INPUTS, MAZUR_TARGETS
+
+__all__ = ["Dataset", "mazur", "and_gate", "or_gate", "xor", "encoder_8_3_8", "circle",
+           "xor_quadrants", "gaussians", "spiral", "iris", "train_test_split", "MinMaxScaler"]
+
+PLAYGROUND = ("TensorFlow Playground, src/dataset.ts (Smilkov and Carter, 2016), "
+              "https://github.com/tensorflow/playground")
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Dataset:
+    """A named list of ``(inputs, targets)`` pairs; iterate over it, index it, take its len().
+
+    ``classes`` names the classes of a classification set, in target order: for one output,
+    ``classes[0]`` is target 0 (or -1) and ``classes[1]`` is target 1; for one-hot targets,
+    ``classes[k]`` is the class whose output k is 1. It is empty for other sets.
+    """
+
+    name: str
+    samples: list
+    input_names: tuple
+    target_names: tuple
+    description: str = ""
+    source: str = ""
+    classes: tuple = ()
+
+    def __iter__(self):
+        return iter(self.samples)
+
+    def __len__(self):
+        return len(self.samples)
+
+    def __getitem__(self, index):
+        return self.samples[index]
+
+    @property
+    def inputs(self):
+        """The input lists, in sample order."""
+        return [x for x, _ in self.samples]
+
+    @property
+    def targets(self):
+        """The target lists, in sample order."""
+        return [t for _, t in self.samples]
+
+    def __repr__(self):
+        counts = ((len(self.samples), "sample"), (len(self.input_names), "input"),
+                  (len(self.target_names), "target"))
+        text = ", ".join(f"{k} {word}{'' if k == 1 else 's'}" for k, word in counts)
+        return f"<Dataset {self.name!r}: {text}>"
+
+
+# -- argument checks: one sentence naming the field, the value and what was expected ----------
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _rng(seed):
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise ConfigurationError(f"seed must be an integer or None, got {seed!r}")
+    return random.Random(seed)
+
+
+def _label_values(labels):
+    if labels == "binary":
+        return 0.0, 1.0
+    if labels == "signed":
+        return -1.0, 1.0
+    raise ConfigurationError(f"labels must be 'binary' (0/1) or 'signed' (-1/+1), got {labels!r}")
+
+
+# -- tiny hand-made sets ------------------------------------------------------------------------
+
+def mazur():
+    """The single sample of Mazur (2015), "A Step by Step Backpropagation Example".
+
+    Inputs i1 = 0.05, i2 = 0.10; targets o1 = 0.01, o2 = 0.99 (seed 001 repeats it).
+
+    >>> list(mazur())
+    [([0.05, 0.1], [0.01, 0.99])]
+    """
+    return Dataset("mazur", [(list(MAZUR_INPUTS), list(MAZUR_TARGETS))], ("i1", "i2"),
+                   ("o1", "o2"), "one sample: the first forward and backward pass by hand",
+                   "Mazur (2015), A Step by Step Backpropagation Example")
+
+
+def _gate(name, rule, text):
+    pairs = [([float(a), float(b)], [float(rule(a, b))]) for a in (0, 1) for b in (0, 1)]
+    return Dataset(name, pairs, ("x1", "x2"), ("y",), text, "truth table", ("0", "1"))
+
+
+def and_gate():
+    """Logical AND: y = 1 only for (1, 1). Linearly separable: one neuron learns it.
+
+    >>> [t[0] for _, t in and_gate()]
+    [0.0, 0.0, 0.0, 1.0]
+    """
+    return _gate("and", lambda a, b: a and b, "logical AND; linearly separable")
+
+
+def or_gate():
+    """Logical OR: y = 0 only for (0, 0). Linearly separable: one neuron learns it.
+
+    >>> [t[0] for _, t in or_gate()]
+    [0.0, 1.0, 1.0, 1.0]
+    """
+    return _gate("or", lambda a, b: a or b, "logical OR; linearly separable")
+
+
+def xor():
+    """Exclusive or: y = 1 when exactly one input is 1.
+
+    No single line separates the two classes, so a network without a hidden layer cannot
+    learn it (Minsky and Papert, Perceptrons, 1969); a 2-2-1 network can. It is the second
+    example of seed 001, which trains a 2-5-1 network on it with ``random.choice``.
+
+    >>> [t[0] for _, t in xor()]
+    [0.0, 1.0, 1.0, 0.0]
+    """
+    return _gate("xor", lambda a, b: a ^ b, "exclusive or; needs a hidden layer")
+
+
+def encoder_8_3_8():
+    """Eight one-hot inputs to be reproduced at eight outputs through three hidden neurons.
+
+    Mitchell, Machine Learning (1997), chapter 4, section 4.6.4 "Hidden layer
+    representations": to copy 8 patterns through a 3-neuron bottleneck the network must
+    invent a code, and the trained hidden outputs come close to the 3-bit binary code.
+
+    >>> data = encoder_8_3_8()
+    >>> len(data), data[2]
+    (8, ([0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]))
+    """
+    pairs = [([float(j == k) for j in range(8)], [float(j == k) for j in range(8)])
+             for k in range(8)]
+    return Dataset("encoder_8_3_8", pairs, tuple(f"x{j + 1}" for j in range(8)),
+                   tuple(f"y{j + 1}" for j in range(8)),
+                   "identity on one-hot vectors; train an 8-3-8 net and read the hidden code",
+                   "Mitchell (1997), Machine Learning, ch. 4, section 4.6.4")
+
+
+# -- TensorFlow Playground's 2-D sets -----------------------------------------------------------
+# Written in Python after the Playground's generators (classifyCircleData, classifyXORData,
+# classifyTwoGaussData, classifySpiralData). The Playground's noise slider runs from 0 to 50
+# and divides by 100, so noise here is 0..0.5 as in its code; n = 500 is its
+# NUM_SAMPLES_CLASSIFY. Its two-class loops run n/2 times each; here the positive class gets
+# the extra point when n is odd, so len() == n.
+
+def _uniform(rng, a, b):
+    """randUniform(a, b) of the Playground: a + (b - a) * U[0, 1)."""
+    return a + (b - a) * rng.random()
+
+
+def _normal(rng, mean, variance):
+    """The Playground's normalRandom (Marsaglia's polar method): redraw until
+    0 < s = v1^2 + v2^2 <= 1 (it only rejects s > 1; s = 0 would take ln 0), then
+    z = v1 sqrt(-2 ln s / s) and the result is mean + sqrt(variance) z."""
+    while True:
+        v1 = 2 * rng.random() - 1
+        v2 = 2 * rng.random() - 1
+        s = v1 * v1 + v2 * v2
+        if 0 < s <= 1:
+            break
+    return mean + math.sqrt(variance) * math.sqrt(-2 * math.log(s) / s) * v1
+
+
+def _playground(name, points, labels, text, noise, seed):
+    negative, positive = _label_values(labels)
+    pairs = [([x, y], [positive if label > 0 else negative]) for x, y, label in points]
+    return Dataset(name, pairs, ("x1", "x2"), ("label",),
+                   f"{text} (noise={noise}, seed={seed})", PLAYGROUND, ("negative", "positive"))
+
+
+def _checked(n, noise, seed, labels):
+    """Validate the common arguments; return the generator and the two class sizes."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise ConfigurationError(f"n must be an integer of at least 2, got {n!r}")
+    if not _is_number(noise) or not 0 <= noise <= 0.5:
+        raise ConfigurationError(f"noise must be between 0 and 0.5, got {noise!r}")
+    _label_values(labels)
+    return _rng(seed), (n + 1) // 2, n // 2
+
+
+def circle(n=500, *, noise=0.0, seed=None, labels="binary"):
+    """A disc of positives (radius < 2.5) inside a ring of negatives (3.5 < radius < 5).
+
+    After classifyCircleData (TensorFlow Playground, src/dataset.ts). Noise does not move
+    the points: the label is taken at the point shifted by noise * U(-5, 5) in x and y, so
+    noise flips labels near the gap. Not linearly separable; a few tanh hidden neurons learn it.
+    Targets are [1.0] inside and [0.0] outside (labels="signed": +1 and -1, for tanh outputs).
+
+    >>> data = circle(4, seed=1)
+    >>> [[round(v, 2) for v in x] for x in data.inputs], data.targets
+    ([[-0.27, 0.19], [0.39, -1.18], [0.65, 3.58], [0.06, 4.64]], [[1.0], [1.0], [0.0], [0.0]])
+    """
+    rng, n_pos, n_neg = _checked(n, noise, seed, labels)
+    radius = 5.0
+    points = []
+    for count, r_lo, r_hi in ((n_pos, 0.0, radius * 0.5), (n_neg, radius * 0.7, radius)):
+        for _ in range(count):
+            r = _uniform(rng, r_lo, r_hi)
+            angle = _uniform(rng, 0.0, 2 * math.pi)
+            x, y = r * math.sin(angle), r * math.cos(angle)
+            noise_x = _uniform(rng, -radius, radius) * noise
+            noise_y = _uniform(rng, -radius, radius) * noise
+            inside = math.hypot(x + noise_x, y + noise_y) < radius * 0.5
+            points.append((x, y, 1 if inside else -1))
+    return _playground("circle", points, labels, "TensorFlow Playground circle", noise, seed)
+
+
+def xor_quadrants(n=500, *, noise=0.0, seed=None, labels="binary"):
+    """Points in the square [-5.3, 5.3]^2, positive where x1 * x2 >= 0 (quadrants I and III).
+
+    After classifyXORData (TensorFlow Playground, src/dataset.ts): each coordinate is drawn
+    from U(-5, 5) and pushed 0.3 away from the axes; the label is taken at the point shifted
+    by noise * U(-5, 5), so noise flips labels near the axes. The continuous form of xor().
+
+    >>> data = xor_quadrants(4, seed=1)
+    >>> [[round(v, 2) for v in x] for x in data.inputs], data.targets
+    ([[-3.96, 3.77], [-0.35, -0.81], [-4.36, -5.02], [2.92, -5.28]], [[0.0], [1.0], [1.0], [0.0]])
+    """
+    rng, _, _ = _checked(n, noise, seed, labels)
+    padding = 0.3
+    points = []
+    for _ in range(n):
+        x = _uniform(rng, -5.0, 5.0)
+        x += padding if x > 0 else -padding
+        y = _uniform(rng, -5.0, 5.0)
+        y += padding if y > 0 else -padding
+        noise_x = _uniform(rng, -5.0, 5.0) * noise
+        noise_y = _uniform(rng, -5.0, 5.0) * noise
+        points.append((x, y, 1 if (x + noise_x) * (y + noise_y) >= 0 else -1))
+    return _playground("xor_quadrants", points, labels, "TensorFlow Playground exclusive or",
+                       noise, seed)
+
+
+def gaussians(n=500, *, noise=0.0, seed=None, labels="binary"):
+    """Two round gaussian clouds: positives around (2, 2), negatives around (-2, -2).
+
+    After classifyTwoGaussData (TensorFlow Playground, src/dataset.ts). Noise widens both:
+
+        variance = 0.5 + 7 * noise        (0.5 at noise 0, 4 at noise 0.5)
+
+    Linearly separable at low noise: a single neuron is enough.
+
+    >>> data = gaussians(4, seed=3)
+    >>> [[round(v, 2) for v in x] for x in data.inputs], data.targets
+    ([[0.89, 0.84], [2.12, 1.45], [-1.88, -1.11], [-1.72, -1.76]], [[1.0], [1.0], [0.0], [0.0]])
+    """
+    rng, n_pos, n_neg = _checked(n, noise, seed, labels)
+    variance = 0.5 + (4.0 - 0.5) * noise / 0.5
+    points = []
+    for count, centre, label in ((n_pos, 2.0, 1), (n_neg, -2.0, -1)):
+        for _ in range(count):
+            x = _normal(rng, centre, variance)
+            y = _normal(rng, centre, variance)
+            points.append((x, y, label))
+    return _playground("gaussians", points, labels, "TensorFlow Playground two gaussians",
+                       noise, seed)
+
+
+def spiral(n=500, *, noise=0.0, seed=None, labels="binary"):
+    """Two interleaved spiral arms, 1.75 turns each, the negative arm rotated by pi.
+
+    After classifySpiralData (TensorFlow Playground, src/dataset.ts): point i of m on an arm
+    has radius and angle
+
+        r = 5 i / m        t = 1.75 * 2 pi i / m + delta_t        (delta_t = 0 or pi)
+        x1 = r sin t + noise * U(-1, 1),   x2 = r cos t + noise * U(-1, 1)
+
+    The hardest of the four: it needs several hidden layers (or sin/square features).
+
+    >>> data = spiral(4, seed=0)
+    >>> [[round(v, 2) for v in x] for x in data.inputs], data.targets
+    ([[0.0, 0.0], [-1.77, 1.77], [0.0, -0.0], [1.77, -1.77]], [[1.0], [1.0], [0.0], [0.0]])
+    """
+    rng, n_pos, n_neg = _checked(n, noise, seed, labels)
+    points = []
+    for count, delta_t, label in ((n_pos, 0.0, 1), (n_neg, math.pi, -1)):
+        for i in range(count):
+            r = i / count * 5
+            t = 1.75 * i / count * 2 * math.pi + delta_t
+            x = r * math.sin(t) + _uniform(rng, -1.0, 1.0) * noise
+            y = r * math.cos(t) + _uniform(rng, -1.0, 1.0) * noise
+            points.append((x, y, label))
+    return _playground("spiral", points, labels, "TensorFlow Playground spiral", noise, seed)
+
+
+# -- Fisher's iris --------------------------------------------------------------------------------
+
+IRIS_SPECIES = ("setosa", "versicolor", "virginica")
+
+
+def iris():
+    """Fisher's iris data: 150 flowers, 50 of each species, four measurements in cm.
+
+    Fisher (1936), "The use of multiple measurements in taxonomic problems", Annals of
+    Eugenics 7, 179-188, from Anderson's measurements; as in the UCI Machine Learning
+    Repository's corrected file (bezdekIris.data): rows 35 and 38 fixed as in Bezdek et al.
+    (1999), "Will the real iris data please stand up?". Inputs: sepal length, sepal width,
+    petal length, petal width; targets one-hot over (setosa, versicolor, virginica). Setosa
+    is linearly separable from the others; versicolor and virginica overlap a little.
+    Rows come grouped by species: shuffle (train_test_split does) before online training.
+
+    >>> data = iris()
+    >>> len(data), data[0], data.classes
+    (150, ([5.1, 3.5, 1.4, 0.2], [1.0, 0.0, 0.0]), ('setosa', 'versicolor', 'virginica'))
+    """
+    text = (importlib.resources.files(__package__) / "data" / "iris.csv").read_text("utf-8")
+    rows = csv.reader(text.splitlines())
+    header = next(rows)
+    pairs = []
+    for row in rows:
+        *measurements, species = row
+        one_hot = [1.0 if species == name else 0.0 for name in IRIS_SPECIES]
+        pairs.append(([float(v) for v in measurements], one_hot))
+    return Dataset("iris", pairs, tuple(header[:4]), IRIS_SPECIES,
+                   "150 iris flowers, 4 measurements in cm, 3 species (one-hot)",
+                   "Fisher (1936); UCI Machine Learning Repository, Iris (bezdekIris.data)",
+                   IRIS_SPECIES)
+
+
+# -- splitting and scaling --------------------------------------------------------------------
+
+def train_test_split(samples, *, test_fraction=0.2, seed=None):
+    """Shuffle ``samples`` with ``random.Random(seed)`` and cut off a test part.
+
+    The test part has round(n * test_fraction) samples, at least one, and the training
+    part keeps at least one. Both come back shuffled, as new lists holding copies of the
+    pairs; a Dataset in gives two Datasets out. The same seed gives the same split.
+
+    >>> train, test = train_test_split(xor(), test_fraction=0.25, seed=0)
+    >>> len(train), len(test), test.samples
+    (3, 1, [([1.0, 0.0], [1.0])])
+    """
+    if not _is_number(test_fraction) or not 0 < test_fraction < 1:
+        raise ConfigurationError(f"test_fraction must be strictly between 0 and 1, "
+                                 f"got {test_fraction!r}")
+    rng = _rng(seed)
+    pairs = [(list(x), list(t)) for x, t in samples]
+    if len(pairs) < 2:
+        raise ShapeError(f"train_test_split needs at least 2 samples, got {len(pairs)}")
+    rng.shuffle(pairs)
+    n_test = min(max(round(len(pairs) * test_fraction), 1), len(pairs) - 1)
+    train, test = pairs[n_test:], pairs[:n_test]
+    if isinstance(samples, Dataset):
+        return (dataclasses.replace(samples, samples=train),
+                dataclasses.replace(samples, samples=test))
+    return train, test
+
+
+class MinMaxScaler:
+    """Rescale each input column linearly so the fitted minimum goes to ``lo`` and the
+    maximum to ``hi``:
+
+        x' = lo + (x - min) (hi - lo) / (max - min)
+
+    Fit on the training inputs only, then transform the training and the test samples
+    with the same numbers (test values may land a little outside [lo, hi]). Targets are
+    left alone. A constant column (max == min) goes to the middle of the range, and
+    ``inverse`` gives it back its constant value. Use (0, 1) for sigmoid networks and
+    (-1, 1) for tanh.
+
+    >>> scaler = MinMaxScaler(-1, 1).fit([([2.0, 10.0], [1.0]), ([4.0, 10.0], [0.0])])
+    >>> scaler.transform([([3.0, 10.0], [1.0])]), scaler.inverse([1.0, 0.0])
+    ([([0.0, 0.0], [1.0])], [4.0, 10.0])
+    """
+
+    def __init__(self, lo=0.0, hi=1.0):
+        for name, value in (("lo", lo), ("hi", hi)):
+            if not _is_number(value) or not math.isfinite(value):
+                raise ConfigurationError(f"{name} must be a finite number, got {value!r}")
+        if not lo < hi:
+            raise ConfigurationError(f"lo must be less than hi, got lo={lo!r}, hi={hi!r}")
+        self.lo, self.hi = float(lo), float(hi)
+        self.data_min = self.data_max = None
+
+    def fit(self, samples):
+        """Record each input column's minimum and maximum; returns the scaler."""
+        inputs = [list(x) for x, _ in samples]
+        if not inputs:
+            raise ShapeError("MinMaxScaler.fit needs at least 1 sample, got 0")
+        for k, x in enumerate(inputs):
+            if len(x) != len(inputs[0]):
+                raise ShapeError(f"samples[{k}] has {len(x)} inputs, expected "
+                                 f"{len(inputs[0])} like samples[0]")
+        self.data_min = [min(column) for column in zip(*inputs)]
+        self.data_max = [max(column) for column in zip(*inputs)]
+        return self
+
+    def _fitted(self, x):
+        if self.data_min is None:
+            raise ConfigurationError("this MinMaxScaler is not fitted yet\n"
+                                     "call scaler.fit(train) first")
+        if len(x) != len(self.data_min):
+            raise ShapeError(f"MinMaxScaler was fitted on {len(self.data_min)} inputs, "
+                             f"got {len(x)}: {list(x)!r}")
+        return zip(x, self.data_min, self.data_max)
+
+    def transform_inputs(self, inputs):
+        """Scale one input list."""
+        middle, span = (self.lo + self.hi) / 2, self.hi - self.lo
+        return [middle if x_max == x_min else self.lo + (x - x_min) * span / (x_max - x_min)
+                for x, x_min, x_max in self._fitted(inputs)]
+
+    def inverse(self, inputs):
+        """Undo transform_inputs on one input list: x = min + (x' - lo) (max - min) / (hi - lo)."""
+        return [x_min + (x - self.lo) * (x_max - x_min) / (self.hi - self.lo)
+                for x, x_min, x_max in self._fitted(inputs)]
+
+    def transform(self, samples):
+        """New (inputs, targets) pairs with the inputs scaled; a Dataset in, a Dataset out."""
+        pairs = [(self.transform_inputs(x), list(t)) for x, t in samples]
+        if isinstance(samples, Dataset):
+            return dataclasses.replace(samples, samples=pairs)
+        return pairs
+
+    def fit_transform(self, samples):
+        """fit(samples), then transform(samples)."""
+        return self.fit(samples).transform(samples)
+
+    def __repr__(self):
+        return f"MinMaxScaler(lo={self.lo}, hi={self.hi}, fitted={self.data_min is not None})"
