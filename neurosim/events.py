@@ -50,7 +50,15 @@ DIGITS = 9
 
 
 def num(x, digits=DIGITS):
-    """Format a number as the hand calculation prints it: ``digits`` significant digits."""
+    """Format a number as the hand calculation prints it: ``digits`` significant digits, and at
+    least ``digits`` decimals from 1 up (Mazur prints net_o1 = 1.105905967, out_h1 = 0.593269992).
+
+    >>> num(1.1059059670597702), num(0.5932699921071872), num(0.00043856773447434685)
+    ('1.105905967', '0.593269992', '0.000438567734')
+    """
+    a = abs(x)
+    if 1.0 <= a < 1e16:
+        digits = min(digits + len(str(int(a))), 17)
     return format(x, f".{digits}g")
 
 

@@ -1,0 +1,99 @@
+"""``neurosim step``: step through one training update at a pdb-style prompt."""
+
+import sys
+
+from ..errors import ConfigurationError, InputError, ShapeError
+
+NAME = "step"
+HELP = ("step through one training update, one event at a time, at a pdb-style prompt "
+        "(next, continue, break w5, print dE/dw5, where, list, net, quit)")
+EXAMPLE = """\
+examples:
+  neurosim step                                # Mazur's 2-2-2 example, interactively
+  printf 'break w1\\ncontinue\\nprint dE/dw1 w5\\nquit\\n' | neurosim step
+  neurosim step --commands lesson.txt          # a classroom script, then the prompt
+  neurosim step net.json --input 0.05 0.1 --target 0.01 0.99
+"""
+
+
+def add_network_arguments(parser):
+    """NETWORK.json, --example, --input and --target (shared with ``neurosim worksheet``)."""
+    from ..worked_examples import EXAMPLES
+    parser.add_argument("network", nargs="?", metavar="NETWORK.json",
+                        help="a network saved with net.save() (default: --example)")
+    parser.add_argument("--example", choices=sorted(EXAMPLES), default=None,
+                        help="a published network with its sample (default: mazur)")
+    parser.add_argument("--input", nargs="+", metavar="X",
+                        help="the inputs, e.g. --input 0.05 0.1 (default: the example's)")
+    parser.add_argument("--target", nargs="+", metavar="T",
+                        help="the targets, e.g. --target 0.01 0.99 (default: the example's)")
+
+
+def network_and_sample(args):
+    """The network, inputs and targets the arguments of :func:`add_network_arguments` name."""
+    from ..worked_examples import EXAMPLES
+    if args.network is not None and args.example is not None:
+        raise ConfigurationError(f"give a NETWORK.json or --example, not both: got "
+                                 f"{args.network!r} and --example {args.example}")
+    if args.network is not None:
+        try:
+            from ..network import NeuralNetwork
+            net = NeuralNetwork.load(args.network)
+        except ImportError as error:
+            raise ConfigurationError(f"cannot load {args.network!r}: this version of neurosim "
+                                     f"cannot read saved networks ({error})") from None
+        if args.input is None or args.target is None:
+            raise ShapeError(f"a saved network needs a sample: give --input and --target "
+                             f"(one value per input and per output), got input {args.input} "
+                             f"and target {args.target}")
+        inputs, targets = None, None
+    else:
+        build, inputs, targets = EXAMPLES[args.example or "mazur"]
+        net = build()
+    if args.input is not None:
+        inputs = _numbers("--input", args.input)
+    if args.target is not None:
+        targets = _numbers("--target", args.target)
+    return net, inputs, targets
+
+
+def _numbers(option, words):
+    values = []
+    for word in words:
+        for part in word.replace(",", " ").split():
+            try:
+                values.append(float(part))
+            except ValueError:
+                raise InputError(f"{option} takes numbers, got {part!r}") from None
+    return values
+
+
+def add_arguments(parser):
+    add_network_arguments(parser)
+    parser.add_argument("--commands", metavar="FILE",
+                        help="run the commands in FILE first (one a line, # comments), then "
+                             "read more from standard input unless FILE ends with quit")
+    parser.add_argument("--digits", type=int, default=9, metavar="N",
+                        help="significant digits of the numbers shown (default: 9, as Mazur)")
+
+
+def run(args):
+    from ..stepper import Stepper
+    if not 1 <= args.digits <= 17:
+        raise ConfigurationError(f"--digits must be between 1 and 17, got {args.digits}")
+    net, inputs, targets = network_and_sample(args)
+    script = None
+    if args.commands is not None:
+        try:
+            with open(args.commands, encoding="utf-8") as f:
+                script = f.read().splitlines()
+        except OSError as error:
+            raise InputError(f"--commands: cannot read {args.commands!r}: "
+                             f"{error.strerror or error}") from None
+    stepper = Stepper(net, inputs, targets, digits=args.digits)
+    stepper.stdout.write(stepper.intro + "\n")
+    if script is not None and stepper.run_script(script):
+        return 0
+    stepper.cmdloop(intro="")
+    sys.stdout.flush()
+    return 0
