@@ -20,7 +20,7 @@ and serializable to JSON Lines.
 """
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from typing import ClassVar, Optional, Tuple
 
 __all__ = [
@@ -73,10 +73,12 @@ def _signed_terms(values, digits):
                       for k, v in enumerate(values))
 
 
-@dataclass(frozen=True)
 class Event:
     """Base of every event: a ``phase``, the names it involves, ``to_dict()`` and one line."""
 
+    # Not a dataclass itself: a frozen base would give the fast builders of
+    # _frozen_record its __setattr__. Each event class is a frozen dataclass.
+    __slots__ = ()
     phase: ClassVar[str] = ""
 
     @property
@@ -134,7 +136,34 @@ def _as_names(value, field):
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-@dataclass(frozen=True)
+def _frozen_record(cls):
+    """``@dataclass(frozen=True, slots=True)``, plus ``cls._build``: the same record, built fast.
+
+    A frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``, about
+    70 ns a field, and a recorded step of a 64-32-10 network makes some 7,700 events.
+    ``cls._build(*values)`` takes the fields positionally, in order (defaults as in the
+    constructor), fills the slots of a mutable twin class with plain stores and then makes it a
+    ``cls`` (the two have the same slots, so Python allows the ``__class__`` assignment): the
+    same frozen record, about four times faster. The engine uses it; people use the constructor.
+    """
+    cls = dataclass(frozen=True, slots=True)(cls)
+    twin = type(f"_{cls.__name__}Builder", (Event,), {"__slots__": cls.__slots__})
+    params, stores, env = [], [], {"_new": object.__new__, "_twin": twin, "_cls": cls}
+    for f in fields(cls):
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            params.append(f"{f.name}=_default_{f.name}")
+            env[f"_default_{f.name}"] = f.default
+        stores.append(f"    self.{f.name} = {f.name}\n")
+    # Generated, as dataclasses generates __init__: one plain store per field, no loop.
+    exec(f"def _build({', '.join(params)}):\n    self = _new(_twin)\n{''.join(stores)}"
+         f"    self.__class__ = _cls\n    return self\n", env)
+    cls._build = staticmethod(env["_build"])
+    return cls
+
+
+@_frozen_record
 class ForwardMessage(Event):
     """One connection carries the sender's output, times its weight, into the receiver."""
 
@@ -154,7 +183,7 @@ class ForwardMessage(Event):
                 f"    ({self.sender} -> {self.receiver})")
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class NetInput(Event):
     """A neuron sums its incoming messages and its bias: net = sum_i w_i x_i + b."""
 
@@ -181,7 +210,7 @@ class NetInput(Event):
                 f" = {num(self.net, digits)}")
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class NeuronOutput(Event):
     """A neuron squashes its net input with its activation: out = f(net)."""
 
@@ -198,7 +227,7 @@ class NeuronOutput(Event):
         return f"out_{self.neuron} = {symbolic} = {numeric} = {num(self.out, digits)}"
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class OutputError(Event):
     """One output neuron's own term of the total error, E_o."""
 
@@ -216,7 +245,7 @@ class OutputError(Event):
                 f"{num(self.error, digits)}")
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class TotalError(Event):
     """The total error of the sample: E_total = sum of the output terms."""
 
@@ -230,7 +259,7 @@ class TotalError(Event):
                 f"{_signed_terms(self.errors, digits)} = {num(self.total, digits)}")
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class OutputErrorDerivative(Event):
     """The backward pass starts at an output: dE_total/dout_o = dE_o/dout_o."""
 
@@ -248,7 +277,7 @@ class OutputErrorDerivative(Event):
                 f"{num(self.value, digits)}")
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class BackwardMessage(Event):
     """One connection carries the receiver's delta, times its weight, back into the sender.
 
@@ -270,7 +299,7 @@ class BackwardMessage(Event):
                 f"{num(self.product, digits)}    ({self.receiver} -> {self.sender})")
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class HiddenErrorDerivative(Event):
     """A hidden neuron sums the messages from the layer above: dE/dout_h = sum_o delta_o w_oh."""
 
@@ -286,7 +315,7 @@ class HiddenErrorDerivative(Event):
                 f" = {num(self.value, digits)}")
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class ActivationDerivative(Event):
     """The local derivative of the activation: dout/dnet = f'(net)."""
 
@@ -306,7 +335,7 @@ class ActivationDerivative(Event):
         return f"dout_{n}/dnet_{n} = {symbolic} = {numeric} = {num(self.value, digits)}"
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class Delta(Event):
     """The neuron's error term: delta = dE/dnet = dE/dout * dout/dnet."""
 
@@ -322,7 +351,7 @@ class Delta(Event):
                 f"*{operand(self.dout_dnet, digits)} = {num(self.delta, digits)}")
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class WeightGradient(Event):
     """dE/dw = delta_receiver * dnet/dw (= the sender's out), plus lambda*w with weight decay."""
 
@@ -346,7 +375,7 @@ class WeightGradient(Event):
         return f"dE_total/d{w} = {symbolic} = {numeric} = {num(self.value, digits)}"
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class BiasGradient(Event):
     """dE/db = delta (dnet/db = 1); a bias shared by a layer sums its neurons' deltas."""
 
@@ -362,7 +391,7 @@ class BiasGradient(Event):
                 f" = {num(self.value, digits)}")
 
 
-@dataclass(frozen=True)
+@_frozen_record
 class Update(Event):
     """Gradient descent on one weight or bias: new = old - eta * dE/d(name).
 
