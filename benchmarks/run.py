@@ -23,10 +23,12 @@ What a run does, per workload:
    timed) and runs all the steps under ``time.perf_counter``; the order of the implementations
    rotates from round to round. Reported per step: median and min..max over rounds, and the
    median over rounds of the ratio to ``flat`` timed in the same round. The garbage collector
-   stays on (it is part of the cost a user pays); ``gc.collect()`` runs before each timed run;
+   stays on (it is part of the cost a user pays; ``--no-gc`` switches it off while timing);
+   ``gc.collect()`` runs before each timed run;
 3. memory: ``tracemalloc`` peak of one step above the memory in use before it (the largest over
-   the traced steps), and the growth of memory in use from the first traced step to the last
-   (after ``gc.collect()``), which must be about zero without recording.
+   the traced steps), and the growth of memory in use over the traced steps (after
+   ``gc.collect()``), which must be about zero (at most 4 KiB) without recording. Not measured
+   for the sweep with ``--quick``.
 
 Missing pieces of neurosim (no ``NeuralNetwork.from_weights``, no ``record`` keyword) are
 reported as ``n/a`` with the reason, never as a failure. The targets of the issue are
@@ -57,7 +59,7 @@ PARTIALS = ("inputs", "net", "out", "dE_dout", "dout_dnet", "delta", "dnet_dw", 
 TARGET_VS_FLAT = 1.3
 TARGET_RECORD_VS_PLAIN = 4.0
 TARGET_SWEEP_SLOPE = 1.10         # log-log slope of time per step against connections
-GROWTH_ALLOWANCE = 4096           # bytes over all traced steps: float free list, allocator noise
+GROWTH_ALLOWANCE = 4096           # bytes over all traced steps (allocator noise)
 
 
 # --------------------------------------------------------------------------- implementations
@@ -233,8 +235,12 @@ def check_agreement(wl, impls, steps):
     return out
 
 
-def time_rounds(wl, impls, steps, rounds):
-    """Interleaved timing; per implementation the seconds per step of each round."""
+def time_rounds(wl, impls, steps, rounds, collect_garbage=True):
+    """Interleaved timing; per implementation the seconds per step of each round.
+
+    ``collect_garbage=False`` switches the cyclic garbage collector off while a run is timed
+    (as ``timeit`` does), to tell its share of the cost from the engine's.
+    """
     seq = wl.sequence(steps)
     live = [impl for impl in impls if impl.available]
     per_step = {impl.name: [] for impl in live}
@@ -243,7 +249,12 @@ def time_rounds(wl, impls, steps, rounds):
         for impl in live[k:] + live[:k]:
             train, _ = impl.build(wl)
             gc.collect()
-            per_step[impl.name].append(impl.loop(train, seq) / steps)
+            if not collect_garbage:
+                gc.disable()
+            try:
+                per_step[impl.name].append(impl.loop(train, seq) / steps)
+            finally:
+                gc.enable()
     return per_step
 
 
@@ -263,31 +274,34 @@ def summarize(per_step, base="flat"):
 
 
 def measure_memory(wl, impl, steps):
-    """tracemalloc: peak bytes of one step above the bytes in use before it; growth over steps."""
+    """tracemalloc: peak bytes of one step above the bytes in use before it; growth over steps.
+
+    Tracing starts before the net is built, right after a full collection (which also empties
+    CPython's float free list), so every object a step creates or replaces is traced: an
+    implementation that keeps nothing from step to step shows a growth of a few bytes.
+    """
     steps = max(2, steps)
     seq = wl.sequence(steps + 2)
-    train, _ = impl.build(wl)
-    impl.loop(train, seq[:2])          # warm up: the first steps create lasting per-neuron state
     gc.collect()
     tracemalloc.start()
     try:
+        train, _ = impl.build(wl)
+        impl.loop(train, seq[:2])      # warm up: the first steps create lasting per-neuron state
+        gc.collect()
+        first = tracemalloc.get_traced_memory()[0]
         peak = 0
-        first = None
         for k in range(steps):
             before = tracemalloc.get_traced_memory()[0]
             tracemalloc.reset_peak()
             impl.loop(train, seq[2 + k:3 + k])
             peak = max(peak, tracemalloc.get_traced_memory()[1] - before)
-            if k == 0:
-                gc.collect()
-                first = tracemalloc.get_traced_memory()[0]
         gc.collect()
         last = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
     growth = last - first
     return {"traced_steps": steps, "peak_bytes_per_step": peak, "growth_bytes": growth,
-            "growth_bytes_per_step": growth / (steps - 1),
+            "growth_bytes_per_step": growth / steps,
             "no_growth": growth <= GROWTH_ALLOWANCE}
 
 
@@ -316,7 +330,7 @@ def linear_fit(points):
 
 # --------------------------------------------------------------------------- the run
 
-def run(*, quick=False, rounds=None, only=None, log=print):
+def run(*, quick=False, rounds=None, only=None, collect_garbage=True, log=print):
     """Run the benchmark; return the report (a JSON-able dict). ``log`` prints progress."""
     rounds = rounds or (2 if quick else 5)
     wanted = {w.strip().lower() for w in (only or "W1,W2,W3,sweep").split(",") if w.strip()}
@@ -325,7 +339,7 @@ def run(*, quick=False, rounds=None, only=None, log=print):
         "python": sys.version.split()[0], "implementation": platform.python_implementation(),
         "platform": platform.platform(), "machine": platform.machine(),
         "date": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": quick, "rounds": rounds,
-        "tolerance": TOLERANCE,
+        "tolerance": TOLERANCE, "gc_during_timing": collect_garbage,
         "implementations": {i.name: ("available" if i.available else i.reason) for i in impls},
         "neurosim_partials_missing": partials,
         "workloads": [], "sweep": None, "targets": [], "ok": True,
@@ -350,7 +364,7 @@ def run(*, quick=False, rounds=None, only=None, log=print):
             entry["timing"], entry["memory"] = {}, {}
             return entry
         log(f"  {wl.name}: timing, {rounds} rounds ...")
-        entry["timing"] = summarize(time_rounds(wl, impls, steps, rounds))
+        entry["timing"] = summarize(time_rounds(wl, impls, steps, rounds, collect_garbage))
         entry["memory"] = {} if memory_steps is None else {
             impl.name: measure_memory(wl, impl, memory_steps) for impl in impls if impl.available}
         return entry
@@ -462,6 +476,7 @@ def format_report(report):
     """The report as text: one table per workload, the sweep, the targets."""
     lines = [f"neurosim benchmarks: Python {report['python']} ({report['implementation']}) on "
              f"{report['platform']}; {report['rounds']} rounds"
+             + ("" if report["gc_during_timing"] else "; garbage collector off while timed")
              + ("; QUICK (smoke only, numbers indicative)" if report["quick"] else "")]
     for name, state in report["implementations"].items():
         if state != "available":
@@ -546,6 +561,8 @@ def _parser():
     p.add_argument("--json", metavar="PATH", help="also write the full report as JSON")
     p.add_argument("--rounds", type=int, metavar="N",
                    help="timing rounds per workload (default 5, 2 with --quick)")
+    p.add_argument("--no-gc", action="store_true",
+                   help="switch the garbage collector off while timing (as timeit does)")
     p.add_argument("--only", metavar="LIST",
                    help="comma-separated subset of W1,W2,W3,sweep (default: all)")
     return p
@@ -560,7 +577,8 @@ def main(argv=None):
     def log(msg):
         print(msg, file=sys.stderr, flush=True)
 
-    report = run(quick=args.quick, rounds=args.rounds, only=args.only, log=log)
+    report = run(quick=args.quick, rounds=args.rounds, only=args.only,
+                 collect_garbage=not args.no_gc, log=log)
     print(format_report(report))
     if args.json:
         tmp = args.json + ".tmp"
