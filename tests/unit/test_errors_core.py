@@ -1,0 +1,335 @@
+"""The error cases of the core's contract, and the promises about names, biases and seeds.
+
+Each error must be the documented class (a NeurosimError that is also the builtin it refines)
+and its message one lower-case sentence naming the field, the value received and what was
+expected (STYLE.md, "Errors"). The fragments checked below are the facts a reader needs, not
+the exact wording.
+"""
+
+import math
+import random
+
+import pytest
+
+from neurosim import (ConfigurationError, InputError, NeuralNetwork, NeurosimError,
+                      NumericalError, ShapeError, UnknownNameError)
+
+MAZUR_W = [[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]]
+
+
+def mazur_net(**options):
+    rules = dict(bias="shared", train_biases=False, learning_rate=0.5)
+    rules.update(options)
+    return NeuralNetwork.from_weights(MAZUR_W, [0.35, 0.60], **rules)
+
+
+def parameters(net):
+    return {name: net[name] for name in net.parameter_names()}
+
+
+def assert_message(excinfo, *fragments):
+    message = str(excinfo.value)
+    first_line = message.splitlines()[0]
+    assert first_line[:1] == first_line[:1].lower(), f"message not lower case: {message!r}"
+    for fragment in fragments:
+        assert fragment in first_line, f"{fragment!r} missing from {message!r}"
+
+
+# --------------------------------------------------------------------------- samples
+
+
+@pytest.mark.parametrize("inputs", [[0.05], [0.05, 0.1, 0.2], []])
+def test_wrong_input_length(inputs):
+    net = mazur_net()
+    with pytest.raises(ShapeError) as excinfo:
+        net.feed_forward(inputs)
+    assert isinstance(excinfo.value, ValueError) and isinstance(excinfo.value, NeurosimError)
+    assert_message(excinfo, "inputs", "2", str(len(inputs)))
+    with pytest.raises(ShapeError):
+        net.train(inputs, [0.01, 0.99])
+
+
+@pytest.mark.parametrize("targets", [[0.01], [0.01, 0.99, 0.5]])
+def test_wrong_target_length(targets):
+    net = mazur_net()
+    before = parameters(net)
+    with pytest.raises(ShapeError) as excinfo:
+        net.train([0.05, 0.1], targets)
+    assert_message(excinfo, "targets", "2", str(len(targets)))
+    assert parameters(net) == before
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("where", ["inputs", "targets"])
+def test_non_finite_sample_values(bad, where):
+    net = mazur_net()
+    before = parameters(net)
+    x, t = [0.05, 0.1], [0.01, 0.99]
+    if where == "inputs":
+        x = [0.05, bad]
+    else:
+        t = [bad, 0.99]
+    with pytest.raises(InputError) as excinfo:
+        net.train(x, t)
+    assert isinstance(excinfo.value, ValueError)
+    assert_message(excinfo, where, "i2" if where == "inputs" else "o1", repr(bad), "finite")
+    assert parameters(net) == before
+    if where == "inputs":
+        with pytest.raises(InputError):
+            net.feed_forward(x)
+    with pytest.raises(InputError):
+        net.total_error([(x, t)])
+
+
+def test_non_numeric_input():
+    with pytest.raises(InputError) as excinfo:
+        mazur_net().feed_forward([0.05, "0.1"])
+    assert_message(excinfo, "inputs", "i2", "'0.1'", "real number")
+
+
+# --------------------------------------------------------------------------- construction
+
+
+@pytest.mark.parametrize("sizes, fragments", [
+    ([], ["layer_sizes", "[]", "at least 2"]),
+    ([2], ["layer_sizes", "[2]", "at least 2"]),
+    ([2, 0], ["layer_sizes[1]", "0", "positive whole number"]),
+    ([2, -1], ["layer_sizes[1]", "-1", "positive whole number"]),
+    ([2, 2.5], ["layer_sizes[1]", "2.5", "positive whole number"]),
+    ([2, "3"], ["layer_sizes[1]", "'3'", "positive whole number"]),
+    ([True, 2], ["layer_sizes[0]", "True", "positive whole number"]),
+    (None, ["layer_sizes", "None"]),
+])
+def test_bad_layer_sizes(sizes, fragments):
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork(sizes)
+    assert isinstance(excinfo.value, ValueError)
+    assert_message(excinfo, *fragments)
+
+
+ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"]
+LOSS_NAMES = ["half_squared_error", "squared_error", "mean_squared_error",
+              "binary_cross_entropy"]
+
+
+@pytest.mark.parametrize("option", ["activation", "output_activation"])
+def test_unknown_activation_lists_the_valid_names(option):
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork([2, 2, 1], **{option: "sigmoidd"})
+    assert_message(excinfo, "activation", "'sigmoidd'", *ACTIVATION_NAMES)
+
+
+def test_unknown_loss_lists_the_valid_names():
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork([2, 2, 1], loss="hinge")
+    assert_message(excinfo, "loss", "'hinge'", *LOSS_NAMES)
+
+
+@pytest.mark.parametrize("option, value", [
+    ("bias", "both"), ("hidden_deltas", "new_weights")])
+def test_unknown_mode(option, value):
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork([2, 2, 1], **{option: value})
+    assert_message(excinfo, option, repr(value))
+
+
+def test_negative_learning_rate():
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork([2, 2, 1], learning_rate=-0.1)
+    assert_message(excinfo, "learning_rate", "-0.1", "at least 0")
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, "0.5", None])
+def test_non_finite_or_non_numeric_learning_rate(value):
+    """Rejected as a NeurosimError that is a ValueError. (The core raises InputError, "not a
+    finite real number"; ConfigurationError would fit a constructor option as well: the
+    contract does not say which, so either is accepted.)"""
+    with pytest.raises((ConfigurationError, InputError)) as excinfo:
+        NeuralNetwork([2, 2, 1], learning_rate=value)
+    assert isinstance(excinfo.value, ValueError)
+    assert_message(excinfo, "learning_rate", repr(value), "finite")
+
+
+def test_negative_weight_decay():
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork([2, 2, 1], weight_decay=-1.0)
+    assert_message(excinfo, "weight_decay", "-1.0")
+
+
+@pytest.mark.parametrize("weights, fragments", [
+    ([[[1, 2], [3]]], ["weights[0]", "row 1", "1", "expected 2"]),
+    ([[[1, 2], [3, 4]], [[1, 2, 3]]], ["weights[1]", "row 0", "3", "expected 2"]),
+    ([[[1, 2], [3, 4]], [[1, 2], [5]]], ["weights[1]", "row 1", "expected 2"]),
+    ([], ["weights", "[]"]),
+])
+def test_weights_of_the_wrong_shape_name_layer_and_row(weights, fragments):
+    with pytest.raises(ShapeError) as excinfo:
+        NeuralNetwork.from_weights(weights)
+    assert isinstance(excinfo.value, ValueError)
+    assert_message(excinfo, *fragments)
+
+
+def test_non_finite_weight_names_its_position():
+    with pytest.raises(InputError) as excinfo:
+        NeuralNetwork.from_weights([[[1.0, math.nan]]])
+    assert_message(excinfo, "weights[0][0][1]", "nan", "finite")
+
+
+@pytest.mark.parametrize("biases, bias", [([[1.0, 2.0]], "per_neuron"), ([[1.0]], "shared"),
+                                          ([1.0, 2.0], "per_neuron")])
+def test_biases_of_the_wrong_shape(biases, bias):
+    with pytest.raises(ShapeError) as excinfo:
+        NeuralNetwork.from_weights([[[1.0, 2.0]]], biases, bias=bias)
+    assert_message(excinfo, "biases")
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_unknown_name_is_a_key_error_naming_it():
+    net = mazur_net()
+    with pytest.raises(UnknownNameError) as excinfo:
+        net["w99"]
+    assert isinstance(excinfo.value, KeyError) and isinstance(excinfo.value, NeurosimError)
+    assert_message(excinfo, "'w99'")
+    with pytest.raises(KeyError):
+        net["w99"] = 1.0
+
+
+def test_unknown_name_suggests_close_matches():
+    net = mazur_net()
+    with pytest.raises(UnknownNameError) as excinfo:
+        net["w55"]
+    assert_message(excinfo, "'w55'", "w5")
+    first_line = str(excinfo.value).splitlines()[0]
+    assert "w1" not in first_line.replace("'w55'", "")
+
+
+def test_input_names_are_not_parameters():
+    with pytest.raises(UnknownNameError) as excinfo:
+        mazur_net()["i1"]
+    assert_message(excinfo, "'i1'", "input")
+
+
+def test_setting_a_weight_by_name():
+    net = mazur_net()
+    net["w5"] = 0.5
+    assert net["w5"] == 0.5
+    assert net["o1"].weights[0] == 0.5
+    assert net.feed_forward([0.05, 0.1])[0] == pytest.approx(
+        1 / (1 + math.exp(-(0.5 * net["h1"].out + 0.45 * net["h2"].out + 0.6))), rel=1e-15)
+    net["w5"] = 0.4
+    assert net["w5"] == 0.4
+    net["b2"] = 0.7  # a shared bias: every neuron of the layer
+    assert net["o1"].bias == net["o2"].bias == 0.7
+
+
+def test_setting_a_weight_to_a_non_finite_value_is_refused():
+    net = mazur_net()
+    with pytest.raises(InputError) as excinfo:
+        net["w5"] = math.nan
+    assert_message(excinfo, "w5", "nan")
+    assert net["w5"] == 0.4
+
+
+def test_default_names_of_a_2_3_2_1_network():
+    """Hidden neurons h1.. continuously across hidden layers (seed 002's neu1..neu5), outputs
+    o1.., weights w1.. by layer, receiving neuron, sending neuron."""
+    net = NeuralNetwork([2, 3, 2, 1], seed=0)
+    assert [[n.name for n in layer.neurons] for layer in net.layers] == [
+        ["h1", "h2", "h3"], ["h4", "h5"], ["o1"]]
+    assert net.output_layer is net.layers[-1] and net.layer_sizes == [2, 3, 2, 1]
+    weights = [p for p in net.parameter_names() if p.startswith("w")]
+    assert weights == [f"w{k}" for k in range(1, 15)]
+    assert net["h1"].weights == [net["w1"], net["w2"]]
+    assert net["h3"].weights == [net["w5"], net["w6"]]
+    assert net["h4"].weights == [net["w7"], net["w8"], net["w9"]]
+    assert net["h5"].weights == [net["w10"], net["w11"], net["w12"]]
+    assert net["o1"].weights == [net["w13"], net["w14"]]
+    biases = [p for p in net.parameter_names() if p.startswith("b")]
+    assert biases == ["b_h1", "b_h2", "b_h3", "b_h4", "b_h5", "b_o1"]
+
+
+def test_mazur_names():
+    """w1 i1->h1, w2 i2->h1, w3 i1->h2, w4 i2->h2, w5 h1->o1, w6 h2->o1, w7 h1->o2, w8 h2->o2;
+    shared biases b1, b2."""
+    net = mazur_net()
+    assert [net[f"w{k}"] for k in range(1, 9)] == [0.15, 0.20, 0.25, 0.30,
+                                                    0.40, 0.45, 0.50, 0.55]
+    assert (net["b1"], net["b2"]) == (0.35, 0.60)
+    assert sorted(net.parameter_names()) == sorted([f"w{k}" for k in range(1, 9)] + ["b1", "b2"])
+    assert NeuralNetwork([2, 2, 2], bias="none", seed=0).parameter_names() == [
+        f"w{k}" for k in range(1, 9)]
+
+
+# --------------------------------------------------------------------------- numerical failure
+
+
+@pytest.mark.parametrize("hidden_deltas", ["original_weights", "updated_weights"])
+@pytest.mark.parametrize("case", ["forward", "error", "nan", "update"])
+def test_step_producing_inf_or_nan_raises_and_keeps_the_weights(case, hidden_deltas):
+    """NumericalError names the neuron and the quantity; the weights (and biases) are exactly as
+    before the step, also under ``updated_weights``, where the output layer's update happens
+    before the hidden layer's gradients overflow."""
+    options = dict(activation="identity", loss="squared_error", hidden_deltas=hidden_deltas)
+    if case == "forward":      # net_o1 = 1e200 * 1e200 = inf
+        net = NeuralNetwork.from_weights([[[1e200]]], **options)
+        x, t, fragments = [1e200], [0.0], ["net", "o1", "inf"]
+    elif case == "error":      # out_o1 = 1e200 is finite, its squared error is not
+        net = NeuralNetwork.from_weights([[[1e200]]], **options)
+        x, t, fragments = [1.0], [0.0], ["error", "o1", "inf"]
+    elif case == "nan":        # 1e200 * 1e200 + (-1e200) * 1e200 = inf - inf = nan
+        net = NeuralNetwork.from_weights([[[1e200, -1e200]]], **options)
+        x, t, fragments = [1e200, 1e200], [0.0], ["o1", "nan"]
+    else:                      # forward and error finite; dE/dw1 = delta_h1 * 1e5 overflows
+        net = NeuralNetwork.from_weights([[[1e-5]], [[1e153]]], [[0.25], [0.5]],
+                                         learning_rate=0.1, **options)
+        x, t, fragments = [1e5], [0.0], ["h1", "w1", "inf"]
+    before = parameters(net)
+    with pytest.raises(NumericalError) as excinfo:
+        net.train(x, t)
+    assert isinstance(excinfo.value, NeurosimError)
+    assert_message(excinfo, *fragments)
+    assert parameters(net) == before
+
+
+# --------------------------------------------------------------------------- biases and seeds
+
+
+@pytest.mark.parametrize("bias", ["shared", "per_neuron"])
+def test_zero_bias_stays_zero(bias):
+    """Mazur's code sets ``self.bias = bias if bias else random.random()``, so a bias of 0
+    becomes random; in neurosim 0.0 is a value like any other."""
+    net = NeuralNetwork.from_weights(MAZUR_W, [0.0, 0.0], bias=bias, train_biases=False)
+    assert all(n.bias == 0.0 for n in net.neurons)
+    net.train([0.05, 0.1], [0.01, 0.99])
+    assert all(n.bias == 0.0 for n in net.neurons)
+    assert all(NeuralNetwork([2, 2, 2], seed=s, bias=bias)[b] == 0.0
+               for s in range(3) for b in NeuralNetwork([2, 2, 2], bias=bias).parameter_names()
+               if b.startswith("b"))
+
+
+def test_bias_none_is_fixed_at_zero():
+    net = NeuralNetwork.from_weights(MAZUR_W, bias="none")
+    net.train([0.05, 0.1], [0.01, 0.99])
+    assert all(n.bias == 0.0 for n in net.neurons)
+
+
+def test_seeded_initialisation_is_reproducible_and_leaves_the_global_generator_alone():
+    random.seed(2024)
+    state = random.getstate()
+    a = NeuralNetwork([2, 3, 2, 1], seed=7)
+    b = NeuralNetwork([2, 3, 2, 1], seed=7)
+    c = NeuralNetwork([2, 3, 2, 1], seed=8)
+    NeuralNetwork([2, 3, 2, 1])  # no seed: still not the global generator
+    a.train([0.5, -0.5], [1.0])
+    assert random.getstate() == state
+    b.train([0.5, -0.5], [1.0])
+    assert parameters(a) == parameters(b)
+    assert parameters(NeuralNetwork([2, 3, 2, 1], seed=7)) != parameters(c)
+    # the global seed does not leak into the network either
+    random.seed(1)
+    d = NeuralNetwork([2, 3, 2, 1], seed=7)
+    random.seed(2)
+    e = NeuralNetwork([2, 3, 2, 1], seed=7)
+    assert parameters(d) == parameters(e)
