@@ -83,14 +83,21 @@ def check_conditioning(r, options):
         assume(all(1e-6 < o < 1 - 1e-6 for o in r.output))
 
 
-@given(cases())
-def test_one_step_equals_the_matrix_form(case):
+@pytest.mark.parametrize("path", ["train", "record"])
+@given(case=cases())
+def test_one_step_equals_the_matrix_form(path, case):
+    """Both ways of running a step: ``net.train`` (the hot path) and ``net.train(...,
+    record=True)`` (the observed step that yields events)."""
     weights, biases, x, t, options = case
     r = reference.step(weights, biases, x, t, **options)
     check_conditioning(r, options)
 
     net = NeuralNetwork.from_weights(weights, biases, **options)
-    E = net.train(x, t)
+    if path == "train":
+        E = net.train(x, t)
+    else:
+        net.train(x, t, record=True)
+        E = net.E_total  # the error of the last step's sample
     assert close(E, r.error), ("E_total", E, r.error)
     for l, layer in enumerate(net.layers):
         for j, n in enumerate(layer.neurons):
