@@ -128,7 +128,7 @@ def _probe_neurosim():
         import neurosim
         neurosim.NeuralNetwork.from_weights
     except (ImportError, AttributeError) as exc:
-        reason = f"n/a: neurosim.NeuralNetwork.from_weights unavailable ({_short(exc)})"
+        reason = f"neurosim.NeuralNetwork.from_weights unavailable ({_short(exc)})"
         return reason, reason, None
     wl = workloads.W1()
     x, t = wl.samples[0]
@@ -136,13 +136,13 @@ def _probe_neurosim():
         train, _ = _build_neurosim(wl)
         train(x, t)
     except NotImplementedError as exc:
-        reason = f"n/a: neurosim not implemented yet ({_short(exc)})"
+        reason = f"neurosim not implemented yet ({_short(exc)})"
         return reason, reason, None
     except Exception:   # a real error: let the agreement run report it
-        return "", "n/a: neurosim failed before recording could be probed", None
-    net = train.__self__
-    partials = {}
-    for layer in net.layers:
+        return "", "neurosim failed before recording could be probed", None
+    net = getattr(train, "__self__", None)
+    partials = {} if net is not None else None
+    for layer in getattr(net, "layers", ()):
         for neuron in layer.neurons:
             missing = [a for a in PARTIALS if getattr(neuron, a, None) is None]
             partials[getattr(neuron, "name", "?")] = missing
@@ -150,7 +150,7 @@ def _probe_neurosim():
         train(x, t, record=True)
         record_reason = ""
     except (TypeError, NotImplementedError) as exc:
-        record_reason = f"n/a: train(x, t, record=True) not supported ({_short(exc)})"
+        record_reason = f"train(x, t, record=True) not supported ({_short(exc)})"
     return "", record_reason, partials
 
 
@@ -336,6 +336,7 @@ def run(*, quick=False, rounds=None, only=None, collect_garbage=True, log=print)
     wanted = {w.strip().lower() for w in (only or "W1,W2,W3,sweep").split(",") if w.strip()}
     impls, partials = implementations()
     report = {
+        "cpus": os.cpu_count(), "load_average_start": _loadavg(), "load_average_end": None,
         "python": sys.version.split()[0], "implementation": platform.python_implementation(),
         "platform": platform.platform(), "machine": platform.machine(),
         "date": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": quick, "rounds": rounds,
@@ -381,7 +382,16 @@ def run(*, quick=False, rounds=None, only=None, collect_garbage=True, log=print)
         report["sweep"] = {"widths": list(workloads.SWEEP_WIDTHS), "points": points,
                            "fits": _sweep_fits(points, impls)}
     report["targets"] = evaluate_targets(report, impls, partials)
+    report["load_average_end"] = _loadavg()
     return report
+
+
+def _loadavg():
+    """1-minute load average (None where the OS has none): other processes disturb timings."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
 
 
 def _sweep_fits(points, impls):
@@ -478,9 +488,13 @@ def format_report(report):
              f"{report['platform']}; {report['rounds']} rounds"
              + ("" if report["gc_during_timing"] else "; garbage collector off while timed")
              + ("; QUICK (smoke only, numbers indicative)" if report["quick"] else "")]
+    loads = [v for v in (report["load_average_start"], report["load_average_end"]) if v is not None]
+    if loads and report["cpus"] and max(loads) > report["cpus"]:
+        lines.append(f"  WARNING: load average up to {max(loads):.2f} on {report['cpus']} CPUs: "
+                     "other processes competed for the CPU, timings are noisy")
     for name, state in report["implementations"].items():
         if state != "available":
-            lines.append(f"  {name}: {state}")
+            lines.append(f"  {name}: n/a: {state}")
     for entry in report["workloads"]:
         lines.extend(_format_entry(entry))
     sweep = report.get("sweep")

@@ -194,3 +194,20 @@ def test_script_form_runs_a_subset(tmp_path):
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [e["name"] for e in report["workloads"]] == ["W1"] and report["sweep"] is None
     _check_report(report)
+
+
+def test_missing_neurosim_pieces_are_reported_not_failed(monkeypatch):
+    reason = "neurosim.NeuralNetwork.from_weights unavailable (AttributeError: no)"
+    monkeypatch.setattr(run, "_probe_neurosim", lambda: (reason, reason, None))
+    report = run.run(quick=True, rounds=1, only="W1", log=lambda msg: None)
+    assert report["ok"] is True
+    rows = report["workloads"][0]["agreement"]["rows"]
+    assert report["workloads"][0]["agreement"]["reference"] == "flat"
+    assert rows["neurosim"] == {"status": "n/a", "reason": reason}
+    assert rows["seedstyle"]["status"] == "ok"
+    assert set(report["workloads"][0]["timing"]) == {"flat", "seedstyle"}
+    text = run.format_report(report)
+    assert f"neurosim+record  n/a: {reason}" in text
+    statuses = {row["target"]: row["status"] for row in report["targets"]}
+    assert statuses["W1: neurosim <= 1.3x flat"] == "n/a"
+    json.dumps(report, allow_nan=False)
