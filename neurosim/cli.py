@@ -23,6 +23,9 @@ __all__ = ["main", "COMMANDS"]
 #: The subcommand modules, in the order ``neurosim --help`` lists them.
 COMMANDS = (
     "step",
+    "train",
+    "demo",
+    "show",
 )
 
 

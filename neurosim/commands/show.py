@@ -1,0 +1,30 @@
+"""``neurosim show``: print a saved network's summary table."""
+
+import sys
+
+NAME = "show"
+HELP = "print the summary table of a saved network (every weight and bias by name)"
+EXAMPLE = """\
+examples:
+  neurosim train xor --seed 1 --save xor.json
+  neurosim show xor.json
+"""
+
+
+def add_arguments(parser):
+    parser.add_argument("network", metavar="NETWORK.json", help="a network saved with net.save()")
+    parser.add_argument("--digits", type=int, default=9,
+                        help="significant digits of the numbers (default 9)")
+
+
+def run(args):
+    from ..render.text import summary
+    from ..serialize import load
+    try:
+        net = load(args.network)
+    except OSError as error:
+        print(f"neurosim show: error: cannot read {args.network!r}: "
+              f"{error.strerror or error}", file=sys.stderr)
+        return 1
+    print(summary(net, digits=args.digits))
+    return 0

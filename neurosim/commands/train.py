@@ -1,0 +1,231 @@
+"""``neurosim train``: train a network on one of the built-in data sets, with progress."""
+
+import math
+import random
+import sys
+import time
+
+from ..errors import ConfigurationError
+
+NAME = "train"
+HELP = "train a network on a built-in data set and print how it went (optionally save and plot)"
+EXAMPLE = """\
+examples:
+  neurosim train xor                                   # 2-5-1, learning rate 0.5
+  neurosim train xor --hidden 4 --lr 2 --target-error 0.01 --seed 1 --save xor.json
+  neurosim train iris --epochs 200 --plot iris_loss.png
+  neurosim train spiral --hidden 16 8 --activation tanh --lr 0.01 --epochs 1000
+  neurosim train encoder --mode batch --lr 5 --momentum 0.9 --epochs 2000
+
+data sets: mazur, and, or, xor, encoder (8-3-8), circle, xor_quadrants, gaussians, spiral
+(TensorFlow Playground, --samples and --noise), iris (scaled to the activation's range, 20%
+kept for testing). Each has default settings, shown in the summary; every option overrides.
+"""
+
+#: name -> default settings; "hidden" lists hidden layer sizes.
+DEFAULTS = {
+    "mazur": dict(hidden=[2], lr=0.5, epochs=1000),
+    "and": dict(hidden=[2], lr=0.5, epochs=2000),
+    "or": dict(hidden=[2], lr=0.5, epochs=2000),
+    "xor": dict(hidden=[5], lr=0.5, epochs=3000),
+    "encoder": dict(hidden=[3], lr=0.3, epochs=5000),
+    "circle": dict(hidden=[4], lr=0.03, epochs=200, activation="tanh"),
+    "xor_quadrants": dict(hidden=[4], lr=0.03, epochs=200, activation="tanh"),
+    "gaussians": dict(hidden=[2], lr=0.03, epochs=100, activation="tanh"),
+    "spiral": dict(hidden=[16, 8], lr=0.01, epochs=1000, activation="tanh"),
+    "iris": dict(hidden=[5], lr=0.5, epochs=200, test_fraction=0.2, scale=True),
+}
+PLAYGROUND = ("circle", "xor_quadrants", "gaussians", "spiral")
+
+
+def add_arguments(parser):
+    from .. import activations, losses
+    from ..training import MODES
+    parser.add_argument("dataset", choices=sorted(DEFAULTS), metavar="DATASET",
+                        help=f"one of: {', '.join(DEFAULTS)}")
+    net = parser.add_argument_group("network")
+    net.add_argument("--hidden", nargs="*", type=int, metavar="N",
+                     help="hidden layer sizes, e.g. --hidden 4 8 (none: --hidden)")
+    net.add_argument("--activation", choices=activations.names(),
+                     help="hidden layers' activation (default: sigmoid; tanh for the 2-D sets)")
+    net.add_argument("--output-activation", choices=activations.names(),
+                     help="output layer's activation (default: the same as --activation)")
+    net.add_argument("--loss", choices=losses.names(), default="half_squared_error",
+                     help="the loss (default: half_squared_error)")
+    net.add_argument("--lr", type=float, help="learning rate eta")
+    run = parser.add_argument_group("training")
+    run.add_argument("--epochs", type=int, help="the most epochs to run")
+    run.add_argument("--mode", choices=MODES, default="online",
+                     help="when the weights move: every sample, every batch, every epoch")
+    run.add_argument("--batch-size", type=int, metavar="N", help="samples per minibatch")
+    run.add_argument("--momentum", type=float, metavar="M", default=0.0,
+                     help="momentum mu, 0 <= mu < 1 (default 0)")
+    run.add_argument("--seed", type=int, metavar="S",
+                     help="seed of the weights, the shuffling and the data (default: drawn "
+                          "and printed, so a run can be repeated)")
+    run.add_argument("--target-error", type=float, metavar="E",
+                     help="stop once the total training error is below E")
+    data = parser.add_argument_group("data")
+    data.add_argument("--test-fraction", type=float, metavar="F",
+                      help="keep this fraction aside as a test set (default: 0.2 for iris, "
+                           "else none)")
+    data.add_argument("--samples", type=int, default=200, metavar="N",
+                      help="points of a 2-D Playground set (default 200)")
+    data.add_argument("--noise", type=float, default=0.0,
+                      help="noise of a 2-D Playground set, 0 to 0.5 (default 0)")
+    out = parser.add_argument_group("output")
+    out.add_argument("--save", metavar="NET.json", help="save the trained network")
+    out.add_argument("--plot", metavar="LOSS.png",
+                     help="save the loss curve (PNG or SVG; needs neurosim[demo])")
+    out.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def run(args):
+    from ..network import NeuralNetwork
+    defaults = DEFAULTS[args.dataset]
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10 ** 6)
+    activation = args.activation or defaults.get("activation", "sigmoid")
+    output_activation = args.output_activation or activation
+    train, test, description = _data(args, defaults, seed, output_activation)
+    hidden = defaults["hidden"] if args.hidden is None else args.hidden
+    sizes = [len(train[0][0])] + list(hidden) + [len(train[0][1])]
+    if any(size < 1 for size in sizes):
+        raise ConfigurationError(f"--hidden sizes must be at least 1, got {hidden}")
+    lr = defaults["lr"] if args.lr is None else args.lr
+    epochs = defaults["epochs"] if args.epochs is None else args.epochs
+    net = NeuralNetwork(sizes, activation=activation, output_activation=output_activation,
+                        loss=args.loss, learning_rate=lr, momentum=args.momentum, seed=seed)
+    print(f"data:    {description}")
+    print(f"network: {net!r}")
+    print(f"         seed {seed} (repeat this run with --seed {seed}), mode {args.mode}, "
+          f"up to {epochs} epochs")
+    progress = _progress(epochs, disabled=args.no_progress)
+    start = time.perf_counter()
+    try:
+        history = net.fit(train, epochs=epochs, mode=args.mode, batch_size=args.batch_size,
+                          seed=seed, target_error=args.target_error, callbacks=[progress],
+                          test_samples=test or None)
+    finally:
+        progress.close()
+    elapsed = time.perf_counter() - start
+    _summary(history, elapsed)
+    print()
+    print(net.summary())
+    if args.save:
+        try:
+            net.save(args.save)
+        except OSError as error:
+            print(f"neurosim train: error: cannot save {args.save!r}: {error.strerror or error}",
+                  file=sys.stderr)
+            return 1
+        print(f"\nsaved the network to {args.save}")
+    if args.plot:
+        try:
+            from ..plot import loss_curve
+            loss_curve(history, path=args.plot,
+                       title=f"{args.dataset}: {'-'.join(map(str, sizes))} network")
+        except (ImportError, OSError) as error:
+            print(f"neurosim train: error: cannot plot: {error}", file=sys.stderr)
+            return 1
+        print(f"saved the loss curve to {args.plot}")
+    return 0
+
+
+def _data(args, defaults, seed, output_activation):
+    """(training samples, test samples, a description) for the data set the arguments name."""
+    from .. import datasets
+    name = args.dataset
+    if name in PLAYGROUND:
+        labels = "signed" if output_activation == "tanh" else "binary"
+        data = getattr(datasets, name)(args.samples, noise=args.noise, seed=seed, labels=labels)
+    else:
+        data = getattr(datasets, {"and": "and_gate", "or": "or_gate",
+                                  "encoder": "encoder_8_3_8"}.get(name, name))()
+    fraction = defaults.get("test_fraction") if args.test_fraction is None else args.test_fraction
+    test = []
+    if fraction:
+        data, test = datasets.train_test_split(data, test_fraction=fraction, seed=seed)
+    text = f"{name}, {len(data)} training samples"
+    if test:
+        text += f", {len(test)} test samples"
+    if defaults.get("scale"):
+        lo = -1.0 if output_activation == "tanh" else 0.0
+        scaler = datasets.MinMaxScaler(lo, 1.0).fit(data)
+        data = scaler.transform(data)
+        test = scaler.transform(test) if test else test
+        text += f", inputs scaled to [{lo:g}, 1] on the training part"
+    return list(data), list(test), text
+
+
+def _summary(history, elapsed):
+    reason = {"target_error": "the total error fell below the target",
+              "epochs": "the epoch limit", "callback": "a callback"}[history.stop_reason]
+    print(f"\nstopped after {history.stopped_epoch} epochs ({reason}) in {elapsed:.1f} s")
+    print(f"total training error {_g(history.initial_error)} -> {_g(history.error)}"
+          f"  (mean per sample {_g(history.error / history.n_samples)})")
+    if history.accuracies:
+        print(f"training accuracy {history.accuracies[-1]:.4f}")
+    if history.test_errors:
+        print(f"total test error {_g(history.test_errors[-1])}"
+              f"  (mean per sample {_g(history.test_errors[-1] / history.n_test_samples)})")
+    if history.test_accuracies:
+        print(f"test accuracy {history.test_accuracies[-1]:.4f}")
+
+
+def _g(value):
+    return "-" if value is None or not math.isfinite(value) else format(value, ".6g")
+
+
+class _Plain:
+    """The progress callback without tqdm: a line on standard error now and then."""
+
+    def __init__(self, total, stream):
+        self.total = total
+        self.stream = stream
+        self.every = max(1, total // 10)
+        self.tty = stream.isatty()
+
+    def __call__(self, history):
+        epoch = history.stopped_epoch
+        if self.tty or epoch % self.every == 0 or epoch == self.total:
+            text = f"epoch {epoch}/{self.total}  error {_g(history.errors[-1])}"
+            if self.tty:
+                self.stream.write("\r" + text.ljust(50))
+            else:
+                self.stream.write(text + "\n")
+            self.stream.flush()
+
+    def close(self):
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class _Bar:
+    def __init__(self, bar):
+        self.bar = bar
+
+    def __call__(self, history):
+        self.bar.update(1)
+        self.bar.set_postfix(error=f"{history.errors[-1]:.4g}", refresh=False)
+
+    def close(self):
+        self.bar.close()
+
+
+class _Silent:
+    def __call__(self, history):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress(total, disabled):
+    if disabled or total == 0:
+        return _Silent()
+    try:
+        from tqdm import tqdm
+    except ImportError:  # tqdm is in the [demo] extra; without it, plain lines
+        return _Plain(total, sys.stderr)
+    return _Bar(tqdm(total=total, unit="epoch", file=sys.stderr, leave=False))
