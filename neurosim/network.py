@@ -26,6 +26,7 @@ Deliberate departures from Mazur's post, each an option:
 import difflib
 import math
 import random
+from math import fsum, isfinite
 from numbers import Real
 
 from . import activations, losses, propagation
@@ -142,16 +143,11 @@ class NeuralNetwork:
         >>> round(net.train([0.05, 0.1], [0.01, 0.99]), 9), round(net["w5"], 8)
         (0.298371109, 0.35891648)
         """
-        x = self._vector(inputs, "inputs")
-        t = self._vector(targets, "targets")
+        x = self._vector(inputs, "inputs", self.layer_sizes[0])
+        t = self._vector(targets, "targets", self.layer_sizes[-1])
         if record:
             return StepRecord(propagation.step(self, x, t, True))
-        run = propagation.step(self, x, t, False)
-        try:
-            next(run)  # never yields without an observer; StopIteration carries E_total
-        except StopIteration as done:
-            return done.value
-        raise AssertionError("unreachable: an unobserved step yielded an event")
+        return propagation.train_step(self, x, t)  # the same step as plain loops, no generator
 
     def step_through(self, inputs, targets):
         """An iterator over one training step: each ``next()`` computes exactly one event.
@@ -286,13 +282,17 @@ class NeuralNetwork:
 
     # -- validation of a sample ------------------------------------------------------------------
 
-    def _vector(self, values, field):
-        """Check one inputs or targets vector; return it as a list of floats."""
-        expected = self.layer_sizes[0] if field.endswith("inputs") else self.layer_sizes[-1]
+    def _vector(self, values, field, expected=None):
+        """Check one inputs or targets vector; return it as a list of floats.
+
+        ``expected`` is its length (by default from ``field``: the inputs' or the outputs').
+        """
+        if expected is None:
+            expected = self.layer_sizes[0] if field.endswith("inputs") else self.layer_sizes[-1]
         try:
             x = list(map(float, values))
             # math.fsum rejects strings (float() would parse them) and sees any inf or NaN.
-            ok = len(x) == expected and math.isfinite(math.fsum(values))
+            ok = len(x) == expected and isfinite(fsum(values))
         except (TypeError, ValueError, OverflowError):
             ok = False
         if not ok:

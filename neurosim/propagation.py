@@ -22,14 +22,19 @@ update, as the hand calculation's text says)::
 
     w+ = w - eta dE/dw                      or, with momentum mu:  v = mu v - eta dE/dw; w+ = w + v
 
-All of it is one generator, :func:`step`. With ``observe=False`` it never yields and is the hot
-path of ``net.train``; with ``observe=True`` it yields an :mod:`event <neurosim.events>` before
-moving on, so ``net.step_through`` pauses the real computation, not a replay of it. Both modes
-perform the same floating-point operations in the same order, hence give the same bits.
+The same step is written twice, formula for formula. :func:`train_step` is plain loops, the hot
+path of ``net.train``. :func:`step` is a generator that yields an :mod:`event <neurosim.events>`
+before moving on, so ``net.step_through`` pauses the real computation, not a replay of it. Both
+perform the same floating-point operations in the same order (every sum is the builtin ``sum``
+over the same values), hence give the same bits; ``tests/unit/test_propagation.py`` checks it.
+Neither keeps a copy of the weights: every pass reads and writes ``neuron.weights``.
 
 ``hidden_deltas="updated_weights"`` moves each layer's update right after its gradients, so the
 layer below computes its deltas from updated weights. That is not backpropagation; it exists to
 reproduce figures printed under that rule.
+
+A NaN or an infinity stops the step with :class:`~neurosim.errors.NumericalError` naming the
+neuron and the quantity; the weights are left as they were before the step.
 """
 
 from math import isfinite
@@ -40,83 +45,27 @@ from .events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta,
                      HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
                      OutputErrorDerivative, TotalError, Update, WeightGradient)
 
-__all__ = ["step", "gradients", "update", "forward", "feed_forward", "evaluate"]
+__all__ = ["step", "train_step", "gradients", "update", "forward", "feed_forward", "evaluate"]
 
 _FIX = "\nthe weights are as they were before this step; lower the learning rate or scale the data"
 
 
-def feed_forward(net, x):
-    """Run the forward pass on the neurons (storing inputs, net, out) and return the outputs."""
-    for _ in forward(net, x, False):
-        pass
-    return [n.out for n in net.layers[-1].neurons]
+# -- the unobserved step: plain loops (the hot path) ------------------------------------------
 
+def train_step(net, x, targets):
+    """One online gradient-descent step on sample ``(x, targets)`` with no observer.
 
-def evaluate(net, x):
-    """The network's outputs for ``x``, reading the weights from the neurons, storing nothing."""
-    for layer in net.layers:
-        f = layer.activation.f
-        x = [f(sum(map(mul, n.weights, x)) + n.bias) for n in layer.neurons]
-        if not isfinite(sum(x)):
-            _raise_nonfinite([(n.name, "out", v) for n, v in zip(layer.neurons, x)], "")
-    return x
-
-
-def forward(net, x, observe):
-    """The forward pass, layer by layer, neuron by neuron (a generator; see :func:`step`)."""
-    senders = net.input_names
-    from_input = True
-    for layer in net.layers:
-        f = layer.activation.f
-        outs = []
-        for n in layer.neurons:
-            if observe:
-                products = list(map(mul, n.weights, x))
-                for w_name, sender, w, value, product in zip(
-                        n.weight_names, senders, n.weights, x, products):
-                    yield ForwardMessage(sender, n.name, w_name, value, w, product, from_input)
-                # The same sum as below, over the same products: the same bits.
-                n.net = sum(products) + n.bias
-                n.inputs = x
-                yield NetInput(n.name, tuple(n.weight_names), tuple(senders), tuple(n.weights),
-                               tuple(x), n.bias_name, n.bias, n.net, from_input)
-                n.out = f(n.net)
-                yield NeuronOutput(n.name, layer.activation.name, layer.activation.formula,
-                                   n.net, n.out)
-                outs.append(n.out)
-            else:
-                n.inputs = x
-                n.net = net_ = sum(map(mul, n.weights, x)) + n.bias
-                n.out = out = f(net_)
-                outs.append(out)
-        if not isfinite(sum(outs)):  # one C-level sum per layer; inspect only on failure
-            _raise_nonfinite([(n.name, q, getattr(n, q)) for n in layer.neurons
-                              for q in ("net", "out")], _FIX)
-        x = outs
-        senders = [n.name for n in layer.neurons]
-        from_input = False
-
-
-def step(net, x, targets, observe):
-    """One online gradient-descent step on sample ``(x, targets)``: a generator of events.
-
-    With ``observe=False`` nothing is yielded. Returns (as StopIteration's value) E_total.
+    Returns E_total (before the update). Every neuron is left holding its partials.
     """
-    rollback = None
-    if net.hidden_deltas == "updated_weights":  # updates start before every check has passed
-        rollback = [(n, n.weights[:], n.bias) for layer in net.layers for n in layer.neurons]
+    each_layer = net.hidden_deltas == "updated_weights"
+    saved = _snapshot(net) if each_layer else None  # updates start before every check passed
     try:
-        yield from forward(net, x, observe)
-        E_total = yield from _error(net, targets, observe)
-        updated = net.hidden_deltas == "updated_weights"
-        yield from _backward(net, observe, update_each_layer=updated)
-        if not updated:
-            yield from update(net, net.layers, observe)
+        _forward(net, x)
+        E_total = _error(net, targets)
+        _backward(net, True, each_layer)
     except NumericalError:
-        if rollback:
-            for n, weights, bias in rollback:
-                n.weights[:] = weights
-                n.bias = bias
+        if saved:
+            _restore(saved)
         raise
     return E_total
 
@@ -128,167 +77,410 @@ def gradients(net, x, targets):
     :func:`step` but with the weights untouched: batch training accumulates these, then calls
     :func:`update` once. Hidden deltas always use the current weights here.
     """
-    run = _gradients(net, x, targets)
-    try:
-        next(run)  # never yields: observe is False
-    except StopIteration as done:
-        return done.value
-    raise AssertionError("unreachable: an unobserved pass yielded an event")
-
-
-def _gradients(net, x, targets):
-    yield from forward(net, x, False)
-    E_total = yield from _error(net, targets, False)
-    yield from _backward(net, False, update_each_layer=False)
+    _forward(net, x)
+    E_total = _error(net, targets)
+    _backward(net, False, False)
     return E_total
 
 
-def _error(net, targets, observe):
+def feed_forward(net, x):
+    """Run the forward pass on the neurons (storing inputs, net, out) and return the outputs."""
+    return _forward(net, x)
+
+
+def _forward(net, x):
+    for layer in net.layers:
+        f = layer.activation.f
+        outs = []
+        for n in layer.neurons:
+            n.inputs = x
+            n.net = z = sum(map(mul, n.weights, x)) + n.bias  # net = sum_i w_i x_i + b
+            n.out = a = f(z)  # out = f(net)
+            outs.append(a)
+        if not isfinite(sum(outs)):  # one C-level sum per layer; inspect only on failure
+            _raise_forward(layer)
+        x = outs
+    return x
+
+
+def _error(net, targets):
     outputs = net.layers[-1].neurons
-    loss = net.loss
+    error = net.loss.error
     n_out = len(outputs)
+    errors = []
     for n, t in zip(outputs, targets):
         n.target = t
-        n.error = loss.error(t, n.out, n_out)
-        if observe:
-            yield OutputError(n.name, loss.name, loss.formula, t, n.out, n.error)
-    E_total = sum(n.error for n in outputs)
+        n.error = e = error(t, n.out, n_out)  # E_o
+        errors.append(e)
+    E_total = sum(errors)  # E_total = sum_o E_o
     if not isfinite(E_total):
         _raise_nonfinite([(n.name, "error", n.error) for n in outputs], _FIX)
     net.E_total = E_total
-    if observe:
-        yield TotalError(tuple(n.name for n in outputs), tuple(n.error for n in outputs), E_total)
     return E_total
 
 
-def _backward(net, observe, update_each_layer):
+def _backward(net, apply, each_layer):
+    """The backward pass; with ``apply``, also the update (``each_layer``: layer by layer).
+
+    The new weights are computed as soon as a neuron's gradient is known, and written only
+    once every new value of the step (of the layer, with ``each_layer``) is known to be finite.
+    """
     layers = net.layers
     loss = net.loss
     decay = net.weight_decay
+    lr = net.learning_rate
+    mu = net.momentum
+    train_biases = net.train_biases
+    planned = []  # (neuron, new weights, new velocities or None)
+    planned_biases = []  # (holder of the velocity, neurons, new bias, new velocity)
+    check = 0.0  # the sum of every new value: finite if and only if each one is
+    upper = upper_deltas = None
+    for layer in reversed(layers):
+        neurons = layer.neurons
+        if upper is None:  # dE/dout = E_o'(out) at the output layer
+            dE_dout = loss.dE_dout
+            n_out = len(neurons)
+            dE_douts = [dE_dout(n.target, n.out, n_out) for n in neurons]
+        else:  # dE/dout_h = sum_o delta_o w_oh; zip(*rows) gives the columns of the layer above
+            dE_douts = [sum(map(mul, upper_deltas, column))
+                        for column in zip(*[u.weights for u in upper])]
+        df = layer.activation.df
+        per_neuron_bias = train_biases and layer.bias_mode == "per_neuron"
+        deltas = []
+        for n, e in zip(neurons, dE_douts):
+            n.dE_dout = e
+            n.dout_dnet = s = df(n.net, n.out)  # dout/dnet = f'(net)
+            n.delta = d = e * s  # delta = dE/dout * dout/dnet
+            n.dnet_dw = x = n.inputs  # dnet/dw_i = x_i
+            if decay:  # dE/dw_i = delta x_i + lambda w_i
+                n.dE_dw = g = [d * xi + decay * w for xi, w in zip(x, n.weights)]
+            else:  # dE/dw_i = delta x_i
+                n.dE_dw = g = [d * xi for xi in x]
+            n.dE_db = d  # dE/db = delta
+            deltas.append(d)
+            if apply:  # the formulas of _planned_update, inline: this loop is the hot path
+                if mu:  # v = mu v - eta dE/dw; w+ = w + v
+                    velocity = [mu * v - lr * gi for v, gi in zip(n.velocity, g)]
+                    new = [w + v for w, v in zip(n.weights, velocity)]
+                else:  # w+ = w - eta dE/dw
+                    velocity = None
+                    new = [w - lr * gi for w, gi in zip(n.weights, g)]
+                check += sum(new)
+                planned.append((n, new, velocity))
+                if per_neuron_bias:
+                    new_bias, bias_velocity = _new_bias(n.bias, n.bias_velocity, d, lr, mu)
+                    check += new_bias
+                    planned_biases.append((n, (n,), new_bias, bias_velocity))
+        if layer.bias_mode == "shared":
+            layer.dE_db = g = sum(deltas)  # dE/db = sum_j delta_j
+            if apply and train_biases:
+                new_bias, bias_velocity = _new_bias(neurons[0].bias, layer.bias_velocity, g,
+                                                    lr, mu)
+                check += new_bias
+                planned_biases.append((layer, neurons, new_bias, bias_velocity))
+        if not isfinite(sum(deltas)):
+            _raise_backward(layer)
+        if each_layer and apply:
+            _commit(net, [layer], planned, planned_biases, check)
+            planned, planned_biases, check = [], [], 0.0
+        upper, upper_deltas = neurons, deltas
+    if apply and not each_layer:
+        _commit(net, layers, planned, planned_biases, check)
+
+
+def _new_bias(bias, velocity, g, lr, mu):
+    """(new bias, new velocity): b+ = b - eta dE/db, or v = mu v - eta dE/db; b+ = b + v."""
+    if mu:
+        velocity = mu * velocity - lr * g
+        return bias + velocity, velocity
+    return bias - lr * g, 0.0
+
+
+def _commit(net, layers, planned, planned_biases, check):
+    """Write the planned weights and biases, once all of them are known to be finite."""
+    if not isfinite(check):
+        # Plan again, value by value, to name the first culprit as update() would. (A sum of
+        # finite values can overflow: then nothing is wrong and the writes go ahead.)
+        _planned_update(net, layers)
+    for n, new, velocity in planned:
+        n.weights[:] = new
+        if velocity is not None:
+            n.velocity[:] = velocity
+    for holder, neurons, new, velocity in planned_biases:
+        for n in neurons:
+            n.bias = new
+        holder.bias_velocity = velocity
+
+
+def _snapshot(net):
+    return [(n, n.weights[:], n.bias, n.velocity[:], n.bias_velocity)
+            for layer in net.layers for n in layer.neurons] + \
+           [(layer, layer.bias_velocity) for layer in net.layers]
+
+
+def _restore(saved):
+    for entry in saved:
+        if len(entry) == 2:
+            entry[0].bias_velocity = entry[1]
+        else:
+            n, weights, bias, velocity, bias_velocity = entry
+            n.weights[:] = weights
+            n.bias = bias
+            n.velocity[:] = velocity
+            n.bias_velocity = bias_velocity
+
+
+# -- the observed step: a generator of events ---------------------------------------------------
+
+# The engine builds events positionally through the records' fast constructors (events.py).
+_ForwardMessage = ForwardMessage._build
+_NetInput = NetInput._build
+_NeuronOutput = NeuronOutput._build
+_OutputError = OutputError._build
+_TotalError = TotalError._build
+_OutputErrorDerivative = OutputErrorDerivative._build
+_BackwardMessage = BackwardMessage._build
+_HiddenErrorDerivative = HiddenErrorDerivative._build
+_ActivationDerivative = ActivationDerivative._build
+_Delta = Delta._build
+_WeightGradient = WeightGradient._build
+_BiasGradient = BiasGradient._build
+_Update = Update._build
+
+
+def step(net, x, targets, observe):
+    """One online gradient-descent step on sample ``(x, targets)``: a generator of events.
+
+    With ``observe=False`` nothing is yielded (it runs :func:`train_step`). Returns (as
+    StopIteration's value) E_total.
+    """
+    if not observe:
+        return train_step(net, x, targets)
+    each_layer = net.hidden_deltas == "updated_weights"
+    saved = _snapshot(net) if each_layer else None  # updates start before every check passed
+    try:
+        yield from forward(net, x, True)
+        E_total = yield from _error_events(net, targets)
+        yield from _backward_events(net, each_layer)
+        if not each_layer:
+            yield from update(net, net.layers, True)
+    except NumericalError:
+        if saved:
+            _restore(saved)
+        raise
+    return E_total
+
+
+def forward(net, x, observe):
+    """The forward pass, layer by layer, neuron by neuron (a generator; see :func:`step`)."""
+    if not observe:
+        _forward(net, x)
+        return
+    senders = tuple(net.input_names)
+    from_input = True
+    for layer in net.layers:
+        activation = layer.activation
+        f = activation.f
+        values = tuple(x)
+        outs = []
+        for n in layer.neurons:
+            name = n.name
+            weights = n.weights
+            products = list(map(mul, weights, x))
+            for w_name, sender, w, value, product in zip(
+                    n.weight_names, senders, weights, x, products):
+                yield _ForwardMessage(sender, name, w_name, value, w, product, from_input)
+            # The same sum as in _forward, over the same products: the same bits.
+            n.net = z = sum(products) + n.bias
+            n.inputs = x
+            yield _NetInput(name, tuple(n.weight_names), senders, tuple(weights), values,
+                            n.bias_name, n.bias, z, from_input)
+            n.out = a = f(z)
+            yield _NeuronOutput(name, activation.name, activation.formula, z, a)
+            outs.append(a)
+        if not isfinite(sum(outs)):
+            _raise_forward(layer)
+        x = outs
+        senders = tuple(n.name for n in layer.neurons)
+        from_input = False
+
+
+def _error_events(net, targets):
+    outputs = net.layers[-1].neurons
+    loss = net.loss
+    n_out = len(outputs)
+    errors = []
+    for n, t in zip(outputs, targets):
+        n.target = t
+        n.error = e = loss.error(t, n.out, n_out)
+        errors.append(e)
+        yield _OutputError(n.name, loss.name, loss.formula, t, n.out, e)
+    E_total = sum(errors)
+    if not isfinite(E_total):
+        _raise_nonfinite([(n.name, "error", n.error) for n in outputs], _FIX)
+    net.E_total = E_total
+    yield _TotalError(tuple(n.name for n in outputs), tuple(errors), E_total)
+    return E_total
+
+
+def _backward_events(net, each_layer):
+    layers = net.layers
+    loss = net.loss
+    decay = net.weight_decay
+    senders_of = [tuple(net.input_names)] + [tuple(n.name for n in layer.neurons)
+                                             for layer in layers[:-1]]
+    upper = upper_deltas = None
     for k in range(len(layers) - 1, -1, -1):
         layer = layers[k]
         neurons = layer.neurons
-        # dE/dout: from the loss at the output layer, from the layer above elsewhere.
-        if k == len(layers) - 1:
+        if upper is None:
             n_out = len(neurons)
             for n in neurons:
-                n.dE_dout = loss.dE_dout(n.target, n.out, n_out)
-                if observe:
-                    yield OutputErrorDerivative(n.name, loss.name, loss.derivative, n.target,
-                                                n.out, n.dE_dout)
+                n.dE_dout = e = loss.dE_dout(n.target, n.out, n_out)
+                yield _OutputErrorDerivative(n.name, loss.name, loss.derivative, n.target,
+                                             n.out, e)
         else:
-            upper = layers[k + 1].neurons
-            deltas = [u.delta for u in upper]
-            # zip(*rows) gives the columns: column i holds the weights leaving neuron i.
-            for i, (n, column) in enumerate(zip(neurons, zip(*[u.weights for u in upper]))):
-                if observe:
-                    products = list(map(mul, deltas, column))
-                    for u, d, w, p in zip(upper, deltas, column, products):
-                        yield BackwardMessage(n.name, u.name, u.weight_names[i], d, w, p)
-                    n.dE_dout = sum(products)
-                    yield HiddenErrorDerivative(n.name, tuple(u.name for u in upper),
-                                                tuple(products), n.dE_dout)
-                else:
-                    n.dE_dout = sum(map(mul, deltas, column))
-        # dout/dnet, delta, and the gradients of the neuron's weights and bias.
-        df = layer.activation.df
+            receivers = tuple(u.name for u in upper)
+            for n, column, w_names in zip(neurons, zip(*[u.weights for u in upper]),
+                                          zip(*[u.weight_names for u in upper])):
+                name = n.name
+                products = list(map(mul, upper_deltas, column))
+                for receiver, w_name, d, w, p in zip(receivers, w_names, upper_deltas, column,
+                                                     products):
+                    yield _BackwardMessage(name, receiver, w_name, d, w, p)
+                # The same sum as in _backward, over the same products: the same bits.
+                n.dE_dout = e = sum(products)
+                yield _HiddenErrorDerivative(name, receivers, tuple(products), e)
+        activation = layer.activation
+        df = activation.df
+        per_neuron = layer.bias_mode == "per_neuron"
+        senders = senders_of[k]
+        deltas = []
         for n in neurons:
-            n.dout_dnet = df(n.net, n.out)
-            n.delta = d = n.dE_dout * n.dout_dnet
+            name = n.name
+            n.dout_dnet = s = df(n.net, n.out)
+            n.delta = d = n.dE_dout * s
             n.dnet_dw = x = n.inputs
+            weights = n.weights
             if decay:
-                n.dE_dw = [d * xi + decay * w for xi, w in zip(x, n.weights)]
+                n.dE_dw = g = [d * xi + decay * w for xi, w in zip(x, weights)]
             else:
-                n.dE_dw = [d * xi for xi in x]
+                n.dE_dw = g = [d * xi for xi in x]
             n.dE_db = d
-            if observe:
-                yield ActivationDerivative(n.name, layer.activation.name,
-                                           layer.activation.derivative, n.net, n.out, n.dout_dnet)
-                yield Delta(n.name, n.dE_dout, n.dout_dnet, d)
-                for w_name, xi, w, g in zip(n.weight_names, x, n.weights, n.dE_dw):
-                    yield WeightGradient(w_name, n.name, _sender(net, k, w_name, n), d, xi, decay,
-                                         w, g)
-                if layer.bias_mode == "per_neuron":
-                    yield BiasGradient(n.bias_name, (n.name,), (d,), d)
+            deltas.append(d)
+            yield _ActivationDerivative(name, activation.name, activation.derivative, n.net,
+                                        n.out, s)
+            yield _Delta(name, n.dE_dout, s, d)
+            for w_name, sender, xi, w, gi in zip(n.weight_names, senders, x, weights, g):
+                yield _WeightGradient(w_name, name, sender, d, xi, decay, w, gi)
+            if per_neuron:
+                yield _BiasGradient(n.bias_name, (name,), (d,), d)
         if layer.bias_mode == "shared":
-            layer.dE_db = sum(n.delta for n in neurons)
-            if observe:
-                yield BiasGradient(layer.bias_name, tuple(n.name for n in neurons),
-                                   tuple(n.delta for n in neurons), layer.dE_db)
-        if not isfinite(sum(n.delta for n in neurons)):
-            _raise_nonfinite([(n.name, q, getattr(n, q)) for n in neurons
-                              for q in ("dE_dout", "dout_dnet", "delta")], _FIX)
-        if update_each_layer:
-            yield from update(net, [layer], observe)
-
-
-def _sender(net, k, weight_name, neuron):
-    senders = net.input_names if k == 0 else [n.name for n in net.layers[k - 1].neurons]
-    return senders[neuron.weight_names.index(weight_name)]
+            layer.dE_db = sum(deltas)
+            yield _BiasGradient(layer.bias_name, tuple(n.name for n in neurons), tuple(deltas),
+                                layer.dE_db)
+        if not isfinite(sum(deltas)):
+            _raise_backward(layer)
+        if each_layer:
+            yield from update(net, [layer], True)
+        upper, upper_deltas = neurons, deltas
 
 
 def update(net, layers, observe):
-    """Apply gradient descent to every trainable weight and bias of ``layers``.
+    """Apply gradient descent to every trainable weight and bias of ``layers`` (a generator).
 
     Reads the gradients the neurons hold (``dE_dw``, ``dE_db``; a shared bias's from
     ``layer.dE_db``), so batch training can accumulate them first. Every new value is computed
     and checked before any is written: a NaN or an infinity leaves all weights as they were.
+    With ``observe`` it yields one :class:`~neurosim.events.Update` per weight and bias.
     """
     lr = net.learning_rate
     mu = net.momentum
-    train_biases = net.train_biases
-    plan = []  # (neuron, new weights, new velocities)
-    biases = []  # (name, holder, gradient, new bias, new velocity, neurons to set)
-    for layer in layers:
-        mode = layer.bias_mode if train_biases else "none"
-        for n in layer.neurons:
-            if mu:
-                velocity = [mu * v - lr * g for v, g in zip(n.velocity, n.dE_dw)]
-                new = [w + v for w, v in zip(n.weights, velocity)]
-            else:
-                velocity = None
-                new = [w - lr * g for w, g in zip(n.weights, n.dE_dw)]
-            if not isfinite(sum(new)):
-                _raise_nonfinite([(n.name, f"dE/d{name}", g) for name, g in
-                                  zip(n.weight_names, n.dE_dw)] +
-                                 [(n.name, f"new {name}", v) for name, v in
-                                  zip(n.weight_names, new)], _FIX)
-            plan.append((n, new, velocity))
-            if mode == "per_neuron":
-                biases.append(_new_bias(n.bias_name, n, n.dE_db, lr, mu, [n]))
-        if mode == "shared":
-            biases.append(_new_bias(layer.bias_name, layer, layer.dE_db, lr, mu, layer.neurons))
-    for n, new, velocity in plan:
+    planned, planned_biases = _planned_update(net, layers)
+    for n, new, velocity in planned:
         if observe:
-            for i, (name, old, g) in enumerate(zip(n.weight_names, n.weights, n.dE_dw)):
-                n.weights[i] = new[i]
+            weights = n.weights
+            for i, (name, old, g) in enumerate(zip(n.weight_names, weights, n.dE_dw)):
+                weights[i] = new[i]
                 if velocity:
                     n.velocity[i] = velocity[i]
-                yield Update(name, old, lr, g, new[i], mu, velocity[i] if velocity else 0.0)
+                yield _Update(name, old, lr, g, new[i], mu, velocity[i] if velocity else 0.0)
         else:
             n.weights[:] = new
             if velocity:
                 n.velocity[:] = velocity
-    for name, holder, g, new, velocity, neurons in biases:
+    for name, holder, g, new, velocity, neurons in planned_biases:
         old = neurons[0].bias
         for n in neurons:
             n.bias = new
         holder.bias_velocity = velocity
         if observe:
-            yield Update(name, old, lr, g, new, mu, velocity)
+            yield _Update(name, old, lr, g, new, mu, velocity)
 
 
-def _new_bias(name, holder, g, lr, mu, neurons):
-    if mu:
-        velocity = mu * holder.bias_velocity - lr * g
-        new = neurons[0].bias + velocity
-    else:
-        velocity = 0.0
-        new = neurons[0].bias - lr * g
+def _planned_update(net, layers):
+    """Every new weight and bias of ``layers``, checked; raises NumericalError, writes nothing.
+
+    Returns ``planned`` [(neuron, new weights, new velocities or None)] and ``planned_biases``
+    [(name, holder of the velocity, gradient, new bias, new velocity, neurons to set)].
+    """
+    lr = net.learning_rate
+    mu = net.momentum
+    train_biases = net.train_biases
+    planned = []
+    planned_biases = []
+    for layer in layers:
+        mode = layer.bias_mode if train_biases else "none"
+        for n in layer.neurons:
+            g = n.dE_dw
+            if mu:  # v = mu v - eta dE/dw; w+ = w + v
+                velocity = [mu * v - lr * gi for v, gi in zip(n.velocity, g)]
+                new = [w + v for w, v in zip(n.weights, velocity)]
+            else:  # w+ = w - eta dE/dw
+                velocity = None
+                new = [w - lr * gi for w, gi in zip(n.weights, g)]
+            if not isfinite(sum(new)):
+                _raise_nonfinite([(n.name, f"dE/d{name}", gi) for name, gi in
+                                  zip(n.weight_names, g)] +
+                                 [(n.name, f"new {name}", v) for name, v in
+                                  zip(n.weight_names, new)], _FIX)
+            planned.append((n, new, velocity))
+            if mode == "per_neuron":
+                planned_biases.append(_checked_bias(n.bias_name, n, n.dE_db, lr, mu, [n]))
+        if mode == "shared":
+            planned_biases.append(_checked_bias(layer.bias_name, layer, layer.dE_db, lr, mu,
+                                                layer.neurons))
+    return planned, planned_biases
+
+
+def _checked_bias(name, holder, g, lr, mu, neurons):
+    new, velocity = _new_bias(neurons[0].bias, holder.bias_velocity, g, lr, mu)
     if not isfinite(new):
         _raise_nonfinite([(neurons[0].name, f"dE/d{name}", g), (neurons[0].name, f"new {name}",
                                                                  new)], _FIX)
     return name, holder, g, new, velocity, neurons
+
+
+# -- evaluation without side effects, and the errors ---------------------------------------------
+
+def evaluate(net, x):
+    """The network's outputs for ``x``, reading the weights from the neurons, storing nothing."""
+    for layer in net.layers:
+        f = layer.activation.f
+        x = [f(sum(map(mul, n.weights, x)) + n.bias) for n in layer.neurons]
+        if not isfinite(sum(x)):
+            _raise_nonfinite([(n.name, "out", v) for n, v in zip(layer.neurons, x)], "")
+    return x
+
+
+def _raise_forward(layer):
+    _raise_nonfinite([(n.name, q, getattr(n, q)) for n in layer.neurons
+                      for q in ("net", "out")], _FIX)
+
+
+def _raise_backward(layer):
+    _raise_nonfinite([(n.name, q, getattr(n, q)) for n in layer.neurons
+                      for q in ("dE_dout", "dout_dnet", "delta")], _FIX)
 
 
 def _raise_nonfinite(candidates, fix):
