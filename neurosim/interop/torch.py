@@ -1,0 +1,488 @@
+"""PyTorch, the engine to move to when a network outgrows neurosim: convert, and cross-check.
+
+* :func:`to_torch` turns a network into a float64 ``torch.nn.Module`` with the same weights,
+  biases, activations and loss;
+* :func:`from_torch` builds the neurosim network back, from that module or from a plain
+  ``torch.nn.Sequential`` of ``Linear`` layers and activations;
+* :func:`compare_with_torch` runs one sample through both engines and reports, parameter by
+  parameter, the differences of the gradients (neurosim's backward pass against autograd) and
+  of one SGD step (``net.train`` against ``torch.optim.SGD``).
+
+The functions are exact translations, not approximations: the activations are the same
+formulas (leaky ReLU's slope is ``neurosim.activations.LEAKY_SLOPE``; softplus is
+``log(1 + e^net)`` computed without overflow), and so are the losses, summed over the outputs
+as neurosim's E_total is. Binary cross-entropy clips ``out`` to ``[CLIP, 1 - CLIP]`` in both
+(``neurosim.losses.CLIP``); away from 0 and 1 the two agree, inside the clipped margin torch's
+gradient is 0 where neurosim keeps the derivative at the clip point.
+
+PyTorch is imported when a function is first called; without it they raise an ImportError
+that says ``pip install torch`` (or ``pip install 'neurosim[torch]'``).
+
+>>> import pytest; torch = pytest.importorskip("torch")   # the example needs PyTorch
+>>> from neurosim.worked_examples import mazur, MAZUR_INPUTS, MAZUR_TARGETS
+>>> module = to_torch(mazur())
+>>> module
+NeurosimModule([2, 2, 2], activations=('sigmoid', 'sigmoid'), loss='half_squared_error', bias='shared')
+>>> [round(o, 9) for o in module(torch.tensor(MAZUR_INPUTS, dtype=torch.float64)).tolist()]
+[0.75136507, 0.772928465]
+>>> comparison = compare_with_torch(mazur(), MAZUR_INPUTS, MAZUR_TARGETS)
+>>> row = comparison["w5"]                # Mazur: dE/dw5 = 0.082167041, w5+ = 0.35891648
+>>> round(row.torch_gradient, 9), round(row.torch_new, 8), comparison.max_difference < 1e-15
+(0.082167041, 0.35891648, True)
+"""
+
+import copy
+import functools
+
+from .. import propagation
+from ..activations import LEAKY_SLOPE
+from ..errors import ConfigurationError, GradientCheckError, ShapeError
+from ..losses import CLIP
+from ..network import NeuralNetwork
+
+__all__ = ["to_torch", "from_torch", "compare_with_torch", "TorchComparison"]
+
+_INSTALL = "pip install torch  (or: pip install 'neurosim[torch]')"
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError as error:
+        raise ImportError(f"neurosim.interop.torch needs PyTorch, which is not installed\n"
+                          f"{_INSTALL}", name="torch") from error
+    return torch
+
+
+# -- the same functions in torch -----------------------------------------------------------------
+
+def _activation(name, z):
+    torch = _torch()
+    F = torch.nn.functional
+    if name == "sigmoid":
+        return torch.sigmoid(z)
+    if name == "tanh":
+        return torch.tanh(z)
+    if name == "relu":
+        return torch.relu(z)  # autograd: 0 at net = 0, as neurosim's left derivative
+    if name == "leaky_relu":
+        return F.leaky_relu(z, LEAKY_SLOPE)
+    if name == "identity":
+        return z
+    if name == "softplus":
+        # log(1 + e^z); past z = 40, log1p(e^-z) < 5e-18 vanishes beside z, so returning z
+        # (torch's threshold) is the float value of the formula, and 1 is its derivative.
+        return F.softplus(z, beta=1.0, threshold=40.0)
+    raise ConfigurationError(f"to_torch has no torch version of activation {name!r}")
+
+
+def _loss_terms(name, outputs, targets):
+    """The per-output terms E_o (same shape as ``outputs``), as neurosim.losses defines them."""
+    torch = _torch()
+    n = outputs.shape[-1]
+    if name == "half_squared_error":
+        return 0.5 * (targets - outputs) ** 2
+    if name == "squared_error":
+        return (targets - outputs) ** 2
+    if name == "mean_squared_error":
+        return (targets - outputs) ** 2 / n
+    if name == "binary_cross_entropy":
+        out = torch.clamp(outputs, CLIP, 1.0 - CLIP)
+        return -(targets * torch.log(out) + (1.0 - targets) * torch.log(1.0 - out))
+    raise ConfigurationError(f"to_torch has no torch version of loss {name!r}")
+
+
+@functools.lru_cache(maxsize=None)
+def _module_class():
+    torch = _torch()
+    nn = torch.nn
+
+    class NeurosimModule(nn.Module):
+        """A neurosim network as a float64 ``torch.nn.Module``.
+
+        ``linears[l]`` is ``nn.Linear(layer_sizes[l], layer_sizes[l + 1])``; its ``weight[j, i]``
+        is neurosim's ``weights[l][j][i]`` (rows are receiving neurons in both). Per-neuron
+        biases are the ``Linear`` biases; shared biases are one scalar each in
+        ``shared_biases``; ``bias="none"`` has no bias parameter. ``forward(x)`` takes one
+        sample ``(n_inputs,)`` or a batch ``(batch, n_inputs)``; ``loss(outputs, targets)``
+        is E_total summed over the outputs and the samples.
+        """
+
+        def __init__(self, layout):
+            super().__init__()
+            self.neurosim_layout = layout
+            sizes = layout["layer_sizes"]
+            per_neuron = layout["bias"] == "per_neuron"
+            self.linears = nn.ModuleList(
+                nn.Linear(a, b, bias=per_neuron, dtype=torch.float64)
+                for a, b in zip(sizes, sizes[1:]))
+            if layout["bias"] == "shared":
+                self.shared_biases = nn.ParameterList(
+                    nn.Parameter(torch.zeros((), dtype=torch.float64)) for _ in sizes[1:])
+            else:
+                self.shared_biases = None
+            self.activations = tuple(layout["activations"])
+            self.loss_name = layout["loss"]
+
+        def forward(self, x):
+            for k, (linear, name) in enumerate(zip(self.linears, self.activations)):
+                z = linear(x)
+                if self.shared_biases is not None:
+                    z = z + self.shared_biases[k]
+                x = _activation(name, z)
+            return x
+
+        def loss(self, outputs, targets):
+            return _loss_terms(self.loss_name, outputs, targets).sum()
+
+        def named_neurosim_parameters(self):
+            """(neurosim name, parameter tensor, index in it) for every weight and bias."""
+            names = self.neurosim_layout["parameter_names"]
+            entries = []
+            for k, linear in enumerate(self.linears):
+                rows, cols = linear.weight.shape
+                entries += [(linear.weight, (j, i)) for j in range(rows) for i in range(cols)]
+                if linear.bias is not None:
+                    entries += [(linear.bias, (j,)) for j in range(rows)]
+                if self.shared_biases is not None:
+                    entries.append((self.shared_biases[k], ()))
+            return [(name, p, index) for name, (p, index) in zip(names, entries)]
+
+        def __repr__(self):
+            layout = self.neurosim_layout
+            return (f"NeurosimModule({layout['layer_sizes']!r}, activations="
+                    f"{self.activations!r}, loss={self.loss_name!r}, bias={layout['bias']!r})")
+
+    return NeurosimModule
+
+
+# -- conversion ------------------------------------------------------------------------------------
+
+def to_torch(net):
+    """A float64 ``torch.nn.Module`` computing what ``net`` computes (see the module docstring).
+
+    The module keeps neurosim's options (learning rate, weight decay, momentum, names, ...) in
+    ``module.neurosim_layout``, so :func:`from_torch` restores the same network.
+    """
+    if not isinstance(net, NeuralNetwork):
+        raise ConfigurationError(f"to_torch expects a neurosim NeuralNetwork, got {net!r}")
+    torch = _torch()
+    layout = {
+        "layer_sizes": list(net.layer_sizes),
+        "activations": [layer.activation.name for layer in net.layers],
+        "loss": net.loss.name,
+        "bias": net.bias_mode,
+        "parameter_names": _parameter_order(net),
+        "options": dict(learning_rate=net.learning_rate, weight_decay=net.weight_decay,
+                        momentum=net.momentum, train_biases=net.train_biases,
+                        hidden_deltas=net.hidden_deltas),
+        "names": [list(net.input_names)] + [[n.name for n in layer.neurons]
+                                            for layer in net.layers],
+    }
+    module = _module_class()(layout)
+    with torch.no_grad():
+        for k, (layer, linear) in enumerate(zip(net.layers, module.linears)):
+            linear.weight.copy_(torch.tensor(layer.weights, dtype=torch.float64))
+            if linear.bias is not None:
+                linear.bias.copy_(torch.tensor([n.bias for n in layer.neurons],
+                                               dtype=torch.float64))
+            if module.shared_biases is not None:
+                module.shared_biases[k].fill_(layer.neurons[0].bias)
+    return module
+
+
+def _parameter_order(net):
+    """Parameter names in the order of NeurosimModule.named_neurosim_parameters: per layer,
+    the weights row by row, then the biases."""
+    names = []
+    for layer in net.layers:
+        names += [w for n in layer.neurons for w in n.weight_names]
+        if layer.bias_mode == "per_neuron":
+            names += [n.bias_name for n in layer.neurons]
+        elif layer.bias_mode == "shared":
+            names.append(layer.bias_name)
+    return names
+
+
+def from_torch(module, *, loss=None, **options):
+    """Build a :class:`~neurosim.NeuralNetwork` from a torch module.
+
+    Accepted structures:
+
+    * a module made by :func:`to_torch` (its options, names and loss come back with it;
+      ``loss`` and ``options`` override them);
+    * a ``torch.nn.Sequential`` of ``nn.Linear`` layers, each optionally followed by one
+      activation module: ``nn.Sigmoid``, ``nn.Tanh``, ``nn.ReLU``,
+      ``nn.LeakyReLU(negative_slope=0.01)``, ``nn.Identity`` or ``nn.Softplus(beta=1)``
+      (a ``Linear`` with no activation after it is ``identity``); either every ``Linear`` has
+      a bias (``bias="per_neuron"``) or none has (``bias="none"``); or a single ``nn.Linear``.
+      ``loss`` names the loss (default ``"half_squared_error"``); ``options`` are passed on
+      to :class:`~neurosim.NeuralNetwork` (``learning_rate=``, ``weight_decay=``, ...).
+
+    ``nn.Softplus`` returns ``net`` itself past its ``threshold`` (20 by default), where
+    neurosim adds ``log(1 + e^-net)``, less than 2.1e-9.
+    """
+    torch = _torch()
+    nn = torch.nn
+    layout = getattr(module, "neurosim_layout", None)
+    if layout is not None:
+        weights = [linear.weight.detach().tolist() for linear in module.linears]
+        if layout["bias"] == "per_neuron":
+            biases = [linear.bias.detach().tolist() for linear in module.linears]
+        elif layout["bias"] == "shared":
+            biases = [float(b.detach()) for b in module.shared_biases]
+        else:
+            biases = None
+        settings = dict(layout["options"], names=layout["names"], loss=layout["loss"],
+                        activation=list(layout["activations"]), bias=layout["bias"])
+        if loss is not None:
+            settings["loss"] = loss
+        settings.update(options)
+        return NeuralNetwork.from_weights(weights, biases, **settings)
+    if isinstance(module, nn.Linear):
+        module = nn.Sequential(module)
+    if not isinstance(module, nn.Sequential):
+        raise ConfigurationError(
+            f"from_torch expects a module made by to_torch, an nn.Sequential of nn.Linear "
+            f"layers and activations, or an nn.Linear; got {type(module).__name__}")
+    linears, acts = [], []
+    for position, child in enumerate(module):
+        if isinstance(child, nn.Linear):
+            if linears and child.in_features != linears[-1].out_features:
+                raise ShapeError(f"from_torch: layer {position} ({child}) takes "
+                                 f"{child.in_features} inputs, but the layer before it gives "
+                                 f"{linears[-1].out_features}")
+            linears.append(child)
+            acts.append(None)
+            continue
+        name = _activation_name(child, position)
+        if not linears or acts[-1] is not None:
+            raise ConfigurationError(f"from_torch: {type(child).__name__} at position {position} "
+                                     "must follow an nn.Linear (one activation per layer)")
+        acts[-1] = name
+    if not linears:
+        raise ConfigurationError("from_torch: the nn.Sequential has no nn.Linear layer")
+    with_bias = [linear.bias is not None for linear in linears]
+    if any(with_bias) and not all(with_bias):
+        raise ConfigurationError("from_torch: every nn.Linear must have a bias, or none; got "
+                                 f"bias on layers {[k for k, b in enumerate(with_bias) if b]}")
+    weights = [linear.weight.detach().double().tolist() for linear in linears]
+    biases = ([linear.bias.detach().double().tolist() for linear in linears]
+              if all(with_bias) else None)
+    return NeuralNetwork.from_weights(
+        weights, biases, activation=[a or "identity" for a in acts],
+        loss=loss or "half_squared_error", bias="per_neuron" if all(with_bias) else "none",
+        **options)
+
+
+def _activation_name(child, position):
+    nn = _torch().nn
+    simple = {nn.Sigmoid: "sigmoid", nn.Tanh: "tanh", nn.ReLU: "relu", nn.Identity: "identity"}
+    for kind, name in simple.items():
+        if type(child) is kind:
+            return name
+    if type(child) is nn.LeakyReLU:
+        if child.negative_slope != LEAKY_SLOPE:
+            raise ConfigurationError(
+                f"from_torch: LeakyReLU at position {position} has negative_slope "
+                f"{child.negative_slope!r}; neurosim's leaky_relu uses {LEAKY_SLOPE}")
+        return "leaky_relu"
+    if type(child) is nn.Softplus:
+        if child.beta != 1:
+            raise ConfigurationError(f"from_torch: Softplus at position {position} has beta "
+                                     f"{child.beta!r}; neurosim's softplus has beta 1")
+        return "softplus"
+    raise ConfigurationError(
+        f"from_torch: {type(child).__name__} at position {position} is not supported; expected "
+        "nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Identity or nn.Softplus")
+
+
+# -- the cross-check ---------------------------------------------------------------------------------
+
+class TorchRow:
+    """One parameter in both engines: gradients and values after one step."""
+
+    __slots__ = ("name", "neurosim_gradient", "torch_gradient", "neurosim_new", "torch_new")
+
+    def __init__(self, name, neurosim_gradient, torch_gradient, neurosim_new, torch_new):
+        self.name = name
+        self.neurosim_gradient = neurosim_gradient
+        self.torch_gradient = torch_gradient
+        self.neurosim_new = neurosim_new
+        self.torch_new = torch_new
+
+    @property
+    def gradient_difference(self):
+        return abs(self.neurosim_gradient - self.torch_gradient)
+
+    @property
+    def step_difference(self):
+        return abs(self.neurosim_new - self.torch_new)
+
+    def __repr__(self):
+        return (f"TorchRow({self.name!r}, gradient {self.neurosim_gradient!r} vs "
+                f"{self.torch_gradient!r}, after the step {self.neurosim_new!r} vs "
+                f"{self.torch_new!r})")
+
+
+class TorchComparison:
+    """The report of :func:`compare_with_torch`: one :class:`TorchRow` per parameter."""
+
+    def __init__(self, rows, neurosim_E, torch_E):
+        self.rows = list(rows)
+        self.neurosim_E, self.torch_E = neurosim_E, torch_E
+
+    def __getitem__(self, name):
+        for row in self.rows:
+            if row.name == name:
+                return row
+        raise KeyError(f"no parameter is named {name!r}")
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    @property
+    def max_gradient_difference(self):
+        return max((r.gradient_difference for r in self.rows), default=0.0)
+
+    @property
+    def max_step_difference(self):
+        return max((r.step_difference for r in self.rows), default=0.0)
+
+    @property
+    def max_difference(self):
+        """The largest difference of E_total, a gradient, or a parameter after the step."""
+        return max(abs(self.neurosim_E - self.torch_E), self.max_gradient_difference,
+                   self.max_step_difference)
+
+    def mismatches(self, *, rtol=1e-12, atol=1e-12):
+        """The rows whose gradient or new value differ by more than ``atol + rtol * |torch|``."""
+        return [r for r in self.rows
+                if r.gradient_difference > atol + rtol * abs(r.torch_gradient)
+                or r.step_difference > atol + rtol * abs(r.torch_new)]
+
+    def assert_ok(self, *, rtol=1e-12, atol=1e-12):
+        """Raise GradientCheckError listing the parameters where the engines disagree."""
+        bad = self.mismatches(rtol=rtol, atol=atol)
+        E_bad = abs(self.neurosim_E - self.torch_E) > atol + rtol * abs(self.torch_E)
+        if not bad and not E_bad:
+            return
+        lines = [f"neurosim and torch disagree on {len(bad)} of {len(self.rows)} parameters"
+                 f"{' and on E_total' if E_bad else ''} (rtol={rtol:g}, atol={atol:g})"]
+        lines += _table(bad)
+        raise GradientCheckError("\n".join(lines))
+
+    def __str__(self):
+        head = (f"neurosim vs torch: E_total {self.neurosim_E:.12g} vs {self.torch_E:.12g}; "
+                f"largest difference: gradient {self.max_gradient_difference:.1e}, "
+                f"after one SGD step {self.max_step_difference:.1e}")
+        return "\n".join([head] + _table(self.rows))
+
+
+def _table(rows):
+    table = [["name", "dE/dp neurosim", "dE/dp torch", "difference", "p+ neurosim", "p+ torch",
+              "difference"]]
+    for r in rows:
+        table.append([r.name, f"{r.neurosim_gradient:.12g}", f"{r.torch_gradient:.12g}",
+                      f"{r.gradient_difference:.1e}", f"{r.neurosim_new:.12g}",
+                      f"{r.torch_new:.12g}", f"{r.step_difference:.1e}"])
+    widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
+    return ["  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)
+                      for c, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in table]
+
+
+def compare_with_torch(net, inputs, targets):
+    """Gradients and one SGD step on one sample, in neurosim and in PyTorch, per parameter.
+
+    neurosim's side: the backward pass of :func:`neurosim.propagation.gradients` for the
+    gradients (``dE_dw`` with ``weight_decay``'s ``lambda * w``), and ``net.train`` on a copy
+    for the step. PyTorch's side: autograd of ``E_total + lambda/2 * sum w^2`` (biases
+    excluded) through :func:`to_torch`'s module, and one ``torch.optim.SGD`` step with the same
+    learning rate and momentum (its momentum buffer set from the neurons' velocities, since
+    torch keeps ``buf`` with ``w -= lr * buf`` where neurosim keeps ``v = -lr * buf``);
+    frozen biases are left out of the optimizer. ``net`` itself is not changed.
+
+    With ``hidden_deltas="updated_weights"`` the step rows of the hidden layers differ on
+    purpose: that rule is not backpropagation.
+    """
+    torch = _torch()
+    x = net._vector(inputs, "inputs")
+    t = net._vector(targets, "targets")
+    # neurosim: gradients from one backward pass, the step from train(), both on copies.
+    probe = copy.deepcopy(net)
+    neurosim_E = propagation.gradients(probe, x, t)
+    gradients = _gradients_by_name(probe)
+    stepped = copy.deepcopy(net)
+    stepped.train(x, t)
+    # torch
+    module = to_torch(net)
+    entries = module.named_neurosim_parameters()
+    output = module(torch.tensor(x, dtype=torch.float64))
+    E = module.loss(output, torch.tensor(t, dtype=torch.float64))
+    objective = E
+    if net.weight_decay:
+        objective = E + 0.5 * net.weight_decay * sum((linear.weight ** 2).sum()
+                                                     for linear in module.linears)
+    objective.backward()
+    torch_gradients = {name: float(p.grad[index]) for name, p, index in entries}
+    trained = [p for p in _unique(p for name, p, _ in entries)
+               if net.train_biases or p.ndim == 2]  # weights are the only 2-d parameters
+    lr, mu = net.learning_rate, net.momentum
+    optimizer = torch.optim.SGD(trained, lr=lr, momentum=mu, dampening=0.0) if trained else None
+    if mu:
+        _set_momentum_buffers(net, module, optimizer, lr)
+    if optimizer is not None:
+        optimizer.step()
+    rows = []
+    for name, p, index in entries:
+        rows.append(TorchRow(name, gradients[name], torch_gradients[name], stepped[name],
+                             float(p.detach()[index])))
+    return TorchComparison(rows, neurosim_E, float(E.detach()))
+
+
+def _gradients_by_name(net):
+    grads = {}
+    for layer in net.layers:
+        for n in layer.neurons:
+            grads.update(zip(n.weight_names, n.dE_dw))
+            if layer.bias_mode == "per_neuron":
+                grads[n.bias_name] = n.dE_db
+        if layer.bias_mode == "shared":
+            grads[layer.bias_name] = layer.dE_db
+    return grads
+
+
+def _unique(params):
+    seen, out = set(), []
+    for p in params:
+        if id(p) not in seen:
+            seen.add(id(p))
+            out.append(p)
+    return out
+
+
+def _set_momentum_buffers(net, module, optimizer, lr):
+    """torch's SGD keeps buf (w -= lr * buf); neurosim keeps v = -lr * buf (w += v)."""
+    torch = _torch()
+    velocities = [v for n in net.neurons for v in n.velocity]
+    velocities += [n.bias_velocity for n in net.neurons]
+    velocities += [layer.bias_velocity for layer in net.layers]
+    if not any(velocities):
+        return  # torch's first step (buf = g) is neurosim's first step (v = -lr g)
+    if lr == 0:
+        raise ConfigurationError("compare_with_torch cannot express non-zero velocities with "
+                                 "learning_rate 0 in torch's SGD (buf = -v / lr)")
+    for k, (layer, linear) in enumerate(zip(net.layers, module.linears)):
+        buffers = {id(linear.weight): [[-v / lr for v in n.velocity] for n in layer.neurons]}
+        if linear.bias is not None:
+            buffers[id(linear.bias)] = [-n.bias_velocity / lr for n in layer.neurons]
+        if module.shared_biases is not None:
+            buffers[id(module.shared_biases[k])] = -layer.bias_velocity / lr
+        for group in optimizer.param_groups:
+            for p in group["params"]:
+                if id(p) in buffers:
+                    optimizer.state[p]["momentum_buffer"] = torch.tensor(
+                        buffers[id(p)], dtype=torch.float64)
