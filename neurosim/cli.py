@@ -26,6 +26,7 @@ COMMANDS = (
     "train",
     "demo",
     "show",
+    "gradcheck",
 )
 
 

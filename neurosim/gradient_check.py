@@ -151,6 +151,9 @@ class GradientReport:
         head = (f"gradient check: {len(self.rows)} quantities, {counts['ok']} ok, "
                 f"{counts['kink']} at a kink, {counts['FAIL']} FAIL; worst relative error "
                 f"{self.worst:.1e}")
+        worst = [r.name for r in self.rows if r.status != "kink" and r.rel_error == self.worst]
+        if worst and self.worst:
+            head += f" ({worst[0]})"
         header = ["name", "analytic", "numeric"]
         if self.precise:
             header += ["exact", "truncation", "rounding"]

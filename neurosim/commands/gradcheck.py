@@ -1,0 +1,47 @@
+"""``neurosim gradcheck``: every partial of one backward pass against central differences."""
+
+from ..errors import ConfigurationError
+from .step import add_network_arguments, network_and_sample
+
+NAME = "gradcheck"
+HELP = ("check every dE/dw, dE/db, dE/dout, dout/dnet and delta of one backward pass against "
+        "central differences (E(v+h) - E(v-h)) / 2h; exit status 1 if any differs")
+EXAMPLE = """\
+examples:
+  neurosim gradcheck                           # Mazur's 2-2-2 example
+  neurosim gradcheck --precise                 # add the 50-digit Decimal oracle's columns
+  neurosim gradcheck --example seed002 --rtol 1e-6
+  neurosim gradcheck net.json --input 0.05 0.1 --target 0.01 0.99
+"""
+
+
+def add_arguments(parser):
+    add_network_arguments(parser)
+    parser.add_argument("--precise", action="store_true",
+                        help="also run the forward pass in 50-digit decimal arithmetic: the "
+                             "exact derivative, and the numeric error split into truncation "
+                             "and rounding; rows are then judged against the exact value")
+    parser.add_argument("--eps", type=float, default=1e-6, metavar="H",
+                        help="the step h of the central differences (default: 1e-6)")
+    parser.add_argument("--rtol", type=float, default=1e-5,
+                        help="relative tolerance (default: 1e-5)")
+    parser.add_argument("--atol", type=float, default=1e-8,
+                        help="absolute tolerance (default: 1e-8)")
+
+
+def run(args):
+    from ..gradient_check import gradcheck
+    net, inputs, targets = network_and_sample(args)
+    if inputs is None or targets is None:
+        raise ConfigurationError("gradcheck needs a sample: give --input and --target")
+    report = gradcheck(net, inputs, targets, eps=args.eps, rtol=args.rtol, atol=args.atol,
+                       precise=args.precise)
+    print(report)
+    if report.ok:
+        return 0
+    try:
+        report.assert_ok()
+    except AssertionError as failure:
+        print()
+        print(failure)
+    return 1

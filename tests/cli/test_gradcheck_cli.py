@@ -1,0 +1,89 @@
+"""``neurosim gradcheck``: main([...]) called directly, and one subprocess.
+
+Expected numbers: Mazur (2015), published-figures.md section A: dE_total/dw5 = 0.082167041,
+dE_total/dw1 = 0.000438568.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+from neurosim import NeuralNetwork
+from neurosim.cli import main
+
+
+def row(output, name):
+    """The cells of the table row called ``name``."""
+    match = re.search(rf"^{re.escape(name)}\s+(.*)$", output, re.M)
+    assert match, f"no row {name} in:\n{output}"
+    return match.group(1).split()
+
+
+def test_mazur_by_default(capsys):
+    assert main(["gradcheck"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("gradient check: 22 quantities, 22 ok, 0 at a kink, 0 FAIL; "
+                          "worst relative error ")
+    analytic, numeric = map(float, row(out, "dE/dw5")[:2])
+    assert abs(analytic - 0.082167041) <= 5e-10 and abs(numeric - 0.082167041) <= 5e-10
+    assert abs(float(row(out, "dE/dw1")[0]) - 0.000438568) <= 5e-10
+    assert row(out, "delta_h2")[-1] == "ok"
+
+
+def test_precise_adds_the_oracle_columns(capsys):
+    assert main(["gradcheck", "--precise"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[2].split()[:6] == ["name", "analytic", "numeric", "exact",
+                                               "truncation", "rounding"]
+    assert "|analytic - exact|" in out.splitlines()[1]
+
+
+def test_a_failing_check_exits_1_and_lists_the_failures(capsys):
+    # With no tolerance at all, the float central differences cannot match every row.
+    assert main(["gradcheck", "--rtol", "0", "--atol", "0"]) == 1
+    out = capsys.readouterr().out
+    assert re.search(r"^gradient check failed for \d+ of 22 quantities: dE/dw1, ", out, re.M)
+    assert "rtol=0, atol=0" in out
+    assert re.search(r"^name\s+analytic\s+numeric\s+difference$", out, re.M)
+
+
+def test_another_example_and_other_tolerances(capsys):
+    assert main(["gradcheck", "--example", "seed002", "--eps", "1e-5", "--rtol", "1e-4"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("gradient check: 38 quantities")
+    assert "h = eps = 1e-05" in out
+
+
+def test_a_saved_network_with_a_sample(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    NeuralNetwork([3, 2, 1], activation="tanh", loss="squared_error", seed=3).save(str(path))
+    assert main(["gradcheck", str(path), "--input", "0.1", "-0.4", "0.3",
+                 "--target", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("gradient check: 20 quantities, 20 ok")  # 8 w, 3 b, 3 x 3 partials
+
+
+def test_a_saved_network_needs_a_sample(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    NeuralNetwork([2, 1], seed=0).save(str(path))
+    assert main(["gradcheck", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("neurosim gradcheck: error: a saved network needs a sample")
+
+
+def test_bad_options_are_one_line_errors(capsys):
+    assert main(["gradcheck", "--eps", "0"]) == 1
+    assert capsys.readouterr().err == ("neurosim gradcheck: error: eps must be greater than 0, "
+                                       "got 0.0\n")
+    assert main(["gradcheck", "--input", "0.05"]) == 1
+    assert "inputs must have 2 values" in capsys.readouterr().err
+
+
+def test_subprocess():
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "neurosim", "gradcheck", "--precise"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("gradient check: 22 quantities, 22 ok")
+    assert abs(float(row(done.stdout, "dE/dw5")[2]) - 0.082167041) <= 5e-10  # exact column
