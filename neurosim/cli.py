@@ -23,6 +23,7 @@ __all__ = ["main", "COMMANDS"]
 #: The subcommand modules, in the order ``neurosim --help`` lists them.
 COMMANDS = (
     "step",
+    "worksheet",
     "train",
     "demo",
     "show",

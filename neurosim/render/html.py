@@ -1,0 +1,217 @@
+"""The worksheet as one self-contained HTML file, for a projector or a browser with no network.
+
+Everything is inline: the CSS, an SVG diagram of the network (each connection labelled with its
+weight), the formulas as MathML (rendered by current browsers without any script), and a few
+lines of script that highlight the chain-rule factors of a weight when the pointer is on its
+connection (or a click pins it). Without the script the page loses only the highlighting.
+
+The file is well-formed XML as well as HTML, so tests (and tools) can parse it with
+:mod:`xml.etree.ElementTree`.
+"""
+
+from .mathml import Row, escape, math_inline, to_mathml, to_text
+from .svg import diagram
+from . import i18n
+
+__all__ = ["to_html", "CSS", "SCRIPT"]
+
+CSS = """
+:root { --ink: #1d232b; --muted: #5a6572; --line: #dde3ea; --paper: #ffffff;
+  --forward: #2b6cb0; --error: #c0392b; --backward: #b7600a; --update: #2a8a4a;
+  --after: #6b4fa8; --hl: #fff0a0; --hl-edge: #e07b00; }
+html { font-size: 19px; }
+body { margin: 0; background: #f4f2ed; color: var(--ink); line-height: 1.45;
+  font-family: "Source Sans 3", "Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC",
+    "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", "DejaVu Sans", sans-serif; }
+header { background: var(--paper); border-bottom: 4px solid var(--forward);
+  padding: 1rem 2rem 0.8rem; }
+h1 { margin: 0; font-size: 2rem; letter-spacing: -0.01em; }
+.subtitle { margin: 0.25rem 0 0; color: var(--muted); }
+.subtitle code { font-size: 0.85em; }
+main { display: grid; grid-template-columns: minmax(380px, 38%) minmax(0, 1fr);
+  gap: 1.6rem; padding: 1.2rem 2rem 3rem; align-items: start; }
+aside { position: sticky; top: 1rem; }
+.card { background: var(--paper); border: 1px solid var(--line); border-radius: 12px;
+  padding: 0.6rem 1.2rem 1rem; margin-bottom: 1.2rem; box-shadow: 0 1px 3px rgba(0,0,0,0.05); }
+figure { margin: 0; }
+figure svg { width: 100%; height: auto; display: block; }
+figcaption { color: var(--muted); font-size: 0.85rem; margin-top: 0.3rem; }
+h2 { font-size: 1.4rem; margin: 0.5rem 0 0.3rem; color: var(--c, var(--forward)); }
+h3 { font-size: 1.02rem; margin: 1rem 0 0.2rem; color: var(--muted); font-weight: 600; }
+p { margin: 0.4rem 0; }
+section.forward { --c: var(--forward); } section.error { --c: var(--error); }
+section.backward { --c: var(--backward); } section.after { --c: var(--after); }
+section { border-top: 5px solid var(--c, var(--forward)); }
+section.givens { --c: #7d8893; }
+.eq { border-left: 5px solid var(--c, var(--forward)); background: #fafbfc;
+  border-radius: 0 8px 8px 0; margin: 0.35rem 0; padding: 0.3rem 0.9rem 0.3rem 2.6rem;
+  display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.25em; row-gap: 0.2rem;
+  transition: background 0.15s, border-color 0.15s; }
+.eq > math:first-child { margin-left: -1.7rem; }
+.eq.update { border-left-color: var(--update); }
+.eq.hl { background: var(--hl); border-left-color: var(--hl-edge); }
+math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math",
+  "DejaVu Math TeX Gyre", math; }
+.eq math { font-size: 1.15rem; }
+dl { margin: 0.3rem 0; display: grid; grid-template-columns: minmax(5em, 8.5em) 1fr;
+  gap: 0.25rem 0.9rem; }
+dt { color: var(--muted); }
+dd { margin: 0; }
+svg .edge line.w { stroke: #8d99a6; stroke-width: 2; }
+svg .edge line.hit { stroke: transparent; stroke-width: 16; }
+svg .edge { cursor: pointer; outline: none; }
+svg .edge text { fill: var(--ink); paint-order: stroke; stroke: #ffffff; stroke-width: 5px;
+  stroke-linejoin: round; text-anchor: middle; font-family: "DejaVu Sans", sans-serif; }
+svg .edge:hover line.w, svg .edge:focus line.w, svg .edge.hl line.w { stroke: var(--hl-edge);
+  stroke-width: 4.5; }
+svg .edge.hl text { fill: #8a3d00; font-weight: bold; }
+svg .faded { opacity: 0.3; }
+svg circle { stroke-width: 2.5; }
+svg .input circle { fill: #eef1f4; stroke: #7d8893; }
+svg .hidden circle { fill: #dcebfa; stroke: var(--forward); }
+svg .output circle { fill: #fde7d4; stroke: var(--backward); }
+svg text.name { text-anchor: middle; font-weight: bold; font-family: "DejaVu Sans", sans-serif; }
+svg text.value { fill: var(--muted); font-family: "DejaVu Sans", sans-serif; }
+svg rect.bias { fill: #f6f1e4; stroke: #b49a5a; stroke-width: 1.5; }
+svg line.bias-edge { stroke: #b49a5a; stroke-width: 1.5; stroke-dasharray: 5 4; }
+svg text.bias-label { text-anchor: middle; fill: #6b5a2a; font-family: "DejaVu Sans", sans-serif; }
+@media (max-width: 1100px) { main { grid-template-columns: 1fr; } aside { position: static; } }
+@media print { body { background: white; } main { display: block; } aside { position: static; }
+  .card { box-shadow: none; break-inside: avoid; } }
+"""
+
+# No '<' and no '&' in the script: the file stays well-formed XML.
+SCRIPT = """
+(function () {
+  var rows = document.querySelectorAll(".eq");
+  var edges = document.querySelectorAll("svg .edge");
+  var pinned = null;
+  function show(edge) {
+    var names = edge ? edge.getAttribute("data-factors").split(" ") : [];
+    rows.forEach(function (row) {
+      row.classList.toggle("hl", names.indexOf(row.getAttribute("data-q")) !== -1);
+    });
+    edges.forEach(function (e) { e.classList.toggle("hl", e === edge); });
+  }
+  edges.forEach(function (edge) {
+    edge.addEventListener("mouseenter", function () { show(edge); });
+    edge.addEventListener("mouseleave", function () { show(pinned); });
+    edge.addEventListener("click", function () {
+      pinned = pinned === edge ? null : edge;
+      show(pinned);
+      var target = "dE/d" + edge.getAttribute("data-w");
+      rows.forEach(function (row) {
+        if (pinned === edge) { if (row.getAttribute("data-q") === target) {
+          row.scrollIntoView({behavior: "smooth", block: "center"}); } }
+      });
+    });
+  });
+})();
+"""
+
+
+def _segments(segments):
+    return "".join(escape(s) if isinstance(s, str) else math_inline(s) for s in segments)
+
+
+def _section_class(lines):
+    if lines and all(line.name.endswith("+") and line.phase != "update" for line in lines):
+        return "after"
+    phases = [line.phase for line in lines if line.phase != "update"]
+    return max(set(phases), key=phases.count) if phases else "backward"
+
+
+def to_html(sheet):
+    """The worksheet (a :class:`~neurosim.render.worksheet.Sheet`) as one HTML document."""
+    lang = sheet.lang
+    net = sheet.network
+    step = sheet.step
+    new = {name[:-1]: v for name, v in step.values.items()
+           if name.endswith("+") and name[:-1] in net}
+    svg = diagram(net, inputs=[step.values[i] for i in net.input_names],
+                  targets=[step.values[f"target_{o.name}"] for o in net.output_layer.neurons],
+                  new_weights=new, factors=sheet.factors,
+                  chosen=None if sheet.neurons == {n.name for n in net.neurons}
+                  else sheet.neurons)
+    aside = [f'<figure class="card">{svg}<figcaption>{escape(i18n.text(lang, "diagram"))} '
+             f'{escape(i18n.text(lang, "hint"))}</figcaption></figure>']
+    sections, current, lines, notes = [], None, [], []
+
+    def close():
+        if current is not None:
+            sections.append(f'<section class="card {_section_class(lines)}">'
+                            + "".join(current) + "</section>")
+
+    blocks = list(sheet.blocks)
+    k = 0
+    while k < len(blocks):
+        kind, content = blocks[k]
+        if kind == "h2" and k + 1 < len(blocks) and blocks[k + 1][0] == "givens":
+            close()
+            current, lines = None, []
+            sections.append(f'<section class="card givens"><h2>{escape(content)}</h2>'
+                            f'{_givens(blocks[k + 1][1])}</section>')
+            k += 2
+            continue
+        if kind == "h2":
+            close()
+            current, lines = [f"<h2>{escape(content)}</h2>"], []
+        elif current is None:          # prose before the first section: a note in the header
+            notes.append(f"<p>{_segments(content)}</p>" if kind == "p" else "")
+        elif kind == "h3":
+            current.append(f"<h3>{escape(content)}</h3>")
+        elif kind == "p":
+            current.append(f"<p>{_segments(content)}</p>")
+        elif kind == "line":
+            lines.append(content)
+            cls = "eq update" if content.phase == "update" else "eq"
+            current.append(f'<div class="{cls}" data-q="{escape(content.name)}">'
+                           f"{_equation(content)}</div>")
+        k += 1
+    close()
+    subtitle = "".join(f"<code>{escape(s)}</code>" if not k else escape(s)
+                       for k, s in enumerate(to_text_segments(sheet.subtitle)))
+    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
+            '<meta charset="utf-8"/>\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
+            f"<title>{escape(sheet.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f'<header><h1>{escape(sheet.title)}</h1><p class="subtitle">{subtitle}</p>'
+            f'{"".join(notes)}</header>\n'
+            f'<main>\n<aside>{"".join(aside)}</aside>\n<article>\n' + "\n".join(sections) +
+            f"\n</article>\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
+
+
+def _equation(line):
+    """A line as one ``<math>`` per side of its ``=`` signs, so that a long line wraps at an
+    ``=`` (the rest indented), as a derivation is written on a board."""
+    items = line.formula.items if isinstance(line.formula, Row) else (line.formula,)
+    parts, current = [], []
+    for item in items:
+        if item == "=" and current:
+            parts.append(current)
+            current = []
+        current.append(item)
+    parts.append(current)
+    out = []
+    for k, part in enumerate(parts):
+        alt = f' alttext="{escape(line.text)}"' if k == 0 else ""
+        out.append(f'<math displaystyle="true"{alt}>{to_mathml(Row(tuple(part)))}</math>')
+    return "".join(out)
+
+
+def to_text_segments(segments):
+    return [s if isinstance(s, str) else to_text(s) for s in segments]
+
+
+def _givens(items):
+    out = ["<dl>"]
+    for label, values in items:
+        out.append(f"<dt>{escape(label)}</dt><dd>")
+        if values and isinstance(values[0], list):
+            out.append("<br/>".join(_segments(s) for s in values))
+        else:
+            out.append(", ".join(escape(t) if isinstance(t, str) else math_inline(t)
+                                 for t in values))
+        out.append("</dd>")
+    out.append("</dl>")
+    return "".join(out)

@@ -1,0 +1,117 @@
+"""The headings and prose of the worksheets, in English and in Chinese (the seeds' classrooms).
+
+A message is a template whose ``{0}``, ``{1}`` ... are formulas (trees of
+:mod:`neurosim.render.mathml`) or plain values; :func:`say` splits it into segments that each
+renderer writes its own way (plain text, inline LaTeX, inline MathML).
+
+The Chinese wording follows seed 001 (前向传播, 反向传播, 计算总误差, 隐含层---->输出层的权值更新).
+"""
+
+import re
+
+from ..errors import ConfigurationError
+
+__all__ = ["LANGUAGES", "say", "text"]
+
+LANGUAGES = ("en", "zh")
+
+_MESSAGES = {
+    "title": ("Backpropagation, one step by hand", "反向传播：手算一步"),
+    "subtitle": ("{0} trained once on one sample; every number below follows from the one "
+                 "before by the formula beside it.",
+                 "{0} 在一个样本上训练一步；下面每个数都由前面的数按旁边的公式算出。"),
+    "given": ("The network and the sample", "网络、样本与初值"),
+    "inputs": ("inputs", "输入"),
+    "targets": ("targets", "目标输出"),
+    "weights": ("weights", "初始权重"),
+    "biases": ("biases", "偏置（截距项）"),
+    "biases_fixed": ("(not updated in this example)", "（本例不更新）"),
+    "rules": ("rules", "规则"),
+    "learning_rate": ("learning rate {0}", "学习率 {0}"),
+    "activation": ("activation {0}", "激活函数 {0}"),
+    "loss": ("error of an output {0}", "每个输出的误差 {0}"),
+    "weight_decay": ("weight decay {0}: dE/dw gains {1}", "权重衰减 {0}：dE/dw 加上 {1}"),
+    "momentum": ("momentum {0}", "动量 {0}"),
+    "forward": ("Step {0}: the forward pass", "Step {0} 前向传播"),
+    "forward_prose": ("Each neuron adds up its weighted inputs and its bias, {0}, and squashes "
+                      "the sum with its activation: {1}.",
+                      "每个神经元先求输入的加权和再加上偏置，{0}，再用激活函数得到输出：{1}。"),
+    "input_layer": ("input layer", "输入层"),
+    "hidden_layer": ("hidden layer", "隐含层"),
+    "hidden_layer_k": ("hidden layer {0}", "隐含层{0}"),
+    "output_layer": ("output layer", "输出层"),
+    "from_to": ("{0} \u2192 {1}", "{0}---->{1}"),
+    "error": ("Step {0}: the total error", "Step {0} 计算总误差"),
+    "error_prose": ("Each output neuron has its own error term; the total error is their sum.",
+                    "每个输出神经元各有一项误差，总误差为各项之和。"),
+    "gradients": ("Step {0}: {1}: gradients and new weights", "Step {0} {1}的权值更新"),
+    "output_prose": ("How much does a change in a weight change the total error? The chain "
+                     "rule multiplies the local derivatives along the path: {0}.",
+                     "权重的变化对总误差有多大影响？用链式法则把路径上的偏导数相乘：{0}。"),
+    "hidden_prose": ("A hidden neuron's output reaches every neuron of the next layer, so {0} "
+                     "sums the messages {1} coming back along its connections. The weights in "
+                     "them are the ones from before the update.",
+                     "隐含层神经元的输出影响下一层的每个神经元，所以 {0} 是沿各连接传回的 {1} "
+                     "之和；这里用的是更新前的权重。"),
+    "hidden_prose_updated": ("A hidden neuron's output reaches every neuron of the next layer, "
+                             "so {0} sums the messages {1} coming back along its connections. "
+                             "Here the weights in them are the already updated ones "
+                             "(hidden_deltas=\"updated_weights\"): not backpropagation, but "
+                             "the rule behind some printed figures.",
+                             "隐含层神经元的输出影响下一层的每个神经元，所以 {0} 是沿各连接传回的 "
+                             "{1} 之和。此处用的是已经更新过的权重"
+                             "（hidden_deltas=\"updated_weights\"）：这不是标准的反向传播，"
+                             "只是为了复现某些已发表的数字。"),
+    "neuron": ("neuron {0}", "神经元 {0}"),
+    "shared_bias": ("shared bias {0}", "共享偏置 {0}"),
+    "new_weights": ("new weights", "更新权值"),
+    "update_prose": ("Gradient descent moves every weight against its gradient: {0}, with {1}.",
+                     "梯度下降：每个权重沿梯度的反方向移动，{0}，其中 {1}。"),
+    "update_prose_momentum": ("With momentum every weight moves by its velocity: {0}.",
+                              "带动量时每个权重按其速度移动：{0}。"),
+    "bias_gradients_only": ("The biases are not updated in this example; their gradients are "
+                            "shown for completeness.",
+                            "本例不更新偏置，其梯度仅列出供参考。"),
+    "after": ("Step {0}: the error after the update", "Step {0} 更新后的误差"),
+    "after_prose": ("The same sample through the updated network: the total error goes from "
+                    "{0} to {1}.",
+                    "用更新后的权重对同一样本再做一次前向传播：总误差从 {0} 变为 {1}。"),
+    "total_error": ("the total error", "总误差"),
+    "only_neurons": ("Only the neurons {0} are written out.", "只写出神经元 {0} 的计算。"),
+    "hint": ("Point at a connection (or tap it) to highlight the factors of its gradient.",
+             "将鼠标移到连线上（或点击连线），即可高亮其梯度的各个因子。"),
+    "diagram": ("The network before the update: each connection is labelled with its weight.",
+                "更新前的网络：每条连线上标出其权重。"),
+}
+
+_FIELD = re.compile(r"\{(\d+)\}")
+
+
+def _check(lang):
+    if lang not in LANGUAGES:
+        raise ConfigurationError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return LANGUAGES.index(lang)
+
+
+def text(lang, key, *args):
+    """The message with plain values filled in (for headings)."""
+    return _MESSAGES[key][_check(lang)].format(*args)
+
+
+def say(lang, key, *args):
+    """The message as segments: strings, and the ``args`` where their fields stand.
+
+    >>> say("en", "from_to", "a", "b")
+    ['a', ' → ', 'b']
+    """
+    template = _MESSAGES[key][_check(lang)]
+    out = []
+    position = 0
+    for match in _FIELD.finditer(template):
+        if match.start() > position:
+            out.append(template[position:match.start()])
+        out.append(args[int(match.group(1))])
+        position = match.end()
+    if position < len(template):
+        out.append(template[position:])
+    return out

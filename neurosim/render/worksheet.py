@@ -1,0 +1,471 @@
+"""The worksheet: one whole update written out in the order of the hand calculation.
+
+Mazur (2015) works his example in this order, and so does the worksheet, for any network:
+
+1. the forward pass, layer by layer (net and out of every neuron);
+2. the total error;
+3. the output layer: every partial of the chain rule, the gradients, the new weights;
+4. each hidden layer, from the top down: the messages coming back, the partials, the
+   gradients, the new weights;
+5. the error after the update (the same sample through the updated network).
+
+Every line is a formula with its numbers substituted, named as in :mod:`neurosim.quantities`
+(``net_h1``, ``dE/dw5``, ``w5+``, ``E_total+``), so a hand calculation can be checked against it
+by name. :func:`worksheet` writes it as plain text (the stepper's lines), Markdown with
+``$$ ... $$`` LaTeX blocks, or one self-contained HTML file (inline SVG diagram, MathML formulas).
+
+>>> from neurosim.worked_examples import mazur, MAZUR_INPUTS, MAZUR_TARGETS
+>>> sheet = worksheet(mazur(), MAZUR_INPUTS, MAZUR_TARGETS)
+>>> print("\\n".join(line for line in sheet.splitlines() if line.startswith("  w5+")))
+  w5+ = w5 - eta*dE_total/dw5 = 0.4 - 0.5*0.0821670406 = 0.35891648
+"""
+
+import textwrap
+from dataclasses import dataclass, field
+
+from .. import quantities
+from ..errors import ConfigurationError, UnknownNameError
+from ..events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
+                      HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
+                      OutputErrorDerivative, TotalError, Update, WeightGradient)
+from . import i18n
+from .mathml import (Mul, Num, Row, Sym, Text, joined, number, parse, partial, row, symbol,
+                     to_text)
+
+__all__ = ["worksheet", "build", "Sheet", "Line", "FORMATS"]
+
+FORMATS = ("text", "markdown", "html")
+
+
+@dataclass
+class Line:
+    """One line of the calculation: its quantity ``name``, plain ``text``, ``formula`` tree."""
+    name: str
+    text: str
+    formula: object
+    phase: str
+
+
+@dataclass
+class Sheet:
+    """A worksheet before it is written: ``blocks`` in order, each ``(kind, content)`` with kind
+    ``"h2"``, ``"h3"``, ``"p"`` (a list of segments), ``"line"`` (a :class:`Line`) or
+    ``"givens"`` (a list of ``(label, [trees])``)."""
+    title: str
+    subtitle: list
+    blocks: list
+    lang: str
+    network: object           # the network before the update
+    step: object              # the quantities.WorkedStep
+    neurons: set              # the neurons written out
+    factors: dict = field(default_factory=dict)  # weight name -> names of its chain-rule lines
+    digits: int = 9
+
+
+# -- one event as a formula ---------------------------------------------------------------------
+
+class _Context:
+    def __init__(self, net, digits, suffix=""):
+        self.inputs = set(net.input_names)
+        self.n_outputs = len(net.output_layer.neurons)
+        self.digits = digits
+        self.suffix = suffix
+        self.trained = set(p for p in net.parameter_names()
+                           if p.startswith("w") or net.train_biases)
+
+    def sym(self, name, kind="neuron"):
+        """The symbol of a quantity, with ``+`` after the update where it changed."""
+        if self.suffix and (kind == "neuron" or name in self.trained):
+            return symbol(name + self.suffix)
+        return symbol(name)
+
+    def n(self, x, operand=True):
+        return number(x, self.digits, operand)
+
+    def value_of(self, sender):
+        return symbol(sender) if sender in self.inputs else self.sym(f"out_{sender}")
+
+
+def formula(event, c):
+    """The event's line as a tree: left side = symbols = numbers = result."""
+    n, t = c.n, type(event)
+    if t is ForwardMessage:
+        parts = [Mul(symbol(event.weight_name), c.value_of(event.sender)),
+                 Mul(n(event.weight, False), n(event.value)), n(event.product, False)]
+    elif t is NetInput:
+        symbols = [Mul(c.sym(w, "w"), c.value_of(s))
+                   for w, s in zip(event.weight_names, event.senders)]
+        numbers = [Mul(n(w, k > 0), n(x)) for k, (w, x) in enumerate(zip(event.weights,
+                                                                          event.values))]
+        if event.bias_name is not None:
+            symbols.append(c.sym(event.bias_name, "b"))
+            numbers.append(n(event.bias))
+        parts = [c.sym(f"net_{event.neuron}"), joined(symbols), joined(numbers),
+                 n(event.net, False)]
+    elif t is NeuronOutput:
+        parts = [c.sym(f"out_{event.neuron}"),
+                 parse(event.formula, {"net": c.sym(f"net_{event.neuron}")}),
+                 parse(event.formula, {"net": n(event.net)}), n(event.out, False)]
+    elif t is OutputError:
+        o = event.neuron
+        parts = [c.sym(f"E_{o}"),
+                 parse(event.formula, {"target": symbol(f"target_{o}"),
+                                       "out": c.sym(f"out_{o}")}),
+                 parse(event.formula, {"target": n(event.target), "out": n(event.out),
+                                       "n": Num(str(c.n_outputs))}),
+                 n(event.error, False)]
+    elif t is TotalError:
+        parts = [c.sym("E_total"), joined([c.sym(f"E_{o}") for o in event.outputs])]
+        if len(event.outputs) > 1:
+            parts.append(joined([n(e, k > 0) for k, e in enumerate(event.errors)]))
+        parts.append(n(event.total, False))
+    elif t is OutputErrorDerivative:
+        o = event.neuron
+        parts = [partial("E_total", f"out_{o}"),
+                 parse(event.formula, {"target": symbol(f"target_{o}"),
+                                       "out": symbol(f"out_{o}")}),
+                 parse(event.formula, {"target": n(event.target), "out": n(event.out),
+                                       "n": Num(str(c.n_outputs))}),
+                 n(event.value, False)]
+    elif t is BackwardMessage:
+        parts = [partial(f"E_{event.receiver}", f"out_{event.sender}"),
+                 Mul(symbol(f"delta_{event.receiver}"), symbol(event.weight_name)),
+                 Mul(n(event.delta, False), n(event.weight)), n(event.product, False)]
+    elif t is HiddenErrorDerivative:
+        h = event.neuron
+        parts = [partial("E_total", f"out_{h}"),
+                 joined([partial(f"E_{r}", f"out_{h}") for r in event.receivers]),
+                 joined([n(p, k > 0) for k, p in enumerate(event.products)]),
+                 n(event.value, False)]
+    elif t is ActivationDerivative:
+        h = event.neuron
+        parts = [partial(f"out_{h}", f"net_{h}"),
+                 parse(event.formula, {"out": symbol(f"out_{h}"), "net": symbol(f"net_{h}")}),
+                 parse(event.formula, {"out": n(event.out), "net": n(event.net)}),
+                 n(event.value, False)]
+    elif t is Delta:
+        h = event.neuron
+        parts = [symbol(f"delta_{h}"),
+                 Mul(partial("E_total", f"out_{h}"), partial(f"out_{h}", f"net_{h}")),
+                 Mul(n(event.dE_dout, False), n(event.dout_dnet)), n(event.delta, False)]
+    elif t is WeightGradient:
+        h, w = event.neuron, event.weight_name
+        chain = Mul(Mul(partial("E_total", f"out_{h}"), partial(f"out_{h}", f"net_{h}")),
+                    partial(f"net_{h}", w))
+        short = Mul(symbol(f"delta_{h}"), c.value_of(event.sender))
+        numbers = Mul(n(event.delta, False), n(event.dnet_dw))
+        if event.weight_decay:
+            chain = row(chain, "+", Mul(Sym("λ"), symbol(w)))
+            short = row(short, "+", Mul(Sym("λ"), symbol(w)))
+            numbers = row(numbers, "+", Mul(n(event.weight_decay), n(event.weight)))
+        parts = [partial("E_total", w), chain, short, numbers, n(event.value, False)]
+    elif t is BiasGradient:
+        parts = [partial("E_total", event.bias_name),
+                 joined([symbol(f"delta_{h}") for h in event.neurons])]
+        if len(event.neurons) > 1:
+            parts.append(joined([n(d, k > 0) for k, d in enumerate(event.deltas)]))
+        parts.append(n(event.value, False))
+    elif t is Update:
+        name = event.name
+        if event.momentum:
+            parts = [symbol(name + "+"), row(symbol(name), "+", Sym("v", name)),
+                     row(n(event.old, False), "+", n(event.velocity)), n(event.new, False)]
+        else:
+            parts = [symbol(name + "+"),
+                     row(symbol(name), "-", Mul(Sym("η"), partial("E_total", name))),
+                     row(n(event.old, False), "-", Mul(n(event.learning_rate), n(event.gradient))),
+                     n(event.new, False)]
+    else:
+        raise TypeError(f"not a neurosim event: {event!r}")
+    return joined(parts, "=")
+
+
+# -- the sheet -------------------------------------------------------------------------------------
+
+def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
+    """The :class:`Sheet` of one update of ``net`` on one sample (``net`` is left unchanged)."""
+    i18n.text(lang, "title")  # checks lang
+    if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 17:
+        raise ConfigurationError(f"digits must be an integer from 1 to 17, got {digits!r}")
+    chosen = _chosen(net, neurons)
+    step = quantities.worked_step(net, inputs, targets)
+    say = lambda key, *args: i18n.say(lang, key, *args)  # noqa: E731
+    text = lambda key, *args: i18n.text(lang, key, *args)  # noqa: E731
+    c, after_c = _Context(net, digits), _Context(net, digits, "+")
+
+    def line(event, context=c):
+        name = quantities.name_of(event) + context.suffix
+        tree = formula(event, context)
+        plain = to_text(tree) if context.suffix else event.render(digits)
+        return ("line", Line(name, plain, tree, event.phase))
+
+    layer_of = {}
+    for k, layer in enumerate(net.layers):
+        for n in layer.neurons:
+            layer_of[n.name] = k
+            layer_of.update((w, k) for w in n.weight_names)
+            if n.bias_name:
+                layer_of[n.bias_name] = k
+
+    def wanted(event):
+        owner = quantities.owner_of(event)
+        if owner is None:
+            return True
+        if owner in chosen:
+            return True
+        for n in net.layers[layer_of[owner]].neurons:   # a weight or bias: of a chosen neuron?
+            if n.name in chosen and (owner in n.weight_names or owner == n.bias_name):
+                return True
+        return False
+
+    events = [e for e in step.record if type(e) is not ForwardMessage and wanted(e)]
+    blocks = []
+    if chosen != {n.name for n in net.neurons}:
+        order = [n.name for n in net.neurons if n.name in chosen]
+        blocks.append(("p", say("only_neurons", ", ".join(order))))
+    blocks.append(("h2", text("given")))
+    blocks.append(("givens", _givens(net, inputs, targets, chosen, c, lang)))
+
+    # 1. forward
+    number_ = 1
+    blocks.append(("h2", text("forward", number_)))
+    act = net.layers[0].activation
+    blocks.append(("p", say("forward_prose",
+                            row(Sym("net"), "=", "Σ", Mul(Sym("w"), Sym("x")), "+", Sym("b")),
+                            row(Sym("out"), "=", parse(act.formula, {"net": Sym("net")})))))
+    names = _layer_names(net, lang)
+    for k, layer in enumerate(net.layers):
+        rows = [e for e in events if e.phase == "forward" and layer_of[e.neuron] == k]
+        if rows:
+            blocks.append(("h3", text("from_to", names[k], names[k + 1])))
+            blocks.extend(line(e) for e in rows)
+
+    # 2. the total error
+    number_ += 1
+    blocks.append(("h2", text("error", number_)))
+    blocks.append(("p", say("error_prose")))
+    blocks.extend(line(e) for e in events if e.phase == "error")
+
+    # 3... each layer from the top: gradients, then new weights
+    for k in range(len(net.layers) - 1, -1, -1):
+        layer = net.layers[k]
+        mine = [e for e in events if e.phase in ("backward", "update") and
+                layer_of[quantities.owner_of(e)] == k]
+        if not mine:
+            continue
+        number_ += 1
+        blocks.append(("h2", text("gradients", number_, text("from_to", names[k], names[k + 1])
+                                  if lang == "zh" else names[k + 1])))
+        h, w = layer.neurons[0].name, layer.neurons[0].weight_names[0]
+        if k == len(net.layers) - 1:
+            blocks.append(("p", say("output_prose", row(
+                partial("E_total", w), "=", Mul(Mul(partial("E_total", f"out_{h}"),
+                                                    partial(f"out_{h}", f"net_{h}")),
+                                                partial(f"net_{h}", w))))))
+        else:
+            key = "hidden_prose_updated" if net.hidden_deltas == "updated_weights" \
+                else "hidden_prose"
+            blocks.append(("p", say(key, partial("E_total", f"out_{h}"),
+                                    Mul(Sym("δ"), Sym("w")))))
+        for n in layer.neurons:
+            rows = [e for e in mine if e.phase == "backward" and
+                    quantities.owner_of(e) in (n.name, n.bias_name, *n.weight_names) and
+                    not (type(e) is BiasGradient and len(e.neurons) > 1)]
+            if rows:
+                blocks.append(("h3", text("neuron", n.name)))
+                blocks.extend(line(e) for e in rows)
+        shared = [e for e in mine if type(e) is BiasGradient and len(e.neurons) > 1]
+        if shared:
+            blocks.append(("h3", text("shared_bias", shared[0].bias_name)))
+            blocks.extend(line(e) for e in shared)
+        updates = [e for e in mine if e.phase == "update"]
+        blocks.append(("h3", text("new_weights")))
+        if net.momentum:
+            blocks.append(("p", say("update_prose_momentum", row(
+                symbol("w+"), "=", symbol("w"), "+", Sym("v"), Text(", "), Sym("v"), "=",
+                Mul(Sym("μ"), Sym("v")), "-", Mul(Sym("η"), partial("E_total", "w"))))))
+        else:
+            blocks.append(("p", say("update_prose", row(
+                symbol("w+"), "=", symbol("w"), "-", Mul(Sym("η"), partial("E_total", "w"))),
+                row(Sym("η"), "=", number(net.learning_rate, digits, False)))))
+        if not net.train_biases and any(type(e) is BiasGradient for e in mine):
+            blocks.append(("p", say("bias_gradients_only")))
+        blocks.extend(line(e) for e in updates)
+
+    # the error after the update
+    number_ += 1
+    blocks.append(("h2", text("after", number_)))
+    E, E_plus = step.values["E_total"], step.values["E_total+"]
+    blocks.append(("p", say("after_prose", number(E, digits, False), number(E_plus, digits,
+                                                                            False))))
+    after = [e for e in step.after if type(e) is not ForwardMessage and wanted(e)]
+    for k, layer in enumerate(net.layers):
+        rows = [e for e in after if e.phase == "forward" and layer_of[e.neuron] == k]
+        if rows:
+            blocks.append(("h3", text("from_to", names[k], names[k + 1])))
+            blocks.extend(line(e, after_c) for e in rows)
+    blocks.append(("h3", text("total_error")))
+    blocks.extend(line(e, after_c) for e in after if e.phase == "error")
+
+    sheet = Sheet(text("title"), say("subtitle", repr(net)), blocks, lang, net, step, chosen,
+                  digits=digits)
+    sheet.factors = _factors(net, {b[1].name for b in blocks if b[0] == "line"})
+    return sheet
+
+
+def _chosen(net, neurons):
+    every = [n.name for n in net.neurons]
+    if neurons is None:
+        return set(every)
+    if isinstance(neurons, str):
+        neurons = [p for p in neurons.replace(",", " ").split()]
+    chosen = set()
+    for name in neurons:
+        if name not in every:
+            raise UnknownNameError(f"neurons: no neuron is named {name!r}; the neurons are "
+                                   f"{', '.join(every)}")
+        chosen.add(name)
+    if not chosen:
+        raise ConfigurationError("neurons must name at least one neuron, got none")
+    return chosen
+
+
+def _layer_names(net, lang):
+    hidden = len(net.layers) - 1
+    names = [i18n.text(lang, "input_layer")]
+    for k in range(1, hidden + 1):
+        names.append(i18n.text(lang, "hidden_layer") if hidden == 1
+                     else i18n.text(lang, "hidden_layer_k", k))
+    return names + [i18n.text(lang, "output_layer")]
+
+
+def _givens(net, inputs, targets, chosen, c, lang):
+    say = lambda key, *args: i18n.say(lang, key, *args)  # noqa: E731
+    text = lambda key: i18n.text(lang, key)  # noqa: E731
+    eq = lambda name, value: row(symbol(name), "=", number(value, c.digits, False))  # noqa: E731
+    outputs = [n.name for n in net.output_layer.neurons]
+    items = [(text("inputs"), [eq(i, x) for i, x in zip(net.input_names, inputs)]),
+             (text("targets"), [eq(f"target_{o}", t) for o, t in zip(outputs, targets)
+                                if o in chosen] or
+              [eq(f"target_{o}", t) for o, t in zip(outputs, targets)])]
+    for layer in net.layers:
+        weights = [eq(w, v) for n in layer.neurons if n.name in chosen
+                   for w, v in zip(n.weight_names, n.weights)]
+        if weights:
+            items.append((text("weights"), weights))
+    biases = []
+    for layer in net.layers:
+        if layer.bias_mode == "shared":
+            biases.append(eq(layer.bias_name, layer.neurons[0].bias))
+        elif layer.bias_mode == "per_neuron":
+            biases += [eq(n.bias_name, n.bias) for n in layer.neurons if n.name in chosen]
+    if biases:
+        items.append((text("biases"), biases + ([] if net.train_biases
+                                                else [text("biases_fixed")])))
+    rules = [say("learning_rate", row(Sym("η"), "=", number(net.learning_rate, c.digits, False)))]
+    acts = []
+    for layer in net.layers:
+        if layer.activation.name not in acts:
+            acts.append(layer.activation.name)
+            rules.append(say("activation", row(Sym("out"), "=",
+                                               parse(layer.activation.formula,
+                                                     {"net": Sym("net")}),
+                                               Text(f" ({layer.activation.name})"))))
+    rules.append(say("loss", row(Sym("E", "o"), "=", parse(net.loss.formula, {
+        "target": Sym("target"), "out": Sym("out"), "n": Sym("n")}))))
+    if net.weight_decay:
+        rules.append(say("weight_decay", row(Sym("λ"), "=", number(net.weight_decay, c.digits,
+                                                                   False)),
+                         Mul(Sym("λ"), Sym("w"))))
+    if net.momentum:
+        rules.append(say("momentum", row(Sym("μ"), "=", number(net.momentum, c.digits, False))))
+    items.append((text("rules"), rules))
+    return items
+
+
+def _factors(net, shown):
+    """For each weight, the names of the lines of its chain rule (for the HTML highlighting)."""
+    factors = {}
+    layers = net.layers
+    for k, layer in enumerate(layers):
+        senders = net.input_names if k == 0 else [n.name for n in layers[k - 1].neurons]
+        for n in layer.neurons:
+            h = n.name
+            chain = [f"dE/dout_{h}", f"dout_{h}/dnet_{h}", f"delta_{h}"]
+            if k < len(layers) - 1:
+                for u in layers[k + 1].neurons:
+                    chain += [f"dE_{u.name}/dout_{h}", f"delta_{u.name}"]
+            for w, s in zip(n.weight_names, senders):
+                names = [f"dE/d{w}", f"{w}+"] + chain
+                if k:
+                    names.append(f"out_{s}")
+                factors[w] = [name for name in names if name in shown]
+    return factors
+
+
+# -- writing ---------------------------------------------------------------------------------------
+
+def to_plain(sheet):
+    """The worksheet as plain text: headings underlined, each line of the calculation indented."""
+    out = [sheet.title, "=" * _width(sheet.title)]
+    out += textwrap.wrap(_segments_text(sheet.subtitle), 100, break_on_hyphens=False)
+    colon = "：" if sheet.lang == "zh" else ": "
+    for kind, content in sheet.blocks:
+        if kind == "h2":
+            out += ["", content, "-" * _width(content)]
+        elif kind == "h3":
+            out += ["", content]
+        elif kind == "p":
+            out += textwrap.wrap(_segments_text(content), 100, break_on_hyphens=False)
+        elif kind == "line":
+            out.append("  " + content.text)
+        elif kind == "givens":
+            for label, trees in content:
+                if trees and isinstance(trees[0], list):
+                    out += [f"{label}{colon.rstrip()}"] + ["  " + _segments_text(t) for t in trees]
+                else:
+                    out.append(f"{label}{colon}" + ", ".join(
+                        t if isinstance(t, str) else to_text(t) for t in trees))
+    return "\n".join(out) + "\n"
+
+
+def _segments_text(segments):
+    return "".join(s if isinstance(s, str) else to_text(s) for s in segments)
+
+
+def _width(text):
+    """Columns a heading takes in a terminal (CJK characters are two wide)."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, lang="en",
+              neurons=None):
+    """One update of ``net`` on ``(inputs, targets)`` written out; returns the document as text.
+
+    ``format`` is ``"text"``, ``"markdown"`` (LaTeX in ``$$ ... $$`` blocks) or ``"html"`` (one
+    self-contained file: inline CSS, an SVG diagram, MathML formulas). ``digits`` is the
+    significant digits shown; ``lang`` is ``"en"`` or ``"zh"``; ``neurons`` (a list, or a
+    string like ``"h1,o1"``) restricts the calculation to those neurons, for large networks.
+    Without a network, Mazur's example and its sample. ``net`` itself is not changed: the
+    update is computed on a copy.
+    """
+    if net is None:
+        from ..worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur
+        net = mazur()
+        inputs = MAZUR_INPUTS if inputs is None else inputs
+        targets = MAZUR_TARGETS if targets is None else targets
+    if inputs is None or targets is None:
+        raise ConfigurationError("worksheet needs the sample: give inputs and targets "
+                                 "(one value per input and per output neuron)")
+    if format not in FORMATS:
+        raise ConfigurationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+    sheet = build(net, inputs, targets, digits=digits, lang=lang, neurons=neurons)
+    if format == "text":
+        return to_plain(sheet)
+    if format == "markdown":
+        from .markdown import to_markdown
+        return to_markdown(sheet)
+    from .html import to_html
+    return to_html(sheet)
+
