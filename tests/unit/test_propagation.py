@@ -53,6 +53,8 @@ def _configs():
         dict(sizes=[2, 3, 2], hidden_deltas="updated_weights", bias="shared"),
         dict(sizes=[2, 3, 3, 2], hidden_deltas="updated_weights", momentum=0.5),
         dict(sizes=[1, 1], bias="none"),
+        dict(sizes=[20, 17, 3]),  # wider layers
+        dict(sizes=[17, 3, 2], weight_decay=0.01, bias="shared"),
     ]
     for _ in range(60):
         depth = rng.randint(1, 3)
@@ -95,11 +97,13 @@ def test_train_step_through_and_record_give_the_same_bits(k, config):
         outcomes = [_outcome(lambda: nets[0].train(x, t)),
                     _outcome(lambda: list(nets[1].step_through(x, t))),
                     _outcome(lambda: nets[2].train(x, t, record=True))]
-        assert _state(nets[0]) == _state(nets[1]) == _state(nets[2])
         (E_train, _), (events, _), (record, _) = outcomes
-        if outcomes[0][1]:  # a step that diverged: the same error, the same state, in every mode
+        if outcomes[0][1]:  # a step that diverged: the same error and weights in every mode
             assert outcomes[0][1] == outcomes[1][1] == outcomes[2][1]
+            assert _bits(_weights(nets[0])) == _bits(_weights(nets[1])) == _bits(
+                _weights(nets[2]))
             break
+        assert _state(nets[0]) == _state(nets[1]) == _state(nets[2])
         assert isinstance(record, StepRecord)
         assert _bits(E_train) == _bits(nets[1].E_total) == _bits(nets[2].E_total)
         assert [repr(e) for e in events] == [repr(e) for e in record]
