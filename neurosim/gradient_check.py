@@ -218,27 +218,26 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=1e-8, precise=F
     t = net._vector(targets, "targets")
     saved = _snapshot(net)
     try:
-        E_total = propagation.gradients(net, x, t)
-        checks = _checks(net)  # (name, analytic, perturbation target, base value)
-        analytic = [a for _, a, _, _ in checks]
+        propagation.gradients(net, x, t)  # forward, error, backward on the real objects
+        checks = _checks(net)  # (name, analytic value, perturbation target, base value key)
     finally:
         _restore(saved)
     flt = _FloatArith(net)
     base_E, base_watch, base_values = _evaluate(net, x, t, None, 0.0, flt)
     oracle = _DecimalArith(net) if precise else None
     rows = []
-    for (name, _, target, base_key), a in zip(checks, analytic):
+    for name, a, target, base_key in checks:
         v0 = base_values[base_key] if base_key is not None else _target_value(target)
         h_plus, h_minus = (v0 + eps) - v0, (v0 - eps) - v0  # the steps floats can represent
         if target[0] == "dout/dnet":  # local: f(net + h) - f(net - h), nothing downstream
-            E_plus, E_minus = target[2](v0 + eps), target[2](v0 - eps)
+            plus, minus = target[2](v0 + eps), target[2](v0 - eps)
             watch = [((v0 + eps, v0, v0 - eps), target[3], False)]
         else:
-            E_plus, w_plus, _ = _evaluate(net, x, t, target, eps, flt)
-            E_minus, w_minus, _ = _evaluate(net, x, t, target, -eps, flt)
+            plus, w_plus, _ = _evaluate(net, x, t, target, eps, flt)
+            minus, w_minus, _ = _evaluate(net, x, t, target, -eps, flt)
             watch = [(values, kinks, flat) for values, (kinks, flat) in
                      zip(zip(w_plus, base_watch, w_minus), flt.breaks)]
-        numeric = (E_plus - E_minus) / (h_plus - h_minus)
+        numeric = (plus - minus) / (h_plus - h_minus)
         kink = any(_crosses(values, kinks, flat) for values, kinks, flat in watch)
         extra = {}
         reference = numeric
@@ -271,8 +270,9 @@ def _checks(net):
     """(row name, analytic value, perturbation target, key of the base value) for every row.
 
     Targets: ("w", neuron, i), ("b", neurons), ("out", neuron), ("net", neuron), and
-    ("dout/dnet", neuron, f, kinks, activation name). Base values of neuron targets come from the float forward
-    pass (key = (quantity, neuron name)); those of parameters are read from the neurons.
+    ("dout/dnet", neuron, f, kinks, activation name). Base values of neuron targets come from
+    the float forward pass (key = (quantity, neuron name)); those of parameters are read from
+    the neurons (key None).
     """
     params = {}
     for layer in net.layers:

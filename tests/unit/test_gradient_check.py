@@ -40,7 +40,7 @@ def half_unit(printed):
 
 # -- a full picture of a network's state, to prove gradcheck leaves it as it found it ----------
 
-def describe(value, seen_ids=True):
+def describe(value):
     """A comparable picture of an attribute: floats bit-exact, lists with their identity."""
     if isinstance(value, float):
         return ("float", value.hex())
