@@ -422,7 +422,7 @@ def to_plain(sheet):
         elif kind == "givens":
             for label, trees in content:
                 if trees and isinstance(trees[0], list):
-                    out += [f"{label}{colon.rstrip()}"] + ["  " + _segments_text(t) for t in trees]
+                    out.append(f"{label}{colon}" + "; ".join(_segments_text(t) for t in trees))
                 else:
                     out.append(f"{label}{colon}" + ", ".join(
                         t if isinstance(t, str) else to_text(t) for t in trees))
