@@ -1,0 +1,61 @@
+"""Smoke-run every demo in demos/ as a class would: ``python demos/NAME.py`` in a fresh folder.
+
+Each demo found is run as a subprocess with no arguments, a time limit, the Agg backend (no
+display) and a temporary working directory; it must exit 0 without a traceback. For the demos
+this file knows, a line of what the class should see is checked too.
+"""
+
+import glob
+import os
+import subprocess
+import sys
+
+import pytest
+
+DEMOS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "demos")
+TIME_LIMIT = 300  # seconds per demo; the slowest (playground_spiral) takes about 10
+
+#: name -> text its output must contain
+EXPECTED = {
+    "mazur_step_by_step": "w5+ = w5 - eta*dE_total/dw5 = 0.4 - 0.5*0.0821670406 = 0.35891648",
+    "seed002_two_hidden_layers": "wrong: w_(2,5) read as 3",
+    "xor": "of 10 seeds reach E < 0.01 within 3000 epochs.",
+    "encoder_8_3_8": "8 of 8 patterns reproduced",
+    "iris": "test accuracy",
+    "playground_spiral": "training accuracy 0.99",
+}
+
+#: name -> a file the demo writes into its working directory (when matplotlib is there)
+WRITES = {"playground_spiral": "playground_spiral.png"}
+
+
+def demo_paths():
+    return sorted(glob.glob(os.path.join(DEMOS, "*.py")))
+
+
+def test_the_demos_folder_has_the_issues_demos():
+    names = {os.path.basename(p)[:-3] for p in demo_paths()}
+    assert {"seed002_two_hidden_layers", "xor", "encoder_8_3_8", "playground_spiral",
+            "iris"} <= names
+
+
+@pytest.mark.parametrize("path", demo_paths(), ids=lambda p: os.path.basename(p)[:-3])
+def test_demo_runs(path, tmp_path):
+    name = os.path.basename(path)[:-3]
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONIOENCODING="utf-8")
+    root = os.path.dirname(DEMOS)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    done = subprocess.run([sys.executable, path], capture_output=True, text=True,
+                          timeout=TIME_LIMIT, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    assert done.stdout.strip(), "a demo should print what the class sees"
+    if name in EXPECTED:
+        assert EXPECTED[name] in done.stdout, done.stdout[-3000:]
+    if name in WRITES:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            return
+        written = tmp_path / WRITES[name]
+        assert written.read_bytes().startswith(b"\x89PNG")
