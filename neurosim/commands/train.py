@@ -32,7 +32,7 @@ DEFAULTS = {
     "circle": dict(hidden=[4], lr=0.03, epochs=200, activation="tanh"),
     "xor_quadrants": dict(hidden=[4], lr=0.03, epochs=200, activation="tanh"),
     "gaussians": dict(hidden=[2], lr=0.03, epochs=100, activation="tanh"),
-    "spiral": dict(hidden=[16, 8], lr=0.01, epochs=1000, activation="tanh"),
+    "spiral": dict(hidden=[16, 8], lr=0.01, epochs=1000, activation="tanh", samples=100),
     "iris": dict(hidden=[5], lr=0.5, epochs=200, test_fraction=0.2, scale=True),
 }
 PLAYGROUND = ("circle", "xor_quadrants", "gaussians", "spiral")
@@ -69,8 +69,8 @@ def add_arguments(parser):
     data.add_argument("--test-fraction", type=float, metavar="F",
                       help="keep this fraction aside as a test set (default: 0.2 for iris, "
                            "else none)")
-    data.add_argument("--samples", type=int, default=200, metavar="N",
-                      help="points of a 2-D Playground set (default 200)")
+    data.add_argument("--samples", type=int, metavar="N",
+                      help="points of a 2-D Playground set (default 200; spiral 100)")
     data.add_argument("--noise", type=float, default=0.0,
                       help="noise of a 2-D Playground set, 0 to 0.5 (default 0)")
     out = parser.add_argument_group("output")
@@ -137,7 +137,8 @@ def _data(args, defaults, seed, output_activation):
     name = args.dataset
     if name in PLAYGROUND:
         labels = "signed" if output_activation == "tanh" else "binary"
-        data = getattr(datasets, name)(args.samples, noise=args.noise, seed=seed, labels=labels)
+        n = defaults.get("samples", 200) if args.samples is None else args.samples
+        data = getattr(datasets, name)(n, noise=args.noise, seed=seed, labels=labels)
     else:
         data = getattr(datasets, {"and": "and_gate", "or": "or_gate",
                                   "encoder": "encoder_8_3_8"}.get(name, name))()
@@ -145,9 +146,9 @@ def _data(args, defaults, seed, output_activation):
     test = []
     if fraction:
         data, test = datasets.train_test_split(data, test_fraction=fraction, seed=seed)
-    text = f"{name}, {len(data)} training samples"
+    text = f"{name}, {_count(len(data), 'training sample')}"
     if test:
-        text += f", {len(test)} test samples"
+        text += f", {_count(len(test), 'test sample')}"
     if defaults.get("scale"):
         lo = -1.0 if output_activation == "tanh" else 0.0
         scaler = datasets.MinMaxScaler(lo, 1.0).fit(data)
@@ -155,6 +156,10 @@ def _data(args, defaults, seed, output_activation):
         test = scaler.transform(test) if test else test
         text += f", inputs scaled to [{lo:g}, 1] on the training part"
     return list(data), list(test), text
+
+
+def _count(n, noun):
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _summary(history, elapsed):
