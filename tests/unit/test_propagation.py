@@ -150,6 +150,31 @@ def test_every_quantity_is_left_on_the_neurons():
     assert round(net["w5"], 8) == 0.35891648
 
 
+def test_the_recorded_backward_messages_name_mazurs_connections():
+    """Mazur (2015), the hidden layer: dE_total/dout_h1 = dE_o1/dout_h1 + dE_o2/dout_h1, the
+    messages delta_o1*w5 = 0.055399425 and delta_o2*w7 = -0.019049119, sum 0.036350306."""
+    net = NeuralNetwork.from_weights([[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
+                                     [0.35, 0.6], bias="shared", train_biases=False)
+    record = net.train([0.05, 0.1], [0.01, 0.99], record=True)
+    messages = [e for e in record.filter(neuron="h1", phase="backward")
+                if type(e).__name__ == "BackwardMessage"]
+    assert [(m.sender, m.receiver, m.weight_name) for m in messages] == [
+        ("h1", "o1", "w5"), ("h1", "o2", "w7")]
+    # Mazur multiplies rounded factors (-0.038098236 * 0.5): his last digit is off by one.
+    assert [round(m.product, 9) for m in messages][0] == 0.055399425
+    assert abs(messages[1].product - -0.019049119) < 1e-9
+    (total,) = [e for e in record if type(e).__name__ == "HiddenErrorDerivative"
+                and e.neuron == "h1"]
+    assert total.receivers == ("o1", "o2") and round(total.value, 9) == 0.036350306
+    (b2,) = [e for e in record if type(e).__name__ == "BiasGradient" and e.bias_name == "b2"]
+    assert b2.neurons == ("o1", "o2")
+    gradients = [e for e in record if type(e).__name__ == "WeightGradient"]
+    assert [(g.weight_name, g.neuron, g.sender) for g in gradients[:2]] == [
+        ("w5", "o1", "h1"), ("w6", "o1", "h2")]
+    assert [(g.weight_name, g.neuron, g.sender) for g in gradients[-2:]] == [
+        ("w3", "h2", "i1"), ("w4", "h2", "i2")]
+
+
 def test_weights_stay_the_same_list_objects():
     net = NeuralNetwork([2, 3, 1], seed=1)
     lists = [n.weights for n in net.neurons]
