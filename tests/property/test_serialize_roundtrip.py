@@ -89,7 +89,7 @@ def test_save_writes_what_loads_back(tmp_path_factory, net):
     assert json.loads(path.read_text("utf-8")) == to_document(net)
 
 
-# -- fuzzing the loader -------------------------------------------------------------------------------
+# -- fuzzing the loader----------------------------------------------------------------------------
 
 def paths(node, prefix=()):
     """Every path (a tuple of keys and indices) into a parsed JSON document."""

@@ -30,7 +30,7 @@ def lines(ax, prefix=None):
             if prefix is None or (line.get_gid() or "").startswith(prefix)]
 
 
-# -- loss curve -------------------------------------------------------------------------------------
+# -- loss curve------------------------------------------------------------------------------------
 
 def test_loss_curve_draws_training_and_test_error_per_sample():
     net = NeuralNetwork([2, 3, 1], seed=1, learning_rate=1.0)
@@ -77,7 +77,7 @@ def test_an_unknown_image_suffix_is_refused(tmp_path):
         plot.loss_curve(history, path=tmp_path / "loss.jpeg")
 
 
-# -- network diagram --------------------------------------------------------------------------------
+# -- network diagram-------------------------------------------------------------------------------
 
 def test_mazur_diagram_has_every_neuron_connection_and_weight():
     fig = plot.network_diagram(mazur())
@@ -122,7 +122,7 @@ def test_diagram_without_deltas_hides_them_and_large_nets_drop_weight_labels():
     assert any(t.startswith("b_h1=") for t in texts(fig))  # per-neuron biases under neurons
 
 
-# -- decision boundary ------------------------------------------------------------------------------
+# -- decision boundary-----------------------------------------------------------------------------
 
 def test_decision_boundary_plots_every_sample_and_the_accuracy():
     net = NeuralNetwork.from_weights([[[1.0, 1.0]]], [-1.5])  # AND as one sigmoid neuron
@@ -165,7 +165,7 @@ def test_decision_boundary_needs_two_inputs_and_classes():
                                [([0, 0], [0.1]), ([1, 0], [0.2]), ([0, 1], [0.3])])
 
 
-# -- hidden activations -----------------------------------------------------------------------------
+# -- hidden activations----------------------------------------------------------------------------
 
 def test_hidden_activations_table_holds_the_hidden_outputs():
     net = NeuralNetwork([8, 3, 8], seed=2)
@@ -194,7 +194,7 @@ def test_hidden_activations_of_the_second_hidden_layer_and_bad_layers():
         plot.hidden_activations(NeuralNetwork([2, 1], seed=1), XOR)
 
 
-# -- without matplotlib -----------------------------------------------------------------------------
+# -- without matplotlib----------------------------------------------------------------------------
 
 def test_without_matplotlib_the_error_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)

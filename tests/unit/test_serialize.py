@@ -33,7 +33,7 @@ def config(net):
             net.momentum, net.seed)
 
 
-# -- the document -----------------------------------------------------------------------------------
+# -- the document----------------------------------------------------------------------------------
 
 def test_mazur_document_holds_the_published_weights_and_rules():
     doc = to_document(mazur())
@@ -125,7 +125,7 @@ def test_a_seed_json_cannot_hold_is_refused_on_saving():
         dumps(net)
 
 
-# -- atomic saving ------------------------------------------------------------------------------------
+# -- atomic saving---------------------------------------------------------------------------------
 
 @pytest.fixture
 def old_file(tmp_path):
@@ -198,7 +198,7 @@ def test_saving_into_a_missing_folder_raises_oserror(tmp_path):
         save(mazur(), tmp_path / "nowhere" / "net.json")
 
 
-# -- loading checks every field -----------------------------------------------------------------------
+# -- loading checks every field--------------------------------------------------------------------
 
 def seed002_doc():
     return to_document(seed002())

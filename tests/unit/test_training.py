@@ -82,7 +82,7 @@ def test_online_shuffle_follows_random_Random_of_the_seed():
     assert_weights(net, W, b)
 
 
-# -- batch and minibatch ----------------------------------------------------------------------------
+# -- batch and minibatch---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("bias", ["per_neuron", "shared"])
 def test_batch_epoch_applies_the_mean_gradient_once(bias):
@@ -293,7 +293,7 @@ def test_history_repr_and_dict():
     assert isinstance(History(mode="batch", batch_size=4, seed=0, n_samples=4), History)
 
 
-# -- accuracy ---------------------------------------------------------------------------------------
+# -- accuracy--------------------------------------------------------------------------------------
 
 def test_classification_rules():
     one = NeuralNetwork([2, 1], seed=0)
@@ -326,7 +326,7 @@ def test_no_accuracy_for_regression_targets():
         accuracy(NeuralNetwork([2, 2, 1], seed=1), samples)
 
 
-# -- argument checks --------------------------------------------------------------------------------
+# -- argument checks-------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("options,error,words", [
     (dict(epochs=1, mode="stochastic"), ConfigurationError, "mode must be one of"),
