@@ -21,8 +21,8 @@ CSS = """
   --after: #6b4fa8; --hl: #fff0a0; --hl-edge: #e07b00; }
 html { font-size: 19px; }
 body { margin: 0; background: #f4f2ed; color: var(--ink); line-height: 1.45;
-  font-family: "Source Sans 3", "Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC",
-    "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", "DejaVu Sans", sans-serif; }
+  font-family: "Source Sans 3", "Noto Sans", "Segoe UI", "DejaVu Sans", "Noto Sans CJK SC",
+    "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; }
 header { background: var(--paper); border-bottom: 4px solid var(--forward);
   padding: 1rem 2rem 0.8rem; }
 h1 { margin: 0; font-size: 2rem; letter-spacing: -0.01em; }
@@ -46,6 +46,7 @@ section.givens { --c: #7d8893; }
 .eq { border-left: 5px solid var(--c, var(--forward)); background: #fafbfc;
   border-radius: 0 8px 8px 0; margin: 0.35rem 0; padding: 0.3rem 0.9rem 0.3rem 2.6rem;
   display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.25em; row-gap: 0.2rem;
+  overflow-x: auto; overflow-y: hidden;
   transition: background 0.15s, border-color 0.15s; }
 .eq > math:first-child { margin-left: -1.7rem; }
 .eq.update { border-left-color: var(--update); }
@@ -56,6 +57,7 @@ math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math",
 dl { margin: 0.3rem 0; display: grid; grid-template-columns: minmax(5em, 8.5em) 1fr;
   gap: 0.25rem 0.9rem; }
 dt { color: var(--muted); }
+.note { color: var(--muted); font-size: 0.9em; }
 dd { margin: 0; }
 svg .edge line.w { stroke: #8d99a6; stroke-width: 2; }
 svg .edge line.hit { stroke: transparent; stroke-width: 16; }
@@ -177,8 +179,15 @@ def to_html(sheet):
             f"<title>{escape(sheet.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             f'<header><h1>{escape(sheet.title)}</h1><p class="subtitle">{subtitle}</p>'
             f'{"".join(notes)}</header>\n'
-            f'<main>\n<aside>{"".join(aside)}</aside>\n<article>\n' + "\n".join(sections) +
+            f'<main style="{_columns(net)}">\n<aside>{"".join(aside)}</aside>\n<article>\n'
+            + "\n".join(sections) +
             f"\n</article>\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
+
+
+def _columns(net):
+    """A deeper network gets a wider diagram column (its labels stay readable)."""
+    share = {3: 38, 4: 46}.get(len(net.layers) + 1, 52 if len(net.layers) > 3 else 34)
+    return f"grid-template-columns: minmax(380px, {share}%) minmax(0, 1fr)"
 
 
 def _equation(line):
@@ -192,11 +201,32 @@ def _equation(line):
             current = []
         current.append(item)
     parts.append(current)
+    pieces = []
+    for part in parts:
+        pieces.extend(_split_long_sum(part))
     out = []
-    for k, part in enumerate(parts):
+    for k, piece in enumerate(pieces):
         alt = f' alttext="{escape(line.text)}"' if k == 0 else ""
-        out.append(f'<math displaystyle="true"{alt}>{to_mathml(Row(tuple(part)))}</math>')
+        out.append(f'<math displaystyle="true"{alt}>{to_mathml(Row(tuple(piece)))}</math>')
     return "".join(out)
+
+
+def _split_long_sum(part, terms=3):
+    """A side ``= a + b + c + ...`` of many terms as pieces of ``terms`` terms each, so that a
+    neuron with many inputs wraps between terms, never inside one."""
+    if len(part) != 2 or not isinstance(part[1], Row) or len(part[1].items) <= 2 * terms + 1:
+        return [part]
+    items = part[1].items
+    pieces, current, count = [], [part[0]], 0
+    for item in items:
+        if item in ("+", "-") and count >= terms:
+            pieces.append(current)
+            current, count = [], 0
+        current.append(item)
+        if not isinstance(item, str):
+            count += 1
+    pieces.append(current)
+    return pieces
 
 
 def to_text_segments(segments):
@@ -204,14 +234,17 @@ def to_text_segments(segments):
 
 
 def _givens(items):
+    from .worksheet import join_items
     out = ["<dl>"]
+    previous = None
     for label, values in items:
-        out.append(f"<dt>{escape(label)}</dt><dd>")
+        out.append(f"<dt>{escape(label) if label != previous else ''}</dt><dd>")
+        previous = label
         if values and isinstance(values[0], list):
             out.append("<br/>".join(_segments(s) for s in values))
         else:
-            out.append(", ".join(escape(t) if isinstance(t, str) else math_inline(t)
-                                 for t in values))
+            out.append(join_items(values, math_inline,
+                                  lambda note: f'<span class="note">{escape(note)}</span>'))
         out.append("</dd>")
     out.append("</dl>")
     return "".join(out)

@@ -98,6 +98,7 @@ def _segments(segments):
 
 def to_markdown(sheet):
     """The worksheet (a :class:`~neurosim.render.worksheet.Sheet`) as Markdown."""
+    from .worksheet import join_items
     out = [f"# {sheet.title}", "", _segments(sheet.subtitle)]
     colon = "：" if sheet.lang == "zh" else ": "
     for kind, content in sheet.blocks:
@@ -115,8 +116,8 @@ def to_markdown(sheet):
                 if items and isinstance(items[0], list):
                     out.append(f"- {label}{colon}" + "; ".join(_segments(s) for s in items))
                 else:
-                    out.append(f"- {label}{colon}" + ", ".join(
-                        t if isinstance(t, str) else f"${to_latex(t)}$" for t in items))
+                    out.append(f"- {label}{colon}" + join_items(
+                        items, lambda t: f"${to_latex(t)}$", str))
     return "\n".join(out) + "\n"
 
 

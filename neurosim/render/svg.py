@@ -34,6 +34,25 @@ def _layout(net):
     return columns, centres, radius, spacing, height
 
 
+#: Where along a connection (from the sender) its label may go, in order of preference: near
+#: the sender first, as in Mazur's figure, so that the labels of one sender's edges fan out.
+_SPOTS = (0.36, 0.5, 0.28, 0.64, 0.44, 0.2, 0.72, 0.58, 0.8)
+
+
+def _free_spot(x1, y1, x2, y2, label, font, taken):
+    """The first spot along the line whose label box overlaps nothing taken (then taken), or
+    None: a crowded connection keeps only its tooltip."""
+    width = 0.6 * font * len(label)
+    for t in _SPOTS:
+        x, y = x1 + t * (x2 - x1), y1 + t * (y2 - y1) - 5
+        box = (x - width / 2 - 2, y - 0.8 * font, x + width / 2 + 2, y + 0.25 * font)
+        if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                   for b in taken):
+            taken.append(box)
+            return x, y
+    return None
+
+
 def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, chosen=None,
             labels=None):
     """The SVG element (a string) of ``net`` before the update, with the sample's ``inputs``
@@ -75,12 +94,16 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
                          f'font-size="{font}">{escape(text)}</text>')
         elif layer.bias_mode == "per_neuron" and labels:
             for n in layer.neurons:
+                if chosen is not None and n.name not in chosen:
+                    continue
                 x, y = centres[n.name]
                 boxes.append(f'<text class="bias-label" x="{x:.1f}" y="{y - r - 8:.1f}" '
                              f'font-size="{font - 2}">{escape(n.bias_name)} = '
                              f'{num(n.bias, 4)}</text>')
     out.append("</g>")
 
+    # where labels may not go: the neurons, and the labels already placed
+    taken = [(x - r - 4, y - r - 4, x + r + 4, y + r + 4) for x, y in centres.values()]
     out.append('<g class="edges">')
     senders = list(net.input_names)
     for k, layer in enumerate(net.layers):
@@ -99,13 +122,12 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
                            f'y2="{y2:.1f}"/>')
                 out.append(f'<line class="hit" x1="{x1 + r:.1f}" y1="{y1:.1f}" '
                            f'x2="{x2 - r:.1f}" y2="{y2:.1f}"/>')
-                if labels:
-                    # near the sender, as in Mazur's figure: the labels of one sender's
-                    # edges fan out, and crossing edges keep theirs apart
-                    t = 0.36
-                    lx, ly = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
-                    out.append(f'<text x="{lx:.1f}" y="{ly - 5:.1f}" font-size="{font}">'
-                               f'{escape(w_name)} = {num(w, 4)}</text>')
+                if labels and not faded:
+                    label = f"{w_name} = {num(w, 4)}"
+                    spot = _free_spot(x1, y1, x2, y2, label, font, taken)
+                    if spot is not None:
+                        out.append(f'<text x="{spot[0]:.1f}" y="{spot[1]:.1f}" '
+                                   f'font-size="{font}">{escape(label)}</text>')
                 out.append("</g>")
         senders = [n.name for n in layer.neurons]
     out.append("</g>")

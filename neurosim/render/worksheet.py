@@ -50,7 +50,8 @@ class Line:
 class Sheet:
     """A worksheet before it is written: ``blocks`` in order, each ``(kind, content)`` with kind
     ``"h2"``, ``"h3"``, ``"p"`` (a list of segments), ``"line"`` (a :class:`Line`) or
-    ``"givens"`` (a list of ``(label, [trees])``)."""
+    ``"givens"`` (a list of ``(label, items)``: formulas, a string as a note after them, or
+    for the rules a list of segment lists)."""
     title: str
     subtitle: list
     blocks: list
@@ -424,9 +425,19 @@ def to_plain(sheet):
                 if trees and isinstance(trees[0], list):
                     out.append(f"{label}{colon}" + "; ".join(_segments_text(t) for t in trees))
                 else:
-                    out.append(f"{label}{colon}" + ", ".join(
-                        t if isinstance(t, str) else to_text(t) for t in trees))
+                    out.append(f"{label}{colon}" + join_items(trees, to_text, str))
     return "\n".join(out) + "\n"
+
+
+def join_items(items, tree, note):
+    """Formulas joined by commas, a note (a string) after them with a space."""
+    out = ""
+    for k, item in enumerate(items):
+        if isinstance(item, str):
+            out += " " + note(item)
+        else:
+            out += (", " if k else "") + tree(item)
+    return out
 
 
 def _segments_text(segments):

@@ -1,0 +1,125 @@
+"""``neurosim worksheet``: formats, files written atomically, options, errors, and the
+subprocess a classroom would run.
+
+Expected numbers are Mazur's published figures (Mazur 2015, "A Step by Step Backpropagation
+Example"; the project's table of published figures, section A).
+"""
+
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from neurosim.cli import main
+from neurosim.commands import worksheet as command
+
+
+def result(text, lhs):
+    """The number the line for ``lhs`` ends with."""
+    line = next(l for l in text.splitlines() if l.strip().startswith(lhs + " = "))
+    return float(line.split(" = ")[-1].split("    (")[0])
+
+
+def test_text_to_stdout(capsys):
+    assert main(["worksheet"]) == 0
+    out = capsys.readouterr().out
+    assert abs(result(out, "dE_total/dw5") - 0.082167041) <= 5e-10      # Mazur
+    assert abs(result(out, "w1+") - 0.149780716) <= 5e-10               # Mazur
+
+
+def test_markdown_and_html_to_stdout(capsys):
+    assert main(["worksheet", "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert re.search(r"^\$\$ .* = 0\.593269992 \$\$$", markdown, re.M)
+    assert main(["worksheet", "--format", "html"]) == 0
+    ET.fromstring(capsys.readouterr().out)
+
+
+def test_output_file_is_written_and_replaced_atomically(tmp_path, capsys):
+    path = tmp_path / "mazur.html"
+    path.write_text("old contents", encoding="utf-8")
+    assert main(["worksheet", "--format", "html", "-o", str(path)]) == 0
+    assert capsys.readouterr().out == (f"neurosim worksheet: wrote {path} (html, "
+                                       f"{len(path.read_text(encoding='utf-8').splitlines())} "
+                                       "lines)\n")
+    ET.fromstring(path.read_text(encoding="utf-8"))
+    assert os.listdir(tmp_path) == ["mazur.html"]                   # no temporary file left
+    mask = os.umask(0)
+    os.umask(mask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch,
+                                                                    capsys):
+    path = tmp_path / "sheet.md"
+    path.write_text("old contents", encoding="utf-8")
+
+    def failing_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(command.os, "replace", failing_replace)
+    assert main(["worksheet", "--format", "markdown", "-o", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"neurosim worksheet: error: cannot write {str(path)!r}: No space left on device\n"
+    assert path.read_text(encoding="utf-8") == "old contents"
+    assert os.listdir(tmp_path) == ["sheet.md"]
+
+
+def test_options(capsys):
+    assert main(["worksheet", "--lang", "zh", "--digits", "4", "--neurons", "h1,o1"]) == 0
+    out = capsys.readouterr().out
+    assert "Step 1 前向传播" in out and "只写出神经元 h1, o1 的计算。" in out
+    assert "  out_h1 = 1 / (1 + e^(-net_h1)) = 1 / (1 + e^(-0.3775)) = 0.5933" in out
+    assert "net_h2 = " not in out
+
+
+def test_another_example_with_chosen_neurons(capsys):
+    assert main(["worksheet", "--example", "seed002", "--neurons", "h4"]) == 0
+    out = capsys.readouterr().out
+    # seed 002 prints z4 = 5.993092958762325 (its figure is consistent with the network)
+    assert abs(result(out, "net_h4") - 5.993092958762325) <= 5e-9
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--neurons", "h7"], "neurosim worksheet: error: neurons: no neuron is named 'h7'"),
+    (["--digits", "40"], "neurosim worksheet: error: --digits must be between 1 and 17"),
+    (["--target", "0.5"], "neurosim worksheet: error: targets must have 2 values"),
+    (["-o", os.path.join("no-such-folder", "x.html")],
+     "neurosim worksheet: error: cannot write"),
+])
+def test_errors_are_one_line(args, message, capsys):
+    assert main(["worksheet", *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1, err
+
+
+def test_a_saved_network(tmp_path, capsys):
+    pytest.importorskip("neurosim.serialize",
+                        reason="neurosim.serialize (NeuralNetwork.save/load) is not written yet")
+    from neurosim.worked_examples import mazur
+    path = tmp_path / "mazur.json"
+    mazur().save(str(path))
+    assert main(["worksheet", str(path), "--input", "0.05", "0.1", "--target", "0.01",
+                 "0.99"]) == 0
+    assert abs(result(capsys.readouterr().out, "w5+") - 0.35891648) <= 5e-9   # Mazur
+
+
+def test_subprocess_writes_the_html_file(tmp_path):
+    path = tmp_path / "mazur.html"
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "neurosim", "worksheet", "--format", "html",
+                           "--lang", "zh", "-o", str(path)], capture_output=True, text=True,
+                          timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"neurosim worksheet: wrote {path} (html, ")
+    root = ET.fromstring(path.read_text(encoding="utf-8"))
+    assert root.get("lang") == "zh-CN"
+
+
+def test_help_has_an_example(capsys):
+    with pytest.raises(SystemExit):
+        main(["worksheet", "--help"])
+    assert "neurosim worksheet --format html -o mazur.html" in capsys.readouterr().out
