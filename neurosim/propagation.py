@@ -298,7 +298,7 @@ def forward(net, x, observe):
     from_input = True
     for layer in net.layers:
         activation = layer.activation
-        f = activation.f
+        f, act_name, formula = activation.f, activation.name, activation.formula
         values = tuple(x)
         outs = []
         for n in layer.neurons:
@@ -314,7 +314,7 @@ def forward(net, x, observe):
             yield _NetInput(name, tuple(n.weight_names), senders, tuple(weights), values,
                             n.bias_name, n.bias, z, from_input)
             n.out = a = f(z)
-            yield _NeuronOutput(name, activation.name, activation.formula, z, a)
+            yield _NeuronOutput(name, act_name, formula, z, a)
             outs.append(a)
         if not isfinite(sum(outs)):
             _raise_forward(layer)
@@ -371,7 +371,7 @@ def _backward_events(net, each_layer):
                 n.dE_dout = e = sum(products)
                 yield _HiddenErrorDerivative(name, receivers, tuple(products), e)
         activation = layer.activation
-        df = activation.df
+        df, act_name, derivative = activation.df, activation.name, activation.derivative
         per_neuron = layer.bias_mode == "per_neuron"
         senders = names[k]
         deltas = []
@@ -384,8 +384,7 @@ def _backward_events(net, each_layer):
             n.dE_dw = g = _weight_gradients(d, x, weights, decay)
             n.dE_db = d
             deltas.append(d)
-            yield _ActivationDerivative(name, activation.name, activation.derivative, n.net,
-                                        n.out, s)
+            yield _ActivationDerivative(name, act_name, derivative, n.net, n.out, s)
             yield _Delta(name, n.dE_dout, s, d)
             for w_name, sender, xi, w, gi in zip(n.weight_names, senders, x, weights, g):
                 yield _WeightGradient(w_name, name, sender, d, xi, decay, w, gi)
