@@ -231,21 +231,21 @@ def _commit(net, layers, planned, planned_biases, check):
 
 
 def _snapshot(net):
-    return [(n, n.weights[:], n.bias, n.velocity[:], n.bias_velocity)
-            for layer in net.layers for n in layer.neurons] + \
-           [(layer, layer.bias_velocity) for layer in net.layers]
+    """What a failed step under ``hidden_deltas="updated_weights"`` must put back."""
+    neurons = [(n, n.weights[:], n.bias, n.velocity[:], n.bias_velocity)
+               for layer in net.layers for n in layer.neurons]
+    return neurons, [(layer, layer.bias_velocity) for layer in net.layers]
 
 
 def _restore(saved):
-    for entry in saved:
-        if len(entry) == 2:
-            entry[0].bias_velocity = entry[1]
-        else:
-            n, weights, bias, velocity, bias_velocity = entry
-            n.weights[:] = weights
-            n.bias = bias
-            n.velocity[:] = velocity
-            n.bias_velocity = bias_velocity
+    neurons, layers = saved
+    for n, weights, bias, velocity, bias_velocity in neurons:
+        n.weights[:] = weights
+        n.bias = bias
+        n.velocity[:] = velocity
+        n.bias_velocity = bias_velocity
+    for layer, bias_velocity in layers:
+        layer.bias_velocity = bias_velocity
 
 
 # -- the observed step: a generator of events ---------------------------------------------------
