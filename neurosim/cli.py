@@ -61,6 +61,9 @@ def main(argv=None):
     except NeurosimError as error:
         print(f"neurosim {args.command}: error: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # e.g. `neurosim train ... | head`: the reader left; stop quietly
+        sys.stderr.close()
+        return 141
     except KeyboardInterrupt:
         return 130
 
