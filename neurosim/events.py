@@ -505,3 +505,7 @@ class StepRecord:
 
     def __repr__(self):
         return f"<StepRecord of {len(self.events)} events>"
+
+    def _repr_html_(self):
+        from .render.notebook import record_html
+        return record_html(self)
