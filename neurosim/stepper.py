@@ -8,7 +8,7 @@ and prints its line of the hand calculation; ``print NAME`` shows any quantity b
     breakpoint 1 at w1: stops where dE/dw1 is computed and where w1 is updated
     (neurosim) continue
     stopped at breakpoint w1
-     38 backward  dE_total/dw1 = delta_h1 * dnet_h1/dw1 = 0.00877135469*0.05 = 0.000438567734
+     39 backward  dE_total/dw1 = delta_h1 * dnet_h1/dw1 = 0.00877135469*0.05 = 0.000438567734
     (neurosim) print w5
     w5 = 0.4
 

@@ -9,7 +9,7 @@ The file is well-formed XML as well as HTML, so tests (and tools) can parse it w
 :mod:`xml.etree.ElementTree`.
 """
 
-from .mathml import Row, escape, math_inline, to_mathml, to_text
+from .mathml import Row, escape, join_items, math_inline, to_mathml, to_text
 from .svg import diagram
 from . import i18n
 
@@ -234,7 +234,6 @@ def to_text_segments(segments):
 
 
 def _givens(items):
-    from .worksheet import join_items
     out = ["<dl>"]
     previous = None
     for label, values in items:

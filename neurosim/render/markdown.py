@@ -10,7 +10,7 @@ partials as ``\\frac{\\partial E_{\\mathrm{total}}}{\\partial w_{5}}``.
 """
 
 from .mathml import (Cond, Frac, Func, Mul, Neg, Num, Paren, Pow, Row, Sym, Text, bare_args,
-                     _starts_with_number)
+                     join_items, starts_with_number)
 
 __all__ = ["to_latex", "to_markdown"]
 
@@ -78,7 +78,7 @@ def to_latex(node):
                 "ln": r"\ln"}.get(node.name, rf"\operatorname{{{_escape(node.name)}}}")
         return rf"{name}\left({args}\right)"
     if isinstance(node, Mul):
-        dot = node.explicit or _starts_with_number(node.right)
+        dot = node.explicit or starts_with_number(node.right)
         op = r"\cdot " if dot else r"\,"
         return f"{to_latex(node.left)} {op}{to_latex(node.right)}"
     if isinstance(node, Neg):
@@ -98,8 +98,8 @@ def _segments(segments):
 
 def to_markdown(sheet):
     """The worksheet (a :class:`~neurosim.render.worksheet.Sheet`) as Markdown."""
-    from .worksheet import join_items
-    out = [f"# {sheet.title}", "", _segments(sheet.subtitle)]
+    first, *rest = sheet.subtitle          # the network's repr, as code
+    out = [f"# {sheet.title}", "", f"`{first}`" + _segments(rest)]
     colon = "：" if sheet.lang == "zh" else ": "
     for kind, content in sheet.blocks:
         if kind == "h2":

@@ -22,7 +22,7 @@ from ..events import num
 
 __all__ = ["Sym", "Num", "Row", "Frac", "Paren", "Pow", "Func", "Mul", "Neg", "Cond", "Text",
            "symbol", "partial", "number", "parse", "to_mathml", "to_text", "math_block",
-           "math_inline", "escape"]
+           "math_inline", "escape", "join_items"]
 
 
 # -- the trees ---------------------------------------------------------------------------------
@@ -106,8 +106,10 @@ _SYMBOL = re.compile(r"^([A-Za-z]+)(\d+)$")
 def symbol(name):
     """The symbol of a name of the hand calculation: ``net_h1``, ``w5+``, ``E_total``, ``b_h1``.
 
-    >>> symbol("delta_o1"), symbol("w5+")
-    (Sym(base='δ', sub='o1', sup=None, constant=False), Sym(base='w', sub='5', sup='+', constant=False))
+    >>> symbol("delta_o1")
+    Sym(base='δ', sub='o1', sup=None, constant=False)
+    >>> symbol("w5+")
+    Sym(base='w', sub='5', sup='+', constant=False)
     """
     sup = None
     if name.endswith("+"):
@@ -141,6 +143,17 @@ def joined(nodes, op="+"):
             items.append(op)
         items.append(node)
     return Row(tuple(items))
+
+
+def join_items(items, tree, note):
+    """Formulas joined by commas, a note (a string) after them with a space."""
+    out = ""
+    for k, item in enumerate(items):
+        if isinstance(item, str):
+            out += " " + note(item)
+        else:
+            out += (", " if k else "") + tree(item)
+    return out
 
 
 # -- parsing the plain-text formulas of activations and losses -----------------------------------
@@ -281,7 +294,7 @@ def parse(text, values=None):
 
 # -- plain text --------------------------------------------------------------------------------
 
-def _starts_with_number(node):
+def starts_with_number(node):
     while True:
         if isinstance(node, Num):
             return True
@@ -424,7 +437,7 @@ def to_mathml(node):
         return (f"<mrow><mi>{escape(node.name)}</mi><mo>&#x2061;</mo>"
                 f"<mrow><mo>(</mo>{args}<mo>)</mo></mrow></mrow>")
     if isinstance(node, Mul):
-        dot = node.explicit or _starts_with_number(node.right)
+        dot = node.explicit or starts_with_number(node.right)
         op = "<mo>\u22c5</mo>" if dot else "<mo>&#x2062;</mo>"
         return f"<mrow>{to_mathml(node.left)}{op}{to_mathml(node.right)}</mrow>"
     if isinstance(node, Neg):

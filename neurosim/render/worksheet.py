@@ -29,8 +29,8 @@ from ..events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta
                       HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
                       OutputErrorDerivative, TotalError, Update, WeightGradient)
 from . import i18n
-from .mathml import (Mul, Num, Row, Sym, Text, joined, number, parse, partial, row, symbol,
-                     to_text)
+from .mathml import (Mul, Num, Sym, Text, join_items, joined, number, parse, partial, row,
+                     symbol, to_text)
 
 __all__ = ["worksheet", "build", "Sheet", "Line", "FORMATS"]
 
@@ -427,17 +427,6 @@ def to_plain(sheet):
                 else:
                     out.append(f"{label}{colon}" + join_items(trees, to_text, str))
     return "\n".join(out) + "\n"
-
-
-def join_items(items, tree, note):
-    """Formulas joined by commas, a note (a string) after them with a space."""
-    out = ""
-    for k, item in enumerate(items):
-        if isinstance(item, str):
-            out += " " + note(item)
-        else:
-            out += (", " if k else "") + tree(item)
-    return out
 
 
 def _segments_text(segments):

@@ -63,7 +63,8 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
     monkeypatch.setattr(command.os, "replace", failing_replace)
     assert main(["worksheet", "--format", "markdown", "-o", str(path)]) == 1
     err = capsys.readouterr().err
-    assert err == f"neurosim worksheet: error: cannot write {str(path)!r}: No space left on device\n"
+    assert err == (f"neurosim worksheet: error: cannot write {str(path)!r}: "
+                   "No space left on device\n")
     assert path.read_text(encoding="utf-8") == "old contents"
     assert os.listdir(tmp_path) == ["sheet.md"]
 

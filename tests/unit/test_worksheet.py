@@ -201,7 +201,7 @@ def test_a_large_network_with_and_without_restriction():
     assert sum("faded" in g.get("class") for g in edges) > 80  # the others faded
 
 
-# -- every activation, loss and option writes -------------------------------------------------------
+# -- every activation, loss and option writes ------------------------------------------------------
 
 VARIANTS = [
     dict(),
@@ -230,7 +230,7 @@ def test_every_variant_writes_every_format(options):
     ET.fromstring(html)
 
 
-# -- Markdown: $$ ... $$ blocks of well-formed LaTeX -------------------------------------------------
+# -- Markdown: $$ ... $$ blocks of well-formed LaTeX -----------------------------------------------
 
 def groups_balanced(latex):
     """Braces balance (ignoring \\{ and \\}); \\left/\\right and \\begin/\\end pair up and nest."""
@@ -301,7 +301,7 @@ def test_markdown_of_seed002_has_exponents_and_decay():
     assert r"\times 10^{-" in markdown and r"\lambda \cdot w_{" in markdown
 
 
-# -- HTML: one self-contained, well-formed file -------------------------------------------------------
+# -- HTML: one self-contained, well-formed file ----------------------------------------------------
 
 @pytest.fixture(scope="module")
 def mazur_html():
