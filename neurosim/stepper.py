@@ -312,7 +312,12 @@ class Stepper(cmd.Cmd):
             try:
                 key, value = quantities.lookup(values, name, self.known)
             except NotComputedError as error:
-                self._say(str(error))
+                key = quantities.canonical(name)
+                if key.endswith("+") and key.startswith(("net_", "out_", "E_")):
+                    self._say(f"{key} belongs to the forward pass after the update, which the "
+                              f"stepper does not run; neurosim worksheet writes it out")
+                else:
+                    self._say(str(error))
                 continue
             except NeurosimError as error:
                 self._say(str(error).splitlines()[0])

@@ -162,6 +162,12 @@ def test_print_shows_what_is_computed_and_says_what_is_not():
     assert "delta_o1 is not computed yet" in output
 
 
+def test_print_of_a_value_after_the_update_points_to_the_worksheet():
+    output = session("next 100\nprint E_total+\nquit\n")
+    assert ("E_total+ belongs to the forward pass after the update, which the stepper does not "
+            "run; neurosim worksheet writes it out") in output
+
+
 # -- nothing a user types gives a traceback --------------------------------------------------------
 
 @pytest.mark.parametrize("command,hint", [
