@@ -123,6 +123,7 @@ def _step(net, x, targets, apply):
         lr = net.learning_rate
         mu = net.momentum
         train_biases = net.train_biases
+        plain = apply and not (decay or mu)  # plain gradient descent: the common case
         planned = []  # (neuron, new weights, new velocities or None)
         planned_biases = []  # (holder of the velocity, neurons, new bias, new velocity)
         check = 0.0  # the sum of every new value: finite if and only if each one is
@@ -142,7 +143,7 @@ def _step(net, x, targets, apply):
                 n.dnet_dw = x = n.inputs  # dnet/dw_i = x_i
                 n.dE_db = d  # dE/db = delta
                 deltas.append(d)
-                if decay or mu or not apply:
+                if not plain:
                     n.dE_dw = g = _weight_gradients(d, x, n.weights, decay)
                     if not apply:
                         continue
