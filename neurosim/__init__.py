@@ -10,6 +10,7 @@
 (0.138498562, 0.35891648)
 """
 
+from .gradient_check import gradcheck
 from .errors import (ConfigurationError, FormatError, GradientCheckError, InputError,
                      NeurosimError, NumericalError, ShapeError, UnknownNameError)
 from .layer import NeuronLayer
@@ -19,7 +20,7 @@ from .neuron import Neuron
 __version__ = "0.1.0"
 
 __all__ = [
-    "NeuralNetwork", "NeuronLayer", "Neuron",
+    "NeuralNetwork", "NeuronLayer", "Neuron", "gradcheck",
     "NeurosimError", "ConfigurationError", "ShapeError", "InputError", "UnknownNameError",
     "NumericalError", "GradientCheckError", "FormatError",
     "__version__",
