@@ -11,6 +11,7 @@
 """
 
 from .gradient_check import gradcheck
+from .render.worksheet import worksheet
 from .errors import (ConfigurationError, FormatError, GradientCheckError, InputError,
                      NeurosimError, NumericalError, ShapeError, UnknownNameError)
 from .layer import NeuronLayer
@@ -20,7 +21,7 @@ from .neuron import Neuron
 __version__ = "0.1.0"
 
 __all__ = [
-    "NeuralNetwork", "NeuronLayer", "Neuron", "gradcheck",
+    "NeuralNetwork", "NeuronLayer", "Neuron", "gradcheck", "worksheet",
     "NeurosimError", "ConfigurationError", "ShapeError", "InputError", "UnknownNameError",
     "NumericalError", "GradientCheckError", "FormatError",
     "__version__",

@@ -1,13 +1,16 @@
 """Plain-text tables of a network's state."""
 
+from ..events import num
+
 __all__ = ["summary", "fmt"]
 
 
 def fmt(value, digits=9):
-    """A number as the hand calculation prints it, or '-' where nothing is computed yet."""
+    """A number as the event lines print it (:func:`neurosim.events.num`), or '-' where nothing
+    is computed yet."""
     if value is None:
         return "-"
-    return format(value, f".{digits}g")
+    return num(value, digits)
 
 
 def summary(net, digits=9):
