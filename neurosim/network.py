@@ -57,9 +57,12 @@ class NeuralNetwork:
         sizes = _check_sizes(layer_sizes)
         self.layer_sizes = sizes
         self.loss = losses.get(loss)
-        self.learning_rate = _check_number("learning_rate", learning_rate, low=0.0)
-        self.weight_decay = _check_number("weight_decay", weight_decay, low=0.0)
-        self.momentum = _check_number("momentum", momentum, low=0.0, below=1.0)
+        self.learning_rate = _check_number("learning_rate", learning_rate, low=0.0,
+                                           error=ConfigurationError)
+        self.weight_decay = _check_number("weight_decay", weight_decay, low=0.0,
+                                          error=ConfigurationError)
+        self.momentum = _check_number("momentum", momentum, low=0.0, below=1.0,
+                                      error=ConfigurationError)
         if bias not in BIAS_MODES:
             raise ConfigurationError(f"bias must be one of {', '.join(BIAS_MODES)}, got {bias!r}")
         self.bias_mode = bias
@@ -341,9 +344,11 @@ def _check_sizes(layer_sizes):
     return sizes
 
 
-def _check_number(field, value, low=None, below=None):
+def _check_number(field, value, low=None, below=None, error=InputError):
+    """``value`` as a float, if it is a finite real number within the bounds; else ``error``
+    (InputError for a parameter value, ConfigurationError for a setting)."""
     if not _is_real(value) or not math.isfinite(value):
-        raise InputError(f"{field} must be a finite real number, got {value!r}")
+        raise error(f"{field} must be a finite real number, got {value!r}")
     if low is not None and value < low:
         raise ConfigurationError(f"{field} must be at least {low}, got {value!r}")
     if below is not None and value >= below:
@@ -420,7 +425,8 @@ def _check_weights(weights):
             if len(row) != expected:
                 source = (f"one per neuron of layer {l}" if fan_in is not None
                           else "the same as row 0")
-                raise ShapeError(f"weights[{l}] row {j} has {len(row)} weights, expected "
+                noun = "weight" if len(row) == 1 else "weights"
+                raise ShapeError(f"weights[{l}] row {j} has {len(row)} {noun}, expected "
                                  f"{expected} ({source}): {row!r}")
             rows.append([_check_number(f"weights[{l}][{j}][{i}]", w) for i, w in enumerate(row)])
         matrix.append(rows)
