@@ -150,6 +150,9 @@ def _frozen_record(cls):
     twin = type(f"_{cls.__name__}Builder", (Event,), {"__slots__": cls.__slots__})
     params, stores, env = [], [], {"_new": object.__new__, "_twin": twin, "_cls": cls}
     for f in fields(cls):
+        if f.default_factory is not MISSING:
+            raise TypeError(f"{cls.__name__}.{f.name}: events hold names and floats; "
+                            f"give a plain default, not a default_factory")
         if f.default is MISSING:
             params.append(f.name)
         else:
