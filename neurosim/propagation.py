@@ -378,15 +378,15 @@ def _backward_events(net, each_layer):
         deltas = []
         for n in neurons:
             name = n.name
+            # Each quantity is stored just before its event, so a pause shows no later one.
             n.dout_dnet = s = df(n.net, n.out)
-            n.delta = d = n.dE_dout * s
+            yield _ActivationDerivative(name, act_name, derivative, n.net, n.out, s)
+            n.delta = n.dE_db = d = n.dE_dout * s
+            deltas.append(d)
+            yield _Delta(name, n.dE_dout, s, d)
             n.dnet_dw = x = n.inputs
             weights = n.weights
             n.dE_dw = g = _weight_gradients(d, x, weights, decay)
-            n.dE_db = d
-            deltas.append(d)
-            yield _ActivationDerivative(name, act_name, derivative, n.net, n.out, s)
-            yield _Delta(name, n.dE_dout, s, d)
             for w_name, sender, xi, w, gi in zip(n.weight_names, senders, x, weights, g):
                 yield _WeightGradient(w_name, name, sender, d, xi, decay, w, gi)
             if per_neuron:

@@ -280,3 +280,19 @@ def test_the_configurations_cover_every_option():
         assert set(values) <= {c.get(key) for c in configs}, key
     assert any(c.get("momentum") and c.get("weight_decay") for c in configs)
     assert any(len(c["sizes"]) == 4 for c in configs)
+
+
+def test_a_pause_at_dout_dnet_shows_no_delta_yet():
+    """Stepping stores each quantity just before its event: paused at dout_o1/dnet_o1, o1 has
+    its dout/dnet but not yet its delta or gradients (issue 5, state at a pause)."""
+    from neurosim.events import ActivationDerivative, Delta
+    from neurosim.worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur
+
+    net = mazur()
+    steps = net.step_through(MAZUR_INPUTS, MAZUR_TARGETS)
+    event = next(e for e in steps if isinstance(e, ActivationDerivative))
+    o1 = net[event.neuron]
+    assert o1.dout_dnet == event.value
+    assert o1.delta is None and o1.dE_dw is None and o1.dE_db is None
+    event = next(steps)
+    assert isinstance(event, Delta) and o1.delta == event.delta and o1.dE_dw is None
