@@ -182,15 +182,9 @@ class NeuralNetwork:
         loss = self.loss
         n_out = self.layer_sizes[-1]
         total = 0.0
-        for k, sample in enumerate(samples):
-            try:
-                inputs, targets = sample
-            except (TypeError, ValueError):
-                raise ShapeError(f"samples[{k}] must be an (inputs, targets) pair, "
-                                 f"got {sample!r}") from None
-            outs = propagation.evaluate(self, self._vector(inputs, f"samples[{k}] inputs"))
-            t = self._vector(targets, f"samples[{k}] targets")
-            total += sum(loss.error(ti, oi, n_out) for ti, oi in zip(t, outs))
+        for inputs, targets in self._samples(samples):
+            outs = propagation.evaluate(self, inputs)
+            total += sum(loss.error(t, o, n_out) for t, o in zip(targets, outs))
         return total
 
     def fit(self, samples, **options):
@@ -212,6 +206,24 @@ class NeuralNetwork:
     def _repr_html_(self):
         from .render.notebook import network_html
         return network_html(self)
+
+    def _samples(self, samples, field="samples"):
+        """The samples as a list of (inputs, targets) lists of floats, each checked once."""
+        try:
+            items = list(samples)
+        except TypeError:
+            raise ShapeError(f"{field} must be an iterable of (inputs, targets) pairs, "
+                             f"got {samples!r}") from None
+        checked = []
+        for k, sample in enumerate(items):
+            try:
+                inputs, targets = sample
+            except (TypeError, ValueError):
+                raise ShapeError(f"{field}[{k}] must be an (inputs, targets) pair, "
+                                 f"got {sample!r}") from None
+            checked.append((self._vector(inputs, f"{field}[{k}] inputs"),
+                            self._vector(targets, f"{field}[{k}] targets")))
+        return checked
 
     # -- names ---------------------------------------------------------------------------------
 

@@ -138,10 +138,10 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
         raise ConfigurationError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ConfigurationError(f"epochs must be a whole number >= 0, got {epochs!r}")
-    samples = _check_samples(net, samples, "samples")
+    samples = net._samples(samples, "samples")
     if not samples:
         raise ShapeError("samples must hold at least one (inputs, targets) pair, got none")
-    tests = _check_samples(net, test_samples, "test_samples") if test_samples is not None else []
+    tests = net._samples(test_samples, "test_samples") if test_samples is not None else []
     size = _batch_size(mode, batch_size, len(samples))
     if target_error is not None:
         target_error = _finite("target_error", target_error)
@@ -300,31 +300,12 @@ def accuracy(net, samples):
     >>> accuracy(net, [([1.0], [1.0]), ([-1.0], [0.0]), ([0.7], [0.0])])
     0.6666666666666666
     """
-    samples = _check_samples(net, samples, "samples")
+    samples = net._samples(samples, "samples")
     rule = classification_rule(net, [t for _, t in samples])
     if rule is None:
         raise ConfigurationError("accuracy needs classification targets: one output with two "
                                  "target values, or one-hot targets over several outputs")
     return _measure(net, samples, rule)[1]
-
-
-def _check_samples(net, samples, field):
-    """The samples as a list of (inputs, targets) lists of floats, each checked once."""
-    try:
-        items = list(samples)
-    except TypeError:
-        raise ShapeError(f"{field} must be an iterable of (inputs, targets) pairs, "
-                         f"got {samples!r}") from None
-    checked = []
-    for k, sample in enumerate(items):
-        try:
-            inputs, targets = sample
-        except (TypeError, ValueError):
-            raise ShapeError(f"{field}[{k}] must be an (inputs, targets) pair, "
-                             f"got {sample!r}") from None
-        checked.append((net._vector(inputs, f"{field}[{k}] inputs"),
-                        net._vector(targets, f"{field}[{k}] targets")))
-    return checked
 
 
 def _batch_size(mode, batch_size, n):
