@@ -29,7 +29,7 @@ import random
 from math import fsum, isfinite
 from numbers import Real
 
-from . import activations, losses, propagation
+from . import activations, losses, propagation, stepping
 from .errors import ConfigurationError, InputError, ShapeError, UnknownNameError
 from .events import StepRecord
 from .layer import BIAS_MODES, NeuronLayer
@@ -149,7 +149,7 @@ class NeuralNetwork:
         x = self._vector(inputs, "inputs", self.layer_sizes[0])
         t = self._vector(targets, "targets", self.layer_sizes[-1])
         if record:
-            return StepRecord(propagation.step(self, x, t, True))
+            return StepRecord(stepping.step(self, x, t, True))
         return propagation.train_step(self, x, t)  # the same step as plain loops, no generator
 
     def step_through(self, inputs, targets):
@@ -170,7 +170,7 @@ class NeuralNetwork:
         for n in self.neurons:  # so that a pause shows which quantities are not computed yet
             n.inputs = n.net = n.out = n.dE_dout = n.dout_dnet = n.delta = None
             n.dnet_dw = n.dE_dw = n.dE_db = n.target = n.error = None
-        return propagation.step(self, x, t, True)
+        return stepping.step(self, x, t, True)
 
     def total_error(self, samples):
         """Sum of E_total over ``(inputs, targets)`` pairs; leaves the neurons' state untouched.

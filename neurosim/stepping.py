@@ -1,0 +1,172 @@
+"""The observed step: the same training step as :func:`neurosim.propagation.train_step`, as a
+generator that yields an immutable :mod:`event <neurosim.events>` before moving on.
+
+``net.step_through(x, t)`` returns :func:`step` itself, so each ``next()`` advances the real
+computation by one event: the neurons hold exactly the quantities computed so far, and the
+weights change only when their update events are reached. ``net.train(x, t, record=True)``
+collects the same events into a :class:`~neurosim.events.StepRecord`.
+
+The formulas are the ones of :mod:`neurosim.propagation` (its docstring lists them), computed by
+the same helpers or by the same operations in the same order, so the observed step gives the
+same bits as the plain one; ``tests/unit/test_propagation.py`` checks it.
+"""
+
+from math import isfinite
+from operator import mul
+
+from .errors import NumericalError
+from .events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
+                     HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
+                     OutputErrorDerivative, TotalError, WeightGradient)
+from .propagation import (_FIX, _forward, _raise_backward, _raise_forward, _raise_nonfinite,
+                          _restore, _snapshot, _weight_gradients, train_step, update)
+
+__all__ = ["step", "forward"]
+
+# The engine builds events positionally through the records' fast constructors (events.py).
+_ForwardMessage = ForwardMessage._build
+_NetInput = NetInput._build
+_NeuronOutput = NeuronOutput._build
+_OutputError = OutputError._build
+_TotalError = TotalError._build
+_OutputErrorDerivative = OutputErrorDerivative._build
+_BackwardMessage = BackwardMessage._build
+_HiddenErrorDerivative = HiddenErrorDerivative._build
+_ActivationDerivative = ActivationDerivative._build
+_Delta = Delta._build
+_WeightGradient = WeightGradient._build
+_BiasGradient = BiasGradient._build
+
+
+def step(net, x, targets, observe):
+    """One online gradient-descent step on sample ``(x, targets)``: a generator of events.
+
+    With ``observe=False`` nothing is yielded (it runs :func:`train_step`). Returns (as
+    StopIteration's value) E_total.
+    """
+    if not observe:
+        return train_step(net, x, targets)
+    each_layer = net.hidden_deltas == "updated_weights"
+    saved = _snapshot(net) if each_layer else None  # updates start before every check passed
+    try:
+        yield from forward(net, x, True)
+        E_total = yield from _error_events(net, targets)
+        yield from _backward_events(net, each_layer)
+        if not each_layer:
+            yield from update(net, net.layers, True)
+    except NumericalError:
+        if saved:
+            _restore(saved)
+        raise
+    return E_total
+
+
+def forward(net, x, observe):
+    """The forward pass, layer by layer, neuron by neuron (a generator; see :func:`step`)."""
+    if not observe:
+        _forward(net, x)
+        return
+    senders = tuple(net.input_names)
+    from_input = True
+    for layer in net.layers:
+        activation = layer.activation
+        f, act_name, formula = activation.f, activation.name, activation.formula
+        values = tuple(x)
+        outs = []
+        for n in layer.neurons:
+            name = n.name
+            weights = n.weights
+            products = list(map(mul, weights, x))
+            for w_name, sender, w, value, product in zip(
+                    n.weight_names, senders, weights, x, products):
+                yield _ForwardMessage(sender, name, w_name, value, w, product, from_input)
+            # The same sum as in _forward, over the same products: the same bits.
+            n.net = z = sum(products) + n.bias
+            n.inputs = x
+            yield _NetInput(name, tuple(n.weight_names), senders, tuple(weights), values,
+                            n.bias_name, n.bias, z, from_input)
+            n.out = a = f(z)
+            yield _NeuronOutput(name, act_name, formula, z, a)
+            outs.append(a)
+        if not isfinite(sum(outs)):
+            _raise_forward(layer)
+        x = outs
+        senders = tuple([n.name for n in layer.neurons])  # (a list inside: faster in 3.11)
+        from_input = False
+
+
+def _error_events(net, targets):
+    outputs = net.layers[-1].neurons
+    loss = net.loss
+    n_out = len(outputs)
+    errors = []
+    for n, t in zip(outputs, targets):
+        n.target = t
+        n.error = e = loss.error(t, n.out, n_out)
+        errors.append(e)
+        yield _OutputError(n.name, loss.name, loss.formula, t, n.out, e)
+    E_total = sum(errors)
+    if not isfinite(E_total):
+        _raise_nonfinite([(n.name, "error", n.error) for n in outputs], _FIX)
+    net.E_total = E_total
+    yield _TotalError(tuple([n.name for n in outputs]), tuple(errors), E_total)
+    return E_total
+
+
+def _backward_events(net, each_layer):
+    layers = net.layers
+    loss = net.loss
+    decay = net.weight_decay
+    # names[k]: the senders into layer k (the inputs for k = 0); names[k + 1]: layer k's own.
+    names = [tuple(net.input_names)] + [tuple([n.name for n in layer.neurons])
+                                        for layer in layers]
+    upper = upper_deltas = None
+    for k in range(len(layers) - 1, -1, -1):
+        layer = layers[k]
+        neurons = layer.neurons
+        if upper is None:
+            n_out = len(neurons)
+            for n in neurons:
+                n.dE_dout = e = loss.dE_dout(n.target, n.out, n_out)
+                yield _OutputErrorDerivative(n.name, loss.name, loss.derivative, n.target,
+                                             n.out, e)
+        else:
+            receivers = names[k + 2]
+            for n, column, w_names in zip(neurons, zip(*[u.weights for u in upper]),
+                                          zip(*[u.weight_names for u in upper])):
+                name = n.name
+                products = list(map(mul, upper_deltas, column))
+                for receiver, w_name, d, w, p in zip(receivers, w_names, upper_deltas, column,
+                                                     products):
+                    yield _BackwardMessage(name, receiver, w_name, d, w, p)
+                # The same sum as in _backward, over the same products: the same bits.
+                n.dE_dout = e = sum(products)
+                yield _HiddenErrorDerivative(name, receivers, tuple(products), e)
+        activation = layer.activation
+        df, act_name, derivative = activation.df, activation.name, activation.derivative
+        per_neuron = layer.bias_mode == "per_neuron"
+        senders = names[k]
+        deltas = []
+        for n in neurons:
+            name = n.name
+            # Each quantity is stored just before its event, so a pause shows no later one.
+            n.dout_dnet = s = df(n.net, n.out)
+            yield _ActivationDerivative(name, act_name, derivative, n.net, n.out, s)
+            n.delta = n.dE_db = d = n.dE_dout * s
+            deltas.append(d)
+            yield _Delta(name, n.dE_dout, s, d)
+            n.dnet_dw = x = n.inputs
+            weights = n.weights
+            n.dE_dw = g = _weight_gradients(d, x, weights, decay)
+            for w_name, sender, xi, w, gi in zip(n.weight_names, senders, x, weights, g):
+                yield _WeightGradient(w_name, name, sender, d, xi, decay, w, gi)
+            if per_neuron:
+                yield _BiasGradient(n.bias_name, (name,), (d,), d)
+        if layer.bias_mode == "shared":
+            layer.dE_db = sum(deltas)
+            yield _BiasGradient(layer.bias_name, names[k + 1], tuple(deltas), layer.dE_db)
+        if not isfinite(sum(deltas)):
+            _raise_backward(layer)
+        if each_layer:
+            yield from update(net, [layer], True)
+        upper, upper_deltas = neurons, deltas
