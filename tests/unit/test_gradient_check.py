@@ -15,8 +15,8 @@ import pytest
 
 from neurosim import NeuralNetwork, Neuron, NeuronLayer, propagation
 from neurosim.errors import ConfigurationError, GradientCheckError, NumericalError, ShapeError
-from neurosim.gradient_check import (GradientReport, _DECIMAL_ACTIVATIONS, _DECIMAL_LOSSES,
-                                     gradcheck)
+from neurosim.decimal_oracle import _DECIMAL_ACTIVATIONS, _DECIMAL_LOSSES
+from neurosim.gradient_check import GradientReport, gradcheck
 from neurosim.worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur, seed002
 
 # Mazur (2015), published-figures.md section A: the printed value of each partial.
