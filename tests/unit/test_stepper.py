@@ -14,22 +14,12 @@ import pytest
 from neurosim import NeuralNetwork
 from neurosim.stepper import Stepper, event_count
 from neurosim.worked_examples import mazur
+from published import MAZUR_LINES  # Mazur (2015), printed figures
 
 INPUTS = [0.05, 0.10]
 TARGETS = [0.01, 0.99]
 
-#: Mazur (2015): left-hand side -> printed figure.
-MAZUR = {
-    "net_h1": "0.3775", "out_h1": "0.593269992", "out_h2": "0.596884378",
-    "net_o1": "1.105905967", "out_o1": "0.75136507", "out_o2": "0.772928465",
-    "E_o1": "0.274811083", "E_o2": "0.023560026", "E_total": "0.298371109",
-    "dE_total/dout_o1": "0.74136507", "dout_o1/dnet_o1": "0.186815602",
-    "delta_o1": "0.138498562", "dE_total/dw5": "0.082167041", "dE_o1/dout_h1": "0.055399425",
-    "dE_total/dout_h1": "0.036350306", "dout_h1/dnet_h1": "0.241300709",
-    "dE_total/dw1": "0.000438568", "w1+": "0.149780716", "w2+": "0.19956143",
-    "w3+": "0.24975114", "w4+": "0.29950229", "w5+": "0.35891648", "w6+": "0.408666186",
-    "w7+": "0.511301270", "w8+": "0.561370121",
-}
+MAZUR = MAZUR_LINES
 
 
 def tolerance(printed):
