@@ -1,0 +1,237 @@
+"""``check()``: read the claims, set up the problem, judge, explain, report."""
+
+import copy
+import math
+import os
+from dataclasses import replace
+
+from .. import quantities
+from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
+from .claims import ClaimSheet, half_unit, parse, parse_mapping, read
+from .diagnose import StepDiagnosis, _slack
+from .graph import Structure
+from .longrun import LongRun, rebuild
+from .report import CheckReport, ClaimResult
+from .slips import fmt
+
+__all__ = ["check"]
+
+_RULES = ("learning_rate", "weight_decay", "loss", "bias", "train_biases", "hidden_deltas")
+
+
+def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=True):
+    """Check the numbers of a hand calculation of one training step against the simulator.
+
+    ``claims``: a claims file's path, its text, a dict of the same names, or a parsed
+    :class:`~neurosim.hand_check.claims.ClaimSheet` (format: :mod:`neurosim.hand_check.claims`).
+    ``net``: the network the calculation starts from (left untouched); by default the claims'
+    ``network = ...`` worked example, else Mazur's. ``inputs``/``targets`` override the claims'.
+    ``window``: how far around N a long-run claim's step count is searched. ``diagnose=False``
+    only judges.
+
+    Returns a :class:`~neurosim.hand_check.report.CheckReport`.
+
+    >>> report = check("out_h1 = 0.593269992\\nE_total = 0.298371109\\nw5+ = 0.35891648")
+    >>> report.ok, [r.status for r in report.results]
+    (True, ['right', 'right', 'right'])
+    >>> report = check("out_h1 = 0.593269992\\nout_o1 = 0.75136079\\nE_total = 0.298371109")
+    >>> report.ok, report.first_wrong.name, report["out_o1"].kind
+    (False, 'out_o1', 'typo')
+    >>> print(report["out_o1"].explanation)
+    probable typo (digits '079' where '507' belongs (0.75136507)); E_total follows 0.7513650696
+    """
+    sheet = _sheet(claims)
+    net, inputs, targets, label = _problem(sheet, net, inputs, targets)
+    step_claims, long_claims = _claims(sheet, net, inputs, targets)
+    sim = quantities.of_step(net, inputs, targets)
+    order = {name: k for k, name in enumerate(quantities.names(net))}
+    diagnosis = StepDiagnosis(Structure(net, inputs, targets), step_claims, sim, order)
+    notes = []
+    if diagnose and "wrong" in diagnosis.status.values():
+        if _agrees(diagnosis.graph.evaluate(), sim):
+            diagnosis.explain()
+        else:
+            notes.append("the step recomputed for the diagnosis does not give the simulator's "
+                         "values for this network (momentum?); wrong claims are not explained")
+    results = [_step_result(diagnosis, c) for c in diagnosis.claims]
+    if long_claims:
+        long = LongRun(net, inputs, targets, long_claims, window, _holds_long,
+                       stated_only=not diagnose)
+        for c in sorted(long_claims, key=lambda c: (c.steps, order.get(c.base, 0))):
+            results.append(_long_result(long, c, diagnose))
+    consequences = diagnosis.consequences
+    slips = [{"text": s.text, "kind": s.kind, "found_at": s.found_at, "explains": s.explains,
+              "breaks": s.breaks, "alternatives": s.alternatives} for s in diagnosis.accepted]
+    return CheckReport(results, source=sheet.source, network=label, inputs=inputs,
+                       targets=targets, learning_rate=net.learning_rate, slips=slips,
+                       notes=notes, consequences=consequences)
+
+
+# -- the problem ------------------------------------------------------------------------------
+
+def _sheet(claims):
+    if isinstance(claims, ClaimSheet):
+        return claims
+    if isinstance(claims, dict):
+        return parse_mapping(claims, "<claims>")
+    if isinstance(claims, bytes):
+        claims = claims.decode("utf-8")
+    if isinstance(claims, os.PathLike):
+        return read(claims)
+    if isinstance(claims, str):
+        if "=" in claims or "\n" in claims or claims.lstrip().startswith("{"):
+            return parse(claims)
+        return read(claims)
+    raise FormatError(f"claims must be a path, a text, a dict or a ClaimSheet, got "
+                      f"{type(claims).__name__}")
+
+
+def _problem(sheet, net, inputs, targets):
+    """The network (a copy with the claims' rules), the sample, and what to call the network."""
+    from ..worked_examples import EXAMPLES
+    settings = sheet.settings
+    example = settings.get("network")
+    default_inputs = default_targets = None
+    if net is not None:
+        if example is not None:
+            raise ConfigurationError(f"the claims name the network {example!r} and a network "
+                                     f"was given too\ngive one of them")
+        label = f"{net.layer_sizes}"
+    else:
+        key = example or "mazur"
+        if key not in EXAMPLES:
+            raise UnknownNameError(f"no worked example is named {key!r}; examples: "
+                                   f"{', '.join(sorted(EXAMPLES))}")
+        build, default_inputs, default_targets = EXAMPLES[key]
+        net = build()
+        label = f"{key} {net.layer_sizes}"
+    changes = {k: settings[k] for k in _RULES if k in settings}
+    net = rebuild(net, **changes) if changes else copy.deepcopy(net)
+    inputs = inputs if inputs is not None else settings.get("inputs", default_inputs)
+    targets = targets if targets is not None else settings.get("targets", default_targets)
+    for what, values in (("inputs", inputs), ("targets", targets)):
+        if values is None:
+            raise ShapeError(f"the claims give no {what}: add a line '{what} = ...' "
+                             f"(one value per {'input' if what == 'inputs' else 'output'})")
+    inputs, targets = list(map(float, inputs)), list(map(float, targets))
+    net._vector(inputs, "inputs")
+    net._vector(targets, "targets")
+    return net, inputs, targets, label
+
+
+def _claims(sheet, net, inputs, targets):
+    """Split the entries into givens (applied to ``net``, ``inputs``, ``targets``) and the
+    step and long-run claims, with canonical names."""
+    known = quantities.names(net)
+    params = set(net.parameter_names())
+    outputs = [n.name for n in net.output_layer.neurons]
+    forward = {n for n in known if n.startswith(("net_", "out_", "E_")) and "+" not in n}
+    step, long, seen = [], [], {}
+    for c in sheet.entries:
+        base, at, steps = c.name.partition("@")
+        name = quantities.canonical(base) + (f"@{steps}" if at else "")
+        where = f"{sheet.source} {c.where()}"
+        if name in seen:
+            raise FormatError(f"{where}: {name} is claimed twice (also {seen[name]})")
+        seen[name] = c.where()
+        if not at:
+            if name in net.input_names:
+                inputs[net.input_names.index(name)] = c.value
+            elif name.startswith("target_") and name[7:] in outputs:
+                targets[outputs.index(name[7:])] = c.value
+            elif name in params:
+                net[name] = c.value
+            elif name in known:
+                step.append(replace(c, name=name))
+            else:
+                _unknown(where, name, known)
+        else:
+            if not steps.isdigit() or int(steps) < 1:
+                raise FormatError(f"{where}: {c.name!r}: the count after @ must be a whole "
+                                  f"number of updates, at least 1")
+            base = quantities.canonical(base)
+            if base not in forward and base not in params:
+                _unknown(where, base, sorted(forward | params), long_run=True)
+            long.append(replace(c, name=name))
+    return step, long
+
+
+def _unknown(where, name, known, long_run=False):
+    import difflib
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    what = "a forward quantity or parameter (for NAME@N)" if long_run else "a quantity of this step"
+    raise UnknownNameError(f"{where}: {name!r} is not {what}{hint}")
+
+
+def _agrees(values, sim):
+    return all(abs(values[k] - v) <= 1e-12 * max(1.0, abs(v)) for k, v in sim.items()
+               if k in values and math.isfinite(v))
+
+
+# -- the results ------------------------------------------------------------------------------
+
+def _holds_long(c, value):
+    tol = c.tol if c.tol is not None else c.half
+    return math.isfinite(value) and abs(c.value - value) <= tol + _slack(c, value)
+
+
+def _long_result(long, c, diagnose):
+    sim = long.simulated[c.name]
+    tol = c.tol if c.tol is not None else c.half
+    if _holds_long(c, sim):
+        return ClaimResult(c, sim, tol, "right")
+    if not diagnose:
+        return ClaimResult(c, sim, tol, "wrong")
+    kind, text = long.explain(c)
+    return ClaimResult(c, sim, tol, "wrong", kind, text,
+                       holds_under=[f"{t}, k={k}" for t, k in long.matches[c.name]])
+
+
+def _step_result(d, c):
+    status, tol, sim = d.status[c.name], d.tol[c.name], d.sim[c.name]
+    if status == "right":
+        return ClaimResult(c, sim, tol, "right")
+    if status == "rounding":
+        return ClaimResult(c, sim, tol, "rounding", "rounding", d.note[c.name])
+    under = d.holds_under.get(c.name, [])
+    under_texts = [text for text, _ in under]
+    if c.name not in d.verdict:
+        return ClaimResult(c, sim, tol, "wrong", holds_under=under_texts)
+    kind, text, scenario, names, value = d.verdict[c.name]
+    if kind == "consequence":
+        text = f"follows from {_join(names)} carried forward"
+    elif scenario is not None:
+        if scenario.found_at == c.name:
+            text = ("holds with " if kind == "rule" else "") + scenario.text
+            if scenario.breaks:
+                text += f" (but then {_join(scenario.breaks)} would not hold)"
+            if scenario.alternatives:
+                text += "; or: " + "; or: ".join(scenario.alternatives)
+        else:
+            text = f"holds with the slip found at {scenario.found_at} ({scenario.short})"
+        if names:
+            text += f"; it uses {_join(names)} as computed, not as printed"
+    elif kind == "slip":
+        text = "holds with the slips found above"
+    elif kind == "typo":
+        text = f"probable typo ({text}); " + (
+            f"{_join(names)} follow{'s' if len(names) == 1 else ''} {fmt(value)}" if names
+            else "no later figure tells")
+    elif kind == "carried":
+        text = f"an arithmetic slip in this number ({text}), carried forward to {_join(names)}"
+    elif kind == "rule":
+        text = "; or ".join(f"holds with {t}" + (f"; {_join(b)} hold only with the stated rules"
+                                                 if b else "") for t, b in under)
+    elif kind == "unexplained":
+        text = f"unexplained: {text}"
+        if under:
+            text += "; holds with " + "; or with ".join(under_texts)
+    return ClaimResult(c, sim, tol, "wrong", kind, text, names, under_texts)
+
+
+def _join(names):
+    names = list(names)
+    if len(names) > 6:
+        names = names[:5] + [f"... ({len(names) - 5} more)"]
+    return ", ".join(names)

@@ -1,0 +1,174 @@
+"""The report of a check: one row per claim, the first wrong one, and what explains the rest.
+
+``str(report)`` is a table for people; ``report.to_dict()`` (and ``report.to_json()``) the same
+for machines. Only the command line prints it.
+"""
+
+import json
+import math
+from decimal import Decimal
+
+from .slips import fmt
+
+__all__ = ["ClaimResult", "CheckReport"]
+
+
+class ClaimResult:
+    """One claim, judged: ``status`` is ``"right"``, ``"rounding"`` (the rounding a hand
+    calculation carries) or ``"wrong"``; ``kind`` and ``explanation`` say why a claim that is
+    not right is what it is (``"consequence"``, ``"slip"``, ``"rule"``, ``"steps"``,
+    ``"typo"``, ``"carried"``, ``"unexplained"``); ``follows`` names the claims involved."""
+
+    def __init__(self, claim, simulated, tol, status, kind=None, explanation="", follows=(),
+                 holds_under=()):
+        self.claim = claim
+        self.name = claim.name
+        self.label = claim.label
+        self.printed = claim.text
+        self.value = claim.value
+        self.simulated = simulated
+        self.tol = tol
+        self.status = status
+        self.kind = kind
+        self.explanation = explanation
+        self.follows = tuple(follows)
+        self.holds_under = list(holds_under)
+
+    @property
+    def ok(self):
+        return self.status != "wrong"
+
+    @property
+    def difference(self):
+        """printed - simulated."""
+        return self.value - self.simulated
+
+    def to_dict(self):
+        return {"name": self.name, "label": self.label, "printed": self.printed,
+                "value": self.value, "simulated": self.simulated,
+                "difference": self.difference, "tol": self.tol, "status": self.status,
+                "kind": self.kind, "explanation": self.explanation,
+                "follows": list(self.follows), "holds_under": self.holds_under}
+
+    def __repr__(self):
+        return f"<claim {self.name} = {self.printed}: {self.status}>"
+
+
+class CheckReport:
+    """The result of :func:`neurosim.check`: ``results`` (a :class:`ClaimResult` per claim, in
+    the order of the calculation), ``first_wrong``, ``consequences`` (later claims wrong only
+    because the first wrong one was carried forward), ``slips`` (what the diagnosis found:
+    ``{"text", "found_at", "explains", "breaks", "alternatives"}``), ``ok``."""
+
+    def __init__(self, results, *, source, network, inputs, targets, learning_rate,
+                 slips=(), notes=(), consequences=()):
+        self.results = list(results)
+        self.source = source
+        self.network = network
+        self.inputs = list(inputs)
+        self.targets = list(targets)
+        self.learning_rate = learning_rate
+        self.slips = list(slips)
+        self.notes = list(notes)
+        wrong = [r for r in self.results if r.status == "wrong"]
+        self.first_wrong = wrong[0] if wrong else None
+        self.consequences = list(consequences)
+
+    @property
+    def ok(self):
+        """True when every claim holds (right, or off only by carried rounding)."""
+        return all(r.ok for r in self.results)
+
+    @property
+    def wrong(self):
+        return [r for r in self.results if r.status == "wrong"]
+
+    def __getitem__(self, name):
+        for r in self.results:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    def counts(self):
+        return {status: sum(r.status == status for r in self.results)
+                for status in ("right", "rounding", "wrong")}
+
+    def to_dict(self):
+        return {"ok": self.ok, "source": self.source, "network": self.network,
+                "inputs": self.inputs, "targets": self.targets,
+                "learning_rate": self.learning_rate, "counts": self.counts(),
+                "first_wrong": self.first_wrong.name if self.first_wrong else None,
+                "consequences": self.consequences,
+                "claims": [r.to_dict() for r in self.results],
+                "slips": self.slips, "notes": self.notes}
+
+    def to_json(self, indent=2):
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False,
+                          default=_finite)
+
+    def __str__(self):
+        counts = self.counts()
+        parts = [f"{counts['right']} right"]
+        if counts["rounding"]:
+            parts.append(f"{counts['rounding']} within carried rounding")
+        parts.append(f"{counts['wrong']} wrong")
+        lines = [f"{self.source}: {len(self.results)} claims, {', '.join(parts)}",
+                 f"network {self.network}, inputs {_list(self.inputs)}, targets "
+                 f"{_list(self.targets)}, learning rate {fmt(self.learning_rate)}", ""]
+        rows = [("claim", "printed", "neurosim", "difference", "")]
+        for r in self.results:
+            mark = {"right": "right", "rounding": "rounding", "wrong": "WRONG"}[r.status]
+            if r is self.first_wrong:
+                mark += "  <- first wrong claim"
+            if r.label:
+                mark += f"  # {r.label}"
+            rows.append((r.name, r.printed, _shown(r.simulated, r.printed),
+                         f"{r.difference:+.2g}" if r.difference else "0", mark))
+        widths = [max(len(row[k]) for row in rows) for k in range(4)]
+        for row in rows:
+            lines.append(("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths))
+                          + "  " + row[4]).rstrip())
+        first = self.first_wrong
+        lines.append("")
+        if first is None:
+            lines.append("every claim holds.")
+        else:
+            lines.append(f"first wrong claim: {first.name} = {first.printed} (neurosim: "
+                         f"{_shown(first.simulated, first.printed)})")
+            if self.consequences:
+                lines.append(f"wrong only as its consequences (its value carried forward): "
+                             f"{', '.join(self.consequences)}")
+        explained = [r for r in self.results if r.status != "right" and r.explanation]
+        if explained:
+            lines += ["", "why:"]
+            width = min(24, max(len(r.name) for r in explained))
+            for r in explained:
+                lines.append(f"  {r.name.ljust(width)}  {r.explanation}")
+        for note in self.notes:
+            lines.append(f"note: {note}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return (f"<CheckReport {self.source}: {len(self.results)} claims, "
+                f"{len(self.wrong)} wrong>")
+
+
+def _list(values):
+    return "[" + ", ".join(fmt(v) for v in values) + "]"
+
+
+def _shown(value, printed):
+    """``value`` with two digits more than ``printed`` shows (at most 17 significant)."""
+    if value is None or not math.isfinite(value):
+        return repr(value)
+    d = Decimal(printed)
+    if "e" in printed.lower():
+        return f"{value:.{min(16, len(d.as_tuple().digits) + 1)}e}"
+    decimals = max(0, -d.as_tuple().exponent) + 2
+    if value:
+        decimals = min(decimals, 16 - math.floor(math.log10(abs(value))))
+    return f"{value:.{max(decimals, 0)}f}"
+
+
+def _finite(value):
+    raise TypeError(f"not JSON serializable: {value!r}")

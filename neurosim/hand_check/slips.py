@@ -1,0 +1,252 @@
+"""The small slips of a hand calculation, as candidate values, and how to say them.
+
+A hand calculation goes wrong in a few typical ways: one digit miscopied (0.3775 -> 0.3875),
+a zero dropped or added (-1.5e-08 written -1.5e-09), a sign lost, two digits swapped, a factor
+of 2, one number read as its neighbour's (``w11`` taking the value of ``w10``), f(net) written
+where f'(net) belongs, f not applied at all. :func:`given_values` lists these variants of a
+given number (a weight, an input ...); :func:`near_values` those of a computed number that come
+close to the value a claim implies; :func:`difference` describes how a printed number differs
+from the one it should be.
+
+>>> difference("0.3875", 0.3775)
+'one digit: the 2nd decimal, 7 -> 8'
+>>> difference("-0.0000000015233151", -1.5233151e-08)
+'a power of ten: one zero too many (x 0.1)'
+"""
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+__all__ = ["given_values", "near_values", "difference", "digit_change", "fmt", "round_to",
+           "ordinal"]
+
+
+def fmt(x, digits=10):
+    """A number short enough to read: ``fmt(0.5932699921071872)`` -> ``'0.5932699921'``."""
+    if x == 0 or not math.isfinite(x):
+        return repr(x)
+    text = f"{x:.{digits}g}"
+    return text
+
+
+def round_to(x, decimals=None, significant=None):
+    """``x`` rounded half up (as by hand) to ``decimals`` places or ``significant`` digits."""
+    if not math.isfinite(x) or x == 0:
+        return x
+    d = Decimal(repr(x))
+    if significant is not None:
+        decimals = significant - 1 - d.adjusted()
+    return float(d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def ordinal(k):
+    """``1`` -> ``'1st'``, ``2`` -> ``'2nd'``, ``11`` -> ``'11th'``."""
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def _place(p):
+    """The name of the digit worth 10**p."""
+    if p < 0:
+        return f"the {ordinal(-p)} decimal"
+    return {0: "the units digit", 1: "the tens digit", 2: "the hundreds digit"}.get(
+        p, f"the digit worth 1e{p}")
+
+
+def _digits(x):
+    """``{power of ten: digit}`` of the shortest decimal that reads back as ``x``."""
+    d = Decimal(repr(abs(x))).normalize()
+    sign, digits, exponent = d.as_tuple()
+    return {exponent + len(digits) - 1 - k: digit for k, digit in enumerate(digits)}
+
+
+def digit_change(v, p, delta):
+    """``(value, how)``: ``v`` with its digit worth 10**p changed by ``delta``; None if that
+    digit would leave 0..9."""
+    old = _digits(v).get(p, 0)
+    new = old + delta
+    if not 0 <= new <= 9 or delta == 0:
+        return None
+    step = Decimal(delta).scaleb(p)
+    value = Decimal(repr(v)) + (step if v >= 0 else -step)
+    return float(value), f"one digit: {_place(p)}, {old} -> {new}"
+
+
+# Each candidate comes with its *spacing*: how far apart slips of its kind lie near it. A
+# single-digit change at 10**p has neighbours 10**p apart; a power of ten, the sign, a factor
+# of 2 or a neighbour's value is one choice among few, spread over the number's own order of
+# magnitude (10 |x|). The checker trusts a candidate only when the claim pins the quantity down
+# to a small fraction of that spacing (see diagnose.MAX_CHANCE).
+
+
+def given_values(v, others=()):
+    """Variants of a given number ``v`` a reader could have written instead, each
+    ``(value, how, spacing)``: every single-digit change, a power of ten, the sign, two adjacent
+    digits swapped, the value of another given of the same kind (``others``: (name, value)).
+
+    >>> sorted(set(x for x, _, _ in given_values(2.0)))[:6]
+    [-2.0, 0.0, 0.2, 1.0, 3.0, 4.0]
+    """
+    found = {}
+    digits = _digits(v) or {0: 0}
+    for p in range(max(max(digits), 0), min(min(digits), 0) - 1, -1):
+        for new in range(10):
+            change = digit_change(v, p, new - digits.get(p, 0))
+            if change:
+                found.setdefault(change[0], (change[1], 10.0 ** p))
+    for k in (1, -1):
+        x = _scaled(v, k)
+        found.setdefault(x, (_power(k), 10 * abs(x)))
+    if v:
+        found.setdefault(-v, ("the sign flipped", 10 * abs(v)))
+    for value, how, spacing in _swaps(v):
+        found.setdefault(value, (how, spacing))
+    for name, value in others:
+        if value != v:
+            found.setdefault(value, (f"the value of {name}", 10 * abs(value) or 1.0))
+    found.pop(v, None)
+    return [(x, how, spacing) for x, (how, spacing) in found.items()]
+
+
+def near_values(v, implied, out=None, net=None):
+    """Slips of a computed number ``v`` that come close to ``implied`` (the value a claim
+    needs), each ``(value, how, spacing)``: one digit, a power of ten, the sign, a factor of 2,
+    adjacent digits swapped, f(net) for f'(net) (``out`` given), f not applied (``net``)."""
+    found = []
+    if not (math.isfinite(implied) and math.isfinite(v)) or implied == v:
+        return found
+    diff = implied - v
+    p = math.floor(math.log10(abs(diff)))
+    for q in (p, p + 1):
+        delta = round(diff / 10.0 ** q) * (1 if v >= 0 else -1)
+        if 1 <= abs(delta) <= 9:
+            change = digit_change(v, q, delta)
+            if change:
+                found.append((change[0], change[1], 10.0 ** q))
+    wide = 10 * abs(implied)
+    if v and implied / v > 0:
+        k = round(math.log10(implied / v))
+        if k and abs(implied / (v * 10.0 ** k) - 1) < 0.01:
+            found.append((_scaled(v, k), _power(k), wide))
+        for factor, how in ((2.0, "twice the value (a factor of 2)"),
+                            (0.5, "half the value (a factor of 1/2)")):
+            if abs(implied / (v * factor) - 1) < 0.01:
+                found.append((v * factor, how, wide))
+    if v and abs(implied + v) < 0.01 * abs(v):
+        found.append((-v, "the sign flipped", wide))
+    for value, how, spacing in _swaps(v, 12):
+        if abs(value - implied) < 0.01 * abs(implied):
+            found.append((value, how, spacing))
+    if out is not None and abs(out - implied) < 0.01 * abs(implied):
+        found.append((out, "f(net) written where f'(net) belongs", wide))
+    if net is not None and abs(net - implied) < 0.01 * abs(implied):
+        found.append((net, "the activation f not applied (net for out)", wide))
+    return found
+
+
+def _scaled(v, k):
+    """``v * 10**k`` computed in decimal, so that 0.15 x 0.1 is 0.015, not 0.015000000000000001."""
+    return float(Decimal(repr(v)).scaleb(k))
+
+
+def _power(k):
+    if k > 0:
+        return f"a power of ten: one zero fewer (x {10 ** k})" if k == 1 else \
+            f"a power of ten: {k} zeros fewer (x 1e{k})"
+    return "a power of ten: one zero too many (x 0.1)" if k == -1 else \
+        f"a power of ten: {-k} zeros too many (x 1e{k})"
+
+
+def _swaps(v, limit=None):
+    """``v`` with two adjacent digits swapped: ``(value, how, spacing)`` for each pair."""
+    d = Decimal(repr(abs(v))).normalize()
+    _, digits, exponent = d.as_tuple()
+    digits = list(digits)
+    top = exponent + len(digits) - 1
+    found = []
+    pairs = range(len(digits) - 1) if limit is None else range(min(limit, len(digits) - 1))
+    for k in pairs:
+        a, b = digits[k], digits[k + 1]
+        if a == b:
+            continue
+        swapped = digits[:k] + [b, a] + digits[k + 2:]
+        value = float(Decimal((0, tuple(swapped), exponent)))
+        found.append((math.copysign(value, v), f"two adjacent digits swapped ({a}{b} -> {b}{a})",
+                      10.0 ** (top - k - 1)))
+    return found
+
+
+def difference(printed, expected):
+    """How the printed text differs from ``expected`` rounded to the printed digits.
+
+    >>> difference("0.75136079", 0.7513650695523157)
+    "digits '079' where '507' belongs (0.75136507)"
+    >>> difference("0.29950292", 0.29950229)
+    'two adjacent digits swapped (0.29950229)'
+    """
+    p = Decimal(printed)
+    if not math.isfinite(expected):
+        return "the expected value is not a finite number"
+    e = Decimal(repr(expected))
+    if p == 0 or e == 0:
+        return f"printed {printed}, expected {fmt(expected)}"
+    if (p < 0) != (e < 0) and _same(abs(p), abs(e), p):
+        return "the sign flipped"
+    if (p < 0) == (e < 0):
+        sig = _significant(p)
+        k = p.adjusted() - e.adjusted()
+        if k and _same(p, e.scaleb(k), p, sig):
+            return _power_printed(k)
+    exponent = p.as_tuple().exponent
+    expected_text = str(abs(e).quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP))
+    printed_text = str(abs(p))
+    if len(expected_text) == len(printed_text):
+        diffs = [k for k, (a, b) in enumerate(zip(printed_text, expected_text)) if a != b]
+        if len(diffs) == 1:
+            k = diffs[0]
+            point = printed_text.find(".")
+            point = len(printed_text) if point < 0 else point
+            power = point - k - 1 if k < point else point - k
+            return (f"one digit: {_place(power)}, {expected_text[k]} -> {printed_text[k]}")
+        if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and \
+                printed_text[diffs[0]] == expected_text[diffs[1]] and \
+                printed_text[diffs[1]] == expected_text[diffs[0]]:
+            return f"two adjacent digits swapped ({_signed(expected_text, e)})"
+    start = 0
+    while start < min(len(printed_text), len(expected_text)) and \
+            printed_text[start] == expected_text[start]:
+        start += 1
+    end = 0
+    while end < min(len(printed_text), len(expected_text)) - start and \
+            printed_text[-1 - end] == expected_text[-1 - end]:
+        end += 1
+    a = printed_text[start:len(printed_text) - end]
+    b = expected_text[start:len(expected_text) - end]
+    return f"digits '{a}' where '{b}' belongs ({_signed(expected_text, e)})"
+
+
+def _power_printed(k):
+    """The printed number is the right one times 10**k."""
+    if k == -1:
+        return "a power of ten: one zero too many (x 0.1)"
+    if k == 1:
+        return "a power of ten: one zero too few (x 10)"
+    return (f"a power of ten: {-k} zeros too many (x 1e{k})" if k < 0
+            else f"a power of ten: {k} zeros too few (x 1e{k})")
+
+
+def _signed(text, e):
+    return ("-" if e < 0 else "") + text
+
+
+def _significant(d):
+    digits = d.as_tuple().digits
+    lead = next((k for k, x in enumerate(digits) if x), len(digits))
+    return max(1, len(digits) - lead)
+
+
+def _same(p, e, printed, sig=None):
+    """Do ``p`` and ``e`` agree to the printed significant digits?"""
+    sig = sig or _significant(printed)
+    q = Decimal(1).scaleb(p.adjusted() - sig + 1)
+    return abs(p - e.quantize(q, rounding=ROUND_HALF_UP)) <= q / 2
