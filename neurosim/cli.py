@@ -28,6 +28,7 @@ COMMANDS = (
     "demo",
     "show",
     "gradcheck",
+    "check",
 )
 
 

@@ -1,0 +1,48 @@
+"""``neurosim check``: a hand calculation's numbers against the simulator, with the likely slip."""
+
+NAME = "check"
+HELP = ("check a hand calculation: each claimed number against the simulator, the first wrong "
+        "one, what follows from it, and the likely slip; exit status 1 if a claim fails")
+EXAMPLE = """\
+claims (one 'name = value' a line, names as in the worksheet; or the same as JSON):
+  inputs = 0.05, 0.10
+  targets = 0.01, 0.99
+  out_h1 = 0.593269992          # checked to half a unit of the last digit
+  dE_total/dw5 = 0.082167041 ± 1e-9
+  w5+ = 0.35891648              # after the update
+  E_total@10000 = 0.0000351085  # after 10,000 updates
+
+examples:
+  neurosim check demos/claims/mazur_original.txt     # Mazur's post: which rule each figure follows
+  neurosim check demos/claims/seed002.json --json    # for an autograder
+  neurosim check answers.txt --network net.json      # a saved network, the claims give the sample
+"""
+
+
+def add_arguments(parser):
+    parser.add_argument("claims", metavar="CLAIMS",
+                        help="the claims file: 'name = value' lines (# comments) or JSON")
+    parser.add_argument("--network", metavar="NETWORK.json",
+                        help="a network saved with net.save() (default: the claims' "
+                             "'network = ...' worked example, else Mazur's)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the report as JSON (for machines)")
+    parser.add_argument("--window", type=int, default=10, metavar="N",
+                        help="search long-run figures (NAME@N) within N updates of the stated "
+                             "count (default: 10)")
+    parser.add_argument("--no-diagnosis", action="store_true",
+                        help="only judge the claims; do not search for the slips")
+
+
+def run(args):
+    from ..errors import ConfigurationError
+    from ..hand_check import check
+    net = None
+    if args.network is not None:
+        from ..network import NeuralNetwork
+        net = NeuralNetwork.load(args.network)
+    if args.window < 0:
+        raise ConfigurationError(f"--window must be 0 or more, got {args.window}")
+    report = check(args.claims, net, window=args.window, diagnose=not args.no_diagnosis)
+    print(report.to_json() if args.json else report)
+    return 0 if report.ok else 1
