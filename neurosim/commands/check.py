@@ -35,14 +35,18 @@ def add_arguments(parser):
 
 
 def run(args):
-    from ..errors import ConfigurationError
+    from ..errors import ConfigurationError, FormatError
     from ..hand_check import check
+    if args.window < 0:
+        raise ConfigurationError(f"--window must be 0 or more, got {args.window}")
     net = None
     if args.network is not None:
         from ..network import NeuralNetwork
-        net = NeuralNetwork.load(args.network)
-    if args.window < 0:
-        raise ConfigurationError(f"--window must be 0 or more, got {args.window}")
+        try:
+            net = NeuralNetwork.load(args.network)
+        except OSError as error:
+            raise FormatError(f"cannot read network file {args.network!r}: "
+                              f"{error.strerror or error}") from None
     report = check(args.claims, net, window=args.window, diagnose=not args.no_diagnosis)
     print(report.to_json() if args.json else report)
     return 0 if report.ok else 1

@@ -79,7 +79,8 @@ def _sheet(claims):
     if isinstance(claims, os.PathLike):
         return read(claims)
     if isinstance(claims, str):
-        if "=" in claims or "\n" in claims or claims.lstrip().startswith("{"):
+        if not os.path.exists(claims) and ("=" in claims or "\n" in claims or
+                                           claims.lstrip().startswith("{")):
             return parse(claims)
         return read(claims)
     raise FormatError(f"claims must be a path, a text, a dict or a ClaimSheet, got "

@@ -237,16 +237,21 @@ class StepDiagnosis:
             for c in held:
                 self.holds_under.setdefault(c.name, []).append((text, breaks))
         if wrong:  # the later claims wrong only because the first wrong one was carried forward
-            values = g.evaluate(force={wrong[0].name: wrong[0].value})
-            self.consequences = [w.name for w in wrong[1:] if self.holds(w, values)]
+            first = {wrong[0].name: wrong[0].value}
+            values = g.evaluate(force=first)
+            self.consequences = [
+                w.name for w in wrong[1:] if w.name in g.descendants(first) and self.holds(
+                    w, values, self.tol[w.name] + self._rounding_of(w, wrong[:1], g, first, {},
+                                                                     values))]
         force, use = {}, {}
         base = g.evaluate()
         for k, c in enumerate(wrong):
             earlier = [w for w in wrong[:k] if w.name in g.ancestors(c.name)]
             if earlier:
-                values = g.evaluate(force={**force, **{w.name: w.value for w in earlier}},
-                                    use=use)
-                if self.holds(c, values):
+                carried = {**force, **{w.name: w.value for w in earlier}}
+                values = g.evaluate(force=carried, use=use)
+                if self.holds(c, values, self.tol[c.name] +
+                              self._rounding_of(c, earlier, g, carried, use, values)):
                     self.verdict[c.name] = Verdict("consequence", names=_nearest(g, earlier))
                     continue
             if self.holds(c, base):  # under the slips found so far
@@ -288,6 +293,18 @@ class StepDiagnosis:
                 self.verdict[c.name] = Verdict("rule")
             else:
                 self.verdict[c.name] = Verdict("unexplained", how, value=expected)
+
+    def _rounding_of(self, c, earlier, g, carried, use, values):
+        """How far the printed rounding of the ``earlier`` claims (half a unit each) can move
+        ``c`` when they are carried forward: sum of |c(x + half) - c(x)|."""
+        extra = 0.0
+        for w in earlier:
+            if c.tol is not None:
+                break
+            moved = g.evaluate(force={**carried, w.name: w.value + w.half}, use=use,
+                               env=values, only=g.between([w.name], c.name))[c.name]
+            extra += abs(moved - values[c.name])
+        return extra
 
     # -- the search for one slip -----------------------------------------------------------------
 

@@ -1,0 +1,101 @@
+"""``neurosim check``: main([...]) called directly, and one subprocess.
+
+Expected figures: Mazur (2015), published-figures.md section A (out_h1 = 0.593269992,
+w5+ = 0.35891648, E_total = 0.298371109); seed 002, section B (the claims file in demos/claims).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from neurosim.cli import main
+
+CLAIMS = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "demos", "claims")
+RIGHT = "out_h1 = 0.593269992\nE_total = 0.298371109\nw5+ = 0.35891648\n"
+
+
+def write(tmp_path, text, name="claims.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_all_claims_hold_exit_0(tmp_path, capsys):
+    assert main(["check", write(tmp_path, RIGHT)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "claims.txt: 3 claims, 3 right, 0 wrong"
+    assert "every claim holds." in out
+
+
+def test_a_wrong_claim_exit_1_and_names_the_slip(tmp_path, capsys):
+    path = write(tmp_path, RIGHT.replace("0.593269992", "0.593289992"))
+    assert main(["check", path]) == 1
+    out = capsys.readouterr().out
+    assert "first wrong claim: out_h1 = 0.593289992" in out
+    assert "probable typo (one digit: the 5th decimal, 6 -> 8)" in out
+
+
+def test_json_for_machines(capsys):
+    assert main(["check", os.path.join(CLAIMS, "seed002.json"), "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["first_wrong"] == "out_o1" and doc["ok"] is False
+    assert doc["slips"][0]["text"].startswith("w11 (h2 -> h5) read as 3 instead of 2")
+
+
+def test_mazur_post(capsys):
+    assert main(["check", os.path.join(CLAIMS, "mazur_original.txt")]) == 1
+    out = capsys.readouterr().out
+    assert "first wrong claim: E_total+ = 0.291027924" in out
+    assert "measured before the 10000th update" in out
+
+
+def test_a_saved_network_with_the_sample_in_the_claims(tmp_path, capsys):
+    from neurosim.worked_examples import mazur
+    network = str(tmp_path / "net.json")
+    mazur().save(network)
+    claims = write(tmp_path, "inputs = 0.05, 0.10\ntargets = 0.01, 0.99\n" + RIGHT)
+    assert main(["check", claims, "--network", network]) == 0
+    assert "3 right" in capsys.readouterr().out
+
+
+def test_no_diagnosis_only_judges(tmp_path, capsys):
+    path = write(tmp_path, RIGHT.replace("0.35891648", "0.35891748"))
+    assert main(["check", path, "--no-diagnosis"]) == 1
+    out = capsys.readouterr().out
+    assert "WRONG" in out and "why:" not in out
+
+
+@pytest.mark.parametrize("text, extra, message", [
+    ("out_h9 = 0.5\n", [], "'out_h9' is not a quantity of this step"),
+    (RIGHT, ["--network", "missing.json"], "missing.json"),
+    ("network = seed002\n" + RIGHT, ["--network", "NET"], "give one of them"),
+    (RIGHT, ["--window", "-1"], "--window must be 0 or more, got -1"),
+])
+def test_errors_are_one_line(tmp_path, capsys, text, extra, message):
+    if "NET" in extra:
+        from neurosim.worked_examples import mazur
+        extra = ["--network", str(tmp_path / "net.json")]
+        mazur().save(extra[1])
+    assert main(["check", write(tmp_path, text)] + extra) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("neurosim check: error: ") and message in err
+
+
+def test_a_saved_network_needs_the_sample(tmp_path, capsys):
+    from neurosim.worked_examples import mazur
+    network = str(tmp_path / "net.json")
+    mazur().save(network)
+    assert main(["check", write(tmp_path, RIGHT), "--network", network]) == 1
+    assert "the claims give no inputs: add a line 'inputs = ...'" in capsys.readouterr().err
+
+
+def test_python_dash_m(tmp_path):
+    path = write(tmp_path, RIGHT.replace("0.298371109", "0.298371119"))
+    done = subprocess.run([sys.executable, "-m", "neurosim", "check", path, "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["first_wrong"] == "E_total" and doc["counts"]["wrong"] == 1

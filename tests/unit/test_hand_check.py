@@ -1,0 +1,464 @@
+"""neurosim.hand_check: checking a hand calculation, finding its first wrong number and the slip.
+
+Expected numbers and slips come from outside neurosim:
+
+* the published figures of Mazur (2015) and of seeds 001 and 002 (the claims files in
+  demos/claims/ copy them, citing the source; /work/notes/mazur_findings.md and
+  seed002_findings.md say which rule or slip produced each wrong one);
+* correct calculations computed here with tests/reference.py (an independent matrix-form
+  engine), into which one slip at a time is planted on purpose: the checker must name it.
+"""
+
+import json
+import math
+import os
+from decimal import Decimal
+
+import pytest
+
+import reference
+from neurosim import quantities
+from neurosim.errors import FormatError, UnknownNameError
+from neurosim.hand_check import check
+from neurosim.hand_check.claims import half_unit, parse_json, parse_text
+from neurosim.hand_check.graph import Graph, Rules, Structure
+from neurosim.hand_check.slips import difference, given_values, near_values
+from neurosim.worked_examples import mazur, seed002, MAZUR_INPUTS, SEED002_INPUTS
+
+CLAIMS = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "demos", "claims")
+
+X = [0.05, 0.10]
+T = [0.01, 0.99]
+W = [[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]]
+B = [0.35, 0.60]
+NAMES = [[["w1", "w2"], ["w3", "w4"]], [["w5", "w6"], ["w7", "w8"]]]
+
+
+# --------------------------------------------------------------------------- a correct calculation
+# Every quantity of Mazur's step by name, from the reference engine (not from neurosim), with the
+# rules of the calculation as options: the hand calculation a student would write.
+
+def worked(weights=W, biases=B, names=NAMES, *, activation="sigmoid", loss="half_squared_error",
+           hidden_deltas="original_weights", bias="shared", train_biases=False):
+    r = reference.step(weights, biases, X, T, activation=activation, loss=loss,
+                       learning_rate=0.5, bias=bias, train_biases=train_biases,
+                       hidden_deltas=hidden_deltas)
+    df = reference.ACTIVATIONS[activation][1]
+    error = reference.LOSSES[loss][0]
+    hidden, outputs = ["h1", "h2"], ["o1", "o2"]
+    v = {}
+    for layer, neurons in enumerate((hidden, outputs)):
+        for j, n in enumerate(neurons):
+            v[f"net_{n}"], v[f"out_{n}"] = r.z[layer][j], r.a[layer][j]
+    for j, o in enumerate(outputs):
+        v[f"E_{o}"] = error([T[j]], [r.a[1][j]])
+    v["E_total"] = r.error
+    w_back = r.new_W[1] if hidden_deltas == "updated_weights" else weights[1]
+    senders = (["i1", "i2"], hidden)
+    for layer, neurons in ((1, outputs), (0, hidden)):
+        inputs = X if layer == 0 else r.a[0]
+        for j, n in enumerate(neurons):
+            if layer == 0:
+                for u, o in enumerate(outputs):
+                    v[f"dE_{o}/dout_{n}"] = r.delta[1][u] * w_back[u][j]
+            v[f"dE/dout_{n}"] = r.dE_da[layer][j]
+            v[f"dout_{n}/dnet_{n}"] = df(r.z[layer][j])
+            v[f"delta_{n}"] = r.delta[layer][j]
+            for i in range(2):
+                w = names[layer][j][i]
+                v[f"dnet_{n}/d{w}"] = inputs[i]
+                v[f"dE/d{w}"] = r.grad_W[layer][j][i]
+    for layer in range(2):
+        for j in range(2):
+            for i in range(2):
+                v[f"{names[layer][j][i]}+"] = r.new_W[layer][j][i]
+    v["E_total+"] = reference.total_error(r.new_W, r.new_b, X, T, loss=loss,
+                                          activation=activation, bias=bias)
+    return v
+
+
+def claims_text(values, digits=9, **changed):
+    """The values printed to ``digits`` decimals as claim lines; ``changed`` replaces printed
+    texts (keys with '/' or '+' given as name strings through a dict)."""
+    lines = ["network = mazur"]
+    for name, value in values.items():
+        lines.append(f"{name} = {changed.get(name, f'{value:.{digits}f}')}")
+    return "\n".join(lines)
+
+
+def wrong_kinds(report):
+    return {r.name: r.kind for r in report.results if r.status == "wrong"}
+
+
+# --------------------------------------------------------------------------- the graph
+
+
+@pytest.mark.parametrize("build, x, options", [
+    (mazur, MAZUR_INPUTS, {}),
+    (mazur, MAZUR_INPUTS, {"hidden_deltas": "updated_weights"}),
+    (mazur, MAZUR_INPUTS, {"bias": "per_neuron", "train_biases": True}),
+    (mazur, MAZUR_INPUTS, {"loss": "squared_error", "weight_decay": 0.1}),
+    (seed002, SEED002_INPUTS, {}),
+])
+def test_the_graph_names_every_quantity_as_the_worksheet_and_agrees_with_the_simulator(
+        build, x, options):
+    """The recomputation has exactly the names of neurosim.quantities, and with the stated
+    rules the same values as the simulator, bit for bit (the same operations in order)."""
+    net = build(**options)
+    t = [0.01, 0.99] if build is mazur else [1.0]
+    graph = Graph(Structure(net, x, t))
+    values = graph.evaluate()
+    simulated = quantities.of_step(net, x, t)
+    assert set(quantities.names(net)) == set(graph.index) | set(graph.leaves) - {"learning_rate"}
+    assert {name: values[name] for name in simulated} == simulated
+
+
+@pytest.mark.parametrize("rules, reference_options", [
+    (dict(hidden_deltas="updated_weights"), dict(hidden_deltas="updated_weights")),
+    (dict(bias="per_neuron", train_biases=True), dict(bias="per_neuron", train_biases=True)),
+    (dict(train_biases=True), dict(train_biases=True)),
+])
+def test_rule_variants_of_the_graph_match_the_reference_engine(rules, reference_options):
+    structure = Structure(mazur(), X, T)
+    values = Graph(structure, structure.rules.but(**rules)).evaluate()
+    options = dict(bias="shared", train_biases=False)
+    options.update(reference_options)
+    expected = worked(**options)
+    for name, value in expected.items():
+        assert values[name] == pytest.approx(value, rel=1e-12, abs=1e-15), name
+
+
+def test_the_loss_without_the_half_in_the_graph():
+    from neurosim import losses
+    structure = Structure(mazur(), X, T)
+    values = Graph(structure, structure.rules.but(loss=losses.get("squared_error"))).evaluate()
+    for name, value in worked(loss="squared_error").items():
+        assert values[name] == pytest.approx(value, rel=1e-12, abs=1e-15), name
+
+
+def test_forcing_a_value_carries_it_forward_and_use_changes_one_formula():
+    g = Graph(Structure(mazur(), X, T))
+    forced = g.evaluate(force={"net_h1": 0.3875})
+    assert forced["out_h1"] == pytest.approx(1 / (1 + math.exp(-0.3875)))
+    used = g.evaluate(use={("w1*i1", "w1"): 0.35})
+    assert used["net_h1"] == pytest.approx(0.35 * 0.05 + 0.2 * 0.1 + 0.35)
+    assert used["w1+"] == g.evaluate()["w1+"] or used["w1+"] != 0.35  # w1 itself unchanged
+    assert used["dE/dw1"] != g.evaluate()["dE/dw1"]  # but everything after net_h1 moved
+
+
+# --------------------------------------------------------------------------- claims and tolerances
+
+
+def test_half_a_unit_of_the_last_digit():
+    assert half_unit("0.593269992") == pytest.approx(5e-10)
+    assert half_unit("0.3775") == pytest.approx(5e-5)
+    assert half_unit("0.0000351085") == pytest.approx(5e-11)
+    assert half_unit("2") == 0.5
+
+
+def test_text_claims_settings_labels_and_tolerances():
+    sheet = parse_text("# a comment\nnetwork = mazur\ninputs = 0.05 0.1\neta = 0.5\n"
+                       "out_h1 = 0.593269992   # f(net_h1)\n"
+                       "dE_total/dw5 = 0.08217 ± 1e-5\nw5+ = 0.35891648 +- 1e-8\n")
+    assert sheet.settings == {"network": "mazur", "inputs": [0.05, 0.1], "learning_rate": 0.5}
+    first, second, third = sheet.entries
+    assert (first.name, first.text, first.label, first.tol) == ("out_h1", "0.593269992",
+                                                                "f(net_h1)", None)
+    assert (second.name, second.tol, third.tol) == ("dE_total/dw5", 1e-5, 1e-8)
+
+
+def test_json_claims_keep_printed_zeros():
+    sheet = parse_json('{"_source": "a comment", "targets": [0.01, 0.99], '
+                       '"claims": {"w7+": 0.511301270, "E_total": {"value": "0.298371109", '
+                       '"tol": 1e-9, "label": "E"}}}')
+    assert sheet.settings == {"targets": [0.01, 0.99]}
+    assert [(c.name, c.text, c.tol, c.label) for c in sheet.entries] == [
+        ("w7+", "0.511301270", None, ""), ("E_total", "0.298371109", 1e-9, "E")]
+
+
+@pytest.mark.parametrize("text, error, message", [
+    ("out_h1 = 0.5\nout_h2 0.59", FormatError, "line 2: expected 'name = value', got 'out_h2 0.59'"),
+    ("no_such_file.txt", FormatError, "cannot read claims file 'no_such_file.txt'"),
+    ("out_h1 = zero", FormatError, "line 1: expected a number, got 'zero'"),
+    ("out_h1 = 0.5 ± -1", FormatError, "a tolerance must not be negative"),
+    ("out_h9 = 0.5", UnknownNameError, "'out_h9' is not a quantity of this step; did you mean"),
+    ("out_h1 = 0.5\nout_h1 = 0.6", FormatError, "out_h1 is claimed twice (also line 1)"),
+    ("E_total@0 = 0.1", FormatError, "the count after @ must be a whole number of updates"),
+    ("dE/dw5@10 = 0.1", UnknownNameError, "is not a forward quantity or parameter"),
+    ("network = lenet\nout_h1 = 0.5", UnknownNameError, "no worked example is named 'lenet'"),
+    ('{"out_h1": [1, 2]}', FormatError, "expected a number, a string or an object"),
+    ("{not json", FormatError, "not valid JSON"),
+])
+def test_bad_claims_are_one_clear_error(text, error, message):
+    with pytest.raises(error) as caught:
+        check(text)
+    assert message in str(caught.value)
+
+
+def test_givens_set_the_problem_and_claims_are_judged_with_them():
+    """Weights, inputs and targets in the claims are givens: here w5 = 0.5, checked against
+    the reference engine's step of that network."""
+    w = [W[0], [[0.5, 0.45], [0.5, 0.55]]]
+    expected = worked(weights=w)
+    report = check(f"w5 = 0.5\nout_o1 = {expected['out_o1']:.9f}\nw5+ = {expected['w5+']:.9f}")
+    assert report.ok and [r.name for r in report.results] == ["out_o1", "w5+"]
+
+
+def test_a_claim_off_only_by_carried_rounding_is_not_wrong():
+    """Mazur prints dE_o2/dout_h1 = -0.019049119; exact -0.0190491183 (half a unit is 5e-10,
+    the difference 7.4e-10). It is his printed delta_o2 = -0.038098237 times w7 = 0.5, rounded
+    half up (mazur_findings.md): the checker finds that rounding and does not fail the claim."""
+    report = check("dE_o2/dout_h1 = -0.019049119")
+    result = report["dE_o2/dout_h1"]
+    assert report.ok and result.status == "rounding"
+    assert "delta_o2 rounded to -0.038098237" in result.explanation
+    assert not check("dE_o2/dout_h1 = -0.019049129").ok
+
+
+def test_an_explicit_tolerance_is_used_as_given():
+    assert check("out_h1 = 0.5933 ± 0.0001").ok
+    assert not check("out_h1 = 0.5933 ± 0.00001").ok
+
+
+# --------------------------------------------------------------------------- slips, as numbers
+
+
+def test_difference_names_the_digit():
+    assert difference("0.593289992", 0.5932699921) == "one digit: the 5th decimal, 6 -> 8"
+    assert difference("0.29950292", 0.29950229) == "two adjacent digits swapped (0.29950229)"
+    assert difference("-0.0000000015233151", -1.5233151e-08) == \
+        "a power of ten: one zero too many (x 0.1)"
+    assert difference("-0.5", 0.5) == "the sign flipped"
+
+
+def test_slip_candidates():
+    values = {x for x, _, _ in given_values(0.45, [("w7", 0.5)])}
+    assert {0.35, 0.46, 0.54, 4.5, 0.045, -0.45, 0.5} <= values and 0.45 not in values
+    assert [x for x, how, _ in near_values(0.3775, 0.38750000001)] == [0.3875]
+    assert [how for x, how, _ in near_values(-2.451e-12, -2.4510001e-11)][-1] == \
+        "a power of ten: one zero fewer (x 10)"
+
+
+# --------------------------------------------------------------------------- published figures
+
+
+def test_mazur_post_every_deviation_explained():
+    """Mazur's post (published-figures.md, section A; mazur_findings.md): the hand calculation
+    is right (dE_o2/dout_h1 within carried rounding); the error after the first update follows
+    hidden deltas from the updated weights, which the hand-calculated w1+..w4+ contradict; the
+    outputs after 10,000 updates follow the updated-weights rule after exactly 10,000; the error
+    after 10,000 is the stated rule's, measured before the 10,000th update."""
+    report = check(os.path.join(CLAIMS, "mazur_original.txt"))
+    assert not report.ok
+    assert report.first_wrong.name == "E_total+"
+    assert set(wrong_kinds(report)) == {"E_total+", "E_total@10000", "out_o1@10000",
+                                         "out_o2@10000"}
+    assert report["dE_o2/dout_h1"].status == "rounding"
+    e_plus = report["E_total+"]
+    assert e_plus.kind == "rule"
+    assert e_plus.explanation.startswith("holds with hidden deltas from the updated weights")
+    assert "w1+" in e_plus.explanation and "hold only with the stated rules" in e_plus.explanation
+    for name in ("out_o1@10000", "out_o2@10000"):
+        assert report[name].explanation == ("holds with hidden deltas from the updated weights, "
+                                            "after exactly 10000 updates")
+    assert report["E_total@10000"].explanation.startswith(
+        "holds with the stated rules, measured before the 10000th update")
+    assert "after 9999 updates" in report["E_total@10000"].explanation
+
+
+def test_seed001_chinese_variant():
+    """Seed 001's text: 0.75136079 is a typo (E_total follows 0.75136507); its 0.000035085 is
+    the updated-weights run after exactly 10,000 updates (mazur_findings.md)."""
+    report = check(os.path.join(CLAIMS, "mazur_seed001_zh.txt"))
+    assert report.first_wrong.name == "out_o1"
+    out = report["out_o1"]
+    assert out.kind == "typo" and "0.75136507" in out.explanation
+    assert out.follows == ("E_total",)
+    assert report["E_total"].status == "right"
+    assert report["E_total+"].kind == "rule"
+    assert report["E_total@10000"].explanation == (
+        "holds with hidden deltas from the updated weights, after exactly 10000 updates")
+
+
+@pytest.fixture(scope="module")
+def seed002_report():
+    return check(os.path.join(CLAIMS, "seed002.json"))
+
+
+def test_seed002_first_wrong_number_and_its_slip(seed002_report):
+    """Seed 002 (published-figures.md, section B; seed002_findings.md): the first wrong number
+    is y_hat; the author read w_(2,5) (neurosim's w11, h2 -> h5) as 3 instead of 2 in the
+    forward pass only, the backward pass uses 2."""
+    report = seed002_report
+    assert report.first_wrong.name == "out_o1"
+    first = report["out_o1"]
+    assert first.kind == "slip"
+    assert first.explanation.startswith("w11 (h2 -> h5) read as 3 instead of 2")
+    assert "in w11*out_h2 (the forward pass) only" in first.explanation
+    assert report.consequences == ["dE/dout_o1", "dout_o1/dnet_o1", "delta_o1", "dE/dout_h4",
+                                   "dE/dout_h5"]
+    assert "w11 read as 3" in report["dout_h5/dnet_h5"].explanation
+    for name in ("out_h1", "out_h2", "out_h3", "net_h4", "out_h4", "dout_h4/dnet_h4",
+                 "dout_h1/dnet_h1", "dout_h2/dnet_h2", "dout_h3/dnet_h3"):
+        assert report[name].status == "right", name
+
+
+def test_seed002_powers_of_ten(seed002_report):
+    """delta2[0] is printed with one zero too many, while delta1 was computed from the right
+    value; the new W1's rows 2 and (3, 2) carry an increment ten times too large."""
+    report = seed002_report
+    delta = report["delta_h4"]
+    assert delta.kind == "typo" and "one zero too many" in delta.explanation
+    assert set(delta.follows) >= {"delta_h1", "delta_h2", "delta_h3"}
+    assert report["w3+"].explanation.startswith("delta_h2 carried on as -2.45")
+    assert "one zero fewer (x 10)" in report["w3+"].explanation
+    assert "slip found at w3+" in report["w4+"].explanation
+    assert report["w6+"].explanation.startswith("delta_h3 used as -1.59")
+    assert "in dE/dw6 (the gradient) only" in report["w6+"].explanation
+    assert {r.name: r.kind for r in report.wrong if r.kind in ("typo", "unexplained")} == {
+        "delta_h4": "typo"}
+
+
+def test_seed002_report_as_text_and_json(seed002_report):
+    text = str(seed002_report)
+    assert text.splitlines()[0] == "seed002.json: 27 claims, 9 right, 18 wrong"
+    assert "first wrong claim: out_o1 = 0.997520293823002" in text
+    doc = json.loads(seed002_report.to_json())
+    assert doc["ok"] is False and doc["first_wrong"] == "out_o1"
+    assert doc["counts"] == {"right": 9, "rounding": 0, "wrong": 18}
+    assert doc["slips"][0]["found_at"] == "out_o1"
+    assert doc["claims"][0] == {
+        "name": "out_h1", "label": "f1(z1)", "printed": "0.993307149075715",
+        "value": 0.993307149075715, "simulated": doc["claims"][0]["simulated"],
+        "difference": doc["claims"][0]["difference"], "tol": doc["claims"][0]["tol"],
+        "status": "right", "kind": None, "explanation": "", "follows": [], "holds_under": []}
+
+
+# --------------------------------------------------------------------------- planted slips
+
+
+def test_a_correct_calculation_passes():
+    report = check(claims_text(worked()))
+    assert report.ok, str(report)
+    assert report.first_wrong is None and "every claim holds." in str(report)
+
+
+def _only_explained_by(report, phrase):
+    kinds = wrong_kinds(report)
+    assert kinds and set(kinds.values()) <= {"rule", "consequence", "slip"}, str(report)
+    assert report.slips[0]["text"].startswith(phrase), report.slips
+    assert set(report.slips[0]["explains"]) | set(
+        n for n, k in kinds.items() if k == "consequence") == set(kinds)
+
+
+def test_planted_updated_weights_rule():
+    report = check(claims_text(worked(hidden_deltas="updated_weights")))
+    assert report.first_wrong.name == "dE_o1/dout_h1"
+    _only_explained_by(report, "hidden deltas from the updated weights")
+
+
+def test_planted_loss_without_the_half():
+    report = check(claims_text(worked(loss="squared_error")))
+    assert report.first_wrong.name == "E_o1"
+    _only_explained_by(report, "the loss without the 1/2")
+
+
+def test_planted_f_for_f_prime(monkeypatch):
+    sigmoid = reference.ACTIVATIONS["sigmoid"][0]
+    monkeypatch.setitem(reference.ACTIVATIONS, "f_for_fprime", (sigmoid, sigmoid))
+    report = check(claims_text(worked(activation="f_for_fprime")))
+    assert report.first_wrong.name == "dout_o1/dnet_o1"
+    _only_explained_by(report, "f(net) used where f'(net) belongs, in every layer")
+
+
+def test_planted_sign_error(monkeypatch):
+    error = reference.LOSSES["half_squared_error"][0]
+    monkeypatch.setitem(reference.LOSSES, "sign_slip",
+                        (error, lambda t, o: [tk - ok for tk, ok in zip(t, o)]))
+    values = worked(loss="sign_slip")
+    report = check(claims_text(values))
+    assert report.first_wrong.name == "dE/dout_o1"
+    _only_explained_by(report, "a sign error: dE/dout_o = target - out")
+
+
+def test_planted_transposed_weight_matrix():
+    """The student reads w2 as the weight i1 -> h2 and w3 as i2 -> h1: the first layer's matrix
+    transposed. Reference: the network with W1 transposed, each weight under the student's
+    name."""
+    transposed = [[[0.15, 0.25], [0.20, 0.30]], W[1]]
+    names = [[["w1", "w3"], ["w2", "w4"]], NAMES[1]]
+    stated = set(quantities.names(mazur()))  # dnet_h1/dw3 exists only in the student's reading
+    values = {k: v for k, v in worked(weights=transposed, names=names).items() if k in stated}
+    report = check(claims_text(values))
+    assert report.first_wrong.name == "net_h1"
+    _only_explained_by(report, "the weight matrix of layer 1 read transposed (w2 <-> w3)")
+
+
+def test_planted_one_digit_typo():
+    """out_h1 printed with one wrong digit, everything after it computed from the right value."""
+    values = worked()
+    report = check(claims_text(values, out_h1="0.593289992"))
+    assert report.first_wrong.name == "out_h1" and len(report.wrong) == 1
+    result = report["out_h1"]
+    assert result.kind == "typo"
+    assert result.explanation.startswith("probable typo (one digit: the 5th decimal, 6 -> 8)")
+    assert "net_o1" in result.follows
+
+
+def test_planted_typo_in_a_last_figure():
+    report = check(claims_text(worked(), **{"w4+": "0.29950292"}))
+    assert report["w4+"].kind == "typo"
+    assert "two adjacent digits swapped" in report["w4+"].explanation
+
+
+def test_planted_arithmetic_slip_carried_forward():
+    """net_h1 computed as 0.3875 (one digit) and everything after it from that number:
+    reference engine with h1's bias 0.36 (the biases are not updated, so only the forward pass
+    sees it)."""
+    values = worked(biases=[[0.36, 0.35], [0.6, 0.6]], bias="per_neuron")
+    del values["E_total+"]  # the forward pass after the update is a calculation of its own
+    report = check(claims_text(values))
+    assert report.first_wrong.name == "net_h1"
+    later = [r.name for r in report.wrong][1:]
+    assert later and set(report.consequences) == set(later)
+    for name in later:
+        assert report[name].kind == "consequence", name
+    assert "0.36" in report["net_h1"].explanation or "0.3875" in report["net_h1"].explanation
+
+
+def test_planted_misread_weight():
+    """w6 = 0.45 read as 0.54 (two digits swapped) everywhere, even in its update."""
+    w = [W[0], [[0.40, 0.54], [0.50, 0.55]]]
+    report = check(claims_text(worked(weights=w)))
+    assert report.first_wrong.name == "net_o1"
+    assert report.slips[0]["text"] == (
+        "w6 (h2 -> o1) read as 0.54 instead of 0.45 (two adjacent digits swapped (45 -> 54))")
+    assert {r.kind for r in report.wrong} <= {"slip", "consequence"}
+
+
+def test_planted_biases_updated():
+    values = worked(train_biases=True)
+    report = check(claims_text({"E_total+": values["E_total+"]}))
+    assert report["E_total+"].explanation == "holds with the biases updated too"
+
+
+def test_planted_step_counts():
+    """The error reported by the 100th training step (after 99 updates), and outputs after 100
+    updates with the updated-weights rule: reference engine runs."""
+    _, _, errors = reference.train(W, B, X, T, 100, learning_rate=0.5, bias="shared",
+                                   train_biases=False)
+    w, b, _ = reference.train(W, B, X, T, 100, learning_rate=0.5, bias="shared",
+                              train_biases=False, hidden_deltas="updated_weights")
+    out = reference.forward(w, b, X, bias="shared")[1][-1]
+    report = check(f"E_total@100 = {errors[-1]:.12f}\nout_o1@100 = {out[0]:.12f}")
+    assert report["E_total@100"].explanation.startswith(
+        "holds with the stated rules, measured before the 100th update")
+    assert report["out_o1@100"].explanation == (
+        "holds with hidden deltas from the updated weights, after exactly 100 updates")
+    assert check(f"E_total@100 = {errors[-1]:.12f}", window=0)["E_total@100"].kind == \
+        "unexplained"
+
+
+def test_diagnosis_can_be_skipped():
+    report = check(claims_text(worked(loss="squared_error")), diagnose=False)
+    assert not report.ok and report.slips == [] and report["E_o1"].kind is None
