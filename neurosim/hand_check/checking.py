@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from .. import quantities
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
-from .claims import ClaimSheet, half_unit, parse, parse_mapping, read
+from .claims import ClaimSheet, parse, parse_mapping, read
 from .diagnose import StepDiagnosis, _slack
 from .graph import Structure
 from .longrun import LongRun, rebuild
@@ -50,6 +50,7 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     if diagnose and "wrong" in diagnosis.status.values():
         if _agrees(diagnosis.graph.evaluate(), sim):
             diagnosis.explain()
+            notes += diagnosis.notes
         else:
             notes.append("the step recomputed for the diagnosis does not give the simulator's "
                          "values for this network (momentum?); wrong claims are not explained")

@@ -33,18 +33,15 @@ Explaining the wrong claims, first to last, each by the first of:
 import math
 from collections import namedtuple
 
-from .graph import Graph, Rules
-from .slips import difference, fmt, given_values, near_values, round_to
+from .graph import Graph
+from .search import rule_variants, search
+from .slips import difference, fmt, round_to
 
-__all__ = ["StepDiagnosis", "rule_variants", "Scenario", "Verdict"]
+__all__ = ["StepDiagnosis", "Verdict", "MAX_SEARCHES"]
 
-_HALF = "half_squared_error"
-
-#: A slip is trusted only if the claim pins the quantity down this finely: the chance that a
-#: value anywhere near would land as close to a slip of that kind (2 tol / spacing, see
-#: slips.py) must be below 1 in 1000. Without it, a quantity the claim barely depends on can
-#: absorb any difference with "one digit changed".
-MAX_CHANCE = 1e-3
+#: At most this many wrong claims get a full search for their slip (each takes a few hundred
+#: recomputations of the step): the diagnosis stays within a second or two.
+MAX_SEARCHES = 12
 
 
 class Verdict(namedtuple("Verdict", "kind text scenario names value")):
@@ -54,86 +51,6 @@ class Verdict(namedtuple("Verdict", "kind text scenario names value")):
 
     def __new__(cls, kind, text="", scenario=None, names=(), value=None):
         return super().__new__(cls, kind, text, scenario, tuple(names), value)
-
-
-class Scenario:
-    """One recomputation of the step: other ``rules``, or values forced (``force``: carried
-    forward from that quantity on; ``use``: in one formula only). ``text`` says it in words."""
-
-    def __init__(self, text, *, rules=None, force=None, use=None, nice=True, rank=0,
-                 kind="slip", short=None):
-        self.text = text
-        self.short = short or text
-        self.rules = rules
-        self.force = dict(force or {})
-        self.use = dict(use or {})
-        self.nice = nice
-        self.rank = rank
-        self.kind = kind
-        self.explains = []
-        self.breaks = []
-        self.alternatives = []
-        self.found_at = None
-
-    def __repr__(self):
-        return f"Scenario({self.text!r})"
-
-
-def rule_variants(rules, structure):
-    """The rules a hand calculation slips into, each ``(Rules, text)``, relative to ``rules``."""
-    out = []
-    if rules.hidden_deltas == "original_weights":
-        out.append((rules.but(hidden_deltas="updated_weights"),
-                    "hidden deltas from the updated weights (w+ in the backward messages)"))
-    else:
-        out.append((rules.but(hidden_deltas="original_weights"),
-                    "hidden deltas from the original weights (backpropagation)"))
-    from .. import losses
-    if rules.loss.name == _HALF:
-        out.append((rules.but(loss=losses.get("squared_error")),
-                    "the loss without the 1/2: E = sum (target - out)^2"))
-    elif rules.loss.name == "squared_error":
-        out.append((rules.but(loss=losses.get(_HALF)), "the loss with a 1/2: E = sum 1/2 (t - o)^2"))
-    n = len(structure.layers)
-    everywhere = frozenset(range(n))
-    if rules.f_for_fprime != everywhere:
-        out.append((rules.but(f_for_fprime=everywhere),
-                    "f(net) used where f'(net) belongs, in every layer"))
-    if n > 1:
-        for k in range(n):
-            if rules.f_for_fprime != {k}:
-                out.append((rules.but(f_for_fprime=frozenset([k])),
-                            f"f(net) used where f'(net) belongs, in layer {k + 1} "
-                            f"({_layer_word(k, n)})"))
-    if rules.sign is None:
-        out.append((rules.but(sign="error"), "a sign error: dE/dout_o = target - out "
-                                             "(every gradient's sign flipped)"))
-        out.append((rules.but(sign="update"), "a sign error in the update: w+ = w + eta dE/dw"))
-    for k in structure.square_layers():
-        if k not in rules.transposed:
-            wnames = structure.layers[k][1]
-            pairs = [f"{wnames[j][i]} <-> {wnames[i][j]}" for j in range(len(wnames))
-                     for i in range(j + 1, len(wnames))]
-            out.append((rules.but(transposed=rules.transposed | {k}),
-                        f"the weight matrix of layer {k + 1} read transposed "
-                        f"({', '.join(pairs[:3])}{', ...' if len(pairs) > 3 else ''})"))
-    if rules.bias != "none":
-        out.append((rules.but(train_biases=not rules.train_biases),
-                    "the biases updated too" if not rules.train_biases
-                    else "the biases left as they were (not updated)"))
-        if rules.bias == "shared":
-            out.append((rules.but(bias="per_neuron", train_biases=True),
-                        "one bias per neuron, updated (b_h1, b_h2, ... instead of b1)"))
-        elif structure.shared_biases_possible():
-            out.append((rules.but(bias="shared"),
-                        "one bias shared by each layer (dE/db = the sum of its deltas)"))
-    if rules.weight_decay:
-        out.append((rules.but(weight_decay=0.0), "no weight decay (w+ = w - eta dE/dw alone)"))
-    return out
-
-
-def _layer_word(k, n):
-    return "output" if k == n - 1 else "hidden"
 
 
 class StepDiagnosis:
@@ -152,6 +69,7 @@ class StepDiagnosis:
         self.sim = simulated
         self.status, self.tol, self.note = {}, {}, {}
         self.verdict = {}
+        self.notes = []
         self.consequences = []
         self.accepted = []
         self.holds_under = {}
@@ -245,6 +163,7 @@ class StepDiagnosis:
                                                                      values))]
         force, use = {}, {}
         base = g.evaluate()
+        searches = 0
         for k, c in enumerate(wrong):
             earlier = [w for w in wrong[:k] if w.name in g.ancestors(c.name)]
             if earlier:
@@ -265,7 +184,14 @@ class StepDiagnosis:
             below = g.descendants([c.name])
             consequences = [w.name for w in wrong[k + 1:]
                             if w.name in below and self.holds(w, printed)]
-            best = self._search(c, g, force, use, base, wrong[k:], consequences)
+            best = None
+            if searches < MAX_SEARCHES:
+                searches += 1
+                best = search(self, c, g, force, use, base, wrong[k:], consequences)
+            elif not self.notes:
+                self.notes.append(f"the search for slips stopped after {MAX_SEARCHES} wrong "
+                                  f"claims that needed one; later ones are judged by their "
+                                  f"own digits only")
             if best is not None:
                 best.found_at = c.name
                 self.accepted.append(best)
@@ -307,160 +233,6 @@ class StepDiagnosis:
         return extra
 
     # -- the search for one slip -----------------------------------------------------------------
-
-    def _search(self, c, g, force, use, base, open_wrong, consequences):
-        """Every candidate slip under which ``c`` holds, then the best of them (or None)."""
-        target = c.name
-        candidates = [Scenario(text, rules=rules, rank=0, kind="rule")
-                      for rules, text in rule_variants(g.rules, self.structure)]
-        anc = g.ancestors(target)
-        wanted = anc | {target}
-        quick = []  # (what is changed: a name or a (consumer, operand) pair, value, text, ...)
-        for leaf in (a for a in g.leaves if a in anc and a not in force):
-            v = base[leaf]
-            others = [(n, base[n]) for n in g.leaves if g.kind[n] == g.kind[leaf] and n != leaf]
-            consumers = g.consumers.get(leaf, [])
-            modes = [None] + ([u for u in consumers if u in wanted] if len(consumers) > 1
-                              else [])
-            for mode in modes:
-                only = g.between([leaf] if mode is None else [mode], target)
-                link = self.structure.connection.get(leaf)
-                named = f"{leaf} ({link[0]} -> {link[1]})" if link else leaf
-                for x, how, spacing in given_values(v, others):
-                    text = f"{named} read as {fmt(x)} instead of {fmt(v)} ({how})"
-                    short = f"{leaf} read as {fmt(x)}"
-                    if mode is not None:
-                        text += f" in {_formula(g, mode)} only; elsewhere {leaf} = {fmt(v)}"
-                        short += f" in {mode}"
-                    # A zero is easily lost in 1e-12, seldom in a given like 2: rank it lower.
-                    rank = 3 if how.startswith("a power") else 1
-                    quick.append((leaf if mode is None else (mode, leaf), x, (text, short),
-                                  only, rank, spacing))
-        for a in g.order(anc):
-            if a in force:
-                continue
-            v = base[a]
-            only = g.between([a], target)
-            implied = self._solve(c, g, base, only, force, use, a)
-            if implied is None:
-                continue
-            neuron = a.split("_", 1)[-1].split("/")[0]
-            out = base.get(f"out_{neuron}") if g.kind[a] == "dout/dnet" else None
-            net = base.get(f"net_{neuron}") if g.kind[a] == "out" else None
-            claimed = a in self.claim_of
-            for x, how, spacing in near_values(v, implied, out, net):
-                text = (f"{a} carried on as {fmt(x)} ({how}; printed {self.claim_of[a].text})"
-                        if claimed else
-                        f"{a} = {fmt(x)} instead of {fmt(v)} ({how}), carried forward")
-                quick.append((a, x, (text, f"{a} = {fmt(x)}"), only, 2 if claimed else 3,
-                              spacing))
-            if not claimed:
-                quick.append((a, implied, (f"an arithmetic slip in {a}: {fmt(implied)} instead "
-                                           f"of {fmt(v)}, carried forward",
-                              f"{a} = {fmt(implied)}"), only, 4, None))
-            consumers = g.consumers.get(a, [])
-            if claimed and len(consumers) > 1:
-                for u in (u for u in consumers if u in wanted):
-                    only_u = g.between([u], target)
-                    implied = self._solve(c, g, base, only_u, force, use, (u, a))
-                    for x, how, spacing in near_values(v, implied) if implied is not None else ():
-                        quick.append(((u, a), x, (f"{a} used as {fmt(x)} in {_formula(g, u)} "
-                                                  f"only ({how}; printed "
-                                                  f"{self.claim_of[a].text})",
-                                                  f"{a} = {fmt(x)} in {u}"), only_u, 2, spacing))
-        for key, x, (text, short), only, rank, spacing in quick:
-            value = self._at(c, g, base, only, force, use, key)
-            if not self.holds(c, {target: value(x)}):
-                continue
-            if spacing is not None:  # a recognisable slip: is the claim precise enough?
-                h = _step(value, x)
-                slope = (value(x + h) - value(x)) / h
-                if not slope or 2 * self.tol[target] / abs(slope) > MAX_CHANCE * spacing:
-                    continue
-            mod = dict(force={key: x}) if isinstance(key, str) else dict(use={key: x})
-            candidates.append(Scenario(text, nice=spacing is not None, rank=rank, short=short,
-                                       **mod))
-        return self._best(c, g, candidates, force, use, base, open_wrong, consequences)
-
-    def _at(self, c, g, base, only, force, use, key):
-        """The claim's value as a function of one quantity (``key`` a name) or of one operand
-        in one formula (``key`` = (consumer, operand)), everything else as in ``base``."""
-        def value(x):
-            if isinstance(key, str):
-                values = g.evaluate(force={**force, key: x}, use=use, env=base, only=only)
-            else:
-                values = g.evaluate(force=force, use={**use, key: x}, env=base, only=only)
-            return values[c.name]
-        return value
-
-    def _solve(self, c, g, base, only, force, use, key):
-        """The value of ``key`` (a name, or a (consumer, operand) pair) that makes ``c`` hold,
-        by the secant method; None if there is none nearby."""
-        at = self._at(c, g, base, only, force, use, key)
-        x0 = base[key if isinstance(key, str) else key[1]]
-        try:
-            f0 = at(x0) - c.value
-            x1 = x0 + _step(at, x0)
-            f1 = at(x1) - c.value
-            for _ in range(40):
-                if not (math.isfinite(f0) and math.isfinite(f1)) or f1 == f0:
-                    return None
-                x0, x1, f0 = x1, x1 - f1 * (x1 - x0) / (f1 - f0), f1
-                f1 = at(x1) - c.value
-                if abs(f1) <= 1e-3 * self.tol[c.name] or x1 == x0:
-                    break
-        except (OverflowError, ZeroDivisionError):
-            return None
-        return x1 if math.isfinite(f1) and abs(f1) <= self.tol[c.name] else None
-
-    def _best(self, c, g, candidates, force, use, base, open_wrong, consequences):
-        holding = [x for x in self.claims if self.holds(x, base)]
-        held = {x.name for x in holding}
-        trivial = {c.name, *consequences}
-        scored = []
-        for s in candidates:
-            graph = g if s.rules is None else self.graph_for(s.rules)
-            values = graph.evaluate(force={**force, **s.force}, use={**use, **s.use})
-            if not self.holds(c, values):
-                continue
-            s.explains = [w.name for w in open_wrong if self.holds(w, values)
-                          and (w is c or w.name not in held)]
-            s.breaks = [x.name for x in holding if not self.holds(x, values)
-                        and x.name not in s.force]
-            if not s.nice and set(s.explains) <= trivial:
-                continue
-            score = len(s.explains) - len(s.breaks)
-            if score > 0:
-                scored.append(((-score, s.rank, len(s.breaks)), s))
-        if not scored:
-            return None
-        scored.sort(key=lambda item: item[0])
-        key, best = scored[0]
-        best.alternatives = [s.text for k, s in scored[1:] if k == key and s.nice and
-                             s.explains == best.explains][:3]
-        return best
-
-
-def _step(at, x):
-    """A step h small enough for a derivative, large enough that at(x + h) != at(x) shows more
-    than the last bits of a double."""
-    y = at(x)
-    h = (abs(x) or 1.0) * 1e-7
-    for _ in range(8):
-        if abs(at(x + h) - y) > 1e4 * math.ulp(y):
-            break
-        h *= 100
-    return h
-
-
-def _formula(g, name):
-    """A consumer's name, with what kind of formula it is."""
-    kind = g.kind.get(name, "")
-    where = {"message": "the forward pass", "backward": "the backward pass",
-             "dE/dw": "the gradient", "update": "the update", "net": "the forward pass",
-             "after": "the forward pass after the update"}.get(kind)
-    return f"{name} ({where})" if where else name
-
 
 def _nearest(g, claims):
     """Of these claims, the ones no other one of them is computed from: the nearest wrong

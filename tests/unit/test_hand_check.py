@@ -12,7 +12,6 @@ Expected numbers and slips come from outside neurosim:
 import json
 import math
 import os
-from decimal import Decimal
 
 import pytest
 
@@ -21,7 +20,7 @@ from neurosim import quantities
 from neurosim.errors import FormatError, UnknownNameError
 from neurosim.hand_check import check
 from neurosim.hand_check.claims import half_unit, parse_json, parse_text
-from neurosim.hand_check.graph import Graph, Rules, Structure
+from neurosim.hand_check.graph import Graph, Structure
 from neurosim.hand_check.slips import difference, given_values, near_values
 from neurosim.worked_examples import mazur, seed002, MAZUR_INPUTS, SEED002_INPUTS
 
@@ -54,7 +53,6 @@ def worked(weights=W, biases=B, names=NAMES, *, activation="sigmoid", loss="half
         v[f"E_{o}"] = error([T[j]], [r.a[1][j]])
     v["E_total"] = r.error
     w_back = r.new_W[1] if hidden_deltas == "updated_weights" else weights[1]
-    senders = (["i1", "i2"], hidden)
     for layer, neurons in ((1, outputs), (0, hidden)):
         inputs = X if layer == 0 else r.a[0]
         for j, n in enumerate(neurons):
@@ -177,7 +175,8 @@ def test_json_claims_keep_printed_zeros():
 
 
 @pytest.mark.parametrize("text, error, message", [
-    ("out_h1 = 0.5\nout_h2 0.59", FormatError, "line 2: expected 'name = value', got 'out_h2 0.59'"),
+    ("out_h1 = 0.5\nout_h2 0.59", FormatError,
+     "line 2: expected 'name = value', got 'out_h2 0.59'"),
     ("no_such_file.txt", FormatError, "cannot read claims file 'no_such_file.txt'"),
     ("out_h1 = zero", FormatError, "line 1: expected a number, got 'zero'"),
     ("out_h1 = 0.5 ± -1", FormatError, "a tolerance must not be negative"),
