@@ -11,6 +11,7 @@
 """
 
 from .gradient_check import gradcheck
+from .hand_check import check
 from .render.worksheet import worksheet
 from .errors import (ConfigurationError, FormatError, GradientCheckError, InputError,
                      NeurosimError, NumericalError, ShapeError, UnknownNameError)
@@ -21,7 +22,7 @@ from .neuron import Neuron
 __version__ = "0.1.0"
 
 __all__ = [
-    "NeuralNetwork", "NeuronLayer", "Neuron", "gradcheck", "worksheet",
+    "NeuralNetwork", "NeuronLayer", "Neuron", "gradcheck", "worksheet", "check",
     "NeurosimError", "ConfigurationError", "ShapeError", "InputError", "UnknownNameError",
     "NumericalError", "GradientCheckError", "FormatError",
     "__version__",

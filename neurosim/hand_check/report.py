@@ -112,7 +112,8 @@ class CheckReport:
         if counts["rounding"]:
             parts.append(f"{counts['rounding']} within carried rounding")
         parts.append(f"{counts['wrong']} wrong")
-        lines = [f"{self.source}: {len(self.results)} claims, {', '.join(parts)}",
+        n = len(self.results)
+        lines = [f"{self.source}: {n} claim{'' if n == 1 else 's'}, {', '.join(parts)}",
                  f"network {self.network}, inputs {_list(self.inputs)}, targets "
                  f"{_list(self.targets)}, learning rate {fmt(self.learning_rate)}", ""]
         rows = [("claim", "printed", "neurosim", "difference", "")]

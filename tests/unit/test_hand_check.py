@@ -441,6 +441,31 @@ def test_planted_biases_updated():
     assert report["E_total+"].explanation == "holds with the biases updated too"
 
 
+def test_planted_per_neuron_biases_where_the_text_shares_them():
+    """Mazur's text: b1, b2 shared and frozen; the student gave each neuron its own bias and
+    updated it. Reference: per-neuron biases, trained."""
+    r = reference.step(W, [[0.35, 0.35], [0.6, 0.6]], X, T, learning_rate=0.5,
+                       bias="per_neuron", train_biases=True)
+    after = reference.total_error(r.new_W, r.new_b, X, T, bias="per_neuron")
+    report = check(f"w5+ = {r.new_W[1][0][0]:.12f}\nE_total+ = {after:.12f}")
+    assert report["w5+"].status == "right"
+    assert report["E_total+"].explanation == (
+        "holds with one bias per neuron, updated (b_h1, b_h2, ... instead of b1)")
+
+
+def test_planted_shared_biases_where_the_network_has_one_per_neuron():
+    """The network has a trained bias per neuron (equal values); the student shared one bias
+    per layer, so dE/db is the sum of the layer's deltas. Reference: shared, trained."""
+    r = reference.step(W, B, X, T, learning_rate=0.5, bias="shared", train_biases=True)
+    after = reference.total_error(r.new_W, r.new_b, X, T, bias="shared")
+    from neurosim import NeuralNetwork
+    net = NeuralNetwork.from_weights(W, [[0.35, 0.35], [0.6, 0.6]], learning_rate=0.5)
+    report = check(f"E_total+ = {after:.12f}", net, X, T)
+    assert str(report).startswith("<claims>: 1 claim, ")
+    assert report["E_total+"].explanation == (
+        "holds with one bias shared by each layer (dE/db = the sum of its deltas)")
+
+
 def test_planted_step_counts():
     """The error reported by the 100th training step (after 99 updates), and outputs after 100
     updates with the updated-weights rule: reference engine runs."""
