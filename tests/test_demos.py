@@ -23,6 +23,10 @@ EXPECTED = {
     "encoder_8_3_8": "8 of 8 patterns reproduced",
     "iris": "test accuracy",
     "playground_spiral": "training accuracy 0.99",
+    # published-figures.md A: the post's E after 10,000 updates is the text rule's after 9,999
+    "check_seed001": "after 9999 updates",
+    # published-figures.md B: the author's y_hat needs w_(2,5) = 3 in the forward pass
+    "check_seed002": "w11 (h2 -> h5) read as 3 instead of 2",
 }
 
 #: name -> a file the demo writes into its working directory (when matplotlib is there)
@@ -36,7 +40,7 @@ def demo_paths():
 def test_the_demos_folder_has_the_issues_demos():
     names = {os.path.basename(p)[:-3] for p in demo_paths()}
     assert {"seed002_two_hidden_layers", "xor", "encoder_8_3_8", "playground_spiral",
-            "iris"} <= names
+            "iris", "check_seed001", "check_seed002"} <= names
 
 
 @pytest.mark.parametrize("path", demo_paths(), ids=lambda p: os.path.basename(p)[:-3])
