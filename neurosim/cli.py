@@ -5,6 +5,11 @@ Each subcommand lives in :mod:`neurosim.commands` as a module with ``NAME``, ``H
 subcommand modules are imported only when the command line is built, so ``import neurosim``
 stays light.
 
+Exit status: 0 when the command did its job and every check passed; 1 when a check failed
+(``neurosim check``: a claim is wrong; ``neurosim gradcheck``: a gradient disagrees); 2 when the
+command could not run (a bad option, an unreadable or malformed file), with one line on
+standard error saying what was wrong and what was expected.
+
 Examples::
 
     neurosim worksheet --format markdown        # Mazur's first update, written out
@@ -61,7 +66,7 @@ def main(argv=None):
         return args.run(args)
     except NeurosimError as error:
         print(f"neurosim {args.command}: error: {error}", file=sys.stderr)
-        return 1
+        return 2
     except BrokenPipeError:  # e.g. `neurosim train ... | head`: the reader left; stop quietly
         sys.stderr.close()
         return 141

@@ -5,7 +5,7 @@ from .step import add_network_arguments, network_and_sample
 
 NAME = "gradcheck"
 HELP = ("check every dE/dw, dE/db, dE/dout, dout/dnet and delta of one backward pass against "
-        "central differences (E(v+h) - E(v-h)) / 2h; exit status 1 if any differs")
+        "central differences (E(v+h) - E(v-h)) / 2h; exit status 1 if any differs, 2 on bad input")
 EXAMPLE = """\
 examples:
   neurosim gradcheck                           # Mazur's 2-2-2 example

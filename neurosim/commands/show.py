@@ -25,6 +25,6 @@ def run(args):
     except OSError as error:
         print(f"neurosim show: error: cannot read {args.network!r}: "
               f"{error.strerror or error}", file=sys.stderr)
-        return 1
+        return 2
     print(summary(net, digits=args.digits))
     return 0

@@ -117,7 +117,7 @@ def run(args):
         except OSError as error:
             print(f"neurosim train: error: cannot save {args.save!r}: {error.strerror or error}",
                   file=sys.stderr)
-            return 1
+            return 2
         print(f"\nsaved the network to {args.save}")
     if args.plot:
         try:
@@ -126,7 +126,7 @@ def run(args):
                        title=f"{args.dataset}: {'-'.join(map(str, sizes))} network")
         except (ImportError, OSError) as error:
             print(f"neurosim train: error: cannot plot: {error}", file=sys.stderr)
-            return 1
+            return 2
         print(f"saved the loss curve to {args.plot}")
     return 0
 

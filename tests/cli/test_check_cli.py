@@ -79,7 +79,7 @@ def test_errors_are_one_line(tmp_path, capsys, text, extra, message):
         from neurosim.worked_examples import mazur
         extra = ["--network", str(tmp_path / "net.json")]
         mazur().save(extra[1])
-    assert main(["check", write(tmp_path, text)] + extra) == 1
+    assert main(["check", write(tmp_path, text)] + extra) == 2
     err = capsys.readouterr().err
     assert err.startswith("neurosim check: error: ") and message in err
 
@@ -88,7 +88,7 @@ def test_a_saved_network_needs_the_sample(tmp_path, capsys):
     from neurosim.worked_examples import mazur
     network = str(tmp_path / "net.json")
     mazur().save(network)
-    assert main(["check", write(tmp_path, RIGHT), "--network", network]) == 1
+    assert main(["check", write(tmp_path, RIGHT), "--network", network]) == 2
     assert "the claims give no inputs: add a line 'inputs = ...'" in capsys.readouterr().err
 
 

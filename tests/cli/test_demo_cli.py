@@ -45,14 +45,14 @@ def test_running_a_demo_passes_arguments_and_its_exit_status(folder, capfd):
 
 
 def test_an_unknown_demo_names_the_close_ones(folder, capsys):
-    assert main(["demo", "--dir", str(folder), "helo"]) == 1
+    assert main(["demo", "--dir", str(folder), "helo"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("neurosim demo: error: no demo is named 'helo'; did you mean hello?")
     assert "demos: hello, trap" in err
 
 
 def test_a_missing_folder_says_where_the_demos_live(tmp_path, capsys):
-    assert main(["demo", "--dir", str(tmp_path / "absent")]) == 1
+    assert main(["demo", "--dir", str(tmp_path / "absent")]) == 2
     err = capsys.readouterr().err
     assert "not installed with the package" in err and "--dir" in err
 

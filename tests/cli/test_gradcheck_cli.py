@@ -67,16 +67,16 @@ def test_a_saved_network_with_a_sample(tmp_path, capsys):
 def test_a_saved_network_needs_a_sample(tmp_path, capsys):
     path = tmp_path / "net.json"
     NeuralNetwork([2, 1], seed=0).save(str(path))
-    assert main(["gradcheck", str(path)]) == 1
+    assert main(["gradcheck", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("neurosim gradcheck: error: a saved network needs a sample")
 
 
 def test_bad_options_are_one_line_errors(capsys):
-    assert main(["gradcheck", "--eps", "0"]) == 1
+    assert main(["gradcheck", "--eps", "0"]) == 2
     assert capsys.readouterr().err == ("neurosim gradcheck: error: eps must be greater than 0, "
                                        "got 0.0\n")
-    assert main(["gradcheck", "--input", "0.05"]) == 1
+    assert main(["gradcheck", "--input", "0.05"]) == 2
     assert "inputs must have 2 values" in capsys.readouterr().err
 
 

@@ -43,13 +43,13 @@ def test_a_malformed_file_names_the_bad_field(tmp_path, saved, capsys):
     bad = tmp_path / "bad.json"
     bad.write_text(saved.read_text("utf-8").replace('"sigmoid"', '"sigmoidal"', 1),
                    encoding="utf-8")
-    assert main(["show", str(bad)]) == 1
+    assert main(["show", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("neurosim show: error: $.layers[0].activation: expected one of")
 
 
 def test_a_missing_file(tmp_path, capsys):
-    assert main(["show", str(tmp_path / "absent.json")]) == 1
+    assert main(["show", str(tmp_path / "absent.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
 
 

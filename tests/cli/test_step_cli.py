@@ -101,9 +101,9 @@ def test_another_example(monkeypatch, capsys):
      "neurosim step: error: --commands: cannot read 'no-such-file.txt'"),
     (["--digits", "0"], "neurosim step: error: --digits must be between 1 and 17"),
 ])
-def test_bad_arguments_give_one_line_and_status_1(args, message, capsys, monkeypatch):
+def test_bad_arguments_give_one_line_and_status_2(args, message, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("quit\n"))
-    assert main(["step", *args]) == 1
+    assert main(["step", *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1, err
 
@@ -117,7 +117,7 @@ def test_a_saved_network(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO(SCRIPT))
     assert main(["step", str(path), "--input", "0.05", "0.1", "--target", "0.01", "0.99"]) == 0
     check_session(capsys.readouterr().out)
-    assert main(["step", str(path)]) == 1
+    assert main(["step", str(path)]) == 2
     assert "give --input and --target" in capsys.readouterr().err
 
 

@@ -107,13 +107,13 @@ def test_progress_bar_with_tqdm(capsys):
     (["--test-fraction", "1.5"], "test_fraction"),
     (["--noise", "0.1", "--samples", "1"], None),  # xor ignores the Playground options
 ])
-def test_bad_options_print_one_line_and_exit_1(args, words, capsys):
+def test_bad_options_print_one_line_and_exit_2(args, words, capsys):
     status = main(["train", "xor", "--epochs", "1", "--seed", "0", "--no-progress", *args])
     err = capsys.readouterr().err
     if words is None:
         assert status == 0
     else:
-        assert status == 1
+        assert status == 2
         assert err.startswith("neurosim train: error: ") and words in err
         assert "Traceback" not in err
 
@@ -128,7 +128,7 @@ def test_an_unknown_dataset_is_an_argparse_error(capsys):
 def test_saving_into_a_missing_folder_fails_cleanly(tmp_path, capsys):
     status = main(["train", "xor", "--epochs", "1", "--seed", "0", "--no-progress", "--save",
                    str(tmp_path / "no" / "net.json")])
-    assert status == 1
+    assert status == 2
     assert "neurosim train: error: cannot save" in capsys.readouterr().err
 
 

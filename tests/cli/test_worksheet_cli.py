@@ -61,7 +61,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(command.os, "replace", failing_replace)
-    assert main(["worksheet", "--format", "markdown", "-o", str(path)]) == 1
+    assert main(["worksheet", "--format", "markdown", "-o", str(path)]) == 2
     err = capsys.readouterr().err
     assert err == (f"neurosim worksheet: error: cannot write {str(path)!r}: "
                    "No space left on device\n")
@@ -92,7 +92,7 @@ def test_another_example_with_chosen_neurons(capsys):
      "neurosim worksheet: error: cannot write"),
 ])
 def test_errors_are_one_line(args, message, capsys):
-    assert main(["worksheet", *args]) == 1
+    assert main(["worksheet", *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1, err
 
