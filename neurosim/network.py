@@ -24,13 +24,13 @@ Deliberate departures from Mazur's post, each an option:
 """
 
 import difflib
-import math
 import random
 from math import fsum, isfinite
-from numbers import Real
 
-from . import activations, losses, propagation, stepping
-from .errors import ConfigurationError, InputError, ShapeError, UnknownNameError
+from . import losses, propagation, stepping
+from .arguments import (check_activations, check_biases, check_names, check_number,
+                        check_sizes, check_weights, explain_vector, init_range)
+from .errors import ConfigurationError, ShapeError, UnknownNameError
 from .events import StepRecord
 from .layer import BIAS_MODES, NeuronLayer
 from .neuron import Neuron
@@ -54,14 +54,14 @@ class NeuralNetwork:
                  loss="half_squared_error", learning_rate=0.5, bias="per_neuron",
                  train_biases=True, weight_decay=0.0, hidden_deltas="original_weights",
                  seed=None, momentum=0.0, names=None, _weights=None, _biases=None):
-        sizes = _check_sizes(layer_sizes)
+        sizes = check_sizes(layer_sizes)
         self.layer_sizes = sizes
         self.loss = losses.get(loss)
-        self.learning_rate = _check_number("learning_rate", learning_rate, low=0.0,
+        self.learning_rate = check_number("learning_rate", learning_rate, low=0.0,
                                            error=ConfigurationError)
-        self.weight_decay = _check_number("weight_decay", weight_decay, low=0.0,
+        self.weight_decay = check_number("weight_decay", weight_decay, low=0.0,
                                           error=ConfigurationError)
-        self.momentum = _check_number("momentum", momentum, low=0.0, below=1.0,
+        self.momentum = check_number("momentum", momentum, low=0.0, below=1.0,
                                       error=ConfigurationError)
         if bias not in BIAS_MODES:
             raise ConfigurationError(f"bias must be one of {', '.join(BIAS_MODES)}, got {bias!r}")
@@ -74,8 +74,8 @@ class NeuralNetwork:
         self.seed = seed
         self.rng = random.Random(seed)
         self.E_total = None  # the total error of the last training step's sample
-        acts = _check_activations(activation, output_activation, len(sizes) - 1)
-        layer_names = _check_names(names, sizes)
+        acts = check_activations(activation, output_activation, len(sizes) - 1)
+        layer_names = check_names(names, sizes)
         self.input_names = layer_names[0]
         self.layers = []
         w_count = 0
@@ -87,7 +87,7 @@ class NeuralNetwork:
                 w_names = [f"w{w_count + i + 1}" for i in range(fan_in)]
                 w_count += fan_in
                 if _weights is None:
-                    r = _init_range(act, fan_in, size)
+                    r = init_range(act, fan_in, size)
                     weights = [self.rng.uniform(-r, r) for _ in range(fan_in)]
                 else:
                     weights = _weights[k][j]
@@ -117,9 +117,9 @@ class NeuralNetwork:
         """
         if "layer_sizes" in options:
             raise ConfigurationError("from_weights takes no layer_sizes: the weights give them")
-        matrix = _check_weights(weights)
+        matrix = check_weights(weights)
         sizes = [len(matrix[0][0])] + [len(layer) for layer in matrix]
-        bias_values = _check_biases(biases, sizes, options.get("bias", "per_neuron"))
+        bias_values = check_biases(biases, sizes, options.get("bias", "per_neuron"))
         return cls(sizes, _weights=matrix, _biases=bias_values, **options)
 
     # -- the public operations -----------------------------------------------------------------
@@ -256,7 +256,7 @@ class NeuralNetwork:
         if entry[0] == "neuron":
             raise ConfigurationError(f"{name!r} is a neuron, not a weight or bias\n"
                                      f"set a weight by its name, e.g. net[{entry[1].weight_names[0]!r}]")
-        value = _check_number(name, value)
+        value = check_number(name, value)
         if entry[0] == "weight":
             entry[1].weights[entry[2]] = value
         else:
@@ -311,7 +311,7 @@ class NeuralNetwork:
         except (TypeError, ValueError, OverflowError):
             ok = False
         if not ok:
-            _explain_vector(values, expected, field,
+            explain_vector(values, expected, field,
                             self.input_names if field.endswith("inputs")
                             else [n.name for n in self.output_layer.neurons])
         return x
@@ -332,152 +332,3 @@ class NeuralNetwork:
             act = f"activation={acts!r}"
         return (f"NeuralNetwork({self.layer_sizes!r}, {act}, loss={self.loss.name!r}, "
                 f"learning_rate={self.learning_rate!r}, bias={self.bias_mode!r})")
-
-
-# -- checks of constructor arguments ---------------------------------------------------------------
-
-def _is_real(value):
-    return isinstance(value, Real) and not isinstance(value, bool)
-
-
-def _check_sizes(layer_sizes):
-    try:
-        sizes = list(layer_sizes)
-    except TypeError:
-        raise ConfigurationError(f"layer_sizes must be a list of layer sizes like [2, 2, 2], "
-                                 f"got {layer_sizes!r}") from None
-    if len(sizes) < 2:
-        raise ConfigurationError(f"layer_sizes must list at least 2 sizes (inputs first, outputs "
-                                 f"last), got {layer_sizes!r}")
-    for k, size in enumerate(sizes):
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            raise ConfigurationError(f"layer_sizes[{k}] must be a positive whole number, "
-                                     f"got {size!r} in {layer_sizes!r}")
-    return sizes
-
-
-def _check_number(field, value, low=None, below=None, error=InputError):
-    """``value`` as a float, if it is a finite real number within the bounds; else ``error``
-    (InputError for a parameter value, ConfigurationError for a setting)."""
-    if not _is_real(value) or not math.isfinite(value):
-        raise error(f"{field} must be a finite real number, got {value!r}")
-    if low is not None and value < low:
-        raise ConfigurationError(f"{field} must be at least {low}, got {value!r}")
-    if below is not None and value >= below:
-        raise ConfigurationError(f"{field} must be less than {below}, got {value!r}")
-    return float(value)
-
-
-def _check_activations(activation, output_activation, n_layers):
-    if isinstance(activation, (list, tuple)):
-        if len(activation) != n_layers:
-            raise ConfigurationError(
-                f"activation lists one name per non-input layer: expected {n_layers}, "
-                f"got {len(activation)}: {activation!r}")
-        if output_activation is not None:
-            raise ConfigurationError("give output_activation or a list of activations, not both")
-        return [activations.get(a) for a in activation]
-    hidden = activations.get(activation)
-    out = hidden if output_activation is None else activations.get(output_activation)
-    return [hidden] * (n_layers - 1) + [out]
-
-
-def _init_range(act, fan_in, fan_out):
-    if act.name in ("relu", "leaky_relu"):
-        return math.sqrt(6.0 / fan_in)
-    return math.sqrt(6.0 / (fan_in + fan_out))
-
-
-def _default_names(sizes):
-    names = [[f"i{i + 1}" for i in range(sizes[0])]]
-    h = 0
-    for size in sizes[1:-1]:
-        names.append([f"h{h + j + 1}" for j in range(size)])
-        h += size
-    names.append([f"o{j + 1}" for j in range(sizes[-1])])
-    return names
-
-
-def _check_names(names, sizes):
-    if names is None:
-        return _default_names(sizes)
-    if not isinstance(names, (list, tuple)) or len(names) != len(sizes):
-        raise ConfigurationError(f"names must be one list of names per layer (inputs first), "
-                                 f"{len(sizes)} lists in all, got {names!r}")
-    seen = set()
-    for k, (layer, size) in enumerate(zip(names, sizes)):
-        if not isinstance(layer, (list, tuple)) or len(layer) != size:
-            raise ConfigurationError(f"names[{k}] must list {size} names, got {layer!r}")
-        for name in layer:
-            if not isinstance(name, str) or not name.isidentifier():
-                raise ConfigurationError(f"names[{k}]: a name must be an identifier like 'h1', "
-                                         f"got {name!r}")
-            if name in seen or (name[0] in "wb" and name[1:].isdigit()):
-                raise ConfigurationError(f"names[{k}]: {name!r} is used twice or clashes with "
-                                         "a weight or bias name (w1.., b1..)")
-            seen.add(name)
-    return [list(layer) for layer in names]
-
-
-def _check_weights(weights):
-    if not isinstance(weights, (list, tuple)) or not weights:
-        raise ShapeError(f"weights must be a list of weight matrices, one per layer, got {weights!r}")
-    matrix = []
-    for l, layer in enumerate(weights):
-        if not isinstance(layer, (list, tuple)) or not layer:
-            raise ShapeError(f"weights[{l}] must be a non-empty list of rows (one per receiving "
-                             f"neuron of layer {l + 1}), got {layer!r}")
-        fan_in = len(weights[l - 1]) if l else None
-        rows = []
-        for j, row in enumerate(layer):
-            if not isinstance(row, (list, tuple)) or not row:
-                raise ShapeError(f"weights[{l}][{j}] must be a non-empty list of weights into "
-                                 f"neuron {j + 1} of layer {l + 1}, got {row!r}")
-            expected = fan_in if fan_in is not None else len(layer[0])
-            if len(row) != expected:
-                source = (f"one per neuron of layer {l}" if fan_in is not None
-                          else "the same as row 0")
-                noun = "weight" if len(row) == 1 else "weights"
-                raise ShapeError(f"weights[{l}] row {j} has {len(row)} {noun}, expected "
-                                 f"{expected} ({source}): {row!r}")
-            rows.append([_check_number(f"weights[{l}][{j}][{i}]", w) for i, w in enumerate(row)])
-        matrix.append(rows)
-    return matrix
-
-
-def _check_biases(biases, sizes, mode):
-    if biases is None:
-        return None
-    if not isinstance(biases, (list, tuple)) or len(biases) != len(sizes) - 1:
-        raise ShapeError(f"biases must have one entry per non-input layer ({len(sizes) - 1}), "
-                         f"got {biases!r}")
-    out = []
-    for l, (b, size) in enumerate(zip(biases, sizes[1:])):
-        if _is_real(b):
-            out.append([_check_number(f"biases[{l}]", b)] * size)
-        elif mode == "shared":
-            raise ShapeError(f"biases[{l}] must be one number when bias='shared', got {b!r}")
-        elif not isinstance(b, (list, tuple)) or len(b) != size:
-            raise ShapeError(f"biases[{l}] must be a number or a list of {size} biases "
-                             f"(one per neuron of layer {l + 1}), got {b!r}")
-        else:
-            out.append([_check_number(f"biases[{l}][{j}]", v) for j, v in enumerate(b)])
-        if mode == "none" and any(out[-1]):
-            raise ConfigurationError(f"biases[{l}] is {b!r} but bias='none' fixes every bias at 0"
-                                     "\nuse bias='per_neuron' or bias='shared' to give biases")
-    return out
-
-
-def _explain_vector(values, expected, field, names):
-    """Raise the precise error for a bad inputs/targets vector, or return if it is fine."""
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
-        raise ShapeError(f"{field} must be a list of {expected} numbers ({', '.join(names)}), "
-                         f"got {values!r}")
-    if len(values) != expected:
-        raise ShapeError(f"{field} must have {expected} values (one per {', '.join(names)}), "
-                         f"got {len(values)}: {list(values)!r}")
-    for name, v in zip(names, values):
-        if not _is_real(v) and not (hasattr(v, "__float__") and not isinstance(v, (str, bytes))):
-            raise InputError(f"{field}: {name} must be a real number, got {v!r}")
-        if not math.isfinite(float(v)):
-            raise InputError(f"{field}: {name} must be finite, got {v!r}")

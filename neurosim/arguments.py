@@ -1,0 +1,162 @@
+"""Checks of the arguments of a network: one sentence naming the field, the value and what
+was expected, raised before anything is built (:class:`~neurosim.network.NeuralNetwork`).
+
+Also the default names of a network's neurons (``i1.., h1.., o1..``) and the range of its random
+initial weights.
+"""
+
+import math
+from numbers import Real
+
+from . import activations
+from .errors import ConfigurationError, InputError, ShapeError
+
+__all__ = ["check_sizes", "check_number", "check_activations", "check_names", "check_weights",
+           "check_biases", "explain_vector", "init_range", "default_names", "is_real"]
+
+
+def is_real(value):
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def check_sizes(layer_sizes):
+    try:
+        sizes = list(layer_sizes)
+    except TypeError:
+        raise ConfigurationError(f"layer_sizes must be a list of layer sizes like [2, 2, 2], "
+                                 f"got {layer_sizes!r}") from None
+    if len(sizes) < 2:
+        raise ConfigurationError(f"layer_sizes must list at least 2 sizes (inputs first, outputs "
+                                 f"last), got {layer_sizes!r}")
+    for k, size in enumerate(sizes):
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ConfigurationError(f"layer_sizes[{k}] must be a positive whole number, "
+                                     f"got {size!r} in {layer_sizes!r}")
+    return sizes
+
+
+def check_number(field, value, low=None, below=None, error=InputError):
+    """``value`` as a float, if it is a finite real number within the bounds; else ``error``
+    (InputError for a parameter value, ConfigurationError for a setting)."""
+    if not is_real(value) or not math.isfinite(value):
+        raise error(f"{field} must be a finite real number, got {value!r}")
+    if low is not None and value < low:
+        raise ConfigurationError(f"{field} must be at least {low}, got {value!r}")
+    if below is not None and value >= below:
+        raise ConfigurationError(f"{field} must be less than {below}, got {value!r}")
+    return float(value)
+
+
+def check_activations(activation, output_activation, n_layers):
+    if isinstance(activation, (list, tuple)):
+        if len(activation) != n_layers:
+            raise ConfigurationError(
+                f"activation lists one name per non-input layer: expected {n_layers}, "
+                f"got {len(activation)}: {activation!r}")
+        if output_activation is not None:
+            raise ConfigurationError("give output_activation or a list of activations, not both")
+        return [activations.get(a) for a in activation]
+    hidden = activations.get(activation)
+    out = hidden if output_activation is None else activations.get(output_activation)
+    return [hidden] * (n_layers - 1) + [out]
+
+
+def init_range(act, fan_in, fan_out):
+    if act.name in ("relu", "leaky_relu"):
+        return math.sqrt(6.0 / fan_in)
+    return math.sqrt(6.0 / (fan_in + fan_out))
+
+
+def default_names(sizes):
+    names = [[f"i{i + 1}" for i in range(sizes[0])]]
+    h = 0
+    for size in sizes[1:-1]:
+        names.append([f"h{h + j + 1}" for j in range(size)])
+        h += size
+    names.append([f"o{j + 1}" for j in range(sizes[-1])])
+    return names
+
+
+def check_names(names, sizes):
+    if names is None:
+        return default_names(sizes)
+    if not isinstance(names, (list, tuple)) or len(names) != len(sizes):
+        raise ConfigurationError(f"names must be one list of names per layer (inputs first), "
+                                 f"{len(sizes)} lists in all, got {names!r}")
+    seen = set()
+    for k, (layer, size) in enumerate(zip(names, sizes)):
+        if not isinstance(layer, (list, tuple)) or len(layer) != size:
+            raise ConfigurationError(f"names[{k}] must list {size} names, got {layer!r}")
+        for name in layer:
+            if not isinstance(name, str) or not name.isidentifier():
+                raise ConfigurationError(f"names[{k}]: a name must be an identifier like 'h1', "
+                                         f"got {name!r}")
+            if name in seen or (name[0] in "wb" and name[1:].isdigit()):
+                raise ConfigurationError(f"names[{k}]: {name!r} is used twice or clashes with "
+                                         "a weight or bias name (w1.., b1..)")
+            seen.add(name)
+    return [list(layer) for layer in names]
+
+
+def check_weights(weights):
+    if not isinstance(weights, (list, tuple)) or not weights:
+        raise ShapeError(f"weights must be a list of weight matrices, one per layer, got {weights!r}")
+    matrix = []
+    for l, layer in enumerate(weights):
+        if not isinstance(layer, (list, tuple)) or not layer:
+            raise ShapeError(f"weights[{l}] must be a non-empty list of rows (one per receiving "
+                             f"neuron of layer {l + 1}), got {layer!r}")
+        fan_in = len(weights[l - 1]) if l else None
+        rows = []
+        for j, row in enumerate(layer):
+            if not isinstance(row, (list, tuple)) or not row:
+                raise ShapeError(f"weights[{l}][{j}] must be a non-empty list of weights into "
+                                 f"neuron {j + 1} of layer {l + 1}, got {row!r}")
+            expected = fan_in if fan_in is not None else len(layer[0])
+            if len(row) != expected:
+                source = (f"one per neuron of layer {l}" if fan_in is not None
+                          else "the same as row 0")
+                noun = "weight" if len(row) == 1 else "weights"
+                raise ShapeError(f"weights[{l}] row {j} has {len(row)} {noun}, expected "
+                                 f"{expected} ({source}): {row!r}")
+            rows.append([check_number(f"weights[{l}][{j}][{i}]", w) for i, w in enumerate(row)])
+        matrix.append(rows)
+    return matrix
+
+
+def check_biases(biases, sizes, mode):
+    if biases is None:
+        return None
+    if not isinstance(biases, (list, tuple)) or len(biases) != len(sizes) - 1:
+        raise ShapeError(f"biases must have one entry per non-input layer ({len(sizes) - 1}), "
+                         f"got {biases!r}")
+    out = []
+    for l, (b, size) in enumerate(zip(biases, sizes[1:])):
+        if is_real(b):
+            out.append([check_number(f"biases[{l}]", b)] * size)
+        elif mode == "shared":
+            raise ShapeError(f"biases[{l}] must be one number when bias='shared', got {b!r}")
+        elif not isinstance(b, (list, tuple)) or len(b) != size:
+            raise ShapeError(f"biases[{l}] must be a number or a list of {size} biases "
+                             f"(one per neuron of layer {l + 1}), got {b!r}")
+        else:
+            out.append([check_number(f"biases[{l}][{j}]", v) for j, v in enumerate(b)])
+        if mode == "none" and any(out[-1]):
+            raise ConfigurationError(f"biases[{l}] is {b!r} but bias='none' fixes every bias at 0"
+                                     "\nuse bias='per_neuron' or bias='shared' to give biases")
+    return out
+
+
+def explain_vector(values, expected, field, names):
+    """Raise the precise error for a bad inputs/targets vector, or return if it is fine."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise ShapeError(f"{field} must be a list of {expected} numbers ({', '.join(names)}), "
+                         f"got {values!r}")
+    if len(values) != expected:
+        raise ShapeError(f"{field} must have {expected} values (one per {', '.join(names)}), "
+                         f"got {len(values)}: {list(values)!r}")
+    for name, v in zip(names, values):
+        if not is_real(v) and not (hasattr(v, "__float__") and not isinstance(v, (str, bytes))):
+            raise InputError(f"{field}: {name} must be a real number, got {v!r}")
+        if not math.isfinite(float(v)):
+            raise InputError(f"{field}: {name} must be finite, got {v!r}")
