@@ -6,7 +6,8 @@
   ``torch.nn.Sequential`` of ``Linear`` layers and activations;
 * :func:`compare_with_torch` runs one sample through both engines and reports, parameter by
   parameter, the differences of the gradients (neurosim's backward pass against autograd) and
-  of one SGD step (``net.train`` against ``torch.optim.SGD``).
+  of one SGD step (``net.train`` against ``torch.optim.SGD``); it lives in
+  :mod:`neurosim.interop.torch_check`.
 
 The functions are exact translations, not approximations: the activations are the same
 formulas (leaky ReLU's slope is ``neurosim.activations.LEAKY_SLOPE``; softplus is
@@ -31,12 +32,10 @@ NeurosimModule([2, 2, 2], activations=('sigmoid', 'sigmoid'), loss='half_squared
 (0.082167041, 0.35891648, True)
 """
 
-import copy
 import functools
 
-from .. import propagation
 from ..activations import LEAKY_SLOPE
-from ..errors import ConfigurationError, GradientCheckError, ShapeError
+from ..errors import ConfigurationError, ShapeError
 from ..losses import CLIP
 from ..network import NeuralNetwork
 
@@ -297,192 +296,5 @@ def _activation_name(child, position):
         "nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Identity or nn.Softplus")
 
 
-# -- the cross-check ---------------------------------------------------------------------------------
-
-class TorchRow:
-    """One parameter in both engines: gradients and values after one step."""
-
-    __slots__ = ("name", "neurosim_gradient", "torch_gradient", "neurosim_new", "torch_new")
-
-    def __init__(self, name, neurosim_gradient, torch_gradient, neurosim_new, torch_new):
-        self.name = name
-        self.neurosim_gradient = neurosim_gradient
-        self.torch_gradient = torch_gradient
-        self.neurosim_new = neurosim_new
-        self.torch_new = torch_new
-
-    @property
-    def gradient_difference(self):
-        return abs(self.neurosim_gradient - self.torch_gradient)
-
-    @property
-    def step_difference(self):
-        return abs(self.neurosim_new - self.torch_new)
-
-    def __repr__(self):
-        return (f"TorchRow({self.name!r}, gradient {self.neurosim_gradient!r} vs "
-                f"{self.torch_gradient!r}, after the step {self.neurosim_new!r} vs "
-                f"{self.torch_new!r})")
-
-
-class TorchComparison:
-    """The report of :func:`compare_with_torch`: one :class:`TorchRow` per parameter."""
-
-    def __init__(self, rows, neurosim_E, torch_E):
-        self.rows = list(rows)
-        self.neurosim_E, self.torch_E = neurosim_E, torch_E
-
-    def __getitem__(self, name):
-        for row in self.rows:
-            if row.name == name:
-                return row
-        raise KeyError(f"no parameter is named {name!r}")
-
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self):
-        return len(self.rows)
-
-    @property
-    def max_gradient_difference(self):
-        return max((r.gradient_difference for r in self.rows), default=0.0)
-
-    @property
-    def max_step_difference(self):
-        return max((r.step_difference for r in self.rows), default=0.0)
-
-    @property
-    def max_difference(self):
-        """The largest difference of E_total, a gradient, or a parameter after the step."""
-        return max(abs(self.neurosim_E - self.torch_E), self.max_gradient_difference,
-                   self.max_step_difference)
-
-    def mismatches(self, *, rtol=1e-12, atol=1e-12):
-        """The rows whose gradient or new value differ by more than ``atol + rtol * |torch|``."""
-        return [r for r in self.rows
-                if r.gradient_difference > atol + rtol * abs(r.torch_gradient)
-                or r.step_difference > atol + rtol * abs(r.torch_new)]
-
-    def assert_ok(self, *, rtol=1e-12, atol=1e-12):
-        """Raise GradientCheckError listing the parameters where the engines disagree."""
-        bad = self.mismatches(rtol=rtol, atol=atol)
-        E_bad = abs(self.neurosim_E - self.torch_E) > atol + rtol * abs(self.torch_E)
-        if not bad and not E_bad:
-            return
-        lines = [f"neurosim and torch disagree on {len(bad)} of {len(self.rows)} parameters"
-                 f"{' and on E_total' if E_bad else ''} (rtol={rtol:g}, atol={atol:g})"]
-        lines += _table(bad)
-        raise GradientCheckError("\n".join(lines))
-
-    def __str__(self):
-        head = (f"neurosim vs torch: E_total {self.neurosim_E:.12g} vs {self.torch_E:.12g}; "
-                f"largest difference: gradient {self.max_gradient_difference:.1e}, "
-                f"after one SGD step {self.max_step_difference:.1e}")
-        return "\n".join([head] + _table(self.rows))
-
-
-def _table(rows):
-    table = [["name", "dE/dp neurosim", "dE/dp torch", "difference", "p+ neurosim", "p+ torch",
-              "difference"]]
-    for r in rows:
-        table.append([r.name, f"{r.neurosim_gradient:.12g}", f"{r.torch_gradient:.12g}",
-                      f"{r.gradient_difference:.1e}", f"{r.neurosim_new:.12g}",
-                      f"{r.torch_new:.12g}", f"{r.step_difference:.1e}"])
-    widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
-    return ["  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)
-                      for c, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in table]
-
-
-def compare_with_torch(net, inputs, targets):
-    """Gradients and one SGD step on one sample, in neurosim and in PyTorch, per parameter.
-
-    neurosim's side: the backward pass of :func:`neurosim.propagation.gradients` for the
-    gradients (``dE_dw`` with ``weight_decay``'s ``lambda * w``), and ``net.train`` on a copy
-    for the step. PyTorch's side: autograd of ``E_total + lambda/2 * sum w^2`` (biases
-    excluded) through :func:`to_torch`'s module, and one ``torch.optim.SGD`` step with the same
-    learning rate and momentum (its momentum buffer set from the neurons' velocities, since
-    torch keeps ``buf`` with ``w -= lr * buf`` where neurosim keeps ``v = -lr * buf``);
-    frozen biases are left out of the optimizer. ``net`` itself is not changed.
-
-    With ``hidden_deltas="updated_weights"`` the step rows of the hidden layers differ on
-    purpose: that rule is not backpropagation.
-    """
-    torch = _torch()
-    x = net._vector(inputs, "inputs")
-    t = net._vector(targets, "targets")
-    # neurosim: gradients from one backward pass, the step from train(), both on copies.
-    probe = copy.deepcopy(net)
-    neurosim_E = propagation.gradients(probe, x, t)
-    gradients = _gradients_by_name(probe)
-    stepped = copy.deepcopy(net)
-    stepped.train(x, t)
-    # torch
-    module = to_torch(net)
-    entries = module.named_neurosim_parameters()
-    output = module(torch.tensor(x, dtype=torch.float64))
-    E = module.loss(output, torch.tensor(t, dtype=torch.float64))
-    objective = E
-    if net.weight_decay:
-        objective = E + 0.5 * net.weight_decay * sum((linear.weight ** 2).sum()
-                                                     for linear in module.linears)
-    objective.backward()
-    torch_gradients = {name: float(p.grad[index]) for name, p, index in entries}
-    trained = [p for p in _unique(p for name, p, _ in entries)
-               if net.train_biases or p.ndim == 2]  # weights are the only 2-d parameters
-    lr, mu = net.learning_rate, net.momentum
-    optimizer = torch.optim.SGD(trained, lr=lr, momentum=mu, dampening=0.0) if trained else None
-    if mu:
-        _set_momentum_buffers(net, module, optimizer, lr)
-    if optimizer is not None:
-        optimizer.step()
-    rows = []
-    for name, p, index in entries:
-        rows.append(TorchRow(name, gradients[name], torch_gradients[name], stepped[name],
-                             float(p.detach()[index])))
-    return TorchComparison(rows, neurosim_E, float(E.detach()))
-
-
-def _gradients_by_name(net):
-    grads = {}
-    for layer in net.layers:
-        for n in layer.neurons:
-            grads.update(zip(n.weight_names, n.dE_dw))
-            if layer.bias_mode == "per_neuron":
-                grads[n.bias_name] = n.dE_db
-        if layer.bias_mode == "shared":
-            grads[layer.bias_name] = layer.dE_db
-    return grads
-
-
-def _unique(params):
-    seen, out = set(), []
-    for p in params:
-        if id(p) not in seen:
-            seen.add(id(p))
-            out.append(p)
-    return out
-
-
-def _set_momentum_buffers(net, module, optimizer, lr):
-    """torch's SGD keeps buf (w -= lr * buf); neurosim keeps v = -lr * buf (w += v)."""
-    torch = _torch()
-    velocities = [v for n in net.neurons for v in n.velocity]
-    velocities += [n.bias_velocity for n in net.neurons]
-    velocities += [layer.bias_velocity for layer in net.layers]
-    if not any(velocities):
-        return  # torch's first step (buf = g) is neurosim's first step (v = -lr g)
-    if lr == 0:
-        raise ConfigurationError("compare_with_torch cannot express non-zero velocities with "
-                                 "learning_rate 0 in torch's SGD (buf = -v / lr)")
-    for k, (layer, linear) in enumerate(zip(net.layers, module.linears)):
-        buffers = {id(linear.weight): [[-v / lr for v in n.velocity] for n in layer.neurons]}
-        if linear.bias is not None:
-            buffers[id(linear.bias)] = [-n.bias_velocity / lr for n in layer.neurons]
-        if module.shared_biases is not None:
-            buffers[id(module.shared_biases[k])] = -layer.bias_velocity / lr
-        for group in optimizer.param_groups:
-            for p in group["params"]:
-                if id(p) in buffers:
-                    optimizer.state[p]["momentum_buffer"] = torch.tensor(
-                        buffers[id(p)], dtype=torch.float64)
+# The cross-check lives in torch_check.py; imported last, since it builds on the functions above.
+from .torch_check import TorchComparison, compare_with_torch  # noqa: E402
