@@ -6,6 +6,8 @@ spelled as neurosim's worksheets and stepper print it, and the figure the post p
 string so that its printed digits set the tolerance (half a unit of the last digit).
 """
 
+import math
+
 MAZUR_INPUTS = [0.05, 0.10]
 MAZUR_TARGETS = [0.01, 0.99]
 
@@ -21,3 +23,17 @@ MAZUR_LINES = {
     "w3+": "0.24975114", "w4+": "0.29950229", "w5+": "0.35891648", "w6+": "0.408666186",
     "w7+": "0.511301270", "w8+": "0.561370121",
 }
+
+
+def mazur_after_update():
+    """(E_total+, out_o1+): the forward pass again, computed here from w1+..w8+ exactly as Mazur
+    prints them (b1 = 0.35, b2 = 0.60 unchanged). Good to about 2e-9: the printed weights are
+    rounded to 8 or 9 decimals."""
+    def sigmoid(x):
+        return 1 / (1 + math.exp(-x))
+    w = [float(MAZUR_LINES[f"w{k}+"]) for k in range(1, 9)]
+    h1 = sigmoid(w[0] * 0.05 + w[1] * 0.10 + 0.35)
+    h2 = sigmoid(w[2] * 0.05 + w[3] * 0.10 + 0.35)
+    o1 = sigmoid(w[4] * h1 + w[5] * h2 + 0.60)
+    o2 = sigmoid(w[6] * h1 + w[7] * h2 + 0.60)
+    return 0.5 * (0.01 - o1) ** 2 + 0.5 * (0.99 - o2) ** 2, o1

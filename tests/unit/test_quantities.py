@@ -7,7 +7,6 @@ printed digit, and the error after the update computed here, independently, from
 new weights.
 """
 
-import math
 from decimal import Decimal
 
 import pytest
@@ -16,6 +15,7 @@ from neurosim import NeuralNetwork
 from neurosim import quantities as q
 from neurosim.errors import UnknownNameError
 from neurosim.worked_examples import mazur, seed002, SEED002_INPUTS, SEED002_TARGETS
+from published import mazur_after_update  # Mazur (2015), printed new weights
 
 INPUTS = [0.05, 0.10]
 TARGETS = [0.01, 0.99]
@@ -48,19 +48,9 @@ def test_mazurs_figures_by_name(values, name, printed):
     assert abs(values[name] - float(printed)) <= tolerance(printed)
 
 
-def sigmoid(x):
-    return 1 / (1 + math.exp(-x))
-
-
 def test_the_error_after_the_update_from_the_published_new_weights(values):
     """E_total+ computed here from w1+..w8+ as Mazur prints them (b1, b2 unchanged)."""
-    w = [0.149780716, 0.19956143, 0.24975114, 0.29950229,
-         0.35891648, 0.408666186, 0.511301270, 0.561370121]
-    h1 = sigmoid(w[0] * 0.05 + w[1] * 0.10 + 0.35)
-    h2 = sigmoid(w[2] * 0.05 + w[3] * 0.10 + 0.35)
-    o1 = sigmoid(w[4] * h1 + w[5] * h2 + 0.60)
-    o2 = sigmoid(w[6] * h1 + w[7] * h2 + 0.60)
-    expected = 0.5 * (0.01 - o1) ** 2 + 0.5 * (0.99 - o2) ** 2
+    expected, o1 = mazur_after_update()
     assert values["E_total+"] == pytest.approx(expected, abs=2e-9)
     assert values["out_o1+"] == pytest.approx(o1, abs=2e-9)
     # Mazur prints 0.291027924; that is the figure of the rule hidden_deltas="updated_weights"

@@ -6,7 +6,6 @@ printed digit, and the error after the update computed here from the published n
 Well-formedness is checked with a small LaTeX scanner written here and with xml.etree.
 """
 
-import math
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -17,7 +16,7 @@ from neurosim import NeuralNetwork, quantities
 from neurosim.errors import ConfigurationError, UnknownNameError
 from neurosim.render.worksheet import build, worksheet
 from neurosim.worked_examples import SEED002_INPUTS, SEED002_TARGETS, mazur, seed002
-from published import MAZUR_LINES  # Mazur (2015), printed figures
+from published import MAZUR_LINES, mazur_after_update  # Mazur (2015), printed figures
 
 INPUTS = [0.05, 0.10]
 TARGETS = [0.01, 0.99]
@@ -56,19 +55,9 @@ def test_text_worksheet_reproduces_mazur(mazur_text, lhs, printed):
     assert abs(value - float(printed)) <= one_unit * tolerance(printed), (lhs, value)
 
 
-def sigmoid(x):
-    return 1 / (1 + math.exp(-x))
-
-
 def test_the_error_after_the_update(mazur_text):
     """E_total+ from the published w1+..w8+ (b1 = 0.35, b2 = 0.60 unchanged), computed here."""
-    w = [0.149780716, 0.19956143, 0.24975114, 0.29950229,
-         0.35891648, 0.408666186, 0.511301270, 0.561370121]
-    h1 = sigmoid(w[0] * 0.05 + w[1] * 0.10 + 0.35)
-    h2 = sigmoid(w[2] * 0.05 + w[3] * 0.10 + 0.35)
-    o1 = sigmoid(w[4] * h1 + w[5] * h2 + 0.60)
-    o2 = sigmoid(w[6] * h1 + w[7] * h2 + 0.60)
-    expected = 0.5 * (0.01 - o1) ** 2 + 0.5 * (0.99 - o2) ** 2
+    expected, o1 = mazur_after_update()
     lines = lines_of(mazur_text)
     assert lines["E_total+"] == pytest.approx(expected, abs=2e-9)
     assert lines["out_o1+"] == pytest.approx(o1, abs=2e-9)
