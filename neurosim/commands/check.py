@@ -35,18 +35,14 @@ def add_arguments(parser):
 
 
 def run(args):
-    from ..errors import ConfigurationError, FormatError
+    from ..errors import ConfigurationError
     from ..hand_check import check
+    from . import load_network
     if args.window < 0:
         raise ConfigurationError(f"--window must be 0 or more, got {args.window}")
     net = None
     if args.network is not None:
-        from ..network import NeuralNetwork
-        try:
-            net = NeuralNetwork.load(args.network)
-        except OSError as error:
-            raise FormatError(f"cannot read network file {args.network!r}: "
-                              f"{error.strerror or error}") from None
+        net = load_network(args.network)
     report = check(args.claims, net, window=args.window, diagnose=not args.no_diagnosis)
     print(report.to_json() if args.json else report)
     return 0 if report.ok else 1

@@ -1,7 +1,5 @@
 """``neurosim show``: print a saved network's summary table."""
 
-import sys
-
 NAME = "show"
 HELP = "print the summary table of a saved network (every weight and bias by name)"
 EXAMPLE = """\
@@ -19,12 +17,7 @@ def add_arguments(parser):
 
 def run(args):
     from ..render.text import summary
-    from ..serialize import load
-    try:
-        net = load(args.network)
-    except OSError as error:
-        print(f"neurosim show: error: cannot read {args.network!r}: "
-              f"{error.strerror or error}", file=sys.stderr)
-        return 2
+    from . import load_network
+    net = load_network(args.network)
     print(summary(net, digits=args.digits))
     return 0

@@ -3,6 +3,7 @@
 import sys
 
 from ..errors import ConfigurationError, InputError, ShapeError
+from . import load_network
 
 NAME = "step"
 HELP = ("step through one training update, one event at a time, at a pdb-style prompt "
@@ -36,12 +37,7 @@ def network_and_sample(args):
         raise ConfigurationError(f"give a NETWORK.json or --example, not both: got "
                                  f"{args.network!r} and --example {args.example}")
     if args.network is not None:
-        try:
-            from ..network import NeuralNetwork
-            net = NeuralNetwork.load(args.network)
-        except ImportError as error:
-            raise ConfigurationError(f"cannot load {args.network!r}: this version of neurosim "
-                                     f"cannot read saved networks ({error})") from None
+        net = load_network(args.network)
         if args.input is None or args.target is None:
             raise ShapeError(f"a saved network needs a sample: give --input and --target "
                              f"(one value per input and per output), got input {args.input} "

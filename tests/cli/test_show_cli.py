@@ -45,7 +45,9 @@ def test_a_malformed_file_names_the_bad_field(tmp_path, saved, capsys):
                    encoding="utf-8")
     assert main(["show", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("neurosim show: error: $.layers[0].activation: expected one of")
+    assert err == f"neurosim show: error: {bad}: $.layers[0].activation: expected one of " \
+        + err.split("expected one of ", 1)[1]
+    assert err.count("\n") == 1
 
 
 def test_a_missing_file(tmp_path, capsys):
