@@ -296,3 +296,23 @@ def test_a_pause_at_dout_dnet_shows_no_delta_yet():
     assert o1.delta is None and o1.dE_dw is None and o1.dE_db is None
     event = next(steps)
     assert isinstance(event, Delta) and o1.delta == event.delta and o1.dE_dw is None
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_recording_leaves_the_garbage_collector_as_it_found_it(enabled):
+    """net.train(record=True) pauses the cyclic collector while it records (a speed-up); it must
+    come back in the state it was in, after a good step and after a failed one."""
+    import gc
+    from neurosim.worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        net = mazur()
+        assert len(net.train(MAZUR_INPUTS, MAZUR_TARGETS, record=True)) > 0
+        assert gc.isenabled() is enabled
+        net = NeuralNetwork.from_weights([[[1e308]]], activation="identity")
+        with pytest.raises(NumericalError):  # net_o1 = 1e308 * 10 overflows
+            net.train([10.0], [0.0], record=True)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
