@@ -44,7 +44,7 @@ What won, variant against variant:
 from math import exp
 from operator import mul
 
-__all__ = ["make_step", "forward", "total_error", "BIAS_MODES"]
+__all__ = ["make_step", "make_step_with_partials", "forward", "total_error", "BIAS_MODES"]
 
 BIAS_MODES = ("per_neuron", "shared", "none")
 
@@ -170,6 +170,98 @@ def make_step(weights, biases=None, *, learning_rate=0.5, bias="per_neuron", tra
                         i += 1
 
     return step, W, B
+
+
+def make_step_with_partials(weights, biases=None, *, learning_rate=0.5, bias="per_neuron",
+                            train_biases=True):
+    """Return ``(step, W, B, P)``: :func:`make_step`'s step, also keeping every partial.
+
+    The yardstick for "what does keeping the hand calculation cost in pure Python": after each
+    step ``P`` holds, per layer ``l`` (0 = the first hidden layer) and neuron ``j``, what a
+    neurosim neuron holds (``inputs`` is ``P["dnet_dw"]``: dnet/dw_i = x_i)::
+
+        P["net"][l][j], P["out"][l][j], P["dE_dout"][l][j], P["dout_dnet"][l][j],
+        P["delta"][l][j] (= P["dE_db"][l][j]), P["dnet_dw"][l][j] (a list), P["dE_dw"][l][j]
+
+    New lists every step, as a user reading them after the step needs; still no objects, and
+    the update ``w+ = w - eta * dE/dw`` in neurosim's order (dE/dw first, then the product).
+
+    >>> step, W, B, P = make_step_with_partials(
+    ...     [[[.15, .2], [.25, .3]], [[.4, .45], [.5, .55]]], [.35, .6], bias="shared",
+    ...     train_biases=False)
+    >>> step([0.05, 0.1], [0.01, 0.99])
+    >>> round(P["delta"][1][0], 9), round(P["dE_dw"][1][0][0], 9), round(W[1][0][0], 8)
+    (0.138498562, 0.082167041, 0.35891648)
+    """
+    W = _copy_weights(weights)
+    B = _expand_biases(W, biases, bias)
+    if train_biases and bias == "shared":
+        raise ValueError("the flat reference trains per-neuron biases only; "
+                         "use bias='per_neuron' or train_biases=False")
+    train = bool(train_biases) and bias == "per_neuron"
+    lr = float(learning_rate)
+    layers = list(zip(W, B))
+    top_down = list(range(len(layers) - 1, -1, -1))
+    P = {}
+
+    def step(x, t):
+        nets, outs, acts = [], [], [x]
+        a = x
+        for Wl, Bl in layers:
+            below = a
+            z_l, a = [], []
+            zp, ap = z_l.append, a.append
+            for row, b in zip(Wl, Bl):
+                z = sum(map(mul, row, below)) + b
+                zp(z)
+                ap(1.0 / (1.0 + exp(-z)))
+            nets.append(z_l)
+            outs.append(a)
+            acts.append(a)
+        n = len(layers)
+        dE_dout, dout_dnet, deltas = [None] * n, [None] * n, [None] * n
+        dnet_dw, dE_dw = [None] * n, [None] * n
+        e_l = []
+        ep = e_l.append
+        for o, y in zip(a, t):
+            ep(o - y)                                   # dE/dout_o = -(t - o)
+        for l in top_down:
+            Wl, Bl = layers[l]
+            prev = acts[l]
+            s_l, d_l = [], []
+            sp, dp = s_l.append, d_l.append
+            for e, h in zip(e_l, outs[l]):
+                s = h * (1.0 - h)                       # dout/dnet = out (1 - out)
+                sp(s)
+                dp(e * s)                               # delta = dE/dout * dout/dnet
+            dE_dout[l], dout_dnet[l], deltas[l] = e_l, s_l, d_l
+            if l:   # dE/dout of the layer below, from the weights before their update
+                e_l = []
+                ep = e_l.append
+                for col in zip(*Wl):
+                    ep(sum(map(mul, col, d_l)))
+            grads = []
+            gp = grads.append
+            j = 0
+            for row, d in zip(Wl, d_l):
+                g = []
+                ga = g.append
+                i = 0
+                for xi in prev:
+                    gi = d * xi                         # dE/dw = delta * dnet/dw
+                    ga(gi)
+                    row[i] -= lr * gi
+                    i += 1
+                gp(g)
+                if train:
+                    Bl[j] -= lr * d
+                j += 1
+            dE_dw[l] = grads
+            dnet_dw[l] = [prev] * len(Wl)
+        P.update(net=nets, out=outs, dE_dout=dE_dout, dout_dnet=dout_dnet, delta=deltas,
+                 dE_db=deltas, dnet_dw=dnet_dw, dE_dw=dE_dw)
+
+    return step, W, B, P
 
 
 def forward(W, B, x):

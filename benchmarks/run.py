@@ -10,6 +10,9 @@ Run from the repository root::
 For every workload (see ``benchmarks/workloads.py``) the implementations are
 
 * ``flat``: the flat pure-Python reference (``benchmarks/flat.py``), the yardstick;
+* ``flat+partials``: the same flat step keeping every partial neurosim keeps, in new lists each
+  step (``flat.make_step_with_partials``): what the hand calculation's partials cost with no
+  objects, so the rest of neurosim's ratio is the cost of the neuron objects;
 * ``seedstyle``: Mazur's object structure (``benchmarks/seedstyle.py``);
 * ``neurosim``: ``NeuralNetwork.from_weights(...)`` then ``net.train(x, t)`` per step;
 * ``neurosim+record``: the same with ``net.train(x, t, record=True)`` (full event recording).
@@ -98,6 +101,11 @@ def _build_flat(wl):
     return step, lambda: (W, B)
 
 
+def _build_flat_partials(wl):
+    step, W, B, _ = flat.make_step_with_partials(wl.weights, wl.biases, **wl.options())
+    return step, lambda: (W, B)
+
+
 def _build_seedstyle(wl):
     net = seedstyle.NeuralNetwork.from_weights(copy.deepcopy(wl.weights),
                                                copy.deepcopy(wl.biases), **wl.options())
@@ -155,10 +163,11 @@ def _probe_neurosim():
 
 
 def implementations():
-    """The four implementations, with neurosim's availability probed on this machine."""
+    """The five implementations, with neurosim's availability probed on this machine."""
     plain_reason, record_reason, partials = _probe_neurosim()
     impls = [
         Implementation("flat", _build_flat),
+        Implementation("flat+partials", _build_flat_partials),
         Implementation("seedstyle", _build_seedstyle),
         Implementation("neurosim", _build_neurosim, _loop_plain, not plain_reason, plain_reason),
         Implementation("neurosim+record", _build_neurosim, _loop_record,
@@ -267,6 +276,9 @@ def summarize(per_step, base="flat"):
             row["ratio_vs_flat"] = statistics.median(
                 t / b for t, b in zip(ts, per_step[base]))
         out[name] = row
+    if "neurosim" in per_step and "flat+partials" in per_step:
+        out["neurosim"]["ratio_vs_flat_partials"] = statistics.median(
+            t / b for t, b in zip(per_step["neurosim"], per_step["flat+partials"]))
     if "neurosim" in per_step and "neurosim+record" in per_step:
         out["neurosim+record"]["ratio_vs_neurosim"] = statistics.median(
             t / b for t, b in zip(per_step["neurosim+record"], per_step["neurosim"]))
@@ -558,6 +570,10 @@ def _format_entry(entry):
         growth = _fmt_bytes(m["growth_bytes"]) if m else ""
         lines.append(f"  {name:<16} {agree:>22} {_fmt_time(t['median_s']):>12} {rng:>22} "
                      f"{ratio:>7} {peak:>10} {growth:>8}")
+    plain = entry["timing"].get("neurosim")
+    if plain and "ratio_vs_flat_partials" in plain:
+        lines.append(f"  neurosim costs {plain['ratio_vs_flat_partials']:.2f}x flat+partials "
+                     "(the flat step that keeps every partial too)")
     rec = entry["timing"].get("neurosim+record")
     if rec and "ratio_vs_neurosim" in rec:
         lines.append(f"  recording costs {rec['ratio_vs_neurosim']:.2f}x neurosim without")

@@ -124,6 +124,35 @@ def test_flat_and_seedstyle_agree_on_a_small_deep_net(bias, train_biases):
         assert SB == [[0.0] * 4, [0.0] * 3, [0.0] * 2]
 
 
+@pytest.mark.parametrize("bias, train_biases", [("per_neuron", True), ("shared", False)])
+def test_flat_with_partials_keeps_the_partials_of_the_plain_flat_step(bias, train_biases):
+    """Its weights follow the flat step's (to rounding: dE/dw is formed first), its dE/dw are
+    central differences of the error, its dE/dout are those of the net's outputs."""
+    sizes = (3, 4, 2)
+    rng = random.Random(3)
+    weights = [[[rng.uniform(-1, 1) for _ in range(a)] for _ in range(b)]
+               for a, b in zip(sizes, sizes[1:])]
+    biases = ([0.2, -0.1] if bias == "shared" else
+              [[rng.uniform(-1, 1) for _ in range(b)] for b in sizes[1:]])
+    x, t = [0.5, -0.3, 0.8], [0.2, 0.7]
+    options = dict(bias=bias, train_biases=train_biases, learning_rate=0.5)
+    gw, gb = _numeric_gradient(weights, flat._expand_biases(weights, biases, bias), x, t)
+    step, W, B, P = flat.make_step_with_partials(weights, biases, **options)
+    step(x, t)
+    for l, layer in enumerate(gw):
+        for j, row in enumerate(layer):
+            assert abs(P["dE_db"][l][j] - gb[l][j]) <= 1e-8
+            for i, g in enumerate(row):
+                assert abs(P["dE_dw"][l][j][i] - g) <= 1e-8
+    out = flat.forward(*flat.make_step(weights, biases, **options)[1:], x)
+    assert P["out"][-1] == pytest.approx(out, abs=1e-15)
+    assert P["dE_dout"][-1] == pytest.approx([o - y for o, y in zip(out, t)], abs=1e-15)
+    assert P["dnet_dw"][0][0] is x and P["dnet_dw"][1][0] == P["out"][0]
+    plain, W2, B2 = flat.make_step(weights, biases, **options)
+    plain(x, t)
+    assert run.max_abs_diff((W, B), (W2, B2)) <= 1e-15
+
+
 def test_seedstyle_keeps_a_zero_bias():
     # Mazur's listing: `bias if bias else random.random()` turned 0.0 into a random number
     assert seedstyle.NeuronLayer(3, 0.0, shared=True).bias == 0.0
@@ -183,6 +212,10 @@ def test_quick_run_writes_valid_json(tmp_path):
     assert [p["sizes"][0] for p in report["sweep"]["points"]] == [2, 8, 32, 64, 128]
     _check_report(report)
     assert "Targets" in proc.stdout and "agreement: ok" in proc.stdout
+    for entry in report["workloads"]:
+        assert entry["agreement"]["rows"]["flat+partials"]["status"] == "ok"
+        assert entry["timing"]["neurosim"]["ratio_vs_flat_partials"] > 0
+    assert "x flat+partials (the flat step that keeps every partial too)" in proc.stdout
 
 
 def test_script_form_runs_a_subset(tmp_path):
@@ -205,7 +238,7 @@ def test_missing_neurosim_pieces_are_reported_not_failed(monkeypatch):
     assert report["workloads"][0]["agreement"]["reference"] == "flat"
     assert rows["neurosim"] == {"status": "n/a", "reason": reason}
     assert rows["seedstyle"]["status"] == "ok"
-    assert set(report["workloads"][0]["timing"]) == {"flat", "seedstyle"}
+    assert set(report["workloads"][0]["timing"]) == {"flat", "flat+partials", "seedstyle"}
     text = run.format_report(report)
     assert f"neurosim+record  n/a: {reason}" in text
     statuses = {row["target"]: row["status"] for row in report["targets"]}
