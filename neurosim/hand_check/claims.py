@@ -248,6 +248,12 @@ def read(path):
     except OSError as error:
         raise FormatError(f"cannot read claims file {os.fspath(path)!r}: "
                           f"{error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise FormatError(f"claims file {os.fspath(path)!r} is not UTF-8 text (byte "
+                          f"{error.start}: {error.object[error.start:error.start + 1]!r})"
+                          "\nsave it as UTF-8, or give its text to check()") from None
+    except ValueError as error:  # a path open() refuses, such as one with a NUL character
+        raise FormatError(f"cannot read claims file {os.fspath(path)!r}: {error}") from None
     return parse(text, os.path.basename(os.fspath(path)))
 
 

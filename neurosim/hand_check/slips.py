@@ -15,7 +15,7 @@ from the one it should be.
 """
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 __all__ = ["given_values", "near_values", "difference", "digit_change", "fmt", "round_to",
            "ordinal"]
@@ -36,7 +36,9 @@ def round_to(x, decimals=None, significant=None):
     d = Decimal(repr(x))
     if significant is not None:
         decimals = significant - 1 - d.adjusted()
-    return float(d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    with localcontext() as context:  # room for every digit kept (1e27 to 3 decimals: 31)
+        context.prec = max(28, d.adjusted() + decimals + 2)
+        return float(d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def ordinal(k):
@@ -184,6 +186,15 @@ def difference(printed, expected):
     >>> difference("0.29950292", 0.29950229)
     'two adjacent digits swapped (0.29950229)'
     """
+    try:
+        with localcontext() as context:
+            context.prec = 60  # a float has 17 significant digits; a printed claim a few more
+            return _difference(printed, expected)
+    except InvalidOperation:  # e.g. "1.8e-211" against 0.59: no digit of one is in the other
+        return f"printed {printed}, expected {fmt(expected)}"
+
+
+def _difference(printed, expected):
     p = Decimal(printed)
     if not math.isfinite(expected):
         return "the expected value is not a finite number"

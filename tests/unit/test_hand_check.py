@@ -486,3 +486,31 @@ def test_planted_step_counts():
 def test_diagnosis_can_be_skipped():
     report = check(claims_text(worked(loss="squared_error")), diagnose=False)
     assert not report.ok and report.slips == [] and report["E_o1"].kind is None
+
+
+def test_long_runs_and_the_window_are_bounded():
+    """A typo such as E_total@100000000 would run for hours: refused, saying the limit."""
+    from neurosim.errors import ConfigurationError
+    from neurosim.hand_check.checking import MAX_STEPS
+    with pytest.raises(FormatError, match=r"from 1 to 100,000"):
+        check(f"E_total@{MAX_STEPS + 1} = 0.01")
+    for window in (-1, MAX_STEPS + 1, 2.5, True):
+        with pytest.raises(ConfigurationError, match="window must be a whole number"):
+            check("out_h1 = 0.593269992", window=window)
+
+
+def test_claims_printed_to_more_places_than_a_float_holds():
+    """Found by tests/property/test_claims_fuzz.py: Decimal's 28-digit default context."""
+    report = check("out_h1 = 1.87259886635512e-211")
+    assert report["out_h1"].status == "wrong"
+    report = check({"out_h1": "0.0", "learning_rate": "8.333333333333333e+27"})
+    assert report["out_h1"].status == "wrong"
+
+
+def test_a_claims_file_that_is_not_text(tmp_path):
+    path = tmp_path / "scan.txt"
+    path.write_bytes(b"out_h1 = 0.59\xff\xfe\n")
+    with pytest.raises(FormatError, match=r"is not UTF-8 text \(byte 13"):
+        check(path)
+    with pytest.raises(FormatError, match="cannot read claims file"):
+        check("\x00")
