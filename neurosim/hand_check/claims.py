@@ -24,8 +24,8 @@ of names are *givens*, not claims: the settings ``network``, ``inputs``, ``targe
 (``target_o1``), weights and biases (``w1``, ``b1``, ``b_h1``). A given sets the problem.
 
 A name ending in ``@N`` is a long-run figure: the quantity after N updates on the same sample,
-with the stated rules (``E_total@10000``, ``out_o1@10000``, ``w5@100``). Its base is a
-forward quantity (``net_*``, ``out_*``, ``E_*``, ``E_total``) or a weight or bias.
+with the stated rules (``E_total@10000``, ``out_o1@10000``, ``w5@100``; N from 1 to 100,000).
+Its base is a forward quantity (``net_*``, ``out_*``, ``E_*``, ``E_total``) or a weight or bias.
 """
 
 import json
