@@ -9,7 +9,6 @@ import copy
 
 from .. import propagation
 from ..errors import ConfigurationError, GradientCheckError
-from .torch import _torch, to_torch
 
 __all__ = ["compare_with_torch", "TorchComparison", "TorchRow"]
 
@@ -123,6 +122,7 @@ def compare_with_torch(net, inputs, targets):
     With ``hidden_deltas="updated_weights"`` the step rows of the hidden layers differ on
     purpose: that rule is not backpropagation.
     """
+    from .torch import _torch, to_torch  # here: torch.py re-exports this module's names
     torch = _torch()
     x = net._vector(inputs, "inputs")
     t = net._vector(targets, "targets")
@@ -181,6 +181,7 @@ def _unique(params):
 
 def _set_momentum_buffers(net, module, optimizer, lr):
     """torch's SGD keeps buf (w -= lr * buf); neurosim keeps v = -lr * buf (w += v)."""
+    from .torch import _torch
     torch = _torch()
     velocities = [v for n in net.neurons for v in n.velocity]
     velocities += [n.bias_velocity for n in net.neurons]
