@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m benchmarks                    # full run (a few minutes)
+    python -m benchmarks                    # full run (about a minute)
     python -m benchmarks --quick            # CI smoke: seconds
     python -m benchmarks --json out.json    # also write every number as JSON
     python benchmarks/run.py --only W1,W3   # a subset (W1 W2 W3 sweep)
