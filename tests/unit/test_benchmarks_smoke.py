@@ -244,3 +244,12 @@ def test_missing_neurosim_pieces_are_reported_not_failed(monkeypatch):
     statuses = {row["target"]: row["status"] for row in report["targets"]}
     assert statuses["W1: neurosim <= 1.3x flat"] == "n/a"
     json.dumps(report, allow_nan=False)
+
+
+def test_accuracy_measurement_runs_and_is_near_rounding():
+    """benchmarks/accuracy.py on a few networks: every partial within 1e-10 of the 50-digit
+    Decimal oracle (a measurement script must not rot)."""
+    from benchmarks import accuracy
+    relative, torch_worst = accuracy.measure(n=5)
+    assert relative and max(relative) < 1e-10
+    assert torch_worst is None or torch_worst < 1e-12
