@@ -8,7 +8,8 @@ stays light.
 Exit status: 0 when the command did its job and every check passed; 1 when a check failed
 (``neurosim check``: a claim is wrong; ``neurosim gradcheck``: a gradient disagrees); 2 when the
 command could not run (a bad option, an unreadable or malformed file), with one line on
-standard error saying what was wrong and what was expected.
+standard error saying what was wrong and what was expected. ``neurosim demo NAME`` returns the
+demo's own status; Ctrl-C gives 130 and a closed pipe (``| head``) 141.
 
 Examples::
 

@@ -15,7 +15,7 @@ examples:
   neurosim train xor --hidden 4 --lr 2 --target-error 0.01 --seed 1 --save xor.json
   neurosim train iris --epochs 200 --plot iris_loss.png
   neurosim train spiral --hidden 16 8 --activation tanh --lr 0.01 --epochs 1000
-  neurosim train encoder --mode batch --lr 5 --momentum 0.9 --epochs 2000
+  neurosim train encoder --mode batch --lr 1 --momentum 0.9 --epochs 3000
 
 data sets: mazur, and, or, xor, encoder (8-3-8), circle, xor_quadrants, gaussians, spiral
 (TensorFlow Playground, --samples and --noise), iris (scaled to the activation's range, 20%

@@ -7,8 +7,9 @@ Judging, claim by claim in the order of the hand calculation:
   the *printed* values of the right claims before it (a hand calculation goes on from what it
   wrote down) may land elsewhere, and that distance is allowed too.
 * **rounding**: outside that tolerance, but it follows when one unprinted intermediate is
-  rounded to the claim's own digits (Mazur's dE_o2/dout_h1 = -0.019049119 is his printed
-  delta_o2 rounded to 9 decimals, -0.038098237, times w7 = 0.5, rounded half up). Not a fault.
+  rounded to the claim's own digits (Mazur's dE_o2/dout_h1 = -0.019049119 is delta_o2, which
+  the post computes but does not print, rounded to 9 decimals, -0.038098237, times w7 = 0.5,
+  rounded half up). Not a fault.
 * **wrong**: anything else.
 
 Explaining the wrong claims, first to last, each by the first of:

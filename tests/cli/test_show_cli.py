@@ -50,6 +50,13 @@ def test_a_malformed_file_names_the_bad_field(tmp_path, saved, capsys):
     assert err.count("\n") == 1
 
 
+@pytest.mark.parametrize("digits", ["0", "18"])
+def test_digits_out_of_range(saved, capsys, digits):
+    assert main(["show", str(saved), "--digits", digits]) == 2
+    assert capsys.readouterr().err == (f"neurosim show: error: --digits must be between 1 and "
+                                       f"17, got {digits}\n")
+
+
 def test_a_missing_file(tmp_path, capsys):
     assert main(["show", str(tmp_path / "absent.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
