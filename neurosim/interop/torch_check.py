@@ -42,15 +42,20 @@ class TorchRow:
 class TorchComparison:
     """The report of :func:`compare_with_torch`: one :class:`TorchRow` per parameter."""
 
-    def __init__(self, rows, neurosim_E, torch_E):
+    def __init__(self, rows, neurosim_E, torch_E, note=""):
         self.rows = list(rows)
         self.neurosim_E, self.torch_E = neurosim_E, torch_E
+        self.note = note  # why the engines differ on purpose, when they do
 
     def __getitem__(self, name):
         for row in self.rows:
             if row.name == name:
                 return row
-        raise KeyError(f"no parameter is named {name!r}")
+        import difflib
+        from ..errors import UnknownNameError
+        close = difflib.get_close_matches(str(name), [r.name for r in self.rows], n=3)
+        raise UnknownNameError(f"no parameter is named {name!r}"
+                               + (f"; did you mean {', '.join(close)}?" if close else ""))
 
     def __iter__(self):
         return iter(self.rows)
@@ -87,13 +92,15 @@ class TorchComparison:
         lines = [f"neurosim and torch disagree on {len(bad)} of {len(self.rows)} parameters"
                  f"{' and on E_total' if E_bad else ''} (rtol={rtol:g}, atol={atol:g})"]
         lines += _table(bad)
+        if self.note:
+            lines.append(self.note)
         raise GradientCheckError("\n".join(lines))
 
     def __str__(self):
         head = (f"neurosim vs torch: E_total {self.neurosim_E:.12g} vs {self.torch_E:.12g}; "
                 f"largest difference: gradient {self.max_gradient_difference:.1e}, "
                 f"after one SGD step {self.max_step_difference:.1e}")
-        return "\n".join([head] + _table(self.rows))
+        return "\n".join([head] + _table(self.rows) + ([self.note] if self.note else []))
 
 
 def _table(rows):
@@ -155,7 +162,11 @@ def compare_with_torch(net, inputs, targets):
     for name, p, index in entries:
         rows.append(TorchRow(name, gradients[name], torch_gradients[name], stepped[name],
                              float(p.detach()[index])))
-    return TorchComparison(rows, neurosim_E, float(E.detach()))
+    note = ("" if net.hidden_deltas == "original_weights" else
+            "the hidden layers' new values differ on purpose: hidden_deltas='updated_weights' "
+            "takes the hidden deltas from already updated weights, which is not "
+            "backpropagation (torch's step is)")
+    return TorchComparison(rows, neurosim_E, float(E.detach()), note)
 
 
 def _gradients_by_name(net):

@@ -91,8 +91,20 @@ def test_updated_weights_rule_differs_from_torch_only_in_the_hidden_step(interop
         comparison.assert_ok()
     first = str(caught.value).splitlines()[0]
     assert first == "neurosim and torch disagree on 4 of 10 parameters (rtol=1e-12, atol=1e-12)"
-    assert [line.split()[0] for line in str(caught.value).splitlines()[2:]] == [
+    assert [line.split()[0] for line in str(caught.value).splitlines()[2:6]] == [
         "w1", "w2", "w3", "w4"]
+    why = ("the hidden layers' new values differ on purpose: hidden_deltas='updated_weights' "
+           "takes the hidden deltas from already updated weights, which is not "
+           "backpropagation (torch's step is)")
+    assert str(caught.value).splitlines()[-1] == why and str(comparison).endswith(why)
+    assert interop.compare_with_torch(mazur(), MAZUR_INPUTS, MAZUR_TARGETS).note == ""
+
+
+def test_an_unknown_parameter_name_suggests_close_ones(interop):
+    from neurosim.errors import UnknownNameError
+    comparison = interop.compare_with_torch(mazur(), MAZUR_INPUTS, MAZUR_TARGETS)
+    with pytest.raises(UnknownNameError, match=r"no parameter is named 'w55'; did you mean w5"):
+        comparison["w55"]
 
 
 def test_weight_decay_and_per_neuron_biases(interop):
