@@ -13,9 +13,9 @@ and :func:`check` judges each against neurosim's own step (the format, with the 
 targets, learning rate and weights a file may give: :mod:`.claims`):
 
 * **tolerance**: half a unit of the last printed digit, plus the rounding carried from the
-  printed figures the claim is computed from (or ``name = value ± tol``); a claim that is off
-  only because an unprinted intermediate was rounded to its digits counts as *rounding*, not
-  wrong;
+  printed figures the claim is computed from (or ``name = value ± tol``); a claim printed to 3
+  significant digits or more that is off only because an unprinted intermediate was rounded to
+  its digits counts as *rounding*, not wrong;
 * **the first wrong claim** in the order of the calculation (the step's events, then the values
   after the update, then long-run figures), and the later claims that are wrong **only as its
   consequences**: they hold once its printed value is carried forward;

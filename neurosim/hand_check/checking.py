@@ -3,6 +3,7 @@
 import copy
 import math
 import os
+import re
 from dataclasses import replace
 
 from .. import quantities
@@ -27,7 +28,9 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     """Check the numbers of a hand calculation of one training step against the simulator.
 
     ``claims``: a claims file's path, its text, a dict of the same names, or a parsed
-    :class:`~neurosim.hand_check.claims.ClaimSheet` (format: :mod:`neurosim.hand_check.claims`).
+    :class:`~neurosim.hand_check.claims.ClaimSheet` (format: :mod:`neurosim.hand_check.claims`;
+    a str naming no existing file is text when it has a line break, ``=``, ``#`` or a space and
+    does not look like a path). It must claim at least one number: a blank text is no pass.
     ``net``: the network the calculation starts from (left untouched); by default the claims'
     ``network = ...`` worked example, else Mazur's. ``inputs``/``targets`` override the claims'.
     ``window``: how far around N a long-run claim's step count is searched. ``diagnose=False``
@@ -47,9 +50,15 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= MAX_STEPS:
         raise ConfigurationError(f"window must be a whole number of updates from 0 to "
                                  f"{MAX_STEPS:,}, got {window!r}")
+    if not isinstance(diagnose, bool):
+        raise ConfigurationError(f"diagnose must be True or False, got {diagnose!r}")
     sheet = _sheet(claims)
     net, inputs, targets, label = _problem(sheet, net, inputs, targets)
     step_claims, long_claims = _claims(sheet, net, inputs, targets)
+    if not step_claims and not long_claims:
+        raise FormatError(f"{sheet.source}: no claims to check: expected at least one "
+                          f"'name = value' naming a quantity of the step (such as "
+                          f"'out_h1 = 0.593269992'), got {_nothing(sheet)}")
     sim = quantities.of_step(net, inputs, targets)
     order = {name: k for k, name in enumerate(quantities.names(net))}
     diagnosis = StepDiagnosis(Structure(net, inputs, targets), step_claims, sim, order)
@@ -83,16 +92,48 @@ def _sheet(claims):
     if isinstance(claims, dict):
         return parse_mapping(claims, "<claims>")
     if isinstance(claims, bytes):
-        claims = claims.decode("utf-8")
+        try:
+            claims = claims.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise FormatError(f"the claims are not UTF-8 text (byte {error.start}: "
+                              f"{error.object[error.start:error.start + 1]!r})\n"
+                              f"decode them first, or give them as a str") from None
     if isinstance(claims, os.PathLike):
         return read(claims)
     if isinstance(claims, str):
-        if not os.path.exists(claims) and ("=" in claims or "\n" in claims or
-                                           claims.lstrip().startswith("{")):
+        if _is_text(claims):
             return parse(claims)
         return read(claims)
     raise FormatError(f"claims must be a path, a text, a dict or a ClaimSheet, got "
                       f"{type(claims).__name__}")
+
+
+def _is_text(claims):
+    """Whether a str given as ``claims`` is the claims' text rather than a file's path.
+
+    An existing file is read. Otherwise it is text when it holds a line break, an ``=`` or
+    starts with ``{``, or is blank; a name that looks like a path (a ``/`` or ``\\`` in
+    it, or ending in an extension such as ``.txt``) is a path, so a missing file is reported
+    as one; other texts with a space or a ``#`` (``out_h1 0.59``, ``# nothing``) are text.
+    """
+    if os.path.exists(claims):  # False for a path with a NUL in it: read() reports that
+        return False
+    stripped = claims.strip()
+    if "\n" in claims or "=" in claims or stripped.startswith("{") or not stripped:
+        return True
+    if re.search(r"[/\\]|\.[A-Za-z]\w*$", stripped):
+        return False
+    return "#" in claims or any(ch.isspace() for ch in stripped)
+
+
+def _nothing(sheet):
+    """What a sheet without claims holds instead, for the error message."""
+    givens = list(sheet.settings) + [c.name for c in sheet.entries]
+    if not givens:
+        return f"none (the {'text' if sheet.source == '<claims>' else 'file'} is empty or " \
+               f"only comments)"
+    shown = ", ".join(givens[:6]) + (", ..." if len(givens) > 6 else "")
+    return f"only settings and givens ({shown})"
 
 
 def _problem(sheet, net, inputs, targets):
@@ -102,6 +143,10 @@ def _problem(sheet, net, inputs, targets):
     example = settings.get("network")
     default_inputs = default_targets = None
     if net is not None:
+        from ..network import NeuralNetwork
+        if not isinstance(net, NeuralNetwork):
+            raise ConfigurationError(f"net must be a NeuralNetwork (or None for the claims' "
+                                     f"worked example), got {type(net).__name__} {net!r:.60}")
         if example is not None:
             raise ConfigurationError(f"the claims name the network {example!r} and a network "
                                      f"was given too\ngive one of them")
@@ -122,9 +167,7 @@ def _problem(sheet, net, inputs, targets):
         if values is None:
             raise ShapeError(f"the claims give no {what}: add a line '{what} = ...' "
                              f"(one value per {'input' if what == 'inputs' else 'output'})")
-    inputs, targets = list(map(float, inputs)), list(map(float, targets))
-    net._vector(inputs, "inputs")
-    net._vector(targets, "targets")
+    inputs, targets = net._vector(inputs, "inputs"), net._vector(targets, "targets")
     return net, inputs, targets, label
 
 

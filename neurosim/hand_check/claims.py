@@ -29,6 +29,7 @@ Its base is a forward quantity (``net_*``, ``out_*``, ``E_*``, ``E_total``) or a
 """
 
 import json
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -135,7 +136,17 @@ def _number(text, where, what):
         raise FormatError(f"{where}: expected {what}, got {str(text).strip()!r}") from None
     if not d.is_finite():
         raise FormatError(f"{where}: expected a finite number, got {str(text).strip()!r}")
-    return float(d)
+    x = float(d)
+    if math.isinf(x):  # a finite decimal past the largest float (1e999) becomes inf
+        raise FormatError(f"{where}: expected a finite number, got {_short(text)!r}, which is "
+                          f"beyond the largest float (about 1.8e308)")
+    return x
+
+
+def _short(text):
+    """The text as received, cut to 40 characters (a number may be printed to 5,000 digits)."""
+    text = str(text).strip()
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-15:]} ({len(text)} characters)"
 
 
 def _setting(key, value, where):
@@ -210,6 +221,9 @@ def parse_mapping(doc, source="<claims>"):
         raise FormatError(f"{source}: $.claims must be an object of names and values")
     items += list(claims.items())
     for name, value in items:
+        if not isinstance(name, str):
+            raise FormatError(f"{source}: expected names as strings ('out_h1'), got "
+                              f"{type(name).__name__} {name!r}")
         if name.startswith(("_", "#")):  # a comment: {"_source": "seed 002, section 2.1"}
             continue
         key = _ALIASES.get(name, name)
@@ -251,7 +265,7 @@ def read(path):
     except UnicodeDecodeError as error:
         raise FormatError(f"claims file {os.fspath(path)!r} is not UTF-8 text (byte "
                           f"{error.start}: {error.object[error.start:error.start + 1]!r})"
-                          "\nsave it as UTF-8, or give its text to check()") from None
+                          "\nsave it as UTF-8 text and check it again") from None
     except ValueError as error:  # a path open() refuses, such as one with a NUL character
         raise FormatError(f"cannot read claims file {os.fspath(path)!r}: {error}") from None
     return parse(text, os.path.basename(os.fspath(path)))

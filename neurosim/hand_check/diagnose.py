@@ -9,7 +9,9 @@ Judging, claim by claim in the order of the hand calculation:
 * **rounding**: outside that tolerance, but it follows when one unprinted intermediate is
   rounded to the claim's own digits (Mazur's dE_o2/dout_h1 = -0.019049119 is delta_o2, which
   the post computes but does not print, rounded to 9 decimals, -0.038098237, times w7 = 0.5,
-  rounded half up). Not a fault.
+  rounded half up). Not a fault. Only for a claim printed to at least
+  :data:`MIN_ROUNDING_DIGITS` significant digits: rounding every intermediate to one digit
+  (``E_total = 1`` for 0.298) is no calculation, and an autograder must not pass it.
 * **wrong**: anything else.
 
 Explaining the wrong claims, first to last, each by the first of:
@@ -38,7 +40,13 @@ from .graph import Graph
 from .search import rule_variants, search
 from .slips import difference, fmt, round_to
 
-__all__ = ["StepDiagnosis", "Verdict", "MAX_SEARCHES"]
+__all__ = ["StepDiagnosis", "Verdict", "MAX_SEARCHES", "MIN_ROUNDING_DIGITS"]
+
+#: A claim counts as off only by carried rounding when it prints at least this many
+#: significant digits. Its distance from the exact value is already capped at 10 units of its
+#: last digit; with 3 digits printed that is at most a tenth of the value (with 1 digit, 0.5
+#: for 0.3: anything goes).
+MIN_ROUNDING_DIGITS = 3
 
 #: At most this many wrong claims get a full search for their slip (each takes a few hundred
 #: recomputations of the step): the diagnosis stays within a second or two.
@@ -109,7 +117,7 @@ class StepDiagnosis:
 
     def _rounding(self, c, carried):
         """The unprinted intermediate whose rounding to the claim's digits gives the claim."""
-        if abs(c.value - self.sim[c.name]) > 20 * c.half:
+        if c.significant < MIN_ROUNDING_DIGITS or abs(c.value - self.sim[c.name]) > 20 * c.half:
             return None
         g = self.graph
         base = g.evaluate(force=carried)

@@ -8,6 +8,7 @@ import json
 import math
 from decimal import Decimal
 
+from ..errors import UnknownNameError
 from .slips import fmt
 
 __all__ = ["ClaimResult", "CheckReport"]
@@ -87,7 +88,12 @@ class CheckReport:
         for r in self.results:
             if r.name == name:
                 return r
-        raise KeyError(name)
+        import difflib
+        names = [r.name for r in self.results]
+        close = difflib.get_close_matches(str(name), names, n=3, cutoff=0.6)
+        hint = (f"; did you mean {', '.join(close)}?" if close else
+                f"; claims: {', '.join(names[:8])}{', ...' if len(names) > 8 else ''}")
+        raise UnknownNameError(f"no claim is named {name!r} in this report{hint}")
 
     def counts(self):
         return {status: sum(r.status == status for r in self.results)
@@ -103,8 +109,10 @@ class CheckReport:
                 "slips": self.slips, "notes": self.notes}
 
     def to_json(self, indent=2):
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False,
-                          default=_finite)
+        """:meth:`to_dict` as JSON. A number past the float range (the simulator's value when
+        the network overflows, or a difference beyond 1.8e308) is ``null``: JSON has no inf."""
+        return json.dumps(_finite_only(self.to_dict()), indent=indent, ensure_ascii=False,
+                          allow_nan=False, default=_finite)
 
     def __str__(self):
         counts = self.counts()
@@ -169,6 +177,17 @@ def _shown(value, printed):
     if value:
         decimals = min(decimals, 16 - math.floor(math.log10(abs(value))))
     return f"{value:.{max(decimals, 0)}f}"
+
+
+def _finite_only(value):
+    """``value`` with every inf or NaN float inside it replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_only(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_only(v) for v in value]
+    return value
 
 
 def _finite(value):

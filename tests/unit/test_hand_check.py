@@ -187,6 +187,41 @@ def test_json_claims_keep_printed_zeros():
     ("network = lenet\nout_h1 = 0.5", UnknownNameError, "no worked example is named 'lenet'"),
     ('{"out_h1": [1, 2]}', FormatError, "expected a number, a string or an object"),
     ("{not json", FormatError, "not valid JSON"),
+    # A finite decimal past the largest double (about 1.8e308) would become float inf: it is
+    # refused as nan and inf are, not judged right by an infinite difference.
+    ("out_h1 = 1e999", FormatError, "line 1: expected a finite number, got '1e999', which is "
+                                    "beyond the largest float"),
+    ("out_h1 = -1e999", FormatError, "line 1: expected a finite number, got '-1e999'"),
+    ("E_total@5 = 1e999", FormatError, "line 1: expected a finite number, got '1e999'"),
+    ("out_h1 = " + "9" * 5000, FormatError, "expected a finite number, got "
+                                            "'99999999999999999999...999999999999999 "
+                                            "(5000 characters)'"),
+    ("out_h1 = 0.5 ± 1e999", FormatError, "line 1: expected a finite number, got '1e999'"),
+    ('{"out_h1": {"value": "0.5", "tol": "1e999"}}', FormatError,
+     "$.out_h1: expected a finite number, got '1e999'"),
+    ("inputs = 1e999, 0.1\nout_h1 = 0.5", FormatError, "expected a finite number, got '1e999'"),
+    # Nothing to check is no pass: an autograder must not accept a blank submission.
+    ("", FormatError, "<claims>: no claims to check: expected at least one 'name = value' "
+                      "naming a quantity of the step"),
+    ("# nothing\n\n  # at all", FormatError,
+     "no claims to check: expected at least one 'name = value' naming a quantity of the step "
+     "(such as 'out_h1 = 0.593269992'), got none (the text is empty or only comments)"),
+    ("inputs = 0.05, 0.1\nw1 = 0.15\n", FormatError,
+     "no claims to check: expected at least one 'name = value' naming a quantity of the step "
+     "(such as 'out_h1 = 0.593269992'), got only settings and givens (inputs, w1)"),
+    ("{}", FormatError, "got none (the text is empty or only comments)"),
+    ('{"_source": "x", "network": "mazur"}', FormatError, "got only settings and givens "
+                                                          "(network)"),
+    # One line without '=' is a claims text, not a missing file: the error says what is wrong.
+    ("out_h1 0.59", FormatError, "<claims> line 1: expected 'name = value', got 'out_h1 0.59'"),
+    ("# nothing", FormatError, "got none (the text is empty or only comments)"),
+    # ... while a name that looks like a path is still read as one.
+    ("my answers.txt", FormatError, "cannot read claims file 'my answers.txt': No such file"),
+    ("answers", FormatError, "cannot read claims file 'answers': No such file"),
+    ("claims/answers", FormatError, "cannot read claims file 'claims/answers': No such file"),
+    ({5: 0.5}, FormatError, "<claims>: expected names as strings ('out_h1'), got int 5"),
+    ({"claims": {("w", 5): 0.5}}, FormatError, "expected names as strings ('out_h1'), got "
+                                               "tuple ('w', 5)"),
 ])
 def test_bad_claims_are_one_clear_error(text, error, message):
     with pytest.raises(error) as caught:
@@ -212,6 +247,19 @@ def test_a_claim_off_only_by_carried_rounding_is_not_wrong():
     assert report.ok and result.status == "rounding"
     assert "delta_o2 rounded to -0.038098237" in result.explanation
     assert not check("dE_o2/dout_h1 = -0.019049129").ok
+
+
+def test_carried_rounding_needs_a_claim_printed_to_three_significant_digits():
+    """Mazur's E_total is 0.298371109 and out_h1 0.593269992 (published-figures.md, section A).
+    Printed as 1 and 0, each is off by more than half a unit of its only digit (0.70 and 0.59
+    against 0.5): wrong. Rounding every intermediate to that one digit "explains" almost any
+    number, so it is no excuse for a claim printed to fewer than 3 significant digits."""
+    from neurosim.hand_check.diagnose import MIN_ROUNDING_DIGITS
+    assert MIN_ROUNDING_DIGITS == 3
+    for text in ("E_total = 1", "out_h1 = 0", "E_total = 0.9", "out_o1 = 1.1"):
+        report = check(text)
+        assert not report.ok and report.results[0].status == "wrong", text
+    assert check("E_total = 0.3").ok and check("out_h1 = 1").ok  # right, to the digit printed
 
 
 def test_an_explicit_tolerance_is_used_as_given():
@@ -510,7 +558,57 @@ def test_claims_printed_to_more_places_than_a_float_holds():
 def test_a_claims_file_that_is_not_text(tmp_path):
     path = tmp_path / "scan.txt"
     path.write_bytes(b"out_h1 = 0.59\xff\xfe\n")
-    with pytest.raises(FormatError, match=r"is not UTF-8 text \(byte 13"):
+    with pytest.raises(FormatError, match=r"is not UTF-8 text \(byte 13") as caught:
         check(path)
+    assert str(caught.value).endswith("\nsave it as UTF-8 text and check it again")
+    with pytest.raises(FormatError) as caught:
+        check(b"out_h1 = 0.59\xff\n")
+    assert str(caught.value) == ("the claims are not UTF-8 text (byte 13: b'\\xff')\n"
+                                 "decode them first, or give them as a str")
     with pytest.raises(FormatError, match="cannot read claims file"):
         check("\x00")
+
+
+# --------------------------------------------------------------------------- the Python API's arguments
+
+@pytest.mark.parametrize("options, error, message", [
+    (dict(net=5), "ConfigurationError",
+     "net must be a NeuralNetwork (or None for the claims' worked example), got int 5"),
+    (dict(net="mazur"), "ConfigurationError",
+     "net must be a NeuralNetwork (or None for the claims' worked example), got str 'mazur'"),
+    (dict(inputs="0.05,0.1"), "ShapeError",
+     "inputs must be a list of 2 numbers (i1, i2), got '0.05,0.1'"),
+    (dict(targets=[0.01]), "ShapeError", "targets must have 2 values"),
+    (dict(inputs=[0.05, float("nan")]), "InputError", "i2 must be finite, got nan"),
+    (dict(diagnose="no"), "ConfigurationError", "diagnose must be True or False, got 'no'"),
+    (dict(diagnose=None), "ConfigurationError", "diagnose must be True or False, got None"),
+])
+def test_bad_arguments_are_one_clear_error(options, error, message):
+    from neurosim import errors
+    with pytest.raises(getattr(errors, error)) as caught:
+        check("out_h1 = 0.593269992", **options)
+    assert message in str(caught.value)
+
+
+def test_a_report_names_its_claims():
+    report = check("out_h1 = 0.593269992\nE_total = 0.298371109")
+    with pytest.raises(UnknownNameError) as caught:
+        report["out_h2"]
+    assert str(caught.value) == "no claim is named 'out_h2' in this report; did you mean out_h1?"
+    with pytest.raises(KeyError) as caught:  # UnknownNameError is a KeyError
+        report["nope"]
+    assert str(caught.value) == ("no claim is named 'nope' in this report; claims: out_h1, "
+                                 "E_total")
+
+
+def test_json_has_no_infinities():
+    """With w5 = w6 = 1e308, net_o1 = 1e308 (out_h1 + out_h2) + 0.6, about 1.19e308 with
+    Mazur's out_h1 = 0.593269992, out_h2 = 0.596884378; the claim -1e308 is then off by more
+    than the largest double: the difference overflows to -inf, which JSON cannot hold, so it is
+    null. With w5 = w6 = 1.7e308 the simulator's net_o1 itself is past the float range."""
+    doc = json.loads(check("w5 = 1e308\nw6 = 1e308\nnet_o1 = -1e308").to_json())
+    row = doc["claims"][0]
+    assert row["simulated"] == pytest.approx(1e308 * (0.593269992 + 0.596884378), rel=1e-8)
+    assert row["difference"] is None and row["status"] == "wrong" and doc["ok"] is False
+    doc = json.loads(check("w5 = 1.7e308\nw6 = 1.7e308\nnet_o1 = 0.5").to_json())
+    assert doc["claims"][0]["simulated"] is None and doc["claims"][0]["status"] == "wrong"
