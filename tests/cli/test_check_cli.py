@@ -73,6 +73,14 @@ def test_no_diagnosis_only_judges(tmp_path, capsys):
     (RIGHT, ["--network", "missing.json"], "missing.json"),
     ("network = seed002\n" + RIGHT, ["--network", "NET"], "give one of them"),
     (RIGHT, ["--window", "-1"], "--window must be 0 or more, got -1"),
+    # past the float range: refused, not judged right by an infinite difference
+    ("out_h1 = 1e999\n", [], "claims.txt line 1: expected a finite number, got '1e999'"),
+    ("out_h1 = 0.5 ± 1e999\n", ["--json"], "line 1: expected a finite number, got '1e999'"),
+    # a blank submission is not a pass
+    ("", [], "claims.txt: no claims to check: expected at least one 'name = value'"),
+    ("# only a comment\n", ["--json"], "got none (the file is empty or only comments)"),
+    ("inputs = 0.05, 0.1\ntargets = 0.01, 0.99\n", [],
+     "got only settings and givens (inputs, targets)"),
 ])
 def test_errors_are_one_line(tmp_path, capsys, text, extra, message):
     if "NET" in extra:
@@ -80,8 +88,27 @@ def test_errors_are_one_line(tmp_path, capsys, text, extra, message):
         extra = ["--network", str(tmp_path / "net.json")]
         mazur().save(extra[1])
     assert main(["check", write(tmp_path, text)] + extra) == 2
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert err.startswith("neurosim check: error: ") and message in err
+    assert out == ""
+
+
+def test_a_file_that_is_not_utf8(tmp_path, capsys):
+    path = tmp_path / "scan.txt"
+    path.write_bytes(b"\xff\xfeo\x00u\x00")
+    assert main(["check", str(path)]) == 2
+    assert capsys.readouterr().err == (f"neurosim check: error: claims file {str(path)!r} is "
+                                       f"not UTF-8 text (byte 0: b'\\xff')\n"
+                                       f"save it as UTF-8 text and check it again\n")
+
+
+def test_json_of_an_overflowing_difference(tmp_path, capsys):
+    """net_o1 = 1e308 (out_h1 + out_h2) + 0.6, about 1.19e308 (Mazur's out_h1 = 0.593269992,
+    out_h2 = 0.596884378): the claim -1e308 is off by more than the largest double."""
+    path = write(tmp_path, "w5 = 1e308\nw6 = 1e308\nnet_o1 = -1e308\n")
+    assert main(["check", path, "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["claims"][0]["difference"] is None and doc["first_wrong"] == "net_o1"
 
 
 def test_a_saved_network_needs_the_sample(tmp_path, capsys):

@@ -6,9 +6,15 @@ The texts are built from the claims format's own pieces (names of Mazur's step, 
 long-run names, tolerances) and drawn values, extreme and malformed ones included; the mappings
 hold JSON values of every type. ``HYPOTHESIS_PROFILE=thorough`` draws 2,000 of each (run once
 for this file: the two slips above were what it found, both fixed).
+
+A report it does give judges at least one claim (a blank text is no pass), holds only finite
+printed values and tolerances (1e999 is refused, not turned into inf) and is valid JSON. The
+Python arguments (net, inputs, targets, window, diagnose) of any type give a report or a
+NeurosimError too.
 """
 
 import json
+import math
 
 import pytest
 
@@ -26,7 +32,8 @@ VALUES = st.one_of(
     st.floats().map(repr),
     st.sampled_from(["0.5", "1e400", "nan", "-0", "abc", "0.1, 0.2", "mazur", "seed002",
                      "1, 2, 3", "", "0.5 ± 1e-9", "0.5 ± -1", "0.5 +- nan", "true", "sigmoid",
-                     "updated_weights", "0x10", "1_000", "\u0663", "1.87e-211", "8.3e+27"]),
+                     "updated_weights", "0x10", "1_000", "\u0663", "1.87e-211", "8.3e+27",
+                     "1e999", "-1e999", "0.5 ± 1e999", "9" * 400, "1.7e308", "-1.7e308"]),
     st.text(max_size=8))
 LINES = st.lists(st.tuples(NAMES, VALUES).map(lambda p: f"{p[0]} = {p[1]}") | st.text(max_size=20),
                  max_size=6)
@@ -37,11 +44,15 @@ JSON = st.recursive(
     max_leaves=6)
 
 
-def _checked(claims):
+def _checked(claims, **options):
+    options.setdefault("window", 2)
     try:
-        check(claims, window=2)
+        report = check(claims, **options)
     except NeurosimError:
-        pass
+        return
+    assert report.results
+    assert all(math.isfinite(r.value) and math.isfinite(r.tol) for r in report.results)
+    json.loads(report.to_json())
 
 
 @given(LINES)
@@ -53,3 +64,13 @@ def test_any_claims_text_gives_a_report_or_a_neurosim_error(lines):
 def test_any_claims_mapping_gives_a_report_or_a_neurosim_error(mapping):
     _checked(mapping)
     _checked(json.dumps(mapping))
+
+
+ARGUMENTS = JSON | st.sampled_from(["0.05,0.1", "mazur", b"x", 1e999, -0.0, 10 ** 400])
+
+
+@given(net=st.none() | ARGUMENTS, inputs=st.none() | ARGUMENTS, targets=st.none() | ARGUMENTS,
+       window=st.sampled_from([2]) | ARGUMENTS, diagnose=st.booleans() | ARGUMENTS)
+def test_any_arguments_give_a_report_or_a_neurosim_error(net, inputs, targets, window, diagnose):
+    _checked("out_h1 = 0.593269992\nw5+ = 0.35891648", net=net, inputs=inputs, targets=targets,
+             window=window, diagnose=diagnose)
