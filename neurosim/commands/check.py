@@ -2,7 +2,8 @@
 
 NAME = "check"
 HELP = ("check a hand calculation: each claimed number against the simulator, the first wrong "
-        "one, what follows from it, and the likely slip; exit status 1 if a claim fails, 2 if the claims cannot be read")
+        "one, what follows from it, and the likely slip; exit status 1 if a claim fails, 2 if "
+        "the claims cannot be read or claim no number")
 EXAMPLE = """\
 claims (one 'name = value' a line, names as in the worksheet; or the same as JSON):
   inputs = 0.05, 0.10
