@@ -26,7 +26,7 @@ import importlib.resources
 import math
 import random
 
-from .errors import ConfigurationError, ShapeError
+from .errors import ConfigurationError, InputError, ShapeError
 from .worked_examples import MAZUR_INPUTS, MAZUR_TARGETS
 
 __all__ = ["Dataset", "mazur", "and_gate", "or_gate", "xor", "encoder_8_3_8", "circle",
@@ -89,6 +89,31 @@ def _rng(seed):
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise ConfigurationError(f"seed must be an integer or None, got {seed!r}")
     return random.Random(seed)
+
+
+def _pairs(samples, field="samples"):
+    """``samples`` as a list of (inputs list, targets list) copies; ShapeError when it is not."""
+    try:
+        items = list(samples)
+    except TypeError:
+        raise ShapeError(f"{field} must be an iterable of (inputs, targets) pairs, "
+                         f"got {samples!r}") from None
+    pairs = []
+    for k, sample in enumerate(items):
+        try:
+            x, t = sample
+            pairs.append((list(x), list(t)))
+        except (TypeError, ValueError):
+            raise ShapeError(f"{field}[{k}] must be an (inputs, targets) pair of lists, "
+                             f"got {sample!r}") from None
+    return pairs
+
+
+def _finite_inputs(x, field):
+    """Raise InputError naming ``field`` and the entry when an input is not a finite number."""
+    for i, v in enumerate(x):
+        if not _is_number(v) or not math.isfinite(v):
+            raise InputError(f"{field}[{i}] must be a finite real number, got {v!r}")
 
 
 def _label_values(labels):
@@ -367,7 +392,7 @@ def train_test_split(samples, *, test_fraction=0.2, seed=None):
         raise ConfigurationError(f"test_fraction must be strictly between 0 and 1, "
                                  f"got {test_fraction!r}")
     rng = _rng(seed)
-    pairs = [(list(x), list(t)) for x, t in samples]
+    pairs = _pairs(samples)
     if len(pairs) < 2:
         raise ShapeError(f"train_test_split needs at least 2 samples, got {len(pairs)}")
     rng.shuffle(pairs)
@@ -389,7 +414,8 @@ class MinMaxScaler:
     with the same numbers (test values may land a little outside [lo, hi]). Targets are
     left alone. A constant column (max == min) goes to the middle of the range, and
     ``inverse`` gives it back its constant value. Use (0, 1) for sigmoid networks and
-    (-1, 1) for tanh.
+    (-1, 1) for tanh. Every input must be a finite number (InputError names the one that is
+    not); a range wider than the largest float (max - min overflows) is still scaled right.
 
     >>> scaler = MinMaxScaler(-1, 1).fit([([2.0, 10.0], [1.0]), ([4.0, 10.0], [0.0])])
     >>> scaler.transform([([3.0, 10.0], [1.0])]), scaler.inverse([1.0, 0.0])
@@ -407,40 +433,73 @@ class MinMaxScaler:
 
     def fit(self, samples):
         """Record each input column's minimum and maximum; returns the scaler."""
-        inputs = [list(x) for x, _ in samples]
+        inputs = [x for x, _ in _pairs(samples)]
         if not inputs:
             raise ShapeError("MinMaxScaler.fit needs at least 1 sample, got 0")
         for k, x in enumerate(inputs):
             if len(x) != len(inputs[0]):
                 raise ShapeError(f"samples[{k}] has {len(x)} inputs, expected "
                                  f"{len(inputs[0])} like samples[0]")
+            _finite_inputs(x, f"samples[{k}] inputs")
         self.data_min = [min(column) for column in zip(*inputs)]
         self.data_max = [max(column) for column in zip(*inputs)]
         return self
 
-    def _fitted(self, x):
+    def _fitted(self, x, field="inputs"):
         if self.data_min is None:
             raise ConfigurationError("this MinMaxScaler is not fitted yet\n"
                                      "call scaler.fit(train) first")
+        try:
+            x = list(x)
+        except TypeError:
+            raise ShapeError(f"{field} must be a list of {len(self.data_min)} numbers, "
+                             f"got {x!r}") from None
         if len(x) != len(self.data_min):
             raise ShapeError(f"MinMaxScaler was fitted on {len(self.data_min)} inputs, "
-                             f"got {len(x)}: {list(x)!r}")
+                             f"got {len(x)}: {x!r}")
+        _finite_inputs(x, field)
         return zip(x, self.data_min, self.data_max)
 
-    def transform_inputs(self, inputs):
+    def transform_inputs(self, inputs, field="inputs"):
         """Scale one input list."""
         middle, span = (self.lo + self.hi) / 2, self.hi - self.lo
-        return [middle if x_max == x_min else self.lo + (x - x_min) * span / (x_max - x_min)
-                for x, x_min, x_max in self._fitted(inputs)]
+        scaled = []
+        for x, x_min, x_max in self._fitted(inputs, field):
+            width = x_max - x_min
+            if width == 0:
+                scaled.append(middle)
+            elif math.isinf(width):  # min -1e308, max 1e308: halve everything first
+                scaled.append(self.lo + (x / 2 - x_min / 2) / (x_max / 2 - x_min / 2) * span)
+            else:
+                scaled.append(self.lo + (x - x_min) * span / width)
+        return self._checked(scaled, inputs, field, "scales")
 
     def inverse(self, inputs):
         """Undo transform_inputs on one input list: x = min + (x' - lo) (max - min) / (hi - lo)."""
-        return [x_min + (x - self.lo) * (x_max - x_min) / (self.hi - self.lo)
-                for x, x_min, x_max in self._fitted(inputs)]
+        span = self.hi - self.lo
+        original = []
+        for x, x_min, x_max in self._fitted(inputs):
+            width = x_max - x_min
+            if math.isinf(width):  # as 2 (min/2 + f (max/2 - min/2)): no overflow on the way
+                original.append((x_min / 2 + (x - self.lo) / span * (x_max / 2 - x_min / 2)) * 2)
+            else:
+                original.append(x_min + (x - self.lo) * width / span)
+        return self._checked(original, inputs, "inputs", "maps back")
+
+    def _checked(self, values, inputs, field, verb):
+        """``values``, or InputError naming the first entry that left the float range."""
+        for i, v in enumerate(values):
+            if not math.isfinite(v):
+                raise InputError(
+                    f"{field}[{i}] = {list(inputs)[i]!r} {verb} to {v!r}, outside the float "
+                    f"range; it lies too far outside the fitted range "
+                    f"[{self.data_min[i]!r}, {self.data_max[i]!r}]")
+        return values
 
     def transform(self, samples):
         """New (inputs, targets) pairs with the inputs scaled; a Dataset in, a Dataset out."""
-        pairs = [(self.transform_inputs(x), list(t)) for x, t in samples]
+        pairs = [(self.transform_inputs(x, f"samples[{k}] inputs"), t)
+                 for k, (x, t) in enumerate(_pairs(samples))]
         if isinstance(samples, Dataset):
             return dataclasses.replace(samples, samples=pairs)
         return pairs
@@ -451,3 +510,4 @@ class MinMaxScaler:
 
     def __repr__(self):
         return f"MinMaxScaler(lo={self.lo}, hi={self.hi}, fitted={self.data_min is not None})"
+

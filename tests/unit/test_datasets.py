@@ -19,7 +19,7 @@ import pytest
 from neurosim.datasets import (Dataset, MinMaxScaler, and_gate, circle, encoder_8_3_8,
                                gaussians, iris, mazur, or_gate, spiral, train_test_split, xor,
                                xor_quadrants)
-from neurosim.errors import ConfigurationError, ShapeError
+from neurosim.errors import ConfigurationError, InputError, ShapeError
 
 PLAYGROUND = [circle, xor_quadrants, gaussians, spiral]
 
@@ -346,3 +346,54 @@ def test_scaler_misuse():
         MinMaxScaler().fit([([1.0, 2.0], [0.0]), ([1.0], [0.0])])
     with pytest.raises(ShapeError, match="at least 1 sample, got 0"):
         MinMaxScaler().fit([])
+
+
+@pytest.mark.parametrize("samples, message", [
+    (None, "samples must be an iterable of (inputs, targets) pairs, got None"),
+    (5, "samples must be an iterable of (inputs, targets) pairs, got 5"),
+    ([([0.0], [1.0]), 7], "samples[1] must be an (inputs, targets) pair of lists, got 7"),
+])
+def test_split_and_scaler_refuse_what_is_not_samples(samples, message):
+    for call in (train_test_split, MinMaxScaler().fit):
+        with pytest.raises(ShapeError) as info:
+            call(samples)
+        assert str(info.value) == message
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), "2", None, True])
+def test_scaler_refuses_inputs_that_are_not_finite_numbers(bad):
+    # Before: a NaN in the training inputs made min() and max() meaningless and every value
+    # of the column came out NaN, silently.
+    with pytest.raises(InputError) as info:
+        MinMaxScaler().fit_transform([([1.0, 2.0], [0.0]), ([bad, 3.0], [1.0])])
+    assert str(info.value) == f"samples[1] inputs[0] must be a finite real number, got {bad!r}"
+    scaler = MinMaxScaler().fit(TRAIN)
+    with pytest.raises(InputError) as info:
+        scaler.transform([([1.0, 2.0, 7.0], [0.0]), ([1.0, bad, 7.0], [0.0])])
+    assert str(info.value) == f"samples[1] inputs[1] must be a finite real number, got {bad!r}"
+    with pytest.raises(InputError, match=r"^inputs\[2\] must be a finite real number"):
+        scaler.inverse([0.0, 0.0, bad])
+
+
+def test_scaler_handles_a_range_wider_than_the_largest_float():
+    # max - min = 2e308 overflows; before, x - min over it gave nan for the column's maximum.
+    # Exact: -1e308 -> lo, 1e308 -> hi, 0 -> the middle; the other column is ordinary.
+    wide = [([-1e308, 2.0], [0.0]), ([1e308, 3.0], [1.0]), ([0.0, 2.5], [0.0])]
+    scaler = MinMaxScaler()
+    assert [x for x, _ in scaler.fit_transform(wide)] == [[0.0, 0.0], [1.0, 1.0], [0.5, 0.5]]
+    assert MinMaxScaler(-1, 1).fit(wide).transform_inputs([5e307, 2.25]) == pytest.approx(
+        [0.5, -0.5], rel=1e-15)  # -1 + 2 (5e307 + 1e308) / 2e308 = 0.5
+    assert scaler.inverse([1.0, 0.0]) == [1e308, 2.0]
+    assert scaler.inverse([0.5, 1.0]) == [0.0, 3.0]
+
+
+def test_scaler_refuses_a_value_that_scales_past_the_float_range():
+    scaler = MinMaxScaler(-1, 1).fit([([0.0], [0.0]), ([1e-300], [1.0])])
+    # (1e10 - 0) * 2 / 1e-300 = 2e310 > 1.8e308: the scaled value would be inf.
+    with pytest.raises(InputError) as info:
+        scaler.transform([([1e10], [0.0])])
+    assert str(info.value) == ("samples[0] inputs[0] = 10000000000.0 scales to inf, outside "
+                               "the float range; it lies too far outside the fitted range "
+                               "[0.0, 1e-300]")
+    with pytest.raises(InputError, match=r"^inputs\[0\] = 1e\+300 maps back to inf"):
+        MinMaxScaler().fit([([0.0], [0.0]), ([1e300], [1.0])]).inverse([1e300])
