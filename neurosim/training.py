@@ -34,6 +34,12 @@ Shuffling uses only ``random.Random(seed)``, never the global generator, so a ru
 reproducible bit for bit from its seed. Without a seed one is drawn from the operating system
 and recorded in ``history.seed``, so any run can be repeated.
 
+A total error that is not a finite number (the inputs or weights too large for floating point,
+a NaN in the data) stops training with :class:`~neurosim.errors.NumericalError` naming the
+samples and the epoch; no infinity or NaN is ever recorded. The error carries the
+:class:`History` of the epochs before it as ``error.history``, so the curve up to the
+divergence can still be read or plotted.
+
 >>> from neurosim import NeuralNetwork
 >>> xor = [([0, 0], [0]), ([0, 1], [1]), ([1, 0], [1]), ([1, 1], [0])]
 >>> net = NeuralNetwork([2, 4, 1], seed=1, learning_rate=2.0)
@@ -46,7 +52,7 @@ import math
 import random
 
 from . import propagation
-from .errors import ConfigurationError, ShapeError
+from .errors import ConfigurationError, NumericalError, ShapeError
 
 __all__ = ["fit", "History", "MODES", "accuracy", "classification_rule"]
 
@@ -129,10 +135,11 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     ``mode`` is ``"online"`` (one step per sample), ``"minibatch"`` (one step per
     ``batch_size`` samples, mean gradient) or ``"batch"`` (one step per epoch, mean gradient).
     ``shuffle`` visits the samples in a new order each epoch, drawn from
-    ``random.Random(seed)``. ``target_error`` stops training once the total training error is
-    below it. ``momentum`` sets ``net.momentum`` (``None`` keeps the network's own).
-    Each callback is called as ``callback(history)`` after every epoch; it may call
-    ``history.stop()``. Returns the :class:`History`.
+    ``random.Random(seed)`` (``seed``: None, an integer or a string). ``target_error`` (> 0)
+    stops training once the total training error is below it. ``momentum`` sets
+    ``net.momentum`` (``None`` keeps the network's own). Each callback is called as
+    ``callback(history)`` after every epoch; it may call ``history.stop()``. Returns the
+    :class:`History`; a non-finite error raises NumericalError carrying it as ``.history``.
     """
     if mode not in MODES:
         raise ConfigurationError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
@@ -143,8 +150,15 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
         raise ShapeError("samples must hold at least one (inputs, targets) pair, got none")
     tests = net._samples(test_samples, "test_samples") if test_samples is not None else []
     size = _batch_size(mode, batch_size, len(samples))
+    if not isinstance(shuffle, bool):
+        raise ConfigurationError(f"shuffle must be True or False, got {shuffle!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
+        raise ConfigurationError(f"seed must be None, an integer or a string, got {seed!r}")
     if target_error is not None:
-        target_error = _finite("target_error", target_error)
+        if _finite("target_error", target_error) <= 0:
+            raise ConfigurationError(f"target_error must be greater than 0 (training stops when "
+                                     f"the total error falls below it), got {target_error!r}")
+        target_error = float(target_error)
     if momentum is not None:
         momentum = _finite("momentum", momentum)
         if not 0.0 <= momentum < 1.0:
@@ -155,7 +169,16 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
         raise ConfigurationError(
             f"hidden_deltas={net.hidden_deltas!r} is a rule of a single online step; "
             f"mode {mode!r} needs hidden_deltas='original_weights'")
-    callbacks = list(callbacks)
+    if callbacks is None:
+        callbacks = ()
+    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
+        raise ConfigurationError(f"callbacks must be a list of functions, got {callbacks!r}"
+                                 + ("\nwrite callbacks=[f]" if callable(callbacks) else ""))
+    try:
+        callbacks = list(callbacks)
+    except TypeError:
+        raise ConfigurationError(f"callbacks must be a list of functions, got "
+                                 f"{callbacks!r}") from None
     for k, callback in enumerate(callbacks):
         if not callable(callback):
             raise ConfigurationError(f"callbacks[{k}] must be callable, got {callback!r}")
@@ -166,9 +189,14 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     rule = classification_rule(net, [t for _, t in samples + tests])
     history = History(mode=mode, batch_size=size, seed=seed, n_samples=len(samples),
                       n_test_samples=len(tests))
-    history.initial_error, history.initial_accuracy = _measure(net, samples, rule)
-    if tests:
-        history.initial_test_error, history.initial_test_accuracy = _measure(net, tests, rule)
+    try:
+        history.initial_error, history.initial_accuracy = _measure(net, samples, rule)
+        if tests:
+            history.initial_test_error, history.initial_test_accuracy = _measure(
+                net, tests, rule, "test_samples")
+    except NumericalError as error:
+        error.history = history  # empty: no epoch ran
+        raise
     if target_error is not None and history.initial_error < target_error:
         history.stop_reason = "target_error"
         return history
@@ -177,13 +205,17 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     for epoch in range(1, epochs + 1):
         if shuffle:
             rng.shuffle(order)
-        if mode == "online":
-            for x, t in order:
-                net.train(x, t)
-        else:
-            for start in range(0, len(order), size):
-                _batch_step(net, order[start:start + size])
-        _record(history, net, samples, tests, rule)
+        try:
+            if mode == "online":
+                for x, t in order:
+                    net.train(x, t)
+            else:
+                for start in range(0, len(order), size):
+                    _batch_step(net, order[start:start + size])
+            _record(history, net, samples, tests, rule, epoch)
+        except NumericalError as error:
+            error.history = history  # the epochs before this one, to read or plot
+            raise
         history.stopped_epoch = epoch
         for callback in callbacks:
             callback(history)
@@ -225,33 +257,53 @@ def _batch_step(net, batch):
         pass  # never yields: observe is False
 
 
-def _record(history, net, samples, tests, rule):
-    error, acc = _measure(net, samples, rule)
+def _record(history, net, samples, tests, rule, epoch):
+    # Measure both before recording either, so a NumericalError leaves whole epochs only.
+    error, acc = _measure(net, samples, rule, "samples", epoch)
+    test_error, test_acc = None, None
+    if tests:
+        test_error, test_acc = _measure(net, tests, rule, "test_samples", epoch)
     history.errors.append(error)
     if acc is not None:
         history.accuracies.append(acc)
     if tests:
-        error, acc = _measure(net, tests, rule)
-        history.test_errors.append(error)
-        if acc is not None:
-            history.test_accuracies.append(acc)
+        history.test_errors.append(test_error)
+        if test_acc is not None:
+            history.test_accuracies.append(test_acc)
 
 
-def _measure(net, samples, rule):
+def _measure(net, samples, rule, field="samples", epoch=None):
     """(total error, accuracy or None) over checked samples, without touching the neurons.
 
     The total is summed in the order of :meth:`NeuralNetwork.total_error`, so it has its bits.
+    A NaN or an infinity, in one sample's outputs or error or in the total, raises
+    NumericalError naming ``field``, the sample and ``epoch`` (None: before training).
     """
     loss = net.loss
     n_out = net.layer_sizes[-1]
+    when = "before training" if epoch is None else f"after epoch {epoch}"
     total = 0.0
     right = 0
-    for x, t in samples:
-        outs = propagation.evaluate(net, x)
-        total += sum(loss.error(ti, oi, n_out) for ti, oi in zip(t, outs))
+    for k, (x, t) in enumerate(samples):
+        try:
+            outs = propagation.evaluate(net, x)
+        except NumericalError as error:
+            raise NumericalError(f"{field}[{k}] {when}: {error}{_NUMERICAL_FIX}") from None
+        e = sum(loss.error(ti, oi, n_out) for ti, oi in zip(t, outs))
+        if not math.isfinite(e):
+            raise NumericalError(f"the error of {field}[{k}] is {e!r} {when}, expected a finite "
+                                 f"number{_NUMERICAL_FIX}")
+        total += e
         if rule is not None:
             right += _predict(outs, rule) == _predict(t, rule)
+    if not math.isfinite(total):
+        raise NumericalError(f"the total error over {field} is {total!r} {when}, expected a "
+                             f"finite number{_NUMERICAL_FIX}")
     return total, (right / len(samples) if rule is not None and samples else None)
+
+
+_NUMERICAL_FIX = ("\nthe numbers are too large for floating point; scale the inputs "
+                  "(datasets.MinMaxScaler) or lower the learning rate")
 
 
 def classification_rule(net, targets):

@@ -13,7 +13,7 @@ import random
 import pytest
 
 import reference
-from neurosim import ConfigurationError, NeuralNetwork, ShapeError
+from neurosim import ConfigurationError, NeuralNetwork, NumericalError, ShapeError
 from neurosim.training import History, accuracy, classification_rule, fit
 
 XOR = [([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 0.0], [1.0]), ([1.0, 1.0], [0.0])]
@@ -428,3 +428,85 @@ def test_the_spiral_is_separated_by_a_small_tanh_network():
     history = net.fit(data, epochs=1000, seed=0, callbacks=[stop_at_goal])
     assert history.stop_reason == "callback", history
     assert accuracy(net, data) >= 0.99
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(shuffle="no"), "shuffle must be True or False, got 'no'"),
+    (dict(shuffle=1), "shuffle must be True or False, got 1"),
+    (dict(seed=[1]), "seed must be None, an integer or a string, got [1]"),
+    (dict(seed=True), "seed must be None, an integer or a string, got True"),
+    (dict(seed=1.5), "seed must be None, an integer or a string, got 1.5"),
+    (dict(callbacks=5), "callbacks must be a list of functions, got 5"),
+    (dict(callbacks=print), "callbacks must be a list of functions, got <built-in function "
+                            "print>\nwrite callbacks=[f]"),
+    (dict(target_error=-1), "target_error must be greater than 0 (training stops when the "
+                            "total error falls below it), got -1"),
+    (dict(target_error=0.0), "target_error must be greater than 0 (training stops when the "
+                             "total error falls below it), got 0.0"),
+])
+def test_more_bad_options_are_refused_before_any_training(options, message):
+    net = NeuralNetwork([2, 2, 1], seed=1)
+    before = weights_of(net), biases_of(net)
+    with pytest.raises(ConfigurationError) as info:
+        fit(net, XOR, epochs=1, **options)
+    assert str(info.value) == message
+    assert (weights_of(net), biases_of(net)) == before
+
+
+def test_callbacks_none_means_no_callbacks_and_a_string_seed_is_a_seed():
+    a = fit(NeuralNetwork([2, 2, 1], seed=1), XOR, epochs=3, seed="lesson", callbacks=None)
+    b = fit(NeuralNetwork([2, 2, 1], seed=1), XOR, epochs=3, seed="lesson", callbacks=[])
+    assert a.errors == b.errors and a.seed == "lesson" and a.stopped_epoch == 3
+
+
+def diverging():
+    """An identity neuron out = w1 x1 + w2 x2 + b, w = [1, -1], b = 0, learning rate 2.
+
+    Trained on the one sample x = [1, 0], target 0: dE/dout = out, so w1 and b each lose 2 out
+    per step and out' = out - 2 out (x1^2 + 1) = -3 out: out after epoch k is (-3)^k, E = out^2/2
+    = 4.5, 40.5, 364.5, ... Since w1 - 1 = b throughout, the test sample x = [1e153, 1e153]
+    gives out = b (1e153 + 1) ~ b 1e153 with b = ((-3)^k - 1) / 2 = -2, 4, -14, 40: its error
+    out^2/2 is 2e306, 8e306, 9.8e307, then 8e309, past the largest float (1.8e308).
+    """
+    net = NeuralNetwork.from_weights([[[1.0, -1.0]]], [0.0], activation="identity",
+                                     learning_rate=2.0)
+    return net, [([1.0, 0.0], [0.0])], [([1e153, 1e153], [0.0])]
+
+
+def test_an_infinite_test_error_stops_fit_with_the_epochs_before_it():
+    # Before: history.test_errors ended in inf and fit went on to plot it.
+    net, train, test = diverging()
+    with pytest.raises(NumericalError) as info:
+        fit(net, train, epochs=10, test_samples=test)
+    assert str(info.value) == (
+        "the error of test_samples[0] is inf after epoch 4, expected a finite number\n"
+        "the numbers are too large for floating point; scale the inputs "
+        "(datasets.MinMaxScaler) or lower the learning rate")
+    history = info.value.history
+    assert history.errors == [4.5, 40.5, 364.5]          # exact: (-3)^k squared, halved
+    assert history.test_errors == pytest.approx([2e306, 8e306, 9.8e307], rel=1e-12)
+    assert history.stopped_epoch == 3 and history.stop_reason is None
+    assert all(map(math.isfinite, history.errors + history.test_errors))
+
+
+def test_a_total_that_overflows_is_refused_even_when_each_error_is_finite():
+    # Each sample: out = 1.8e154, E = 0.5 * 1.8e154^2 = 1.62e308 < 1.8e308; two of them: inf.
+    net = NeuralNetwork.from_weights([[[1.0, 0.0]]], [0.0], activation="identity")
+    big = [([1.8e154, 0.0], [0.0])] * 2
+    with pytest.raises(NumericalError, match=r"^the total error over test_samples is inf "
+                                             r"before training, expected a finite number\n"):
+        fit(net, [([0.0, 0.0], [0.0])], epochs=1, test_samples=big)
+    with pytest.raises(NumericalError, match=r"^the total error over samples is inf before "
+                                             r"training") as info:
+        fit(net, big, epochs=1)
+    assert info.value.history.errors == [] and info.value.history.initial_error is None
+
+
+def test_an_infinite_output_names_the_sample_and_the_epoch():
+    # out = 10 * 1e308 overflows in the forward pass itself, before any error is computed.
+    net = NeuralNetwork.from_weights([[[10.0, 0.0]]], [0.0], activation="identity")
+    with pytest.raises(NumericalError) as info:
+        fit(net, [([0.0, 0.0], [0.0])], epochs=1, test_samples=[([1.0, 0.0], [0.0]),
+                                                                ([1e308, 0.0], [0.0])])
+    assert str(info.value).startswith("test_samples[1] before training: out of o1 is inf, "
+                                      "expected a finite number\n")
