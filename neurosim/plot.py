@@ -20,10 +20,11 @@ no window opens and no display is needed (saving uses the Agg renderer); in Jupy
 Plotting never changes the network: outputs are computed from the weights, not stored.
 """
 
+import math
 import os
 from operator import mul
 
-from .errors import ConfigurationError, ShapeError
+from .errors import ConfigurationError, NumericalError, ShapeError
 
 __all__ = ["loss_curve", "network_diagram", "decision_boundary", "hidden_activations"]
 
@@ -72,7 +73,16 @@ def loss_curve(history, *, path=None, log=None, title="Loss curve"):
     number of samples), so training and test sets of different sizes compare; epoch 0 is
     the error before training. The accuracy, when recorded, goes on a second axis.
     ``log`` puts the error on a log scale (default: when every error is positive).
+    A NaN or an infinity in the history raises NumericalError naming it (a curve would
+    silently leave it out).
     """
+    for field in ("initial_error", "errors", "initial_test_error", "test_errors"):
+        values = getattr(history, field)
+        for k, value in (enumerate(values) if isinstance(values, list) else [(None, values)]):
+            if value is not None and not math.isfinite(value):
+                where = field if k is None else f"{field}[{k}]"
+                raise NumericalError(f"history.{where} is {value!r}, expected a finite number; "
+                                     "a loss curve cannot show it")
     fig = _figure(figsize=(6.4, 4.2))
     ax = fig.add_subplot()
     train = _with_initial(history.initial_error, history.errors, history.n_samples)

@@ -12,7 +12,7 @@ matplotlib = pytest.importorskip("matplotlib", reason="neurosim.plot needs matpl
                                                       "(pip install 'neurosim[demo]')")
 
 import reference  # noqa: E402
-from neurosim import ConfigurationError, NeuralNetwork, ShapeError  # noqa: E402
+from neurosim import ConfigurationError, NeuralNetwork, NumericalError, ShapeError  # noqa: E402
 from neurosim import plot  # noqa: E402
 from neurosim.worked_examples import mazur  # noqa: E402
 
@@ -75,6 +75,24 @@ def test_an_unknown_image_suffix_is_refused(tmp_path):
     history = NeuralNetwork([2, 2, 1], seed=1).fit(XOR, epochs=1, seed=1)
     with pytest.raises(ConfigurationError, match=r"path must end in \.png, \.svg, \.pdf"):
         plot.loss_curve(history, path=tmp_path / "loss.jpeg")
+
+
+@pytest.mark.parametrize("field, value, where", [
+    ("test_errors", float("inf"), "test_errors[1]"),
+    ("errors", float("nan"), "errors[1]"),
+    ("initial_error", float("inf"), "initial_error"),
+])
+def test_a_non_finite_error_in_the_history_is_refused_not_left_out(field, value, where):
+    # fit never records one (it raises NumericalError); a History built or edited by hand can.
+    history = NeuralNetwork([2, 2, 1], seed=1).fit(XOR, epochs=2, seed=1, test_samples=XOR[:2])
+    if field == "initial_error":
+        history.initial_error = value
+    else:
+        getattr(history, field)[1] = value
+    with pytest.raises(NumericalError) as info:
+        plot.loss_curve(history)
+    assert str(info.value) == (f"history.{where} is {value!r}, expected a finite number; "
+                               "a loss curve cannot show it")
 
 
 # -- network diagram-------------------------------------------------------------------------------
