@@ -22,7 +22,13 @@ double. NaN and infinities are refused on saving and on loading (they are not JS
 
 Saving never damages an existing file: the document goes to a new temporary file in the same
 folder, is flushed and ``fsync``-ed, then ``os.replace`` puts it in place in one step; if
-anything fails on the way the temporary file is removed and the old file is untouched.
+anything fails on the way the temporary file is removed and the old file is untouched. The
+replaced file keeps its permission bits (a new file gets the usual ``0o666`` less the umask),
+and a path that is a symbolic link is resolved first, so the link's target is replaced and the
+link stays a link. File-system failures raise the usual :class:`OSError` subclass
+(``FileNotFoundError``, ``IsADirectoryError``, ``PermissionError``) naming the path given,
+never the temporary file; a ``path`` that is not a file name at all (``None``, a number) is a
+:class:`~neurosim.errors.ConfigurationError`, so ``load(0)`` never reads standard input.
 
 Loading parses JSON only (no pickle, nothing is executed), checks every field, and raises
 :class:`~neurosim.errors.FormatError` naming the JSON path of the first bad one::
@@ -39,15 +45,18 @@ Loading parses JSON only (no pickle, nothing is executed), checks every field, a
 (0.4, 0.6, False)
 """
 
+import errno
 import json
 import math
 import os
+import stat
 
 from . import activations, losses
-from .errors import FormatError, NeurosimError
+from .errors import ConfigurationError, FormatError, NeurosimError
 from .layer import BIAS_MODES
 
-__all__ = ["save", "load", "to_document", "from_document", "dumps", "loads", "FORMAT", "VERSION"]
+__all__ = ["save", "load", "to_document", "from_document", "dumps", "loads", "write_atomically",
+           "FORMAT", "VERSION"]
 
 FORMAT = "neurosim-network"
 VERSION = 1
@@ -95,25 +104,67 @@ def dumps(net):
 
 def save(net, path):
     """Write ``net`` to ``path`` as JSON, atomically: the old file survives any failure."""
-    doc = to_document(net)
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    base = os.path.basename(path)
-    fd, tmp = _create_temporary(folder, base)
+    _check_path(path)
+    write_atomically(path, dumps(net) + "\n")
+
+
+def write_atomically(path, text):
+    """Write ``text`` (UTF-8) to ``path`` so that a reader sees the old file or the new one.
+
+    Through a temporary file in the target's folder, ``fsync`` and :func:`os.replace`. An
+    existing file keeps its permission bits; a symbolic link keeps pointing at its target,
+    which gets the new text. Errors are the usual :class:`OSError` subclasses, naming ``path``.
+    """
+    shown = _check_path(path)
+    name = os.fsdecode(shown)
+    if not name:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), shown)
+    target = os.path.realpath(name)  # write through a symlink, not over it
+    if os.path.isdir(target):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), shown)
+    folder, base = os.path.split(target)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(doc, f, allow_nan=False, indent=1)
-            f.write("\n")
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file: the umask decides, as for open()
+    except OSError as error:
+        raise _naming(error, shown) from None
+    try:
+        fd, tmp = _create_temporary(folder, base)
+    except OSError as error:
+        raise _naming(error, shown) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as error:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(error, OSError):
+            raise _naming(error, shown) from None
         raise
     _fsync_folder(folder)
+
+
+def _check_path(path):
+    """``os.fspath(path)``; ConfigurationError when ``path`` is not a file name at all."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise ConfigurationError(f"path must be a file name (str, bytes or os.PathLike), "
+                                 f"got {path!r}")
+    return os.fspath(path)
+
+
+def _naming(error, path):
+    """The same kind of OSError, naming the user's ``path`` instead of the temporary file."""
+    if error.errno is None:
+        return error
+    return type(error)(error.errno, error.strerror, path)
 
 
 def _create_temporary(folder, base):
@@ -148,6 +199,7 @@ def load(path):
 
     A missing or unreadable file raises the usual :class:`OSError`.
     """
+    path = _check_path(path)
     with open(path, "rb") as f:
         data = f.read()
     return loads(data)

@@ -4,15 +4,17 @@ Mazur's numbers (w1..w8 = 0.15 ... 0.55, b1 = 0.35, b2 = 0.60) are from Mazur (2
 by Step Backpropagation Example"; seed 002's 2-3-2-1 network from seed 002 ("BP算法推演").
 """
 
+import errno
 import json
 import os
 import stat
 
 import pytest
 
-from neurosim import FormatError, NeuralNetwork, NeurosimError
+from neurosim import ConfigurationError, FormatError, NeuralNetwork, NeurosimError
 from neurosim import serialize
-from neurosim.serialize import dumps, from_document, load, loads, save, to_document
+from neurosim.serialize import (dumps, from_document, load, loads, save, to_document,
+                                write_atomically)
 from neurosim.worked_examples import mazur, seed002
 
 
@@ -137,14 +139,13 @@ def old_file(tmp_path):
 def test_a_save_that_fails_midway_leaves_the_old_file_and_no_temporary(old_file, monkeypatch):
     path, before = old_file
 
-    def broken_dump(doc, f, **options):
-        f.write('{"format": "neurosim-network", "version": 1, "layer_si')  # half written
-        f.flush()
-        raise RuntimeError("disk full, say")
+    def disk_full(fd):  # the text is in the temporary file, not yet safe on disk
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(serialize.json, "dump", broken_dump)
-    with pytest.raises(RuntimeError, match="disk full"):
+    monkeypatch.setattr(serialize.os, "fsync", disk_full)
+    with pytest.raises(OSError) as info:
         save(seed002(), path)
+    assert str(info.value) == f"[Errno {errno.ENOSPC}] No space left on device: {str(path)!r}"
     assert path.read_bytes() == before
     assert os.listdir(path.parent) == ["net.json"]
 
@@ -194,8 +195,89 @@ def test_a_new_file_gets_the_usual_permissions(tmp_path):
 
 
 def test_saving_into_a_missing_folder_raises_oserror(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        save(mazur(), tmp_path / "nowhere" / "net.json")
+    # The message names the path given, as open(path, "w") would, not the temporary file.
+    path = tmp_path / "nowhere" / "net.json"
+    with pytest.raises(FileNotFoundError) as info:
+        save(mazur(), path)
+    assert str(info.value) == f"[Errno {errno.ENOENT}] No such file or directory: {str(path)!r}"
+    assert info.value.filename == str(path)
+
+
+def test_saving_onto_a_folder_is_an_isadirectoryerror_naming_it(tmp_path):
+    (tmp_path / "keep.txt").write_text("x")
+    with pytest.raises(IsADirectoryError) as info:
+        save(mazur(), str(tmp_path))
+    assert str(info.value) == f"[Errno {errno.EISDIR}] Is a directory: {str(tmp_path)!r}"
+    assert os.listdir(tmp_path) == ["keep.txt"]     # no temporary file left anywhere
+
+
+def test_saving_to_an_empty_path_is_a_filenotfounderror_like_open(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError) as info:
+        save(mazur(), "")
+    assert str(info.value) == f"[Errno {errno.ENOENT}] No such file or directory: ''"
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("path", [None, 0, 5, True, 1.5, ["net.json"]])
+def test_a_path_that_is_not_a_file_name_is_refused_before_opening(path):
+    # load(0) used to read (and close) standard input; load(5) read file descriptor 5.
+    message = f"path must be a file name (str, bytes or os.PathLike), got {path!r}"
+    for call in (lambda: save(mazur(), path), lambda: load(path),
+                 lambda: NeuralNetwork.load(path), lambda: mazur().save(path)):
+        with pytest.raises(ConfigurationError) as info:
+            call()
+        assert str(info.value) == message
+
+
+def test_bytes_paths_work_for_save_and_load(tmp_path):
+    path = os.fsencode(tmp_path / "net.json")
+    save(mazur(), path)
+    assert load(path)["w5"] == 0.4
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_replacing_a_file_keeps_its_permission_bits(tmp_path):
+    path = tmp_path / "net.json"
+    path.write_text("old")
+    os.chmod(path, 0o600)  # a private file stays private after an atomic replace
+    mask = os.umask(0o022)
+    try:
+        save(mazur(), path)
+        write_atomically(tmp_path / "other.txt", "new file\n")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert load(path)["w1"] == 0.15
+    assert stat.S_IMODE(os.stat(tmp_path / "other.txt").st_mode) == 0o644   # umask as usual
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name != "posix",
+                    reason="needs POSIX symbolic links")
+def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "models").mkdir()
+    real = tmp_path / "models" / "real.json"
+    real.write_text("old")
+    os.chmod(real, 0o640)
+    link = tmp_path / "link.json"
+    os.symlink(os.path.join("models", "real.json"), link)
+    save(mazur(), link)
+    assert os.path.islink(link) and os.readlink(link) == os.path.join("models", "real.json")
+    assert load(real)["w8"] == 0.55 and stat.S_IMODE(os.stat(real).st_mode) == 0o640
+    assert sorted(os.listdir(tmp_path / "models")) == ["real.json"]
+    # A dangling link: its target is created, as open(link, "w") would.
+    dangling = tmp_path / "dangling.json"
+    os.symlink(os.path.join("models", "new.json"), dangling)
+    save(mazur(), dangling)
+    assert os.path.islink(dangling) and load(tmp_path / "models" / "new.json")["w1"] == 0.15
+
+
+def test_write_atomically_writes_utf8_text_with_unix_newlines(tmp_path):
+    path = tmp_path / "sheet.md"
+    path.write_text("old")
+    write_atomically(path, "δ_o1 = 0.138498562\n")
+    assert path.read_bytes() == "δ_o1 = 0.138498562\n".encode("utf-8")
+    assert os.listdir(tmp_path) == ["sheet.md"]
 
 
 # -- loading checks every field--------------------------------------------------------------------
