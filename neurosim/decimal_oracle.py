@@ -22,6 +22,10 @@ from .losses import CLIP
 
 __all__ = ["DecimalArith", "precise_columns"]
 
+#: The exact step relative to a large value: 1e-30 keeps 20 of the 50 digits between v0 + h
+#: and v0 - h (equal to EXACT_EPS at |v0| = 1e10).
+_EXACT_RELATIVE = Decimal("1e-30")
+
 
 def _d_exp_neg_abs(x):
     return (-abs(x)).exp()
@@ -95,10 +99,17 @@ class DecimalArith:
         self.watched = []
 
 
-def precise_columns(net, x, t, target, v0, eps, h_plus, h_minus, numeric, oracle):
-    """exact (Decimal, h = EXACT_EPS), truncation and rounding of the float numeric value."""
+def precise_columns(net, x, t, target, v0, h_plus, h_minus, numeric, oracle):
+    """exact (Decimal, h = EXACT_EPS), truncation and rounding of the float numeric value.
+
+    ``h_plus`` and ``h_minus`` are the float steps actually taken, ``(v0 + h) - v0`` and
+    ``(v0 - h) - v0``. Beyond |v0| = 1e10 the exact step grows with the value, |v0| * 1e-30,
+    so that ``v0 + h`` keeps 20 digits apart from ``v0`` at the 50 digits of the context
+    (at |v0| = 1e40, 1e40 + 1e-20 would round back to 1e40 and give exact = 0).
+    """
     context = decimal.Context(prec=PRECISION, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
     with decimal.localcontext(context):
+        h_exact = max(EXACT_EPS, abs(Decimal(v0)) * _EXACT_RELATIVE)
         if target[0] == "dout/dnet":
             f, z = _DECIMAL_ACTIVATIONS[target[4]], Decimal(v0)
 
@@ -107,8 +118,8 @@ def precise_columns(net, x, t, target, v0, eps, h_plus, h_minus, numeric, oracle
         else:
             def E(h):
                 return _evaluate(net, x, t, target, h, oracle)[0]
-        exact = (E(EXACT_EPS) - E(-EXACT_EPS)) / (2 * EXACT_EPS)
-        # The float steps, exactly: the Decimal value of (v0 + eps) - v0 as floats compute it.
+        exact = (E(h_exact) - E(-h_exact)) / (2 * h_exact)
+        # The float steps, exactly: the Decimal value of (v0 + h) - v0 as floats compute it.
         d_plus, d_minus = Decimal(h_plus), Decimal(h_minus)
         at_step = (E(d_plus) - E(d_minus)) / (d_plus - d_minus)
         return {"exact": float(exact), "truncation": float(at_step - exact),

@@ -31,6 +31,12 @@ ReLU and leaky ReLU have a kink at net = 0 and binary cross-entropy is clipped a
 output into the clipped region) the two sides of the central difference see different slopes;
 such a row gets the status ``"kink"`` and does not fail the check.
 
+The step is absolute, so it can be smaller than the spacing of the floats near a large value:
+with ``net_h1 = 3.5e11`` (spacing 6.1e-5), ``net_h1 + 1e-6 == net_h1`` and a difference with
+that step would divide 0 by 0. Such a row steps instead by ``eps * |v|`` (a relative step, as
+the spacing of floats is relative), and its ``note`` says so (printed under the table). An eps
+that even then is lost in rounding (below about 1e-16) is a ConfigurationError.
+
 ``precise=True`` adds an oracle that only a scalar pure-Python engine gets cheaply: the same
 forward pass in :class:`decimal.Decimal` at 50 significant digits. A Decimal central difference
 with h = 1e-20 gives the derivative of the float network's function to about 30 digits (the
@@ -49,6 +55,7 @@ same step). With ``precise=True`` a row is judged against ``exact`` instead of `
 True
 """
 
+import difflib
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,8 +63,9 @@ from operator import mul
 from typing import Optional
 
 from . import propagation
-from .errors import ConfigurationError, GradientCheckError
+from .errors import ConfigurationError, GradientCheckError, UnknownNameError
 from .losses import CLIP
+from .network import NeuralNetwork
 
 __all__ = ["gradcheck", "GradientReport", "GradientRow", "PRECISION", "EXACT_EPS"]
 
@@ -75,7 +83,9 @@ class GradientRow:
     ``name`` is ``"dE/dw5"``, ``"dE/db1"`` (shared), ``"dE/db_h1"`` (per neuron),
     ``"dE/dout_h1"``, ``"dout/dnet_h1"`` or ``"delta_h1"`` (= dE/dnet_h1). ``status`` is
     ``"ok"``, ``"FAIL"`` or ``"kink"``. With ``precise=True``: ``exact`` (the Decimal oracle),
-    ``truncation`` and ``rounding`` (the two parts of ``numeric - exact``).
+    ``truncation`` and ``rounding`` (the two parts of ``numeric - exact``). ``step`` is the h
+    of the difference: ``eps``, or ``eps * |v|`` where ``eps`` is below the float spacing of the
+    nudged value v (then ``note`` says so).
     """
 
     name: str
@@ -87,6 +97,8 @@ class GradientRow:
     exact: Optional[float] = None
     truncation: Optional[float] = None
     rounding: Optional[float] = None
+    step: Optional[float] = None
+    note: Optional[str] = None
 
 
 class GradientReport:
@@ -126,7 +138,12 @@ class GradientReport:
         for row in self.rows:
             if row.name == name:
                 return row
-        raise KeyError(f"no row is named {name!r}; rows: {', '.join(r.name for r in self.rows)}")
+        names = [r.name for r in self.rows]
+        # "w5" or "h1" means the rows about it (dE/dw5; dE/dout_h1, ...); else similar names.
+        close = ([n for n in names if n.endswith((f"/d{name}", f"_{name}"))]
+                 or difflib.get_close_matches(str(name), names, n=3, cutoff=0.6))
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownNameError(f"no row is named {name!r}{hint}\nrows: {', '.join(names)}")
 
     def __iter__(self):
         return iter(self.rows)
@@ -142,7 +159,8 @@ class GradientReport:
         ref = self._reference()
         return (f"a row fails when |analytic - {ref}| > atol + rtol * |{ref}| "
                 f"(rtol={self.rtol:g}, atol={self.atol:g}); numeric = (E(v+h) - E(v-h)) / 2h "
-                f"with h = eps = {self.eps:g}")
+                f"with h = eps = {self.eps:g}"
+                + (", or eps * |v| where noted" if any(r.note for r in self.rows) else ""))
 
     def __str__(self):
         counts = {s: sum(r.status == s for r in self.rows) for s in ("ok", "kink", "FAIL")}
@@ -162,7 +180,16 @@ class GradientReport:
             if self.precise:
                 cells += [_g(r.exact), _e(r.truncation), _e(r.rounding)]
             table.append(cells + [_e(r.abs_error), _e(r.rel_error), r.status])
-        return "\n".join([head, self.tolerances()] + _align(table))
+        return "\n".join([head, self.tolerances()] + _align(table) + self._notes(self.rows))
+
+    @staticmethod
+    def _notes(rows):
+        """One line per distinct note, after the names of the rows it is about."""
+        about = {}
+        for r in rows:
+            if r.note:
+                about.setdefault(r.note, []).append(r.name)
+        return [f"{', '.join(names)}: {note}" for note, names in about.items()]
 
     def assert_ok(self):
         """Return None if every row passed; else raise GradientCheckError with the failing rows.
@@ -180,7 +207,8 @@ class GradientReport:
             table.append([r.name, _g(r.analytic), _g(reference), _e(r.analytic - reference)])
         raise GradientCheckError("\n".join(
             [f"gradient check failed for {len(failures)} of {len(self.rows)} quantities: "
-             + ", ".join(r.name for r in failures), self.tolerances()] + _align(table)))
+             + ", ".join(r.name for r in failures), self.tolerances()] + _align(table)
+            + self._notes(failures)))
 
     def __repr__(self):
         return (f"<GradientReport ok={self.ok} rows={len(self.rows)} "
@@ -196,7 +224,9 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=1e-8, precise=F
 
         numeric = (E(v + h) - E(v - h)) / 2h,   h = eps          (error O(h^2) + O(1e-16 / h))
 
-    A row fails when ``|analytic - numeric| > atol + rtol * |numeric|``, the rule of
+    Where ``eps`` is below the float spacing of the nudged value (``v + eps == v``), that row
+    steps by ``eps * |v|`` instead and its ``note`` says so. A row fails when
+    ``|analytic - numeric| > atol + rtol * |numeric|``, the rule of
     ``math.isclose`` with both tolerances (and of PyTorch's gradcheck). The network is left
     exactly as it was found. ``precise=True`` adds the Decimal oracle described in the module
     docstring and judges each row against it.
@@ -209,6 +239,10 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=1e-8, precise=F
     >>> abs(row.truncation) < 1e-10 and abs(row.rounding) < 1e-9
     True
     """
+    if not isinstance(net, NeuralNetwork):
+        raise ConfigurationError(f"net must be a NeuralNetwork, got {_describe(net)}")
+    if not isinstance(precise, bool):
+        raise ConfigurationError(f"precise must be True or False, got {precise!r}")
     eps = _check_tolerance("eps", eps, positive=True)
     rtol = _check_tolerance("rtol", rtol)
     atol = _check_tolerance("atol", atol)
@@ -225,16 +259,24 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=1e-8, precise=F
     if precise:  # the Decimal oracle is loaded only when asked for
         from .decimal_oracle import DecimalArith, precise_columns
     oracle = DecimalArith(net) if precise else None
+    steps = [_step(name, target, base_key, base_values, eps)
+             for name, _, target, base_key in checks]
     rows = []
-    for name, a, target, base_key in checks:
-        v0 = base_values[base_key] if base_key is not None else _target_value(target)
-        h_plus, h_minus = (v0 + eps) - v0, (v0 - eps) - v0  # the steps floats can represent
+    for (name, a, target, base_key), (quantity, v0, h, note) in zip(checks, steps):
+        h_plus, h_minus = (v0 + h) - v0, (v0 - h) - v0  # the steps floats can represent
+        if not (math.isfinite(h_plus) and math.isfinite(h_minus)):  # no difference around v0
+            if math.isfinite(v0):
+                note = (f"{quantity} = {v0:.6g} +- h = {h:.2g} overflows the floats; "
+                        f"use a smaller eps")
+            rows.append(GradientRow(name, a, math.nan, math.inf, math.inf, "FAIL", step=h,
+                                    note=note))
+            continue
         if target[0] == "dout/dnet":  # local: f(net + h) - f(net - h), nothing downstream
-            plus, minus = target[2](v0 + eps), target[2](v0 - eps)
-            watch = [((v0 + eps, v0, v0 - eps), target[3], False)]
+            plus, minus = target[2](v0 + h), target[2](v0 - h)
+            watch = [((v0 + h, v0, v0 - h), target[3], False)]
         else:
-            plus, w_plus, _ = _evaluate(net, x, t, target, eps, flt)
-            minus, w_minus, _ = _evaluate(net, x, t, target, -eps, flt)
+            plus, w_plus, _ = _evaluate(net, x, t, target, h, flt)
+            minus, w_minus, _ = _evaluate(net, x, t, target, -h, flt)
             watch = [(values, kinks, flat) for values, (kinks, flat) in
                      zip(zip(w_plus, base_watch, w_minus), flt.breaks)]
         numeric = (plus - minus) / (h_plus - h_minus)
@@ -242,18 +284,26 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=1e-8, precise=F
         extra = {}
         reference = numeric
         if oracle is not None:
-            extra = precise_columns(net, x, t, target, v0, eps, h_plus, h_minus, numeric, oracle)
+            extra = precise_columns(net, x, t, target, v0, h_plus, h_minus, numeric, oracle)
             reference = extra["exact"]
         diff = abs(a - reference)
         scale = max(abs(a), abs(reference))
         rel = diff / scale if scale else 0.0
-        if kink:
+        overflow = not math.isfinite(diff)
+        if overflow:  # E overflowed at v0 +- h: the row fails, and says why
+            diff = rel = math.inf
+            note = (note + "; " if note else "") + (
+                f"E(v + h) - E(v - h) is {plus - minus} for {quantity} = {v0:.6g} and "
+                f"h = {h:.2g}: the forward pass overflows there")
+        if overflow:
+            status = "FAIL"
+        elif kink:
             status = "kink"
         elif diff <= atol + rtol * abs(reference):
             status = "ok"
         else:
             status = "FAIL"
-        rows.append(GradientRow(name, a, numeric, diff, rel, status, **extra))
+        rows.append(GradientRow(name, a, numeric, diff, rel, status, **extra, step=h, note=note))
     return GradientReport(rows, eps=eps, rtol=rtol, atol=atol, precise=precise, E_total=base_E)
 
 
@@ -292,6 +342,32 @@ def _checks(net):
                            ("dout/dnet", n, act.f, tuple(act.kinks), act.name), ("net", n.name)))
             checks.append((f"delta_{n.name}", n.delta, ("net", n), ("net", n.name)))
     return checks
+
+
+def _step(name, target, base_key, base_values, eps):
+    """(quantity, its value v0, the step h, a note): h = eps, or eps * |v0| if v0 + eps == v0.
+
+    The step is absolute, so near a large value it can be below the float spacing: then
+    ``v0 + eps == v0 - eps == v0`` and the difference would be 0 / 0. There the step becomes
+    relative, ``eps * |v0|``, and the note says so. Only an eps below the spacing of floats near
+    1 (about 1e-16) leaves even that step lost in rounding: a ConfigurationError.
+    """
+    quantity = name[4:] if base_key is None else "_".join(base_key)  # w5, b_h1, net_h1, out_h1
+    v0 = base_values[base_key] if base_key is not None else _target_value(target)
+    if not math.isfinite(v0):
+        return quantity, v0, eps, (f"{quantity} = {v0} in the forward pass of this sample (an "
+                                   f"overflow), so no central difference can be taken there")
+    if (v0 + eps) - v0 or (v0 - eps) - v0:
+        return quantity, v0, eps, None
+    h = eps * abs(v0)
+    if not ((v0 + h) - v0 or (v0 - h) - v0):
+        raise ConfigurationError(
+            f"eps must be more than half the float spacing of the values it nudges, got "
+            f"{eps:g}: {quantity} = {v0:.6g} has spacing {math.ulp(v0):.2g}, so {quantity} "
+            f"+ eps == {quantity}; use an eps of about 1e-6 (the default)")
+    return quantity, v0, h, (f"eps = {eps:g} is below the float spacing of {quantity} = "
+                             f"{v0:.6g} ({math.ulp(v0):.2g}), so {quantity} + eps == "
+                             f"{quantity}; stepped by eps * |{quantity}| = {h:.2g} instead")
 
 
 # -- the forward pass with one nudge ---------------------------------------------------------------
@@ -411,6 +487,14 @@ def _check_tolerance(field, value, positive=False):
         raise ConfigurationError(
             f"{field} must be {'greater than 0' if positive else 'at least 0'}, got {value!r}")
     return float(value)
+
+
+def _describe(value):
+    """What came instead of a network, for a message: its type, and its repr when short."""
+    text = repr(value)
+    if len(text) > 40:
+        return f"an object of type {type(value).__name__}"
+    return text if value is None else f"{text} (type {type(value).__name__})"
 
 
 def _g(value):

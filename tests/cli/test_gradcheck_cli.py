@@ -80,6 +80,28 @@ def test_bad_options_are_one_line_errors(capsys):
     assert "inputs must have 2 values" in capsys.readouterr().err
 
 
+def test_a_value_too_large_for_eps_is_stepped_relative_to_it(capsys):
+    # Inputs 1e12 make net_h1 = 3.5e11 + 0.35, whose float spacing 2^-14 = 6.1e-5 swallows
+    # eps = 1e-6 (before: ZeroDivisionError); the row steps by eps * |net_h1| and says so.
+    for precise in ([], ["--precise"]):
+        assert main(["gradcheck", "--input", "1e12", "1e12", *precise]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("gradient check: 22 quantities, 22 ok")
+        assert ("\ndout/dnet_h1, delta_h1: eps = 1e-06 is below the float spacing of net_h1 = "
+                "3.5e+11 (6.1e-05), so net_h1 + eps == net_h1; stepped by eps * |net_h1| = "
+                "3.5e+05 instead\n") in out
+
+
+def test_an_eps_lost_in_rounding_is_a_one_line_error(capsys):
+    # Mazur's w1 = 0.15 has the float spacing 2^-55 = 2.8e-17: 0.15 + 1e-300 == 0.15.
+    assert main(["gradcheck", "--eps", "1e-300"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == ("neurosim gradcheck: error: eps must be more than half the float "
+                            "spacing of the values it nudges, got 1e-300: w1 = 0.15 has spacing "
+                            "2.8e-17, so w1 + eps == w1; use an eps of about 1e-6 (the default)\n")
+
+
 def test_subprocess():
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     done = subprocess.run([sys.executable, "-m", "neurosim", "gradcheck", "--precise"],

@@ -14,7 +14,8 @@ import random
 import pytest
 
 from neurosim import NeuralNetwork, Neuron, NeuronLayer, propagation
-from neurosim.errors import ConfigurationError, GradientCheckError, NumericalError, ShapeError
+from neurosim.errors import (ConfigurationError, GradientCheckError, NumericalError, ShapeError,
+                             UnknownNameError)
 from neurosim.decimal_oracle import _DECIMAL_ACTIVATIONS, _DECIMAL_LOSSES
 from neurosim.gradient_check import GradientReport, gradcheck
 from neurosim.worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur, seed002
@@ -175,6 +176,12 @@ def test_every_activation_and_loss_passes_and_agrees_with_the_oracle(activation,
     (dict(eps=float("nan")), "eps must be a finite real number, got nan"),
     (dict(rtol=-1e-5), "rtol must be at least 0, got -1e-05"),
     (dict(atol="1e-8"), "atol must be a finite real number, got '1e-8'"),
+    (dict(eps=float("inf")), "eps must be a finite real number, got inf"),
+    (dict(rtol=True), "rtol must be a finite real number, got True"),
+    (dict(atol=-0.5), "atol must be at least 0, got -0.5"),
+    (dict(precise="no"), "precise must be True or False, got 'no'"),
+    (dict(precise=1), "precise must be True or False, got 1"),
+    (dict(precise=None), "precise must be True or False, got None"),
 ])
 def test_tolerances_are_checked(bad, message):
     with pytest.raises(ConfigurationError) as caught:
@@ -182,9 +189,138 @@ def test_tolerances_are_checked(bad, message):
     assert str(caught.value) == message
 
 
-def test_a_wrong_sample_is_a_shape_error():
-    with pytest.raises(ShapeError, match="inputs must have 2 values"):
-        gradcheck(mazur(), [0.05], MAZUR_TARGETS)
+@pytest.mark.parametrize("net, message", [
+    (None, "net must be a NeuralNetwork, got None"),
+    (3, "net must be a NeuralNetwork, got 3 (type int)"),
+    ("mazur", "net must be a NeuralNetwork, got 'mazur' (type str)"),
+    ([[0.15, 0.2], [0.25, 0.3]], "net must be a NeuralNetwork, got [[0.15, 0.2], [0.25, 0.3]] "
+                                 "(type list)"),
+    ([[0.1] * 20], "net must be a NeuralNetwork, got an object of type list"),
+])
+def test_the_first_argument_must_be_a_network(net, message):
+    with pytest.raises(ConfigurationError) as caught:
+        gradcheck(net, MAZUR_INPUTS, MAZUR_TARGETS)
+    assert str(caught.value) == message
+
+
+# -- a step below the float spacing of the nudged value ------------------------------------------
+
+def test_a_value_whose_spacing_exceeds_eps_is_stepped_relative_to_it():
+    # Inputs 1e12: net_h1 = 0.15e12 + 0.2e12 + 0.35 lies in [2^38, 2^39), where floats are
+    # 2^(38-52) = 2^-14 = 6.1e-5 apart, so net_h1 + 1e-6 == net_h1 (0/0 before this was
+    # handled); net_h2 = 5.5e11 + 0.35 lies in [2^39, 2^40): spacing 2^-13. Such a value steps
+    # by eps * |value|. Both sigmoids are saturated (out = 1.0 exactly), so
+    # dout/dnet = out (1 - out) = 0 exactly, and 0 on both sides of the difference.
+    report = gradcheck(mazur(), [1e12, 1e12], MAZUR_TARGETS)
+    assert len(report) == 22 and report.ok
+    stepped = {r.name: r for r in report if r.note}
+    assert sorted(stepped) == ["delta_h1", "delta_h2", "dout/dnet_h1", "dout/dnet_h2"]
+    for h in ("h1", "h2"):
+        assert stepped[f"dout/dnet_{h}"].analytic == stepped[f"dout/dnet_{h}"].numeric == 0.0
+    assert stepped["delta_h1"].step == pytest.approx(1e-6 * (3.5e11 + 0.35), rel=1e-15)
+    assert stepped["delta_h2"].step == pytest.approx(1e-6 * (5.5e11 + 0.35), rel=1e-15)
+    assert stepped["delta_h1"].note == ("eps = 1e-06 is below the float spacing of net_h1 = "
+                                        "3.5e+11 (6.1e-05), so net_h1 + eps == net_h1; stepped "
+                                        "by eps * |net_h1| = 3.5e+05 instead")
+    assert all(r.step == 1e-6 for r in report if not r.note)
+    lines = str(report).splitlines()
+    assert lines[1].endswith("with h = eps = 1e-06, or eps * |v| where noted")
+    assert lines[-2:] == [
+        "dout/dnet_h1, delta_h1: " + stepped["delta_h1"].note,
+        "dout/dnet_h2, delta_h2: eps = 1e-06 is below the float spacing of net_h2 = 5.5e+11 "
+        "(0.00012), so net_h2 + eps == net_h2; stepped by eps * |net_h2| = 5.5e+05 instead"]
+    precise = gradcheck(mazur(), [1e12, 1e12], MAZUR_TARGETS, precise=True)
+    assert precise.ok and precise["delta_h1"].exact == 0.0
+
+
+def test_a_huge_weight_is_stepped_relative_to_it_and_every_other_row_still_checked():
+    # 1e300 has a float spacing of 2^944 (it lies in [2^996, 2^997)). net_o1 = 1e300 * out_h1 +
+    # ... saturates the sigmoid (out_o1 = 1.0 exactly), so dE/dw5 = delta_o1 * out_h1 = 0.
+    net = mazur()
+    net["w5"] = 1e300
+    report = gradcheck(net, MAZUR_INPUTS, MAZUR_TARGETS)
+    assert len(report) == 22 and report.ok
+    row = report["dE/dw5"]
+    assert (row.step, row.analytic, row.numeric, row.status) == (1e-6 * 1e300, 0.0, 0.0, "ok")
+    assert sorted(r.name for r in report if r.note) == ["dE/dw5", "delta_o1", "dout/dnet_o1"]
+    assert report["dE/dw1"].step == 1e-6 and report["dE/dw1"].note is None
+    assert gradcheck(net, MAZUR_INPUTS, MAZUR_TARGETS, precise=True).ok
+
+
+def test_a_relative_step_checks_a_huge_gradient():
+    # E = (t - w x)^2 / 2 with w = 1e40, x = 1, t = 0: dE/dw = dE/dout = delta = w x - t = 1e40.
+    # w's spacing is 2^80 = 1.2e24, so w steps by 1e-6 * 1e40 = 1e34; the central difference of
+    # a quadratic has no truncation error: ((w + h)^2 - (w - h)^2) / 2 / 2h = w.
+    net = NeuralNetwork.from_weights([[[1e40]]], activation="identity", bias="none")
+    report = gradcheck(net, [1.0], [0.0])
+    assert report.ok and [r.name for r in report if not r.note] == []
+    assert report["dE/dw1"].numeric == pytest.approx(1e40, rel=1e-9)
+    # The Decimal oracle's own step, 1e-20, would vanish beside 1e40 at 50 digits (exact = 0);
+    # it grows to 1e40 * 1e-30 = 1e10, which keeps 20 digits.
+    precise = gradcheck(net, [1.0], [0.0], precise=True)
+    assert precise["dE/dw1"].exact == 1e40 and precise["dE/dout_o1"].exact == 1e40
+    assert precise.ok
+
+
+@pytest.mark.parametrize("eps, quantity", [
+    # Mazur's w1 = 0.15 lies in [2^-3, 2^-2): spacing 2^-55 = 2.8e-17, so 1e-300 vanishes.
+    (1e-300, "w1 = 0.15 has spacing 2.8e-17, so w1 + eps == w1"),
+    # 5e-17 survives beside w1..w6 (spacing at most 2^-54 = 5.6e-17: half is 2.8e-17) but not
+    # beside w8 = 0.55 in [2^-1, 1): spacing 2^-53 = 1.1e-16, half 5.6e-17; nor beside
+    # 0.55 * 5e-17. (w7 = 0.5 = 2^-1 moves downwards, where the spacing is 2^-54.)
+    (5e-17, "w8 = 0.55 has spacing 1.1e-16, so w8 + eps == w8"),
+])
+def test_an_eps_lost_in_rounding_is_a_configuration_error(eps, quantity):
+    with pytest.raises(ConfigurationError) as caught:
+        gradcheck(mazur(), MAZUR_INPUTS, MAZUR_TARGETS, eps=eps)
+    assert str(caught.value) == (
+        f"eps must be more than half the float spacing of the values it nudges, got {eps:g}: "
+        f"{quantity}; use an eps of about 1e-6 (the default)")
+
+
+def test_an_overflowed_value_fails_its_rows_and_says_why():
+    # w5 = w6 = 1.7e308: net_o1 = 1.7e308 (out_h1 + out_h2) + 0.6 with out_h1 + out_h2 = 1.19
+    # (Mazur) exceeds the largest float, 1.8e308: inf. No central difference exists around it
+    # (before: a silent nan, and with --precise a decimal.InvalidOperation).
+    net = mazur()
+    net["w5"] = net["w6"] = 1.7e308
+    for precise in (False, True):
+        report = gradcheck(net, MAZUR_INPUTS, MAZUR_TARGETS, precise=precise)
+        assert [r.name for r in report.failures] == ["dout/dnet_o1", "delta_o1"]
+        row = report["delta_o1"]
+        assert math.isnan(row.numeric) and row.rel_error == math.inf
+        assert row.note == ("net_o1 = inf in the forward pass of this sample (an overflow), so "
+                            "no central difference can be taken there")
+        assert report["delta_o2"].status == "ok"
+
+
+def test_an_error_that_overflows_at_the_nudge_fails_the_row():
+    # E = (w x)^2 / 2 with w = 1e154, x = 1, t = 0: the step 0.9 * 1e154 (relative, as 0.9 is
+    # below w's spacing) makes E(w + h) = (1.9e154)^2 / 2 = 1.8e308 > 1.797e308: inf, and the
+    # difference is inf. That once passed ("inf <= inf"); now the row fails and says why.
+    net = NeuralNetwork.from_weights([[[1e154]]], activation="identity", bias="none")
+    report = gradcheck(net, [1.0], [0.0], eps=0.9)
+    assert [r.name for r in report.failures] == ["dE/dw1", "dE/dout_o1", "delta_o1"]
+    assert report["dE/dw1"].note.endswith(
+        "; E(v + h) - E(v - h) is inf for w1 = 1e+154 and h = 9e+153: the forward pass "
+        "overflows there")
+    assert report["dout/dnet_o1"].status == "ok"  # f(net) = net does not overflow
+    # The Decimal oracle does not overflow: judged against it, every row passes.
+    assert gradcheck(net, [1.0], [0.0], eps=0.9, precise=True).ok
+
+
+def test_a_stepped_row_that_fails_says_why_in_the_failure(monkeypatch):
+    net = mazur()
+    net["w5"] = 1e300
+    # a wrong dE/dw5 where the true one is 0 (see the test of a huge weight above)
+    corrupt_after_the_pass(monkeypatch, lambda net: net["o1"].dE_dw.__setitem__(0, 1e-3))
+    report = gradcheck(net, MAZUR_INPUTS, MAZUR_TARGETS)
+    assert [r.name for r in report.failures] == ["dE/dw5"]
+    with pytest.raises(GradientCheckError) as caught:
+        report.assert_ok()
+    assert str(caught.value).endswith(
+        "\ndE/dw5: eps = 1e-06 is below the float spacing of w5 = 1e+300 (1.5e+284), so "
+        "w5 + eps == w5; stepped by eps * |w5| = 1e+294 instead")
 
 
 # -- kinks -------------------------------------------------------------------------------------------
@@ -294,8 +430,22 @@ def test_the_table_is_aligned_and_states_the_tolerances():
     assert len({len(line) for line in table}) == 1  # right-aligned columns: equal widths
     assert table[6].split()[0] == "dE/dw5" and table[6].split()[-1] == "ok"
     assert repr(report).startswith("<GradientReport ok=True rows=22 failures=0 worst=")
-    with pytest.raises(KeyError, match="no row is named 'dE/dw9'"):
-        report["dE/dw9"]
+
+
+@pytest.mark.parametrize("name, first_line", [
+    ("dE/dw9", "no row is named 'dE/dw9'; did you mean dE/dw8, dE/dw7, dE/dw6?"),
+    ("w5", "no row is named 'w5'; did you mean dE/dw5?"),
+    ("h1", "no row is named 'h1'; did you mean dE/dout_h1, dout/dnet_h1, delta_h1?"),
+    ("nope", "no row is named 'nope'"),
+])
+def test_an_unknown_row_name_suggests_close_ones(name, first_line):
+    report = gradcheck(mazur(), MAZUR_INPUTS, MAZUR_TARGETS)
+    with pytest.raises(UnknownNameError) as caught:
+        report[name]
+    assert isinstance(caught.value, KeyError)
+    lines = str(caught.value).splitlines()
+    assert lines[0] == first_line
+    assert lines[1] == "rows: " + ", ".join(r.name for r in report)
 
 
 def test_worst_is_the_largest_relative_error():
