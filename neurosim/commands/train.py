@@ -1,6 +1,7 @@
 """``neurosim train``: train a network on one of the built-in data sets, with progress."""
 
 import math
+import os
 import random
 import sys
 import time
@@ -67,11 +68,11 @@ def add_arguments(parser):
                      help="stop once the total training error is below E")
     data = parser.add_argument_group("data")
     data.add_argument("--test-fraction", type=float, metavar="F",
-                      help="keep this fraction aside as a test set (default: 0.2 for iris, "
-                           "else none)")
+                      help="keep this fraction aside as a test set, 0 <= F < 1 (default: 0.2 "
+                           "for iris, else 0: no test set)")
     data.add_argument("--samples", type=int, metavar="N",
                       help="points of a 2-D Playground set (default 200; spiral 100)")
-    data.add_argument("--noise", type=float, default=0.0,
+    data.add_argument("--noise", type=float,
                       help="noise of a 2-D Playground set, 0 to 0.5 (default 0)")
     out = parser.add_argument_group("output")
     out.add_argument("--save", metavar="NET.json", help="save the trained network")
@@ -82,6 +83,7 @@ def add_arguments(parser):
 
 def run(args):
     from ..network import NeuralNetwork
+    _check_options(args)
     defaults = DEFAULTS[args.dataset]
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10 ** 6)
     activation = args.activation or defaults.get("activation", "sigmoid")
@@ -131,6 +133,50 @@ def run(args):
     return 0
 
 
+def _check_options(args):
+    """Refuse, before any training, what training cannot use or could not save at the end."""
+    if args.target_error is not None and not args.target_error > 0:
+        raise ConfigurationError(f"--target-error must be greater than 0 (training stops when "
+                                 f"the total error falls below it), got {args.target_error}")
+    if args.test_fraction is not None and not 0 <= args.test_fraction < 1:
+        raise ConfigurationError(f"--test-fraction must be at least 0 (0: no test set) and "
+                                 f"less than 1, got {args.test_fraction}")
+    if args.save is not None:
+        _check_destination("--save", args.save)
+    if args.plot is not None:
+        from ..plot import _FORMATS
+        _check_destination("--plot", args.plot)
+        if os.path.splitext(args.plot)[1].lower() not in _FORMATS:
+            raise ConfigurationError(f"--plot must end in {', '.join(_FORMATS)} to choose the "
+                                     f"image format, got {args.plot!r}")
+        try:
+            import matplotlib.figure  # noqa: F401  (the plot is drawn after training)
+        except ImportError:
+            raise ConfigurationError("--plot needs matplotlib; install it with "
+                                     "pip install 'neurosim[demo]'") from None
+    if args.dataset not in PLAYGROUND:
+        given = [option for option, value in (("--samples", args.samples),
+                                               ("--noise", args.noise)) if value is not None]
+        if given:
+            verb, it = ("applies", "it") if len(given) == 1 else ("apply", "them")
+            print(f"neurosim train: note: {' and '.join(given)} {verb} only to the 2-D sets "
+                  f"({', '.join(PLAYGROUND)}); {args.dataset} ignores {it}", file=sys.stderr)
+
+
+def _check_destination(option, path):
+    """ConfigurationError unless a file can be written at ``path`` (checked before training)."""
+    if not path:
+        raise ConfigurationError(f"{option} needs a file name, got {path!r}")
+    target = os.path.realpath(path)  # saving writes through a symlink to its target
+    folder = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise ConfigurationError(f"{option} {path!r} is a folder, expected a file name in it")
+    if not os.path.isdir(folder):
+        raise ConfigurationError(f"{option} {path!r}: the folder {folder!r} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigurationError(f"{option} {path!r}: the folder {folder!r} is not writable")
+
+
 def _data(args, defaults, seed, output_activation):
     """(training samples, test samples, a description) for the data set the arguments name."""
     from .. import datasets
@@ -138,7 +184,8 @@ def _data(args, defaults, seed, output_activation):
     if name in PLAYGROUND:
         labels = "signed" if output_activation == "tanh" else "binary"
         n = defaults.get("samples", 200) if args.samples is None else args.samples
-        data = getattr(datasets, name)(n, noise=args.noise, seed=seed, labels=labels)
+        noise = 0.0 if args.noise is None else args.noise
+        data = getattr(datasets, name)(n, noise=noise, seed=seed, labels=labels)
     else:
         data = getattr(datasets, {"and": "and_gate", "or": "or_gate",
                                   "encoder": "encoder_8_3_8"}.get(name, name))()

@@ -104,18 +104,42 @@ def test_progress_bar_with_tqdm(capsys):
     (["--mode", "minibatch"], "batch_size"),
     (["--momentum", "1.5"], "momentum"),
     (["--hidden", "0"], "--hidden sizes must be at least 1"),
-    (["--test-fraction", "1.5"], "test_fraction"),
-    (["--noise", "0.1", "--samples", "1"], None),  # xor ignores the Playground options
+    (["--test-fraction", "1.5"], "--test-fraction must be at least 0 (0: no test set) and "
+                                 "less than 1, got 1.5"),
+    (["--test-fraction", "-0.2"], "--test-fraction must be at least 0"),
+    (["--target-error", "-1"], "--target-error must be greater than 0 (training stops when "
+                               "the total error falls below it), got -1.0"),
+    (["--target-error", "0"], "--target-error must be greater than 0"),
 ])
 def test_bad_options_print_one_line_and_exit_2(args, words, capsys):
     status = main(["train", "xor", "--epochs", "1", "--seed", "0", "--no-progress", *args])
-    err = capsys.readouterr().err
-    if words is None:
-        assert status == 0
-    else:
-        assert status == 2
-        assert err.startswith("neurosim train: error: ") and words in err
-        assert "Traceback" not in err
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert err.startswith("neurosim train: error: ") and words in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("args, note", [
+    (["--noise", "0.1", "--samples", "10"], "--samples and --noise apply only to the 2-D sets "
+                                            "(circle, xor_quadrants, gaussians, spiral); xor "
+                                            "ignores them"),
+    (["--noise", "0"], "--noise applies only to the 2-D sets (circle, xor_quadrants, "
+                       "gaussians, spiral); xor ignores it"),
+])
+def test_playground_options_on_another_set_run_with_a_one_line_note(args, note, capsys):
+    # Not an error: a loop over data sets with the same options keeps working; not silent.
+    status = main(["train", "xor", "--epochs", "1", "--seed", "0", "--no-progress", *args])
+    out, err = capsys.readouterr()
+    assert status == 0 and "data:    xor, 4 training samples" in out
+    assert err == f"neurosim train: note: {note}\n"
+
+
+def test_test_fraction_0_means_no_test_set(capsys):
+    # train_test_split needs 0 < F < 1; on the command line 0 turns off iris's default split.
+    assert main(["train", "iris", "--epochs", "1", "--seed", "0", "--no-progress",
+                 "--test-fraction", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "iris, 150 training samples, inputs scaled" in out and "test" not in out.lower()
 
 
 def test_an_unknown_dataset_is_an_argparse_error(capsys):
@@ -125,11 +149,79 @@ def test_an_unknown_dataset_is_an_argparse_error(capsys):
     assert "invalid choice: 'mnist'" in capsys.readouterr().err
 
 
-def test_saving_into_a_missing_folder_fails_cleanly(tmp_path, capsys):
+def test_saving_into_a_missing_folder_fails_before_training(tmp_path, capsys):
+    path = tmp_path / "no" / "net.json"
     status = main(["train", "xor", "--epochs", "1", "--seed", "0", "--no-progress", "--save",
-                   str(tmp_path / "no" / "net.json")])
-    assert status == 2
-    assert "neurosim train: error: cannot save" in capsys.readouterr().err
+                   str(path)])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""                      # nothing ran: no data line, no run
+    assert err == (f"neurosim train: error: --save {str(path)!r}: the folder "
+                   f"{str(path.parent)!r} does not exist\n")
+
+
+@pytest.mark.parametrize("option", ["--save", "--plot"])
+def test_every_destination_is_checked_before_training(tmp_path, option, capsys):
+    name = "out.json" if option == "--save" else "out.png"
+    cases = [
+        (str(tmp_path), f"{option} {str(tmp_path)!r} is a folder, expected a file name in it"),
+        ("", f"{option} needs a file name, got ''"),
+        (str(tmp_path / "missing" / name),
+         f"{option} {str(tmp_path / 'missing' / name)!r}: the folder "
+         f"{str(tmp_path / 'missing')!r} does not exist"),
+    ]
+    for path, message in cases:
+        assert main(["train", "spiral", "--epochs", "1", "--no-progress", option, path]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err == f"neurosim train: error: {message}\n"
+
+
+def test_a_plot_with_an_unknown_suffix_is_refused_before_training(tmp_path, capsys):
+    assert main(["train", "xor", "--epochs", "1", "--no-progress", "--plot",
+                 str(tmp_path / "loss.jpg")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == ("neurosim train: error: --plot must end in .png, .svg, .pdf "
+                                 f"to choose the image format, got {str(tmp_path / 'loss.jpg')!r}\n")
+
+
+def test_a_plot_without_matplotlib_is_refused_before_training(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    assert main(["train", "xor", "--epochs", "1", "--no-progress", "--plot",
+                 str(tmp_path / "loss.png")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == ("neurosim train: error: --plot needs matplotlib; install it "
+                                 "with pip install 'neurosim[demo]'\n")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="needs POSIX permissions and a user that they bind (not root)")
+def test_a_read_only_folder_is_refused_before_training(tmp_path, capsys):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    os.chmod(folder, 0o555)
+    try:
+        assert main(["train", "xor", "--epochs", "1", "--no-progress", "--save",
+                     str(folder / "net.json")]) == 2
+    finally:
+        os.chmod(folder, 0o755)
+    assert capsys.readouterr().err == (f"neurosim train: error: --save "
+                                       f"{str(folder / 'net.json')!r}: the folder "
+                                       f"{str(folder)!r} is not writable\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name != "posix",
+                    reason="needs POSIX symbolic links")
+def test_save_through_a_symlink_updates_its_target_and_keeps_the_link(tmp_path, capsys):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    os.chmod(real, 0o600)
+    link = tmp_path / "link.json"
+    os.symlink("real.json", link)
+    assert main(["train", "xor", "--epochs", "1", "--seed", "0", "--no-progress", "--save",
+                 str(link)]) == 0
+    assert os.path.islink(link) and os.readlink(link) == "real.json"
+    assert NeuralNetwork.load(real).layer_sizes == [2, 5, 1]
+    assert oct(os.stat(real).st_mode & 0o777) == oct(0o600)
 
 
 def test_help_has_an_example(capsys):
