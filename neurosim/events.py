@@ -19,8 +19,12 @@ A :class:`StepRecord` is the list of one step's events, filterable by phase, neu
 and serializable to JSON Lines.
 """
 
+import difflib
 import json
+import os
+import re
 from dataclasses import MISSING, asdict, dataclass, fields
+from math import isfinite
 from typing import ClassVar, Optional, Tuple
 
 __all__ = [
@@ -96,27 +100,39 @@ class Event:
     def from_dict(cls, data):
         """The event a :meth:`to_dict` dict describes (lists become tuples again).
 
+        Every field is checked as the constructor checks it (a name is a str, a number is
+        finite), so a hand-edited or damaged file fails here, naming the field, rather than
+        later when the event is printed.
+
         >>> e = Update("w5", 0.4, 0.5, 0.0821670406, 0.35891648)
         >>> Event.from_dict(e.to_dict()) == e
         True
         """
-        from .errors import FormatError
+        from .errors import FormatError, InputError
         if not isinstance(data, dict):
             raise FormatError(f"an event must be a JSON object, got {data!r}")
-        kind = EVENT_TYPES.get(data.get("event"))
+        name = data.get("event")
+        kind = EVENT_TYPES.get(name) if isinstance(name, str) else None
         if kind is None or (cls is not Event and kind is not cls):
             raise FormatError(f"event must be one of {', '.join(EVENT_TYPES)}, "
-                              f"got {data.get('event')!r}")
+                              f"got {name!r}")
         names = {f.name for f in fields(kind)}
-        given = {k: tuple(v) if isinstance(v, list) else v
-                 for k, v in data.items() if k not in ("event", "phase")}
+        given = {k: v for k, v in data.items() if k not in ("event", "phase")}
         if not names >= set(given) or data.get("phase", kind.phase) != kind.phase:
             raise FormatError(f"{kind.__name__} has the fields {', '.join(sorted(names))}, "
                               f"got {', '.join(sorted(data))}")
+        missing = [f.name for f in fields(kind) if f.default is MISSING and f.name not in given]
+        if missing:
+            raise FormatError(f"{kind.__name__} needs the fields {', '.join(missing)}, "
+                              f"got {', '.join(sorted(data))}")
         try:
             return kind(**given)
-        except TypeError as error:
-            raise FormatError(f"{kind.__name__}: {error}") from None
+        except InputError as error:
+            raise FormatError(str(error)) from None
+
+    def __post_init__(self):
+        # The constructor people call checks its fields; the engine's _build skips this.
+        _check_fields(self)
 
     def render(self, digits=DIGITS):
         """One line of the hand calculation, numbers shown to ``digits`` significant digits."""
@@ -130,10 +146,99 @@ _NAME_FIELDS = {"neuron", "sender", "receiver", "weight_name", "bias_name", "nam
                 "senders", "weight_names", "outputs"}
 
 
+_PARAMETER_FIELDS = {"weight_name", "bias_name", "name", "weight_names"}
+
+
 def _as_names(value, field):
     if field not in _NAME_FIELDS or value is None:
         return ()
     return (value,) if isinstance(value, str) else tuple(value)
+
+
+#: What each kind of field holds, as the error messages say it.
+_WHAT = {
+    "name": "a name (str)",
+    "text": "a str",
+    "number": "a finite number",
+    "flag": "true or false",
+    "names": "a list of names (str)",
+    "numbers": "a list of finite numbers",
+    "optional name": "a name (str) or null",
+}
+
+#: Fields that hold one entry per connection, output or neuron, so must have equal lengths.
+_SAME_LENGTH = {
+    "NetInput": ("weight_names", "senders", "weights", "values"),
+    "TotalError": ("outputs", "errors"),
+    "HiddenErrorDerivative": ("receivers", "products"),
+    "BiasGradient": ("neurons", "deltas"),
+}
+
+
+def _kind_of(f):
+    kinds = {float: "number", bool: "flag", Tuple[str, ...]: "names",
+             Tuple[float, ...]: "numbers", Optional[str]: "optional name"}
+    if f.type is str:
+        return "name" if f.name in _NAME_FIELDS else "text"
+    return kinds[f.type]
+
+
+def _number(value):
+    """``value`` as a finite float, or None when it is not one (bools are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        value = float(value)
+    except OverflowError:      # an int past the float range
+        return None
+    return value if isfinite(value) else None
+
+
+def _check_fields(event):
+    """Check (and normalise: lists to tuples, ints to floats) every field of a new event.
+
+    Raises :class:`~neurosim.errors.InputError` naming the class, the field, what it must be
+    and what it got, e.g. ``ForwardMessage.value must be a finite number, got None``.
+    """
+    from .errors import InputError
+    cls = type(event).__name__
+    for name, kind in event._spec:
+        value = getattr(event, name)
+
+        def bad(shown=value, where=name, what=_WHAT[kind]):
+            return InputError(f"{cls}.{where} must be {what}, got {shown!r}")
+
+        if kind in ("name", "text") or (kind == "optional name" and value is not None):
+            if not isinstance(value, str):
+                raise bad()
+        elif kind == "flag":
+            if not isinstance(value, bool):
+                raise bad()
+        elif kind == "number":
+            number = _number(value)
+            if number is None:
+                raise bad()
+            if number is not value:
+                object.__setattr__(event, name, number)
+        elif kind in ("names", "numbers"):
+            if not isinstance(value, (list, tuple)):
+                raise bad()
+            items = list(value)
+            for k, item in enumerate(items):
+                if kind == "names" and not isinstance(item, str):
+                    raise bad(item, f"{name}[{k}]", "a name (str)")
+                if kind == "numbers":
+                    items[k] = _number(item)
+                    if items[k] is None:
+                        raise bad(item, f"{name}[{k}]", "a finite number")
+            object.__setattr__(event, name, tuple(items))
+    group = _SAME_LENGTH.get(cls)
+    if group:
+        lengths = [len(getattr(event, name)) for name in group]
+        if len(set(lengths)) > 1:
+            raise InputError(f"{cls}: {', '.join(group[:-1])} and {group[-1]} must have the "
+                             f"same length, got {', '.join(map(str, lengths[:-1]))} and "
+                             f"{lengths[-1]}")
 
 
 def _frozen_record(cls):
@@ -147,6 +252,7 @@ def _frozen_record(cls):
     same frozen record, about four times faster. The engine uses it; people use the constructor.
     """
     cls = dataclass(frozen=True, slots=True)(cls)
+    cls._spec = tuple((f.name, _kind_of(f)) for f in fields(cls))
     twin = type(f"_{cls.__name__}Builder", (Event,), {"__slots__": cls.__slots__})
     params, stores, env = [], [], {"_new": object.__new__, "_twin": twin, "_cls": cls}
     for f in fields(cls):
@@ -425,6 +531,25 @@ class Update(Event):
                 f"{num(self.new, digits)}")
 
 
+def _natural(name):
+    """Sort key: inputs, hidden, outputs, weights, biases, each by number (w2 before w10)."""
+    parts = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
+    return ("ihowb".find(name[:1]) % 6, parts)
+
+
+def _path_hint(text):
+    """A second line for a file name passed where the text of the file belongs."""
+    path = text.strip()
+    try:
+        is_file = "\n" not in path and os.path.isfile(path)
+    except (OSError, ValueError):   # a name too long, or with a NUL
+        is_file = False
+    if not is_file:
+        return ""
+    return (f"\n{path!r} is a file name, not the file's text; to read a file: "
+            f"StepRecord.from_jsonl(open(path, encoding='utf-8').read())")
+
+
 def _substitute(formula, neuron, target=None, out=None, digits=DIGITS):
     """Write a loss formula for one output, with symbols (no numbers given) or numbers."""
     if target is None:
@@ -451,22 +576,66 @@ class StepRecord:
 
     def __init__(self, events=()):
         self.events = list(events)
+        self._origin = None   # the record this one was filtered from (to know its names)
 
     def filter(self, *, phase=None, neuron=None, weight=None, kind=None):
-        """The events of one phase, involving one neuron or weight/bias name, or of one class."""
+        """The events of one phase, involving one neuron or weight/bias name, or of one class.
+
+        A name no event of the record involves is an :class:`~neurosim.errors.UnknownNameError`
+        (a typo such as ``weight="W5"`` would otherwise give an empty record); a name that
+        only has no events of the chosen phase or class gives an empty record.
+        """
+        from .errors import ConfigurationError
         if phase is not None and phase not in PHASES:
-            from .errors import ConfigurationError
             raise ConfigurationError(
                 f"phase must be one of {', '.join(PHASES)}, got {phase!r}")
+        for option, name in (("neuron", neuron), ("weight", weight)):
+            if name is not None and not isinstance(name, str):
+                raise ConfigurationError(
+                    f"{option} must be one name (a str), e.g. {option}="
+                    f"{'o1' if option == 'neuron' else 'w5'!r}, got {name!r}")
+        if kind is not None:
+            kind = getattr(kind, "__name__", kind)
+            if kind not in EVENT_TYPES:
+                raise ConfigurationError(f"kind must be an event class or its name, one of "
+                                         f"{', '.join(EVENT_TYPES)}, got {kind!r}")
         out = self.events
         if phase is not None:
             out = [e for e in out if e.phase == phase]
-        for name in (neuron, weight):
+        for option, name in (("neuron", neuron), ("weight", weight)):
             if name is not None:
                 out = [e for e in out if name in e.names]
+                if not out:
+                    self._check_known(option, name)
         if kind is not None:
-            out = [e for e in out if type(e).__name__ == getattr(kind, "__name__", kind)]
-        return StepRecord(out)
+            out = [e for e in out if type(e).__name__ == kind]
+        result = StepRecord(out)
+        result._origin = self._origin if self._origin is not None else self
+        return result
+
+    def _check_known(self, option, name):
+        """Raise UnknownNameError when no event of the whole record involves ``name``."""
+        from .errors import UnknownNameError
+        origin = self._origin if self._origin is not None else self
+        known = {"neuron": {}, "weight": {}}        # dicts: names in order of appearance
+        for e in origin.events:
+            for f in fields(e):
+                group = "weight" if f.name in _PARAMETER_FIELDS else "neuron"
+                for n in _as_names(getattr(e, f.name), f.name):
+                    known[group].setdefault(n, None)
+        every = [*known["neuron"], *known["weight"]]
+        if not every or name in every:
+            return
+        mine = sorted(known[option], key=_natural)
+        close = [n for n in every if n.lower() == name.lower()]
+        close += [n for n in difflib.get_close_matches(name, mine, n=3) if n not in close]
+        if close:
+            hint = f"did you mean {', '.join(close[:3])}?"
+        else:
+            shown = mine if len(mine) <= 10 else mine[:5] + ["..."] + mine[-2:]
+            what = "neurons" if option == "neuron" else "weights and biases"
+            hint = f"its {what} are {', '.join(shown)}"
+        raise UnknownNameError(f"{option}: no event of this record involves {name!r}; {hint}")
 
     def to_jsonl(self):
         """The events as JSON Lines, one ``to_dict()`` per line."""
@@ -474,15 +643,31 @@ class StepRecord:
 
     @classmethod
     def from_jsonl(cls, text):
-        """The record :meth:`to_jsonl` wrote: ``StepRecord.from_jsonl(r.to_jsonl()) == r``."""
-        from .errors import FormatError
+        """The record :meth:`to_jsonl` wrote: ``StepRecord.from_jsonl(r.to_jsonl()) == r``.
+
+        ``text`` is the text of the file (``bytes`` are read as UTF-8); to read a file, pass
+        ``open(path, encoding="utf-8").read()``. Each line is checked, field by field.
+        """
+        from .errors import ConfigurationError, FormatError
+        if isinstance(text, (bytes, bytearray)):
+            try:
+                text = bytes(text).decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise FormatError(f"the record is not UTF-8 text: byte {error.start} is "
+                                  f"{bytes(text)[error.start:error.start + 1]!r}") from None
+        if not isinstance(text, str):
+            raise ConfigurationError(f"from_jsonl takes the text of a .jsonl file (str), "
+                                     f"got {text!r}")
         events = []
         for number, line in enumerate(text.splitlines(), 1):
+            if number == 1:
+                line = line.lstrip("\ufeff")     # a byte order mark some editors write
             if line.strip():
                 try:
                     data = json.loads(line)
                 except ValueError as error:
-                    raise FormatError(f"line {number} is not JSON: {error}") from None
+                    raise FormatError(f"line {number} is not JSON: {error}"
+                                      f"{_path_hint(text)}") from None
                 try:
                     events.append(Event.from_dict(data))
                 except FormatError as error:

@@ -318,3 +318,130 @@ def test_bad_json_lines_raise_format_error_naming_the_line(line, message):
     with pytest.raises(FormatError, match=message) as info:
         StepRecord.from_jsonl(json.dumps(record()[0].to_dict()) + "\n" + line + "\n")
     assert str(info.value).startswith("line 2")
+
+
+# -- bad input: every field checked on load and in the constructor ------------------------------
+
+#: A ForwardMessage as to_dict() writes it (Mazur's first message, w1*i1 = 0.15*0.05 = 0.0075),
+#: with one field replaced per case below.
+FIRST_MESSAGE = {"event": "ForwardMessage", "phase": "forward", "sender": "i1", "receiver": "h1",
+                 "weight_name": "w1", "value": 0.05, "weight": 0.15, "product": 0.0075,
+                 "from_input": True}
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("value", None, "ForwardMessage.value must be a finite number, got None"),
+    ("value", "0.05", "ForwardMessage.value must be a finite number, got '0.05'"),
+    ("value", True, "ForwardMessage.value must be a finite number, got True"),
+    ("weight", float("inf"), "ForwardMessage.weight must be a finite number, got inf"),
+    ("product", float("nan"), "ForwardMessage.product must be a finite number, got nan"),
+    ("sender", 1, "ForwardMessage.sender must be a name (str), got 1"),
+    ("weight_name", None, "ForwardMessage.weight_name must be a name (str), got None"),
+    ("from_input", 1, "ForwardMessage.from_input must be true or false, got 1"),
+])
+def test_a_field_of_the_wrong_type_is_a_format_error_naming_line_field_and_type(
+        field, value, message):
+    line = json.dumps(dict(FIRST_MESSAGE, **{field: value}))   # writes NaN, Infinity as such
+    text = json.dumps(FIRST_MESSAGE) + "\n" + line + "\n"
+    with pytest.raises(FormatError) as info:
+        StepRecord.from_jsonl(text)
+    assert str(info.value) == f"line 2: {message}"
+
+
+def test_a_number_past_the_float_range_is_not_finite():
+    line = json.dumps(FIRST_MESSAGE).replace('"value": 0.05', '"value": 1e999')
+    with pytest.raises(FormatError, match=r"^line 1: ForwardMessage.value must be a finite "
+                                          r"number, got inf$"):
+        StepRecord.from_jsonl(line)
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"outputs": "o1", "errors": [0.25], "total": 0.25},
+     "TotalError.outputs must be a list of names (str), got 'o1'"),
+    ({"outputs": ["o1", 2], "errors": [0.25, 0.5], "total": 0.75},
+     "TotalError.outputs[1] must be a name (str), got 2"),
+    ({"outputs": ["o1", "o2"], "errors": [0.25, None], "total": 0.25},
+     "TotalError.errors[1] must be a finite number, got None"),
+    ({"outputs": ["o1", "o2"], "errors": [0.25], "total": 0.25},
+     "TotalError: outputs and errors must have the same length, got 2 and 1"),
+])
+def test_lists_are_checked_entry_by_entry(data, message):
+    with pytest.raises(FormatError) as info:
+        StepRecord.from_jsonl(json.dumps(dict(data, event="TotalError")))
+    assert str(info.value) == f"line 1: {message}"
+
+
+def test_a_missing_field_is_named():
+    with pytest.raises(FormatError) as info:
+        StepRecord.from_jsonl('{"event": "Update", "name": "w5", "old": 0.4}')
+    assert str(info.value) == ("line 1: Update needs the fields learning_rate, gradient, new, "
+                               "got event, name, old")
+
+
+def test_a_loaded_record_prints():
+    # The tester's line with a valid value loads and prints Mazur's first line.
+    (event,) = StepRecord.from_jsonl(json.dumps(FIRST_MESSAGE))
+    assert str(event) == "w1*i1 = 0.15*0.05 = 0.0075    (i1 -> h1)"
+
+
+def test_the_constructor_checks_and_normalises_its_fields():
+    from neurosim.errors import InputError
+    with pytest.raises(InputError, match=r"^Delta.delta must be a finite number, got nan$"):
+        Delta("o1", 0.74136507, 0.186815602, float("nan"))
+    e = TotalError(["o1", "o2"], [1, 0.5], 1.5)           # lists and ints, as people write them
+    assert e.outputs == ("o1", "o2") and e.errors == (1.0, 0.5)
+    assert type(e.errors[0]) is float and hash(e) == hash(TotalError(("o1", "o2"), (1.0, 0.5),
+                                                                       1.5))
+
+
+def test_from_jsonl_wants_the_text_and_says_how_to_read_a_file(tmp_path, monkeypatch):
+    with pytest.raises(ConfigurationError) as info:
+        StepRecord.from_jsonl(None)
+    assert str(info.value) == "from_jsonl takes the text of a .jsonl file (str), got None"
+    text = record().to_jsonl()
+    (tmp_path / "step.jsonl").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FormatError) as info:
+        StepRecord.from_jsonl("step.jsonl")
+    first, second = str(info.value).splitlines()
+    assert first.startswith("line 1 is not JSON")
+    assert second == ("'step.jsonl' is a file name, not the file's text; to read a file: "
+                      "StepRecord.from_jsonl(open(path, encoding='utf-8').read())")
+    with pytest.raises(FormatError) as info:              # not a file: no hint
+        StepRecord.from_jsonl("absent.jsonl")
+    assert "\n" not in str(info.value)
+    # bytes are UTF-8 text, a byte order mark included
+    assert StepRecord.from_jsonl(("\ufeff" + text).encode("utf-8")) == record()
+    with pytest.raises(FormatError, match=r"^the record is not UTF-8 text: byte 0 is b'\\xff'$"):
+        StepRecord.from_jsonl(b"\xff\xfe")
+
+
+def test_filter_takes_one_name_as_a_str():
+    with pytest.raises(ConfigurationError) as info:
+        record().filter(neuron=["o1"])
+    assert str(info.value) == "neuron must be one name (a str), e.g. neuron='o1', got ['o1']"
+    with pytest.raises(ConfigurationError, match=r"^kind must be an event class or its name"):
+        record().filter(kind="Deltas")
+
+
+def test_filter_by_a_name_the_record_does_not_have_says_so():
+    from neurosim.errors import UnknownNameError
+    r = record()
+    with pytest.raises(UnknownNameError) as info:
+        r.filter(weight="W5")
+    assert str(info.value) == "weight: no event of this record involves 'W5'; did you mean w5?"
+    with pytest.raises(UnknownNameError) as info:
+        r.filter(weight="w9")
+    # Mazur's net: w1..w8 and the shared biases b1, b2
+    assert str(info.value) == ("weight: no event of this record involves 'w9'; its weights "
+                               "and biases are w1, w2, w3, w4, w5, w6, w7, w8, b1, b2")
+    with pytest.raises(UnknownNameError, match="its neurons are i1, i2, h1, h2, o1, o2$"):
+        r.filter(neuron="o3")
+
+
+def test_a_known_name_without_events_of_the_phase_gives_an_empty_record():
+    r = record()
+    assert len(r.filter(neuron="i1", phase="update")) == 0      # inputs are never updated
+    # chained: the error phase holds no w5, but the record it came from does
+    assert len(r.filter(phase="error").filter(weight="w5")) == 0
+    assert len(StepRecord().filter(weight="w5")) == 0           # an empty record knows no names
