@@ -22,7 +22,9 @@ def add_arguments(parser):
                              "exact derivative, and the numeric error split into truncation "
                              "and rounding; rows are then judged against the exact value")
     parser.add_argument("--eps", type=float, default=1e-6, metavar="H",
-                        help="the step h of the central differences (default: 1e-6)")
+                        help="the step h of the central differences (default: 1e-6); "
+                             "where a value is so large that v + h == v, the step is "
+                             "h * |v| and a note under the table says so")
     parser.add_argument("--rtol", type=float, default=1e-5,
                         help="relative tolerance (default: 1e-5)")
     parser.add_argument("--atol", type=float, default=1e-8,
