@@ -101,7 +101,9 @@ class Stepper(cmd.Cmd):
         self.events = []
         self.total = event_count(net)
         self.finished = False
-        self.breakpoints = []
+        self.breakpoints = []        # names, in the order they were set
+        self._numbers = {}           # name -> its number, kept when others are cleared (pdb)
+        self._last_number = 0
         self.known = quantities.names(net)
         self.parameters = set(net.parameter_names())
         self.neuron_names = {n.name for n in net.neurons}
@@ -111,7 +113,14 @@ class Stepper(cmd.Cmd):
     # -- the machinery ---------------------------------------------------------------------
 
     def run_script(self, lines):
-        """Run commands from a list of lines, echoing each; returns True if one of them quits."""
+        """Run commands from a list of lines (or one text of lines), echoing each; returns True
+        if one of them quits."""
+        if isinstance(lines, str):
+            lines = lines.splitlines()
+        elif not isinstance(lines, (list, tuple)) or not all(isinstance(x, str) for x in lines):
+            from .errors import ConfigurationError
+            raise ConfigurationError(f"run_script takes the commands as a list of lines or "
+                                     f"one text, e.g. ['break w1', 'continue'], got {lines!r}")
         for line in lines:
             line = line.rstrip("\n")
             if not line.strip() or line.lstrip().startswith("#"):
@@ -206,10 +215,13 @@ class Stepper(cmd.Cmd):
         except ValueError:
             self._say(f"next takes a number of events, got {arg.strip()!r}; e.g. next 5")
             return
+        if count < 1:
+            self._say(f"next takes a positive count of events, got {count}; e.g. next 5")
+            return
         if self.finished:
             self._say("the step is finished; print a quantity, or quit")
             return
-        for _ in range(max(count, 1)):
+        for _ in range(count):
             event = self._advance()
             if event is None:
                 break
@@ -242,8 +254,8 @@ class Stepper(cmd.Cmd):
         if not names:
             if not self.breakpoints:
                 self._say("no breakpoints; e.g. break w5, break o1, break backward")
-            for k, bp in enumerate(self.breakpoints, 1):
-                self._say(f"breakpoint {k} at {bp}: {self._explain(bp)}")
+            for bp in self.breakpoints:
+                self._say(f"breakpoint {self._numbers[bp]} at {bp}: {self._explain(bp)}")
             return
         for name in names:
             bp = self._breakpoint(name)
@@ -251,7 +263,9 @@ class Stepper(cmd.Cmd):
                 continue
             if bp not in self.breakpoints:
                 self.breakpoints.append(bp)
-            self._say(f"breakpoint {self.breakpoints.index(bp) + 1} at {bp}: {self._explain(bp)}")
+                self._last_number += 1
+                self._numbers[bp] = self._last_number
+            self._say(f"breakpoint {self._numbers[bp]} at {bp}: {self._explain(bp)}")
 
     do_b = do_break
 
@@ -279,19 +293,27 @@ class Stepper(cmd.Cmd):
         return f"stops where {bp} is computed"
 
     def do_clear(self, arg):
-        """clear [NAME or NUMBER ...]: remove breakpoints (all of them without an argument)."""
+        """clear [NAME or NUMBER ...]: remove breakpoints (all of them without an argument);
+        a breakpoint keeps the number break gave it, as in pdb."""
         names = self._names(arg)
         if not names:
             self.breakpoints.clear()
+            self._numbers.clear()
             self._say("every breakpoint cleared")
             return
+        by_number = {str(k): bp for bp, k in self._numbers.items()}
         for name in names:
-            bp = (self.breakpoints[int(name) - 1] if name.isdigit() and
-                  0 < int(name) <= len(self.breakpoints) else quantities.canonical(name)
-                  if quantities.canonical(name) in self.breakpoints else name)
+            if name.isdigit():
+                bp = by_number.get(str(int(name)))
+                if bp is None:
+                    self._say(f"no breakpoint number {name}; break lists them")
+                    continue
+            else:
+                bp = quantities.canonical(name) if quantities.canonical(name) in \
+                    self.breakpoints else name
             if bp in self.breakpoints:
                 self.breakpoints.remove(bp)
-                self._say(f"cleared breakpoint at {bp}")
+                self._say(f"cleared breakpoint {self._numbers.pop(bp)} at {bp}")
             else:
                 self._say(f"no breakpoint at {name!r}; break lists them")
 

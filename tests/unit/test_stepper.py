@@ -109,7 +109,7 @@ def test_break_on_a_phase_stops_at_its_first_event_only():
 def test_break_on_a_quantity_and_clear():
     numbers, output = stops("break delta_h1\nbreak dE_total/dw5\nbreak\nclear 2\n"
                             "continue\nquit\n")
-    assert "breakpoint 2 at dE/dw5" in output and "cleared breakpoint at dE/dw5" in output
+    assert "breakpoint 2 at dE/dw5" in output and "cleared breakpoint 2 at dE/dw5" in output
     assert len(numbers) == 1
     assert re.search(r"stopped at breakpoint delta_h1\n *\d+ backward  delta_h1 = ", output)
 
@@ -164,6 +164,10 @@ def test_print_of_a_value_after_the_update_points_to_the_worksheet():
     ("frobnicate", "unknown command 'frobnicate'; type help for the commands"),
     ("nxt", "unknown command 'nxt'; did you mean next? type help for the commands"),
     ("next two", "next takes a number of events, got 'two'; e.g. next 5"),
+    ("next 0", "next takes a positive count of events, got 0; e.g. next 5"),
+    ("next -1", "next takes a positive count of events, got -1; e.g. next 5"),
+    ("next -5", "next takes a positive count of events, got -5; e.g. next 5"),
+    ("clear 1", "no breakpoint number 1; break lists them"),
     ("print w99", "no quantity is named 'w99'"),
     ("print dE/dw55", "no quantity is named 'dE/dw55'; did you mean dE/dw5"),
     ("break sideways", "cannot break at 'sideways'"),
@@ -225,3 +229,45 @@ def test_digits_option():
 def test_event_count_is_the_length_of_a_step(sizes, options):
     net = NeuralNetwork(sizes, seed=5, **options)
     assert event_count(net) == len(list(net.step_through([0.3] * sizes[0], [0.5] * sizes[-1])))
+
+
+def test_next_with_a_count_below_one_computes_nothing():
+    out = io.StringIO()
+    stepper = Stepper(mazur(), INPUTS, TARGETS, stdout=out)
+    stepper.run_script(["next 0", "next -5", "where"])
+    assert stepper.events == []
+    assert "at the start of the step: nothing computed yet, 53 events to go" in out.getvalue()
+
+
+def test_breakpoints_keep_their_numbers_as_in_pdb():
+    # Three breakpoints, numbered 1, 2, 3 as set; clearing 1 leaves w5 as 2 and b1 as 3, so
+    # 'clear 3' removes b1 (the one listed as 3), never whichever comes third after renumbering.
+    output = session("break o1 w5 b1\nclear 1\nbreak\nclear 3\nbreak\nbreak w1\nquit\n")
+    listings = output.split("(neurosim) break\n")[1:]
+    assert listings[0].split("(neurosim)")[0].splitlines() == [
+        "breakpoint 2 at w5: stops where dE/dw5 is computed and where w5 is updated",
+        "breakpoint 3 at b1: stops where dE/db1 is computed and where b1 is updated"]
+    assert listings[1].split("(neurosim)")[0].splitlines() == [
+        "breakpoint 2 at w5: stops where dE/dw5 is computed and where w5 is updated"]
+    assert "cleared breakpoint 1 at o1" in output and "cleared breakpoint 3 at b1" in output
+    assert "breakpoint 4 at w1:" in output               # numbers are not reused, as in pdb
+
+
+def test_run_script_takes_one_text_of_lines():
+    out = io.StringIO()
+    stepper = Stepper(mazur(), INPUTS, TARGETS, stdout=out)
+    assert stepper.run_script("break o1\ncontinue\nquit\n") is True
+    assert out.getvalue().splitlines()[:3] == [
+        "(neurosim) break o1",
+        "breakpoint 1 at o1: stops at every event computing a quantity of o1",
+        "(neurosim) continue"]
+    assert len(stepper.events) == 9      # o1's first message is event 9 (8 forward events before)
+
+
+def test_run_script_refuses_what_is_not_lines():
+    from neurosim.errors import ConfigurationError
+    stepper = Stepper(mazur(), INPUTS, TARGETS, stdout=io.StringIO())
+    with pytest.raises(ConfigurationError) as info:
+        stepper.run_script(5)
+    assert str(info.value) == ("run_script takes the commands as a list of lines or one text, "
+                               "e.g. ['break w1', 'continue'], got 5")
