@@ -2,7 +2,7 @@
 
 import sys
 
-from ..errors import ConfigurationError, InputError, ShapeError
+from ..errors import ConfigurationError, FormatError, InputError, ShapeError
 from . import load_network
 
 NAME = "step"
@@ -81,11 +81,16 @@ def run(args):
     script = None
     if args.commands is not None:
         try:
-            with open(args.commands, encoding="utf-8") as f:
+            # utf-8-sig: a byte order mark (Notepad writes one) is not part of the first command
+            with open(args.commands, encoding="utf-8-sig") as f:
                 script = f.read().splitlines()
         except OSError as error:
             raise InputError(f"--commands: cannot read {args.commands!r}: "
                              f"{error.strerror or error}") from None
+        except UnicodeDecodeError as error:
+            raise FormatError(f"--commands: {args.commands!r} is not UTF-8 text (byte "
+                              f"{error.start} is {error.object[error.start]:#04x}); save it as "
+                              f"UTF-8") from None
     stepper = Stepper(net, inputs, targets, digits=args.digits)
     stepper.stdout.write(stepper.intro + "\n")
     if script is not None and stepper.run_script(script):

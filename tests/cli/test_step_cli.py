@@ -185,3 +185,24 @@ def test_readline_history_in_a_terminal(tmp_path):
         (b"quit\r", b""),
     ])
     assert b"w1*i1 = 0.15*0.05 = 0.0075" in shown[0]
+
+
+def test_a_commands_file_that_is_not_utf8_is_one_line_and_status_2(tmp_path, capsys,
+                                                                    monkeypatch):
+    script = tmp_path / "b.txt"
+    script.write_bytes(b"\xff\xfe")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("quit\n"))
+    assert main(["step", "--commands", str(script)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"neurosim step: error: --commands: {str(script)!r} is not UTF-8 text "
+                   f"(byte 0 is 0xff); save it as UTF-8\n")
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_command(tmp_path, monkeypatch, capsys):
+    script = tmp_path / "lesson.txt"
+    script.write_text(SCRIPT, encoding="utf-8-sig")           # as Notepad saves UTF-8
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["step", "--commands", str(script)]) == 0
+    output = capsys.readouterr().out
+    check_session(output)
+    assert "unknown command" not in output and "\ufeff" not in output
