@@ -67,10 +67,10 @@ def _first_line(path):
 def run(args):
     folder = args.dir or default_folder()
     demos = find_demos(folder)
+    if not demos:
+        raise ConfigurationError(f"no demos in {folder!r}: a demo is a .py file there whose "
+                                 f"name does not start with _")
     if args.name is None:
-        if not demos:
-            print(f"no demos in {folder}")
-            return 0
         width = max(map(len, demos))
         print(f"demos in {folder} (run one with: neurosim demo NAME):")
         for name, (_, line) in demos.items():
@@ -83,4 +83,26 @@ def run(args):
         raise ConfigurationError(f"no demo is named {args.name!r}{hint}\n"
                                  f"demos: {', '.join(demos)}")
     sys.stdout.flush()
-    return subprocess.call([sys.executable, demos[name][0], *args.demo_args])
+    status = subprocess.call([sys.executable, "-c", _RUNNER, demos[name][0], *args.demo_args])
+    # Killed by a signal (SIGPIPE when the reader of a pipe left): 128 + its number, as a shell
+    # reports it (141 for SIGPIPE, the status of cli.main after a BrokenPipeError).
+    return 128 - status if status < 0 else status
+
+
+#: Runs a demo as ``python DEMO.py ARGS`` does (``sys.argv``, ``sys.path[0]``, ``__main__``),
+#: except that a closed pipe ends it quietly: Python ignores SIGPIPE and raises BrokenPipeError
+#: with a traceback instead, so ``neurosim demo xor | head -1`` would end in one. With SIGPIPE's
+#: default action the demo stops as ``cat`` or ``head`` would (the advice of the Python docs,
+#: "Note on SIGPIPE"); where there is no SIGPIPE (Windows) the error is caught instead.
+_RUNNER = """\
+import os, runpy, signal, sys
+if hasattr(signal, "SIGPIPE"):
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+sys.argv = sys.argv[1:]
+sys.path[0] = os.path.dirname(os.path.abspath(sys.argv[0]))
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+except BrokenPipeError:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(141)
+"""

@@ -79,3 +79,37 @@ def test_python_m_neurosim_demo(folder):
     ran = subprocess.run([sys.executable, "-m", "neurosim", "demo", "--dir", str(folder),
                           "hello", "x"], capture_output=True, text=True, timeout=60, env=env)
     assert ran.returncode == 0 and "hello ['x']" in ran.stdout
+
+
+def test_an_empty_folder_is_an_error(tmp_path, capsys):
+    (tmp_path / "_helper.py").write_text("x = 1\n", encoding="utf-8")   # not a demo
+    assert main(["demo", "--dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (f"neurosim demo: error: no demos in {str(tmp_path)!r}: "
+                                       f"a demo is a .py file there whose name does not start "
+                                       f"with _\n")
+    assert main(["demo", "--dir", str(tmp_path), "xor"]) == 2
+
+
+def test_a_demo_runs_as_python_runs_a_script(tmp_path, capfd):
+    (tmp_path / "where.py").write_text(
+        "import sys\nprint(sys.argv, sys.path[0] == __import__('os').path.dirname(__file__), "
+        "__name__)\n", encoding="utf-8")
+    assert main(["demo", "--dir", str(tmp_path), "where", "a"]) == 0
+    path = os.path.join(str(tmp_path), "where.py")
+    assert capfd.readouterr().out == f"[{path!r}, 'a'] True __main__\n"
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGPIPE"), reason="POSIX pipes")
+def test_a_reader_that_leaves_the_pipe_ends_the_demo_quietly(tmp_path):
+    # neurosim demo NAME | head -1: the demo writes on after head has left.
+    (tmp_path / "chatty.py").write_text(
+        '"""Many lines."""\nfor k in range(10**6):\n    print("line", k)\n', encoding="utf-8")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "neurosim", "demo", "--dir", str(tmp_path),
+                                "chatty"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env)
+    assert process.stdout.readline() == b"line 0\n"
+    process.stdout.close()                                   # head -1 leaves
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141                   # 128 + SIGPIPE, as a shell says
+    assert err == ""                                         # no BrokenPipeError traceback
