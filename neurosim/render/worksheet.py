@@ -185,6 +185,11 @@ def formula(event, c):
 
 def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
     """The :class:`Sheet` of one update of ``net`` on one sample (``net`` is left unchanged)."""
+    from ..network import NeuralNetwork
+    if not isinstance(net, NeuralNetwork):
+        hint = ("\nto write out a saved network: worksheet(NeuralNetwork.load(path), ...)"
+                if isinstance(net, str) else "")
+        raise ConfigurationError(f"net must be a NeuralNetwork, got {net!r}{hint}")
     i18n.text(lang, "title")  # checks lang
     if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 17:
         raise ConfigurationError(f"digits must be an integer from 1 to 17, got {digits!r}")
@@ -320,8 +325,14 @@ def _chosen(net, neurons):
         return set(every)
     if isinstance(neurons, str):
         neurons = [p for p in neurons.replace(",", " ").split()]
+    if not isinstance(neurons, (list, tuple, set, frozenset)):
+        raise ConfigurationError(f"neurons must be neuron names, a list like ['h1', 'o1'] or a "
+                                 f"str like 'h1,o1', got {neurons!r}")
     chosen = set()
     for name in neurons:
+        if not isinstance(name, str):
+            raise ConfigurationError(f"neurons must be neuron names (str), got {name!r} in "
+                                     f"{neurons!r}")
         if name not in every:
             raise UnknownNameError(f"neurons: no neuron is named {name!r}; the neurons are "
                                    f"{', '.join(every)}")

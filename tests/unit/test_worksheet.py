@@ -348,3 +348,26 @@ def test_html_in_chinese():
     root = ET.fromstring(html)
     assert root.get("lang") == "zh-CN"
     assert "前向传播" in html and "计算总误差" in html
+
+
+# -- bad arguments: a clear error naming the argument -------------------------------------------
+
+def test_net_must_be_a_network():
+    with pytest.raises(ConfigurationError) as info:
+        worksheet(5, [0.05, 0.1], [0.01, 0.99])
+    assert str(info.value) == "net must be a NeuralNetwork, got 5"
+    with pytest.raises(ConfigurationError) as info:
+        worksheet("net.json", [0.05, 0.1], [0.01, 0.99])
+    assert str(info.value).splitlines() == [
+        "net must be a NeuralNetwork, got 'net.json'",
+        "to write out a saved network: worksheet(NeuralNetwork.load(path), ...)"]
+
+
+@pytest.mark.parametrize("neurons,message", [
+    (5, "neurons must be neuron names, a list like ['h1', 'o1'] or a str like 'h1,o1', got 5"),
+    (["h1", 5], "neurons must be neuron names (str), got 5 in ['h1', 5]"),
+])
+def test_neurons_must_be_names(neurons, message):
+    with pytest.raises(ConfigurationError) as info:
+        worksheet(mazur(), [0.05, 0.1], [0.01, 0.99], neurons=neurons)
+    assert str(info.value) == message
