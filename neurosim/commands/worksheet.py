@@ -1,8 +1,6 @@
 """``neurosim worksheet``: one update written out as a hand calculation (text, Markdown, HTML)."""
 
-import os
 import sys
-import tempfile
 
 from ..errors import ConfigurationError, NeurosimError
 from .step import add_network_arguments, network_and_sample
@@ -51,33 +49,11 @@ def run(args):
 
 
 def write_atomically(path, text):
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder and
-    :func:`os.replace`, so that a reader never sees half a file and a failure leaves the old one.
-    """
-    folder = os.path.dirname(os.path.abspath(path))
+    """Write ``text`` to ``path`` as :func:`neurosim.serialize.write_atomically` does (a reader
+    sees the old file or the new one; permissions and symbolic links are kept); a failure is one
+    line naming the path."""
+    from ..serialize import write_atomically as write
     try:
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
-                                         suffix=".tmp")
+        write(path, text)
     except OSError as error:
         raise NeurosimError(f"cannot write {path!r}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except OSError as error:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise NeurosimError(f"cannot write {path!r}: {error.strerror or error}") from None
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise

@@ -60,13 +60,29 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
     def failing_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(command.os, "replace", failing_replace)
+    import neurosim.serialize
+    monkeypatch.setattr(neurosim.serialize.os, "replace", failing_replace)
     assert main(["worksheet", "--format", "markdown", "-o", str(path)]) == 2
     err = capsys.readouterr().err
     assert err == (f"neurosim worksheet: error: cannot write {str(path)!r}: "
                    "No space left on device\n")
     assert path.read_text(encoding="utf-8") == "old contents"
     assert os.listdir(tmp_path) == ["sheet.md"]
+
+
+def test_writing_over_a_file_keeps_its_permissions_and_a_link_stays_a_link(tmp_path, capsys):
+    private = tmp_path / "private.md"
+    private.write_text("old", encoding="utf-8")
+    private.chmod(0o600)
+    assert main(["worksheet", "--format", "markdown", "-o", str(private)]) == 0
+    assert private.stat().st_mode & 0o777 == 0o600
+    assert private.read_text(encoding="utf-8").startswith("#")
+    real = tmp_path / "real.md"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    assert main(["worksheet", "--format", "markdown", "-o", str(link)]) == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("#")
 
 
 def test_options(capsys):
