@@ -14,7 +14,6 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from neurosim.cli import main
-from neurosim.commands import worksheet as command
 
 
 def result(text, lhs):
