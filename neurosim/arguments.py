@@ -11,15 +11,41 @@ from numbers import Real
 from . import activations
 from .errors import ConfigurationError, InputError, ShapeError
 
-__all__ = ["check_sizes", "check_number", "check_activations", "check_names", "check_weights",
-           "check_biases", "explain_vector", "init_range", "default_names", "is_real"]
+#: The builtin unordered collections: a set iterates in hash order, so ``{0.99, 0.01}`` would
+#: silently be read as [0.01, 0.99]. (Dict views are ordered and pass.)
+UNORDERED = (set, frozenset)
+
+__all__ = ["UNORDERED", "check_sizes", "check_number", "check_flag", "check_seed",
+           "check_activations", "check_loss_output", "check_names", "check_weights",
+           "check_biases", "explain_vector", "init_range", "default_names", "is_real", "shown"]
 
 
 def is_real(value):
     return isinstance(value, Real) and not isinstance(value, bool)
 
 
+def shown(value):
+    """``repr(value)``, except for an int too large for a float, whose repr may run to thousands
+    of digits (or fail, past 4300): its order of magnitude, ``an integer of about 1e400``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            float(value)
+        except OverflowError:
+            sign = "-" if value < 0 else ""
+            return f"an integer of about {sign}1e{int(math.log10(abs(value)))}"
+    return repr(value)
+
+
+def _unordered(field, values, order):
+    """ShapeError for a set given where an ordered list is needed (a set iterates in hash order,
+    so {0.99, 0.01} would silently become [0.01, 0.99])."""
+    return ShapeError(f"{field} must be a list in order ({order}), got the set {values!r}, "
+                      "which has no order\ngive a list")
+
+
 def check_sizes(layer_sizes):
+    if isinstance(layer_sizes, UNORDERED):
+        raise _unordered("layer_sizes", layer_sizes, "inputs first, outputs last")
     try:
         sizes = list(layer_sizes)
     except TypeError:
@@ -38,13 +64,34 @@ def check_sizes(layer_sizes):
 def check_number(field, value, low=None, below=None, error=InputError):
     """``value`` as a float, if it is a finite real number within the bounds; else ``error``
     (InputError for a parameter value, ConfigurationError for a setting)."""
-    if not is_real(value) or not math.isfinite(value):
-        raise error(f"{field} must be a finite real number, got {value!r}")
+    try:
+        finite = is_real(value) and math.isfinite(value)
+    except OverflowError:  # an int (or Fraction) past the float range: 10**400
+        finite = False
+    if not finite:
+        raise error(f"{field} must be a finite real number, got {shown(value)}")
     if low is not None and value < low:
         raise ConfigurationError(f"{field} must be at least {low}, got {value!r}")
     if below is not None and value >= below:
         raise ConfigurationError(f"{field} must be less than {below}, got {value!r}")
     return float(value)
+
+
+def check_flag(field, value):
+    """``value`` if it is True or False; else ConfigurationError (``"no"`` is not False)."""
+    if value is not True and value is not False:
+        raise ConfigurationError(f"{field} must be True or False, got {value!r}")
+    return value
+
+
+def check_seed(seed):
+    """``seed`` if it is None, an int or a str, the rule of :func:`neurosim.training.fit` (a
+    saved network keeps its seed, "lesson 3" included); else ConfigurationError.
+    ``random.Random`` would also take a float or bytes, and fail on a list with a TypeError
+    from inside the random module."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
+        raise ConfigurationError(f"seed must be None, an integer or a string, got {seed!r}")
+    return seed
 
 
 def check_activations(activation, output_activation, n_layers):
@@ -59,6 +106,17 @@ def check_activations(activation, output_activation, n_layers):
     hidden = activations.get(activation)
     out = hidden if output_activation is None else activations.get(output_activation)
     return [hidden] * (n_layers - 1) + [out]
+
+
+def check_loss_output(loss, output_activation):
+    """ConfigurationError when ``loss`` needs an output activation other than the one given:
+    binary cross-entropy takes logarithms of out and 1 - out, so it needs outputs in (0, 1)."""
+    needed = loss.output_activation
+    if needed is not None and output_activation.name != needed:
+        raise ConfigurationError(
+            f"loss {loss.name!r} needs a {needed} output layer (outputs between 0 and 1), but "
+            f"the output activation is {output_activation.name!r}\n"
+            f"give output_activation={needed!r}, or another loss")
 
 
 def init_range(act, fan_in, fan_out):
@@ -149,6 +207,8 @@ def check_biases(biases, sizes, mode):
 
 def explain_vector(values, expected, field, names):
     """Raise the precise error for a bad inputs/targets vector, or return if it is fine."""
+    if isinstance(values, UNORDERED):
+        raise _unordered(field, values, ", ".join(names))
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
         raise ShapeError(f"{field} must be a list of {expected} numbers ({', '.join(names)}), "
                          f"got {values!r}")
@@ -158,5 +218,9 @@ def explain_vector(values, expected, field, names):
     for name, v in zip(names, values):
         if not is_real(v) and not (hasattr(v, "__float__") and not isinstance(v, (str, bytes))):
             raise InputError(f"{field}: {name} must be a real number, got {v!r}")
-        if not math.isfinite(float(v)):
-            raise InputError(f"{field}: {name} must be finite, got {v!r}")
+        try:
+            finite = math.isfinite(float(v))
+        except OverflowError:  # an int past the float range: 10**400
+            finite = False
+        if not finite:
+            raise InputError(f"{field}: {name} must be finite, got {shown(v)}")

@@ -26,16 +26,19 @@ binary_cross_entropy   -(t log out + (1-t) log(1-out))  (out - t) / (out (1 - ou
 >>> round(half.error(0.01, out_o1, 2), 9), round(half.dE_dout(0.01, out_o1, 2), 8)
 (0.274811083, 0.74136507)
 
-Binary cross-entropy clips ``out`` to ``[CLIP, 1 - CLIP]`` before taking logarithms, so an
-output of exactly 0.0 or 1.0 (a saturated sigmoid) gives a large finite error and derivative,
-never an infinity or a NaN. Inside that interval the formulas are exact.
+Binary cross-entropy reads ``out`` as a probability and ``target`` as the probability it should
+be, so it needs a sigmoid output layer (``Loss.output_activation``; a network with another
+output activation is refused) and targets between 0 and 1 (others raise InputError). It clips
+``out`` to ``[CLIP, 1 - CLIP]`` before taking logarithms, so an output of exactly 0.0 or 1.0 (a
+saturated sigmoid) gives a large finite error and derivative, never an infinity or a NaN.
+Inside that interval the formulas are exact.
 """
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, InputError
 
 __all__ = ["Loss", "get", "names", "CLIP"]
 
@@ -52,6 +55,8 @@ class Loss:
     dE_dout: Callable[[float, float, int], float]
     formula: str  # E_o = ...   (target, out as the variables)
     derivative: str  # dE/dout = ...
+    #: The output activation the loss needs (None: any); the network checks it when built.
+    output_activation: Optional[str] = None
 
     def __repr__(self):
         return f"<loss {self.name}: E_o = {self.formula}>"
@@ -61,12 +66,23 @@ def _clip(out):
     return min(max(out, CLIP), 1.0 - CLIP)
 
 
+def _not_a_probability(target):
+    """The InputError for a target outside [0, 1] (a target of 2 would pull ``out`` towards 2,
+    and the clip would hold it below 1: the network would stop learning without a word)."""
+    raise InputError(f"targets: binary_cross_entropy needs every target between 0 and 1, "
+                     f"got {target!r}\nscale the targets to [0, 1], or choose another loss")
+
+
 def _bce_error(target, out, n):
+    if not 0.0 <= target <= 1.0:
+        _not_a_probability(target)
     out = _clip(out)
     return -(target * math.log(out) + (1.0 - target) * math.log(1.0 - out))
 
 
 def _bce_dE_dout(target, out, n):
+    if not 0.0 <= target <= 1.0:
+        _not_a_probability(target)
     out = _clip(out)
     return (out - target) / (out * (1.0 - out))
 
@@ -101,6 +117,7 @@ _LOSSES = {
             _bce_dE_dout,
             "-(target log(out) + (1 - target) log(1 - out))",
             "(out - target) / (out (1 - out))",
+            output_activation="sigmoid",
         ),
     )
 }

@@ -29,9 +29,10 @@ import random
 from math import fsum, isfinite
 
 from . import losses, propagation, stepping
-from .arguments import (check_activations, check_biases, check_names, check_number,
-                        check_sizes, check_weights, explain_vector, init_range)
-from .errors import ConfigurationError, ShapeError, UnknownNameError
+from .arguments import (UNORDERED, check_activations, check_biases, check_flag,
+                        check_loss_output, check_names, check_number, check_seed, check_sizes,
+                        check_weights, explain_vector, init_range)
+from .errors import ConfigurationError, NeurosimError, NumericalError, ShapeError, UnknownNameError
 from .events import StepRecord
 from .layer import BIAS_MODES, NeuronLayer
 from .neuron import Neuron
@@ -51,6 +52,9 @@ class NeuralNetwork:
     (['hidden', 'output'], 'o1')
     """
 
+    #: How many passes feed_forward and step_through have run (see :meth:`_guarded_step`).
+    _passes = 0
+
     def __init__(self, layer_sizes, *, activation="sigmoid", output_activation=None,
                  loss="half_squared_error", learning_rate=0.5, bias="per_neuron",
                  train_biases=True, weight_decay=0.0, hidden_deltas="original_weights",
@@ -67,15 +71,16 @@ class NeuralNetwork:
         if bias not in BIAS_MODES:
             raise ConfigurationError(f"bias must be one of {', '.join(BIAS_MODES)}, got {bias!r}")
         self.bias_mode = bias
-        self.train_biases = bool(train_biases) and bias != "none"
+        self.train_biases = check_flag("train_biases", train_biases) and bias != "none"
         if hidden_deltas not in HIDDEN_DELTAS:
             raise ConfigurationError(
                 f"hidden_deltas must be one of {', '.join(HIDDEN_DELTAS)}, got {hidden_deltas!r}")
         self.hidden_deltas = hidden_deltas
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.rng = random.Random(seed)
         self.E_total = None  # the total error of the last training step's sample
         acts = check_activations(activation, output_activation, len(sizes) - 1)
+        check_loss_output(self.loss, acts[-1])
         layer_names = check_names(names, sizes)
         self.input_names = layer_names[0]
         self.layers = []
@@ -133,7 +138,9 @@ class NeuralNetwork:
         >>> [round(o, 9) for o in net.feed_forward([0.05, 0.1])], round(net["h1"].net, 4)
         ([0.75136507, 0.772928465], 0.3775)
         """
-        return propagation.feed_forward(self, self._vector(inputs, "inputs"))
+        x = self._vector(inputs, "inputs")
+        self._passes += 1  # the neurons now hold this pass: a paused step_through is stale
+        return propagation.feed_forward(self, x)
 
     def train(self, inputs, targets, *, record=False):
         """One online gradient-descent step on one sample; returns E_total before the update.
@@ -149,8 +156,8 @@ class NeuralNetwork:
         """
         x = self._vector(inputs, "inputs", self.layer_sizes[0])
         t = self._vector(targets, "targets", self.layer_sizes[-1])
-        if record:
-            return _recorded(stepping.step(self, x, t, True))
+        if record is not False:
+            return _recorded(stepping.step(self, x, t, check_flag("record", record)))
         return propagation.train_step(self, x, t)  # the same step as plain loops, no generator
 
     def step_through(self, inputs, targets):
@@ -160,6 +167,13 @@ class NeuralNetwork:
         change only when the iterator reaches their update events. Run to the end, it gives
         the same numbers, bit for bit, as :meth:`train`.
 
+        One step at a time: while a step is paused its state is on the neurons, and anything
+        else that runs a pass on the network (:meth:`train`, :meth:`fit`,
+        :meth:`feed_forward`, a gradient check, another ``step_through``) overwrites it. The
+        paused iterator then refuses to go on (:class:`~neurosim.errors.NeurosimError`) rather
+        than mix two steps. Iterators run one after the other are fine, and so is setting a
+        weight during a pause (``net["w5"] = 0.3``): the rest of the step uses the new value.
+
         >>> from neurosim.worked_examples import mazur
         >>> net = mazur()
         >>> steps = net.step_through([0.05, 0.1], [0.01, 0.99])
@@ -168,10 +182,44 @@ class NeuralNetwork:
         """
         x = self._vector(inputs, "inputs")
         t = self._vector(targets, "targets")
+        self._clear_partials()
+        self._passes += 1  # a step paused before this call no longer has its state
+        return self._guarded_step(x, t)
+
+    def _guarded_step(self, x, t):
+        """The observed step of :mod:`neurosim.stepping`, refusing to resume after another pass.
+
+        Every training step (``train``, ``record=True``, ``fit``, a gradient check: all run by
+        :mod:`neurosim.propagation` or :mod:`neurosim.stepping`) stores a new float object in
+        ``net.E_total``; ``feed_forward`` and ``step_through`` count ``net._passes``. At each
+        resume this generator checks that neither changed since its last event, so
+        ``net.train`` pays nothing for the guard.
+        """
+        self._clear_partials()  # again: another pass may have run since step_through()
+        self._passes += 1
+        mine = self._passes
+        steps = stepping.step(self, x, t, True)
+        try:
+            while True:
+                try:
+                    event = next(steps)
+                except StopIteration as end:
+                    return end.value  # E_total, as stepping.step returns it
+                mark = self.E_total  # this step's own, once it has computed its error
+                yield event
+                if self._passes != mine or self.E_total is not mark:
+                    raise NeurosimError(
+                        "this step_through cannot go on: another pass (train, fit, "
+                        "feed_forward, a gradient check or another step_through) ran on the "
+                        "network while it was paused and overwrote its state\n"
+                        "start a new step_through, and run steps one after the other")
+        finally:
+            steps.close()
+
+    def _clear_partials(self):
         for n in self.neurons:  # so that a pause shows which quantities are not computed yet
             n.inputs = n.net = n.out = n.dE_dout = n.dout_dnet = n.delta = None
             n.dnet_dw = n.dE_dw = n.dE_db = n.target = n.error = None
-        return stepping.step(self, x, t, True)
 
     def total_error(self, samples):
         """Sum of E_total over ``(inputs, targets)`` pairs; leaves the neurons' state untouched.
@@ -180,12 +228,28 @@ class NeuralNetwork:
         >>> round(mazur().total_error([([0.05, 0.1], [0.01, 0.99])]), 9)
         0.298371109
         """
-        loss = self.loss
+        error = self.loss.error
         n_out = self.layer_sizes[-1]
         total = 0.0
-        for inputs, targets in self._samples(samples):
-            outs = propagation.evaluate(self, inputs)
-            total += sum(loss.error(t, o, n_out) for t, o in zip(targets, outs))
+        checked = self._samples(samples)
+        for k, (inputs, targets) in enumerate(checked):
+            try:
+                outs = propagation.evaluate(self, inputs)
+            except NumericalError as failure:
+                raise NumericalError(f"samples[{k}]: {failure}") from None
+            terms = [error(t, o, n_out) for t, o in zip(targets, outs)]
+            E = sum(terms)  # E_total of the sample, as a training step computes it
+            if not isfinite(E):
+                culprits = [(f"error of {n.name}", e)
+                            for n, e in zip(self.output_layer.neurons, terms) if not isfinite(e)]
+                quantity, value = culprits[0] if culprits else ("E_total", E)  # terms overflowing
+                raise NumericalError(f"samples[{k}]: {quantity} is {value!r}, expected a finite "
+                                     "number\nscale the data or the weights")
+            total += E
+        if not isfinite(total):
+            raise NumericalError(f"total_error is {total!r}, expected a finite number: the "
+                                 f"errors of the {len(checked)} samples are finite but overflow "
+                                 "when added\nscale the data or the weights")
         return total
 
     def fit(self, samples, **options):
@@ -307,8 +371,10 @@ class NeuralNetwork:
             expected = self.layer_sizes[0] if field.endswith("inputs") else self.layer_sizes[-1]
         try:
             x = list(map(float, values))
-            # math.fsum rejects strings (float() would parse them) and sees any inf or NaN.
-            ok = len(x) == expected and isfinite(fsum(values))
+            # math.fsum rejects strings (float() would parse them) and sees any inf or NaN; a
+            # set has no order (a list, the usual case, skips that test).
+            ok = (len(x) == expected and isfinite(fsum(values))
+                  and (type(values) is list or not isinstance(values, UNORDERED)))
         except (TypeError, ValueError, OverflowError):
             ok = False
         if not ok:

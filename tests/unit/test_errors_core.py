@@ -333,3 +333,270 @@ def test_seeded_initialisation_is_reproducible_and_leaves_the_global_generator_a
     random.seed(2)
     e = NeuralNetwork([2, 3, 2, 1], seed=7)
     assert parameters(d) == parameters(e)
+
+
+# --------------------------------------------------------------------------- exploratory findings
+
+
+def test_total_error_refuses_an_infinite_error_as_train_does():
+    """identity net, w = [1, 1]: out_o1 = 1e200 + 1e200 = 2e200 is finite, its half squared error
+    0.5 * (2e200)^2 = 2e400 is not. train raises NumericalError naming it; total_error must too
+    (it used to return inf), naming the sample, and still leave the neurons untouched."""
+    net = NeuralNetwork.from_weights([[[1.0, 1.0]]], activation="identity")
+    good, bad = ([0.0, 1.0], [0.0]), ([1e200, 1e200], [0.0])
+    with pytest.raises(NumericalError) as excinfo:
+        net.total_error([good, bad])
+    assert_message(excinfo, "samples[1]", "error of o1", "inf", "finite")
+    assert net["o1"].out is None and net["o1"].error is None and net.E_total is None
+    assert parameters(net) == {"w1": 1.0, "w2": 1.0, "b_o1": 0.0}
+    with pytest.raises(NumericalError) as excinfo:
+        net.train(*bad)
+    assert_message(excinfo, "error of o1", "inf")
+    assert net.total_error([good]) == 0.5  # out = 1, E = 1/2 (0 - 1)^2
+
+
+def test_total_error_names_an_output_that_overflows():
+    """w = [1e200]: out_o1 = 1e200 * 1e200 = inf in the forward pass itself."""
+    net = NeuralNetwork.from_weights([[[1e200]]], activation="identity")
+    with pytest.raises(NumericalError) as excinfo:
+        net.total_error([([1e200], [0.0])])
+    assert_message(excinfo, "samples[0]", "out of o1", "inf")
+
+
+def test_total_error_refuses_finite_errors_that_overflow_when_added():
+    """out = 1e154, E = 0.5 * 1e308 = 5e307 per sample: three sum to 1.5e308 (below the largest
+    float, about 1.797e308), four to 2e308, past it."""
+    net = NeuralNetwork.from_weights([[[1e154]]], activation="identity")
+    sample = ([1.0], [0.0])
+    assert net.total_error([sample] * 3) == pytest.approx(1.5e308, rel=1e-12)
+    with pytest.raises(NumericalError) as excinfo:
+        net.total_error([sample] * 4)
+    assert_message(excinfo, "total_error", "inf", "4 samples")
+
+
+@pytest.mark.parametrize("value", ["no", "False", 0, 1, None, 0.0, [True]])
+def test_boolean_options_take_only_true_or_false(value):
+    """train_biases='no' used to mean True (bool('no')); record='no' recorded."""
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork([2, 2, 2], train_biases=value, seed=0)
+    assert_message(excinfo, "train_biases", repr(value), "True or False")
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork.from_weights(MAZUR_W, train_biases=value)
+    assert_message(excinfo, "train_biases", repr(value), "True or False")
+    net = mazur_net()
+    with pytest.raises(ConfigurationError) as excinfo:
+        net.train([0.05, 0.1], [0.01, 0.99], record=value)
+    assert_message(excinfo, "record", repr(value), "True or False")
+    assert parameters(net) == parameters(mazur_net())
+
+
+def test_boolean_options_accept_true_and_false():
+    assert NeuralNetwork([2, 2, 2], train_biases=False, seed=0).train_biases is False
+    assert NeuralNetwork([2, 2, 2], train_biases=True, seed=0).train_biases is True
+    assert NeuralNetwork([2, 2, 2], train_biases=True, bias="none", seed=0).train_biases is False
+    net = mazur_net()
+    assert round(net.train([0.05, 0.1], [0.01, 0.99], record=False), 9) == 0.298371109  # Mazur
+
+
+@pytest.mark.parametrize("unordered", [set, frozenset])
+def test_a_set_is_not_an_ordered_vector(unordered):
+    """A set iterates in hash order: {0.99, 0.01} used to be read as [0.01, 0.99]."""
+    with pytest.raises(ShapeError) as excinfo:
+        NeuralNetwork(unordered({2, 3}))
+    assert_message(excinfo, "layer_sizes", "set", "no order")
+    net = mazur_net()
+    with pytest.raises(ShapeError) as excinfo:
+        net.feed_forward(unordered({1, 0}))
+    assert_message(excinfo, "inputs", "i1, i2", "set", "no order")
+    with pytest.raises(ShapeError) as excinfo:
+        net.train([0.05, 0.1], unordered({0.99, 0.01}))
+    assert_message(excinfo, "targets", "o1, o2", "set", "no order")
+    with pytest.raises(ShapeError) as excinfo:
+        net.total_error([(unordered({0.05, 0.1}), [0.01, 0.99])])
+    assert_message(excinfo, "samples[0] inputs", "set")
+    assert parameters(net) == parameters(mazur_net())
+
+
+def test_tuples_are_ordered_vectors():
+    net = mazur_net()
+    assert round(net.train((0.05, 0.1), (0.01, 0.99)), 9) == 0.298371109  # Mazur
+    assert round(net["w5"], 8) == 0.35891648                               # Mazur: w5+
+
+
+@pytest.mark.parametrize("options, activation", [
+    (dict(output_activation="tanh"), "'tanh'"),
+    (dict(activation="tanh"), "'tanh'"),           # the output layer takes activation too
+    (dict(activation=["sigmoid", "identity"]), "'identity'"),
+    (dict(output_activation="relu"), "'relu'"),
+    (dict(output_activation="softplus"), "'softplus'"),
+])
+@pytest.mark.parametrize("loss", ["binary_cross_entropy", "bce"])
+def test_binary_cross_entropy_needs_a_sigmoid_output(loss, options, activation):
+    """BCE takes log(out) and log(1 - out): with a tanh output it used to train, stuck on the
+    clip at 1e-12."""
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork([2, 5, 1], loss=loss, seed=0, **options)
+    assert_message(excinfo, "binary_cross_entropy", activation, "sigmoid")
+    with pytest.raises(ConfigurationError):
+        NeuralNetwork.from_weights([[[1.0, 1.0]], [[1.0]]], loss=loss, **options)
+
+
+def test_binary_cross_entropy_with_a_sigmoid_output_is_accepted():
+    net = NeuralNetwork([2, 5, 1], activation="tanh", output_activation="sigmoid",
+                        loss="binary_cross_entropy", seed=0)
+    assert net.loss.name == "binary_cross_entropy"
+    # w = 0, b = 0: out = sigmoid(0) = 1/2; E = -(t log 1/2 + (1 - t) log 1/2) = log 2 for any t
+    net = NeuralNetwork.from_weights([[[0.0]]], loss="binary_cross_entropy")
+    for t in (0.0, 1.0, 0.25):
+        assert net.total_error([([1.0], [t])]) == pytest.approx(math.log(2), rel=1e-15)
+
+
+@pytest.mark.parametrize("target", [2.0, -1, -1e-9, 1.0000001])
+def test_binary_cross_entropy_needs_targets_between_0_and_1(target):
+    net = NeuralNetwork.from_weights([[[0.5, -0.5]]], loss="binary_cross_entropy")
+    before = parameters(net)
+    for run in (lambda: net.train([0.1, 0.2], [target]),
+                lambda: net.train([0.1, 0.2], [target], record=True),
+                lambda: list(net.step_through([0.1, 0.2], [target])),
+                lambda: net.total_error([([0.1, 0.2], [target])]),
+                lambda: net.fit([([0.1, 0.2], [target])], epochs=1, mode="batch")):
+        with pytest.raises(InputError) as excinfo:
+            run()
+        assert_message(excinfo, "targets", repr(float(target)), "between 0 and 1",
+                       "binary_cross_entropy")
+        assert parameters(net) == before
+
+
+HUGE = 10 ** 400  # an int: exact in Python, past the largest float (about 1.8e308)
+
+
+@pytest.mark.parametrize("value", [HUGE, -HUGE, 10 ** 5000], ids=["1e400", "-1e400", "1e5000"])
+def test_an_int_too_large_for_a_float_is_an_input_error(value):
+    """float(10**400) raises OverflowError; that used to escape. 10**5000 also has no repr
+    (past Python's 4300-digit limit), so the message gives its size."""
+    size = "1e5000" if value == 10 ** 5000 else "1e400"
+    with pytest.raises(InputError) as excinfo:
+        NeuralNetwork.from_weights([[[value]]])
+    assert_message(excinfo, "weights[0][0][0]", "finite real number", size)
+    with pytest.raises(InputError) as excinfo:
+        NeuralNetwork.from_weights([[[1.0]]], [[value]])
+    assert_message(excinfo, "biases[0][0]", "finite real number", size)
+    net = mazur_net()
+    with pytest.raises(InputError) as excinfo:
+        net.train([value, 0], [0.01, 0.99])
+    assert_message(excinfo, "inputs", "i1", "finite", size)
+    with pytest.raises(InputError) as excinfo:
+        net["w5"] = value
+    assert_message(excinfo, "w5", "finite real number", size)
+    assert parameters(net) == parameters(mazur_net())
+    with pytest.raises((ConfigurationError, InputError)) as excinfo:
+        NeuralNetwork([2, 1], learning_rate=value)
+    assert_message(excinfo, "learning_rate", "finite real number", size)
+
+
+def test_large_ints_within_the_float_range_are_numbers():
+    net = NeuralNetwork.from_weights([[[10 ** 300]]], activation="identity")
+    assert net["w1"] == 1e300
+
+
+@pytest.mark.parametrize("seed", [[1], 1.5, True, (1,), b"x", 2.0])
+def test_a_seed_is_none_an_integer_or_a_string(seed):
+    """The rule of fit's seed (neurosim.training), so that one seed serves both; seed=[1] used to
+    fail with a TypeError from inside the random module, 1.5 and True were taken."""
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork([2, 2, 2], seed=seed)
+    assert_message(excinfo, "seed", repr(seed), "None, an integer or a string")
+    with pytest.raises(ConfigurationError):
+        NeuralNetwork.from_weights(MAZUR_W, seed=seed)
+    with pytest.raises(ConfigurationError):
+        NeuralNetwork([2, 2, 1], seed=0).fit([([0.0, 1.0], [1.0])], epochs=1, seed=seed)
+
+
+def test_integer_and_string_seeds_and_none_are_accepted():
+    for seed in (None, 0, -5, 2 ** 100, "lesson 3", ""):
+        assert NeuralNetwork([2, 2, 2], seed=seed).seed == seed
+    assert parameters(NeuralNetwork([2, 2, 2], seed="a")) == parameters(
+        NeuralNetwork([2, 2, 2], seed="a"))
+
+
+# --------------------------------------------------------------------------- one step at a time
+
+X, T = [0.05, 0.1], [0.01, 0.99]
+
+
+def test_a_train_during_a_paused_step_through_stops_it():
+    """The paused step's state was overwritten: going on would apply a second update computed
+    from a mix of both passes. It refuses; the network holds exactly the one trained step."""
+    net = mazur_net()
+    steps = net.step_through(X, T)
+    for _ in range(5):
+        next(steps)
+    net.train(X, T)
+    with pytest.raises(NeurosimError) as excinfo:
+        next(steps)
+    assert_message(excinfo, "step_through", "another pass", "paused")
+    assert round(net["w5"], 8) == 0.35891648 and round(net["w1"], 9) == 0.149780716  # Mazur
+
+
+@pytest.mark.parametrize("interrupt", [
+    lambda net: net.feed_forward(X),
+    lambda net: net.step_through(X, T),                       # creating one resets the neurons
+    lambda net: next(net.step_through(X, T)),
+    lambda net: net.train(X, T, record=True),
+    lambda net: net.fit([(X, T)], epochs=1, mode="batch"),    # batch steps bypass net.train
+])
+@pytest.mark.parametrize("pause", [3, 20, 48])  # forward, backward, update (events 46-53)
+def test_any_other_pass_during_a_pause_stops_the_paused_step(interrupt, pause):
+    net = mazur_net()
+    steps = net.step_through(X, T)
+    for _ in range(pause):
+        next(steps)
+    interrupt(net)
+    with pytest.raises(NeurosimError) as excinfo:
+        next(steps)
+    assert_message(excinfo, "step_through")
+
+
+def test_of_two_interleaved_step_throughs_the_later_one_wins():
+    """Both used to apply their update: a double update from stale state."""
+    net = mazur_net()
+    first, second = net.step_through(X, T), net.step_through(X, T)
+    next(first)
+    next(second)
+    with pytest.raises(NeurosimError):
+        next(first)
+    events = list(second)
+    assert len(events) == 52 and round(net["w5"], 8) == 0.35891648  # Mazur: one update
+
+
+def test_step_throughs_run_one_after_the_other_are_two_steps():
+    stepped, trained = mazur_net(), mazur_net()
+    first, second = stepped.step_through(X, T), stepped.step_through(X, T)
+    list(first)
+    list(second)
+    trained.train(X, T)
+    trained.train(X, T)
+    assert parameters(stepped) == parameters(trained)
+
+
+def test_reading_and_setting_weights_during_a_pause_is_allowed():
+    net = mazur_net()
+    steps = net.step_through(X, T)
+    next(steps)
+    net.total_error([(X, T)])   # side-effect free
+    net["w8"] = 0.6             # used by the rest of the step
+    events = list(steps)
+    assert events[-1].name == "w8" and events[-1].old == 0.6
+
+
+def test_step_through_still_returns_E_total_and_closes():
+    net = mazur_net()
+    steps = net.step_through(X, T)
+    with pytest.raises(StopIteration) as stop:
+        while True:
+            next(steps)
+    assert round(stop.value.value, 9) == 0.298371109  # Mazur: E_total
+    steps = net.step_through(X, T)
+    next(steps)
+    steps.close()
+    net.train(X, T)  # a closed step is no obstacle
