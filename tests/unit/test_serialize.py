@@ -122,7 +122,8 @@ def test_saving_a_non_finite_weight_names_it_and_writes_nothing(tmp_path, value)
 
 
 def test_a_seed_json_cannot_hold_is_refused_on_saving():
-    net = NeuralNetwork([2, 1], seed=b"bytes")
+    net = NeuralNetwork([2, 1])
+    net.seed = b"bytes"  # the constructor refuses it (None, int or str); set after, as a user may
     with pytest.raises(FormatError, match=r"^\$\.seed: "):
         dumps(net)
 
