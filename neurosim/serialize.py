@@ -370,8 +370,8 @@ def _check_document(doc):
     if not 0 <= _number(doc["momentum"], "$.momentum") < 1:
         _fail("$.momentum", "a number >= 0 and < 1", doc["momentum"])
     seed = doc["seed"]
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, float, str))):
-        _fail("$.seed", "null, a number or a string", seed)
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
+        _fail("$.seed", "null, an integer or a string (as NeuralNetwork's seed)", seed)
     layers = _list(doc["layers"], "$.layers", len(sizes) - 1)
     for l, layer in enumerate(layers):
         lp = f"$.layers[{l}]"

@@ -351,7 +351,10 @@ BAD_DOCUMENTS = [
     (set_in("learning_rate", -0.1), "$.learning_rate: expected a number >= 0, got -0.1"),
     (set_in("momentum", 1.0), "$.momentum: expected a number >= 0 and < 1, got 1.0"),
     (set_in("hidden_deltas", "new"), "$.hidden_deltas: expected one of"),
-    (set_in("seed", [1, 2]), "$.seed: expected null, a number or a string, got [1, 2]"),
+    (set_in("seed", [1, 2]), "$.seed: expected null, an integer or a string (as NeuralNetwork's "
+                             "seed), got [1, 2]"),
+    (set_in("seed", 1.5), "$.seed: expected null, an integer or a string (as NeuralNetwork's "
+                          "seed), got 1.5"),
     (drop("momentum"), "$: the field 'momentum' is missing"),
     (set_in("extra", 1), "$: unknown field 'extra'"),
     (set_in("layers", 0, "neurons", 0, "weights", 0, 10 ** 400),
