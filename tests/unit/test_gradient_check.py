@@ -14,7 +14,7 @@ import random
 import pytest
 
 from neurosim import NeuralNetwork, Neuron, NeuronLayer, propagation
-from neurosim.errors import (ConfigurationError, GradientCheckError, NumericalError, ShapeError,
+from neurosim.errors import (ConfigurationError, GradientCheckError, NumericalError,
                              UnknownNameError)
 from neurosim.decimal_oracle import _DECIMAL_ACTIVATIONS, _DECIMAL_LOSSES
 from neurosim.gradient_check import GradientReport, gradcheck
