@@ -7,7 +7,6 @@ import pkgutil
 import subprocess
 import sys
 
-
 import neurosim
 
 MODULES = sorted(m.name for m in pkgutil.walk_packages(neurosim.__path__, "neurosim.")
