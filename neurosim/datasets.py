@@ -26,6 +26,7 @@ import importlib.resources
 import math
 import random
 
+from .arguments import check_seed
 from .errors import ConfigurationError, InputError, ShapeError
 from .worked_examples import MAZUR_INPUTS, MAZUR_TARGETS
 
@@ -86,9 +87,7 @@ def _is_number(value):
 
 
 def _rng(seed):
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise ConfigurationError(f"seed must be an integer or None, got {seed!r}")
-    return random.Random(seed)
+    return random.Random(check_seed(seed))  # the seeds a network and fit() take
 
 
 def _pairs(samples, field="samples"):

@@ -52,6 +52,7 @@ import math
 import random
 
 from . import propagation
+from .arguments import check_seed
 from .errors import ConfigurationError, NumericalError, ShapeError
 
 __all__ = ["fit", "History", "MODES", "accuracy", "classification_rule"]
@@ -152,8 +153,7 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     size = _batch_size(mode, batch_size, len(samples))
     if not isinstance(shuffle, bool):
         raise ConfigurationError(f"shuffle must be True or False, got {shuffle!r}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
-        raise ConfigurationError(f"seed must be None, an integer or a string, got {seed!r}")
+    check_seed(seed)
     if target_error is not None:
         if _finite("target_error", target_error) <= 0:
             raise ConfigurationError(f"target_error must be greater than 0 (training stops when "

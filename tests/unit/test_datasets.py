@@ -182,7 +182,7 @@ def test_spiral_noise_moves_each_coordinate_by_at_most_noise():
     (dict(noise="high"), "noise must be between 0 and 0.5, got 'high'"),
     (dict(n=1), "n must be an integer of at least 2, got 1"),
     (dict(n=10.0), "n must be an integer of at least 2, got 10.0"),
-    (dict(seed=1.5), "seed must be an integer or None, got 1.5"),
+    (dict(seed=1.5), "seed must be None, an integer or a string, got 1.5"),
     (dict(labels="tanh"), "labels must be 'binary' (0/1) or 'signed' (-1/+1), got 'tanh'"),
 ])
 @pytest.mark.parametrize("make", PLAYGROUND)
