@@ -33,9 +33,9 @@ from .arguments import (UNORDERED, check_activations, check_biases, check_flag,
                         check_loss_output, check_names, check_number, check_seed, check_sizes,
                         check_weights, explain_vector, init_range)
 from .errors import ConfigurationError, NeurosimError, NumericalError, ShapeError, UnknownNameError
-from .events import StepRecord
 from .layer import BIAS_MODES, NeuronLayer
 from .neuron import Neuron
+from .record import StepRecord
 
 __all__ = ["NeuralNetwork"]
 

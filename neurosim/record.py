@@ -1,0 +1,171 @@
+"""StepRecord: the events of one training step, in order (:mod:`neurosim.events`).
+
+Iterate, index, filter (by phase, neuron, weight or bias name, event class), print (one line of
+the hand calculation per event) and serialize as JSON Lines text. ``net.train(x, t,
+record=True)`` returns one; ``neurosim.events.StepRecord`` is the same class.
+"""
+
+import difflib
+import json
+import os
+import re
+from dataclasses import fields
+
+from .events import _PARAMETER_FIELDS, EVENT_TYPES, PHASES, Event, _as_names
+
+__all__ = ["StepRecord"]
+
+
+def _natural(name):
+    """Sort key: inputs, hidden, outputs, weights, biases, each by number (w2 before w10)."""
+    parts = [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
+    return ("ihowb".find(name[:1]) % 6, parts)
+
+
+def _path_hint(text):
+    """A second line for a file name passed where the text of the file belongs."""
+    path = text.strip()
+    try:
+        is_file = "\n" not in path and os.path.isfile(path)
+    except (OSError, ValueError):   # a name too long, or with a NUL
+        is_file = False
+    if not is_file:
+        return ""
+    return (f"\n{path!r} is a file name, not the file's text; to read a file: "
+            f"StepRecord.from_jsonl(open(path, encoding='utf-8').read())")
+
+
+
+class StepRecord:
+    """The events of one step, in order; iterate, index, filter, print or save them.
+
+    >>> from neurosim.worked_examples import mazur
+    >>> net = mazur()
+    >>> record = net.train([0.05, 0.1], [0.01, 0.99], record=True)
+    >>> print(record.filter(weight="w5", phase="update"))
+    w5+ = w5 - eta*dE_total/dw5 = 0.4 - 0.5*0.0821670406 = 0.35891648
+    """
+
+    def __init__(self, events=()):
+        self.events = list(events)
+        self._origin = None   # the record this one was filtered from (to know its names)
+
+    def filter(self, *, phase=None, neuron=None, weight=None, kind=None):
+        """The events of one phase, involving one neuron or weight/bias name, or of one class.
+
+        A name no event of the record involves is an :class:`~neurosim.errors.UnknownNameError`
+        (a typo such as ``weight="W5"`` would otherwise give an empty record); a name that
+        only has no events of the chosen phase or class gives an empty record.
+        """
+        from .errors import ConfigurationError
+        if phase is not None and phase not in PHASES:
+            raise ConfigurationError(
+                f"phase must be one of {', '.join(PHASES)}, got {phase!r}")
+        for option, name in (("neuron", neuron), ("weight", weight)):
+            if name is not None and not isinstance(name, str):
+                raise ConfigurationError(
+                    f"{option} must be one name (a str), e.g. {option}="
+                    f"{'o1' if option == 'neuron' else 'w5'!r}, got {name!r}")
+        if kind is not None:
+            kind = getattr(kind, "__name__", kind)
+            if kind not in EVENT_TYPES:
+                raise ConfigurationError(f"kind must be an event class or its name, one of "
+                                         f"{', '.join(EVENT_TYPES)}, got {kind!r}")
+        out = self.events
+        if phase is not None:
+            out = [e for e in out if e.phase == phase]
+        for option, name in (("neuron", neuron), ("weight", weight)):
+            if name is not None:
+                out = [e for e in out if name in e.names]
+                if not out:
+                    self._check_known(option, name)
+        if kind is not None:
+            out = [e for e in out if type(e).__name__ == kind]
+        result = StepRecord(out)
+        result._origin = self._origin if self._origin is not None else self
+        return result
+
+    def _check_known(self, option, name):
+        """Raise UnknownNameError when no event of the whole record involves ``name``."""
+        from .errors import UnknownNameError
+        origin = self._origin if self._origin is not None else self
+        known = {"neuron": {}, "weight": {}}        # dicts: names in order of appearance
+        for e in origin.events:
+            for f in fields(e):
+                group = "weight" if f.name in _PARAMETER_FIELDS else "neuron"
+                for n in _as_names(getattr(e, f.name), f.name):
+                    known[group].setdefault(n, None)
+        every = [*known["neuron"], *known["weight"]]
+        if not every or name in every:
+            return
+        mine = sorted(known[option], key=_natural)
+        close = [n for n in every if n.lower() == name.lower()]
+        close += [n for n in difflib.get_close_matches(name, mine, n=3) if n not in close]
+        if close:
+            hint = f"did you mean {', '.join(close[:3])}?"
+        else:
+            shown = mine if len(mine) <= 10 else mine[:5] + ["..."] + mine[-2:]
+            what = "neurons" if option == "neuron" else "weights and biases"
+            hint = f"its {what} are {', '.join(shown)}"
+        raise UnknownNameError(f"{option}: no event of this record involves {name!r}; {hint}")
+
+    def to_jsonl(self):
+        """The events as JSON Lines, one ``to_dict()`` per line."""
+        return "".join(json.dumps(e.to_dict()) + "\n" for e in self.events)
+
+    @classmethod
+    def from_jsonl(cls, text):
+        """The record :meth:`to_jsonl` wrote: ``StepRecord.from_jsonl(r.to_jsonl()) == r``.
+
+        ``text`` is the text of the file (``bytes`` are read as UTF-8); to read a file, pass
+        ``open(path, encoding="utf-8").read()``. Each line is checked, field by field.
+        """
+        from .errors import ConfigurationError, FormatError
+        if isinstance(text, (bytes, bytearray)):
+            try:
+                text = bytes(text).decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise FormatError(f"the record is not UTF-8 text: byte {error.start} is "
+                                  f"{bytes(text)[error.start:error.start + 1]!r}") from None
+        if not isinstance(text, str):
+            raise ConfigurationError(f"from_jsonl takes the text of a .jsonl file (str), "
+                                     f"got {text!r}")
+        events = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if number == 1:
+                line = line.lstrip("\ufeff")     # a byte order mark some editors write
+            if line.strip():
+                try:
+                    data = json.loads(line)
+                except ValueError as error:
+                    raise FormatError(f"line {number} is not JSON: {error}"
+                                      f"{_path_hint(text)}") from None
+                try:
+                    events.append(Event.from_dict(data))
+                except FormatError as error:
+                    raise FormatError(f"line {number}: {error}") from None
+        return cls(events)
+
+    def __eq__(self, other):
+        if not isinstance(other, StepRecord):
+            return NotImplemented
+        return self.events == other.events
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def __len__(self):
+        return len(self.events)
+
+    def __getitem__(self, index):
+        return self.events[index]
+
+    def __str__(self):
+        return "\n".join(str(e) for e in self.events)
+
+    def __repr__(self):
+        return f"<StepRecord of {len(self.events)} events>"
+
+    def _repr_html_(self):
+        from .render.notebook import record_html
+        return record_html(self)
