@@ -13,10 +13,16 @@ values and never updated, which gives the same arithmetic as one shared frozen n
 
 One step, for a net with layers ``0..L`` (Mazur 2015; seed 004's delta rule)::
 
-    out_j   = 1 / (1 + exp(-(sum_i W[l][j][i] * out_i + B[l][j])))      forward, layer by layer
+    out_j   = sigmoid(sum_i W[l][j][i] * out_i + B[l][j])                forward, layer by layer
     delta_k = (o_k - t_k) * (o_k * (1 - o_k))                            output layer
-    delta_i = (sum_j W[l][j][i] * delta_j) * (out_i * (1 - out_i))       hidden, PRE-update W
-    W[l][j][i] -= eta * delta_j * out_i;   B[l][j] -= eta * delta_j      (biases if trained)
+    delta_i = (sum_j delta_j * W[l][j][i]) * (out_i * (1 - out_i))       hidden, PRE-update W
+    W[l][j][i] -= eta * (delta_j * out_i);   B[l][j] -= eta * delta_j    (biases if trained)
+
+"Same arithmetic" is meant to the bit: :func:`make_step` performs neurosim's floating-point
+operations in neurosim's order (the two-branch sigmoid, dE/dw = delta * x formed before the
+product with eta), so its final weights equal neurosim's exactly, which the benchmark shows
+(agreement 0.0). :func:`make_fused_step` is the variant with less arithmetic (eta * delta
+once per row, a one-branch sigmoid): it rounds differently, and the benchmark times it too.
 
 Every gradient is computed before the weights it depends on change: the deltas of layer ``l``
 are computed from ``W[l]`` before ``W[l]`` is updated, so the hidden deltas use the original
@@ -24,18 +30,16 @@ weights, as the blog's text says. Updates of a layer only read that layer's delt
 forward activations, so doing them layer by layer (top down, right after the deltas below
 have been taken) is the same arithmetic as "all gradients first, then all updates".
 
-How fast, and why this shape (``timeit``, best of several, CPython 3.11 on the project's
-machines): ~3.3 us per step for 2-2-2, ~135 us for 64-32-10, ~2.0 ms for 128-128-128.
-What won, variant against variant:
+Why this shape (``timeit``, CPython 3.11 on the project's machines; ``python -m benchmarks``
+prints today's times). What won, variant against variant:
 
 * weighted sums as ``sum(map(mul, row, inputs))``: the whole loop runs in C;
-* the update in place, ``row[i] -= g * x_i`` with a counter: 10-60 % faster than building a new
+* the update in place, ``row[i] -= ...`` with a counter: 10-60 % faster than building a new
   row with ``[w - g * x for w, x in zip(row, prev)]`` (3.11 specialises list indexing and float
   arithmetic; a comprehension is a function call), 20 % faster than
   ``map(sub, row, map(mul, repeat(g), prev))``, a little faster than ``enumerate``;
 * short per-layer lists (outputs, deltas) built by ``append`` in a loop, not comprehensions
   (same speed for wide layers, 10-20 % faster on 2-2-2);
-* ``g = eta * delta_j`` folded into the row loop rather than a separate list;
 * back-propagation through ``zip(*W)`` (the transpose) beats accumulating
   ``map(add, back, map(mul, row, repeat(d)))`` row by row;
 * a step unrolled for exactly one hidden layer was no faster than the generic layer loop.
@@ -44,7 +48,8 @@ What won, variant against variant:
 from math import exp
 from operator import mul
 
-__all__ = ["make_step", "make_step_with_partials", "forward", "total_error", "BIAS_MODES"]
+__all__ = ["make_step", "make_fused_step", "make_step_with_partials", "forward", "total_error",
+           "BIAS_MODES"]
 
 BIAS_MODES = ("per_neuron", "shared", "none")
 
@@ -83,6 +88,10 @@ def make_step(weights, biases=None, *, learning_rate=0.5, bias="per_neuron", tra
     training). ``bias``: ``"per_neuron"`` (each neuron its own bias), ``"shared"`` (one per
     layer, as Mazur's b1 and b2; only frozen: ``train_biases`` must be false) or ``"none"``.
 
+    neurosim's arithmetic, operation for operation, so the two agree to the last bit: the
+    sigmoid in two branches (``activations._sigmoid``), ``w+ = w - eta * (delta * x)`` (dE/dw
+    first, as the hand calculation) and ``b+ = b - eta * delta``.
+
     Mazur's example, one step; the published w5+ is 0.35891648 and w1+ 0.149780716:
 
     >>> step, W, B = make_step([[[.15, .2], [.25, .3]], [[.4, .45], [.5, .55]]], [.35, .6],
@@ -91,9 +100,107 @@ def make_step(weights, biases=None, *, learning_rate=0.5, bias="per_neuron", tra
     >>> round(W[1][0][0], 8), round(W[0][0][0], 9)
     (0.35891648, 0.149780716)
     """
+    W, B, layers, top_down, lr, train = _setup(weights, biases, learning_rate, bias,
+                                               train_biases)
+
+    def step(x, t):
+        acts = [x]
+        a = x
+        for Wl, Bl in layers:
+            below = a
+            a = []
+            ap = a.append
+            for row, b in zip(Wl, Bl):
+                z = sum(map(mul, row, below)) + b
+                if z >= 0.0:        # two branches, as neurosim: exp never overflows
+                    ap(1.0 / (1.0 + exp(-z)))
+                else:
+                    e = exp(z)
+                    ap(e / (1.0 + e))
+            acts.append(a)
+        delta = []
+        ap = delta.append
+        for o, y in zip(a, t):
+            ap((o - y) * (o * (1.0 - o)))
+        for l in top_down:
+            Wl, Bl = layers[l]
+            prev = acts[l]
+            dl = delta
+            if l:   # deltas of the layer below, from the weights before their update
+                delta = []
+                ap = delta.append
+                for col, h in zip(zip(*Wl), prev):
+                    ap(sum(map(mul, dl, col)) * (h * (1.0 - h)))
+            j = 0
+            for row, d in zip(Wl, dl):
+                i = 0
+                for xi in prev:
+                    row[i] -= lr * (d * xi)
+                    i += 1
+                if train:
+                    Bl[j] -= lr * d
+                j += 1
+
+    return step, W, B
+
+
+def make_fused_step(weights, biases=None, *, learning_rate=0.5, bias="per_neuron",
+                    train_biases=True):
+    """:func:`make_step` with less arithmetic: ``g = eta * delta`` once per row, then
+    ``w -= g * x`` (one multiplication per connection fewer), and the one-branch sigmoid
+    ``1 / (1 + exp(-z))``. Different rounding (it agrees with neurosim to about 1e-15, not to
+    the bit); the benchmark shows it to say what those operations cost.
+
+    >>> step, W, B = make_fused_step([[[.15, .2], [.25, .3]], [[.4, .45], [.5, .55]]],
+    ...                              [.35, .6], bias="shared", train_biases=False)
+    >>> step([0.05, 0.1], [0.01, 0.99])
+    >>> round(W[1][0][0], 8), round(W[0][0][0], 9)
+    (0.35891648, 0.149780716)
+    """
+    W, B, layers, top_down, lr, train = _setup(weights, biases, learning_rate, bias,
+                                               train_biases)
+
+    def step(x, t):
+        acts = [x]
+        a = x
+        for Wl, Bl in layers:
+            below = a
+            a = []
+            ap = a.append
+            for row, b in zip(Wl, Bl):
+                ap(1.0 / (1.0 + exp(-(sum(map(mul, row, below)) + b))))
+            acts.append(a)
+        delta = []
+        ap = delta.append
+        for o, y in zip(a, t):
+            ap((o - y) * (o * (1.0 - o)))
+        for l in top_down:
+            Wl, Bl = layers[l]
+            prev = acts[l]
+            dl = delta
+            if l:
+                delta = []
+                ap = delta.append
+                for col, h in zip(zip(*Wl), prev):
+                    ap(sum(map(mul, col, dl)) * (h * (1.0 - h)))
+            j = 0
+            for row, d in zip(Wl, dl):
+                g = lr * d
+                i = 0
+                for xi in prev:
+                    row[i] -= g * xi
+                    i += 1
+                if train:
+                    Bl[j] -= g
+                j += 1
+
+    return step, W, B
+
+
+def _setup(weights, biases, learning_rate, bias, train_biases):
+    """Copies of the weights and biases, checked, and what a step closure needs."""
     W = _copy_weights(weights)
     B = _expand_biases(W, biases, bias)
-    train = bool(train_biases) and bias == "per_neuron"
     if train_biases and bias == "shared":
         raise ValueError("the flat reference trains per-neuron biases only; "
                          "use bias='per_neuron' or train_biases=False")
@@ -101,75 +208,10 @@ def make_step(weights, biases=None, *, learning_rate=0.5, bias="per_neuron", tra
         for row in W[l]:
             if len(row) != len(W[l - 1]):
                 raise ValueError(f"layer {l + 1} rows need {len(W[l - 1])} weights, got {len(row)}")
-    lr = float(learning_rate)
     layers = list(zip(W, B))          # W[l], B[l] are mutated in place: these pairs stay valid
     top_down = list(range(len(layers) - 1, -1, -1))
-
-    if train:
-        def step(x, t):
-            acts = [x]
-            a = x
-            for Wl, Bl in layers:
-                below = a
-                a = []
-                ap = a.append
-                for row, b in zip(Wl, Bl):
-                    ap(1.0 / (1.0 + exp(-(sum(map(mul, row, below)) + b))))
-                acts.append(a)
-            delta = []
-            ap = delta.append
-            for o, y in zip(a, t):
-                ap((o - y) * (o * (1.0 - o)))
-            for l in top_down:
-                Wl, Bl = layers[l]
-                prev = acts[l]
-                dl = delta
-                if l:   # deltas of the layer below, from the weights before their update
-                    delta = []
-                    ap = delta.append
-                    for col, h in zip(zip(*Wl), prev):
-                        ap(sum(map(mul, col, dl)) * (h * (1.0 - h)))
-                j = 0
-                for row, d in zip(Wl, dl):
-                    g = lr * d
-                    i = 0
-                    for xi in prev:
-                        row[i] -= g * xi
-                        i += 1
-                    Bl[j] -= g
-                    j += 1
-    else:
-        def step(x, t):
-            acts = [x]
-            a = x
-            for Wl, Bl in layers:
-                below = a
-                a = []
-                ap = a.append
-                for row, b in zip(Wl, Bl):
-                    ap(1.0 / (1.0 + exp(-(sum(map(mul, row, below)) + b))))
-                acts.append(a)
-            delta = []
-            ap = delta.append
-            for o, y in zip(a, t):
-                ap((o - y) * (o * (1.0 - o)))
-            for l in top_down:
-                Wl = layers[l][0]
-                prev = acts[l]
-                dl = delta
-                if l:
-                    delta = []
-                    ap = delta.append
-                    for col, h in zip(zip(*Wl), prev):
-                        ap(sum(map(mul, col, dl)) * (h * (1.0 - h)))
-                for row, d in zip(Wl, dl):
-                    g = lr * d
-                    i = 0
-                    for xi in prev:
-                        row[i] -= g * xi
-                        i += 1
-
-    return step, W, B
+    train = bool(train_biases) and bias == "per_neuron"
+    return W, B, layers, top_down, float(learning_rate), train
 
 
 def make_step_with_partials(weights, biases=None, *, learning_rate=0.5, bias="per_neuron",
@@ -193,15 +235,8 @@ def make_step_with_partials(weights, biases=None, *, learning_rate=0.5, bias="pe
     >>> round(P["delta"][1][0], 9), round(P["dE_dw"][1][0][0], 9), round(W[1][0][0], 8)
     (0.138498562, 0.082167041, 0.35891648)
     """
-    W = _copy_weights(weights)
-    B = _expand_biases(W, biases, bias)
-    if train_biases and bias == "shared":
-        raise ValueError("the flat reference trains per-neuron biases only; "
-                         "use bias='per_neuron' or train_biases=False")
-    train = bool(train_biases) and bias == "per_neuron"
-    lr = float(learning_rate)
-    layers = list(zip(W, B))
-    top_down = list(range(len(layers) - 1, -1, -1))
+    W, B, layers, top_down, lr, train = _setup(weights, biases, learning_rate, bias,
+                                               train_biases)
     P = {}
 
     def step(x, t):
@@ -214,7 +249,11 @@ def make_step_with_partials(weights, biases=None, *, learning_rate=0.5, bias="pe
             for row, b in zip(Wl, Bl):
                 z = sum(map(mul, row, below)) + b
                 zp(z)
-                ap(1.0 / (1.0 + exp(-z)))
+                if z >= 0.0:
+                    ap(1.0 / (1.0 + exp(-z)))
+                else:
+                    e = exp(z)
+                    ap(e / (1.0 + e))
             nets.append(z_l)
             outs.append(a)
             acts.append(a)

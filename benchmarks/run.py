@@ -9,7 +9,10 @@ Run from the repository root::
 
 For every workload (see ``benchmarks/workloads.py``) the implementations are
 
-* ``flat``: the flat pure-Python reference (``benchmarks/flat.py``), the yardstick;
+* ``flat``: the flat pure-Python reference (``benchmarks/flat.py``), the yardstick: neurosim's
+  arithmetic to the bit, with no objects;
+* ``flat-fused``: the flat step with less arithmetic (``eta * delta`` once per row, a
+  one-branch sigmoid), to show what those operations cost; it rounds differently;
 * ``flat+partials``: the same flat step keeping every partial neurosim keeps, in new lists each
   step (``flat.make_step_with_partials``): what the hand calculation's partials cost with no
   objects, so the rest of neurosim's ratio is the cost of the neuron objects;
@@ -101,6 +104,11 @@ def _build_flat(wl):
     return step, lambda: (W, B)
 
 
+def _build_flat_fused(wl):
+    step, W, B = flat.make_fused_step(wl.weights, wl.biases, **wl.options())
+    return step, lambda: (W, B)
+
+
 def _build_flat_partials(wl):
     step, W, B, _ = flat.make_step_with_partials(wl.weights, wl.biases, **wl.options())
     return step, lambda: (W, B)
@@ -163,10 +171,11 @@ def _probe_neurosim():
 
 
 def implementations():
-    """The five implementations, with neurosim's availability probed on this machine."""
+    """The six implementations, with neurosim's availability probed on this machine."""
     plain_reason, record_reason, partials = _probe_neurosim()
     impls = [
         Implementation("flat", _build_flat),
+        Implementation("flat-fused", _build_flat_fused),
         Implementation("flat+partials", _build_flat_partials),
         Implementation("seedstyle", _build_seedstyle),
         Implementation("neurosim", _build_neurosim, _loop_plain, not plain_reason, plain_reason),

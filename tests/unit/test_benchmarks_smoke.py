@@ -238,7 +238,8 @@ def test_missing_neurosim_pieces_are_reported_not_failed(monkeypatch):
     assert report["workloads"][0]["agreement"]["reference"] == "flat"
     assert rows["neurosim"] == {"status": "n/a", "reason": reason}
     assert rows["seedstyle"]["status"] == "ok"
-    assert set(report["workloads"][0]["timing"]) == {"flat", "flat+partials", "seedstyle"}
+    assert set(report["workloads"][0]["timing"]) == {"flat", "flat-fused", "flat+partials",
+                                                     "seedstyle"}
     text = run.format_report(report)
     assert f"neurosim+record  n/a: {reason}" in text
     statuses = {row["target"]: row["status"] for row in report["targets"]}
@@ -253,3 +254,30 @@ def test_accuracy_measurement_runs_and_is_near_rounding():
     relative, torch_worst = accuracy.measure(n=5)
     assert relative and max(relative) < 1e-10
     assert torch_worst is None or torch_worst < 1e-12
+
+
+def test_the_flat_reference_is_neurosims_arithmetic_to_the_bit():
+    """"The same arithmetic" (issue 3): weights equal to neurosim's exactly, negative net
+    inputs included (the sigmoid's second branch); the fused variant rounds differently."""
+    import neurosim
+    sizes = (3, 4, 2)
+    rng = random.Random(11)
+    weights = [[[rng.uniform(-3, 3) for _ in range(a)] for _ in range(b)]
+               for a, b in zip(sizes, sizes[1:])]
+    biases = [[rng.uniform(-3, 3) for _ in range(b)] for b in sizes[1:]]
+    samples = [([rng.uniform(-2, 2) for _ in range(3)], [rng.random() for _ in range(2)])
+               for _ in range(4)]
+    step, W, B = flat.make_step(weights, biases, learning_rate=0.7)
+    fused, FW, FB = flat.make_fused_step(weights, biases, learning_rate=0.7)
+    net = neurosim.NeuralNetwork.from_weights(weights, biases, learning_rate=0.7)
+    negative = 0
+    for k in range(100):
+        x, t = samples[k % 4]
+        step(x, t)
+        fused(x, t)
+        net.train(x, t)
+        negative += sum(n.net < 0 for n in net.neurons)
+    assert negative > 0
+    assert W == [[list(n.weights) for n in layer] for layer in net.layers]
+    assert B == [[n.bias for n in layer] for layer in net.layers]
+    assert 0 < run.max_abs_diff((FW, FB), (W, B)) <= 1e-12
