@@ -1,7 +1,7 @@
 """The immutable records of one training step, each rendering one line of the hand calculation.
 
-Like the instructions :func:`dis.get_instructions` yields, an event is a small frozen record
-holding names and floats only, so it stays true after the weights change. ``str(event)`` is a
+Like the instructions :func:`dis.get_instructions` yields, an event is a named tuple of its
+fields holding names and floats only, so it stays true after the weights change. ``str(event)`` is a
 line of the calculation with the formula and the numbers substituted::
 
     net_h1 = w1*i1 + w2*i2 + b1 = 0.15*0.05 + 0.2*0.1 + 0.35 = 0.3775
@@ -20,9 +20,10 @@ too) is the list of one step's events, filterable by phase, neuron and weight, a
 to JSON Lines.
 """
 
-from dataclasses import MISSING, asdict, dataclass, fields
+from functools import partial
 from math import isfinite
-from typing import ClassVar, Optional, Tuple
+from operator import itemgetter
+from typing import ClassVar, Optional, Tuple, get_origin
 
 __all__ = [
     "Event",
@@ -73,23 +74,56 @@ def _signed_terms(values, digits):
                       for k, v in enumerate(values))
 
 
-class Event:
-    """Base of every event: a ``phase``, the names it involves, ``to_dict()`` and one line."""
+class Event(tuple):
+    """Base of every event: a ``phase``, the names it involves, ``to_dict()`` and one line.
 
-    # Not a dataclass itself: a frozen base would give the fast builders of
-    # _frozen_record its __setattr__. Each event class is a frozen dataclass.
+    An event is a tuple of its fields, in the order ``_fields`` lists them, each also an
+    attribute (as :func:`collections.namedtuple` and :class:`dis.Instruction`): immutable,
+    hashable, equal to an event of the same class with the same fields. The constructor checks
+    every field; the engine builds events with ``cls._make(fields)``, which does not.
+    """
+
     __slots__ = ()
     phase: ClassVar[str] = ""
+    _fields: ClassVar[Tuple[str, ...]] = ()
+    _field_defaults: ClassVar[dict] = {}
+
+    def __new__(cls, *args, **kwargs):
+        # The constructor people call checks its fields; the engine's _make skips this.
+        if not cls._fields:
+            raise TypeError("Event is the base class; construct one of its subclasses "
+                            f"({', '.join(EVENT_TYPES)})")
+        return tuple.__new__(cls, _checked(cls, _bind(cls, args, kwargs)))
+
+    def __getnewargs__(self):       # copy and pickle rebuild through the checked constructor
+        return tuple(self)
+
+    def __repr__(self):
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
+        return f"{type(self).__name__}({fields})"
+
+    def __eq__(self, other):
+        # Equal to an event of its own class only: as a tuple it would equal any tuple (or
+        # event of another class) with the same items.
+        if type(other) is type(self):
+            return tuple.__eq__(self, other)
+        return False if isinstance(other, tuple) else NotImplemented
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = tuple.__hash__
 
     @property
     def names(self):
         """Every neuron, weight and bias name this event involves (for filtering)."""
-        return {v for f in fields(self) for v in _as_names(getattr(self, f.name), f.name)}
+        return {v for field, value in zip(self._fields, self) for v in _as_names(value, field)}
 
     def to_dict(self):
         """The event as a JSON-ready dict, with its ``event`` class name and ``phase``."""
         d = {"event": type(self).__name__, "phase": self.phase}
-        d.update(asdict(self))
+        d.update(zip(self._fields, self))
         return d
 
     @classmethod
@@ -112,12 +146,12 @@ class Event:
         if kind is None or (cls is not Event and kind is not cls):
             raise FormatError(f"event must be one of {', '.join(EVENT_TYPES)}, "
                               f"got {name!r}")
-        names = {f.name for f in fields(kind)}
+        names = set(kind._fields)
         given = {k: v for k, v in data.items() if k not in ("event", "phase")}
         if not names >= set(given) or data.get("phase", kind.phase) != kind.phase:
             raise FormatError(f"{kind.__name__} has the fields {', '.join(sorted(names))}, "
                               f"got {', '.join(sorted(data))}")
-        missing = [f.name for f in fields(kind) if f.default is MISSING and f.name not in given]
+        missing = [f for f in kind._fields if f not in kind._field_defaults and f not in given]
         if missing:
             raise FormatError(f"{kind.__name__} needs the fields {', '.join(missing)}, "
                               f"got {', '.join(sorted(data))}")
@@ -125,10 +159,6 @@ class Event:
             return kind(**given)
         except InputError as error:
             raise FormatError(str(error)) from None
-
-    def __post_init__(self):
-        # The constructor people call checks its fields; the engine's _build skips this.
-        _check_fields(self)
 
     def render(self, digits=DIGITS):
         """One line of the hand calculation, numbers shown to ``digits`` significant digits."""
@@ -171,12 +201,12 @@ _SAME_LENGTH = {
 }
 
 
-def _kind_of(f):
+def _kind_of(name, annotation):
     kinds = {float: "number", bool: "flag", Tuple[str, ...]: "names",
              Tuple[float, ...]: "numbers", Optional[str]: "optional name"}
-    if f.type is str:
-        return "name" if f.name in _NAME_FIELDS else "text"
-    return kinds[f.type]
+    if annotation is str:
+        return "name" if name in _NAME_FIELDS else "text"
+    return kinds[annotation]
 
 
 def _number(value):
@@ -190,19 +220,40 @@ def _number(value):
     return value if isfinite(value) else None
 
 
-def _check_fields(event):
+def _bind(cls, args, kwargs):
+    """The field values of ``cls(*args, **kwargs)`` in order, defaults filled in, or the
+    TypeError a function with the fields as its parameters would raise."""
+    fields = cls._fields
+    name = cls.__name__
+    if len(args) > len(fields):
+        raise TypeError(f"{name}() takes {len(fields)} arguments ({', '.join(fields)}), "
+                        f"got {len(args)}")
+    given = dict(zip(fields, args))
+    for key, value in kwargs.items():
+        if key not in fields:
+            raise TypeError(f"{name}() got an unexpected keyword argument {key!r}; its fields "
+                            f"are {', '.join(fields)}")
+        if key in given:
+            raise TypeError(f"{name}() got multiple values for argument {key!r}")
+        given[key] = value
+    missing = [f for f in fields if f not in given and f not in cls._field_defaults]
+    if missing:
+        raise TypeError(f"{name}() missing the argument(s) {', '.join(missing)}")
+    return [given[f] if f in given else cls._field_defaults[f] for f in fields]
+
+
+def _checked(cls, values):
     """Check (and normalise: lists to tuples, ints to floats) every field of a new event.
 
     Raises :class:`~neurosim.errors.InputError` naming the class, the field, what it must be
     and what it got, e.g. ``ForwardMessage.value must be a finite number, got None``.
     """
     from .errors import InputError
-    cls = type(event).__name__
-    for name, kind in event._spec:
-        value = getattr(event, name)
+    out = []
+    for (name, kind), value in zip(cls._spec, values):
 
         def bad(shown=value, where=name, what=_WHAT[kind]):
-            return InputError(f"{cls}.{where} must be {what}, got {shown!r}")
+            return InputError(f"{cls.__name__}.{where} must be {what}, got {shown!r}")
 
         if kind in ("name", "text") or (kind == "optional name" and value is not None):
             if not isinstance(value, str):
@@ -211,11 +262,9 @@ def _check_fields(event):
             if not isinstance(value, bool):
                 raise bad()
         elif kind == "number":
-            number = _number(value)
-            if number is None:
+            value = _number(value)
+            if value is None:
                 raise bad()
-            if number is not value:
-                object.__setattr__(event, name, number)
         elif kind in ("names", "numbers"):
             if not isinstance(value, (list, tuple)):
                 raise bad()
@@ -227,48 +276,42 @@ def _check_fields(event):
                     items[k] = _number(item)
                     if items[k] is None:
                         raise bad(item, f"{name}[{k}]", "a finite number")
-            object.__setattr__(event, name, tuple(items))
-    group = _SAME_LENGTH.get(cls)
+            value = tuple(items)
+        out.append(value)
+    group = _SAME_LENGTH.get(cls.__name__)
     if group:
-        lengths = [len(getattr(event, name)) for name in group]
+        lengths = [len(out[cls._fields.index(name)]) for name in group]
         if len(set(lengths)) > 1:
-            raise InputError(f"{cls}: {', '.join(group[:-1])} and {group[-1]} must have the "
-                             f"same length, got {', '.join(map(str, lengths[:-1]))} and "
-                             f"{lengths[-1]}")
+            raise InputError(f"{cls.__name__}: {', '.join(group[:-1])} and {group[-1]} must "
+                             f"have the same length, got {', '.join(map(str, lengths[:-1]))} "
+                             f"and {lengths[-1]}")
+    return out
 
 
-def _frozen_record(cls):
-    """``@dataclass(frozen=True, slots=True)``, plus ``cls._build``: the same record, built fast.
+def _record(cls):
+    """Make the class body of an event (annotated fields, defaults, methods) a tuple record.
 
-    A frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``, about
-    70 ns a field, and a recorded step of a 64-32-10 network makes some 7,700 events.
-    ``cls._build(*values)`` takes the fields positionally, in order (defaults as in the
-    constructor), fills the slots of a mutable twin class with plain stores and then makes it a
-    ``cls`` (the two have the same slots, so Python allows the ``__class__`` assignment): the
-    same frozen record, about four times faster. The engine uses it; people use the constructor.
+    Like :func:`collections.namedtuple`: every annotated field (``ClassVar`` ones excepted)
+    becomes a read-only attribute reading one item of the tuple, ``_fields`` lists them in
+    order, ``_field_defaults`` holds the defaults, and ``cls._make(values)`` (``values``: a tuple
+    of every field, in order) builds an event without checking it. ``_make`` is
+    ``tuple.__new__`` bound to the class, all in C: a recorded step of a 64-32-10 network
+    makes some 7,700 events, and a frozen dataclass's builder took about twice as long.
     """
-    cls = dataclass(frozen=True, slots=True)(cls)
-    cls._spec = tuple((f.name, _kind_of(f)) for f in fields(cls))
-    twin = type(f"_{cls.__name__}Builder", (Event,), {"__slots__": cls.__slots__})
-    params, stores, env = [], [], {"_new": object.__new__, "_twin": twin, "_cls": cls}
-    for f in fields(cls):
-        if f.default_factory is not MISSING:
-            raise TypeError(f"{cls.__name__}.{f.name}: events hold names and floats; "
-                            f"give a plain default, not a default_factory")
-        if f.default is MISSING:
-            params.append(f.name)
-        else:
-            params.append(f"{f.name}=_default_{f.name}")
-            env[f"_default_{f.name}"] = f.default
-        stores.append(f"    self.{f.name} = {f.name}\n")
-    # Generated, as dataclasses generates __init__: one plain store per field, no loop.
-    exec(f"def _build({', '.join(params)}):\n    self = _new(_twin)\n{''.join(stores)}"
-         f"    self.__class__ = _cls\n    return self\n", env)
-    cls._build = staticmethod(env["_build"])
-    return cls
+    annotations = cls.__dict__.get("__annotations__", {})
+    names = tuple(n for n, t in annotations.items() if get_origin(t) is not ClassVar)
+    namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
+    namespace["_field_defaults"] = {n: namespace.pop(n) for n in names if n in namespace}
+    namespace.update(__slots__=(), _fields=names,
+                     _spec=tuple((n, _kind_of(n, annotations[n])) for n in names))
+    for k, n in enumerate(names):
+        namespace[n] = property(itemgetter(k), doc=f"Field {k} of the event ({n}).")
+    record = type(cls.__name__, cls.__bases__, namespace)
+    record._make = partial(tuple.__new__, record)
+    return record
 
 
-@_frozen_record
+@_record
 class ForwardMessage(Event):
     """One connection carries the sender's output, times its weight, into the receiver."""
 
@@ -288,7 +331,7 @@ class ForwardMessage(Event):
                 f"    ({self.sender} -> {self.receiver})")
 
 
-@_frozen_record
+@_record
 class NetInput(Event):
     """A neuron sums its incoming messages and its bias: net = sum_i w_i x_i + b."""
 
@@ -315,7 +358,7 @@ class NetInput(Event):
                 f" = {num(self.net, digits)}")
 
 
-@_frozen_record
+@_record
 class NeuronOutput(Event):
     """A neuron squashes its net input with its activation: out = f(net)."""
 
@@ -332,7 +375,7 @@ class NeuronOutput(Event):
         return f"out_{self.neuron} = {symbolic} = {numeric} = {num(self.out, digits)}"
 
 
-@_frozen_record
+@_record
 class OutputError(Event):
     """One output neuron's own term of the total error, E_o."""
 
@@ -350,7 +393,7 @@ class OutputError(Event):
                 f"{num(self.error, digits)}")
 
 
-@_frozen_record
+@_record
 class TotalError(Event):
     """The total error of the sample: E_total = sum of the output terms."""
 
@@ -364,7 +407,7 @@ class TotalError(Event):
                 f"{_signed_terms(self.errors, digits)} = {num(self.total, digits)}")
 
 
-@_frozen_record
+@_record
 class OutputErrorDerivative(Event):
     """The backward pass starts at an output: dE_total/dout_o = dE_o/dout_o."""
 
@@ -382,7 +425,7 @@ class OutputErrorDerivative(Event):
                 f"{num(self.value, digits)}")
 
 
-@_frozen_record
+@_record
 class BackwardMessage(Event):
     """One connection carries the receiver's delta, times its weight, back into the sender.
 
@@ -404,7 +447,7 @@ class BackwardMessage(Event):
                 f"{num(self.product, digits)}    ({self.receiver} -> {self.sender})")
 
 
-@_frozen_record
+@_record
 class HiddenErrorDerivative(Event):
     """A hidden neuron sums the messages from the layer above: dE/dout_h = sum_o delta_o w_oh."""
 
@@ -420,7 +463,7 @@ class HiddenErrorDerivative(Event):
                 f" = {num(self.value, digits)}")
 
 
-@_frozen_record
+@_record
 class ActivationDerivative(Event):
     """The local derivative of the activation: dout/dnet = f'(net)."""
 
@@ -440,7 +483,7 @@ class ActivationDerivative(Event):
         return f"dout_{n}/dnet_{n} = {symbolic} = {numeric} = {num(self.value, digits)}"
 
 
-@_frozen_record
+@_record
 class Delta(Event):
     """The neuron's error term: delta = dE/dnet = dE/dout * dout/dnet."""
 
@@ -456,7 +499,7 @@ class Delta(Event):
                 f"*{operand(self.dout_dnet, digits)} = {num(self.delta, digits)}")
 
 
-@_frozen_record
+@_record
 class WeightGradient(Event):
     """dE/dw = delta_receiver * dnet/dw (= the sender's out), plus lambda*w with weight decay."""
 
@@ -480,7 +523,7 @@ class WeightGradient(Event):
         return f"dE_total/d{w} = {symbolic} = {numeric} = {num(self.value, digits)}"
 
 
-@_frozen_record
+@_record
 class BiasGradient(Event):
     """dE/db = delta (dnet/db = 1); a bias shared by a layer sums its neurons' deltas."""
 
@@ -496,7 +539,7 @@ class BiasGradient(Event):
                 f" = {num(self.value, digits)}")
 
 
-@_frozen_record
+@_record
 class Update(Event):
     """Gradient descent on one weight or bias: new = old - eta * dE/d(name).
 

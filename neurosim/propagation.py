@@ -248,7 +248,7 @@ def _restore(saved):
 
 
 # The observed step (a generator of events) is in neurosim/stepping.py; update() serves both.
-_Update = Update._build
+_Update = Update._make
 
 
 def update(net, layers, observe):
@@ -269,14 +269,14 @@ def update(net, layers, observe):
                 for i, (name, old, g, w) in enumerate(zip(n.weight_names, weights, n.dE_dw,
                                                           new)):
                     weights[i] = w
-                    yield _Update(name, old, lr, g, w, mu, 0.0)
+                    yield _Update((name, old, lr, g, w, mu, 0.0))
             else:
                 velocities = n.velocity
                 for i, (name, old, g, w, v) in enumerate(zip(n.weight_names, weights, n.dE_dw,
                                                              new, velocity)):
                     weights[i] = w
                     velocities[i] = v
-                    yield _Update(name, old, lr, g, w, mu, v)
+                    yield _Update((name, old, lr, g, w, mu, v))
         else:
             n.weights[:] = new
             if velocity:
@@ -287,7 +287,7 @@ def update(net, layers, observe):
             n.bias = new
         holder.bias_velocity = velocity
         if observe:
-            yield _Update(name, old, lr, g, new, mu, velocity)
+            yield _Update((name, old, lr, g, new, mu, velocity))
 
 
 def _planned_update(net, layers):

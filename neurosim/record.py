@@ -9,7 +9,6 @@ import difflib
 import json
 import os
 import re
-from dataclasses import fields
 
 from .events import _PARAMETER_FIELDS, EVENT_TYPES, PHASES, Event, _as_names
 
@@ -91,9 +90,9 @@ class StepRecord:
         origin = self._origin if self._origin is not None else self
         known = {"neuron": {}, "weight": {}}        # dicts: names in order of appearance
         for e in origin.events:
-            for f in fields(e):
-                group = "weight" if f.name in _PARAMETER_FIELDS else "neuron"
-                for n in _as_names(getattr(e, f.name), f.name):
+            for field, value in zip(e._fields, e):
+                group = "weight" if field in _PARAMETER_FIELDS else "neuron"
+                for n in _as_names(value, field):
                     known[group].setdefault(n, None)
         every = [*known["neuron"], *known["weight"]]
         if not every or name in every:

@@ -11,6 +11,7 @@ the same helpers or by the same operations in the same order, so the observed st
 same bits as the plain one; ``tests/unit/test_propagation.py`` checks it.
 """
 
+from itertools import repeat
 from math import isfinite
 from operator import mul
 
@@ -23,19 +24,19 @@ from .propagation import (_FIX, _forward, _raise_backward, _raise_forward, _rais
 
 __all__ = ["step", "forward"]
 
-# The engine builds events positionally through the records' fast constructors (events.py).
-_ForwardMessage = ForwardMessage._build
-_NetInput = NetInput._build
-_NeuronOutput = NeuronOutput._build
-_OutputError = OutputError._build
-_TotalError = TotalError._build
-_OutputErrorDerivative = OutputErrorDerivative._build
-_BackwardMessage = BackwardMessage._build
-_HiddenErrorDerivative = HiddenErrorDerivative._build
-_ActivationDerivative = ActivationDerivative._build
-_Delta = Delta._build
-_WeightGradient = WeightGradient._build
-_BiasGradient = BiasGradient._build
+# The engine builds events from a tuple of every field, in order, unchecked (Event._make).
+_ForwardMessage = ForwardMessage._make
+_NetInput = NetInput._make
+_NeuronOutput = NeuronOutput._make
+_OutputError = OutputError._make
+_TotalError = TotalError._make
+_OutputErrorDerivative = OutputErrorDerivative._make
+_BackwardMessage = BackwardMessage._make
+_HiddenErrorDerivative = HiddenErrorDerivative._make
+_ActivationDerivative = ActivationDerivative._make
+_Delta = Delta._make
+_WeightGradient = WeightGradient._make
+_BiasGradient = BiasGradient._make
 
 
 def step(net, x, targets, observe):
@@ -77,16 +78,16 @@ def forward(net, x, observe):
             name = n.name
             weights = n.weights
             products = list(map(mul, weights, x))
-            for w_name, sender, w, value, product in zip(
-                    n.weight_names, senders, weights, x, products):
-                yield _ForwardMessage(sender, name, w_name, value, w, product, from_input)
+            # One ForwardMessage per connection, each built in C by zip and tuple.__new__.
+            yield from map(_ForwardMessage, zip(senders, repeat(name), n.weight_names, x,
+                                                weights, products, repeat(from_input)))
             # The same sum as in _forward, over the same products: the same bits.
             n.net = z = sum(products) + n.bias
             n.inputs = x
-            yield _NetInput(name, tuple(n.weight_names), senders, tuple(weights), values,
-                            n.bias_name, n.bias, z, from_input)
+            yield _NetInput((name, tuple(n.weight_names), senders, tuple(weights), values,
+                             n.bias_name, n.bias, z, from_input))
             n.out = a = f(z)
-            yield _NeuronOutput(name, act_name, formula, z, a)
+            yield _NeuronOutput((name, act_name, formula, z, a))
             outs.append(a)
         if not isfinite(sum(outs)):
             _raise_forward(layer)
@@ -104,12 +105,12 @@ def _error_events(net, targets):
         n.target = t
         n.error = e = loss.error(t, n.out, n_out)
         errors.append(e)
-        yield _OutputError(n.name, loss.name, loss.formula, t, n.out, e)
+        yield _OutputError((n.name, loss.name, loss.formula, t, n.out, e))
     E_total = sum(errors)
     if not isfinite(E_total):
         _raise_nonfinite([(n.name, "error", n.error) for n in outputs], _FIX)
     net.E_total = E_total
-    yield _TotalError(tuple([n.name for n in outputs]), tuple(errors), E_total)
+    yield _TotalError((tuple([n.name for n in outputs]), tuple(errors), E_total))
     return E_total
 
 
@@ -128,20 +129,19 @@ def _backward_events(net, each_layer):
             n_out = len(neurons)
             for n in neurons:
                 n.dE_dout = e = loss.dE_dout(n.target, n.out, n_out)
-                yield _OutputErrorDerivative(n.name, loss.name, loss.derivative, n.target,
-                                             n.out, e)
+                yield _OutputErrorDerivative((n.name, loss.name, loss.derivative, n.target,
+                                              n.out, e))
         else:
             receivers = names[k + 2]
             for n, column, w_names in zip(neurons, zip(*[u.weights for u in upper]),
                                           zip(*[u.weight_names for u in upper])):
                 name = n.name
                 products = list(map(mul, upper_deltas, column))
-                for receiver, w_name, d, w, p in zip(receivers, w_names, upper_deltas, column,
-                                                     products):
-                    yield _BackwardMessage(name, receiver, w_name, d, w, p)
+                yield from map(_BackwardMessage, zip(repeat(name), receivers, w_names,
+                                                     upper_deltas, column, products))
                 # The same sum as in _backward, over the same products: the same bits.
                 n.dE_dout = e = sum(products)
-                yield _HiddenErrorDerivative(name, receivers, tuple(products), e)
+                yield _HiddenErrorDerivative((name, receivers, tuple(products), e))
         activation = layer.activation
         df, act_name, derivative = activation.df, activation.name, activation.derivative
         per_neuron = layer.bias_mode == "per_neuron"
@@ -151,20 +151,21 @@ def _backward_events(net, each_layer):
             name = n.name
             # Each quantity is stored just before its event, so a pause shows no later one.
             n.dout_dnet = s = df(n.net, n.out)
-            yield _ActivationDerivative(name, act_name, derivative, n.net, n.out, s)
+            yield _ActivationDerivative((name, act_name, derivative, n.net, n.out, s))
             n.delta = n.dE_db = d = n.dE_dout * s
             deltas.append(d)
-            yield _Delta(name, n.dE_dout, s, d)
+            yield _Delta((name, n.dE_dout, s, d))
             n.dnet_dw = x = n.inputs
             weights = n.weights
             n.dE_dw = g = _weight_gradients(d, x, weights, decay)
-            for w_name, sender, xi, w, gi in zip(n.weight_names, senders, x, weights, g):
-                yield _WeightGradient(w_name, name, sender, d, xi, decay, w, gi)
+            yield from map(_WeightGradient, zip(n.weight_names, repeat(name), senders,
+                                                repeat(d), x, repeat(decay), weights, g))
             if per_neuron:
-                yield _BiasGradient(n.bias_name, (name,), (d,), d)
+                yield _BiasGradient((n.bias_name, (name,), (d,), d))
         if layer.bias_mode == "shared":
             layer.dE_db = sum(deltas)
-            yield _BiasGradient(layer.bias_name, names[k + 1], tuple(deltas), layer.dE_db)
+            yield _BiasGradient((layer.bias_name, names[k + 1], tuple(deltas),
+                                 layer.dE_db))
         if not isfinite(sum(deltas)):
             _raise_backward(layer)
         if each_layer:

@@ -8,14 +8,17 @@ every number left on the neurons with ``float.hex`` (so -0.0 and 0.0, or a last-
 fail). Nothing here is timed: speed is measured by ``python -m benchmarks``.
 """
 
+import copy
 import dataclasses
 import math
+import pickle
 import random
+import re
 
 import pytest
 
 from neurosim import NeuralNetwork, NumericalError, propagation
-from neurosim.events import ForwardMessage, StepRecord, Update, WeightGradient
+from neurosim.events import BackwardMessage, ForwardMessage, StepRecord, Update, WeightGradient
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"]
 LOSSES = ["half_squared_error", "squared_error", "mean_squared_error", "binary_cross_entropy"]
@@ -184,25 +187,47 @@ def test_weights_stay_the_same_list_objects():
     assert all(n.weights is w for n, w in zip(net.neurons, lists))
 
 
-def test_recorded_events_are_frozen_dataclasses_equal_to_constructed_ones():
+def test_recorded_events_are_immutable_records_equal_to_constructed_ones():
     net = NeuralNetwork([2, 2, 1], seed=3)
     record = net.train([0.5, -0.5], [1.0], record=True)
     kinds = {type(e) for e in record}
     assert {ForwardMessage, WeightGradient, Update} <= kinds
     for event in record:
-        assert dataclasses.is_dataclass(event)
-        values = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
-        assert type(event)(**values) == event
-        assert hash(type(event)(**values)) == hash(event)
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            setattr(event, dataclasses.fields(event)[0].name, "changed")
+        values = {name: getattr(event, name) for name in event._fields}
+        assert tuple(values.values()) == tuple(event)          # a tuple of its fields, in order
+        rebuilt = type(event)(**values)
+        assert rebuilt == event and hash(rebuilt) == hash(event)
+        assert copy.deepcopy(event) == event and pickle.loads(pickle.dumps(event)) == event
+        with pytest.raises(AttributeError):
+            setattr(event, event._fields[0], "changed")
+        with pytest.raises(AttributeError):
+            event.anything_else = 1                            # no __dict__ either
+        assert event != tuple(event)                           # equal only to its own class
 
 
-def test_the_fast_constructor_takes_the_fields_in_order_with_defaults():
-    assert ForwardMessage._build("i1", "h1", "w1", 0.05, 0.15, 0.0075) == ForwardMessage(
+def test_events_of_two_classes_with_equal_fields_are_not_equal():
+    message = BackwardMessage("h1", "o1", "w5", 0.1, 0.4, 0.04)
+    look_alike = ForwardMessage._make(("h1", "o1", "w5", 0.1, 0.4, 0.04, False))[:6]
+    assert tuple(message) == look_alike
+    assert message != ForwardMessage("h1", "o1", "w5", 0.1, 0.4, 0.04)
+
+
+def test_the_fast_constructor_takes_every_field_in_order():
+    assert ForwardMessage._make(("i1", "h1", "w1", 0.05, 0.15, 0.0075, False)) == ForwardMessage(
         sender="i1", receiver="h1", weight_name="w1", value=0.05, weight=0.15, product=0.0075)
-    assert Update._build("w5", 0.4, 0.5, 0.08, 0.36) == Update("w5", 0.4, 0.5, 0.08, 0.36,
-                                                                momentum=0.0, velocity=0.0)
+    assert Update._make(("w5", 0.4, 0.5, 0.08, 0.36, 0.0, 0.0)) == Update(
+        "w5", 0.4, 0.5, 0.08, 0.36, momentum=0.0, velocity=0.0)
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((), {}, "missing the argument(s) name, old, learning_rate, gradient, new"),
+    (("w5", 0.4, 0.5, 0.08, 0.36, 0.0, 0.0, 9), {}, "takes 7 arguments"),
+    (("w5", 0.4, 0.5, 0.08, 0.36), {"nme": 1}, "unexpected keyword argument 'nme'"),
+    (("w5", 0.4, 0.5, 0.08, 0.36), {"old": 1}, "multiple values for argument 'old'"),
+])
+def test_a_wrong_call_of_an_event_constructor_says_what_is_wrong(args, kwargs, message):
+    with pytest.raises(TypeError, match=re.escape(message)):
+        Update(*args, **kwargs)
 
 
 # -- non-finite values ------------------------------------------------------------------------
