@@ -9,7 +9,6 @@ fail). Nothing here is timed: speed is measured by ``python -m benchmarks``.
 """
 
 import copy
-import dataclasses
 import math
 import pickle
 import random
