@@ -11,7 +11,6 @@ the same helpers or by the same operations in the same order, so the observed st
 same bits as the plain one; ``tests/unit/test_propagation.py`` checks it.
 """
 
-from itertools import repeat
 from math import isfinite
 from operator import mul
 
@@ -78,9 +77,9 @@ def forward(net, x, observe):
             name = n.name
             weights = n.weights
             products = list(map(mul, weights, x))
-            # One ForwardMessage per connection, each built in C by zip and tuple.__new__.
-            yield from map(_ForwardMessage, zip(senders, repeat(name), n.weight_names, x,
-                                                weights, products, repeat(from_input)))
+            for sender, w_name, value, w, product in zip(senders, n.weight_names, x, weights,
+                                                         products):
+                yield _ForwardMessage((sender, name, w_name, value, w, product, from_input))
             # The same sum as in _forward, over the same products: the same bits.
             n.net = z = sum(products) + n.bias
             n.inputs = x
@@ -137,8 +136,9 @@ def _backward_events(net, each_layer):
                                           zip(*[u.weight_names for u in upper])):
                 name = n.name
                 products = list(map(mul, upper_deltas, column))
-                yield from map(_BackwardMessage, zip(repeat(name), receivers, w_names,
-                                                     upper_deltas, column, products))
+                for receiver, w_name, d, w, p in zip(receivers, w_names, upper_deltas, column,
+                                                     products):
+                    yield _BackwardMessage((name, receiver, w_name, d, w, p))
                 # The same sum as in _backward, over the same products: the same bits.
                 n.dE_dout = e = sum(products)
                 yield _HiddenErrorDerivative((name, receivers, tuple(products), e))
@@ -158,8 +158,8 @@ def _backward_events(net, each_layer):
             n.dnet_dw = x = n.inputs
             weights = n.weights
             n.dE_dw = g = _weight_gradients(d, x, weights, decay)
-            yield from map(_WeightGradient, zip(n.weight_names, repeat(name), senders,
-                                                repeat(d), x, repeat(decay), weights, g))
+            for w_name, sender, xi, w, gi in zip(n.weight_names, senders, x, weights, g):
+                yield _WeightGradient((w_name, name, sender, d, xi, decay, w, gi))
             if per_neuron:
                 yield _BiasGradient((n.bias_name, (name,), (d,), d))
         if layer.bias_mode == "shared":
