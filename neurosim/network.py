@@ -157,7 +157,8 @@ class NeuralNetwork:
         x = self._vector(inputs, "inputs", self.layer_sizes[0])
         t = self._vector(targets, "targets", self.layer_sizes[-1])
         if record is not False:
-            return _recorded(stepping.step(self, x, t, check_flag("record", record)))
+            check_flag("record", record)
+            return _recorded(stepping.record, self, x, t)
         return propagation.train_step(self, x, t)  # the same step as plain loops, no generator
 
     def step_through(self, inputs, targets):
@@ -401,7 +402,7 @@ class NeuralNetwork:
                 f"learning_rate={self.learning_rate!r}, bias={self.bias_mode!r})")
 
 
-def _recorded(events):
+def _recorded(record, *args):
     """The StepRecord of a step's events, run to the end with the cyclic garbage collector paused.
 
     A recorded step allocates thousands of small records (about 7,700 for a 64-32-10 network)
@@ -411,7 +412,7 @@ def _recorded(events):
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return StepRecord(events)
+        return StepRecord(record(*args))
     finally:
         if enabled:
             gc.enable()

@@ -216,9 +216,9 @@ def _new_bias(bias, velocity, g, lr, mu):
 def _commit(net, layers, planned, planned_biases, check):
     """Write the planned weights and biases, once all of them are known to be finite."""
     if not isfinite(check):
-        # Plan again, value by value, to name the first culprit as update() would. (A sum of
-        # finite values can overflow: then nothing is wrong and the writes go ahead.)
-        _planned_update(net, layers)
+        # Name the first culprit, value by value, as update() would. (A sum of finite values
+        # can overflow: then nothing is wrong and the writes go ahead.)
+        _check_update(net, layers)
     for n, new, velocity in planned:
         n.weights[:] = new
         if velocity is not None:
@@ -301,31 +301,57 @@ def _planned_update(net, layers):
     train_biases = net.train_biases
     planned = []
     planned_biases = []
+    check = 0.0  # the sum of every new value: finite if and only if each one is
+    for layer in layers:
+        mode = layer.bias_mode if train_biases else "none"
+        for n in layer.neurons:
+            new, velocity = _new_weights(n.weights, n.velocity, n.dE_dw, lr, mu)
+            check += sum(new)
+            planned.append((n, new, velocity))
+            if mode == "per_neuron":
+                new_bias, bias_velocity = _new_bias(n.bias, n.bias_velocity, n.dE_db, lr, mu)
+                check += new_bias
+                planned_biases.append((n.bias_name, n, n.dE_db, new_bias, bias_velocity, (n,)))
+        if mode == "shared":
+            new_bias, bias_velocity = _new_bias(layer.neurons[0].bias, layer.bias_velocity,
+                                                layer.dE_db, lr, mu)
+            check += new_bias
+            planned_biases.append((layer.bias_name, layer, layer.dE_db, new_bias, bias_velocity,
+                                   layer.neurons))
+    if not isfinite(check):
+        # Name the first culprit, value by value. (A sum of finite values can overflow: then
+        # nothing is wrong and the plan stands.)
+        _check_update(net, layers)
+    return planned, planned_biases
+
+
+def _check_update(net, layers):
+    """Raise NumericalError for the first non-finite new weight or bias of ``layers``, in
+    the order of the update (the slow path of :func:`_planned_update` and :func:`_commit`)."""
+    lr = net.learning_rate
+    mu = net.momentum
+    train_biases = net.train_biases
     for layer in layers:
         mode = layer.bias_mode if train_biases else "none"
         for n in layer.neurons:
             g = n.dE_dw
-            new, velocity = _new_weights(n.weights, n.velocity, g, lr, mu)
+            new, _ = _new_weights(n.weights, n.velocity, g, lr, mu)
             if not isfinite(sum(new)):
                 _raise_nonfinite([(n.name, f"dE/d{name}", gi) for name, gi in
                                   zip(n.weight_names, g)] +
                                  [(n.name, f"new {name}", v) for name, v in
                                   zip(n.weight_names, new)], _FIX)
-            planned.append((n, new, velocity))
             if mode == "per_neuron":
-                planned_biases.append(_checked_bias(n.bias_name, n, n.dE_db, lr, mu, [n]))
+                _check_bias(n.bias_name, n, n.dE_db, lr, mu, [n])
         if mode == "shared":
-            planned_biases.append(_checked_bias(layer.bias_name, layer, layer.dE_db, lr, mu,
-                                                layer.neurons))
-    return planned, planned_biases
+            _check_bias(layer.bias_name, layer, layer.dE_db, lr, mu, layer.neurons)
 
 
-def _checked_bias(name, holder, g, lr, mu, neurons):
-    new, velocity = _new_bias(neurons[0].bias, holder.bias_velocity, g, lr, mu)
+def _check_bias(name, holder, g, lr, mu, neurons):
+    new, _ = _new_bias(neurons[0].bias, holder.bias_velocity, g, lr, mu)
     if not isfinite(new):
         _raise_nonfinite([(neurons[0].name, f"dE/d{name}", g), (neurons[0].name, f"new {name}",
                                                                  new)], _FIX)
-    return name, holder, g, new, velocity, neurons
 
 
 # -- evaluation without side effects, and the errors ---------------------------------------------

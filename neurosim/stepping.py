@@ -11,6 +11,7 @@ the same helpers or by the same operations in the same order, so the observed st
 same bits as the plain one; ``tests/unit/test_propagation.py`` checks it.
 """
 
+from contextlib import contextmanager
 from math import isfinite
 from operator import mul
 
@@ -21,7 +22,7 @@ from .events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta,
 from .propagation import (_FIX, _forward, _raise_backward, _raise_forward, _raise_nonfinite,
                           _restore, _snapshot, _weight_gradients, train_step, update)
 
-__all__ = ["step", "forward"]
+__all__ = ["step", "record", "forward"]
 
 # The engine builds events from a tuple of every field, in order, unchecked (Event._make).
 _ForwardMessage = ForwardMessage._make
@@ -46,29 +47,62 @@ def step(net, x, targets, observe):
     """
     if not observe:
         return train_step(net, x, targets)
+    with _restored_on_error(net):
+        for phase in _phases(net, x, targets):
+            yield from phase
+    return net.E_total
+
+
+def record(net, x, targets):
+    """The events of one step, in a list: :func:`step` run to the end, each phase's events
+    taken by ``list.extend`` (one generator frame per event instead of two)."""
+    events = []
+    with _restored_on_error(net):
+        for phase in _phases(net, x, targets):
+            events.extend(phase)
+    return events
+
+
+def _phases(net, x, targets):
+    """The generators of one step's phases, in the order of the hand calculation."""
     each_layer = net.hidden_deltas == "updated_weights"
-    saved = _snapshot(net) if each_layer else None  # updates start before every check passed
+    names = _names(net)
+    yield forward(net, x, True, names)
+    yield _error_events(net, targets, names[-1])
+    yield _backward_events(net, each_layer, names)
+    if not each_layer:
+        yield update(net, net.layers, True)
+
+
+@contextmanager
+def _restored_on_error(net):
+    """With ``hidden_deltas="updated_weights"`` updates start before every check passed: a
+    NumericalError puts back the weights of before the step."""
+    saved = _snapshot(net) if net.hidden_deltas == "updated_weights" else None
     try:
-        yield from forward(net, x, True)
-        E_total = yield from _error_events(net, targets)
-        yield from _backward_events(net, each_layer)
-        if not each_layer:
-            yield from update(net, net.layers, True)
+        yield
     except NumericalError:
         if saved:
             _restore(saved)
         raise
-    return E_total
 
 
-def forward(net, x, observe):
+def _names(net):
+    """``names[k]``: the senders into layer ``k`` (the inputs for k = 0), as a tuple;
+    ``names[k + 1]``: the neurons of layer ``k``."""
+    return [tuple(net.input_names)] + [tuple([n.name for n in layer.neurons])
+                                       for layer in net.layers]
+
+
+def forward(net, x, observe, names=None):
     """The forward pass, layer by layer, neuron by neuron (a generator; see :func:`step`)."""
     if not observe:
         _forward(net, x)
         return
-    senders = tuple(net.input_names)
+    if names is None:
+        names = _names(net)
     from_input = True
-    for layer in net.layers:
+    for layer, senders in zip(net.layers, names):
         activation = layer.activation
         f, act_name, formula = activation.f, activation.name, activation.formula
         values = tuple(x)
@@ -91,11 +125,10 @@ def forward(net, x, observe):
         if not isfinite(sum(outs)):
             _raise_forward(layer)
         x = outs
-        senders = tuple([n.name for n in layer.neurons])  # (a list inside: faster in 3.11)
         from_input = False
 
 
-def _error_events(net, targets):
+def _error_events(net, targets, output_names):
     outputs = net.layers[-1].neurons
     loss = net.loss
     n_out = len(outputs)
@@ -109,17 +142,14 @@ def _error_events(net, targets):
     if not isfinite(E_total):
         _raise_nonfinite([(n.name, "error", n.error) for n in outputs], _FIX)
     net.E_total = E_total
-    yield _TotalError((tuple([n.name for n in outputs]), tuple(errors), E_total))
+    yield _TotalError((output_names, tuple(errors), E_total))
     return E_total
 
 
-def _backward_events(net, each_layer):
+def _backward_events(net, each_layer, names):
     layers = net.layers
     loss = net.loss
     decay = net.weight_decay
-    # names[k]: the senders into layer k (the inputs for k = 0); names[k + 1]: layer k's own.
-    names = [tuple(net.input_names)] + [tuple([n.name for n in layer.neurons])
-                                        for layer in layers]
     upper = upper_deltas = None
     for k in range(len(layers) - 1, -1, -1):
         layer = layers[k]
