@@ -412,7 +412,9 @@ def _recorded(record, *args):
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return StepRecord(record(*args))
+        result = StepRecord()
+        result.events = record(*args)  # the list the step built, kept rather than copied
+        return result
     finally:
         if enabled:
             gc.enable()

@@ -265,17 +265,18 @@ def update(net, layers, observe):
     for n, new, velocity in planned:
         if observe:  # one weight at a time: at each event, the weights so far are updated
             weights = n.weights
+            i = 0  # a counter: faster than enumerate() in 3.11
             if velocity is None:
-                for i, (name, old, g, w) in enumerate(zip(n.weight_names, weights, n.dE_dw,
-                                                          new)):
+                for name, old, g, w in zip(n.weight_names, weights, n.dE_dw, new):
                     weights[i] = w
+                    i += 1
                     yield _Update((name, old, lr, g, w, mu, 0.0))
             else:
                 velocities = n.velocity
-                for i, (name, old, g, w, v) in enumerate(zip(n.weight_names, weights, n.dE_dw,
-                                                             new, velocity)):
+                for name, old, g, w, v in zip(n.weight_names, weights, n.dE_dw, new, velocity):
                     weights[i] = w
                     velocities[i] = v
+                    i += 1
                     yield _Update((name, old, lr, g, w, mu, v))
         else:
             n.weights[:] = new

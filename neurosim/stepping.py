@@ -165,13 +165,13 @@ def _backward_events(net, each_layer, names):
             for n, column, w_names in zip(neurons, zip(*[u.weights for u in upper]),
                                           zip(*[u.weight_names for u in upper])):
                 name = n.name
-                products = list(map(mul, upper_deltas, column))
+                products = tuple(map(mul, upper_deltas, column))
                 for receiver, w_name, d, w, p in zip(receivers, w_names, upper_deltas, column,
                                                      products):
                     yield _BackwardMessage((name, receiver, w_name, d, w, p))
                 # The same sum as in _backward, over the same products: the same bits.
                 n.dE_dout = e = sum(products)
-                yield _HiddenErrorDerivative((name, receivers, tuple(products), e))
+                yield _HiddenErrorDerivative((name, receivers, products, e))
         activation = layer.activation
         df, act_name, derivative = activation.df, activation.name, activation.derivative
         per_neuron = layer.bias_mode == "per_neuron"
