@@ -15,6 +15,12 @@ from .errors import ConfigurationError, InputError, ShapeError
 #: silently be read as [0.01, 0.99]. (Dict views are ordered and pass.)
 UNORDERED = (set, frozenset)
 
+#: The largest network :func:`check_sizes` accepts. Every weight is a Python float on a neuron
+#: object (with its name and a velocity slot, about 100 bytes) and every neuron an object of
+#: its own, so ten million weights already take about a gigabyte and a second per step.
+MAX_CONNECTIONS = 10_000_000
+MAX_NEURONS = 1_000_000
+
 __all__ = ["UNORDERED", "check_sizes", "check_number", "check_flag", "check_seed",
            "check_activations", "check_loss_output", "check_names", "check_weights",
            "check_biases", "explain_vector", "init_range", "default_names", "is_real", "shown"]
@@ -58,6 +64,15 @@ def check_sizes(layer_sizes):
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise ConfigurationError(f"layer_sizes[{k}] must be a positive whole number, "
                                      f"got {size!r} in {layer_sizes!r}")
+    connections = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    neurons = sum(sizes[1:])
+    if connections > MAX_CONNECTIONS or neurons > MAX_NEURONS:
+        raise ConfigurationError(
+            f"layer_sizes {layer_sizes!r} make {connections:,} connections and {neurons:,} "
+            f"neurons; neurosim holds each weight as a float on a neuron object and takes at "
+            f"most {MAX_CONNECTIONS:,} connections and {MAX_NEURONS:,} neurons\n"
+            f"for a network this large use a matrix library (neurosim.interop.torch converts "
+            f"a small network to PyTorch)")
     return sizes
 
 

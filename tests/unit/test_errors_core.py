@@ -99,6 +99,11 @@ def test_non_numeric_input():
     ([2, "3"], ["layer_sizes[1]", "'3'", "positive whole number"]),
     ([True, 2], ["layer_sizes[0]", "True", "positive whole number"]),
     (None, ["layer_sizes", "None"]),
+    # too large to build (it used to run for minutes, then exhaust the memory)
+    ([2, 10**9], ["layer_sizes", "[2, 1000000000]", "2,000,000,000 connections",
+                  "at most 10,000,000 connections"]),
+    ([1, 2_000_000, 1], ["2,000,001 neurons", "1,000,000 neurons"]),
+    ([3163, 3163], ["10,004,569 connections"]),
 ])
 def test_bad_layer_sizes(sizes, fragments):
     with pytest.raises(ConfigurationError) as excinfo:
@@ -110,6 +115,13 @@ def test_bad_layer_sizes(sizes, fragments):
 ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"]
 LOSS_NAMES = ["half_squared_error", "squared_error", "mean_squared_error",
               "binary_cross_entropy"]
+
+
+def test_the_largest_network_accepted_passes_the_size_check():
+    # 3,162 * 3,162 = 9,998,244 connections: under the limit; checked without building it
+    from neurosim.arguments import check_sizes
+    assert check_sizes([3162, 3162]) == [3162, 3162]
+    assert check_sizes((1, 1_000_000)) == [1, 1_000_000]
 
 
 @pytest.mark.parametrize("option", ["activation", "output_activation"])
