@@ -48,4 +48,5 @@ def main():
     print("  to nine decimals, so every long-run figure of the seed follows the variant.")
 
 if __name__ == "__main__":
-    main()
+    from neurosim.cli import run_script
+    run_script(main)

@@ -89,4 +89,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    from neurosim.cli import run_script
+    run_script(main)

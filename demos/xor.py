@@ -87,4 +87,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    from neurosim.cli import run_script
+    run_script(main, sys.argv[1:])

@@ -19,12 +19,14 @@ Examples::
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 
 from . import __version__
 from .errors import NeurosimError
 
-__all__ = ["main", "COMMANDS"]
+__all__ = ["main", "run_script", "COMMANDS"]
 
 #: The subcommand modules, in the order ``neurosim --help`` lists them.
 COMMANDS = (
@@ -73,6 +75,22 @@ def main(argv=None):
         return 141
     except KeyboardInterrupt:
         return 130
+
+
+def run_script(main, *args):
+    """Run a demo's ``main(*args)`` from its ``if __name__ == "__main__":`` block, ending as
+    ``neurosim demo`` ends it: a closed pipe (``python demos/xor.py | head``) stops it quietly,
+    as ``cat`` would, where Python would print a BrokenPipeError traceback (the advice of the
+    Python docs, "Note on SIGPIPE"); Ctrl-C exits with 130 without one."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        main(*args)
+    except BrokenPipeError:  # no SIGPIPE (Windows): the error instead
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 if __name__ == "__main__":

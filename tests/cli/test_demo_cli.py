@@ -113,3 +113,24 @@ def test_a_reader_that_leaves_the_pipe_ends_the_demo_quietly(tmp_path):
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) == 141                   # 128 + SIGPIPE, as a shell says
     assert err == ""                                         # no BrokenPipeError traceback
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGPIPE"), reason="POSIX pipes")
+@pytest.mark.parametrize("how", ["pipe", "no SIGPIPE"])
+def test_a_demo_run_directly_ends_quietly_when_its_reader_leaves(tmp_path, how):
+    # python demos/NAME.py | head -1: run_script (every demo's __main__ block) stops quietly,
+    # with SIGPIPE's default action, or (where there is none) by catching BrokenPipeError.
+    ignore = "import signal; signal.signal = lambda *a: None\n" if how == "no SIGPIPE" else ""
+    (tmp_path / "chatty.py").write_text(
+        f"{ignore}from neurosim.cli import run_script\n"
+        "def main(n):\n    for k in range(n):\n        print('line', k)\n"
+        "run_script(main, 10**6)\n", encoding="utf-8")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=root)
+    process = subprocess.Popen([sys.executable, str(tmp_path / "chatty.py")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout.readline() == b"line 0\n"
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) in (141, -13)            # -13: killed by SIGPIPE
+    assert err == ""
