@@ -183,8 +183,7 @@ def _step(net, x, targets, apply):
         if apply and not each_layer:
             _commit(net, layers, planned, planned_biases, check)
     except NumericalError:
-        if saved:
-            _restore(saved)
+        _restore(saved)
         raise
     return E_total
 
@@ -237,6 +236,8 @@ def _snapshot(net):
 
 
 def _restore(saved):
+    if saved is None:
+        return
     neurons, layers = saved
     for n, weights, bias, velocity, bias_velocity in neurons:
         n.weights[:] = weights

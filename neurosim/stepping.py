@@ -11,7 +11,6 @@ the same helpers or by the same operations in the same order, so the observed st
 same bits as the plain one; ``tests/unit/test_propagation.py`` checks it.
 """
 
-from contextlib import contextmanager
 from math import isfinite
 from operator import mul
 
@@ -47,9 +46,13 @@ def step(net, x, targets, observe):
     """
     if not observe:
         return train_step(net, x, targets)
-    with _restored_on_error(net):
+    saved = _saved(net)
+    try:
         for phase in _phases(net, x, targets):
             yield from phase
+    except NumericalError:
+        _restore(saved)
+        raise
     return net.E_total
 
 
@@ -57,9 +60,13 @@ def record(net, x, targets):
     """The events of one step, in a list: :func:`step` run to the end, each phase's events
     taken by ``list.extend`` (one generator frame per event instead of two)."""
     events = []
-    with _restored_on_error(net):
+    saved = _saved(net)
+    try:
         for phase in _phases(net, x, targets):
             events.extend(phase)
+    except NumericalError:
+        _restore(saved)
+        raise
     return events
 
 
@@ -74,17 +81,10 @@ def _phases(net, x, targets):
         yield update(net, net.layers, True)
 
 
-@contextmanager
-def _restored_on_error(net):
-    """With ``hidden_deltas="updated_weights"`` updates start before every check passed: a
-    NumericalError puts back the weights of before the step."""
-    saved = _snapshot(net) if net.hidden_deltas == "updated_weights" else None
-    try:
-        yield
-    except NumericalError:
-        if saved:
-            _restore(saved)
-        raise
+def _saved(net):
+    """What a NumericalError must put back: with ``hidden_deltas="updated_weights"`` updates
+    start before every check passed (else nothing is written before all are checked)."""
+    return _snapshot(net) if net.hidden_deltas == "updated_weights" else None
 
 
 def _names(net):
