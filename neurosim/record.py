@@ -10,7 +10,8 @@ import json
 import os
 import re
 
-from .events import _PARAMETER_FIELDS, EVENT_TYPES, PHASES, Event, _as_names
+from .event_fields import _PARAMETER_FIELDS, _as_names
+from .events import EVENT_TYPES, PHASES, Event
 
 __all__ = ["StepRecord"]
 
