@@ -38,6 +38,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from .activations import inline
 from .errors import ConfigurationError, InputError
 
 __all__ = ["Loss", "get", "names", "CLIP"]
@@ -87,20 +88,40 @@ def _bce_dE_dout(target, out, n):
     return (out - target) / (out * (1.0 - out))
 
 
+@inline("0.5 * ({t} - {o}) * ({t} - {o})")
+def _half_error(target, out, n):
+    return 0.5 * (target - out) * (target - out)
+
+
+@inline("-({t} - {o})")
+def _half_dE_dout(target, out, n):
+    return -(target - out)
+
+
+@inline("({t} - {o}) * ({t} - {o})")
+def _squared_error(target, out, n):
+    return (target - out) * (target - out)
+
+
+@inline("-2.0 * ({t} - {o})")
+def _squared_dE_dout(target, out, n):
+    return -2.0 * (target - out)
+
+
 _LOSSES = {
     loss.name: loss
     for loss in (
         Loss(
             "half_squared_error",
-            lambda target, out, n: 0.5 * (target - out) * (target - out),
-            lambda target, out, n: -(target - out),
+            _half_error,
+            _half_dE_dout,
             "1/2 (target - out)^2",
             "-(target - out)",
         ),
         Loss(
             "squared_error",
-            lambda target, out, n: (target - out) * (target - out),
-            lambda target, out, n: -2.0 * (target - out),
+            _squared_error,
+            _squared_dE_dout,
             "(target - out)^2",
             "-2 (target - out)",
         ),

@@ -412,9 +412,7 @@ def _recorded(record, *args):
     enabled = gc.isenabled()
     gc.disable()
     try:
-        result = StepRecord()
-        result.events = record(*args)  # the list the step built, kept rather than copied
-        return result
+        return record(*args)
     finally:
         if enabled:
             gc.enable()
