@@ -78,11 +78,22 @@ _left_to_right = " + ".join
 
 def _loss_python(attribute):
     def python(ops, q, rules):
+        if len(ops) == 3:       # (target, out, net): the loss computed from the net input
+            return f"_loss_{attribute}_net({ops[0]}, {ops[1]}, {ops[2]}, {rules.n_out})"
         code = getattr(getattr(rules.loss, attribute), "inline", None)
         if code:
             return "(" + code.format(t=ops[0], o=ops[1], n=rules.n_out) + ")"
         return f"_loss_{attribute}({ops[0]}, {ops[1]}, {rules.n_out})"
     return python
+
+
+def _pair_python(ops, q, rules):
+    """delta of an output whose loss differentiates dE/dout * dout/dnet as one (reads
+    dE/dout, dout/dnet, target, out: the first two for the event only)."""
+    code = getattr(rules.loss.delta, "inline", None)
+    if code:
+        return "(" + code.format(t=ops[2], o=ops[3], n=rules.n_out) + ")"
+    return f"_loss_delta({ops[2]}, {ops[3]}, {rules.n_out})"
 
 
 def _activation_python(attribute):
@@ -121,6 +132,7 @@ KINDS = {
                            lambda ops, q, r: _left_to_right(ops)),
     "dout_dnet": Kind("backward", ActivationDerivative, _activation_python("df")),
     "delta": Kind("backward", Delta, lambda ops, q, r: f"{ops[0]} * {ops[1]}"),
+    "output delta": Kind("backward", Delta, _pair_python),
     "dnet_dw": Kind("backward", None, lambda ops, q, r: ops[0]),
     "dE_dw": Kind("backward", WeightGradient, _gradient_python),
     "dE_db": Kind("backward", BiasGradient, lambda ops, q, r: _left_to_right(ops)),
@@ -201,9 +213,11 @@ def _plan(s, update):
 
     # -- error: E_total = sum_o E_o -------------------------------------------------------------
     outputs = s.layers[-1][0]
+    # A loss with a pair rule (binary cross-entropy after a sigmoid) is computed from net.
+    from_net = getattr(s.loss, "delta", None) is not None
     for o in outputs:
-        add(f"E_{o}", "error", o, (f"target_{o}", f"out_{o}"), _loss_formula(s.loss.formula, o),
-            o, len(s.layers) - 1)
+        reads = (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if from_net else ())
+        add(f"E_{o}", "error", o, reads, _loss_formula(s.loss.formula, o), o, len(s.layers) - 1)
     add("E_total", "total", None, [f"E_{o}" for o in outputs],
         _left_to_right(f"E_{o}" for o in outputs))
 
@@ -216,7 +230,8 @@ def _plan(s, update):
         xs = (list(s.input_names) if k == 0 else [f"out_{n}" for n in s.layers[k - 1][0]])
         if k == last:
             for o in neurons:
-                add(f"dE/dout_{o}", "output dE_dout", o, (f"target_{o}", f"out_{o}"),
+                reads = (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if from_net else ())
+                add(f"dE/dout_{o}", "output dE_dout", o, reads,
                     _loss_formula(s.loss.derivative, o), o, k)
         else:
             above, above_weights, _ = s.layers[k + 1]
@@ -233,8 +248,13 @@ def _plan(s, update):
         for n, row in zip(neurons, weight_names):
             add(f"dout_{n}/dnet_{n}", "dout_dnet", n, (f"net_{n}", f"out_{n}"),
                 act.derivative.replace("out", f"out_{n}").replace("net", f"net_{n}"), n, k)
-            add(f"delta_{n}", "delta", n, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}"),
-                f"dE/dout_{n} * dout_{n}/dnet_{n}", n, k)
+            if from_net and k == last:     # the pair taken as one: delta = out - target
+                add(f"delta_{n}", "output delta", n, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}",
+                                                      f"target_{n}", f"out_{n}"),
+                    _loss_formula(s.loss.delta_formula, n), n, k)
+            else:
+                add(f"delta_{n}", "delta", n, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}"),
+                    f"dE/dout_{n} * dout_{n}/dnet_{n}", n, k)
             for w, x in zip(row, xs):
                 add(f"dnet_{n}/d{w}", "dnet_dw", w, (x,), x, n, k)
                 if s.decay:
@@ -325,7 +345,7 @@ def event_fields(q, s):
     if kind == "dout_dnet":
         act = s.activations[k]
         return [q.neuron, act.name, act.derivative, V(q.reads[0]), V(q.reads[1]), V(q.name)]
-    if kind == "delta":
+    if kind in ("delta", "output delta"):
         return [q.neuron, V(q.reads[0]), V(q.reads[1]), V(q.name)]
     if kind == "dE_dw":
         delta, x = q.reads[:2]

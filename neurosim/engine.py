@@ -19,6 +19,7 @@ Every variant of the step comes from the same plan, line for line:
               update event, so a pause shows the computation exactly as far as it has gone
 ``forward``   the forward pass, stored on the neurons; returns the outputs
 ``evaluate``  the forward pass, storing nothing; returns the outputs
+``error``     the forward pass and the error, storing nothing; returns E_total and the terms
 
 Each step reads the weights, biases and rates from the neuron objects when it starts and
 writes every partial and every new weight back to them: no copy of the weights outlives a step.
@@ -38,7 +39,7 @@ from .errors import NumericalError
 
 __all__ = ["compiled", "source", "MODES"]
 
-MODES = ("train", "gradients", "record", "observe", "forward", "evaluate")
+MODES = ("train", "gradients", "record", "observe", "forward", "evaluate", "error")
 
 _FIX = "\nthe weights are as they were before this step; lower the learning rate or scale the data"
 
@@ -79,7 +80,8 @@ UNROLL_LIMIT = 4096
 
 def _writer(shape, mode):
     connections = sum(len(row) for _, rows, _ in shape.layers for row in rows)
-    if connections > UNROLL_LIMIT and mode in ("train", "gradients", "forward", "evaluate"):
+    if connections > UNROLL_LIMIT and mode in ("train", "gradients", "forward", "evaluate",
+                                               "error"):
         return _VectorWriter(shape, mode)
     return _Writer(shape, mode)
 
@@ -107,14 +109,14 @@ class _Writer:
     def __init__(self, shape, mode):
         self.s = s = shape
         self.mode = mode
-        forward_only = mode in ("forward", "evaluate")
         quantities = plan(s, update=mode not in ("gradients",))
-        if forward_only:
-            quantities = tuple(q for q in quantities if q.phase == "forward")
+        if mode in ("forward", "evaluate", "error"):
+            phases = ("forward", "error") if mode == "error" else ("forward",)
+            quantities = tuple(q for q in quantities if q.phase in phases)
         self.quantities = quantities
         self.observe = mode == "observe"
-        self.store = mode != "evaluate"
-        self.inline = mode in ("train", "gradients", "forward", "evaluate")
+        self.store = mode not in ("evaluate", "error")
+        self.inline = mode in ("train", "gradients", "forward", "evaluate", "error")
         self.idents = {}
         self.used = set(keyword.kwlist) | {"True", "False", "None"}
         self.lines = []
@@ -162,7 +164,10 @@ class _Writer:
               "_NumericalError": NumericalError, "_raise_forward": _raise_forward, "_raise_outs": _raise_outs,
               "_raise_error": _raise_error, "_raise_backward": _raise_backward,
               "_check_update": _check_update, "_loss_error": s.loss.error,
-              "_loss_dE_dout": s.loss.dE_dout}
+              "_loss_dE_dout": s.loss.dE_dout,
+              "_loss_error_net": getattr(s.loss, "error_net", None),
+              "_loss_dE_dout_net": getattr(s.loss, "dE_dout_net", None),
+              "_loss_delta": getattr(s.loss, "delta", None)}
         for k, act in enumerate(s.activations):
             ns[f"_f{k}"] = act.f
             ns[f"_df{k}"] = act.df
@@ -188,6 +193,9 @@ class _Writer:
         if self.mode in ("forward", "evaluate"):
             outs = ", ".join(self.ident(f"out_{n}") for n in s.layers[-1][0])
             self.emit(f"return [{outs}]")
+            return self.source()
+        if self.mode == "error":
+            self._errors_only()
             return self.source()
         self._error_and_backward()
         self._finish()
@@ -354,6 +362,16 @@ class _Writer:
             if q.phase == "backward" and layer_done.get(q.layer) == i:
                 self._layer_done(q.layer)
 
+    def _errors_only(self):
+        """mode "error": E_total and the output terms of one sample, storing nothing."""
+        outputs = self.s.layers[-1][0]
+        self.emit(f"{self._targets('target_' + o for o in outputs)} = _t")
+        for q in self.quantities:
+            if q.phase == "error":
+                self.compute(q)
+        terms = ", ".join(self.ident(f"E_{o}") for o in outputs)
+        self.emit(f"return {self.ident('E_total')}, ({terms},)")
+
     def _check_error(self, outputs):
         self.emit(f"if not isfinite({self.ident('E_total')}):")
         self.emit("_raise_error(_net)", 2)
@@ -369,7 +387,7 @@ class _Writer:
             self.emit(f"{v}.dE_dout = {name}")
         elif q.kind == "dout_dnet":
             self.emit(f"{v}.dout_dnet = {name}")
-        elif q.kind == "delta":
+        elif q.kind in ("delta", "output delta"):
             self.emit(f"{v}.delta = {v}.dE_db = {name}")
             self.emit(f"{v}.dnet_dw = {v}.inputs")
         elif q.kind == "dE_dw":     # a new list with the first gradient, then one more each
@@ -572,6 +590,13 @@ class _VectorWriter(_Writer):
         self.quantities = ()
         self.update = mode == "train"
 
+    @property
+    def from_net(self):
+        return getattr(self.s.loss, "delta", None) is not None
+
+    def loss_reads(self, o):
+        return (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if self.from_net else ())
+
     def namespace(self):
         ns = super().namespace()
         ns.update(_reduce=reduce, _add=add, _mul=mul, _map=map)
@@ -627,10 +652,15 @@ class _VectorWriter(_Writer):
         self.emit(f"_T = _t")
         for j, o in enumerate(outputs):
             self.emit(f"{self.ident('target_' + o)} = _T[{j}]")
-            self.scalar(f"E_{o}", "error", len(s.layers) - 1, (f"target_{o}", f"out_{o}"), o)
-            self.emit(f"{v(o)}.target = {self.ident('target_' + o)}; "
-                      f"{v(o)}.error = {self.ident('E_' + o)}")
+            self.scalar(f"E_{o}", "error", len(s.layers) - 1, self.loss_reads(o), o)
+            if self.store:
+                self.emit(f"{v(o)}.target = {self.ident('target_' + o)}; "
+                          f"{v(o)}.error = {self.ident('E_' + o)}")
         self.scalar("E_total", "total", None, [f"E_{o}" for o in outputs])
+        if self.mode == "error":
+            terms = ", ".join(self.ident(f"E_{o}") for o in outputs)
+            self.emit(f"return {self.ident('E_total')}, [{terms}]")
+            return self.source()
         self._check_error(outputs)
         # backward
         each_layer = self.update and s.hidden_deltas == "updated_weights"
@@ -639,8 +669,7 @@ class _VectorWriter(_Writer):
             xs = "_x" if k == 0 else f"_X{k}"
             if k == len(s.layers) - 1:
                 for o in neurons:
-                    self.scalar(f"dE/dout_{o}", "output dE_dout", k, (f"target_{o}", f"out_{o}"),
-                                o)
+                    self.scalar(f"dE/dout_{o}", "output dE_dout", k, self.loss_reads(o), o)
             else:
                 above = s.layers[k + 1][0]
                 rows = ", ".join((f"_N_{v(u)}" if each_layer else f"_W_{v(u)}") for u in above)
@@ -650,7 +679,12 @@ class _VectorWriter(_Writer):
                               VECTOR["hidden dE_dout"].format(D=f"_D{k + 1}", column=f"_C[{j}]"))
             for n in neurons:
                 self.scalar(f"dout_{n}/dnet_{n}", "dout_dnet", k, (f"net_{n}", f"out_{n}"), n)
-                self.scalar(f"delta_{n}", "delta", k, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}"), n)
+                if self.from_net and k == len(s.layers) - 1:
+                    self.scalar(f"delta_{n}", "output delta", k, (
+                        f"dE/dout_{n}", f"dout_{n}/dnet_{n}", f"target_{n}", f"out_{n}"), n)
+                else:
+                    self.scalar(f"delta_{n}", "delta", k, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}"),
+                                n)
                 rule = "dE_dw decay" if s.decay else "dE_dw"
                 self.emit(f"_G_{v(n)} = " + VECTOR[rule].format(
                     delta=self.ident('delta_' + n), X=xs, W=f"_W_{v(n)}"))
