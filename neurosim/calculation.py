@@ -109,15 +109,15 @@ def _activation_python(attribute):
 
 
 def _gradient_python(ops, q, rules):
-    if len(ops) == 3:           # dE/dw = delta * dnet/dw + lambda * w
-        return f"{ops[0]} * {ops[1]} + _decay * {ops[2]}"
+    if len(ops) == 4:           # dE/dw = delta * dnet/dw + lambda * w
+        return f"{ops[0]} * {ops[1]} + {ops[2]} * {ops[3]}"
     return f"{ops[0]} * {ops[1]}"
 
 
 def _update_python(ops, q, rules):
-    if rules.momentum:          # w+ = w + v+
-        return f"{ops[0]} + {ops[2]}"
-    return f"{ops[0]} - _lr * {ops[1]}"        # w+ = w - eta dE/dw
+    if len(ops) == 4:           # w+ = w + v+
+        return f"{ops[0]} + {ops[3]}"
+    return f"{ops[0]} - {ops[1]} * {ops[2]}"   # w+ = w - eta dE/dw
 
 
 KINDS = {
@@ -136,7 +136,8 @@ KINDS = {
     "dnet_dw": Kind("backward", None, lambda ops, q, r: ops[0]),
     "dE_dw": Kind("backward", WeightGradient, _gradient_python),
     "dE_db": Kind("backward", BiasGradient, lambda ops, q, r: _left_to_right(ops)),
-    "velocity": Kind("update", None, lambda ops, q, r: f"_mu * {ops[0]} - _lr * {ops[1]}"),
+    "velocity": Kind("update", None,
+                     lambda ops, q, r: f"{ops[1]} * {ops[0]} - {ops[2]} * {ops[3]}"),
     "update": Kind("update", Update, _update_python),
 }
 
@@ -258,8 +259,8 @@ def _plan(s, update):
             for w, x in zip(row, xs):
                 add(f"dnet_{n}/d{w}", "dnet_dw", w, (x,), x, n, k)
                 if s.decay:
-                    add(f"dE/d{w}", "dE_dw", w, (f"delta_{n}", f"dnet_{n}/d{w}", w),
-                        f"delta_{n} * dnet_{n}/d{w} + lambda*{w}", n, k)
+                    add(f"dE/d{w}", "dE_dw", w, (f"delta_{n}", f"dnet_{n}/d{w}", "weight_decay",
+                                                 w), f"delta_{n} * dnet_{n}/d{w} + lambda*{w}", n, k)
                 else:
                     add(f"dE/d{w}", "dE_dw", w, (f"delta_{n}", f"dnet_{n}/d{w}"),
                         f"delta_{n} * dnet_{n}/d{w}", n, k)
@@ -294,11 +295,13 @@ def _updates(s, layers, add):
                 parameters += [(b, n, k) for n, b in zip(neurons, bias_names)]
     for p, n, k in parameters:
         if s.momentum:   # v+ = mu v - eta dE/dp; p+ = p + v+
-            add(f"v_{p}+", "velocity", p, (f"v_{p}", f"dE/d{p}"), f"mu*v_{p} - eta*dE/d{p}",
-                n, k)
-            add(f"{p}+", "update", p, (p, f"dE/d{p}", f"v_{p}+"), f"{p} + v_{p}+", n, k)
+            add(f"v_{p}+", "velocity", p, (f"v_{p}", "momentum", "learning_rate", f"dE/d{p}"),
+                f"mu*v_{p} - eta*dE/d{p}", n, k)
+            add(f"{p}+", "update", p, (p, "learning_rate", f"dE/d{p}", f"v_{p}+"),
+                f"{p} + v_{p}+", n, k)
         else:
-            add(f"{p}+", "update", p, (p, f"dE/d{p}"), f"{p} - eta*dE/d{p}", n, k)
+            add(f"{p}+", "update", p, (p, "learning_rate", f"dE/d{p}"), f"{p} - eta*dE/d{p}",
+                n, k)
 
 
 def _loss_formula(formula, o):

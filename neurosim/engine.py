@@ -117,7 +117,7 @@ class _Writer:
         self.observe = mode == "observe"
         self.store = mode not in ("evaluate", "error")
         self.inline = mode in ("train", "gradients", "forward", "evaluate", "error")
-        self.idents = {}
+        self.idents = dict(_RATES)
         self.used = set(keyword.kwlist) | {"True", "False", "None"}
         self.lines = []
         self.expressions = {}          # name -> expression, for quantities written inline
@@ -582,7 +582,7 @@ class _VectorWriter(_Writer):
         self.observe = False
         self.store = mode != "evaluate"
         self.inline = True
-        self.idents = {}
+        self.idents = dict(_RATES)
         self.used = set(keyword.kwlist) | {"True", "False", "None"}
         self.lines = []
         self.expressions = {}
@@ -735,15 +735,16 @@ class _VectorWriter(_Writer):
                            else list(zip(bias_names, neurons)))
                 for b, n in holders:
                     q = Quantity(f"{b}+", "update", "update", b,
-                                 (b, f"dE/d{b}") + ((f"v_{b}+",) if s.momentum else ()), "",
-                                 n, k)
+                                 (b, "learning_rate", f"dE/d{b}") +
+                                 ((f"v_{b}+",) if s.momentum else ()), "", n, k)
                     if s.bias_mode == "per_neuron":
                         self.emit(f"{self.ident('dE/d' + b)} = {self.ident('delta_' + n)}")
                     holder = f"_L{k}" if n is None else v(n)
                     if s.momentum:
                         self.emit(f"{self.ident('v_' + b)} = {holder}.bias_velocity")
                         self.compute(Quantity(f"v_{b}+", "velocity", "update", b,
-                                              (f"v_{b}", f"dE/d{b}"), "", n, k))
+                                              (f"v_{b}", "momentum", "learning_rate",
+                                               f"dE/d{b}"), "", n, k))
                         self.bias_writes.append(f"{holder}.bias_velocity = "
                                                 f"{self.ident('v_' + b + '+')}")
                     self.compute(q)

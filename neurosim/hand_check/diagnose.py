@@ -72,7 +72,8 @@ class StepDiagnosis:
 
     def __init__(self, structure, claims, simulated, order):
         self.structure = structure
-        self.graph = Graph(structure)
+        # Every recomputation follows the book's formulas as written (out (1 - out)).
+        self.graph = Graph(structure, structure.rules.but(as_written=True))
         self.claims = sorted(claims, key=lambda c: order[c.name])
         self.claim_of = {c.name: c for c in self.claims}
         self.sim = simulated
@@ -101,7 +102,9 @@ class StepDiagnosis:
             if c.tol is not None:
                 self.tol[c.name] = c.tol
             else:
-                value = self.graph.evaluate(force=carried)[c.name] if carried else sim
+                # The claim recomputed from the printed values before it, as the book does it
+                # (f' as written: out (1 - out)): the book's own rounding is not a slip.
+                value = self.graph.evaluate(force=carried)[c.name]
                 self.tol[c.name] = c.half + abs(value - sim)
             if self.holds(c, {c.name: sim}):
                 self.status[c.name] = "right"

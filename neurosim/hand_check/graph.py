@@ -18,6 +18,9 @@ The variants a hand calculation slips into are fields of it::
     sign           None | "error": dE/dout_o = +(target - out) | "update": w+ = w + eta dE/dw
     transposed     square layers whose weight matrix is read transposed (w2 <-> w3 in Mazur's)
     train_biases, bias, weight_decay    as in NeuralNetwork
+    as_written     f' as books write it (the sigmoid's out (1 - out), which neurosim computes
+                   otherwise where that loses digits): a printed figure is judged against
+                   what the book's own formula gives from the printed figures before it
 
 :meth:`Graph.evaluate` computes every node; ``force={name: value}`` replaces a node's value (the
 slip carried forward to everything computed from it), ``use={(consumer, operand): value}``
@@ -27,7 +30,8 @@ stated rules the graph gives neurosim's values bit for bit (``tests/unit/test_ha
 """
 
 from dataclasses import dataclass, field, replace
-from operator import mul
+
+from ..calculation import KINDS, Shape, plan
 
 __all__ = ["Rules", "Structure", "Graph"]
 
@@ -44,6 +48,8 @@ class Rules:
     train_biases: bool = True
     bias: str = "per_neuron"
     weight_decay: float = 0.0
+    #: Each f' as books write it (the sigmoid's out (1 - out)), not as neurosim computes it.
+    as_written: bool = False
 
     def but(self, **changes):
         """These rules with some fields changed."""
@@ -156,104 +162,70 @@ class Graph:
         return wnames[i][j] if k in self.rules.transposed else wnames[j][i]
 
     def _build(self, s, r):
-        n_layers = len(s.layers)
-        senders = list(s.input_names)  # the names of the values layer k reads
-        for k, (neurons, _, act) in enumerate(s.layers):
-            f = act.f
-            for j, n in enumerate(neurons):
-                messages = []
-                for i, x in enumerate(senders):
-                    w = self.weight_name(k, j, i)
-                    m = f"{w}*{x}"
-                    self._node(m, mul, (w, x), "message")  # w * out (Mazur: w5*out_h1)
-                    messages.append(m)
-                b = self.bias_of[k][j]
-                # net = sum_i w_i x_i + b   (the simulator's sum over the products, then + b)
-                self._node(f"net_{n}", _net_formula(b is None), messages + ([b] if b else []),
-                           "net")
-                self._node(f"out_{n}", f, (f"net_{n}",), "out")  # out = f(net)
-            senders = [f"out_{n}" for n in neurons]
-        loss, n_out = r.loss, len(s.outputs)
-        for o in s.outputs:  # E_o = loss(target, out)
-            self._node(f"E_{o}", _curry(loss.error, n_out), (f"target_{o}", f"out_{o}"), "error")
-        self._node("E_total", _sum, [f"E_{o}" for o in s.outputs], "total")
+        """The nodes: the quantities of :func:`neurosim.calculation.plan` for the step under
+        ``rules``, each with its formula compiled from the plan's Python for its kind, then the
+        same sample's forward pass and errors with the updated weights (``net_h1+`` ...)."""
+        if r.weight_decay:
+            self._leaf("weight_decay", r.weight_decay, "decay")
+        if r.sign == "update":     # the slip w+ = w + eta dE/dw: w - (-eta) dE/dw, to the bit
+            self.leaves["learning_rate"] = -s.learning_rate
+        shape = self._shape(s, r)
+        formulas = _Formulas(shape)
+        steps = plan(shape)
+        for q in steps:
+            self._node(q.name, formulas.of(q), [op for op in q.reads if op != "0.0"],
+                       _GRAPH_KIND[q.kind])
+        self._after_update(shape, steps, formulas)
 
-        updated = r.hidden_deltas == "updated_weights"
-        for k in range(n_layers - 1, -1, -1):
-            neurons, _, act = s.layers[k]
-            sender_values = (list(s.input_names) if k == 0
-                             else [f"out_{n}" for n in s.layers[k - 1][0]])
-            for j, n in enumerate(neurons):
-                if k == n_layers - 1:  # dE/dout_o = E_o'(out_o), or its negative (sign slip)
-                    d = _curry(loss.dE_dout, n_out)
-                    self._node(f"dE/dout_{n}", _negated(d) if r.sign == "error" else d,
-                               (f"target_{n}", f"out_{n}"), "dE/dout")
-                else:  # dE_u/dout_h = delta_u * w_uh; dE/dout_h = sum over u
-                    messages = []
-                    for m, u in enumerate(s.layers[k + 1][0]):
-                        w = self.weight_name(k + 1, m, j) + ("+" if updated else "")
-                        name = f"dE_{u}/dout_{n}"
-                        self._node(name, mul, (f"delta_{u}", w), "backward")
-                        messages.append(name)
-                    self._node(f"dE/dout_{n}", _sum, messages, "dE/dout")
-                if k in r.f_for_fprime:  # the slip: f(net) where f'(net) belongs
-                    self._node(f"dout_{n}/dnet_{n}", _first(act.f), (f"net_{n}", f"out_{n}"),
-                               "dout/dnet")
-                else:
-                    self._node(f"dout_{n}/dnet_{n}", act.df, (f"net_{n}", f"out_{n}"),
-                               "dout/dnet")
-                # delta = dE/dout * dout/dnet
-                self._node(f"delta_{n}", mul, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}"), "delta")
-                for i, x in enumerate(sender_values):
-                    w = self.weight_name(k, j, i)
-                    self._node(f"dnet_{n}/d{w}", _identity, (x,), "dnet/dw")  # dnet/dw = x
-                    # dE/dw = delta * dnet/dw (+ lambda w)
-                    if r.weight_decay:
-                        self._node(f"dE/d{w}", _decayed(r.weight_decay),
-                                   (f"delta_{n}", f"dnet_{n}/d{w}", w), "dE/dw")
+    def _shape(self, s, r):
+        """The :class:`~neurosim.calculation.Shape` of the step under ``rules`` (slips too: a
+        transposed layer reads other weight names, f where f' belongs, a sign)."""
+        layers = []
+        for k, (neurons, wnames, _) in enumerate(s.layers):
+            rows = tuple(tuple(self.weight_name(k, j, i) for i in range(len(wnames[j])))
+                         for j in range(len(neurons)))
+            layers.append((tuple(neurons), rows, tuple(self.bias_of[k])))
+        activations = tuple(_f_for_fprime(act) if k in r.f_for_fprime else
+                            replace(act, df=act.df_written) if r.as_written and act.df_written
+                            else act for k, (_, _, act) in enumerate(s.layers))
+        loss = _sign_slip(r.loss) if r.sign == "error" else r.loss
+        return Shape(tuple(s.input_names), tuple(layers), r.bias,
+                     r.train_biases and r.bias != "none", r.hidden_deltas, bool(r.weight_decay),
+                     False, activations, loss, len(s.outputs))
+
+    def _after_update(self, shape, steps, formulas):
+        """The same sample's forward pass and errors with the updated weights: net_h1+, E_total+.
+        Each uses w+ and b+ where the step updates them, and the outputs after the update."""
+        updated = {q.owner for q in steps if q.kind == "update"}
+
+        def after(name):
+            if name in updated:
+                return name + "+"
+            if name.startswith(("out_", "net_", "E_")):
+                return name + "+"
+            return name
+
+        messages = {}
+        for q in steps:
+            if q.kind == "message":
+                messages[q.name] = [after(op) for op in q.reads]
+            elif q.kind == "net":   # net+ = w1+ x1 + w2+ x2 + ... + b+, one node
+                reads, terms = [], []
+                for op in q.reads:
+                    if op in messages:
+                        terms.append(KINDS["message"].python(messages[op], q, shape))
+                        reads += messages[op]
+                    elif op == "0.0":
+                        terms.append(op)
                     else:
-                        self._node(f"dE/d{w}", mul, (f"delta_{n}", f"dnet_{n}/d{w}"), "dE/dw")
-                if r.bias == "per_neuron":  # dE/db = delta
-                    self._node(f"dE/d{self.bias_of[k][j]}", _identity, (f"delta_{n}",), "dE/db")
-            if r.bias == "shared":  # dE/db = sum of the layer's deltas
-                self._node(f"dE/d{self.bias_of[k][0]}", _sum,
-                           [f"delta_{n}" for n in neurons], "dE/db")
-            if updated:
-                self._updates([k])
-        if not updated:
-            self._updates(range(n_layers))
-        self._after_update(s, r)
-
-    def _updates(self, layers):
-        """w+ = w - eta dE/dw (b+ likewise when biases are trained); "update" sign: + eta."""
-        s, r = self.structure, self.rules
-        step = _ascend if r.sign == "update" else _descend
-        for k in layers:
-            neurons, wnames, _ = s.layers[k]
-            for j in range(len(neurons)):
-                for i in range(len(wnames[j])):
-                    w = self.weight_name(k, j, i)
-                    self._node(f"{w}+", step, (w, "learning_rate", f"dE/d{w}"), "update")
-            if r.train_biases and r.bias != "none":
-                for b in dict.fromkeys(self.bias_of[k]):  # a shared bias once
-                    self._node(f"{b}+", step, (b, "learning_rate", f"dE/d{b}"), "update")
-
-    def _after_update(self, s, r):
-        """The same sample's forward pass and errors with the updated weights: net_h1+, E_total+."""
-        senders = list(s.input_names)
-        for k, (neurons, wnames, act) in enumerate(s.layers):
-            for j, n in enumerate(neurons):
-                ws = [self.weight_name(k, j, i) + "+" for i in range(len(wnames[j]))]
-                b = self.bias_of[k][j]
-                ops = ws + senders + ([b + "+" if r.train_biases else b] if b else [])
-                self._node(f"net_{n}+", _net_after(len(ws), b is None), ops, "after")
-                self._node(f"out_{n}+", act.f, (f"net_{n}+",), "after")
-            senders = [f"out_{n}+" for n in neurons]
-        n_out = len(s.outputs)
-        for o in s.outputs:
-            self._node(f"E_{o}+", _curry(r.loss.error, n_out), (f"target_{o}", f"out_{o}+"),
-                       "after")
-        self._node("E_total+", _sum, [f"E_{o}+" for o in s.outputs], "after")
+                        terms.append(after(op))
+                        reads.append(after(op))
+                self._node(q.name + "+", formulas.expression(reads, KINDS["net"].python(
+                    terms, q, shape)), reads, "after")
+            elif q.kind in ("out", "error", "total"):
+                reads = [after(op) for op in q.reads]
+                self._node(q.name + "+", formulas.of(q._replace(reads=tuple(reads))), reads,
+                           "after")
 
     # -- evaluating -----------------------------------------------------------------------------
 
@@ -323,49 +295,73 @@ class Graph:
         return self.order((self.descendants(sources) | set(sources)) & wanted)
 
 
-# -- the formulas, small and named so that they read like the calculation ------------------------
+# -- the formulas: compiled from the plan's Python, as the engine writes them ------------------
 
-def _sum(*values):
-    return sum(values)
-
-
-def _identity(x):
-    return x
-
-
-def _net_formula(no_bias):
-    if no_bias:
-        return lambda *products: sum(products) + 0.0
-    return lambda *args: sum(args[:-1]) + args[-1]
+#: The graph's name for each kind of quantity of the plan.
+_GRAPH_KIND = {"message": "message", "net": "net", "out": "out", "error": "error",
+               "total": "total", "output dE_dout": "dE/dout", "hidden dE_dout": "dE/dout",
+               "backward": "backward", "dout_dnet": "dout/dnet", "delta": "delta",
+               "output delta": "delta", "dnet_dw": "dnet/dw", "dE_dw": "dE/dw",
+               "dE_db": "dE/db", "update": "update", "velocity": "update"}
 
 
-def _net_after(n_weights, no_bias):
-    def net(*args):
-        ws, xs = args[:n_weights], args[n_weights:2 * n_weights]
-        bias = 0.0 if no_bias else args[2 * n_weights]
-        return sum(list(map(mul, ws, xs))) + bias
-    return net
+class _Formulas:
+    """Each quantity's formula as a function of its operands, compiled from the Python the
+    plan gives for its kind (the engine's own lines), so the graph gives the engine's bits."""
+
+    def __init__(self, shape):
+        self.shape = shape
+        self.namespace = _engine_namespace(shape)
+        self.cache = {}
+
+    def of(self, q):
+        parameters = [f"a{k}" for k, op in enumerate(q.reads) if op != "0.0"]
+        names = iter(parameters)
+        ops = [op if op == "0.0" else next(names) for op in q.reads]
+        return self.expression(parameters, KINDS[q.kind].python(ops, q, self.shape))
+
+    def expression(self, parameters, body):
+        if len(parameters) != len(set(parameters)) or not all(p.startswith("a") and
+                                                              p[1:].isdigit()
+                                                              for p in parameters):
+            names = {p: f"a{k}" for k, p in enumerate(dict.fromkeys(parameters))}
+            body = _rename(body, names)
+            parameters = [names[p] for p in parameters]
+            if len(set(parameters)) != len(parameters):   # one operand twice (w * w): keep
+                parameters = [f"a{k}" for k in range(len(parameters))]
+        key = (tuple(parameters), body)
+        function = self.cache.get(key)
+        if function is None:
+            function = eval(f"lambda {', '.join(parameters)}: {body}", self.namespace)
+            self.cache[key] = function
+        return function
 
 
-def _curry(function, n):
-    return lambda target, out: function(target, out, n)
+def _rename(body, names):
+    """Replace whole operand names in a Python expression (longest first)."""
+    import re
+    pattern = re.compile("|".join(r"(?<!\w)" + re.escape(n) + r"(?![\w+])"
+                                  for n in sorted(names, key=len, reverse=True)))
+    return pattern.sub(lambda m: names[m.group(0)], body)
 
 
-def _negated(function):
-    return lambda target, out: -function(target, out)
+def _engine_namespace(shape):
+    from ..engine import _Writer
+    return _Writer(shape, "train").namespace()
 
 
-def _first(f):
-    return lambda net, out: f(net)
+def _f_for_fprime(act):
+    """The slip: f(net) where f'(net) belongs."""
+    return replace(act, df=lambda net, out, f=act.f: f(net))
 
 
-def _decayed(decay):
-    return lambda delta, x, w: delta * x + decay * w
+def _sign_slip(loss):
+    """The slip dE/dout_o = +(target - out): every form of the loss's derivative negated."""
+    def negated(function):
+        return None if function is None else (lambda *args: _negate(function(*args)))
+    return replace(loss, dE_dout=negated(loss.dE_dout), dE_dout_net=negated(loss.dE_dout_net),
+                   delta=negated(loss.delta))
 
 
-def _descend(w, rate, gradient):
-    return w - rate * gradient
-
-
-def _ascend(w, rate, gradient):
-    return w + rate * gradient
+def _negate(value):
+    return None if value is None else -value

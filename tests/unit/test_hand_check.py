@@ -107,7 +107,7 @@ def test_the_graph_names_every_quantity_as_the_worksheet_and_agrees_with_the_sim
     graph = Graph(Structure(net, x, t))
     values = graph.evaluate()
     simulated = quantities.of_step(net, x, t)
-    assert set(quantities.names(net)) == set(graph.index) | set(graph.leaves) - {"learning_rate"}
+    assert set(quantities.names(net)) == set(graph.index) | set(graph.leaves) - {"learning_rate", "weight_decay"}
     assert {name: values[name] for name in simulated} == simulated
 
 
