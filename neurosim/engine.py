@@ -20,6 +20,7 @@ Every variant of the step comes from the same plan, line for line:
 ``forward``   the forward pass, stored on the neurons; returns the outputs
 ``evaluate``  the forward pass, storing nothing; returns the outputs
 ``error``     the forward pass and the error, storing nothing; returns E_total and the terms
+``apply``     the update alone, from the gradients the neurons hold (batch training)
 
 Each step reads the weights, biases and rates from the neuron objects when it starts and
 writes every partial and every new weight back to them: no copy of the weights outlives a step.
@@ -39,7 +40,7 @@ from .errors import NumericalError
 
 __all__ = ["compiled", "source", "MODES"]
 
-MODES = ("train", "gradients", "record", "observe", "forward", "evaluate", "error")
+MODES = ("train", "gradients", "record", "observe", "forward", "evaluate", "error", "apply")
 
 _FIX = "\nthe weights are as they were before this step; lower the learning rate or scale the data"
 
@@ -81,7 +82,7 @@ UNROLL_LIMIT = 4096
 def _writer(shape, mode):
     connections = sum(len(row) for _, rows, _ in shape.layers for row in rows)
     if connections > UNROLL_LIMIT and mode in ("train", "gradients", "forward", "evaluate",
-                                               "error"):
+                                               "error", "apply"):
         return _VectorWriter(shape, mode)
     return _Writer(shape, mode)
 
@@ -110,6 +111,8 @@ class _Writer:
         self.s = s = shape
         self.mode = mode
         quantities = plan(s, update=mode not in ("gradients",))
+        if mode == "apply":
+            quantities = tuple(q for q in quantities if q.phase == "update")
         if mode in ("forward", "evaluate", "error"):
             phases = ("forward", "error") if mode == "error" else ("forward",)
             quantities = tuple(q for q in quantities if q.phase in phases)
@@ -183,9 +186,12 @@ class _Writer:
         if self.lines:
             return "\n".join(self.lines) + "\n"
         s = self.s
-        self.emit("def _step(_net, _x, _t=None):", 0)
+        self.emit("def _step(_net, _x=None, _t=None):", 0)
         self.emit('"""One step of the plan (see neurosim.calculation); generated."""')
         self._read_givens()
+        if self.mode == "apply":
+            self._apply()
+            return self.source()
         q_by_phase = {}
         for q in self.quantities:
             q_by_phase.setdefault(q.phase, []).append(q)
@@ -203,7 +209,8 @@ class _Writer:
 
     def _read_givens(self):
         s = self.s
-        self.emit(f"{self._targets(s.input_names)} = _x")
+        if self.mode != "apply":
+            self.emit(f"{self._targets(s.input_names)} = _x")
         layers = ", ".join(f"_L{k}" for k in range(len(s.layers)))
         self.emit(f"{layers}, = _net.layers")
         self.emit("_lr = _net.learning_rate")
@@ -362,6 +369,20 @@ class _Writer:
             if q.phase == "backward" and layer_done.get(q.layer) == i:
                 self._layer_done(q.layer)
 
+    def _apply(self):
+        """mode "apply": the plan's update from the gradients the neurons hold (batch training
+        leaves the mean gradient of a batch there first)."""
+        s = self.s
+        for k, (neurons, weight_names, bias_names) in enumerate(s.layers):
+            for n, row, b in zip(neurons, weight_names, bias_names):
+                self.emit(f"{self._targets('dE/d' + w for w in row)} = {self.neuron(n)}.dE_dw")
+                if s.bias_mode == "per_neuron" and s.train_biases:
+                    self.emit(f"{self.ident('dE/d' + b)} = {self.neuron(n)}.dE_db")
+            if s.bias_mode == "shared" and s.train_biases:
+                self.emit(f"{self.ident('dE/d' + bias_names[0])} = _L{k}.dE_db")
+        self._updates(list(self.quantities))
+        self._finish()
+
     def _errors_only(self):
         """mode "error": E_total and the output terms of one sample, storing nothing."""
         outputs = self.s.layers[-1][0]
@@ -461,7 +482,7 @@ class _Writer:
             for n, qs in by_neuron.items():
                 v = self.neuron(n)
                 self.emit(f"_W_{v}[:] = [{', '.join(self.ident(q.name) for q in qs)}]")
-        E = self.ident("E_total")
+        E = self.ident("E_total") if self.mode != "apply" else "None"
         if self.mode == "record":
             names = [q.name for q in self.quantities] + list(self._givens())
             self.recorded_names = tuple(names)
@@ -588,7 +609,8 @@ class _VectorWriter(_Writer):
         self.expressions = {}
         self.recorded_names = ()
         self.quantities = ()
-        self.update = mode == "train"
+        self.update = mode in ("train", "apply")
+        self.bias_writes = []
 
     @property
     def from_net(self):
@@ -612,7 +634,7 @@ class _VectorWriter(_Writer):
             return "\n".join(self.lines) + "\n"
         s = self.s
         v = self.neuron
-        self.emit("def _step(_net, _x, _t=None):", 0)
+        self.emit("def _step(_net, _x=None, _t=None):", 0)
         self.emit('"""One step of the plan (see neurosim.calculation), neuron by neuron."""')
         layers = ", ".join(f"_L{k}" for k in range(len(s.layers)))
         self.emit(f"{layers}, = _net.layers")
@@ -627,6 +649,16 @@ class _VectorWriter(_Writer):
                 self.emit(f"_W_{v(n)} = {v(n)}.weights")
                 if b is not None and (s.bias_mode == "per_neuron" or n == neurons[0]):
                     self.emit(f"{self.ident(b)} = {v(n)}.bias")
+        if self.mode == "apply":
+            for k, (neurons, _, bias_names) in enumerate(s.layers):
+                for n in neurons:
+                    self.emit(f"_G_{v(n)} = {v(n)}.dE_dw")
+                if s.bias_mode == "shared" and s.train_biases:
+                    self.emit(f"{self.ident('dE/d' + bias_names[0])} = _L{k}.dE_db")
+            self._vector_updates(range(len(s.layers)))
+            self._vector_writes()
+            self.emit("return None")
+            return self.source()
         # forward
         for k, (neurons, _, bias_names) in enumerate(s.layers):
             xs = "_x" if k == 0 else f"_X{k}"
@@ -703,21 +735,24 @@ class _VectorWriter(_Writer):
         if self.update and not each_layer:
             self._vector_updates(range(len(s.layers)))
         if self.update:
-            for k, (neurons, _, _) in enumerate(s.layers):
-                for n in neurons:
-                    self.emit(f"_W_{v(n)}[:] = _N_{v(n)}")
-                    if s.momentum:
-                        self.emit(f"{v(n)}.velocity[:] = _V_{v(n)}")
-            for line in self.bias_writes:
-                self.emit(line)
+            self._vector_writes()
         self.emit(f"return {self.ident('E_total')}")
         return self.source()
+
+    def _vector_writes(self):
+        v = self.neuron
+        for neurons, _, _ in self.s.layers:
+            for n in neurons:
+                self.emit(f"_W_{v(n)}[:] = _N_{v(n)}")
+                if self.s.momentum:
+                    self.emit(f"{v(n)}.velocity[:] = _V_{v(n)}")
+        for line in self.bias_writes:
+            self.emit(line)
 
     def _vector_updates(self, layers):
         s = self.s
         v = self.neuron
         sums = []
-        self.bias_writes = getattr(self, "bias_writes", [])
         for k in layers:
             neurons, _, bias_names = s.layers[k]
             for n in neurons:
@@ -738,7 +773,7 @@ class _VectorWriter(_Writer):
                                  (b, "learning_rate", f"dE/d{b}") +
                                  ((f"v_{b}+",) if s.momentum else ()), "", n, k)
                     if s.bias_mode == "per_neuron":
-                        self.emit(f"{self.ident('dE/d' + b)} = {self.ident('delta_' + n)}")
+                        self.emit(f"{self.ident('dE/d' + b)} = {v(n)}.dE_db")
                     holder = f"_L{k}" if n is None else v(n)
                     if s.momentum:
                         self.emit(f"{self.ident('v_' + b)} = {holder}.bias_velocity")

@@ -28,7 +28,7 @@ import gc
 import random
 from math import fsum, isfinite
 
-from . import engine, losses, propagation, stepping
+from . import engine, losses, propagation
 from .arguments import (UNORDERED, check_activations, check_biases, check_flag,
                         check_loss_output, check_names, check_number, check_seed, check_sizes,
                         check_weights, explain_vector, init_range)
@@ -158,7 +158,7 @@ class NeuralNetwork:
         t = self._vector(targets, "targets", self.layer_sizes[-1])
         if record is not False:
             check_flag("record", record)
-            return _recorded(stepping.record, self, x, t)
+            return _recorded(propagation.record, self, x, t)
         return propagation.train_step(self, x, t)  # the same step as plain loops, no generator
 
     def step_through(self, inputs, targets):
@@ -188,10 +188,10 @@ class NeuralNetwork:
         return self._guarded_step(x, t)
 
     def _guarded_step(self, x, t):
-        """The observed step of :mod:`neurosim.stepping`, refusing to resume after another pass.
+        """The observed step of :mod:`neurosim.propagation`, refusing to resume after another pass.
 
         Every training step (``train``, ``record=True``, ``fit``, a gradient check: all run by
-        :mod:`neurosim.propagation` or :mod:`neurosim.stepping`) stores a new float object in
+        :mod:`neurosim.propagation`) stores a new float object in
         ``net.E_total``; ``feed_forward`` and ``step_through`` count ``net._passes``. At each
         resume this generator checks that neither changed since its last event, so
         ``net.train`` pays nothing for the guard.
@@ -199,13 +199,13 @@ class NeuralNetwork:
         self._clear_partials()  # again: another pass may have run since step_through()
         self._passes += 1
         mine = self._passes
-        steps = stepping.step(self, x, t, True)
+        steps = propagation.observe(self, x, t)
         try:
             while True:
                 try:
                     event = next(steps)
                 except StopIteration as end:
-                    return end.value  # E_total, as stepping.step returns it
+                    return end.value  # E_total, as propagation.observe returns it
                 mark = self.E_total  # this step's own, once it has computed its error
                 yield event
                 if self._passes != mine or self.E_total is not mark:

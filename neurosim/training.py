@@ -253,8 +253,7 @@ def _batch_step(net, batch):
             n.dE_db = sum_b[k][j] / m
         if layer.bias_mode == "shared":
             layer.dE_db = sum_shared[k] / m
-    for _ in propagation.update(net, layers, False):
-        pass  # never yields: observe is False
+    propagation.update(net)
 
 
 def _record(history, net, samples, tests, rule, epoch):

@@ -128,8 +128,7 @@ def test_gradients_then_update_is_the_online_step(k, config):
         before = [n.weights[:] for n in b.neurons]
         assert _bits(propagation.gradients(b, x, t)) == _bits(E)
         assert [n.weights for n in b.neurons] == before  # gradients() writes no weight
-        for _ in propagation.update(b, b.layers, False):
-            pass  # pragma: no cover -- never yields unobserved
+        propagation.update(b)
         assert _state(a) == _state(b)
 
 
