@@ -18,6 +18,9 @@ from .errors import (ConfigurationError, FormatError, GradientCheckError, InputE
 from .layer import NeuronLayer
 from .network import NeuralNetwork
 from .neuron import Neuron
+from . import events, record
+
+events.StepRecord = record.StepRecord   # neurosim.events.StepRecord, without an import cycle
 
 __version__ = "0.1.0"
 

@@ -38,7 +38,7 @@ from operator import add, mul
 from .calculation import KINDS, VECTOR, Quantity, Ref, event_fields, plan, shape_of
 from .errors import NumericalError
 
-__all__ = ["compiled", "source", "MODES"]
+__all__ = ["compiled", "source", "namespace", "MODES"]
 
 MODES = ("train", "gradients", "record", "observe", "forward", "evaluate", "error", "apply")
 
@@ -68,6 +68,12 @@ def compiled(net, mode):
     else:
         _cache.move_to_end(key)
     return function
+
+
+def namespace(shape):
+    """The names the compiled lines of ``shape`` use (exp, the activations' f and f', the
+    loss, the event builders): :mod:`neurosim.hand_check.graph` compiles its formulas in it."""
+    return _Writer(shape, "train").namespace()
 
 
 def source(net, mode="train"):

@@ -15,8 +15,8 @@ Events come in four phases, in the order of the hand calculation (Mazur 2015):
               BiasGradient
 ``update``    Update (one per trainable weight and bias)
 
-A :class:`~neurosim.record.StepRecord` (in ``record.py``; ``neurosim.events.StepRecord`` works
-too) is the list of one step's events, filterable by phase, neuron and weight, and serializable
+A :class:`~neurosim.record.StepRecord` (in ``record.py``; ``neurosim.events.StepRecord`` is
+the same class, set there by the package) is the list of one step's events, filterable by phase, neuron and weight, and serializable
 to JSON Lines.
 """
 
@@ -443,12 +443,3 @@ EVENT_TYPES = {cls.__name__: cls for cls in (
     ForwardMessage, NetInput, NeuronOutput, OutputError, TotalError, OutputErrorDerivative,
     BackwardMessage, HiddenErrorDerivative, ActivationDerivative, Delta, WeightGradient,
     BiasGradient, Update)}
-
-
-def __getattr__(name):
-    # StepRecord, the list of one step's events, lives in record.py, which builds on this
-    # module; imported on first use so that either module may be imported first.
-    if name == "StepRecord":
-        from .record import StepRecord
-        return StepRecord
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

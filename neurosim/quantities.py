@@ -52,7 +52,8 @@ from .calculation import plan
 from .errors import UnknownNameError
 from .events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
                      HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
-                     OutputErrorDerivative, StepRecord, TotalError, Update, WeightGradient)
+                     OutputErrorDerivative, TotalError, Update, WeightGradient)
+from .record import StepRecord
 
 __all__ = ["canonical", "name_of", "owner_of", "from_events", "from_network", "names", "lookup",
            "of_step", "worked_step", "WorkedStep", "NotComputedError"]

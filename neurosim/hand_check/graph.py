@@ -32,6 +32,7 @@ stated rules the graph gives neurosim's values bit for bit (``tests/unit/test_ha
 from dataclasses import dataclass, field, replace
 
 from ..calculation import KINDS, Shape, plan
+from ..engine import namespace
 
 __all__ = ["Rules", "Structure", "Graph"]
 
@@ -311,7 +312,7 @@ class _Formulas:
 
     def __init__(self, shape):
         self.shape = shape
-        self.namespace = _engine_namespace(shape)
+        self.namespace = namespace(shape)
         self.cache = {}
 
     def of(self, q):
@@ -345,9 +346,6 @@ def _rename(body, names):
     return pattern.sub(lambda m: names[m.group(0)], body)
 
 
-def _engine_namespace(shape):
-    from ..engine import _Writer
-    return _Writer(shape, "train").namespace()
 
 
 def _f_for_fprime(act):
