@@ -215,6 +215,9 @@ class _Writer:
 
     def _read_givens(self):
         s = self.s
+        if self.store and self.mode != "apply":
+            # the partials about to be stored are of the weights as they are now
+            self.emit("_net.weights_updated = False")
         if self.mode != "apply":
             self.emit(f"{self._targets(s.input_names)} = _x")
         layers = ", ".join(f"_L{k}" for k in range(len(s.layers)))
@@ -488,6 +491,8 @@ class _Writer:
             for n, qs in by_neuron.items():
                 v = self.neuron(n)
                 self.emit(f"_W_{v}[:] = [{', '.join(self.ident(q.name) for q in qs)}]")
+        if self.mode in ("train", "apply", "record", "observe"):
+            self.emit("_net.weights_updated = True")
         E = self.ident("E_total") if self.mode != "apply" else "None"
         if self.mode == "record":
             names = [q.name for q in self.quantities] + list(self._givens())
@@ -644,6 +649,8 @@ class _VectorWriter(_Writer):
         self.emit('"""One step of the plan (see neurosim.calculation), neuron by neuron."""')
         layers = ", ".join(f"_L{k}" for k in range(len(s.layers)))
         self.emit(f"{layers}, = _net.layers")
+        if self.store and self.mode != "apply":
+            self.emit("_net.weights_updated = False")
         self.emit("_lr = _net.learning_rate")
         if s.momentum:
             self.emit("_mu = _net.momentum")
@@ -747,6 +754,7 @@ class _VectorWriter(_Writer):
 
     def _vector_writes(self):
         v = self.neuron
+        self.emit("_net.weights_updated = True")
         for neurons, _, _ in self.s.layers:
             for n in neurons:
                 self.emit(f"_W_{v(n)}[:] = _N_{v(n)}")

@@ -79,6 +79,10 @@ class NeuralNetwork:
         self.seed = check_seed(seed)
         self.rng = random.Random(seed)
         self.E_total = None  # the total error of the last training step's sample
+        #: True once a step has updated the weights after computing the partials the neurons
+        #: hold: the neurons' out, delta and dE/dw are then of the weights before the update
+        #: (w5), and their weights are the new ones (w5+).
+        self.weights_updated = False
         acts = check_activations(activation, output_activation, len(sizes) - 1)
         check_loss_output(self.loss, acts[-1])
         layer_names = check_names(names, sizes)

@@ -172,7 +172,10 @@ def network_diagram(net, *, show_deltas=False, path=None, digits=4, weight_label
                     # Stagger the labels along the lines by sender: the lines leaving one
                     # sender fan out, and crossing lines get their labels at different places.
                     t = 0.15 + 0.7 * (i + 0.5) / len(n.weights)
-                    text = f"{w_name}={_g(w, digits)}"
+                    # After a training step the weights are the new ones (w5+), while out,
+                    # delta and dE/dw are of the weights before the update: say which.
+                    after = show_deltas and net.weights_updated and n.dE_dw is not None
+                    text = f"{w_name}{'+' if after else ''}={_g(w, digits)}"
                     if show_deltas and n.dE_dw is not None:
                         text += f"\ndE/d{w_name}={_g(n.dE_dw[i], digits)}"
                     ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), text, fontsize=7,
@@ -222,6 +225,9 @@ def network_diagram(net, *, show_deltas=False, path=None, digits=4, weight_label
     if title is None:
         acts = ", ".join(sorted({layer.activation.name for layer in net.layers}))
         title = f"{'-'.join(map(str, sizes))} network ({acts}, {net.loss.name})"
+        if show_deltas and net.weights_updated:
+            title += ("\nweights after the update (w+); out, delta and dE/dw from the step "
+                      "before it")
     ax.set_title(title)
     return _finish(fig, path)
 

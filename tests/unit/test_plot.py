@@ -125,8 +125,14 @@ def test_diagram_after_a_step_shows_outs_deltas_and_gradients():
     assert "out=0.7514" in words            # out_o1 = 0.75136507 (forward pass of the step)
     assert "delta=0.1385" in words          # delta_o1 = 0.138498562
     assert "dE/dw5=0.08217" in words        # dE/dw5 = 0.082167041
-    assert "w5=0.3589" in words             # w5+ = 0.35891648 (after the update)
+    assert "w5+=0.3589" in words            # w5+ = 0.35891648: the new weight, named so
+    assert "\nw5=" not in "\n" + words
     assert "i1\n0.05" in words
+    # The title says which values are of which weights.
+    fig = plot.network_diagram(net, show_deltas=True)
+    assert "weights after the update (w+)" in fig.axes[0].get_title()
+    net.feed_forward([0.05, 0.1])        # a new pass: the partials no longer mix two states
+    assert "w5=0.3589" in "\n".join(texts(plot.network_diagram(net)))
 
 
 def test_diagram_without_deltas_hides_them_and_large_nets_drop_weight_labels():
