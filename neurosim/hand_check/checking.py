@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from .. import quantities
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
-from .claims import ClaimSheet, parse, parse_mapping, read
+from .claims import ClaimSheet, _short, parse, parse_mapping, read
 from .diagnose import StepDiagnosis, _slack
 from .graph import Structure
 from .longrun import LongRun, rebuild
@@ -181,10 +181,12 @@ def _claims(sheet, net, inputs, targets):
     step, long, seen = [], [], {}
     for c in sheet.entries:
         base, at, steps = c.name.partition("@")
-        name = quantities.canonical(base) + (f"@{steps}" if at else "")
         where = f"{sheet.source} {c.where()}"
+        if at:
+            steps = _count(steps, c.name, where)  # E_total@010 is E_total@10
+        name = quantities.canonical(base) + (f"@{steps}" if at else "")
         if name in seen:
-            raise FormatError(f"{where}: {name} is claimed twice (also {seen[name]})")
+            raise FormatError(f"{where}: {_short(name)} is claimed twice (also {seen[name]})")
         seen[name] = c.where()
         if not at:
             if name in net.input_names:
@@ -198,10 +200,6 @@ def _claims(sheet, net, inputs, targets):
             else:
                 _unknown(where, name, known)
         else:
-            if not steps.isdigit() or not 1 <= int(steps) <= MAX_STEPS:
-                raise FormatError(f"{where}: {c.name!r}: the count after @ must be a whole "
-                                  f"number of updates from 1 to {MAX_STEPS:,} (each rule the "
-                                  f"diagnosis tries runs that many steps)")
             base = quantities.canonical(base)
             if base not in forward and base not in params:
                 _unknown(where, base, sorted(forward | params), long_run=True)
@@ -209,12 +207,23 @@ def _claims(sheet, net, inputs, targets):
     return step, long
 
 
+def _count(steps, name, where):
+    """N of a long-run name ``NAME@N``, checked: ASCII digits (int() would read other digits,
+    and raises ValueError past 4,300 of them) for 1 to MAX_STEPS updates."""
+    if not (steps.isascii() and steps.isdigit()
+            and len(steps.lstrip("0")) <= len(str(MAX_STEPS)) and 1 <= int(steps) <= MAX_STEPS):
+        raise FormatError(f"{where}: {_short(name)!r}: the count after @ must be a whole number "
+                          f"of updates from 1 to {MAX_STEPS:,} (each rule the diagnosis tries "
+                          f"runs that many steps)")
+    return int(steps)
+
+
 def _unknown(where, name, known, long_run=False):
     import difflib
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     what = "a forward quantity or parameter (for NAME@N)" if long_run else "a quantity of this step"
-    raise UnknownNameError(f"{where}: {name!r} is not {what}{hint}")
+    raise UnknownNameError(f"{where}: {_short(name)!r} is not {what}{hint}")
 
 
 def _agrees(values, sim):
