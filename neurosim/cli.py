@@ -20,6 +20,7 @@ Examples::
 import argparse
 import importlib
 import os
+import re
 import signal
 import sys
 
@@ -40,9 +41,27 @@ COMMANDS = (
 )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, taking every negative number as a value, not an option.
+
+    argparse tells a negative number from an option with a pattern that knows only ``-1`` and
+    ``-1.5``: ``--input -1e-3 0.5`` failed with "expected at least one argument", as if
+    ``-1e-3`` were an option. Here the pattern is every float Python reads (``-1e-3``,
+    ``-.5E+2``, ``-inf``; the value is checked where it is used). The subcommands' parsers are
+    made by the same class (``add_subparsers`` uses the parser's own), so it holds everywhere.
+    """
+
+    NEGATIVE_NUMBER = re.compile(r"^-(?:(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?"
+                                 r"|\d[\d_]*\.|inf|infinity|nan)$", re.IGNORECASE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = self.NEGATIVE_NUMBER
+
+
 def build_parser():
     """The argument parser with every subcommand of :data:`COMMANDS`."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="neurosim",
         description="Backpropagation simulated neuron by neuron, with every partial to read.",
         epilog="Run 'neurosim COMMAND --help' for a command's options and an example.")
