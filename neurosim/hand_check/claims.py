@@ -39,6 +39,7 @@ import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from numbers import Real
 
 from ..errors import FormatError
 
@@ -151,7 +152,17 @@ def _value(text, where, tol=None, label="", name=""):
 
 
 def _text(value, where, what):
-    """The printed text of a number given as a str, a Decimal (JSON), an int or a float."""
+    """The printed text of a number given as a str, a Decimal (JSON), an int or a float.
+
+    Another real number (a Fraction) has no printed digits: it is taken as the float nearest
+    to it, printed as ``repr`` prints a float, as a float claim is.
+    """
+    if isinstance(value, Real) and not isinstance(value, (bool, int, float)):
+        try:
+            value = float(value)
+        except OverflowError:  # Fraction(10**400)
+            raise FormatError(f"{where}: expected a finite number, got {_kind(value)}, which "
+                              f"is beyond the largest float (about 1.8e308)") from None
     if isinstance(value, bool) or not isinstance(value, (str, Decimal, int, float)):
         raise FormatError(f"{where}: expected {what}, got {_kind(value)}")
     return str(value).strip()
@@ -326,8 +337,7 @@ def parse_mapping(doc, source="<claims>"):
                 raise FormatError(f"{where}.label: expected a text, got {_kind(label)}")
             claim = _value(value["value"], where, value.get("tol"), label,
                            "".join(name.split()))
-        elif isinstance(value, (Decimal, str, int, float)) and \
-                not isinstance(value, bool):
+        elif isinstance(value, (Decimal, str, Real)) and not isinstance(value, bool):
             claim = _value(value, where, name="".join(name.split()))
         else:
             raise FormatError(f"{where}: expected a number, a string or an object, got "

@@ -285,6 +285,18 @@ def test_a_byte_order_mark_is_not_part_of_the_claims(tmp_path, text):
     assert report.ok and [r.name for r in report.results] == ["out_h1", "w5+"]
 
 
+def test_a_fraction_is_judged_as_the_float_nearest_to_it():
+    """A Fraction has no printed digits; it used to be refused as 'expected a number'."""
+    from fractions import Fraction
+    report = check({"inputs": [Fraction(1, 20), Fraction(1, 10)],
+                    "out_h1": Fraction(593269992, 10 ** 9),          # Mazur: out_h1
+                    "w5+": Fraction(35891648, 10 ** 8)})             # Mazur: w5+
+    assert report.ok and report["out_h1"].printed == "0.593269992"
+    with pytest.raises(FormatError, match=r"\$\.out_h1: expected a finite number, got "
+                                          r"Fraction\(10000.*beyond the largest float"):
+        check({"out_h1": Fraction(10 ** 400)})
+
+
 def test_givens_set_the_problem_and_claims_are_judged_with_them():
     """Weights, inputs and targets in the claims are givens: here w5 = 0.5, checked against
     the reference engine's step of that network."""
