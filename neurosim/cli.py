@@ -8,7 +8,8 @@ stays light.
 Exit status: 0 when the command did its job and every check passed; 1 when a check failed
 (``neurosim check``: a claim is wrong; ``neurosim gradcheck``: a gradient disagrees); 2 when the
 command could not run (a bad option, an unreadable or malformed file), with one line on
-standard error saying what was wrong and what was expected. ``neurosim demo NAME`` returns the
+standard error saying what was wrong and what was expected; 2 also, never 1, when neurosim
+itself fails (an internal error: a bug to report). ``neurosim demo NAME`` returns the
 demo's own status; Ctrl-C gives 130 and a closed pipe (``| head``) 141.
 
 Examples::
@@ -94,6 +95,13 @@ def main(argv=None):
         return 141
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug in neurosim: exit 1 would read as a wrong answer
+        text = (str(error).splitlines() or [""])[0]
+        text = text if len(text) <= 200 else text[:200] + "..."
+        print(f"neurosim {args.command}: internal error: {type(error).__name__}: {text}\n"
+              f"this is a bug in neurosim, not in the input; please report it with the "
+              f"command that caused it", file=sys.stderr)
+        return 2
 
 
 def run_script(main, *args):
