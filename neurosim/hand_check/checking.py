@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 from .. import quantities
+from ..arguments import check_count, check_flag, check_type
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
 from .claims import ClaimSheet, _short, parse, parse_mapping, read
 from .diagnose import StepDiagnosis, _slack
@@ -47,11 +48,8 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     >>> print(report["out_o1"].explanation)
     probable typo (digits '079' where '507' belongs (0.75136507)); E_total follows 0.7513650696
     """
-    if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= MAX_STEPS:
-        raise ConfigurationError(f"window must be a whole number of updates from 0 to "
-                                 f"{MAX_STEPS:,}, got {window!r}")
-    if not isinstance(diagnose, bool):
-        raise ConfigurationError(f"diagnose must be True or False, got {diagnose!r}")
+    check_count("window", window, 0, MAX_STEPS, "updates")
+    check_flag("diagnose", diagnose)
     sheet = _sheet(claims)
     net, inputs, targets, label = _problem(sheet, net, inputs, targets)
     step_claims, long_claims = _claims(sheet, net, inputs, targets)
@@ -144,9 +142,8 @@ def _problem(sheet, net, inputs, targets):
     default_inputs = default_targets = None
     if net is not None:
         from ..network import NeuralNetwork
-        if not isinstance(net, NeuralNetwork):
-            raise ConfigurationError(f"net must be a NeuralNetwork (or None for the claims' "
-                                     f"worked example), got {type(net).__name__} {net!r:.60}")
+        check_type("net", net, NeuralNetwork,
+                   "a NeuralNetwork (or None for the claims' worked example)")
         if example is not None:
             raise ConfigurationError(f"the claims name the network {example!r} and a network "
                                      f"was given too\ngive one of them")
