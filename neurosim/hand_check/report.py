@@ -44,10 +44,17 @@ class ClaimResult:
         """printed - simulated."""
         return self.value - self.simulated
 
+    @property
+    def tol_stated(self):
+        """True when the claims stated the tolerance (``name = value ± tol``), False when the
+        printed digits set it. An autograder may refuse stated ones: ``± 1e300`` passes anything."""
+        return self.claim.tol is not None
+
     def to_dict(self):
         return {"name": self.name, "label": self.label, "printed": self.printed,
                 "value": self.value, "simulated": self.simulated,
-                "difference": self.difference, "tol": self.tol, "status": self.status,
+                "difference": self.difference, "tol": self.tol,
+                "tol_stated": self.tol_stated, "status": self.status,
                 "kind": self.kind, "explanation": self.explanation,
                 "follows": list(self.follows), "holds_under": self.holds_under}
 
@@ -131,7 +138,8 @@ class CheckReport:
                 mark += "  <- first wrong claim"
             if r.label:
                 mark += f"  # {r.label}"
-            rows.append((r.name, r.printed, _shown(r.simulated, r.printed),
+            printed = f"{r.printed} ± {fmt(r.claim.tol)}" if r.tol_stated else r.printed
+            rows.append((r.name, printed, _shown(r.simulated, r.printed),
                          f"{r.difference:+.2g}" if r.difference else "0", mark))
         widths = [max(len(row[k]) for row in rows) for k in range(4)]
         for row in rows:

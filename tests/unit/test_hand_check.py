@@ -335,6 +335,18 @@ def test_an_explicit_tolerance_is_used_as_given():
     assert not check("out_h1 = 0.5933 ± 0.00001").ok
 
 
+def test_a_stated_tolerance_shows_in_the_report():
+    """``± 1e300`` lets any value pass: a grader must see it in the table, and a script in the
+    JSON, rather than read the claim as checked to its digits."""
+    report = check("out_h1 = 0 ± 1e300\nw5+ = 0.35891648")
+    assert report.ok
+    row = next(line for line in str(report).splitlines() if line.strip().startswith("out_h1"))
+    assert row.split()[:4] == ["out_h1", "0", "±", "1e+300"]
+    claims = json.loads(report.to_json())["claims"]
+    assert [c["tol_stated"] for c in claims] == [True, False]
+    assert claims[0]["tol"] == 1e300
+
+
 # --------------------------------------------------------------------------- slips, as numbers
 
 
@@ -446,7 +458,7 @@ def test_seed002_report_as_text_and_json(seed002_report):
         "name": "out_h1", "label": "f1(z1)", "printed": "0.993307149075715",
         "value": 0.993307149075715, "simulated": doc["claims"][0]["simulated"],
         "difference": doc["claims"][0]["difference"], "tol": doc["claims"][0]["tol"],
-        "status": "right", "kind": None, "explanation": "", "follows": [], "holds_under": []}
+        "tol_stated": False, "status": "right", "kind": None, "explanation": "", "follows": [], "holds_under": []}
 
 
 # --------------------------------------------------------------------------- planted slips
