@@ -52,7 +52,7 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     check_flag("diagnose", diagnose)
     sheet = _sheet(claims)
     net, inputs, targets, label = _problem(sheet, net, inputs, targets)
-    step_claims, long_claims = _claims(sheet, net, inputs, targets)
+    step_claims, long_claims, givens = _claims(sheet, net, inputs, targets)
     if not step_claims and not long_claims:
         raise FormatError(f"{sheet.source}: no claims to check: expected at least one "
                           f"'name = value' naming a quantity of the step (such as "
@@ -79,7 +79,7 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
               "breaks": s.breaks, "alternatives": s.alternatives} for s in diagnosis.accepted]
     return CheckReport(results, source=sheet.source, network=label, inputs=inputs,
                        targets=targets, learning_rate=net.learning_rate, slips=slips,
-                       notes=notes, consequences=consequences)
+                       notes=notes, consequences=consequences, givens=givens)
 
 
 # -- the problem ------------------------------------------------------------------------------
@@ -158,6 +158,9 @@ def _problem(sheet, net, inputs, targets):
         label = f"{key} {net.layer_sizes}"
     changes = {k: settings[k] for k in _RULES if k in settings}
     net = rebuild(net, **changes) if changes else copy.deepcopy(net)
+    rules = [f"{k}={settings[k]}" for k in _RULES if k in settings and k != "learning_rate"]
+    if rules:  # the report says what the claims changed: a different problem is no answer
+        label += f" (with {', '.join(rules)})"
     inputs = inputs if inputs is not None else settings.get("inputs", default_inputs)
     targets = targets if targets is not None else settings.get("targets", default_targets)
     for what, values in (("inputs", inputs), ("targets", targets)):
@@ -170,12 +173,13 @@ def _problem(sheet, net, inputs, targets):
 
 def _claims(sheet, net, inputs, targets):
     """Split the entries into givens (applied to ``net``, ``inputs``, ``targets``) and the
-    step and long-run claims, with canonical names."""
+    step and long-run claims, with canonical names; returns the claims of both kinds and the
+    givens (name -> value), which the report lists: they change the problem."""
     known = quantities.names(net)
     params = set(net.parameter_names())
     outputs = [n.name for n in net.output_layer.neurons]
     forward = {n for n in known if n.startswith(("net_", "out_", "E_")) and "+" not in n}
-    step, long, seen = [], [], {}
+    step, long, seen, givens = [], [], {}, {}
     for c in sheet.entries:
         base, at, steps = c.name.partition("@")
         where = f"{sheet.source} {c.where()}"
@@ -187,11 +191,11 @@ def _claims(sheet, net, inputs, targets):
         seen[name] = c.where()
         if not at:
             if name in net.input_names:
-                inputs[net.input_names.index(name)] = c.value
+                inputs[net.input_names.index(name)] = givens[name] = c.value
             elif name.startswith("target_") and name[7:] in outputs:
-                targets[outputs.index(name[7:])] = c.value
+                targets[outputs.index(name[7:])] = givens[name] = c.value
             elif name in params:
-                net[name] = c.value
+                net[name] = givens[name] = c.value
             elif name in known:
                 step.append(replace(c, name=name))
             else:
@@ -201,7 +205,7 @@ def _claims(sheet, net, inputs, targets):
             if base not in forward and base not in params:
                 _unknown(where, base, sorted(forward | params), long_run=True)
             long.append(replace(c, name=name))
-    return step, long
+    return step, long, givens
 
 
 def _count(steps, name, where):

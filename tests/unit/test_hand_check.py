@@ -306,6 +306,24 @@ def test_givens_set_the_problem_and_claims_are_judged_with_them():
     assert report.ok and [r.name for r in report.results] == ["out_o1", "w5+"]
 
 
+def test_the_report_says_what_the_claims_changed_in_the_problem():
+    """Givens and rules in the claims set the problem; an answer to another problem must not
+    pass as one to this one unseen: the report names them, in the table and in the JSON.
+    E_total+ = 0.291027924 is Mazur's figure, which holds with hidden deltas from the updated
+    weights (published figures, section A)."""
+    report = check("hidden_deltas = updated_weights\nw5 = 0.4\ni2 = 0.1\n"
+                   "E_total+ = 0.291027924")
+    assert report.ok
+    head = str(report).splitlines()
+    assert head[1].startswith("network mazur [2, 2, 2] (with hidden_deltas=updated_weights), "
+                              "inputs [0.05, 0.1]")
+    assert head[2] == "given by the claims: w5 = 0.4, i2 = 0.1"
+    doc = json.loads(report.to_json())
+    assert doc["givens"] == {"w5": 0.4, "i2": 0.1}
+    assert doc["network"] == "mazur [2, 2, 2] (with hidden_deltas=updated_weights)"
+    assert json.loads(check("out_h1 = 0.593269992").to_json())["givens"] == {}
+
+
 def test_a_claim_off_only_by_carried_rounding_is_not_wrong():
     """Mazur prints dE_o2/dout_h1 = -0.019049119; exact -0.0190491183 (half a unit is 5e-10,
     the difference 7.4e-10). It is his printed delta_o2 = -0.038098237 times w7 = 0.5, rounded
