@@ -26,7 +26,7 @@ import importlib.resources
 import math
 import random
 
-from .arguments import check_count, check_list, check_number, check_seed
+from .arguments import check_count, check_list, check_number, check_seed, is_real
 from .errors import ConfigurationError, InputError, ShapeError
 from .worked_examples import MAZUR_INPUTS, MAZUR_TARGETS
 
@@ -83,7 +83,12 @@ class Dataset:
 # -- argument checks: one sentence naming the field, the value and what was expected ----------
 
 def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """Whether ``value`` is a finite real number: an int, a float or a Fraction, not a bool, a
+    NaN, an infinity or an int past the float range (10**400)."""
+    try:
+        return is_real(value) and math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _rng(seed):
@@ -428,7 +433,7 @@ class MinMaxScaler:
 
     def __init__(self, lo=0.0, hi=1.0):
         for name, value in (("lo", lo), ("hi", hi)):
-            if not _is_number(value) or not math.isfinite(value):
+            if not _is_number(value):
                 raise ConfigurationError(f"{name} must be a finite number, got {value!r}")
         if not lo < hi:
             raise ConfigurationError(f"lo must be less than hi, got lo={lo!r}, hi={hi!r}")

@@ -342,6 +342,23 @@ def test_scaler_bad_range(args, message):
     assert str(info.value) == message
 
 
+@pytest.mark.parametrize("lo, hi, name, shown", [
+    (0, 10 ** 400, "hi", "1000000"),              # float(10**400) raised OverflowError
+    (float("-inf"), 1, "lo", "-inf"),
+])
+def test_scaler_range_past_the_floats_is_refused(lo, hi, name, shown):
+    with pytest.raises(ConfigurationError, match=f"^{name} must be a finite number, got {shown}"):
+        MinMaxScaler(lo, hi)
+
+
+def test_fractions_are_numbers_for_the_options():
+    from fractions import Fraction
+    assert MinMaxScaler(Fraction(-1), Fraction(1)).lo == -1.0
+    assert len(circle(10, noise=Fraction(1, 10), seed=1)) == 10
+    train, test = train_test_split(xor(), test_fraction=Fraction(1, 4), seed=0)
+    assert (len(train), len(test)) == (3, 1)
+
+
 def test_scaler_misuse():
     with pytest.raises(ConfigurationError, match="not fitted"):
         MinMaxScaler().transform_inputs([1.0])
