@@ -9,7 +9,8 @@ names of its columns, its classes and where it comes from.
 - ``and_gate()``, ``or_gate()``, ``xor()`` (2, 1): truth tables; xor needs a hidden layer;
 - ``encoder_8_3_8()`` (8, 8): Mitchell's identity task through a 3-neuron bottleneck;
 - ``circle()``, ``xor_quadrants()``, ``gaussians()``, ``spiral()`` (2, 1): the four 2-D
-  classification sets of TensorFlow Playground, seeded;
+  classification sets of TensorFlow Playground, seeded, of n = 2 to 100,000 points
+  (:data:`MAX_SAMPLES`; more is refused before any is drawn);
 - ``iris()`` (4, 3): Fisher's 150 flowers, one-hot over the three species.
 
 ``train_test_split`` shuffles with a seed; ``MinMaxScaler`` rescales the inputs to a range a
