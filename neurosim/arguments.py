@@ -6,6 +6,7 @@ initial weights.
 """
 
 import math
+from collections.abc import Mapping
 from numbers import Real
 
 from . import activations
@@ -15,15 +16,21 @@ from .errors import ConfigurationError, InputError, ShapeError
 #: silently be read as [0.01, 0.99]. (Dict views are ordered and pass.)
 UNORDERED = (set, frozenset)
 
+#: What iterates as numbers without being a list of them: bytes-like objects iterate as their
+#: byte values (``b"ab"`` would be read as [97.0, 98.0]) and a mapping as its keys.
+BYTES_LIKE = (bytes, bytearray, memoryview)
+NOT_A_LIST = UNORDERED + BYTES_LIKE + (str, Mapping)
+
 #: The largest network :func:`check_sizes` accepts. Every weight is a Python float on a neuron
 #: object (with its name and a velocity slot, about 100 bytes) and every neuron an object of
 #: its own, so ten million weights already take about a gigabyte and a second per step.
 MAX_CONNECTIONS = 10_000_000
 MAX_NEURONS = 1_000_000
 
-__all__ = ["UNORDERED", "check_sizes", "check_number", "check_flag", "check_seed",
-           "check_activations", "check_loss_output", "check_names", "check_weights",
-           "check_biases", "explain_vector", "init_range", "default_names", "is_real", "shown"]
+__all__ = ["UNORDERED", "NOT_A_LIST", "check_sizes", "check_number", "check_count",
+           "check_type", "check_list", "check_flag", "check_seed", "check_activations", "check_loss_output",
+           "check_names", "name_clash", "check_weights", "check_biases", "explain_vector",
+           "init_range", "default_names", "is_real", "shown"]
 
 
 def is_real(value):
@@ -49,9 +56,53 @@ def _unordered(field, values, order):
                       "which has no order\ngive a list")
 
 
+def _not_a_list(field, values, what):
+    """ShapeError for bytes or a mapping given where a list of ``what`` is needed: they iterate,
+    but as byte values (b"ab" as 97, 98) or as keys, not as the numbers meant; else None."""
+    if isinstance(values, BYTES_LIKE):
+        got = (f"a memoryview of {values.nbytes} bytes" if isinstance(values, memoryview)
+               else f"the {type(values).__name__} {_cut(repr(values))}")
+        return ShapeError(f"{field} must be a list of {what}, got {got}, whose items would be "
+                          f"read as byte values (0 to 255)\ngive a list of numbers")
+    if isinstance(values, Mapping):
+        return ShapeError(f"{field} must be a list of {what}, got a {type(values).__name__} "
+                          f"{_cut(repr(values))}, whose keys would be read as the values\n"
+                          f"give a list")
+    return None
+
+
+def check_list(field, values, what="numbers"):
+    """``list(values)`` if ``values`` is an ordered collection of items; else ShapeError.
+
+    Refused, though they iterate: a set (no order), a str (its characters), bytes (byte values:
+    ``b"ab"`` is 97, 98) and a mapping (its keys).
+    """
+    if isinstance(values, UNORDERED):
+        raise ShapeError(f"{field} must be a list of {what} in order, got the set "
+                         f"{_cut(repr(values))}, which has no order\ngive a list")
+    refused = _not_a_list(field, values, what)
+    if refused is not None:
+        raise refused
+    if isinstance(values, str):
+        raise ShapeError(f"{field} must be a list of {what}, got the str {_cut(repr(values))}")
+    try:
+        return list(values)
+    except TypeError:
+        raise ShapeError(f"{field} must be a list of {what}, got {type(values).__name__} "
+                         f"{_cut(repr(values))}") from None
+
+
+def _cut(text, width=60):
+    """``text`` cut to about ``width`` characters for a message."""
+    return text if len(text) <= width else f"{text[:width - 15]}...{text[-10:]}"
+
+
 def check_sizes(layer_sizes):
     if isinstance(layer_sizes, UNORDERED):
         raise _unordered("layer_sizes", layer_sizes, "inputs first, outputs last")
+    refused = _not_a_list("layer_sizes", layer_sizes, "layer sizes like [2, 2, 2]")
+    if refused is not None:
+        raise refused
     try:
         sizes = list(layer_sizes)
     except TypeError:
@@ -90,6 +141,33 @@ def check_number(field, value, low=None, below=None, error=InputError):
     if below is not None and value >= below:
         raise ConfigurationError(f"{field} must be less than {below}, got {value!r}")
     return float(value)
+
+
+def check_count(field, value, low, high, unit="", error=ConfigurationError):
+    """``value`` if it is a whole number from ``low`` to ``high``; else ``error`` saying so.
+
+    The limit on work: a count past ``high`` (``circle(10**12)``) is refused before anything
+    runs, with the limit in the message. ``unit`` names what is counted (``"samples"``).
+
+    >>> check_count("n", 500, 2, 100_000, "samples")
+    500
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        of = f" of {unit}" if unit else ""
+        raise error(f"{field} must be a whole number{of} from {low:,} to {high:,}, "
+                    f"got {shown(value)}")
+    return value
+
+
+def check_type(field, value, kind, described):
+    """``value`` if it is an instance of ``kind``; else ConfigurationError naming what came.
+
+    ``described`` says what is expected in words (``"a History (what net.fit returns)"``).
+    """
+    if not isinstance(value, kind):
+        raise ConfigurationError(f"{field} must be {described}, got {type(value).__name__} "
+                                 f"{_cut(repr(value))}")
+    return value
 
 
 def check_flag(field, value):
@@ -150,6 +228,34 @@ def default_names(sizes):
     return names
 
 
+#: The quantities of a step named by a prefix and a neuron's name (:mod:`neurosim.quantities`):
+#: an input's name is itself the name of its value, so it must not read as one of these.
+QUANTITY_PREFIXES = ("net_", "out_", "E_", "delta_", "target_")
+
+
+def name_clash(name, is_input=False):
+    """Why a neuron named ``name`` would make two of a step's names the same, or None.
+
+    The names of a step's quantities are built from the neurons' names (``E_o1``, ``b_h1``,
+    ``dE_o1/dout_h1``); a neuron named ``total`` would make ``E_total`` its error term, one
+    named ``b_h1`` would take the name of h1's bias, an input named ``out_h1`` (an input's
+    value goes by the input's own name) that of h1's output.
+
+    >>> name_clash("h1") is None, name_clash("total")
+    (True, 'E_total is the total error and dE_total/... its derivatives')
+    """
+    if name[0] in "wb" and name[1:].isdigit():
+        return "w1, w2, ... are the weights and b1, b2, ... the shared biases"
+    if name.startswith("b_"):
+        return "b_ begins the name of a neuron's own bias (b_h1 is the bias of h1)"
+    if name == "total":
+        return "E_total is the total error and dE_total/... its derivatives"
+    if is_input and name.startswith(QUANTITY_PREFIXES):
+        return (f"an input's value goes by the input's name, and {', '.join(QUANTITY_PREFIXES)} "
+                f"begin the names of quantities (out_h1 is the output of h1)")
+    return None
+
+
 def check_names(names, sizes):
     if names is None:
         return default_names(sizes)
@@ -164,9 +270,12 @@ def check_names(names, sizes):
             if not isinstance(name, str) or not name.isidentifier():
                 raise ConfigurationError(f"names[{k}]: a name must be an identifier like 'h1', "
                                          f"got {name!r}")
-            if name in seen or (name[0] in "wb" and name[1:].isdigit()):
-                raise ConfigurationError(f"names[{k}]: {name!r} is used twice or clashes with "
-                                         "a weight or bias name (w1.., b1..)")
+            if name in seen:
+                raise ConfigurationError(f"names[{k}]: {name!r} is used twice")
+            clash = name_clash(name, is_input=k == 0)
+            if clash is not None:
+                raise ConfigurationError(f"names[{k}]: {name!r} clashes with the names of a "
+                                         f"step's quantities: {clash}\nchoose another name")
             seen.add(name)
     return [list(layer) for layer in names]
 
@@ -224,7 +333,10 @@ def explain_vector(values, expected, field, names):
     """Raise the precise error for a bad inputs/targets vector, or return if it is fine."""
     if isinstance(values, UNORDERED):
         raise _unordered(field, values, ", ".join(names))
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+    refused = _not_a_list(field, values, f"{expected} numbers ({', '.join(names)})")
+    if refused is not None:
+        raise refused
+    if isinstance(values, str) or not hasattr(values, "__len__"):
         raise ShapeError(f"{field} must be a list of {expected} numbers ({', '.join(names)}), "
                          f"got {values!r}")
     if len(values) != expected:
@@ -236,6 +348,8 @@ def explain_vector(values, expected, field, names):
         try:
             finite = math.isfinite(float(v))
         except OverflowError:  # an int past the float range: 10**400
+            finite = False
+        except ValueError:  # Decimal("sNaN"): "cannot convert signaling NaN to float"
             finite = False
         if not finite:
             raise InputError(f"{field}: {name} must be finite, got {shown(v)}")

@@ -8,7 +8,8 @@ stays light.
 Exit status: 0 when the command did its job and every check passed; 1 when a check failed
 (``neurosim check``: a claim is wrong; ``neurosim gradcheck``: a gradient disagrees); 2 when the
 command could not run (a bad option, an unreadable or malformed file), with one line on
-standard error saying what was wrong and what was expected. ``neurosim demo NAME`` returns the
+standard error saying what was wrong and what was expected; 2 also, never 1, when neurosim
+itself fails (an internal error: a bug to report). ``neurosim demo NAME`` returns the
 demo's own status; Ctrl-C gives 130 and a closed pipe (``| head``) 141.
 
 Examples::
@@ -20,6 +21,7 @@ Examples::
 import argparse
 import importlib
 import os
+import re
 import signal
 import sys
 
@@ -40,9 +42,27 @@ COMMANDS = (
 )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, taking every negative number as a value, not an option.
+
+    argparse tells a negative number from an option with a pattern that knows only ``-1`` and
+    ``-1.5``: ``--input -1e-3 0.5`` failed with "expected at least one argument", as if
+    ``-1e-3`` were an option. Here the pattern is every float Python reads (``-1e-3``,
+    ``-.5E+2``, ``-inf``; the value is checked where it is used). The subcommands' parsers are
+    made by the same class (``add_subparsers`` uses the parser's own), so it holds everywhere.
+    """
+
+    NEGATIVE_NUMBER = re.compile(r"^-(?:(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?"
+                                 r"|\d[\d_]*\.|inf|infinity|nan)$", re.IGNORECASE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = self.NEGATIVE_NUMBER
+
+
 def build_parser():
     """The argument parser with every subcommand of :data:`COMMANDS`."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="neurosim",
         description="Backpropagation simulated neuron by neuron, with every partial to read.",
         epilog="Run 'neurosim COMMAND --help' for a command's options and an example.")
@@ -75,6 +95,13 @@ def main(argv=None):
         return 141
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug in neurosim: exit 1 would read as a wrong answer
+        text = (str(error).splitlines() or [""])[0]
+        text = text if len(text) <= 200 else text[:200] + "..."
+        print(f"neurosim {args.command}: internal error: {type(error).__name__}: {text}\n"
+              f"this is a bug in neurosim, not in the input; please report it with the "
+              f"command that caused it", file=sys.stderr)
+        return 2
 
 
 def run_script(main, *args):

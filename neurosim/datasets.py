@@ -9,7 +9,8 @@ names of its columns, its classes and where it comes from.
 - ``and_gate()``, ``or_gate()``, ``xor()`` (2, 1): truth tables; xor needs a hidden layer;
 - ``encoder_8_3_8()`` (8, 8): Mitchell's identity task through a 3-neuron bottleneck;
 - ``circle()``, ``xor_quadrants()``, ``gaussians()``, ``spiral()`` (2, 1): the four 2-D
-  classification sets of TensorFlow Playground, seeded;
+  classification sets of TensorFlow Playground, seeded, of n = 2 to 100,000 points
+  (:data:`MAX_SAMPLES`; more is refused before any is drawn);
 - ``iris()`` (4, 3): Fisher's 150 flowers, one-hot over the three species.
 
 ``train_test_split`` shuffles with a seed; ``MinMaxScaler`` rescales the inputs to a range a
@@ -26,7 +27,7 @@ import importlib.resources
 import math
 import random
 
-from .arguments import check_seed
+from .arguments import check_count, check_list, check_number, check_seed, is_real
 from .errors import ConfigurationError, InputError, ShapeError
 from .worked_examples import MAZUR_INPUTS, MAZUR_TARGETS
 
@@ -83,7 +84,12 @@ class Dataset:
 # -- argument checks: one sentence naming the field, the value and what was expected ----------
 
 def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """Whether ``value`` is a finite real number: an int, a float or a Fraction, not a bool, a
+    NaN, an infinity or an int past the float range (10**400)."""
+    try:
+        return is_real(value) and math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _rng(seed):
@@ -101,18 +107,18 @@ def _pairs(samples, field="samples"):
     for k, sample in enumerate(items):
         try:
             x, t = sample
-            pairs.append((list(x), list(t)))
         except (TypeError, ValueError):
             raise ShapeError(f"{field}[{k}] must be an (inputs, targets) pair of lists, "
                              f"got {sample!r}") from None
+        pairs.append((check_list(f"{field}[{k}] inputs", x),
+                      check_list(f"{field}[{k}] targets", t)))
     return pairs
 
 
 def _finite_inputs(x, field):
-    """Raise InputError naming ``field`` and the entry when an input is not a finite number."""
-    for i, v in enumerate(x):
-        if not _is_number(v) or not math.isfinite(v):
-            raise InputError(f"{field}[{i}] must be a finite real number, got {v!r}")
+    """``x`` as floats; InputError naming ``field`` and the entry when one is not a finite
+    real number (a Fraction is one; a Decimal, a NaN or 10**400 is not)."""
+    return [check_number(f"{field}[{i}]", v) for i, v in enumerate(x)]
 
 
 def _label_values(labels):
@@ -225,10 +231,15 @@ def _playground(name, points, labels, text, noise, seed):
                    f"{text} (noise={noise}, seed={seed})", PLAYGROUND, ("negative", "positive"))
 
 
+#: The most points a 2-D set is drawn with (the Playground draws 500): each sample is two
+#: small lists of floats, about 300 bytes, so 100,000 take some 30 MB and a second to draw, and
+#: an epoch of online training on them several seconds. More is refused, not started.
+MAX_SAMPLES = 100_000
+
+
 def _checked(n, noise, seed, labels):
     """Validate the common arguments; return the generator and the two class sizes."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ConfigurationError(f"n must be an integer of at least 2, got {n!r}")
+    check_count("n", n, 2, MAX_SAMPLES, "samples")
     if not _is_number(noise) or not 0 <= noise <= 0.5:
         raise ConfigurationError(f"noise must be between 0 and 0.5, got {noise!r}")
     _label_values(labels)
@@ -423,7 +434,7 @@ class MinMaxScaler:
 
     def __init__(self, lo=0.0, hi=1.0):
         for name, value in (("lo", lo), ("hi", hi)):
-            if not _is_number(value) or not math.isfinite(value):
+            if not _is_number(value):
                 raise ConfigurationError(f"{name} must be a finite number, got {value!r}")
         if not lo < hi:
             raise ConfigurationError(f"lo must be less than hi, got lo={lo!r}, hi={hi!r}")
@@ -439,7 +450,7 @@ class MinMaxScaler:
             if len(x) != len(inputs[0]):
                 raise ShapeError(f"samples[{k}] has {len(x)} inputs, expected "
                                  f"{len(inputs[0])} like samples[0]")
-            _finite_inputs(x, f"samples[{k}] inputs")
+            inputs[k] = _finite_inputs(x, f"samples[{k}] inputs")
         self.data_min = [min(column) for column in zip(*inputs)]
         self.data_max = [max(column) for column in zip(*inputs)]
         return self
@@ -448,15 +459,11 @@ class MinMaxScaler:
         if self.data_min is None:
             raise ConfigurationError("this MinMaxScaler is not fitted yet\n"
                                      "call scaler.fit(train) first")
-        try:
-            x = list(x)
-        except TypeError:
-            raise ShapeError(f"{field} must be a list of {len(self.data_min)} numbers, "
-                             f"got {x!r}") from None
+        x = check_list(field, x, f"{len(self.data_min)} numbers")
         if len(x) != len(self.data_min):
             raise ShapeError(f"MinMaxScaler was fitted on {len(self.data_min)} inputs, "
                              f"got {len(x)}: {x!r}")
-        _finite_inputs(x, field)
+        x = _finite_inputs(x, field)
         return zip(x, self.data_min, self.data_max)
 
     def transform_inputs(self, inputs, field="inputs"):

@@ -5,8 +5,12 @@ quantity, compiled once with :func:`exec` (as :mod:`dataclasses` generates metho
 by shape and rules. For Mazur's network the first lines read like the hand calculation::
 
     >>> from neurosim.worked_examples import mazur
-    >>> print(source(mazur(), "train").splitlines()[18])
+    >>> lines = source(mazur(), "train").splitlines()
+    >>> for line in lines:
+    ...     if line.lstrip().startswith(("net_h1", "out_h1")):
+    ...         print(line)
         net_h1 = w1 * i1 + w2 * i2 + b1
+        out_h1 = (1.0 / (1.0 + exp(-net_h1)) if net_h1 >= 0.0 else exp(net_h1) / (1.0 + exp(net_h1)))
 
 Every variant of the step comes from the same plan, line for line:
 

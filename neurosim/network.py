@@ -29,7 +29,7 @@ import random
 from math import fsum, isfinite
 
 from . import engine, losses, propagation
-from .arguments import (UNORDERED, check_activations, check_biases, check_flag,
+from .arguments import (NOT_A_LIST, check_activations, check_biases, check_flag,
                         check_loss_output, check_names, check_number, check_seed, check_sizes,
                         check_weights, explain_vector, init_range)
 from .errors import ConfigurationError, NeurosimError, NumericalError, ShapeError, UnknownNameError
@@ -374,9 +374,10 @@ class NeuralNetwork:
         try:
             x = list(map(float, values))
             # math.fsum rejects strings (float() would parse them) and sees any inf or NaN; a
-            # set has no order (a list, the usual case, skips that test).
+            # set has no order, bytes iterate as byte values and a dict as its keys (a list,
+            # the usual case, skips that test).
             ok = (len(x) == expected and isfinite(fsum(values))
-                  and (type(values) is list or not isinstance(values, UNORDERED)))
+                  and (type(values) is list or not isinstance(values, NOT_A_LIST)))
         except (TypeError, ValueError, OverflowError):
             ok = False
         if not ok:

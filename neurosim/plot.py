@@ -76,6 +76,9 @@ def loss_curve(history, *, path=None, log=None, title="Loss curve"):
     A NaN or an infinity in the history raises NumericalError naming it (a curve would
     silently leave it out).
     """
+    from .arguments import check_type
+    from .training import History
+    check_type("history", history, History, "a History (what net.fit returns)")
     for field in ("initial_error", "errors", "initial_test_error", "test_errors"):
         values = getattr(history, field)
         for k, value in (enumerate(values) if isinstance(values, list) else [(None, values)]):

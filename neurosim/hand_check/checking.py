@@ -7,8 +7,9 @@ import re
 from dataclasses import replace
 
 from .. import quantities
+from ..arguments import check_count, check_flag, check_type
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
-from .claims import ClaimSheet, parse, parse_mapping, read
+from .claims import ClaimSheet, _short, parse, parse_mapping, read
 from .diagnose import StepDiagnosis, _slack
 from .graph import Structure
 from .longrun import LongRun, rebuild
@@ -47,14 +48,11 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     >>> print(report["out_o1"].explanation)
     probable typo (digits '079' where '507' belongs (0.75136507)); E_total follows 0.7513650696
     """
-    if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= MAX_STEPS:
-        raise ConfigurationError(f"window must be a whole number of updates from 0 to "
-                                 f"{MAX_STEPS:,}, got {window!r}")
-    if not isinstance(diagnose, bool):
-        raise ConfigurationError(f"diagnose must be True or False, got {diagnose!r}")
+    check_count("window", window, 0, MAX_STEPS, "updates")
+    check_flag("diagnose", diagnose)
     sheet = _sheet(claims)
     net, inputs, targets, label = _problem(sheet, net, inputs, targets)
-    step_claims, long_claims = _claims(sheet, net, inputs, targets)
+    step_claims, long_claims, givens = _claims(sheet, net, inputs, targets)
     if not step_claims and not long_claims:
         raise FormatError(f"{sheet.source}: no claims to check: expected at least one "
                           f"'name = value' naming a quantity of the step (such as "
@@ -81,7 +79,7 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
               "breaks": s.breaks, "alternatives": s.alternatives} for s in diagnosis.accepted]
     return CheckReport(results, source=sheet.source, network=label, inputs=inputs,
                        targets=targets, learning_rate=net.learning_rate, slips=slips,
-                       notes=notes, consequences=consequences)
+                       notes=notes, consequences=consequences, givens=givens)
 
 
 # -- the problem ------------------------------------------------------------------------------
@@ -144,9 +142,8 @@ def _problem(sheet, net, inputs, targets):
     default_inputs = default_targets = None
     if net is not None:
         from ..network import NeuralNetwork
-        if not isinstance(net, NeuralNetwork):
-            raise ConfigurationError(f"net must be a NeuralNetwork (or None for the claims' "
-                                     f"worked example), got {type(net).__name__} {net!r:.60}")
+        check_type("net", net, NeuralNetwork,
+                   "a NeuralNetwork (or None for the claims' worked example)")
         if example is not None:
             raise ConfigurationError(f"the claims name the network {example!r} and a network "
                                      f"was given too\ngive one of them")
@@ -161,6 +158,9 @@ def _problem(sheet, net, inputs, targets):
         label = f"{key} {net.layer_sizes}"
     changes = {k: settings[k] for k in _RULES if k in settings}
     net = rebuild(net, **changes) if changes else copy.deepcopy(net)
+    rules = [f"{k}={settings[k]}" for k in _RULES if k in settings and k != "learning_rate"]
+    if rules:  # the report says what the claims changed: a different problem is no answer
+        label += f" (with {', '.join(rules)})"
     inputs = inputs if inputs is not None else settings.get("inputs", default_inputs)
     targets = targets if targets is not None else settings.get("targets", default_targets)
     for what, values in (("inputs", inputs), ("targets", targets)):
@@ -173,40 +173,50 @@ def _problem(sheet, net, inputs, targets):
 
 def _claims(sheet, net, inputs, targets):
     """Split the entries into givens (applied to ``net``, ``inputs``, ``targets``) and the
-    step and long-run claims, with canonical names."""
+    step and long-run claims, with canonical names; returns the claims of both kinds and the
+    givens (name -> value), which the report lists: they change the problem."""
     known = quantities.names(net)
     params = set(net.parameter_names())
     outputs = [n.name for n in net.output_layer.neurons]
     forward = {n for n in known if n.startswith(("net_", "out_", "E_")) and "+" not in n}
-    step, long, seen = [], [], {}
+    step, long, seen, givens = [], [], {}, {}
     for c in sheet.entries:
         base, at, steps = c.name.partition("@")
-        name = quantities.canonical(base) + (f"@{steps}" if at else "")
         where = f"{sheet.source} {c.where()}"
+        if at:
+            steps = _count(steps, c.name, where)  # E_total@010 is E_total@10
+        name = quantities.canonical(base) + (f"@{steps}" if at else "")
         if name in seen:
-            raise FormatError(f"{where}: {name} is claimed twice (also {seen[name]})")
+            raise FormatError(f"{where}: {_short(name)} is claimed twice (also {seen[name]})")
         seen[name] = c.where()
         if not at:
             if name in net.input_names:
-                inputs[net.input_names.index(name)] = c.value
+                inputs[net.input_names.index(name)] = givens[name] = c.value
             elif name.startswith("target_") and name[7:] in outputs:
-                targets[outputs.index(name[7:])] = c.value
+                targets[outputs.index(name[7:])] = givens[name] = c.value
             elif name in params:
-                net[name] = c.value
+                net[name] = givens[name] = c.value
             elif name in known:
                 step.append(replace(c, name=name))
             else:
                 _unknown(where, name, known)
         else:
-            if not steps.isdigit() or not 1 <= int(steps) <= MAX_STEPS:
-                raise FormatError(f"{where}: {c.name!r}: the count after @ must be a whole "
-                                  f"number of updates from 1 to {MAX_STEPS:,} (each rule the "
-                                  f"diagnosis tries runs that many steps)")
             base = quantities.canonical(base)
             if base not in forward and base not in params:
                 _unknown(where, base, sorted(forward | params), long_run=True)
             long.append(replace(c, name=name))
-    return step, long
+    return step, long, givens
+
+
+def _count(steps, name, where):
+    """N of a long-run name ``NAME@N``, checked: ASCII digits (int() would read other digits,
+    and raises ValueError past 4,300 of them) for 1 to MAX_STEPS updates."""
+    if not (steps.isascii() and steps.isdigit()
+            and len(steps.lstrip("0")) <= len(str(MAX_STEPS)) and 1 <= int(steps) <= MAX_STEPS):
+        raise FormatError(f"{where}: {_short(name)!r}: the count after @ must be a whole number "
+                          f"of updates from 1 to {MAX_STEPS:,} (each rule the diagnosis tries "
+                          f"runs that many steps)")
+    return int(steps)
 
 
 def _unknown(where, name, known, long_run=False):
@@ -214,7 +224,7 @@ def _unknown(where, name, known, long_run=False):
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     what = "a forward quantity or parameter (for NAME@N)" if long_run else "a quantity of this step"
-    raise UnknownNameError(f"{where}: {name!r} is not {what}{hint}")
+    raise UnknownNameError(f"{where}: {_short(name)!r} is not {what}{hint}")
 
 
 def _agrees(values, sim):

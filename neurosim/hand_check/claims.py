@@ -16,6 +16,11 @@ JSON holds the same names as keys, optionally grouped under ``"claims"``; a valu
 string (``"0.511301270"``: keeps the printed zeros as written), or ``{"value": ..., "tol": ...,
 "label": ...}``. Keys starting with ``_`` or ``#`` are comments (``"_source": "..."``).
 
+Each name is given once: a second claim or setting of the same name is refused (a JSON reader
+would keep the last of two equal keys and drop the first without a word). A byte order mark at
+the start is not part of the text. A printed number's last digit must be worth from 1e-323 to
+1e308: half a unit of it is the claim's tolerance, and ``0e999`` would allow any value.
+
 Names are the worksheet's (:mod:`neurosim.quantities`), in any spelling
 :func:`~neurosim.quantities.canonical` accepts (``dE_total/dnet_o1`` for ``delta_o1``). Two kinds
 of names are *givens*, not claims: the settings ``network``, ``inputs``, ``targets``,
@@ -34,6 +39,7 @@ import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from numbers import Real
 
 from ..errors import FormatError
 
@@ -46,7 +52,11 @@ SETTINGS = ("network", "inputs", "targets", "learning_rate", "weight_decay", "lo
 _ALIASES = {"eta": "learning_rate", "lr": "learning_rate", "input": "inputs",
             "target": "targets"}
 _TOL = re.compile(r"\s*(?:±|\+/-|\+-)\s*")
-_LONG_RUN = re.compile(r"^(.+)@(\d+)$")
+_LONG_RUN = re.compile(r"^(.+)@([0-9]+)$")
+#: The range of the last printed digit's worth, 10**exponent: half a unit of it is a claim's
+#: tolerance, so it must be a positive finite float (0.5e-323 is the smallest, 0.5e308 the
+#: largest below the float limit of about 1.8e308).
+EXPONENTS = (-323, 308)
 
 
 def half_unit(text):
@@ -61,7 +71,8 @@ def half_unit(text):
 @dataclass(frozen=True)
 class Claim:
     """One printed number: ``name`` (canonical), ``text`` as printed, its float ``value``,
-    an explicit ``tol`` or None (then the printed digits decide), a ``label`` and the ``line``.
+    an explicit ``tol`` or None (then the printed digits decide), a ``label``, and where it
+    stands: the ``line`` of a text, the ``path`` of a JSON key (``$.claims.out_h1``).
     """
 
     name: str
@@ -70,6 +81,7 @@ class Claim:
     tol: float = None
     label: str = ""
     line: int = None
+    path: str = None
 
     @property
     def half(self):
@@ -100,7 +112,9 @@ class Claim:
         return int(match.group(2)) if match else None
 
     def where(self):
-        return f"line {self.line}" if self.line else repr(self.name)
+        if self.line:
+            return f"line {self.line}"
+        return self.path or repr(_short(self.name))
 
 
 @dataclass
@@ -116,31 +130,69 @@ class ClaimSheet:
 
 def _value(text, where, tol=None, label="", name=""):
     """A Claim from the printed text ``"0.3775"`` or ``"0.3775 ± 1e-4"``."""
-    text = str(text).strip()
+    text = _text(text, where, "a number")
     parts = _TOL.split(text, maxsplit=1)
     if len(parts) == 2:
         text, tol_text = parts
         tol = _number(tol_text, where, "a tolerance")
         if tol < 0:
-            raise FormatError(f"{where}: a tolerance must not be negative, got {tol_text!r}")
+            raise FormatError(f"{where}: a tolerance must not be negative, got "
+                              f"{_short(tol_text)!r}")
     elif tol is not None:
         tol = _number(tol, where, "a tolerance")
     value = _number(text, where, "a number")
-    return Claim(name, str(text).strip(), value, tol, label)
+    exponent = Decimal(text.strip()).as_tuple().exponent
+    low, high = EXPONENTS
+    if not low <= exponent <= high:  # 0e999: an infinite tolerance; 1e-400: none at all
+        raise FormatError(f"{where}: expected a number whose last printed digit is worth from "
+                          f"1e{low} to 1e{high} (half a unit of it is the claim's tolerance), "
+                          f"got {_short(text)!r}, whose last digit is worth 1e{exponent}\n"
+                          f"print the number as computed, e.g. 0.593269992")
+    return Claim(name, text.strip(), value, tol, label)
+
+
+def _text(value, where, what):
+    """The printed text of a number given as a str, a Decimal (JSON), an int or a float.
+
+    Another real number (a Fraction) has no printed digits: it is taken as the float nearest
+    to it, printed as ``repr`` prints a float, as a float claim is.
+    """
+    if isinstance(value, Real) and not isinstance(value, (bool, int, float)):
+        try:
+            value = float(value)
+        except OverflowError:  # Fraction(10**400)
+            raise FormatError(f"{where}: expected a finite number, got {_kind(value)}, which "
+                              f"is beyond the largest float (about 1.8e308)") from None
+    if isinstance(value, bool) or not isinstance(value, (str, Decimal, int, float)):
+        raise FormatError(f"{where}: expected {what}, got {_kind(value)}")
+    return str(value).strip()
 
 
 def _number(text, where, what):
+    text = _text(text, where, what)
     try:
-        d = Decimal(str(text).strip())
+        d = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise FormatError(f"{where}: expected {what}, got {str(text).strip()!r}") from None
+        raise FormatError(f"{where}: expected {what}, got {_short(text)!r}") from None
     if not d.is_finite():
-        raise FormatError(f"{where}: expected a finite number, got {str(text).strip()!r}")
+        raise FormatError(f"{where}: expected a finite number, got {_short(text)!r}")
     x = float(d)
     if math.isinf(x):  # a finite decimal past the largest float (1e999) becomes inf
         raise FormatError(f"{where}: expected a finite number, got {_short(text)!r}, which is "
                           f"beyond the largest float (about 1.8e308)")
     return x
+
+
+def _kind(value):
+    """What a value is, for a message: its repr when short, else its type and size (a list
+    nested 100,000 deep has no repr: it would exceed the recursion limit)."""
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
+    if isinstance(value, dict):
+        return f"an object with {len(value)} key{'' if len(value) == 1 else 's'}"
+    if isinstance(value, (str, bytes)):
+        return repr(_short(value)) if isinstance(value, str) else repr(value[:40])
+    return _short(repr(value))
 
 
 def _short(text):
@@ -151,18 +203,26 @@ def _short(text):
 
 def _setting(key, value, where):
     if key in ("inputs", "targets"):
-        items = value if isinstance(value, (list, tuple)) else str(value).replace(",", " ").split()
+        items = value if isinstance(value, (list, tuple)) else \
+            _text(value, where, f"numbers for {key}").replace(",", " ").split()
         if not items:
             raise FormatError(f"{where}: {key} needs at least one number")
         return [_number(v, where, f"numbers for {key}") for v in items]
     if key in ("learning_rate", "weight_decay"):
         return _number(value, where, f"a number for {key}")
     if key == "train_biases":
-        word = str(value).strip().lower()
+        word = str(value).strip().lower() if isinstance(value, (bool, str)) else None
         if word not in ("true", "false", "yes", "no", "1", "0"):
-            raise FormatError(f"{where}: train_biases must be true or false, got {value!r}")
+            raise FormatError(f"{where}: train_biases must be true or false, got "
+                              f"{_kind(value)}")
         return word in ("true", "yes", "1")
-    return str(value).strip()
+    return _text(value, where, f"a name for {key}")
+
+
+def _unmarked(text):
+    """``text`` without the byte order mark some editors write first (Notepad's UTF-8): the
+    other readers open their files as utf-8-sig, which drops it."""
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def parse_text(text, source="<claims>"):
@@ -172,17 +232,18 @@ def parse_text(text, source="<claims>"):
     >>> sheet.settings, sheet.entries[0].name, sheet.entries[0].label, sheet.entries[0].line
     ({'inputs': [0.05, 0.1]}, 'out_h1', 'f(net_h1)', 2)
     """
-    settings, entries = {}, []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    settings, entries, given = {}, [], {}
+    for number, raw in enumerate(_unmarked(text).splitlines(), start=1):
         line, _, comment = raw.partition("#")
         if not line.strip():
             continue
         where = f"{source} line {number}"
         name, eq, value = line.partition("=")
         if not eq or not name.strip() or not value.strip():
-            raise FormatError(f"{where}: expected 'name = value', got {raw.strip()!r}")
+            raise FormatError(f"{where}: expected 'name = value', got {_short(raw)!r}")
         key = _ALIASES.get(name.strip(), name.strip())
         if key in SETTINGS:
+            _once(key, given, where, f"line {number}")
             settings[key] = _setting(key, value, where)
             continue
         claim = _value(value, where, label=comment.strip(), name="".join(name.split()))
@@ -199,10 +260,42 @@ def parse_json(text, source="<claims>"):
     [('w7+', '0.511301270', None), ('E_total', '0.298371109', 1e-09)]
     """
     try:
-        doc = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        doc = json.loads(_unmarked(text), parse_float=Decimal, parse_int=Decimal,
+                         object_pairs_hook=_object)
     except json.JSONDecodeError as error:
         raise FormatError(f"{source}: not valid JSON: {error}") from None
+    except _TwiceError as error:
+        raise FormatError(f"{source}: the key {_short(error.key)!r} appears twice in one "
+                          f"object; a JSON reader keeps only the last of the two, so the "
+                          f"first would be dropped unchecked\ngive each name once") from None
+    except RecursionError:
+        raise FormatError(f"{source}: not valid claims: the JSON is nested too deeply to read "
+                          f"(claims nest two levels: {{\"claims\": {{\"out_h1\": {{\"value\": "
+                          f"...}}}}}})") from None
     return parse_mapping(doc, source)
+
+
+class _TwiceError(Exception):
+    def __init__(self, key):
+        self.key = key
+
+
+def _object(pairs):
+    """A JSON object as a dict, refusing a key given twice (``json`` would keep the last)."""
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise _TwiceError(key)
+        obj[key] = value
+    return obj
+
+
+def _once(key, given, where, at):
+    """Refuse a setting given a second time (``eta`` and ``learning_rate`` are one setting)."""
+    if key in given:
+        raise FormatError(f"{where}: {key} is given twice (also {given[key]})\n"
+                          f"give each setting once")
+    given[key] = at
 
 
 def parse_mapping(doc, source="<claims>"):
@@ -214,42 +307,48 @@ def parse_mapping(doc, source="<claims>"):
     if not isinstance(doc, dict):
         raise FormatError(f"{source}: expected a JSON object of names and values, "
                           f"got {type(doc).__name__}")
-    settings, entries = {}, []
+    settings, entries, given = {}, [], {}
     items = [(k, v) for k, v in doc.items() if k != "claims"]
     claims = doc.get("claims", {})
     if not isinstance(claims, dict):
         raise FormatError(f"{source}: $.claims must be an object of names and values")
-    items += list(claims.items())
-    for name, value in items:
+    items += [(k, v, "claims") for k, v in claims.items()]
+    for name, value, *group in items:
         if not isinstance(name, str):
             raise FormatError(f"{source}: expected names as strings ('out_h1'), got "
-                              f"{type(name).__name__} {name!r}")
+                              f"{type(name).__name__} {_short(repr(name))}")
         if name.startswith(("_", "#")):  # a comment: {"_source": "seed 002, section 2.1"}
             continue
         key = _ALIASES.get(name, name)
-        where = f"{source} $.{name}"
+        path = "$." + ".".join(group + [_short(name)])
+        where = f"{source} {path}"
         if key in SETTINGS:
+            _once(key, given, where, path)
             settings[key] = _setting(key, value, where)
             continue
         if isinstance(value, dict):
             unknown = set(value) - {"value", "tol", "label"}
             if "value" not in value or unknown:
+                keys = sorted(map(repr, value))
                 raise FormatError(f"{where}: expected {{\"value\": ..., \"tol\": ..., "
-                                  f"\"label\": ...}}, got keys {sorted(value)}")
-            claim = _value(value["value"], where, value.get("tol"), str(value.get("label", "")),
+                                  f"\"label\": ...}}, got the keys {', '.join(keys)}")
+            label = value.get("label", "")
+            if not isinstance(label, str):
+                raise FormatError(f"{where}.label: expected a text, got {_kind(label)}")
+            claim = _value(value["value"], where, value.get("tol"), label,
                            "".join(name.split()))
-        elif isinstance(value, (Decimal, str, int, float)) and \
-                not isinstance(value, bool):
+        elif isinstance(value, (Decimal, str, Real)) and not isinstance(value, bool):
             claim = _value(value, where, name="".join(name.split()))
         else:
-            raise FormatError(f"{where}: expected a number, a string or an object, got {value!r}")
-        entries.append(claim)
+            raise FormatError(f"{where}: expected a number, a string or an object, got "
+                              f"{_kind(value)}")
+        entries.append(_with(claim, path=path))
     return ClaimSheet(settings, entries, source)
 
 
 def parse(text, source="<claims>"):
     """JSON when the text starts with ``{``, else the plain-text form."""
-    if text.lstrip().startswith("{"):
+    if _unmarked(text).lstrip().startswith("{"):
         return parse_json(text, source)
     return parse_text(text, source)
 

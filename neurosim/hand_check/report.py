@@ -44,10 +44,17 @@ class ClaimResult:
         """printed - simulated."""
         return self.value - self.simulated
 
+    @property
+    def tol_stated(self):
+        """True when the claims stated the tolerance (``name = value ± tol``), False when the
+        printed digits set it. An autograder may refuse stated ones: ``± 1e300`` passes anything."""
+        return self.claim.tol is not None
+
     def to_dict(self):
         return {"name": self.name, "label": self.label, "printed": self.printed,
                 "value": self.value, "simulated": self.simulated,
-                "difference": self.difference, "tol": self.tol, "status": self.status,
+                "difference": self.difference, "tol": self.tol,
+                "tol_stated": self.tol_stated, "status": self.status,
                 "kind": self.kind, "explanation": self.explanation,
                 "follows": list(self.follows), "holds_under": self.holds_under}
 
@@ -59,10 +66,11 @@ class CheckReport:
     """The result of :func:`neurosim.check`: ``results`` (a :class:`ClaimResult` per claim, in
     the order of the calculation), ``first_wrong``, ``consequences`` (later claims wrong only
     because the first wrong one was carried forward), ``slips`` (what the diagnosis found:
-    ``{"text", "found_at", "explains", "breaks", "alternatives"}``), ``ok``."""
+    ``{"text", "found_at", "explains", "breaks", "alternatives"}``), ``givens`` (the values the
+    claims set: inputs, targets, weights, biases, by name), ``ok``."""
 
     def __init__(self, results, *, source, network, inputs, targets, learning_rate,
-                 slips=(), notes=(), consequences=()):
+                 slips=(), notes=(), consequences=(), givens=None):
         self.results = list(results)
         self.source = source
         self.network = network
@@ -74,6 +82,7 @@ class CheckReport:
         wrong = [r for r in self.results if r.status == "wrong"]
         self.first_wrong = wrong[0] if wrong else None
         self.consequences = list(consequences)
+        self.givens = dict(givens or {})
 
     @property
     def ok(self):
@@ -102,7 +111,8 @@ class CheckReport:
     def to_dict(self):
         return {"ok": self.ok, "source": self.source, "network": self.network,
                 "inputs": self.inputs, "targets": self.targets,
-                "learning_rate": self.learning_rate, "counts": self.counts(),
+                "learning_rate": self.learning_rate, "givens": self.givens,
+                "counts": self.counts(),
                 "first_wrong": self.first_wrong.name if self.first_wrong else None,
                 "consequences": self.consequences,
                 "claims": [r.to_dict() for r in self.results],
@@ -123,7 +133,11 @@ class CheckReport:
         n = len(self.results)
         lines = [f"{self.source}: {n} claim{'' if n == 1 else 's'}, {', '.join(parts)}",
                  f"network {self.network}, inputs {_list(self.inputs)}, targets "
-                 f"{_list(self.targets)}, learning rate {fmt(self.learning_rate)}", ""]
+                 f"{_list(self.targets)}, learning rate {fmt(self.learning_rate)}"]
+        if self.givens:
+            lines.append("given by the claims: " + ", ".join(
+                f"{name} = {fmt(value)}" for name, value in self.givens.items()))
+        lines.append("")
         rows = [("claim", "printed", "neurosim", "difference", "")]
         for r in self.results:
             mark = {"right": "right", "rounding": "rounding", "wrong": "WRONG"}[r.status]
@@ -131,7 +145,8 @@ class CheckReport:
                 mark += "  <- first wrong claim"
             if r.label:
                 mark += f"  # {r.label}"
-            rows.append((r.name, r.printed, _shown(r.simulated, r.printed),
+            printed = f"{r.printed} ± {fmt(r.claim.tol)}" if r.tol_stated else r.printed
+            rows.append((r.name, printed, _shown(r.simulated, r.printed),
                          f"{r.difference:+.2g}" if r.difference else "0", mark))
         widths = [max(len(row[k]) for row in rows) for k in range(4)]
         for row in rows:

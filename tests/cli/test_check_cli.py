@@ -81,6 +81,19 @@ def test_no_diagnosis_only_judges(tmp_path, capsys):
     ("# only a comment\n", ["--json"], "got none (the file is empty or only comments)"),
     ("inputs = 0.05, 0.1\ntargets = 0.01, 0.99\n", [],
      "got only settings and givens (inputs, targets)"),
+    # an autograder must not be fooled: exit 2 with one line, never a pass or a traceback
+    ("out_h1 = 0e999\n", [], "claims.txt line 1: expected a number whose last printed digit "
+                               "is worth from 1e-323 to 1e308 (half a unit of it is the "
+                               "claim's tolerance), got '0e999'"),
+    ("out_h1 = 1e-999999999999\n", ["--json"], "got '1e-999999999999', whose last digit"),
+    ("E_total@" + "9" * 5000 + " = 0.5\n", [], "the count after @ must be a whole number of "
+                                               "updates from 1 to 100,000"),
+    ('{"out_h1": 0.1, "out_h1": 0.593269992}', [], "claims.txt: the key 'out_h1' appears twice "
+                                                   "in one object"),
+    ('{"out_h1": ' + "[" * 100_000 + "]" * 100_000 + "}", ["--json"],
+     "claims.txt: not valid claims: the JSON is nested too deeply to read"),
+    ("learning_rate = 0.5\neta = 0.1\n" + RIGHT, [], "claims.txt line 2: learning_rate is "
+                                                       "given twice (also line 1)"),
 ])
 def test_errors_are_one_line(tmp_path, capsys, text, extra, message):
     if "NET" in extra:
@@ -90,7 +103,16 @@ def test_errors_are_one_line(tmp_path, capsys, text, extra, message):
     assert main(["check", write(tmp_path, text)] + extra) == 2
     out, err = capsys.readouterr()
     assert err.startswith("neurosim check: error: ") and message in err
+    assert len(err.splitlines()) <= 2 and len(err) < 600  # the message, and a fix
     assert out == ""
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path, capsys):
+    """A file saved by Notepad starts with EF BB BF; the first name used to be '\\ufeffout_h1'."""
+    path = tmp_path / "claims.txt"
+    path.write_text(RIGHT, encoding="utf-8-sig")
+    assert main(["check", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "claims.txt: 3 claims, 3 right, 0 wrong"
 
 
 def test_a_file_that_is_not_utf8(tmp_path, capsys):
@@ -117,6 +139,15 @@ def test_a_saved_network_needs_the_sample(tmp_path, capsys):
     mazur().save(network)
     assert main(["check", write(tmp_path, RIGHT), "--network", network]) == 2
     assert "the claims give no inputs: add a line 'inputs = ...'" in capsys.readouterr().err
+
+
+def test_python_dash_m_refuses_an_infinite_tolerance(tmp_path):
+    path = write(tmp_path, "out_h1 = 0e999\n")
+    done = subprocess.run([sys.executable, "-m", "neurosim", "check", path],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("neurosim check: error: claims.txt line 1: expected a number")
+    assert "Traceback" not in done.stderr
 
 
 def test_python_dash_m(tmp_path):

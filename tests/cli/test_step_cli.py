@@ -209,3 +209,50 @@ def test_a_byte_order_mark_is_not_part_of_the_first_command(tmp_path, monkeypatc
     output = capsys.readouterr().out
     check_session(output)
     assert "unknown command" not in output and "\ufeff" not in output
+
+
+class _InterruptedStdin(io.StringIO):
+    """Standard input at which the user presses Ctrl-C after the given lines."""
+
+    def readline(self, *args):
+        line = super().readline(*args)
+        if not line:
+            import signal
+            signal.raise_signal(signal.SIGINT)  # what Ctrl-C sends; the handler raises here
+        return line
+
+
+def test_ctrl_c_at_the_prompt_exits_130(monkeypatch, capsys):
+    """The README: Ctrl-C gives 130. The stepper's prompt ends quietly on Ctrl-C, and
+    neurosim step used to exit 0, as after quit."""
+    monkeypatch.setattr(sys, "stdin", _InterruptedStdin("next\n"))
+    assert main(["step"]) == 130
+    out, err = capsys.readouterr()
+    assert "w1*i1 = 0.15*0.05 = 0.0075" in out and "Traceback" not in out + err
+    import signal
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_quit_and_the_end_of_the_input_still_exit_0(monkeypatch):
+    for text in ("next\nquit\n", "next\n"):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+        assert main(["step"]) == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is POSIX's")
+def test_subprocess_ctrl_c_exits_130():
+    import signal
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
+    process = subprocess.Popen([sys.executable, "-m", "neurosim", "step"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        intro = process.stdout.readline()          # the prompt is waiting for a command now
+        assert intro.startswith("stepping through one update"), intro
+        time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    assert "Traceback" not in err

@@ -243,7 +243,7 @@ def test_missing_neurosim_pieces_are_reported_not_failed(monkeypatch):
     text = run.format_report(report)
     assert f"neurosim+record  n/a: {reason}" in text
     statuses = {row["target"]: row["status"] for row in report["targets"]}
-    assert statuses["W1: neurosim <= 1.3x flat"] == "n/a"
+    assert statuses["W1: neurosim <= 1.3x flat-fused"] == "n/a"
     json.dumps(report, allow_nan=False)
 
 

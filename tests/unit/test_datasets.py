@@ -180,8 +180,14 @@ def test_spiral_noise_moves_each_coordinate_by_at_most_noise():
     (dict(noise=0.7), "noise must be between 0 and 0.5, got 0.7"),
     (dict(noise=-0.1), "noise must be between 0 and 0.5, got -0.1"),
     (dict(noise="high"), "noise must be between 0 and 0.5, got 'high'"),
-    (dict(n=1), "n must be an integer of at least 2, got 1"),
-    (dict(n=10.0), "n must be an integer of at least 2, got 10.0"),
+    (dict(n=1), "n must be a whole number of samples from 2 to 100,000, got 1"),
+    (dict(n=10.0), "n must be a whole number of samples from 2 to 100,000, got 10.0"),
+    # no cap on work used to mean circle(10**12) started drawing a trillion points
+    (dict(n=10**12), "n must be a whole number of samples from 2 to 100,000, "
+                     "got 1000000000000"),
+    (dict(n=100_001), "n must be a whole number of samples from 2 to 100,000, got 100001"),
+    (dict(n=10**5000), "n must be a whole number of samples from 2 to 100,000, got an integer "
+                       "of about 1e5000"),
     (dict(seed=1.5), "seed must be None, an integer or a string, got 1.5"),
     (dict(labels="tanh"), "labels must be 'binary' (0/1) or 'signed' (-1/+1), got 'tanh'"),
 ])
@@ -336,6 +342,23 @@ def test_scaler_bad_range(args, message):
     assert str(info.value) == message
 
 
+@pytest.mark.parametrize("lo, hi, name, shown", [
+    (0, 10 ** 400, "hi", "1000000"),              # float(10**400) raised OverflowError
+    (float("-inf"), 1, "lo", "-inf"),
+])
+def test_scaler_range_past_the_floats_is_refused(lo, hi, name, shown):
+    with pytest.raises(ConfigurationError, match=f"^{name} must be a finite number, got {shown}"):
+        MinMaxScaler(lo, hi)
+
+
+def test_fractions_are_numbers_for_the_options():
+    from fractions import Fraction
+    assert MinMaxScaler(Fraction(-1), Fraction(1)).lo == -1.0
+    assert len(circle(10, noise=Fraction(1, 10), seed=1)) == 10
+    train, test = train_test_split(xor(), test_fraction=Fraction(1, 4), seed=0)
+    assert (len(train), len(test)) == (3, 1)
+
+
 def test_scaler_misuse():
     with pytest.raises(ConfigurationError, match="not fitted"):
         MinMaxScaler().transform_inputs([1.0])
@@ -358,6 +381,28 @@ def test_split_and_scaler_refuse_what_is_not_samples(samples, message):
         with pytest.raises(ShapeError) as info:
             call(samples)
         assert str(info.value) == message
+
+
+@pytest.mark.parametrize("inputs, message", [
+    (b"ab", "samples[0] inputs must be a list of numbers, got the bytes b'ab', whose items "
+            "would be read as byte values (0 to 255)"),
+    ({1.0: "a", 2.0: "b"}, "samples[0] inputs must be a list of numbers, got a dict "
+                           "{1.0: 'a', 2.0: 'b'}, whose keys would be read as the values"),
+    ({1.0, 2.0}, "samples[0] inputs must be a list of numbers in order, got the set "
+                 "{1.0, 2.0}, which has no order"),
+])
+def test_split_and_scaler_refuse_bytes_dicts_and_sets_as_inputs(inputs, message):
+    """b"ab" used to be scaled as the inputs [97, 98], a dict as its keys."""
+    for call in (train_test_split, MinMaxScaler().fit):
+        with pytest.raises(ShapeError) as info:
+            call([(inputs, [0.0]), ([1.0, 2.0], [1.0])])
+        assert str(info.value).splitlines()[0] == message
+
+
+def test_scaler_takes_fractions_as_the_numbers_they_are():
+    from fractions import Fraction
+    scaler = MinMaxScaler().fit([([Fraction(1, 4)], [0.0]), ([Fraction(3, 4)], [1.0])])
+    assert scaler.transform_inputs([Fraction(1, 2)]) == [0.5]   # (1/2 - 1/4) / (3/4 - 1/4)
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), "2", None, True])

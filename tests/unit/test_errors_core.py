@@ -612,3 +612,139 @@ def test_step_through_still_returns_E_total_and_closes():
     next(steps)
     steps.close()
     net.train(X, T)  # a closed step is no obstacle
+
+
+# --------------------------------------------------------------------------- what only looks like a list
+
+def _entry_points():
+    """Every public way a vector reaches a network: {name: call taking inputs and targets}."""
+    from neurosim import check, gradcheck, worksheet
+    from neurosim.stepper import Stepper
+
+    def stepped(x, t):
+        return list(mazur_net().step_through(x, t))
+
+    return {
+        "train": lambda x, t: mazur_net().train(x, t),
+        "train(record=True)": lambda x, t: mazur_net().train(x, t, record=True),
+        "feed_forward": lambda x, t: mazur_net().feed_forward(x),
+        "step_through": stepped,
+        "total_error": lambda x, t: mazur_net().total_error([(x, t)]),
+        "fit": lambda x, t: mazur_net().fit([(x, t)], epochs=1),
+        "gradcheck": lambda x, t: gradcheck(mazur_net(), x, t),
+        "check": lambda x, t: check("out_h1 = 0.593269992", inputs=x, targets=t),
+        "Stepper": lambda x, t: Stepper(mazur_net(), x, t),
+        "worksheet": lambda x, t: worksheet(mazur_net(), x, t),
+    }
+
+
+ENTRY_POINTS = list(_entry_points())
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+@pytest.mark.parametrize("bad, shown", [
+    (b"ab", "the bytes b'ab'"),
+    (bytearray(b"ab"), "the bytearray bytearray(b'ab')"),
+    (memoryview(b"ab"), "a memoryview of 2 bytes"),
+], ids=["bytes", "bytearray", "memoryview"])
+def test_bytes_are_not_a_vector_of_numbers(entry, bad, shown):
+    """b"ab" iterates as 97, 98: train(b"ab", t) used to train on the inputs [97.0, 98.0]."""
+    call = _entry_points()[entry]
+    with pytest.raises(ShapeError) as excinfo:
+        call(bad, [0.01, 0.99])
+    assert_message(excinfo, "inputs must be a list of 2 numbers (i1, i2)", f"got {shown}",
+                   "byte values")
+    if entry == "feed_forward":
+        return
+    with pytest.raises(ShapeError) as excinfo:
+        call([0.05, 0.1], bad)
+    assert_message(excinfo, "targets must be a list of 2 numbers (o1, o2)", f"got {shown}")
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_a_dict_is_not_a_vector_of_numbers(entry):
+    """A dict iterates as its keys: {0.05: "i1", 0.1: "i2"} used to be read as [0.05, 0.1]."""
+    with pytest.raises(ShapeError) as excinfo:
+        _entry_points()[entry]({0.05: "i1", 0.1: "i2"}, [0.01, 0.99])
+    assert_message(excinfo, "inputs must be a list", "got a dict {0.05: 'i1', 0.1: 'i2'}",
+                   "keys would be read as the values")
+
+
+def test_dict_views_and_arrays_are_still_vectors():
+    from array import array
+    net = mazur_net()
+    values = {"i1": 0.05, "i2": 0.1}.values()
+    assert round(net.train(values, array("d", [0.01, 0.99])), 9) == 0.298371109  # Mazur
+
+
+@pytest.mark.parametrize("sizes, shown", [
+    (b"\x02\x02\x01", "got the bytes b'\\x02\\x02\\x01', whose items would be read as byte"),
+    (bytearray(b"\x02\x01"), "got the bytearray bytearray(b'\\x02\\x01')"),
+    ({2: "inputs", 3: "outputs"}, "got a dict {2: 'inputs', 3: 'outputs'}, whose keys"),
+])
+def test_bytes_and_dicts_are_not_layer_sizes(sizes, shown):
+    """NeuralNetwork(b"\\x02\\x02\\x01") used to build a 2-2-1 network, a dict one from its keys."""
+    with pytest.raises(ShapeError) as excinfo:
+        NeuralNetwork(sizes)
+    assert_message(excinfo, "layer_sizes must be a list of layer sizes like [2, 2, 2]", shown)
+
+
+@pytest.mark.parametrize("text", ["sNaN", "-sNaN", "NaN", "Infinity"])
+def test_a_decimal_nan_is_refused_as_not_finite(text):
+    """Decimal("sNaN") used to escape as a bare ValueError ("cannot convert signaling NaN")."""
+    from decimal import Decimal
+    from neurosim import gradcheck
+    bad = Decimal(text)
+    for call in (lambda: mazur_net().train([bad, 0.1], [0.01, 0.99]),
+                 lambda: mazur_net().feed_forward([0.05, bad]),
+                 lambda: gradcheck(mazur_net(), [0.05, 0.1], [bad, 0.99])):
+        with pytest.raises(InputError) as excinfo:
+            call()
+        assert_message(excinfo, "must be finite", f"got Decimal('{text}')")
+
+
+def test_decimals_and_fractions_are_numbers_in_a_vector():
+    from decimal import Decimal
+    from fractions import Fraction
+    net = mazur_net()
+    E = net.train([Decimal("0.05"), Fraction(1, 10)], [Fraction(1, 100), Decimal("0.99")])
+    assert round(E, 9) == 0.298371109                                        # Mazur
+
+
+# --------------------------------------------------------------------------- names that clash
+
+@pytest.mark.parametrize("names, layer, name, reason", [
+    # E_total would be the error term of the output named total, and the checker would judge
+    # the true E_total against it
+    ([["i1", "i2"], ["h1", "h2"], ["o1", "total"]], 2, "total", "E_total is the total error"),
+    # dE_total/dout_h1 is how a hand calculation writes dE/dout_h1
+    ([["i1", "i2"], ["total", "h2"], ["o1", "o2"]], 1, "total", "dE_total/"),
+    # b_h1 is h1's bias: the neuron would hide it
+    ([["i1", "i2"], ["h1", "b_h1"], ["o1", "o2"]], 1, "b_h1", "b_h1 is the bias of h1"),
+    ([["i1", "i2"], ["h1", "h2"], ["b_x", "o2"]], 2, "b_x", "b_ begins the name of a neuron's"),
+    ([["i1", "i2"], ["h1", "w3"], ["o1", "o2"]], 1, "w3", "w1, w2, ... are the weights"),
+    ([["i1", "b2"], ["h1", "h2"], ["o1", "o2"]], 0, "b2", "b1, b2, ... the shared biases"),
+    # an input's value goes by its name: an input out_h1 would be h1's output
+    ([["out_h1", "i2"], ["h1", "h2"], ["o1", "o2"]], 0, "out_h1", "an input's value goes by"),
+    ([["i1", "target_o1"], ["h1", "h2"], ["o1", "o2"]], 0, "target_o1", "target_"),
+    ([["E_total", "i2"], ["h1", "h2"], ["o1", "o2"]], 0, "E_total", "E_"),
+])
+def test_names_that_clash_with_a_steps_quantities_are_refused(names, layer, name, reason):
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork([2, 2, 2], names=names, seed=0)
+    assert_message(excinfo, f"names[{layer}]: {name!r} clashes with the names of a step's "
+                            f"quantities", reason)
+    assert str(excinfo.value).endswith("\nchoose another name")
+
+
+def test_names_that_do_not_clash_are_kept():
+    net = NeuralNetwork([2, 2, 1], names=[["x", "y"], ["out_a", "E_b"], ["totals"]], seed=0)
+    from neurosim import quantities
+    assert "E_totals" in quantities.names(net) and "out_out_a" in quantities.names(net)
+    assert "b_out_a" in net.parameter_names()
+
+
+def test_a_name_used_twice_is_refused():
+    with pytest.raises(ConfigurationError) as excinfo:
+        NeuralNetwork([2, 2, 1], names=[["i1", "i2"], ["h1", "i1"], ["o1"]], seed=0)
+    assert_message(excinfo, "names[1]: 'i1' is used twice")

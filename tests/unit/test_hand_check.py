@@ -219,6 +219,47 @@ def test_json_claims_keep_printed_zeros():
     ("my answers.txt", FormatError, "cannot read claims file 'my answers.txt': No such file"),
     ("answers", FormatError, "cannot read claims file 'answers': No such file"),
     ("claims/answers", FormatError, "cannot read claims file 'claims/answers': No such file"),
+    # An autograder must not be fooled. Half a unit of the last printed digit is the tolerance:
+    # 0e999 made it infinite, so any value was right; 1e-999999999999 raised InvalidOperation.
+    ("out_h1 = 0e999", FormatError, "<claims> line 1: expected a number whose last printed "
+                                    "digit is worth from 1e-323 to 1e308 (half a unit of it is "
+                                    "the claim's tolerance), got '0e999', whose last digit is "
+                                    "worth 1e999"),
+    ('{"out_h1": "0E+309"}', FormatError, "$.out_h1: expected a number whose last printed digit"),
+    ("out_h1 = 1e-999999999999", FormatError, "got '1e-999999999999', whose last digit is "
+                                              "worth 1e-999999999999"),
+    ("out_h1 = 0.5" + "0" * 400, FormatError, "got '0.500000000000000000...000000000000000 "
+                                              "(403 characters)', whose last digit is worth "
+                                              "1e-401"),
+    # A JSON reader keeps the last of two equal keys: the first, wrong, claim went unchecked.
+    ('{"out_h1": 0.1, "out_h1": 0.593269992}', FormatError,
+     "<claims>: the key 'out_h1' appears twice in one object; a JSON reader keeps only the last "
+     "of the two, so the first would be dropped unchecked"),
+    ('{"out_h1": {"value": 0.1, "value": 0.593269992}}', FormatError,
+     "the key 'value' appears twice in one object"),
+    ('{"claims": {"out_h1": 0.1}, "out_h1": 0.593269992}', FormatError,
+     "<claims> $.claims.out_h1: out_h1 is claimed twice (also $.out_h1)"),
+    # ... and a setting given twice kept its last value, in both forms.
+    ("eta = 0.5\nlearning_rate = 0.1\nout_h1 = 0.593269992", FormatError,
+     "<claims> line 2: learning_rate is given twice (also line 1)"),
+    ('{"eta": 0.5, "claims": {"learning_rate": 0.4, "out_h1": 0.5}}', FormatError,
+     "<claims> $.claims.learning_rate: learning_rate is given twice (also $.eta)"),
+    # The count of a long-run name: int() raised ValueError past 4,300 digits.
+    ("E_total@" + "9" * 5000 + " = 0.5", FormatError,
+     "line 1: 'E_total@999999999999...999999999999999 (5008 characters)': the count after @ "
+     "must be a whole number of updates from 1 to 100,000"),
+    ("E_total@\u00b2 = 0.5", FormatError, "the count after @ must be a whole number"),
+    ("E_total@010 = 0.1\nE_total@10 = 0.1", FormatError, "line 2: E_total@10 is claimed twice "
+                                                         "(also line 1)"),
+    # JSON nested 100,000 deep raised RecursionError; a nested value cannot be shown by repr.
+    ('{"out_h1": ' + "[" * 100_000 + "]" * 100_000 + "}", FormatError,
+     "<claims>: not valid claims: the JSON is nested too deeply to read"),
+    ('{"out_h1": ' + "[" * 500 + "]" * 500 + "}", FormatError,
+     "$.out_h1: expected a number, a string or an object, got a list of 1 item"),
+    ('{"out_h1": {"value": "0.5", "label": [1]}}', FormatError,
+     "$.out_h1.label: expected a text, got a list of 1 item"),
+    ('{"inputs": [[0.05], 0.1], "out_h1": 0.5}', FormatError,
+     "$.inputs: expected numbers for inputs, got a list of 1 item"),
     ({5: 0.5}, FormatError, "<claims>: expected names as strings ('out_h1'), got int 5"),
     ({"claims": {("w", 5): 0.5}}, FormatError, "expected names as strings ('out_h1'), got "
                                                "tuple ('w', 5)"),
@@ -229,6 +270,33 @@ def test_bad_claims_are_one_clear_error(text, error, message):
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize("text", [
+    "\ufeffout_h1 = 0.593269992\nw5+ = 0.35891648",
+    '\ufeff{"out_h1": "0.593269992", "w5+": "0.35891648"}',
+])
+def test_a_byte_order_mark_is_not_part_of_the_claims(tmp_path, text):
+    """Notepad starts a UTF-8 file with one; it used to become part of the first name. The
+    other readers open their files as utf-8-sig (neurosim step --commands, serialize.load)."""
+    assert check(text).ok
+    path = tmp_path / "claims.txt"
+    path.write_text(text.lstrip("\ufeff"), encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    report = check(path)
+    assert report.ok and [r.name for r in report.results] == ["out_h1", "w5+"]
+
+
+def test_a_fraction_is_judged_as_the_float_nearest_to_it():
+    """A Fraction has no printed digits; it used to be refused as 'expected a number'."""
+    from fractions import Fraction
+    report = check({"inputs": [Fraction(1, 20), Fraction(1, 10)],
+                    "out_h1": Fraction(593269992, 10 ** 9),          # Mazur: out_h1
+                    "w5+": Fraction(35891648, 10 ** 8)})             # Mazur: w5+
+    assert report.ok and report["out_h1"].printed == "0.593269992"
+    with pytest.raises(FormatError, match=r"\$\.out_h1: expected a finite number, got "
+                                          r"Fraction\(10000.*beyond the largest float"):
+        check({"out_h1": Fraction(10 ** 400)})
+
+
 def test_givens_set_the_problem_and_claims_are_judged_with_them():
     """Weights, inputs and targets in the claims are givens: here w5 = 0.5, checked against
     the reference engine's step of that network."""
@@ -236,6 +304,24 @@ def test_givens_set_the_problem_and_claims_are_judged_with_them():
     expected = worked(weights=w)
     report = check(f"w5 = 0.5\nout_o1 = {expected['out_o1']:.9f}\nw5+ = {expected['w5+']:.9f}")
     assert report.ok and [r.name for r in report.results] == ["out_o1", "w5+"]
+
+
+def test_the_report_says_what_the_claims_changed_in_the_problem():
+    """Givens and rules in the claims set the problem; an answer to another problem must not
+    pass as one to this one unseen: the report names them, in the table and in the JSON.
+    E_total+ = 0.291027924 is Mazur's figure, which holds with hidden deltas from the updated
+    weights (published figures, section A)."""
+    report = check("hidden_deltas = updated_weights\nw5 = 0.4\ni2 = 0.1\n"
+                   "E_total+ = 0.291027924")
+    assert report.ok
+    head = str(report).splitlines()
+    assert head[1].startswith("network mazur [2, 2, 2] (with hidden_deltas=updated_weights), "
+                              "inputs [0.05, 0.1]")
+    assert head[2] == "given by the claims: w5 = 0.4, i2 = 0.1"
+    doc = json.loads(report.to_json())
+    assert doc["givens"] == {"w5": 0.4, "i2": 0.1}
+    assert doc["network"] == "mazur [2, 2, 2] (with hidden_deltas=updated_weights)"
+    assert json.loads(check("out_h1 = 0.593269992").to_json())["givens"] == {}
 
 
 def test_a_claim_off_only_by_carried_rounding_is_not_wrong():
@@ -265,6 +351,18 @@ def test_carried_rounding_needs_a_claim_printed_to_three_significant_digits():
 def test_an_explicit_tolerance_is_used_as_given():
     assert check("out_h1 = 0.5933 ± 0.0001").ok
     assert not check("out_h1 = 0.5933 ± 0.00001").ok
+
+
+def test_a_stated_tolerance_shows_in_the_report():
+    """``± 1e300`` lets any value pass: a grader must see it in the table, and a script in the
+    JSON, rather than read the claim as checked to its digits."""
+    report = check("out_h1 = 0 ± 1e300\nw5+ = 0.35891648")
+    assert report.ok
+    row = next(line for line in str(report).splitlines() if line.strip().startswith("out_h1"))
+    assert row.split()[:4] == ["out_h1", "0", "±", "1e+300"]
+    claims = json.loads(report.to_json())["claims"]
+    assert [c["tol_stated"] for c in claims] == [True, False]
+    assert claims[0]["tol"] == 1e300
 
 
 # --------------------------------------------------------------------------- slips, as numbers
@@ -378,7 +476,7 @@ def test_seed002_report_as_text_and_json(seed002_report):
         "name": "out_h1", "label": "f1(z1)", "printed": "0.993307149075715",
         "value": 0.993307149075715, "simulated": doc["claims"][0]["simulated"],
         "difference": doc["claims"][0]["difference"], "tol": doc["claims"][0]["tol"],
-        "status": "right", "kind": None, "explanation": "", "follows": [], "holds_under": []}
+        "tol_stated": False, "status": "right", "kind": None, "explanation": "", "follows": [], "holds_under": []}
 
 
 # --------------------------------------------------------------------------- planted slips

@@ -95,6 +95,18 @@ def test_a_non_finite_error_in_the_history_is_refused_not_left_out(field, value,
                                "a loss curve cannot show it")
 
 
+@pytest.mark.parametrize("history, shown", [
+    (None, "NoneType None"),
+    (5, "int 5"),
+    ([0.3, 0.2], "list [0.3, 0.2]"),
+])
+def test_a_loss_curve_needs_a_history(history, shown):
+    """loss_curve(None) used to end in AttributeError: 'NoneType' object has no attribute."""
+    with pytest.raises(ConfigurationError) as info:
+        plot.loss_curve(history)
+    assert str(info.value) == f"history must be a History (what net.fit returns), got {shown}"
+
+
 # -- network diagram-------------------------------------------------------------------------------
 
 def test_mazur_diagram_has_every_neuron_connection_and_weight():
