@@ -194,6 +194,9 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
     if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 17:
         raise ConfigurationError(f"digits must be an integer from 1 to 17, got {digits!r}")
     chosen = _chosen(net, neurons)
+    # checked once, as every entry point checks a sample: floats (a Fraction or a Decimal is
+    # a number; bytes, a dict, NaN are refused with the field named)
+    inputs, targets = net._vector(inputs, "inputs"), net._vector(targets, "targets")
     step = quantities.worked_step(net, inputs, targets)
     say = lambda key, *args: i18n.say(lang, key, *args)  # noqa: E731
     text = lambda key, *args: i18n.text(lang, key, *args)  # noqa: E731

@@ -371,3 +371,13 @@ def test_neurons_must_be_names(neurons, message):
     with pytest.raises(ConfigurationError) as info:
         worksheet(mazur(), [0.05, 0.1], [0.01, 0.99], neurons=neurons)
     assert str(info.value) == message
+
+
+def test_a_fraction_is_a_number_and_bytes_are_refused():
+    from fractions import Fraction
+    from neurosim import InputError, ShapeError
+    from neurosim.worked_examples import mazur
+    sheet = worksheet(mazur(), [Fraction(1, 20), Fraction(1, 10)], [0.01, 0.99])
+    assert "w5+ = w5 - eta*dE_total/dw5 = 0.4 - 0.5*0.0821670406 = 0.35891648" in sheet
+    with pytest.raises((InputError, ShapeError), match="inputs"):
+        worksheet(mazur(), b"ab", [0.01, 0.99])
