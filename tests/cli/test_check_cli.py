@@ -99,7 +99,7 @@ def test_a_file_that_is_not_utf8(tmp_path, capsys):
     assert main(["check", str(path)]) == 2
     assert capsys.readouterr().err == (f"neurosim check: error: claims file {str(path)!r} is "
                                        f"not UTF-8 text (byte 0: b'\\xff')\n"
-                                       f"save it as UTF-8 text and check it again\n")
+                                       f"save it as UTF-8 text\n")
 
 
 def test_json_of_an_overflowing_difference(tmp_path, capsys):

@@ -59,8 +59,8 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
     def failing_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    import neurosim.serialize
-    monkeypatch.setattr(neurosim.serialize.os, "replace", failing_replace)
+    import neurosim.files
+    monkeypatch.setattr(neurosim.files.os, "replace", failing_replace)
     assert main(["worksheet", "--format", "markdown", "-o", str(path)]) == 2
     err = capsys.readouterr().err
     assert err == (f"neurosim worksheet: error: cannot write {str(path)!r}: "
