@@ -40,7 +40,7 @@ temporary file; the refusals are :class:`~neurosim.errors.FileError`, which is a
 >>> import os, tempfile
 >>> path = os.path.join(tempfile.mkdtemp(), "sheet.txt")
 >>> write_atomically(path, "out_h1 = 0.593269992\\n")
->>> read_text(path, "claims file")
+>>> read_text(path, "claims file", max_bytes=MAX_TYPED_BYTES)
 'out_h1 = 0.593269992\\n'
 """
 

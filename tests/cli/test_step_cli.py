@@ -206,3 +206,23 @@ def test_a_byte_order_mark_is_not_part_of_the_first_command(tmp_path, monkeypatc
     output = capsys.readouterr().out
     check_session(output)
     assert "unknown command" not in output and "\ufeff" not in output
+
+
+def test_commands_from_standard_input_with_dash(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SCRIPT.encode()), "utf-8"))
+    assert main(["step", "--commands", "-"]) == 0
+    check_session(capsys.readouterr().out)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_commands_fifo_nobody_writes_to_is_refused_not_waited_on(tmp_path, monkeypatch,
+                                                                    capsys):
+    from neurosim import files
+    monkeypatch.setattr(files, "WRITER_WAIT", 0.1)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    fifo = tmp_path / "lesson"
+    os.mkfifo(fifo)
+    assert main(["step", "--commands", str(fifo)]) == 2
+    assert capsys.readouterr().err == (f"neurosim step: error: cannot read commands file "
+                                       f"{str(fifo)!r}: it is a FIFO (named pipe) and nothing "
+                                       f"was written to it within 0.1 s\n")
