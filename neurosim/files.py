@@ -30,7 +30,8 @@ target gets the new text. It refuses, unless ``force=True`` (command line: ``--f
 
 and always refuses a target that is not a regular file (``/dev/null``, a FIFO, a device), a
 folder, a name ending in ``/``, and a NUL character in the name. A temporary file left behind by
-a save that was killed is removed by the next save into the same folder.
+a save that was killed (or ``.net.json.1a2b3c4d.tmp``, as neurosim 0.1 named them) is removed by
+the next save into the same folder; a running save holds a lock on its own, so it is spared.
 
 File-system failures are the usual :class:`OSError` subclasses naming the path given, never the
 temporary file; the refusals are :class:`~neurosim.errors.FileError`, which is an
@@ -58,8 +59,8 @@ __all__ = ["read_bytes", "read_text", "write_atomically", "check_target", "check
            "MAX_TYPED_BYTES", "WRITER_WAIT"]
 
 #: The most read from a file neurosim writes (a network, a record): 1 GiB. A network at the
-#: size limit of :func:`neurosim.arguments.check_sizes` (10 million connections, a million
-#: neurons with default names) saves to about 800 MB.
+#: size limits of :func:`neurosim.arguments.check_sizes` (10 million connections, a million
+#: neurons with default names) saves to less, even with every number at its longest.
 MAX_WRITTEN_BYTES = 1 << 30
 
 #: The most read from a file people type (claims, step commands): 16 MiB.
@@ -203,10 +204,9 @@ def _read_file(path, shown, what, max_bytes):
             first, ended = _wait_for_writer(fd, shown, what)
             if ended:
                 return first
-        elif info.st_size > max_bytes:
+            os.set_blocking(fd, True)         # a writer is there: wait for its every byte
+        elif info.st_size > max_bytes:        # (O_NONBLOCK does nothing to a regular file)
             raise _too_large(what, repr(shown), max_bytes)
-        if _O_NONBLOCK:
-            os.set_blocking(fd, True)
         chunks, total = [first], len(first)
         while total <= max_bytes:
             chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - total))
@@ -315,7 +315,7 @@ def write_atomically(path, text, *, force=False, force_hint="pass force=True"):
     path = _shown(os.fspath(path))
     target = os.path.realpath(path)           # write through a symlink, not over it
     folder = os.path.dirname(target)
-    _remove_orphans(folder, started)
+    _remove_orphans(folder, started, os.path.basename(target))
     data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
     try:
         fd, tmp = _create_temporary(folder)
@@ -415,9 +415,11 @@ def _lock(fd):
     return True
 
 
-def _remove_orphans(folder, started):
-    """Remove the temporary files of saves that died in ``folder``: our naming pattern, a
-    regular file of ours, last written before this save ``started`` and locked by no one."""
+def _remove_orphans(folder, started, base):
+    """Remove the temporary files of saves that died in ``folder``: our naming pattern (or
+    ``.{base}.XXXXXXXX.tmp``, the one earlier versions used for the target ``base``), a regular
+    file of ours, last written before this save ``started`` and locked by no one."""
+    earlier = re.compile(re.escape(f".{base}.") + r"[0-9a-f]{8}\.tmp\Z")
     euid = os.geteuid() if hasattr(os, "geteuid") else None
     try:
         entries = os.scandir(folder)
@@ -425,7 +427,7 @@ def _remove_orphans(folder, started):
         return
     with entries:
         for entry in entries:
-            if not _TEMPORARY.match(entry.name):
+            if not (_TEMPORARY.match(entry.name) or earlier.match(entry.name)):
                 continue
             try:
                 info = entry.stat(follow_symlinks=False)

@@ -351,8 +351,13 @@ def _check_save_target(path, force):
 
 def _check_destination(option, path):
     """ConfigurationError unless a file can be written at ``path`` (checked before training)."""
+    from ..files import check_path
     if not path:
         raise ConfigurationError(f"{option} needs a file name, got {path!r}")
+    try:
+        check_path(path)
+    except FileError as error:                 # a NUL, which no file name can hold
+        raise ConfigurationError(f"{option} {error}") from None
     target = os.path.realpath(path)  # saving writes through a symlink to its target
     folder = os.path.dirname(target)
     if os.path.isdir(target):

@@ -465,3 +465,10 @@ def test_save_refuses_a_name_ending_in_a_slash(tmp_path, capsys, monkeypatch):
     assert _refused_before_training(["--save", "newdir/"], capsys).startswith(
         "neurosim train: error: --save 'newdir/' ends with '/', so it names a folder")
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("option, name", [("--save", "a\0b.json"), ("--plot", "a\0b.png")])
+def test_a_nul_in_a_destination_is_one_line(option, name, capsys):
+    assert _refused_before_training([option, name], capsys) == (
+        f"neurosim train: error: {option} {name!r}: a file name cannot contain a NUL "
+        f"character\n")

@@ -221,6 +221,34 @@ def test_a_socket_is_refused(tmp_path, monkeypatch):
         server.close()
 
 
+def test_the_largest_network_neurosim_builds_saves_within_the_read_limit():
+    # What save writes grows linearly: so many bytes per connection (a weight and a velocity),
+    # so many more per neuron with a layer of its own. Measured on small networks with every
+    # number at its longest repr (24 characters), bounded for the largest network check_sizes
+    # accepts; 8 more bytes a neuron for names up to 'h999999'.
+    from neurosim import NeuralNetwork
+    from neurosim.arguments import MAX_CONNECTIONS, MAX_NEURONS
+    from neurosim.serialize import dumps
+    longest = -2.2250738585072014e-308
+    assert len(repr(longest)) == 24
+
+    def saved(sizes):
+        net = NeuralNetwork(sizes, seed=0)
+        for layer in net.layers:
+            layer.bias_velocity = longest
+            for n in layer.neurons:
+                n.weights = [longest] * len(n.weights)
+                n.velocity = [longest] * len(n.weights)
+                n.bias, n.bias_velocity = longest, longest
+        return len(dumps(net).encode("utf-8")) + 1
+
+    per_connection = saved([11, 1]) - saved([10, 1])
+    per_layer_of_one = saved([1] * 12) - saved([1] * 11)      # a neuron and its connection
+    per_neuron = max(per_layer_of_one, saved([1, 11]) - saved([1, 10])) - per_connection
+    largest = MAX_CONNECTIONS * per_connection + MAX_NEURONS * (per_neuron + 8)
+    assert largest <= files.MAX_WRITTEN_BYTES, (largest, per_connection, per_neuron)
+
+
 # -- writing ---------------------------------------------------------------------------------------
 
 def test_a_new_file_and_a_replaced_one(tmp_path):
@@ -346,7 +374,7 @@ def test_another_users_file_is_refused_unless_forced(tmp_path, monkeypatch):
 
 
 @posix_only
-def test_without_chown_pyodide_still_saves(tmp_path, monkeypatch):
+def test_without_chown_fcntl_or_nonblocking_io_pyodide_still_saves_and_reads(tmp_path, monkeypatch):
     path = tmp_path / "net.json"
     path.write_text("old")
     os.chmod(path, 0o600)
@@ -354,8 +382,11 @@ def test_without_chown_pyodide_still_saves(tmp_path, monkeypatch):
         os.chown(path, 1234, 2345)                     # an owner only chown could keep
     monkeypatch.delattr(files.os, "chown")
     monkeypatch.setitem(sys.modules, "fcntl", None)    # no fcntl either (Pyodide, Windows)
+    monkeypatch.delattr(files.os, "set_blocking")
+    monkeypatch.setattr(files, "_O_NONBLOCK", 0)
     write_atomically(path, "new")
     assert path.read_text() == "new" and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert read_text(path, "network file", max_bytes=10) == "new"
 
 
 def test_the_temporary_files_of_killed_saves_are_removed(tmp_path):
@@ -363,6 +394,12 @@ def test_the_temporary_files_of_killed_saves_are_removed(tmp_path):
     orphan = tmp_path / ".neurosim-0123abcd.tmp"        # a save that was killed
     orphan.write_text("half a network")
     os.utime(orphan, (old, old))
+    earlier = tmp_path / ".net.json.4567cdef.tmp"       # one of neurosim 0.1's, for net.json
+    earlier.write_text("half a network")
+    os.utime(earlier, (old, old))
+    elsewhere = tmp_path / ".other.json.4567cdef.tmp"   # ... for another file: left alone
+    elsewhere.write_text("x")
+    os.utime(elsewhere, (old, old))
     other = tmp_path / ".other-0123abcd.tmp"            # not ours: never touched
     other.write_text("x")
     os.utime(other, (old, old))
@@ -371,7 +408,7 @@ def test_the_temporary_files_of_killed_saves_are_removed(tmp_path):
     os.utime(future, (time.time() + 60, time.time() + 60))
     write_atomically(tmp_path / "net.json", "new")
     assert sorted(os.listdir(tmp_path)) == [".neurosim-89abcdef.tmp", ".other-0123abcd.tmp",
-                                            "net.json"]
+                                            ".other.json.4567cdef.tmp", "net.json"]
 
 
 @posix_only
