@@ -81,7 +81,8 @@ def add_arguments(parser):
                      help="save the trained network (also when training stops early: Ctrl-C, "
                           "a closed output, divergence)")
     out.add_argument("--force", action="store_true",
-                     help="let --save replace a read-only file or one with other hard links")
+                     help="let --save replace a read-only file, one with other hard links "
+                          "or another user's file")
     out.add_argument("--plot", metavar="LOSS.png",
                      help="save the loss curve (PNG or SVG; needs neurosim[demo])")
     out.add_argument("--no-progress", action="store_true", help="no progress bar")

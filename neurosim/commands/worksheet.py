@@ -27,7 +27,8 @@ def add_arguments(parser):
                         help="write to FILE (atomically) instead of standard output ('-', "
                              "/dev/stdout and pipes are written through, as a stream)")
     parser.add_argument("--force", action="store_true",
-                        help="replace FILE even if it is read-only or has other hard links")
+                        help="replace FILE even if it is read-only, has other hard links or "
+                             "is another user's")
     parser.add_argument("--digits", type=int, default=9, metavar="N",
                         help="significant digits of the numbers (default: 9, as Mazur)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en",

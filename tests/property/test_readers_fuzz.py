@@ -184,3 +184,11 @@ def test_special_files(tmp_path, monkeypatch, kind):
         reason = {"fifo": "nothing was written to it", "zero": "it is a character device",
                   "sparse": "it holds more than 1 GiB"}[kind]
         assert status == 2 and reason in err and err.count("\n") == 1
+
+
+@given(st.text(alphabet="ab{}\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029 ", max_size=30))
+def test_from_jsonl_splits_lines_as_splitlines_does(text):
+    # from_jsonl walks the lines one at a time (a gigabyte of line breaks must not become a
+    # list of a billion strings) and must split exactly where str.splitlines splits.
+    from neurosim.record import _lines
+    assert list(_lines(text)) == text.splitlines()
