@@ -259,8 +259,9 @@ class NeuralNetwork:
         return fit(self, samples, **options)
 
     def save(self, path, *, force=False):
-        """Write the network to ``path`` as versioned JSON, atomically; see :mod:`neurosim.serialize`
-        (``force=True`` also replaces a read-only or hard-linked file)."""
+        """Write the network to ``path`` as versioned JSON, atomically; see
+        :mod:`neurosim.serialize` (``force=True`` also replaces a read-only or hard-linked
+        file)."""
         from .serialize import save
         return save(self, path, force=force)
 

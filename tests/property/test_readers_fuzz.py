@@ -7,7 +7,8 @@ The readers: network files (``serialize.load``, ``neurosim show``), claims (``ch
 (``StepRecord.from_jsonl``). The files: random bytes, valid files cut short and with a byte
 changed, and the special files: a FIFO no program writes to, a device node like /dev/zero
 (made with os.mknod in a temporary folder; only as root), a folder, an empty file, and a sparse
-file past every size limit. Run once with ``HYPOTHESIS_PROFILE=thorough`` (1,000 to 2,000 examples each): it passed.
+file past every size limit. Run once with ``HYPOTHESIS_PROFILE=thorough`` (1,000 to 2,000
+examples each): it passed.
 
 The only OSError the Python readers let through is the operating system's own for a folder
 (``IsADirectoryError``): ``serialize.load`` and ``from_jsonl`` document the usual OSError for
