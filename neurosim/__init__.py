@@ -13,8 +13,8 @@
 from .gradient_check import gradcheck
 from .hand_check import check
 from .render.worksheet import worksheet
-from .errors import (ConfigurationError, FormatError, GradientCheckError, InputError,
-                     NeurosimError, NumericalError, ShapeError, UnknownNameError)
+from .errors import (ConfigurationError, FileError, FormatError, GradientCheckError,
+                     InputError, NeurosimError, NumericalError, ShapeError, UnknownNameError)
 from .layer import NeuronLayer
 from .network import NeuralNetwork
 from .neuron import Neuron
@@ -28,5 +28,5 @@ __all__ = [
     "NeuralNetwork", "NeuronLayer", "Neuron", "gradcheck", "worksheet", "check",
     "NeurosimError", "ConfigurationError", "ShapeError", "InputError", "UnknownNameError",
     "NumericalError", "GradientCheckError", "FormatError",
-    "__version__",
+    "FileError", "__version__",
 ]

@@ -91,7 +91,14 @@ def main(argv=None):
         print(f"neurosim {args.command}: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `neurosim train ... | head`: the reader left; stop quietly
-        sys.stderr.close()
+        try:  # what is still buffered for the closed pipe goes nowhere, not into exit status 120
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        try:
+            sys.stderr.close()
+        except OSError:  # its buffer was bound for the closed pipe (`2>&1 | head`); now closed
+            pass
         return 141
     except KeyboardInterrupt:
         return 130

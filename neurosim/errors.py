@@ -20,6 +20,7 @@ __all__ = [
     "NumericalError",
     "GradientCheckError",
     "FormatError",
+    "FileError",
 ]
 
 
@@ -57,3 +58,10 @@ class GradientCheckError(NeurosimError, AssertionError):
 
 class FormatError(NeurosimError, ValueError):
     """A saved network or claims file is malformed; the message names the bad field."""
+
+
+class FileError(NeurosimError, OSError):
+    """A file neurosim will not read or write as asked: a device, a FIFO nothing is written to,
+    a file past the size limit, a read-only or hard-linked file to replace (see
+    :mod:`neurosim.files`). An :class:`OSError` too, so ``except OSError`` around saving and
+    loading still catches it."""

@@ -259,10 +259,12 @@ class NeuralNetwork:
         from .training import fit
         return fit(self, samples, **options)
 
-    def save(self, path):
-        """Write the network to ``path`` as versioned JSON, atomically; see :mod:`neurosim.serialize`."""
+    def save(self, path, *, force=False):
+        """Write the network to ``path`` as versioned JSON, atomically; see
+        :mod:`neurosim.serialize` (``force=True`` also replaces a read-only or hard-linked
+        file)."""
         from .serialize import save
-        return save(self, path)
+        return save(self, path, force=force)
 
     @classmethod
     def load(cls, path):

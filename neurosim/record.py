@@ -22,6 +22,20 @@ def _natural(name):
     return ("ihowb".find(name[:1]) % 6, parts)
 
 
+#: A line's text: anything up to one of the line boundaries of str.splitlines.
+_LINE = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*")
+
+
+def _lines(text):
+    """``text.splitlines()``, one line at a time: a file of a gigabyte of line breaks would
+    otherwise become a list of a billion empty strings."""
+    at, end = 0, len(text)
+    while at < end:
+        line = _LINE.match(text, at)
+        yield line.group()
+        at = line.end() + (2 if text.startswith("\r\n", line.end()) else 1)
+
+
 def _path_hint(text):
     """A second line for a file name passed where the text of the file belongs."""
     path = text.strip()
@@ -32,7 +46,7 @@ def _path_hint(text):
     if not is_file:
         return ""
     return (f"\n{path!r} is a file name, not the file's text; to read a file: "
-            f"StepRecord.from_jsonl(open(path, encoding='utf-8').read())")
+            f"StepRecord.from_jsonl(pathlib.Path(path))")
 
 
 
@@ -140,10 +154,17 @@ class StepRecord:
     def from_jsonl(cls, text):
         """The record :meth:`to_jsonl` wrote: ``StepRecord.from_jsonl(r.to_jsonl()) == r``.
 
-        ``text`` is the text of the file (``bytes`` are read as UTF-8); to read a file, pass
-        ``open(path, encoding="utf-8").read()``. Each line is checked, field by field.
+        ``text`` is the text of the file (``bytes`` are read as UTF-8), or a file's path as a
+        :class:`pathlib.Path` (a ``str`` is the text itself), read as
+        :func:`neurosim.files.read_text` reads: a device, a FIFO nothing is written to or a
+        file past 1 GiB is a :class:`~neurosim.errors.FileError`, a missing file the usual
+        :class:`OSError`. Each line is checked, field by field.
         """
         from .errors import ConfigurationError, FormatError
+        if isinstance(text, os.PathLike):
+            from .files import MAX_WRITTEN_BYTES, read_text
+            text = read_text(text, "record file", max_bytes=MAX_WRITTEN_BYTES,
+                             raw_os_errors=True)
         if isinstance(text, (bytes, bytearray)):
             try:
                 text = bytes(text).decode("utf-8-sig")
@@ -151,10 +172,10 @@ class StepRecord:
                 raise FormatError(f"the record is not UTF-8 text: byte {error.start} is "
                                   f"{bytes(text)[error.start:error.start + 1]!r}") from None
         if not isinstance(text, str):
-            raise ConfigurationError(f"from_jsonl takes the text of a .jsonl file (str), "
-                                     f"got {text!r}")
+            raise ConfigurationError(f"from_jsonl takes the text of a .jsonl file (str) or "
+                                     f"its path (pathlib.Path), got {text!r}")
         events = []
-        for number, line in enumerate(text.splitlines(), 1):
+        for number, line in enumerate(_lines(text), 1):
             if number == 1:
                 line = line.lstrip("\ufeff")     # a byte order mark some editors write
             if line.strip():

@@ -20,15 +20,19 @@ pass (``out``, ``delta``, ...) are not saved: a loaded network has not run a pas
 Floats round-trip exactly: Python writes the shortest decimal that reads back as the same
 double. NaN and infinities are refused on saving and on loading (they are not JSON).
 
-Saving never damages an existing file: the document goes to a new temporary file in the same
-folder, is flushed and ``fsync``-ed, then ``os.replace`` puts it in place in one step; if
-anything fails on the way the temporary file is removed and the old file is untouched. The
-replaced file keeps its permission bits (a new file gets the usual ``0o666`` less the umask),
-and a path that is a symbolic link is resolved first, so the link's target is replaced and the
-link stays a link. File-system failures raise the usual :class:`OSError` subclass
-(``FileNotFoundError``, ``IsADirectoryError``, ``PermissionError``) naming the path given,
-never the temporary file; a ``path`` that is not a file name at all (``None``, a number) is a
-:class:`~neurosim.errors.ConfigurationError`, so ``load(0)`` never reads standard input.
+Saving never damages an existing file: :func:`neurosim.files.write_atomically` writes the
+document to a new temporary file in the same folder, flushes it to disk, then ``os.replace``
+puts it in place in one step; if anything fails on the way the temporary file is removed and
+the old file is untouched. The replaced file keeps its permission bits, owner and group (a new
+file gets the usual ``0o666`` less the umask), and a path that is a symbolic link is resolved
+first, so the link's target is replaced and the link stays a link. Saving writes only regular
+files: ``/dev/null``, a FIFO or a device is refused with :class:`~neurosim.errors.FileError`, and
+so, unless ``force=True``, is a read-only file, a file with other hard links (an atomic save
+would split them from it) and another user's file. File-system failures raise the usual
+:class:`OSError` subclass (``FileNotFoundError``, ``IsADirectoryError``, ``PermissionError``)
+naming the path given, never the temporary file; a ``path`` that is not a file name at all
+(``None``, a number) is a :class:`~neurosim.errors.ConfigurationError`, so ``load(0)`` never
+reads standard input.
 
 Loading parses JSON only (no pickle, nothing is executed), checks every field, and raises
 :class:`~neurosim.errors.FormatError` naming the JSON path of the first bad one::
@@ -45,14 +49,12 @@ Loading parses JSON only (no pickle, nothing is executed), checks every field, a
 (0.4, 0.6, False)
 """
 
-import errno
 import json
 import math
-import os
-import stat
 
 from . import activations, losses
-from .errors import ConfigurationError, FormatError, NeurosimError
+from .errors import FormatError, NeurosimError
+from .files import MAX_WRITTEN_BYTES, check_path, read_bytes, write_atomically
 from .layer import BIAS_MODES
 
 __all__ = ["save", "load", "to_document", "from_document", "dumps", "loads", "write_atomically",
@@ -102,94 +104,14 @@ def dumps(net):
     return json.dumps(to_document(net), allow_nan=False, indent=1)
 
 
-def save(net, path):
-    """Write ``net`` to ``path`` as JSON, atomically: the old file survives any failure."""
-    _check_path(path)
-    write_atomically(path, dumps(net) + "\n")
+def save(net, path, *, force=False):
+    """Write ``net`` to ``path`` as JSON, atomically: the old file survives any failure.
 
-
-def write_atomically(path, text):
-    """Write ``text`` (UTF-8) to ``path`` so that a reader sees the old file or the new one.
-
-    Through a temporary file in the target's folder, ``fsync`` and :func:`os.replace`. An
-    existing file keeps its permission bits; a symbolic link keeps pointing at its target,
-    which gets the new text. Errors are the usual :class:`OSError` subclasses, naming ``path``.
+    ``force=True`` also replaces a read-only file, a file with other hard links or another
+    user's file (see :func:`neurosim.files.write_atomically`).
     """
-    shown = _check_path(path)
-    name = os.fsdecode(shown)
-    if not name:
-        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), shown)
-    target = os.path.realpath(name)  # write through a symlink, not over it
-    if os.path.isdir(target):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), shown)
-    folder, base = os.path.split(target)
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = None  # a new file: the umask decides, as for open()
-    except OSError as error:
-        raise _naming(error, shown) from None
-    try:
-        fd, tmp = _create_temporary(folder, base)
-    except OSError as error:
-        raise _naming(error, shown) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException as error:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(error, OSError):
-            raise _naming(error, shown) from None
-        raise
-    _fsync_folder(folder)
-
-
-def _check_path(path):
-    """``os.fspath(path)``; ConfigurationError when ``path`` is not a file name at all."""
-    if not isinstance(path, (str, bytes, os.PathLike)):
-        raise ConfigurationError(f"path must be a file name (str, bytes or os.PathLike), "
-                                 f"got {path!r}")
-    return os.fspath(path)
-
-
-def _naming(error, path):
-    """The same kind of OSError, naming the user's ``path`` instead of the temporary file."""
-    if error.errno is None:
-        return error
-    return type(error)(error.errno, error.strerror, path)
-
-
-def _create_temporary(folder, base):
-    """A new file next to the target, opened with os.open so the umask applies as usual."""
-    for _ in range(100):
-        tmp = os.path.join(folder, f".{base}.{os.urandom(4).hex()}.tmp")
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"could not create a temporary file in {folder!r}")
-
-
-def _fsync_folder(folder):
-    """Make the rename itself durable where the platform allows it (POSIX); best effort."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    check_path(path)
+    write_atomically(path, dumps(net) + "\n", force=force)
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -197,12 +119,13 @@ def _fsync_folder(folder):
 def load(path):
     """Read a network written by :func:`save`; a malformed file raises FormatError.
 
-    A missing or unreadable file raises the usual :class:`OSError`.
+    A missing or unreadable file raises the usual :class:`OSError`; a device, a FIFO no
+    program writes to, or a file larger than :data:`neurosim.files.MAX_WRITTEN_BYTES` (1 GiB,
+    more than the largest network neurosim builds saves to) raises
+    :class:`~neurosim.errors.FileError`.
     """
-    path = _check_path(path)
-    with open(path, "rb") as f:
-        data = f.read()
-    return loads(data)
+    return loads(read_bytes(path, "network file", max_bytes=MAX_WRITTEN_BYTES,
+                            raw_os_errors=True))
 
 
 def loads(data):

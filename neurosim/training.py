@@ -27,8 +27,10 @@ the epoch left them (seed 001's ``calculate_total_error``)::
 
 and the same over ``test_samples`` when given. Training stops at the first of: the total error
 falls below ``target_error`` (seed 003: "when the error meets the requirement, or the number of
-iterations reaches the set value"), ``epochs`` epochs done, or a callback calls
-:meth:`History.stop`.
+iterations reaches the set value"), ``epochs`` epochs done, a callback calls
+:meth:`History.stop`, or ``interrupt()`` returns true before a step (a Ctrl-C flag: training
+stops between two steps, never inside one, and ``history.stopped_step`` says how far into the
+unfinished epoch it got).
 
 Shuffling uses only ``random.Random(seed)``, never the global generator, so a run is
 reproducible bit for bit from its seed. Without a seed one is drawn from the operating system
@@ -70,7 +72,10 @@ class History:
     ``test_accuracies`` the same over ``test_samples``
     ``initial_error``   total error before the first epoch (``initial_test_error`` likewise)
     ``stopped_epoch``   the number of epochs done
-    ``stop_reason``     ``"target_error"``, ``"epochs"`` or ``"callback"``
+    ``stopped_step``    the updates done in the unfinished epoch after those (0 when training
+                        stopped at the end of an epoch; set by ``interrupt`` and by a
+                        NumericalError)
+    ``stop_reason``     ``"target_error"``, ``"epochs"``, ``"callback"`` or ``"interrupt"``
     ``seed``            the shuffling seed used (drawn and recorded when none was given)
     """
 
@@ -89,6 +94,7 @@ class History:
         self.initial_accuracy = None
         self.initial_test_accuracy = None
         self.stopped_epoch = 0
+        self.stopped_step = 0
         self.stop_reason = None
         self._stop_requested = False
 
@@ -111,7 +117,8 @@ class History:
         return {key: getattr(self, key) for key in (
             "mode", "batch_size", "seed", "n_samples", "n_test_samples", "initial_error",
             "initial_test_error", "initial_accuracy", "initial_test_accuracy", "errors",
-            "test_errors", "accuracies", "test_accuracies", "stopped_epoch", "stop_reason")}
+            "test_errors", "accuracies", "test_accuracies", "stopped_epoch", "stopped_step",
+            "stop_reason")}
 
     def __repr__(self):
         text = (f"<History: {self.mode}, {self.stopped_epoch} epochs, stopped by "
@@ -130,7 +137,7 @@ def _g(value):
 
 
 def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, seed=None,
-        target_error=None, momentum=None, callbacks=(), test_samples=None):
+        target_error=None, momentum=None, callbacks=(), test_samples=None, interrupt=None):
     """Train ``net`` on ``samples`` (``(inputs, targets)`` pairs) for up to ``epochs`` epochs.
 
     ``mode`` is ``"online"`` (one step per sample), ``"minibatch"`` (one step per
@@ -139,8 +146,13 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     ``random.Random(seed)`` (``seed``: None, an integer or a string). ``target_error`` (> 0)
     stops training once the total training error is below it. ``momentum`` sets
     ``net.momentum`` (``None`` keeps the network's own). Each callback is called as
-    ``callback(history)`` after every epoch; it may call ``history.stop()``. Returns the
-    :class:`History`; a non-finite error raises NumericalError carrying it as ``.history``.
+    ``callback(history)`` after every epoch; it may call ``history.stop()``. ``interrupt``, a
+    function of no arguments, is called before every step (update); when it returns true,
+    training stops there with ``stop_reason`` ``"interrupt"``, the network as the last finished
+    step left it (``threading.Event().is_set``, or the flag a Ctrl-C handler sets). Returns the
+    :class:`History`; a non-finite error raises NumericalError carrying it as ``.history``
+    (the weights are as the last finished step left them: ``history.stopped_epoch`` epochs and
+    ``history.stopped_step`` more updates).
     """
     if mode not in MODES:
         raise ConfigurationError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
@@ -182,6 +194,9 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     for k, callback in enumerate(callbacks):
         if not callable(callback):
             raise ConfigurationError(f"callbacks[{k}] must be callable, got {callback!r}")
+    if interrupt is not None and not callable(interrupt):
+        raise ConfigurationError(f"interrupt must be a function of no arguments (such as "
+                                 f"threading.Event().is_set) or None, got {interrupt!r}")
     if seed is None:
         seed = random.SystemRandom().randrange(2 ** 32)
     rng = random.Random(seed)
@@ -206,17 +221,21 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
         if shuffle:
             rng.shuffle(order)
         try:
-            if mode == "online":
-                for x, t in order:
-                    net.train(x, t)
-            else:
-                for start in range(0, len(order), size):
+            for start in range(0, len(order), size):
+                if interrupt is not None and interrupt():
+                    history.stop_reason = "interrupt"   # between two steps, never inside one
+                    return history
+                if mode == "online":
+                    net.train(*order[start])
+                else:
                     _batch_step(net, order[start:start + size])
+                history.stopped_step += 1
             _record(history, net, samples, tests, rule, epoch)
         except NumericalError as error:
             error.history = history  # the epochs before this one, to read or plot
             raise
         history.stopped_epoch = epoch
+        history.stopped_step = 0
         for callback in callbacks:
             callback(history)
         if target_error is not None and history.errors[-1] < target_error:

@@ -2,17 +2,18 @@
 
 
 def load_network(path):
-    """The network saved at ``path`` (``net.save()``), for a command that was given a file.
+    """The network saved at ``path`` (``net.save()``; ``-``: standard input), for a command that
+    was given a file.
 
     A file that cannot be read or is not a saved network raises a
-    :class:`~neurosim.errors.FormatError` naming the file, which the command line prints as one
-    line (exit status 2).
+    :class:`~neurosim.errors.NeurosimError` naming the file, which the command line prints as
+    one line (exit status 2).
     """
     from ..errors import FormatError
-    from ..serialize import load
+    from ..files import MAX_WRITTEN_BYTES, read_bytes
+    from ..serialize import loads
+    data = read_bytes(path, "network file", max_bytes=MAX_WRITTEN_BYTES, stdin=True)
     try:
-        return load(path)
-    except OSError as error:
-        raise FormatError(f"cannot read network file {path!r}: {error.strerror or error}") from None
+        return loads(data)
     except FormatError as error:
-        raise FormatError(f"{path}: {error}") from None
+        raise FormatError(f"{'standard input' if path == '-' else path}: {error}") from None

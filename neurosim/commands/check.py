@@ -22,7 +22,8 @@ examples:
 
 def add_arguments(parser):
     parser.add_argument("claims", metavar="CLAIMS",
-                        help="the claims file: 'name = value' lines (# comments) or JSON")
+                        help="the claims file: 'name = value' lines (# comments) or JSON "
+                             "('-': standard input)")
     parser.add_argument("--network", metavar="NETWORK.json",
                         help="a network saved with net.save() (default: the claims' "
                              "'network = ...' worked example, else Mazur's)")
@@ -44,6 +45,12 @@ def run(args):
     net = None
     if args.network is not None:
         net = load_network(args.network)
-    report = check(args.claims, net, window=args.window, diagnose=not args.no_diagnosis)
+    claims = args.claims
+    if claims == "-":
+        from ..files import MAX_TYPED_BYTES, read_text
+        from ..hand_check.claims import parse
+        claims = parse(read_text("-", "claims file", max_bytes=MAX_TYPED_BYTES, stdin=True),
+                       "<stdin>")
+    report = check(claims, net, window=args.window, diagnose=not args.no_diagnosis)
     print(report.to_json() if args.json else report)
     return 0 if report.ok else 1

@@ -6,11 +6,13 @@ EXAMPLE = """\
 examples:
   neurosim train xor --seed 1 --save xor.json
   neurosim show xor.json
+  gunzip -c xor.json.gz | neurosim show -
 """
 
 
 def add_arguments(parser):
-    parser.add_argument("network", metavar="NETWORK.json", help="a network saved with net.save()")
+    parser.add_argument("network", metavar="NETWORK.json",
+                        help="a network saved with net.save() ('-': standard input)")
     parser.add_argument("--digits", type=int, default=9,
                         help="significant digits of the numbers (default 9)")
 

@@ -3,7 +3,7 @@
 import signal
 import sys
 
-from ..errors import ConfigurationError, FormatError, InputError, ShapeError
+from ..errors import ConfigurationError, InputError, ShapeError
 from . import load_network
 
 NAME = "step"
@@ -69,7 +69,8 @@ def add_arguments(parser):
     add_network_arguments(parser)
     parser.add_argument("--commands", metavar="FILE",
                         help="run the commands in FILE first (one a line, # comments), then "
-                             "read more from standard input unless FILE ends with quit")
+                             "read more from standard input unless FILE ends with quit "
+                             "(FILE '-': read them all from standard input)")
     parser.add_argument("--digits", type=int, default=9, metavar="N",
                         help="significant digits of the numbers shown (default: 9, as Mazur)")
 
@@ -81,17 +82,9 @@ def run(args):
     net, inputs, targets = network_and_sample(args)
     script = None
     if args.commands is not None:
-        try:
-            # utf-8-sig: a byte order mark (Notepad writes one) is not part of the first command
-            with open(args.commands, encoding="utf-8-sig") as f:
-                script = f.read().splitlines()
-        except OSError as error:
-            raise InputError(f"--commands: cannot read {args.commands!r}: "
-                             f"{error.strerror or error}") from None
-        except UnicodeDecodeError as error:
-            raise FormatError(f"--commands: {args.commands!r} is not UTF-8 text (byte "
-                              f"{error.start} is {error.object[error.start]:#04x}); save it as "
-                              f"UTF-8") from None
+        from ..files import MAX_TYPED_BYTES, read_text
+        script = read_text(args.commands, "commands file", max_bytes=MAX_TYPED_BYTES,
+                           stdin=True).splitlines()
     stepper = Stepper(net, inputs, targets, digits=args.digits)
     stepper.stdout.write(stepper.intro + "\n")
     if script is not None and stepper.run_script(script):

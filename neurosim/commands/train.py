@@ -3,10 +3,12 @@
 import math
 import os
 import random
+import signal
 import sys
+import threading
 import time
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, FileError
 
 NAME = "train"
 HELP = "train a network on a built-in data set and print how it went (optionally save and plot)"
@@ -75,13 +77,25 @@ def add_arguments(parser):
     data.add_argument("--noise", type=float,
                       help="noise of a 2-D Playground set, 0 to 0.5 (default 0)")
     out = parser.add_argument_group("output")
-    out.add_argument("--save", metavar="NET.json", help="save the trained network")
+    out.add_argument("--save", metavar="NET.json",
+                     help="save the trained network (also when training stops early: Ctrl-C, "
+                          "a closed output, divergence)")
+    out.add_argument("--force", action="store_true",
+                     help="let --save replace a read-only file, one with other hard links "
+                          "or another user's file")
     out.add_argument("--plot", metavar="LOSS.png",
                      help="save the loss curve (PNG or SVG; needs neurosim[demo])")
     out.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def run(args):
+    """Check every option, build the data and the network, train, then save, report and plot.
+
+    Training that stops early still saves the network (``--save``) as the last finished step
+    left it, says so on standard error, and exits as the cause asks: Ctrl-C 130, a closed
+    output (``| head``) 141, divergence (NumericalError) 1.
+    """
+    from ..errors import NumericalError
     from ..network import NeuralNetwork
     _check_options(args)
     defaults = DEFAULTS[args.dataset]
@@ -97,30 +111,60 @@ def run(args):
     epochs = defaults["epochs"] if args.epochs is None else args.epochs
     net = NeuralNetwork(sizes, activation=activation, output_activation=output_activation,
                         loss=args.loss, learning_rate=lr, momentum=args.momentum, seed=seed)
-    print(f"data:    {description}")
-    print(f"network: {net!r}")
-    print(f"         seed {seed} (repeat this run with --seed {seed}), mode {args.mode}, "
-          f"up to {epochs} epochs")
-    progress = _progress(epochs, disabled=args.no_progress)
-    start = time.perf_counter()
-    try:
-        history = net.fit(train, epochs=epochs, mode=args.mode, batch_size=args.batch_size,
-                          seed=seed, target_error=args.target_error, callbacks=[progress],
-                          test_samples=test or None)
-    finally:
-        progress.close()
-    elapsed = time.perf_counter() - start
-    _summary(history, elapsed)
-    print()
-    print(net.summary())
-    if args.save:
+    _check_batching(args, len(train))
+    _note_ignored_options(args)                    # every check is done: now the output
+    last, failure = _Last(), None
+    with _CtrlC() as ctrl_c:                       # from the first line on, Ctrl-C is a flag
         try:
-            net.save(args.save)
-        except OSError as error:
-            print(f"neurosim train: error: cannot save {args.save!r}: {error.strerror or error}",
-                  file=sys.stderr)
-            return 2
-        print(f"\nsaved the network to {args.save}")
+            print(f"data:    {description}")
+            print(f"network: {net!r}")
+            print(f"         seed {seed} (repeat this run with --seed {seed}), mode "
+                  f"{args.mode}, up to {epochs} epochs")
+        except BrokenPipeError:
+            _say("neurosim train: the output was closed before training began; nothing "
+                 "trained, nothing saved")
+            raise
+        progress = _progress(epochs, disabled=args.no_progress)
+        start = time.perf_counter()
+        try:
+            history = net.fit(train, epochs=epochs, mode=args.mode, batch_size=args.batch_size,
+                              seed=seed, target_error=args.target_error,
+                              callbacks=[last, progress], test_samples=test or None,
+                              interrupt=ctrl_c.is_set)
+        except NumericalError as error:     # the weights: as the last finished step left them
+            failure, history = error, error.history
+        except BrokenPipeError as error:    # the progress bar's reader left (2>&1 | head)
+            failure, history = error, last.history
+        finally:
+            _close_quietly(progress)
+    if isinstance(failure, NumericalError):
+        saved = _save_early(args, net)
+        _say(f"neurosim train: error: {failure}")
+        _say(f"neurosim train: diverged {_when(history)}; {saved}")
+        return 1
+    if failure is not None:
+        _say(f"neurosim train: the output was closed {_when(history)}; "
+             f"{_save_early(args, net)}")
+        raise failure
+    elapsed = time.perf_counter() - start
+    if history.stop_reason == "interrupt":
+        _say(f"neurosim train: interrupted {_when(history)}; {_save_early(args, net)}")
+        return 130
+    saved = _save(args, net)                       # before printing: `| head` loses nothing
+    if saved is not None:
+        return saved
+    try:
+        _summary(history, elapsed)
+        print()
+        print(net.summary())
+        if args.save:
+            print(f"\nsaved the network to {args.save}")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _say(f"neurosim train: the output was closed after training ({_when(history)}); "
+             + (f"the network is saved to {args.save}" if args.save else
+                "nothing saved (no --save)"))
+        raise
     if args.plot:
         try:
             from ..plot import loss_curve
@@ -133,8 +177,123 @@ def run(args):
     return 0
 
 
+def _save(args, net):
+    """Save to ``--save`` if given: None when done (or nothing to do), else exit status 2 after
+    one line on standard error."""
+    if not args.save:
+        return None
+    try:
+        net.save(args.save, force=args.force)
+    except OSError as error:                     # FileError too: the file changed since the check
+        print(f"neurosim train: error: cannot save {args.save!r}: {_reason(error)}",
+              file=sys.stderr)
+        return 2
+    return None
+
+
+def _save_early(args, net):
+    """Save the network of a run that stopped early; the words that say where it went."""
+    if not args.save:
+        return "nothing saved (no --save)"
+    try:
+        net.save(args.save, force=args.force)
+    except OSError as error:
+        return f"could not save it to {args.save!r}: {_reason(error)}"
+    return f"saved the network as it was then to {args.save}"
+
+
+def _reason(error):
+    return error if isinstance(error, FileError) else error.strerror or error
+
+
+def _when(history):
+    """Where training stopped, in words: ``after epoch 12``, ``in epoch 13, after 3 of 4
+    updates``."""
+    if history is None:
+        return "before the first epoch"
+    per_epoch = -(-history.n_samples // history.batch_size)
+    if history.stopped_step:
+        return (f"in epoch {history.stopped_epoch + 1}, after {history.stopped_step} of "
+                f"{per_epoch} updates")
+    if history.stopped_epoch == 0:
+        return "before the first epoch"
+    return f"after epoch {history.stopped_epoch}"
+
+
+def _say(line):
+    """One line on standard error, if it is still open (a closed pipe only loses the line)."""
+    try:
+        print(line, file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _close_quietly(progress):
+    try:
+        progress.close()
+    except (OSError, ValueError):
+        pass
+
+
+class _Last:
+    """The callback that keeps the History of the last finished epoch (for a closed output)."""
+
+    history = None
+
+    def __call__(self, history):
+        self.history = history
+
+
+class _CtrlC:
+    """Ctrl-C as a flag that training checks between two steps, so it never lands inside an
+    update: ``with _CtrlC() as flag: net.fit(..., interrupt=flag.is_set)``.
+
+    The first Ctrl-C sets the flag and gives SIGINT back its default action, so a second one
+    stops at once (KeyboardInterrupt; a save under way then leaves the old file). Where there
+    are no signals, or not in the main thread (Pyodide, a thread), the flag is never set and
+    Ctrl-C works as before.
+    """
+
+    def __init__(self):
+        self._set = False
+        self._previous = None
+
+    def is_set(self):
+        return self._set
+
+    def _handle(self, signum, frame):
+        self._set = True
+        signal.signal(signal.SIGINT, self._previous)
+
+    def __enter__(self):
+        if hasattr(signal, "SIGINT") and threading.current_thread() is threading.main_thread():
+            try:
+                if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:   # `nohup`, `&`
+                    self._previous = signal.signal(signal.SIGINT, self._handle)
+            except (ValueError, OSError, RuntimeError, AttributeError):
+                self._previous = None
+        return self
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            try:
+                signal.signal(signal.SIGINT, self._previous)
+            except (ValueError, OSError, RuntimeError):
+                pass
+        return False
+
+
 def _check_options(args):
-    """Refuse, before any training, what training cannot use or could not save at the end."""
+    """Refuse, before any output and any training, what training cannot use or could not save
+    at the end (the checks that need the data: :func:`_check_batching`)."""
+    if args.epochs is not None and args.epochs < 0:
+        raise ConfigurationError(f"--epochs must be 0 or more, got {args.epochs}")
+    if args.batch_size is not None and args.batch_size < 1:
+        raise ConfigurationError(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.mode == "minibatch" and args.batch_size is None:
+        raise ConfigurationError("--mode minibatch needs --batch-size N, the samples per "
+                                 "update, got none")
     if args.target_error is not None and not args.target_error > 0:
         raise ConfigurationError(f"--target-error must be greater than 0 (training stops when "
                                  f"the total error falls below it), got {args.target_error}")
@@ -143,6 +302,7 @@ def _check_options(args):
                                  f"less than 1, got {args.test_fraction}")
     if args.save is not None:
         _check_destination("--save", args.save)
+        _check_save_target(args.save, args.force)
     if args.plot is not None:
         from ..plot import _FORMATS
         _check_destination("--plot", args.plot)
@@ -154,6 +314,21 @@ def _check_options(args):
         except ImportError:
             raise ConfigurationError("--plot needs matplotlib; install it with "
                                      "pip install 'neurosim[demo]'") from None
+
+
+def _check_batching(args, n):
+    """--batch-size against --mode, as fit checks it, with the options' names."""
+    size = args.batch_size
+    if args.mode == "online" and size not in (None, 1):
+        raise ConfigurationError(f"--batch-size {size} needs --mode minibatch (--mode online "
+                                 f"updates after every sample)")
+    if args.mode == "batch" and size not in (None, n):
+        raise ConfigurationError(f"--batch-size {size} needs --mode minibatch (--mode batch "
+                                 f"updates once per epoch, with all {n} samples)")
+
+
+def _note_ignored_options(args):
+    """A one-line note for --samples and --noise on a set they do not apply to."""
     if args.dataset not in PLAYGROUND:
         given = [option for option, value in (("--samples", args.samples),
                                                ("--noise", args.noise)) if value is not None]
@@ -163,10 +338,27 @@ def _check_options(args):
                   f"({', '.join(PLAYGROUND)}); {args.dataset} ignores {it}", file=sys.stderr)
 
 
+def _check_save_target(path, force):
+    """ConfigurationError when --save names a file saving would refuse (a device, a FIFO, a
+    read-only or hard-linked file without --force), checked before training."""
+    from ..files import check_target
+    try:
+        check_target(path, force=force, force_hint="give --force")
+    except FileError as error:
+        raise ConfigurationError(f"--save {error}") from None
+    except OSError as error:
+        raise ConfigurationError(f"--save {path!r}: {error.strerror or error}") from None
+
+
 def _check_destination(option, path):
     """ConfigurationError unless a file can be written at ``path`` (checked before training)."""
+    from ..files import check_path
     if not path:
         raise ConfigurationError(f"{option} needs a file name, got {path!r}")
+    try:
+        check_path(path)
+    except FileError as error:                 # a NUL, which no file name can hold
+        raise ConfigurationError(f"{option} {error}") from None
     target = os.path.realpath(path)  # saving writes through a symlink to its target
     folder = os.path.dirname(target)
     if os.path.isdir(target):
@@ -211,7 +403,8 @@ def _count(n, noun):
 
 def _summary(history, elapsed):
     reason = {"target_error": "the total error fell below the target",
-              "epochs": "the epoch limit", "callback": "a callback"}[history.stop_reason]
+              "epochs": "the epoch limit", "callback": "a callback",
+              "interrupt": "Ctrl-C"}[history.stop_reason]
     print(f"\nstopped after {history.stopped_epoch} epochs ({reason}) in {elapsed:.1f} s")
     print(f"total training error {_g(history.initial_error)} -> {_g(history.error)}"
           f"  (mean per sample {_g(history.error / history.n_samples)})")

@@ -2,7 +2,8 @@
 
 import sys
 
-from ..errors import ConfigurationError, NeurosimError
+from ..errors import ConfigurationError, FileError
+from ..files import is_pipe, is_standard_output, write_to_pipe
 from .step import add_network_arguments, network_and_sample
 
 NAME = "worksheet"
@@ -23,7 +24,11 @@ def add_arguments(parser):
     parser.add_argument("--format", choices=("text", "markdown", "html"), default="text",
                         help="plain text (default), Markdown with $$ LaTeX $$ blocks, or HTML")
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (atomically) instead of standard output")
+                        help="write to FILE (atomically) instead of standard output ('-', "
+                             "/dev/stdout and pipes are written through, as a stream)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace FILE even if it is read-only, has other hard links or "
+                             "is another user's")
     parser.add_argument("--digits", type=int, default=9, metavar="N",
                         help="significant digits of the numbers (default: 9, as Mazur)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en",
@@ -39,21 +44,26 @@ def run(args):
     net, inputs, targets = network_and_sample(args)
     document = worksheet(net, inputs, targets, format=args.format, digits=args.digits,
                          lang=args.lang, neurons=args.neurons)
-    if args.output is None:
-        sys.stdout.write(document)
+    if args.output is None or args.output == "-" or is_standard_output(args.output):
+        sys.stdout.write(document)          # through the stream: `-o /dev/stdout >> f` appends
+        return 0
+    if is_pipe(args.output):                # -o >(gzip > sheet.html.gz), a FIFO
+        write_to_pipe(args.output, document, "the worksheet")
     else:
-        write_atomically(args.output, document)
-        print(f"neurosim worksheet: wrote {args.output} ({args.format}, "
-              f"{len(document.splitlines())} lines)")
+        write_atomically(args.output, document, force=args.force)
+    print(f"neurosim worksheet: wrote {args.output} ({args.format}, "
+          f"{len(document.splitlines())} lines)")
     return 0
 
 
-def write_atomically(path, text):
-    """Write ``text`` to ``path`` as :func:`neurosim.serialize.write_atomically` does (a reader
-    sees the old file or the new one; permissions and symbolic links are kept); a failure is one
-    line naming the path."""
-    from ..serialize import write_atomically as write
+def write_atomically(path, text, force=False):
+    """Write ``text`` to ``path`` as :func:`neurosim.files.write_atomically` does (a reader
+    sees the old file or the new one; permissions, owner and symbolic links are kept; only
+    regular files); a failure is one line naming the path."""
+    from ..files import write_atomically as write
     try:
-        write(path, text)
+        write(path, text, force=force, force_hint="give --force")
+    except FileError:
+        raise
     except OSError as error:
-        raise NeurosimError(f"cannot write {path!r}: {error.strerror or error}") from None
+        raise FileError(f"cannot write {path!r}: {error.strerror or error}") from None

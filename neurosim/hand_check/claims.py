@@ -355,18 +355,12 @@ def parse(text, source="<claims>"):
 
 def read(path):
     """Read and parse a claims file."""
+    from ..errors import FileError
+    from ..files import MAX_TYPED_BYTES, read_text   # one reader: devices, FIFOs, size, UTF-8
     try:
-        with open(path, encoding="utf-8") as file:
-            text = file.read()
-    except OSError as error:
-        raise FormatError(f"cannot read claims file {os.fspath(path)!r}: "
-                          f"{error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise FormatError(f"claims file {os.fspath(path)!r} is not UTF-8 text (byte "
-                          f"{error.start}: {error.object[error.start:error.start + 1]!r})"
-                          "\nsave it as UTF-8 text and check it again") from None
-    except ValueError as error:  # a path open() refuses, such as one with a NUL character
-        raise FormatError(f"cannot read claims file {os.fspath(path)!r}: {error}") from None
+        text = read_text(path, "claims file", max_bytes=MAX_TYPED_BYTES)
+    except FileError as error:  # an unreadable claims file is a FormatError, as it always was
+        raise FormatError(str(error)) from None
     return parse(text, os.path.basename(os.fspath(path)))
 
 

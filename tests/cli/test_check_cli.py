@@ -121,7 +121,7 @@ def test_a_file_that_is_not_utf8(tmp_path, capsys):
     assert main(["check", str(path)]) == 2
     assert capsys.readouterr().err == (f"neurosim check: error: claims file {str(path)!r} is "
                                        f"not UTF-8 text (byte 0: b'\\xff')\n"
-                                       f"save it as UTF-8 text and check it again\n")
+                                       f"save it as UTF-8 text\n")
 
 
 def test_json_of_an_overflowing_difference(tmp_path, capsys):
@@ -157,3 +157,23 @@ def test_python_dash_m(tmp_path):
     assert done.returncode == 1, done.stderr
     doc = json.loads(done.stdout)
     assert doc["first_wrong"] == "E_total" and doc["counts"]["wrong"] == 1
+
+
+def test_claims_from_standard_input_with_dash(monkeypatch, capsys):
+    import io
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(RIGHT.encode()), "utf-8"))
+    assert main(["check", "-"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "<stdin>: 3 claims, 3 right, 0 wrong"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_claims_fifo_nobody_writes_to_is_refused_not_waited_on(tmp_path, monkeypatch,
+                                                                  capsys):
+    from neurosim import files
+    monkeypatch.setattr(files, "WRITER_WAIT", 0.1)
+    fifo = tmp_path / "answers.txt"
+    os.mkfifo(fifo)
+    assert main(["check", str(fifo)]) == 2
+    assert capsys.readouterr().err == (f"neurosim check: error: cannot read claims file "
+                                       f"{str(fifo)!r}: it is a FIFO (named pipe) and nothing "
+                                       f"was written to it within 0.1 s\n")

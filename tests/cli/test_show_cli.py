@@ -69,7 +69,8 @@ def test_help_has_an_example(capsys):
 
 
 def test_python_m_neurosim_show(saved):
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=root)   # this checkout's code
     done = subprocess.run([sys.executable, "-m", "neurosim", "show", str(saved)],
                           capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0 and "w5=0.4" in done.stdout

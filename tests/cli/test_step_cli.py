@@ -101,7 +101,7 @@ def test_another_example(monkeypatch, capsys):
     (["--input", "0.05", "abc"], "neurosim step: error: --input takes numbers, got 'abc'"),
     (["--input", "1", "2", "3"], "neurosim step: error: inputs must have 2 values"),
     (["--commands", "no-such-file.txt"],
-     "neurosim step: error: --commands: cannot read 'no-such-file.txt'"),
+     "neurosim step: error: cannot read commands file 'no-such-file.txt': No such file"),
     (["--digits", "0"], "neurosim step: error: --digits must be between 1 and 17"),
 ])
 def test_bad_arguments_give_one_line_and_status_2(args, message, capsys, monkeypatch):
@@ -197,8 +197,8 @@ def test_a_commands_file_that_is_not_utf8_is_one_line_and_status_2(tmp_path, cap
     monkeypatch.setattr(sys, "stdin", io.StringIO("quit\n"))
     assert main(["step", "--commands", str(script)]) == 2
     err = capsys.readouterr().err
-    assert err == (f"neurosim step: error: --commands: {str(script)!r} is not UTF-8 text "
-                   f"(byte 0 is 0xff); save it as UTF-8\n")
+    assert err == (f"neurosim step: error: commands file {str(script)!r} is not UTF-8 text "
+                   f"(byte 0: b'\\xff')\nsave it as UTF-8 text\n")
 
 
 def test_a_byte_order_mark_is_not_part_of_the_first_command(tmp_path, monkeypatch, capsys):
@@ -256,3 +256,23 @@ def test_subprocess_ctrl_c_exits_130():
         process.kill()
     assert process.returncode == 130, err
     assert "Traceback" not in err
+
+
+def test_commands_from_standard_input_with_dash(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SCRIPT.encode()), "utf-8"))
+    assert main(["step", "--commands", "-"]) == 0
+    check_session(capsys.readouterr().out)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_commands_fifo_nobody_writes_to_is_refused_not_waited_on(tmp_path, monkeypatch,
+                                                                    capsys):
+    from neurosim import files
+    monkeypatch.setattr(files, "WRITER_WAIT", 0.1)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    fifo = tmp_path / "lesson"
+    os.mkfifo(fifo)
+    assert main(["step", "--commands", str(fifo)]) == 2
+    assert capsys.readouterr().err == (f"neurosim step: error: cannot read commands file "
+                                       f"{str(fifo)!r}: it is a FIFO (named pipe) and nothing "
+                                       f"was written to it within 0.1 s\n")

@@ -1,13 +1,22 @@
-"""``neurosim train``: main([...]) called directly, and one run as a subprocess."""
+"""``neurosim train``: main([...]) called directly, and runs as subprocesses: Ctrl-C, a closed
+output and divergence still save the network of the last finished step."""
 
 import os
+import re
+import signal
+import stat
 import subprocess
 import sys
+import time
 
 import pytest
 
 from neurosim import NeuralNetwork
 from neurosim.cli import main
+
+#: The checkout whose neurosim the subprocesses run (not an installed copy).
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+posix_only = pytest.mark.skipif(os.name != "posix", reason="signals, pipes and FIFOs of POSIX")
 
 XOR = [([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 0.0], [1.0]), ([1.0, 1.0], [0.0])]
 
@@ -101,7 +110,15 @@ def test_progress_bar_with_tqdm(capsys):
 
 @pytest.mark.parametrize("args,words", [
     (["--lr", "-1"], "learning_rate must be at least 0"),
-    (["--mode", "minibatch"], "batch_size"),
+    (["--mode", "minibatch"], "--mode minibatch needs --batch-size N, the samples per update, "
+                              "got none"),
+    (["--mode", "minibatch", "--batch-size", "0"], "--batch-size must be at least 1, got 0"),
+    (["--batch-size", "3"], "--batch-size 3 needs --mode minibatch (--mode online updates after "
+                            "every sample)"),
+    (["--mode", "batch", "--batch-size", "3"], "--batch-size 3 needs --mode minibatch (--mode "
+                                               "batch updates once per epoch, with all 4 "
+                                               "samples)"),
+    (["--epochs", "-5"], "--epochs must be 0 or more, got -5"),
     (["--momentum", "1.5"], "momentum"),
     (["--hidden", "0"], "--hidden sizes must be at least 1"),
     (["--test-fraction", "1.5"], "--test-fraction must be at least 0 (0: no test set) and "
@@ -110,12 +127,16 @@ def test_progress_bar_with_tqdm(capsys):
     (["--target-error", "-1"], "--target-error must be greater than 0 (training stops when "
                                "the total error falls below it), got -1.0"),
     (["--target-error", "0"], "--target-error must be greater than 0"),
+    (["--noise", "0.1", "--epochs", "-1"], "--epochs must be 0 or more, got -1"),
 ])
-def test_bad_options_print_one_line_and_exit_2(args, words, capsys):
-    status = main(["train", "xor", "--epochs", "1", "--seed", "0", "--no-progress", *args])
+def test_bad_options_print_one_line_and_exit_2_before_any_output(args, words, capsys):
+    # With the progress bar on: a check made after the header would come after it and after
+    # the bar's first '\r  0%|' on standard error; every check comes before any output.
+    status = main(["train", "xor", "--epochs", "1", "--seed", "0", *args])
     out, err = capsys.readouterr()
     assert status == 2
-    assert err.startswith("neurosim train: error: ") and words in err
+    assert out == ""
+    assert err.startswith("neurosim train: error: ") and words in err and err.count("\n") == 1
     assert "Traceback" not in err
 
 
@@ -231,11 +252,223 @@ def test_help_has_an_example(capsys):
     assert "examples:" in out and "neurosim train xor" in out
 
 
+def environment(**changes):
+    """The subprocesses' environment: this checkout first on the path, output buffered as
+    usual (PYTHONUNBUFFERED removed) unless ``changes`` say otherwise."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8",
+               PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
+    env.pop("PYTHONUNBUFFERED", None)
+    env.update(changes)
+    return env
+
+
+def neurosim(args, cwd, **options):
+    """``python -m neurosim ARGS`` as a process, Ctrl-C (SIGINT) at its default even when the
+    test runs where SIGINT is ignored (a shell's background job)."""
+    default_sigint = (lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)) \
+        if os.name == "posix" else None
+    options.setdefault("env", environment())
+    return subprocess.Popen([sys.executable, "-m", "neurosim", *args], cwd=cwd,
+                            preexec_fn=default_sigint, **options)
+
+
 def test_python_m_neurosim_train(tmp_path):
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    env = environment()
     done = subprocess.run([sys.executable, "-m", "neurosim", "train", "xor", "--epochs", "10",
                            "--seed", "1", "--no-progress", "--save", "net.json"],
                           capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "stopped after 10 epochs" in done.stdout
     assert (tmp_path / "net.json").exists()
+
+
+# -- training that stops early still saves ---------------------------------------------------------
+
+def _after(count):
+    """An interrupt for fit that lets ``count`` steps run, then stops before the next one."""
+    asked = []
+    return lambda: asked.append(None) or len(asked) > count
+
+
+def _steps(where, per_epoch):
+    """The updates done, from 'after epoch 12' or 'in epoch 13, after 3 of 4 updates'."""
+    match = re.fullmatch(r"after epoch (\d+)|in epoch (\d+), after (\d+) of (\d+) updates", where)
+    assert match, where
+    if match[1]:
+        return int(match[1]) * per_epoch
+    assert int(match[4]) == per_epoch
+    return (int(match[2]) - 1) * per_epoch + int(match[3])
+
+
+@posix_only
+def test_ctrl_c_saves_the_network_of_the_last_finished_step(tmp_path):
+    process = neurosim(["train", "xor", "--seed", "1", "--epochs", "100000000", "--no-progress",
+                        "--save", "net.json"], tmp_path, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, env=environment(PYTHONUNBUFFERED="1"))
+    try:
+        header = [process.stdout.readline() for _ in range(3)]   # Ctrl-C is a flag from here
+        assert "up to 100000000 epochs" in header[2]
+        time.sleep(0.3)                                          # training: some epochs done
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and out == ""
+    match = re.fullmatch(r"neurosim train: interrupted (.*); saved the network as it was then "
+                         r"to net\.json\n", err)
+    assert match, err
+    steps = _steps(match[1], per_epoch=4)
+    assert steps > 0
+    # The same run through the API, stopped after as many steps: the same weights, bit for bit.
+    expected = NeuralNetwork([2, 5, 1], learning_rate=0.5, seed=1)
+    expected.fit(XOR, epochs=10 ** 8, seed=1, interrupt=_after(steps))
+    assert bits(NeuralNetwork.load(tmp_path / "net.json")) == bits(expected)
+    assert os.listdir(tmp_path) == ["net.json"]
+
+
+@posix_only
+def test_a_reader_that_leaves_before_the_summary_loses_nothing(tmp_path):
+    # `neurosim train ... --save net.json | head`: the summary meets a closed pipe. The network
+    # is saved first, standard error says so, and the status is 141 (not 120, Python's status
+    # when the flush at exit fails).
+    read, write = os.pipe()
+    os.close(read)                                       # the reader has left
+    process = neurosim(["train", "xor", "--seed", "1", "--epochs", "200", "--no-progress",
+                        "--save", "net.json"], tmp_path, stdout=write, stderr=subprocess.PIPE,
+                       text=True)
+    os.close(write)
+    err = process.communicate(timeout=120)[1]
+    assert process.returncode == 141
+    assert err == ("neurosim train: the output was closed after training (after epoch 200); the "
+                   "network is saved to net.json\n")
+    expected = NeuralNetwork([2, 5, 1], learning_rate=0.5, seed=1)
+    expected.fit(XOR, epochs=200, seed=1)
+    assert bits(NeuralNetwork.load(tmp_path / "net.json")) == bits(expected)
+
+
+@posix_only
+def test_a_reader_that_left_before_training_began_is_told(tmp_path):
+    read, write = os.pipe()
+    os.close(read)
+    process = neurosim(["train", "xor", "--seed", "1", "--no-progress", "--save", "net.json"],
+                       tmp_path, stdout=write, stderr=subprocess.PIPE, text=True,
+                       env=environment(PYTHONUNBUFFERED="1"))   # the first line meets the pipe
+    os.close(write)
+    err = process.communicate(timeout=120)[1]
+    assert process.returncode == 141
+    assert err == ("neurosim train: the output was closed before training began; nothing "
+                   "trained, nothing saved\n")
+    assert os.listdir(tmp_path) == []
+
+
+@posix_only
+def test_a_progress_reader_that_leaves_mid_training_keeps_the_last_epoch(tmp_path):
+    # `neurosim train ... 2>&1 | head -c 20`: the progress bar meets a closed pipe after some
+    # epoch; the network of that epoch is saved (standard error is gone: nothing can say so).
+    read, write = os.pipe()
+    process = neurosim(["train", "xor", "--seed", "1", "--epochs", "3000", "--save", "net.json"],
+                       tmp_path, stdout=subprocess.DEVNULL, stderr=write)
+    os.close(write)
+    os.read(read, 20)                                    # the bar has started
+    os.close(read)
+    assert process.wait(timeout=120) == 141
+    saved = bits(NeuralNetwork.load(tmp_path / "net.json"))
+    after_each_epoch = []
+    expected = NeuralNetwork([2, 5, 1], learning_rate=0.5, seed=1)
+    expected.fit(XOR, epochs=3000, seed=1,
+                 callbacks=[lambda history: after_each_epoch.append(bits(expected))])
+    assert saved in after_each_epoch[:-1]                # an epoch's end, before the last one
+
+
+def test_divergence_saves_the_network_of_the_last_finite_step(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    status = main(["train", "xor", "--seed", "1", "--epochs", "100", "--no-progress",
+                   "--activation", "identity", "--lr", "1e10", "--save", str(path)])
+    err = capsys.readouterr().err
+    assert status == 1
+    first, fix, last = err.splitlines()
+    assert first.startswith("neurosim train: error: ") and "expected a finite number" in first
+    assert fix.startswith("the weights are as they were before this step")
+    match = re.fullmatch(rf"neurosim train: diverged (.*); saved the network as it was then to "
+                         rf"{re.escape(str(path))}", last)
+    assert match, last
+    steps = _steps(match[1], per_epoch=4)
+    expected = NeuralNetwork([2, 5, 1], activation="identity", learning_rate=1e10, seed=1)
+    expected.fit(XOR, epochs=100, seed=1, interrupt=_after(steps))
+    assert bits(NeuralNetwork.load(path)) == bits(expected)
+    assert os.listdir(tmp_path) == ["net.json"]
+
+
+def test_an_interrupted_run_without_save_says_nothing_was_saved(monkeypatch, capsys):
+    from neurosim.commands import train
+    monkeypatch.setattr(train._CtrlC, "is_set", lambda self: True)   # Ctrl-C before step 1
+    assert main(["train", "xor", "--seed", "1", "--no-progress"]) == 130
+    assert capsys.readouterr().err == ("neurosim train: interrupted before the first epoch; "
+                                       "nothing saved (no --save)\n")
+
+
+# -- what --save refuses, before training ----------------------------------------------------------
+
+def _refused_before_training(args, capsys):
+    status = main(["train", "xor", "--epochs", "1", "--seed", "0", "--no-progress", *args])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""
+    return err
+
+
+@posix_only
+def test_save_refuses_a_fifo_before_training(tmp_path, capsys):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert _refused_before_training(["--save", str(fifo), "--force"], capsys) == (
+        f"neurosim train: error: --save {str(fifo)!r} is a FIFO (named pipe), not a regular "
+        f"file; neurosim writes only regular files (a new one, or one it replaces)\n")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@posix_only
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="making a device node (os.mknod) needs root")
+def test_save_refuses_a_device_before_training(tmp_path, capsys):
+    # The bug: as root, `neurosim train and --epochs 1 --save /dev/null` replaced /dev/null.
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    assert "is a character device, not a regular file" in _refused_before_training(
+        ["--save", str(null)], capsys)
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+
+
+@posix_only
+def test_save_refuses_a_read_only_or_hard_linked_file_unless_forced(tmp_path, capsys):
+    read_only = tmp_path / "ro.json"
+    read_only.write_text("old")
+    os.chmod(read_only, 0o444)
+    assert _refused_before_training(["--save", str(read_only)], capsys) == (
+        f"neurosim train: error: --save {str(read_only)!r} is read-only (mode 0o444); neurosim "
+        f"does not replace a read-only file\ngive --force to replace it anyway, or make it "
+        f"writable first (chmod u+w)\n")
+    linked = tmp_path / "net.json"
+    linked.write_text("old")
+    os.link(linked, tmp_path / "other.json")
+    assert "has 2 hard links" in _refused_before_training(["--save", str(linked)], capsys)
+    assert read_only.read_text() == linked.read_text() == "old"
+    for path in (read_only, linked):
+        assert main(["train", "xor", "--epochs", "1", "--seed", "0", "--no-progress", "--save",
+                     str(path), "--force"]) == 0
+        assert NeuralNetwork.load(path).layer_sizes == [2, 5, 1]
+    assert stat.S_IMODE(os.stat(read_only).st_mode) == 0o444
+    assert (tmp_path / "other.json").read_text() == "old"
+
+
+def test_save_refuses_a_name_ending_in_a_slash(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _refused_before_training(["--save", "newdir/"], capsys).startswith(
+        "neurosim train: error: --save 'newdir/' ends with '/', so it names a folder")
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("option, name", [("--save", "a\0b.json"), ("--plot", "a\0b.png")])
+def test_a_nul_in_a_destination_is_one_line(option, name, capsys):
+    assert _refused_before_training([option, name], capsys) == (
+        f"neurosim train: error: {option} {name!r}: a file name cannot contain a NUL "
+        f"character\n")

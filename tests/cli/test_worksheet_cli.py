@@ -59,8 +59,8 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mon
     def failing_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    import neurosim.serialize
-    monkeypatch.setattr(neurosim.serialize.os, "replace", failing_replace)
+    import neurosim.files
+    monkeypatch.setattr(neurosim.files.os, "replace", failing_replace)
     assert main(["worksheet", "--format", "markdown", "-o", str(path)]) == 2
     err = capsys.readouterr().err
     assert err == (f"neurosim worksheet: error: cannot write {str(path)!r}: "
@@ -139,3 +139,75 @@ def test_help_has_an_example(capsys):
     with pytest.raises(SystemExit):
         main(["worksheet", "--help"])
     assert "neurosim worksheet --format html -o mazur.html" in capsys.readouterr().out
+
+
+# -- where -o writes: regular files atomically, standard output and pipes as streams -------------
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def worksheet_process(args, **options):
+    env = dict(os.environ, PYTHONIOENCODING="utf-8",
+               PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
+    return subprocess.run([sys.executable, "-m", "neurosim", "worksheet", *args], timeout=60,
+                          env=env, **options)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="needs /dev/stdout")
+def test_o_dev_stdout_appends_where_the_shell_appends(tmp_path):
+    # The bug: `neurosim worksheet -o /dev/stdout >> f` replaced f, wiping what it held.
+    path = tmp_path / "notes.txt"
+    path.write_text("my notes\n", encoding="utf-8")
+    for output in ("/dev/stdout", "-"):
+        with open(path, "ab") as stdout:
+            done = worksheet_process(["-o", output], stdout=stdout, stderr=subprocess.PIPE)
+        assert done.returncode == 0, done.stderr
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("my notes\nBackpropagation, one step by hand\n")
+    assert text.count("Backpropagation, one step by hand") == 2
+    assert "neurosim worksheet: wrote" not in text and os.listdir(tmp_path) == ["notes.txt"]
+
+
+def test_o_dash_is_standard_output(capsys):
+    assert main(["worksheet", "-o", "-"]) == 0
+    assert capsys.readouterr().out.startswith("Backpropagation, one step by hand\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_o_a_fifo_with_a_reader_is_written_through(tmp_path, capsys):
+    import threading
+    fifo = tmp_path / "sheet"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    assert main(["worksheet", "-o", str(fifo)]) == 0
+    reader.join()
+    assert got[0].decode("utf-8").startswith("Backpropagation, one step by hand\n")
+    assert os.listdir(tmp_path) == ["sheet"] and os.path.exists(fifo)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="making a device node (os.mknod) needs root")
+def test_o_a_device_is_refused(tmp_path, capsys):
+    import stat
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    assert main(["worksheet", "-o", str(null), "--force"]) == 2
+    assert capsys.readouterr().err == (f"neurosim worksheet: error: {str(null)!r} is a character "
+                                       f"device, not a regular file; neurosim writes only "
+                                       f"regular files (a new one, or one it replaces)\n")
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_o_a_read_only_file_needs_force(tmp_path, capsys):
+    path = tmp_path / "sheet.txt"
+    path.write_text("old", encoding="utf-8")
+    os.chmod(path, 0o444)
+    assert main(["worksheet", "-o", str(path)]) == 2
+    assert capsys.readouterr().err.endswith("give --force to replace it anyway, or make it "
+                                            "writable first (chmod u+w)\n")
+    assert path.read_text(encoding="utf-8") == "old"
+    assert main(["worksheet", "-o", str(path), "--force"]) == 0
+    assert path.read_text(encoding="utf-8").startswith("Backpropagation")

@@ -397,7 +397,8 @@ def test_the_constructor_checks_and_normalises_its_fields():
 def test_from_jsonl_wants_the_text_and_says_how_to_read_a_file(tmp_path, monkeypatch):
     with pytest.raises(ConfigurationError) as info:
         StepRecord.from_jsonl(None)
-    assert str(info.value) == "from_jsonl takes the text of a .jsonl file (str), got None"
+    assert str(info.value) == ("from_jsonl takes the text of a .jsonl file (str) or its path "
+                               "(pathlib.Path), got None")
     text = record().to_jsonl()
     (tmp_path / "step.jsonl").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -406,7 +407,8 @@ def test_from_jsonl_wants_the_text_and_says_how_to_read_a_file(tmp_path, monkeyp
     first, second = str(info.value).splitlines()
     assert first.startswith("line 1 is not JSON")
     assert second == ("'step.jsonl' is a file name, not the file's text; to read a file: "
-                      "StepRecord.from_jsonl(open(path, encoding='utf-8').read())")
+                      "StepRecord.from_jsonl(pathlib.Path(path))")
+    assert StepRecord.from_jsonl(tmp_path / "step.jsonl") == record()      # as the hint says
     with pytest.raises(FormatError) as info:              # not a file: no hint
         StepRecord.from_jsonl("absent.jsonl")
     assert "\n" not in str(info.value)

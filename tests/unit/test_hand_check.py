@@ -658,7 +658,7 @@ def test_a_claims_file_that_is_not_text(tmp_path):
     path.write_bytes(b"out_h1 = 0.59\xff\xfe\n")
     with pytest.raises(FormatError, match=r"is not UTF-8 text \(byte 13") as caught:
         check(path)
-    assert str(caught.value).endswith("\nsave it as UTF-8 text and check it again")
+    assert str(caught.value).endswith("\nsave it as UTF-8 text")
     with pytest.raises(FormatError) as caught:
         check(b"out_h1 = 0.59\xff\n")
     assert str(caught.value) == ("the claims are not UTF-8 text (byte 13: b'\\xff')\n"

@@ -12,7 +12,7 @@ import stat
 import pytest
 
 from neurosim import ConfigurationError, FormatError, NeuralNetwork, NeurosimError
-from neurosim import serialize
+from neurosim import files
 from neurosim.serialize import (dumps, from_document, load, loads, save, to_document,
                                 write_atomically)
 from neurosim.worked_examples import mazur, seed002
@@ -143,7 +143,7 @@ def test_a_save_that_fails_midway_leaves_the_old_file_and_no_temporary(old_file,
     def disk_full(fd):  # the text is in the temporary file, not yet safe on disk
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(serialize.os, "fsync", disk_full)
+    monkeypatch.setattr(files.os, "fsync", disk_full)
     with pytest.raises(OSError) as info:
         save(seed002(), path)
     assert str(info.value) == f"[Errno {errno.ENOSPC}] No space left on device: {str(path)!r}"
@@ -157,7 +157,7 @@ def test_an_interrupt_during_a_save_leaves_the_old_file(old_file, monkeypatch):
     def interrupted(fd):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(serialize.os, "fsync", interrupted)
+    monkeypatch.setattr(files.os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         save(seed002(), path)
     assert path.read_bytes() == before
@@ -170,7 +170,7 @@ def test_a_failing_rename_leaves_the_old_file(old_file, monkeypatch):
     def no_replace(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(serialize.os, "replace", no_replace)
+    monkeypatch.setattr(files.os, "replace", no_replace)
     with pytest.raises(PermissionError):
         save(seed002(), path)
     assert path.read_bytes() == before

@@ -293,6 +293,84 @@ def test_history_repr_and_dict():
     assert isinstance(History(mode="batch", batch_size=4, seed=0, n_samples=4), History)
 
 
+# -- interrupt: a flag asked before every step ----------------------------------------------------
+
+def _after(count):
+    """An interrupt that lets ``count`` steps run, then stops training before the next one."""
+    asked = []
+
+    def interrupt():
+        asked.append(None)
+        return len(asked) > count
+    return interrupt
+
+
+def bits(net):
+    return [w.hex() for n in net.neurons for w in n.weights] + [n.bias.hex() for n in net.neurons]
+
+
+@pytest.mark.parametrize("steps", [0, 1, 6, 8, 11])
+def test_an_interrupt_stops_between_two_online_steps(steps):
+    # Without shuffling an epoch is XOR in order: 8 steps are 2 epochs, 11 are 2 epochs and 3
+    # steps; the reference runs those steps one by one with net.train.
+    net = NeuralNetwork.from_weights(W0, B0, learning_rate=0.5)
+    history = fit(net, XOR, epochs=100, shuffle=False, interrupt=_after(steps))
+    assert history.stop_reason == "interrupt"
+    assert (history.stopped_epoch, history.stopped_step) == divmod(steps, 4)
+    assert len(history.errors) == steps // 4
+    expected = NeuralNetwork.from_weights(W0, B0, learning_rate=0.5)
+    for k in range(steps):
+        expected.train(*XOR[k % 4])
+    assert bits(net) == bits(expected)
+    assert history.to_dict()["stopped_step"] == steps % 4
+
+
+def test_an_interrupt_stops_between_two_minibatch_steps():
+    # Batches of 3 of the 4 samples: 2 steps an epoch; 3 steps are epoch 1 and the first batch
+    # of epoch 2, which is one batch-mode update on XOR[:3] (the mean gradient of those three).
+    net = NeuralNetwork.from_weights(W0, B0, learning_rate=0.5)
+    history = fit(net, XOR, epochs=10, mode="minibatch", batch_size=3, shuffle=False,
+                  interrupt=_after(3))
+    assert (history.stop_reason, history.stopped_epoch, history.stopped_step) == (
+        "interrupt", 1, 1)
+    expected = NeuralNetwork.from_weights(W0, B0, learning_rate=0.5)
+    for batch in (XOR[:3], XOR[3:], XOR[:3]):
+        fit(expected, batch, epochs=1, mode="batch", shuffle=False)
+    assert bits(net) == bits(expected)
+
+
+def test_an_interrupt_that_never_fires_changes_nothing():
+    one, two = (NeuralNetwork([2, 3, 1], seed=4) for _ in range(2))
+    fit(one, XOR, epochs=5, seed=9)
+    history = fit(two, XOR, epochs=5, seed=9, interrupt=lambda: False)
+    assert bits(one) == bits(two) and history.stop_reason == "epochs"
+    assert history.stopped_step == 0
+
+
+@pytest.mark.parametrize("interrupt", [True, "stop", 1])
+def test_interrupt_must_be_a_function(interrupt):
+    with pytest.raises(ConfigurationError, match=r"^interrupt must be a function of no "
+                                                 r"arguments"):
+        fit(NeuralNetwork([2, 1], seed=0), XOR, epochs=1, interrupt=interrupt)
+
+
+def test_a_numerical_error_says_how_far_the_unfinished_epoch_got():
+    # The second step moves w by about -0.1 * 0.5e150 * 1e150 = -5e298; the third step's net
+    # input, w * 1e150, then overflows. Two steps were done, and the weights are as those two
+    # left them (the failed step writes nothing).
+    samples = [([1e-3], [0.0]), ([1e150], [0.0]), ([1e150], [0.0])]
+    net = NeuralNetwork.from_weights([[[0.5]]], [0.0], activation="identity", learning_rate=0.1)
+    with pytest.raises(NumericalError) as info:
+        fit(net, samples, epochs=3, shuffle=False)
+    history = info.value.history
+    assert (history.stopped_epoch, history.stopped_step) == (0, 2)
+    expected = NeuralNetwork.from_weights([[[0.5]]], [0.0], activation="identity",
+                                          learning_rate=0.1)
+    expected.train([1e-3], [0.0])
+    expected.train([1e150], [0.0])
+    assert bits(net) == bits(expected) and net["w1"] < -1e298
+
+
 # -- accuracy--------------------------------------------------------------------------------------
 
 def test_classification_rules():
