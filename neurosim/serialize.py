@@ -53,6 +53,7 @@ import json
 import math
 
 from . import activations, losses
+from .arguments import name_clash
 from .errors import FormatError, NeurosimError
 from .files import MAX_WRITTEN_BYTES, check_path, read_bytes, write_atomically
 from .layer import BIAS_MODES
@@ -250,12 +251,14 @@ def _choice(value, path, choices):
     return value
 
 
-def _name(value, path, seen):
+def _name(value, path, seen, is_input=False):
     if not isinstance(value, str) or not value.isidentifier():
         _fail(path, "a name like 'h1'", value)
-    if value in seen or (value[0] in "wb" and value[1:].isdigit()):
-        raise FormatError(f"{path}: the name {value!r} is used twice or clashes with a "
-                          "weight or bias name (w1.., b1..)")
+    if value in seen:
+        raise FormatError(f"{path}: the name {value!r} is used twice")
+    clash = name_clash(value, is_input)      # the rule NeuralNetwork(names=...) applies
+    if clash:
+        raise FormatError(f"{path}: the name {value!r} clashes with the step's names: {clash}")
     seen.add(value)
 
 
@@ -279,7 +282,7 @@ def _check_document(doc):
             _fail(f"$.layer_sizes[{k}]", "a whole number >= 1", size)
     seen = set()
     for k, name in enumerate(_list(doc["input_names"], "$.input_names", sizes[0])):
-        _name(name, f"$.input_names[{k}]", seen)
+        _name(name, f"$.input_names[{k}]", seen, is_input=True)
     _choice(doc["loss"], "$.loss", losses.names())
     mode = _choice(doc["bias"], "$.bias", BIAS_MODES)
     if not isinstance(doc["train_biases"], bool):

@@ -329,7 +329,10 @@ BAD_DOCUMENTS = [
     (set_in("layers", 1, "neurons", 1, "name", "h1"),
      "$.layers[1].neurons[1].name: the name 'h1' is used twice"),
     (set_in("layers", 1, "neurons", 1, "name", "w3"),
-     "$.layers[1].neurons[1].name: the name 'w3' is used twice or clashes with a weight"),
+     "$.layers[1].neurons[1].name: the name 'w3' clashes with the step's names: w1, w2, ... "
+     "are the weights"),
+    (set_in("layers", 1, "neurons", 1, "name", "total"),
+     "$.layers[1].neurons[1].name: the name 'total' clashes with the step's names: E_total"),
     (set_in("layers", 1, "neurons", 1, "name", "1st"),
      "$.layers[1].neurons[1].name: expected a name like 'h1', got '1st'"),
     (set_in("layers", 1, "activation", "sigmoidal"),
