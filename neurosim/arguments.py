@@ -170,6 +170,17 @@ def check_type(field, value, kind, described):
     return value
 
 
+def check_network(value, field="net"):
+    """``value`` if it is a NeuralNetwork; else ConfigurationError (a path: load it first)."""
+    from .network import NeuralNetwork
+    if not isinstance(value, NeuralNetwork):
+        hint = ("\nto use a saved network: NeuralNetwork.load(path)" if isinstance(value, str)
+                else "")
+        raise ConfigurationError(f"{field} must be a NeuralNetwork, got {type(value).__name__} "
+                                 f"{_cut(repr(value))}{hint}")
+    return value
+
+
 def check_flag(field, value):
     """``value`` if it is True or False; else ConfigurationError (``"no"`` is not False)."""
     if value is not True and value is not False:

@@ -69,8 +69,9 @@ class Quantity(namedtuple("Quantity", "name kind phase owner reads formula neuro
 
 
 #: What a kind of quantity is: its phase, the event that reports it, and the Python expression
-#: that computes it from its operands (a function of the operands' expressions and the
-#: quantity; ``None``: the kind is computed by code the engine writes for it).
+#: that computes it from its operands (a function of the operands' expressions, the quantity
+#: and the rules: the Shape, whose ``inline`` attribute, where it has one, says whether an
+#: activation's or loss's own expression is written in place of a call to it).
 Kind = namedtuple("Kind", "phase event python")
 
 _left_to_right = " + ".join
@@ -81,7 +82,7 @@ def _loss_python(attribute):
         if len(ops) == 3:       # (target, out, net): the loss computed from the net input
             return f"_loss_{attribute}_net({ops[0]}, {ops[1]}, {ops[2]}, {rules.n_out})"
         code = getattr(getattr(rules.loss, attribute), "inline", None)
-        if code:
+        if code and getattr(rules, "inline", True):
             return "(" + code.format(t=ops[0], o=ops[1], n=rules.n_out) + ")"
         return f"_loss_{attribute}({ops[0]}, {ops[1]}, {rules.n_out})"
     return python
@@ -91,7 +92,7 @@ def _pair_python(ops, q, rules):
     """delta of an output whose loss differentiates dE/dout * dout/dnet as one (reads
     dE/dout, dout/dnet, target, out: the first two for the event only)."""
     code = getattr(rules.loss.delta, "inline", None)
-    if code:
+    if code and getattr(rules, "inline", True):
         return "(" + code.format(t=ops[2], o=ops[3], n=rules.n_out) + ")"
     return f"_loss_delta({ops[2]}, {ops[3]}, {rules.n_out})"
 
@@ -100,7 +101,7 @@ def _activation_python(attribute):
     def python(ops, q, rules):
         k = q.layer
         code = getattr(getattr(rules.activations[k], attribute), "inline", None)
-        if code:
+        if code and getattr(rules, "inline", True):
             return "(" + code.format(net=ops[0], out=ops[-1]) + ")"
         if attribute == "f":
             return f"_f{k}({ops[0]})"

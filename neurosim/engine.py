@@ -260,6 +260,10 @@ class _Writer:
         """Write the line computing ``q`` (or keep its expression, to write inline)."""
         ops = [self.operand(r) for r in q.reads]
         python = KINDS[q.kind].python
+        if not self.inline:
+            # the recorded and observed steps call f, f' and the loss: an inline conditional
+            # costs the compiler five times a call, and these steps are not the hot path
+            python = _calling(python)
         if self.inline and q.kind in ("message", "backward", "dnet_dw"):
             self.expressions[q.name] = python(ops, q, self.s)
             return
@@ -354,10 +358,10 @@ class _Writer:
         outputs = s.layers[-1][0]
         self.emit(f"{self._targets('target_' + o for o in outputs)} = _t")
         pending_updates = []
-        layer_done = {}
-        for k in range(len(s.layers)):
-            layer_done[k] = max((i for i, q in enumerate(quantities)
-                                 if q.phase == "backward" and q.layer == k), default=None)
+        layer_done = {}   # layer -> the index of its last backward quantity
+        for i, q in enumerate(quantities):
+            if q.phase == "backward":
+                layer_done[q.layer] = i
         for i, q in enumerate(quantities):
             if q.phase == "update":
                 pending_updates.append(q)
@@ -539,6 +543,19 @@ class _Writer:
 
 
 _RATES = {"learning_rate": "_lr", "momentum": "_mu", "weight_decay": "_decay"}
+
+
+class _NoInline:
+    """The rules of a shape, with ``inline`` False (see calculation.KINDS)."""
+
+    inline = False
+
+    def __init__(self, shape):
+        self.__dict__.update(shape._asdict())
+
+
+def _calling(python):
+    return lambda ops, q, shape: python(ops, q, _NoInline(shape))
 
 
 def _field_from(field, index):

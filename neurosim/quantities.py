@@ -48,6 +48,7 @@ import difflib
 import re
 from collections import namedtuple
 
+from .arguments import check_network
 from .calculation import plan
 from .errors import UnknownNameError
 from .events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
@@ -261,15 +262,12 @@ def worked_step(net, inputs, targets):
     """Train a copy of ``net`` once on ``(inputs, targets)`` and record everything; ``net`` is
     left untouched. ``network`` in the result is the updated copy.
     """
-    trained = copy.deepcopy(net)
+    trained = copy.deepcopy(check_network(net))
     record = trained.train(inputs, targets, record=True)
-    after = []
-    steps = trained.step_through(inputs, targets)
-    for event in steps:
-        after.append(event)
-        if isinstance(event, TotalError):
-            break
-    steps.close()  # stopped before the backward pass: the updated weights stay as they are
+    # The same sample through the updated network: the forward and error events of one more
+    # recorded step, run on a copy (the same compiled step, so nothing more to compile).
+    again = copy.deepcopy(trained).train(inputs, targets, record=True)
+    after = [event for event in again if event.phase in ("forward", "error")]
     values = from_events(record)
     values.update((name, v) for name, v in from_events(after, suffix="+").items()
                   if name.startswith(("net_", "out_", "E_")))

@@ -29,6 +29,7 @@ import os
 import sys
 
 from . import quantities
+from .arguments import check_network
 from .calculation import KINDS, plan
 from .errors import NeurosimError
 from .events import PHASES
@@ -80,7 +81,7 @@ class Stepper(cmd.Cmd):
         self.interactive = stdin is None and _isatty(sys.stdin)
         super().__init__(stdin=stdin, stdout=stdout)
         self.use_rawinput = self.interactive
-        self.net = net
+        self.net = check_network(net)
         self.digits = digits
         self.steps = net.step_through(inputs, targets)
         self.events = []

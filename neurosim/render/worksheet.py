@@ -36,6 +36,11 @@ __all__ = ["worksheet", "build", "Sheet", "Line", "FORMATS"]
 
 FORMATS = ("text", "markdown", "html")
 
+#: The largest network a worksheet writes out (about 30,000 lines at 10,000 connections; a
+#: hand calculation is read by people).
+MAX_CONNECTIONS = 10_000
+MAX_LAYERS = 500
+
 
 @dataclass
 class Line:
@@ -193,6 +198,13 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
     i18n.text(lang, "title")  # checks lang
     if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 17:
         raise ConfigurationError(f"digits must be an integer from 1 to 17, got {digits!r}")
+    connections = sum(a * b for a, b in zip(net.layer_sizes, net.layer_sizes[1:]))
+    if connections > MAX_CONNECTIONS or len(net.layers) > MAX_LAYERS:
+        raise ConfigurationError(
+            f"a worksheet writes out every message of the step, up to {MAX_CONNECTIONS:,} "
+            f"connections and {MAX_LAYERS} layers; this network has {connections:,} connections "
+            f"and {len(net.layers)} layers\nfor a larger network read the step's record: "
+            f"net.train(inputs, targets, record=True)")
     chosen = _chosen(net, neurons)
     # checked once, as every entry point checks a sample: floats (a Fraction or a Decimal is
     # a number; bytes, a dict, NaN are refused with the field named)
@@ -216,16 +228,16 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
             if n.bias_name:
                 layer_of[n.bias_name] = k
 
+    neurons_of = {}     # a weight's or bias's name -> the neurons it belongs to
+    for n in net.neurons:
+        for p in n.weight_names + ([n.bias_name] if n.bias_name else []):
+            neurons_of.setdefault(p, []).append(n.name)
+
     def wanted(event):
         owner = quantities.owner_of(event)
-        if owner is None:
+        if owner is None or owner in chosen:
             return True
-        if owner in chosen:
-            return True
-        for n in net.layers[layer_of[owner]].neurons:   # a weight or bias: of a chosen neuron?
-            if n.name in chosen and (owner in n.weight_names or owner == n.bias_name):
-                return True
-        return False
+        return any(n in chosen for n in neurons_of.get(owner, ()))   # of a chosen neuron?
 
     events = [e for e in step.record if type(e) is not ForwardMessage and wanted(e)]
     blocks = []
@@ -243,8 +255,12 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
                             row(Sym("net"), "=", "Σ", Mul(Sym("w"), Sym("x")), "+", Sym("b")),
                             row(Sym("out"), "=", parse(act.formula, {"net": Sym("net")})))))
     names = _layer_names(net, lang)
+    forward_of = {}     # layer -> its forward events, in one pass (deep networks)
+    for e in events:
+        if e.phase == "forward":
+            forward_of.setdefault(layer_of[e.neuron], []).append(e)
     for k, layer in enumerate(net.layers):
-        rows = [e for e in events if e.phase == "forward" and layer_of[e.neuron] == k]
+        rows = forward_of.get(k, [])
         if rows:
             blocks.append(("h3", text("from_to", names[k], names[k + 1])))
             blocks.extend(line(e) for e in rows)
@@ -256,10 +272,13 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
     blocks.extend(line(e) for e in events if e.phase == "error")
 
     # 3... each layer from the top: gradients, then new weights
+    gradients_of = {}   # layer -> its backward and update events, in one pass
+    for e in events:
+        if e.phase in ("backward", "update"):
+            gradients_of.setdefault(layer_of[quantities.owner_of(e)], []).append(e)
     for k in range(len(net.layers) - 1, -1, -1):
         layer = net.layers[k]
-        mine = [e for e in events if e.phase in ("backward", "update") and
-                layer_of[quantities.owner_of(e)] == k]
+        mine = gradients_of.get(k, [])
         if not mine:
             continue
         number_ += 1
@@ -276,10 +295,14 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
                 else "hidden_prose"
             blocks.append(("p", say(key, partial("E_total", f"out_{h}"),
                                     Mul(Sym("δ"), Sym("w")))))
+        of_neuron = {}      # neuron -> its backward events (a shared bias's gradient apart)
+        for e in mine:
+            if e.phase == "backward" and not (type(e) is BiasGradient and len(e.neurons) > 1):
+                owner = quantities.owner_of(e)
+                for name in neurons_of.get(owner, (owner,)):
+                    of_neuron.setdefault(name, []).append(e)
         for n in layer.neurons:
-            rows = [e for e in mine if e.phase == "backward" and
-                    quantities.owner_of(e) in (n.name, n.bias_name, *n.weight_names) and
-                    not (type(e) is BiasGradient and len(e.neurons) > 1)]
+            rows = of_neuron.get(n.name, [])
             if rows:
                 blocks.append(("h3", text("neuron", n.name)))
                 blocks.extend(line(e) for e in rows)

@@ -381,3 +381,11 @@ def test_a_fraction_is_a_number_and_bytes_are_refused():
     assert "w5+ = w5 - eta*dE_total/dw5 = 0.4 - 0.5*0.0821670406 = 0.35891648" in sheet
     with pytest.raises((InputError, ShapeError), match="inputs"):
         worksheet(mazur(), b"ab", [0.01, 0.99])
+
+
+@pytest.mark.parametrize("sizes", [[200, 200, 200], [2] * 502])
+def test_a_network_too_large_to_write_out_is_refused_naming_the_limit(sizes):
+    from neurosim import ConfigurationError, NeuralNetwork
+    net = NeuralNetwork(sizes, seed=1)
+    with pytest.raises(ConfigurationError, match="up to 10,000 connections and 500 layers"):
+        worksheet(net, [0.1] * sizes[0], [0.5] * sizes[-1])
