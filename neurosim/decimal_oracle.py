@@ -13,18 +13,23 @@ number type.
 """
 
 import decimal
+import math
 from decimal import Decimal
 
 from .activations import LEAKY_SLOPE
 from .errors import ConfigurationError
-from .gradient_check import EXACT_EPS, PRECISION, _evaluate
+from .finite_differences import judge_steps, measure
+from .gradient_check import EXACT_EPS, PRECISION, _evaluate, crossings
+from .gradient_rounding import ForwardRounding
 from .losses import CLIP
 
-__all__ = ["DecimalArith", "precise_columns"]
+__all__ = ["DecimalArith", "DecimalOracle"]
 
 #: The exact step relative to a large value: 1e-30 keeps 20 of the 50 digits between v0 + h
 #: and v0 - h (equal to EXACT_EPS at |v0| = 1e10).
 _EXACT_RELATIVE = Decimal("1e-30")
+#: The unit roundoff of PRECISION significant digits: half a unit in the last place.
+_UNIT = 0.5 * 10.0 ** (1 - PRECISION)
 
 
 def _d_exp_neg_abs(x):
@@ -96,33 +101,70 @@ class DecimalArith:
                 f"{', '.join(_DECIMAL_LOSSES)}\ncall gradcheck without precise=True") from None
         self.decay = net.weight_decay
         self.half = Decimal("0.5")
-        self.watched = []
 
 
-def precise_columns(net, x, t, target, v0, h_plus, h_minus, numeric, oracle):
-    """exact (Decimal, h = EXACT_EPS), truncation and rounding of the float numeric value.
+class DecimalOracle:
+    """The exact derivative of each row, with its own error estimate and kink test.
 
-    ``h_plus`` and ``h_minus`` are the float steps actually taken, ``(v0 + h) - v0`` and
-    ``(v0 - h) - v0``. Beyond |v0| = 1e10 the exact step grows with the value, |v0| * 1e-30,
-    so that ``v0 + h`` keeps 20 digits apart from ``v0`` at the 50 digits of the context
-    (at |v0| = 1e40, 1e40 + 1e-20 would round back to 1e40 and give exact = 0).
+    ``stencil(p, v0)`` is the :class:`~neurosim.finite_differences.Stencil` of the Decimal E at
+    v0 +- h, +- 2h with h = EXACT_EPS (or |v0| * 1e-30 beyond |v0| = 1e10), whose rounding is
+    bounded as the float pass's is, with the unit roundoff of 50 digits (5e-50) instead of
+    2^-53. ``columns`` gives ``exact``, ``truncation`` and ``rounding`` of the float numeric
+    value.
     """
-    context = decimal.Context(prec=PRECISION, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
-    with decimal.localcontext(context):
-        h_exact = max(EXACT_EPS, abs(Decimal(v0)) * _EXACT_RELATIVE)
-        if target[0] == "dout/dnet":
-            f, z = _DECIMAL_ACTIVATIONS[target[4]], Decimal(v0)
 
-            def E(h):
-                return f(z + h)
-        else:
-            def E(h):
-                return _evaluate(net, x, t, target, h, oracle)[0]
-        exact = (E(h_exact) - E(-h_exact)) / (2 * h_exact)
-        # The float steps, exactly: the Decimal value of (v0 + h) - v0 as floats compute it.
-        d_plus, d_minus = Decimal(h_plus), Decimal(h_minus)
-        at_step = (E(d_plus) - E(d_minus)) / (d_plus - d_minus)
-        return {"exact": float(exact), "truncation": float(at_step - exact),
-                "rounding": float(Decimal(numeric) - at_step)}
+    def __init__(self, net, x, t, values):
+        self.net, self.x, self.t = net, x, t
+        self.arith = DecimalArith(net)
+        self.rounding = ForwardRounding(net, x, t, values, unit=_UNIT)
+        self.context = decimal.Context(prec=PRECISION, Emax=decimal.MAX_EMAX,
+                                       Emin=decimal.MIN_EMIN)
 
+    def _function(self, p, v0):
+        """E and the watched values at v0 + h, in Decimal; the rounding bound of E."""
+        if p.target[0] == "dout/dnet":
+            f, z, key = _DECIMAL_ACTIVATIONS[p.target[3]], Decimal(v0), ("net", p.target[1].name)
+            return ((lambda h: (f(z + h), {key: z + h})),
+                    self.rounding.local_noise(p.target[2], v0))
+        stage = {"w": "sum", "b": "sum", "net": "f", "out": "next"}[p.target[0]]
 
+        def E(h):
+            return _evaluate(self.net, self.x, self.t, p.target, h, self.arith)
+        return E, self.rounding.noise(p.layer, stage)
+
+    def stencil(self, p, v0, h=None, watch=()):
+        """The Decimal stencil at step h (default: the exact step)."""
+        with decimal.localcontext(self.context):
+            E, noise = self._function(p, v0)
+            if h is None:
+                h = max(EXACT_EPS, abs(Decimal(v0)) * _EXACT_RELATIVE)
+            offsets = {k: k * Decimal(h) for k in (-2, -1, 0, 1, 2)}
+            measured = {k: E(d) for k, d in offsets.items()}
+            values = {k: v for k, (v, _) in measured.items()}
+            return measure(values, offsets, {k: noise(v) if v.is_finite() else math.inf
+                                             for k, v in values.items()}, step=float(h),
+                           kinks=crossings([point for _, point in measured.values()], watch))
+
+    def judge(self, p, v0, a, allowance, rtol, atol, watch=()):
+        """The verdict on ``a`` against the oracle: at the exact step, or, for a derivative
+        too small for it (below about 1e-30 |E|), at steps 1e4, 1e8 and 1e12 times larger."""
+        h = max(EXACT_EPS, abs(Decimal(v0)) * _EXACT_RELATIVE)
+        verdict, _ = judge_steps(a, allowance, lambda step: self.stencil(p, v0, step, watch), h,
+                                 rtol, atol, factor=Decimal(10000), smaller=0, larger=3)
+        return verdict
+
+    def columns(self, p, v0, h, nominal, exact):
+        """exact, and the float numeric error split into truncation and rounding.
+
+        The float steps actually taken, ``(v0 + h) - v0`` and ``(v0 - h) - v0``, are exact
+        in Decimal; the Decimal difference at those steps differs from ``exact`` by truncation
+        alone, and from the float difference by rounding alone.
+        """
+        with decimal.localcontext(self.context):
+            E, _ = self._function(p, v0)
+            d_plus, d_minus = Decimal((v0 + h) - v0), Decimal((v0 - h) - v0)
+            if not (nominal.finite and d_plus > d_minus):
+                return {"exact": exact.central, "truncation": None, "rounding": None}
+            at_step = (E(d_plus)[0] - E(d_minus)[0]) / (d_plus - d_minus)
+            return {"exact": exact.central, "truncation": float(at_step) - exact.central,
+                    "rounding": float(Decimal(nominal.central) - at_step)}
