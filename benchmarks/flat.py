@@ -105,23 +105,28 @@ def make_step(weights, biases=None, *, learning_rate=0.5, bias="per_neuron", tra
 
     def step(x, t):
         acts = [x]
+        nets = [None]
         a = x
         for Wl, Bl in layers:
             below = a
             a = []
+            zs = []
             ap = a.append
             for row, b in zip(Wl, Bl):
                 z = sum(map(mul, row, below)) + b
+                zs.append(z)
                 if z >= 0.0:        # two branches, as neurosim: exp never overflows
                     ap(1.0 / (1.0 + exp(-z)))
                 else:
                     e = exp(z)
                     ap(e / (1.0 + e))
             acts.append(a)
+            nets.append(zs)
         delta = []
         ap = delta.append
-        for o, y in zip(a, t):
-            ap((o - y) * (o * (1.0 - o)))
+        for o, y, z in zip(a, t, nets[-1]):
+            # dout/dnet as neurosim computes it: out (1 - out), or out out e^-net for net >= 0
+            ap((o - y) * (o * (1.0 - o) if z < 0.0 else o * o * exp(-z)))
         for l in top_down:
             Wl, Bl = layers[l]
             prev = acts[l]
@@ -129,8 +134,9 @@ def make_step(weights, biases=None, *, learning_rate=0.5, bias="per_neuron", tra
             if l:   # deltas of the layer below, from the weights before their update
                 delta = []
                 ap = delta.append
-                for col, h in zip(zip(*Wl), prev):
-                    ap(sum(map(mul, dl, col)) * (h * (1.0 - h)))
+                for col, h, z in zip(zip(*Wl), prev, nets[l]):
+                    ap(sum(map(mul, dl, col)) * (h * (1.0 - h) if z < 0.0 else
+                                                 h * h * exp(-z)))
             j = 0
             for row, d in zip(Wl, dl):
                 i = 0
@@ -269,8 +275,9 @@ def make_step_with_partials(weights, biases=None, *, learning_rate=0.5, bias="pe
             prev = acts[l]
             s_l, d_l = [], []
             sp, dp = s_l.append, d_l.append
-            for e, h in zip(e_l, outs[l]):
-                s = h * (1.0 - h)                       # dout/dnet = out (1 - out)
+            for e, h, z in zip(e_l, outs[l], nets[l]):
+                # dout/dnet = out (1 - out), computed as neurosim does: out out e^-net, net >= 0
+                s = h * (1.0 - h) if z < 0.0 else h * h * exp(-z)
                 sp(s)
                 dp(e * s)                               # delta = dE/dout * dout/dnet
             dE_dout[l], dout_dnet[l], deltas[l] = e_l, s_l, d_l

@@ -27,6 +27,10 @@ def _as_names(value, field):
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+#: Lone partials that may be not defined in floating point (None; see neurosim.losses).
+_MAY_BE_UNDEFINED = {("OutputErrorDerivative", "value"), ("Delta", "dE_dout")}
+
+
 #: What each kind of field holds, as the error messages say it.
 _WHAT = {
     "name": "a name (str)",
@@ -108,6 +112,9 @@ def _checked(cls, values):
             if not isinstance(value, bool):
                 raise bad()
         elif kind == "number":
+            if value is None and (cls.__name__, name) in _MAY_BE_UNDEFINED:
+                out.append(None)
+                continue
             value = _number(value)
             if value is None:
                 raise bad()

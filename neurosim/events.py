@@ -56,6 +56,8 @@ def num(x, digits=DIGITS):
     >>> num(1.1059059670597702), num(0.5932699921071872), num(0.00043856773447434685)
     ('1.105905967', '0.593269992', '0.000438567734')
     """
+    if x is None:       # a lone partial not defined in floating point (see neurosim.losses)
+        return "not defined"
     a = abs(x)
     if 1.0 <= a < 1e16:
         digits = min(digits + len(str(int(a))), 17)
@@ -351,6 +353,9 @@ class Delta(Event):
 
     def render(self, digits=DIGITS):
         n = self.neuron
+        if self.dE_dout is None:   # the pair taken as one (cross-entropy after a sigmoid)
+            return (f"delta_{n} = dE_total/dout_{n} * dout_{n}/dnet_{n} = out_{n} - target_{n}"
+                    f" = {num(self.delta, digits)}    (dE_total/dout_{n} is not defined here)")
         return (f"delta_{n} = dE_total/dout_{n} * dout_{n}/dnet_{n} = {num(self.dE_dout, digits)}"
                 f"*{operand(self.dout_dnet, digits)} = {num(self.delta, digits)}")
 

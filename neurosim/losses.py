@@ -28,16 +28,25 @@ binary_cross_entropy   -(t log out + (1-t) log(1-out))  (out - t) / (out (1 - ou
 
 Binary cross-entropy reads ``out`` as a probability and ``target`` as the probability it should
 be, so it needs a sigmoid output layer (``Loss.output_activation``; a network with another
-output activation is refused) and targets between 0 and 1 (others raise InputError). It clips
-``out`` to ``[CLIP, 1 - CLIP]`` before taking logarithms, so an output of exactly 0.0 or 1.0 (a
-saturated sigmoid) gives a large finite error and derivative, never an infinity or a NaN.
-Inside that interval the formulas are exact.
+output activation is refused) and targets between 0 and 1 (others raise InputError). With the
+sigmoid it is computed from the net input, as PyTorch's ``BCEWithLogitsLoss`` does, never from a
+rounded or clipped ``out``::
+
+    E_o = t softplus(-net) + (1 - t) softplus(net)      (= -(t log out + (1-t) log(1-out)))
+    delta_o = dE/dout * dout/dnet = out - t              (the pair differentiated as one)
+
+so E is exact over the whole float range (net = -800, t = 1: E = 800) and the network keeps
+learning at saturation. The lone partial dE/dout = (out - t) / (out (1 - out)) is still shown,
+computed as ``(out - t) / f'(net)``; where f'(net) underflows to 0 (|net| > 745) or the quotient
+overflows it is not defined in floating point: it is stored as None, and shown as "not defined",
+never as an infinity or a NaN. (``CLIP`` is kept for old code that imports it; nothing clips.)
 """
 
 import math
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from .activations import inline
 from .errors import ConfigurationError, InputError
 
 __all__ = ["Loss", "get", "names", "CLIP"]
@@ -57,6 +66,14 @@ class Loss:
     derivative: str  # dE/dout = ...
     #: The output activation the loss needs (None: any); the network checks it when built.
     output_activation: Optional[str] = None
+    #: With that output activation: E_o from the net input, ``error_net(target, out, net, n)``,
+    #: and dE/dout from the net input (None where it is not defined).
+    error_net: Optional[Callable] = None
+    dE_dout_net: Optional[Callable] = None
+    #: delta = dE/dout * dout/dnet differentiated as one, ``delta(target, out, n)``, and how
+    #: textbooks write the simplification.
+    delta: Optional[Callable] = None
+    delta_formula: str = ""
 
     def __repr__(self):
         return f"<loss {self.name}: E_o = {self.formula}>"
@@ -74,6 +91,8 @@ def _not_a_probability(target):
 
 
 def _bce_error(target, out, n):
+    """E_o from ``out`` alone (a caller that has no net input): logarithms of out and 1 - out,
+    exact while out is not rounded to 0 or 1; the network computes E from net instead."""
     if not 0.0 <= target <= 1.0:
         _not_a_probability(target)
     out = _clip(out)
@@ -87,20 +106,71 @@ def _bce_dE_dout(target, out, n):
     return (out - target) / (out * (1.0 - out))
 
 
+def _softplus(x):
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, no digits lost for small values.
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _bce_error_net(target, out, net, n):
+    # E = -(t log out + (1-t) log(1-out)) with log out = -softplus(-net), log(1-out) = -softplus(net)
+    if not 0.0 <= target <= 1.0:
+        _not_a_probability(target)
+    return target * _softplus(-net) + (1.0 - target) * _softplus(net)
+
+
+def _bce_dE_dout_net(target, out, net, n):
+    """(out - t) / (out (1 - out)) with out (1 - out) = f'(net) computed where it is accurate;
+    None where f'(net) underflows or the quotient overflows (not defined in floating point)."""
+    if not 0.0 <= target <= 1.0:
+        _not_a_probability(target)
+    from .activations import get
+    slope = get("sigmoid").df(net, out)
+    if slope == 0.0:
+        return None
+    value = (out - target) / slope
+    return value if math.isfinite(value) else None
+
+
+@inline("{o} - {t}")
+def _bce_delta(target, out, n):
+    # dE/dnet = dE/dout * dout/dnet = (out - t) / (out (1 - out)) * out (1 - out) = out - t
+    return out - target
+
+
+@inline("0.5 * ({t} - {o}) * ({t} - {o})")
+def _half_error(target, out, n):
+    return 0.5 * (target - out) * (target - out)
+
+
+@inline("-({t} - {o})")
+def _half_dE_dout(target, out, n):
+    return -(target - out)
+
+
+@inline("({t} - {o}) * ({t} - {o})")
+def _squared_error(target, out, n):
+    return (target - out) * (target - out)
+
+
+@inline("-2.0 * ({t} - {o})")
+def _squared_dE_dout(target, out, n):
+    return -2.0 * (target - out)
+
+
 _LOSSES = {
     loss.name: loss
     for loss in (
         Loss(
             "half_squared_error",
-            lambda target, out, n: 0.5 * (target - out) * (target - out),
-            lambda target, out, n: -(target - out),
+            _half_error,
+            _half_dE_dout,
             "1/2 (target - out)^2",
             "-(target - out)",
         ),
         Loss(
             "squared_error",
-            lambda target, out, n: (target - out) * (target - out),
-            lambda target, out, n: -2.0 * (target - out),
+            _squared_error,
+            _squared_dE_dout,
             "(target - out)^2",
             "-2 (target - out)",
         ),
@@ -118,6 +188,10 @@ _LOSSES = {
             "-(target log(out) + (1 - target) log(1 - out))",
             "(out - target) / (out (1 - out))",
             output_activation="sigmoid",
+            error_net=_bce_error_net,
+            dE_dout_net=_bce_dE_dout_net,
+            delta=_bce_delta,
+            delta_formula="out - target",
         ),
     )
 }

@@ -28,7 +28,7 @@ import gc
 import random
 from math import fsum, isfinite
 
-from . import losses, propagation, stepping
+from . import engine, losses, propagation, stepping
 from .arguments import (UNORDERED, check_activations, check_biases, check_flag,
                         check_loss_output, check_names, check_number, check_seed, check_sizes,
                         check_weights, explain_vector, init_range)
@@ -229,17 +229,14 @@ class NeuralNetwork:
         >>> round(mazur().total_error([([0.05, 0.1], [0.01, 0.99])]), 9)
         0.298371109
         """
-        error = self.loss.error
-        n_out = self.layer_sizes[-1]
         total = 0.0
         checked = self._samples(samples)
+        error = engine.compiled(self, "error")   # E_total of a sample, as a step computes it
         for k, (inputs, targets) in enumerate(checked):
             try:
-                outs = propagation.evaluate(self, inputs)
+                E, terms = error(self, inputs, targets)
             except NumericalError as failure:
                 raise NumericalError(f"samples[{k}]: {failure}") from None
-            terms = [error(t, o, n_out) for t, o in zip(targets, outs)]
-            E = sum(terms)  # E_total of the sample, as a training step computes it
             if not isfinite(E):
                 culprits = [(f"error of {n.name}", e)
                             for n, e in zip(self.output_layer.neurons, terms) if not isfinite(e)]
@@ -412,9 +409,7 @@ def _recorded(record, *args):
     enabled = gc.isenabled()
     gc.disable()
     try:
-        result = StepRecord()
-        result.events = record(*args)  # the list the step built, kept rather than copied
-        return result
+        return record(*args)
     finally:
         if enabled:
             gc.enable()

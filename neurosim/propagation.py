@@ -38,8 +38,8 @@ neuron and the quantity; the weights are left as they were before the step.
 """
 
 from math import isfinite
-from operator import mul
 
+from .engine import compiled
 from .errors import NumericalError
 from .events import Update
 
@@ -48,14 +48,14 @@ __all__ = ["train_step", "gradients", "update", "feed_forward", "evaluate"]
 _FIX = "\nthe weights are as they were before this step; lower the learning rate or scale the data"
 
 
-# -- the unobserved step: plain loops (the hot path) ------------------------------------------
+# -- the step, compiled from the plan of neurosim.calculation --------------------------------
 
 def train_step(net, x, targets):
     """One online gradient-descent step on sample ``(x, targets)`` with no observer.
 
     Returns E_total (before the update). Every neuron is left holding its partials.
     """
-    return _step(net, x, targets, True)
+    return compiled(net, "train")(net, x, targets)
 
 
 def gradients(net, x, targets):
@@ -65,134 +65,12 @@ def gradients(net, x, targets):
     :func:`train_step` but with the weights untouched: batch training accumulates these, then calls
     :func:`update` once. Hidden deltas always use the current weights here.
     """
-    return _step(net, x, targets, False)
+    return compiled(net, "gradients")(net, x, targets)
 
 
 def feed_forward(net, x):
     """Run the forward pass on the neurons (storing inputs, net, out) and return the outputs."""
-    return _forward(net, x)
-
-
-def _forward(net, x):
-    for layer in net.layers:
-        f = layer.activation.f
-        outs = []
-        for n in layer.neurons:
-            n.inputs = x
-            n.net = z = sum(map(mul, n.weights, x)) + n.bias  # net = sum_i w_i x_i + b
-            n.out = a = f(z)  # out = f(net)
-            outs.append(a)
-        if not isfinite(sum(outs)):  # one C-level sum per layer; inspect only on failure
-            _raise_forward(layer)
-        x = outs
-    return x
-
-
-def _step(net, x, targets, apply):
-    """Forward, error, backward and, with ``apply``, the update: the hot path, in one frame.
-
-    The new weights are computed as soon as a neuron's gradient is known, and written only
-    once every new value of the step (of the layer, with ``updated_weights``) is finite.
-    """
-    layers = net.layers
-    loss = net.loss
-    each_layer = apply and net.hidden_deltas == "updated_weights"
-    saved = _snapshot(net) if each_layer else None  # updates start before every check passed
-    try:
-        _forward(net, x)
-        # E_total = sum_o E_o; the backward pass starts at dE/dout_o = E_o'(out_o).
-        outputs = layers[-1].neurons
-        error, derivative = loss.error, loss.dE_dout
-        n_out = len(outputs)
-        errors = []
-        dE_douts = []
-        for n, t in zip(outputs, targets):
-            n.target = t
-            out = n.out
-            n.error = e = error(t, out, n_out)
-            errors.append(e)
-            dE_douts.append(derivative(t, out, n_out))
-        E_total = sum(errors)
-        if not isfinite(E_total):
-            _raise_nonfinite([(n.name, "error", n.error) for n in outputs], _FIX)
-        net.E_total = E_total
-
-        decay = net.weight_decay
-        lr = net.learning_rate
-        mu = net.momentum
-        train_biases = net.train_biases
-        plain = apply and not (decay or mu)  # plain gradient descent: the common case
-        planned = []  # (neuron, new weights, new velocities or None)
-        planned_biases = []  # (holder of the velocity, neurons, new bias, new velocity)
-        check = 0.0  # the sum of every new value: finite if and only if each one is
-        upper = upper_deltas = None
-        for layer in reversed(layers):
-            neurons = layer.neurons
-            if upper is not None:  # dE/dout_h = sum_o delta_o w_oh (zip(*rows): the columns)
-                dE_douts = [sum(map(mul, upper_deltas, column))
-                            for column in zip(*[u.weights for u in upper])]
-            df = layer.activation.df
-            per_neuron_bias = train_biases and layer.bias_mode == "per_neuron"
-            deltas = []
-            for n, e in zip(neurons, dE_douts):
-                n.dE_dout = e
-                n.dout_dnet = s = df(n.net, n.out)  # dout/dnet = f'(net)
-                n.delta = d = e * s  # delta = dE/dout * dout/dnet
-                n.dnet_dw = x = n.inputs  # dnet/dw_i = x_i
-                n.dE_db = d  # dE/db = delta
-                deltas.append(d)
-                if not plain:
-                    n.dE_dw = g = _weight_gradients(d, x, n.weights, decay)
-                    if not apply:
-                        continue
-                    new, velocity = _new_weights(n.weights, n.velocity, g, lr, mu)
-                else:
-                    # Plain gradient descent, the hot path: dE/dw_i = delta x_i and
-                    # w+_i = w_i - eta dE/dw_i in one loop (as _weight_gradients, then
-                    # _new_weights; measured faster than their two list comprehensions at
-                    # every width from 2 to 128).
-                    n.dE_dw = g = []
-                    new = []
-                    velocity = None
-                    for w, xi in zip(n.weights, x):
-                        gi = d * xi
-                        g.append(gi)
-                        new.append(w - lr * gi)
-                check += sum(new)
-                planned.append((n, new, velocity))
-                if per_neuron_bias:
-                    if mu:
-                        new_bias, bias_velocity = _new_bias(n.bias, n.bias_velocity, d, lr, mu)
-                    else:  # b+ = b - eta dE/db, as in _new_bias (inline: a call per neuron)
-                        new_bias, bias_velocity = n.bias - lr * d, 0.0
-                    check += new_bias
-                    planned_biases.append((n, (n,), new_bias, bias_velocity))
-            if layer.bias_mode == "shared":
-                layer.dE_db = g = sum(deltas)  # dE/db = sum_j delta_j
-                if apply and train_biases:
-                    new_bias, bias_velocity = _new_bias(neurons[0].bias, layer.bias_velocity,
-                                                        g, lr, mu)
-                    check += new_bias
-                    planned_biases.append((layer, neurons, new_bias, bias_velocity))
-            if not isfinite(sum(deltas)):
-                _raise_backward(layer)
-            if each_layer:
-                _commit(net, [layer], planned, planned_biases, check)
-                planned, planned_biases, check = [], [], 0.0
-            upper, upper_deltas = neurons, deltas
-        if apply and not each_layer:
-            _commit(net, layers, planned, planned_biases, check)
-    except NumericalError:
-        _restore(saved)
-        raise
-    return E_total
-
-
-def _weight_gradients(d, x, weights, decay):
-    """dE/dw_i = delta x_i, plus lambda w_i with weight decay (dnet/dw_i = x_i)."""
-    if decay:
-        return [d * xi + decay * w for xi, w in zip(x, weights)]
-    return [d * xi for xi in x]
+    return compiled(net, "forward")(net, x)
 
 
 def _new_weights(weights, velocity, g, lr, mu):
@@ -210,22 +88,6 @@ def _new_bias(bias, velocity, g, lr, mu):
         velocity = mu * velocity - lr * g
         return bias + velocity, velocity
     return bias - lr * g, 0.0
-
-
-def _commit(net, layers, planned, planned_biases, check):
-    """Write the planned weights and biases, once all of them are known to be finite."""
-    if not isfinite(check):
-        # Name the first culprit, value by value, as update() would. (A sum of finite values
-        # can overflow: then nothing is wrong and the writes go ahead.)
-        _check_update(net, layers)
-    for n, new, velocity in planned:
-        n.weights[:] = new
-        if velocity is not None:
-            n.velocity[:] = velocity
-    for holder, neurons, new, velocity in planned_biases:
-        for n in neurons:
-            n.bias = new
-        holder.bias_velocity = velocity
 
 
 def _snapshot(net):
@@ -360,22 +222,7 @@ def _check_bias(name, holder, g, lr, mu, neurons):
 
 def evaluate(net, x):
     """The network's outputs for ``x``, reading the weights from the neurons, storing nothing."""
-    for layer in net.layers:
-        f = layer.activation.f
-        x = [f(sum(map(mul, n.weights, x)) + n.bias) for n in layer.neurons]
-        if not isfinite(sum(x)):
-            _raise_nonfinite([(n.name, "out", v) for n, v in zip(layer.neurons, x)], "")
-    return x
-
-
-def _raise_forward(layer):
-    _raise_nonfinite([(n.name, q, getattr(n, q)) for n in layer.neurons
-                      for q in ("net", "out")], _FIX)
-
-
-def _raise_backward(layer):
-    _raise_nonfinite([(n.name, q, getattr(n, q)) for n in layer.neurons
-                      for q in ("dE_dout", "dout_dnet", "delta")], _FIX)
+    return compiled(net, "evaluate")(net, x)
 
 
 def _raise_nonfinite(candidates, fix):

@@ -48,6 +48,7 @@ import difflib
 import re
 from collections import namedtuple
 
+from .calculation import plan
 from .errors import UnknownNameError
 from .events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
                      HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
@@ -196,43 +197,17 @@ def from_network(net):
 
 
 def names(net):
-    """Every quantity name of one step of ``net``, in the order of the hand calculation."""
-    out = list(net.input_names)
-    out += [f"target_{n.name}" for n in net.output_layer.neurons]
-    senders, from_input = net.input_names, True
-    params = []
-    for layer in net.layers:
-        for n in layer.neurons:
-            out += [f"{w}*{s if from_input else 'out_' + s}" for w, s in zip(n.weight_names,
-                                                                          senders)]
-            out += [f"net_{n.name}", f"out_{n.name}"]
-            params += n.weight_names
-            if layer.bias_mode == "per_neuron":
-                params.append(n.bias_name)
-        if layer.bias_mode == "shared":
-            params.append(layer.bias_name)
-        senders, from_input = [n.name for n in layer.neurons], False
-    out += params
-    outputs = [n.name for n in net.output_layer.neurons]
-    out += [f"E_{o}" for o in outputs] + ["E_total"]
-    for k in range(len(net.layers) - 1, -1, -1):
-        layer = net.layers[k]
-        for n in layer.neurons:
-            if k < len(net.layers) - 1:
-                out += [f"dE_{u.name}/dout_{n.name}" for u in net.layers[k + 1].neurons]
-            out += [f"dE/dout_{n.name}", f"dout_{n.name}/dnet_{n.name}", f"delta_{n.name}"]
-            for w in n.weight_names:
-                out += [f"dnet_{n.name}/d{w}", f"dE/d{w}"]
-            if layer.bias_mode == "per_neuron":
-                out.append(f"dE/d{n.bias_name}")
-        if layer.bias_mode == "shared":
-            out.append(f"dE/d{layer.bias_name}")
-    trained = [p for p in params if p.startswith("w") or net.train_biases]
-    out += [f"{p}+" for p in trained]
-    for layer in net.layers:
-        out += [f"{q}_{n.name}+" for n in layer.neurons for q in ("net", "out")]
-    out += [f"E_{o}+" for o in outputs] + ["E_total+"]
-    return out
+    """Every quantity name of one step of ``net``, in the order of the hand calculation: the
+    givens, then the plan of :mod:`neurosim.calculation` (the weights and biases standing after
+    the forward pass, as the hand calculation lists them before the error), then the same
+    sample's forward pass with the updated weights (``net_h1+`` ... ``E_total+``)."""
+    steps = plan(net)
+    givens = list(net.input_names) + [f"target_{n.name}" for n in net.output_layer.neurons]
+    forward = [q.name for q in steps if q.phase == "forward"]
+    rest = [q.name for q in steps if q.phase != "forward" and q.kind != "velocity"]
+    after = [q.name + "+" for q in steps if q.kind in ("net", "out")]
+    after += [f"E_{n.name}+" for n in net.output_layer.neurons] + ["E_total+"]
+    return givens + forward + list(net.parameter_names()) + rest + after
 
 
 _DELTA = re.compile(r"^dE(?:_total)?/dnet_(\w+)$")

@@ -47,8 +47,31 @@ class StepRecord:
     """
 
     def __init__(self, events=()):
-        self.events = list(events)
+        self._events = list(events)
+        self._build = self._values = None
         self._origin = None   # the record this one was filtered from (to know its names)
+
+    @classmethod
+    def _of_values(cls, build, values):
+        """The record of a step that returned ``values``; ``build(values)`` makes its events,
+        on first use (a step's values cost far less to keep than thousands of event objects,
+        and a user collecting a run's records may never read most of them)."""
+        record = cls()
+        record._build, record._values = build, values
+        return record
+
+    @property
+    def events(self):
+        """The events, in order (a list)."""
+        if self._build is not None:
+            self._events = self._build(self._values)
+            self._build = self._values = None
+        return self._events
+
+    @events.setter
+    def events(self, events):
+        self._events = events
+        self._build = self._values = None
 
     def filter(self, *, phase=None, neuron=None, weight=None, kind=None):
         """The events of one phase, involving one neuron or weight/bias name, or of one class.

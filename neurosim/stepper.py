@@ -29,6 +29,7 @@ import os
 import sys
 
 from . import quantities
+from .calculation import KINDS, plan
 from .errors import NeurosimError
 from .events import PHASES
 from .quantities import NotComputedError, name_of, owner_of
@@ -43,25 +44,9 @@ _PHASE_TITLES = {"forward": "forward pass", "error": "total error", "backward": 
 
 
 def event_count(net):
-    """How many events one step of ``net`` yields (so ``where`` can say "event 9 of 53").
-
-    Forward: one message per connection, a net input and an output per neuron. Error: one term
-    per output and the total. Backward: dE/dout per neuron, one message per connection into a
-    hidden neuron, dout/dnet and delta per neuron, one gradient per weight and per bias.
-    Update: one per trainable weight and bias.
-    """
-    count = 0
-    fan_in = net.layer_sizes[0]
-    for k, layer in enumerate(net.layers):
-        size = len(layer.neurons)
-        count += size * fan_in + 2 * size                      # forward
-        count += size * (3 + fan_in)                           # dE/dout, dout/dnet, delta, dE/dw
-        if k < len(net.layers) - 1:
-            count += size * len(net.layers[k + 1].neurons)     # backward messages
-        biases = {"per_neuron": size, "shared": 1, "none": 0}[layer.bias_mode]
-        count += biases + size * fan_in + (biases if net.train_biases else 0)
-        fan_in = size
-    return count + len(net.output_layer.neurons) + 1         # error terms and E_total
+    """How many events one step of ``net`` yields (so ``where`` can say "event 9 of 53"): one
+    per quantity of the step's plan that has an event of its own."""
+    return sum(1 for q in plan(net) if KINDS[q.kind].event is not None)
 
 
 class Stepper(cmd.Cmd):
@@ -99,7 +84,9 @@ class Stepper(cmd.Cmd):
         self.digits = digits
         self.steps = net.step_through(inputs, targets)
         self.events = []
-        self.total = event_count(net)
+        #: The quantity of each event, in order (the plan of neurosim.calculation).
+        self.plan = [q for q in plan(net) if KINDS[q.kind].event is not None]
+        self.total = len(self.plan)
         self.finished = False
         self.breakpoints = []        # names, in the order they were set
         self._numbers = {}           # name -> its number, kept when others are cleared (pdb)
@@ -107,6 +94,7 @@ class Stepper(cmd.Cmd):
         self.known = quantities.names(net)
         self.parameters = set(net.parameter_names())
         self.neuron_names = {n.name for n in net.neurons}
+        self.givens = set(net.input_names) | {f"target_{n.name}" for n in net.output_layer}
         self.intro = (f"stepping through one update of {net!r}\n"
                       f"{self.total} events; type help for the commands, next to begin")
 
@@ -195,11 +183,15 @@ class Stepper(cmd.Cmd):
         return f"{number:>3} {event.phase:<9} {event.render(self.digits)}"
 
     def _hits(self, event, previous):
+        quantity = self.plan[len(self.events) - 1]
         for bp in self.breakpoints:
             if bp in PHASES:
                 if event.phase == bp and (previous is None or previous.phase != bp):
                     return bp
-            elif bp == owner_of(event) or bp == name_of(event):
+            elif bp in self.givens:
+                if bp in quantity.reads:
+                    return bp
+            elif bp == quantity.owner or bp == quantity.name:
                 return bp
         return None
 
@@ -270,7 +262,8 @@ class Stepper(cmd.Cmd):
     do_b = do_break
 
     def _breakpoint(self, name):
-        if name in PHASES or name in self.neuron_names or name in self.parameters:
+        if name in PHASES or name in self.neuron_names or name in self.parameters or \
+                name in self.givens:
             return name
         key = quantities.canonical(name)
         if key in self.known:
@@ -290,6 +283,8 @@ class Stepper(cmd.Cmd):
             return f"stops at every event computing a quantity of {bp}"
         if bp in self.parameters:
             return f"stops where dE/d{bp} is computed and where {bp} is updated"
+        if bp in self.givens:
+            return f"stops at every event that reads {bp} (it is given, not computed)"
         return f"stops where {bp} is computed"
 
     def do_clear(self, arg):
@@ -321,15 +316,25 @@ class Stepper(cmd.Cmd):
 
     def do_print(self, arg):
         """print NAME ...: the value of quantities as they are now (out_h1, dE/dw5, delta_o1, w5,
-        w5+, dE_o1/dout_h1, E_total); without a name, the quantity just computed."""
+        w5+, dE_o1/dout_h1, E_total; a neuron, h1: all of its quantities so far); without a
+        name, the quantity just computed. w5 is the value before the update, w5+ after."""
         names = self._names(arg)
         if not names:
             if not self.events:
                 self._say("nothing is computed yet; e.g. next, then print out_h1")
                 return
             names = [name_of(self.events[-1])]
-        values = quantities.from_events(self.events)
-        values.update(quantities.from_network(self.net))
+        # What the neurons hold now, then what the events state: w5 is the value before the
+        # update (the event's), w5+ the new one, as everywhere in neurosim.
+        values = quantities.from_network(self.net)
+        values.update(quantities.from_events(self.events))
+        for name in list(names):   # a neuron: every quantity of it computed so far
+            if name in self.neuron_names:
+                owned = [q.name for q in self.plan if q.neuron == name and q.name in values]
+                if not owned:
+                    self._say(f"nothing of {name} is computed yet")
+                k = names.index(name)
+                names[k:k + 1] = owned
         for name in names:
             try:
                 key, value = quantities.lookup(values, name, self.known)

@@ -68,7 +68,9 @@ def _softplus(x):
 
 
 ACTIVATIONS = {
-    "sigmoid": (_sigmoid, lambda x: _sigmoid(x) * (1.0 - _sigmoid(x))),
+    # sigma'(x) = e^-|x| / (1 + e^-|x|)^2: exact to a few ulps at any x (sigma (1 - sigma)
+    # loses digits as sigma rounds towards 1, from x of a few units on).
+    "sigmoid": (_sigmoid, lambda x: math.exp(-abs(x)) / (1.0 + math.exp(-abs(x))) ** 2),
     "tanh": (math.tanh, lambda x: 1.0 - math.tanh(x) ** 2),
     "relu": (lambda x: x if x > 0 else 0.0, lambda x: 1.0 if x > 0 else 0.0),
     "leaky_relu": (lambda x: x if x > 0 else 0.01 * x, lambda x: 1.0 if x > 0 else 0.01),

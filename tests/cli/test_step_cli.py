@@ -25,7 +25,7 @@ print dE/dw1
 print w5
 continue
 continue
-print w5
+print w5 w5+
 quit
 """
 
@@ -35,8 +35,11 @@ def check_session(output):
     dE_dw1 = float(re.search(r"^dE/dw1 = (\S+)$", output, re.M).group(1))
     assert abs(dE_dw1 - 0.000438568) <= 5e-10                   # Mazur: dE_total/dw1
     w5 = re.findall(r"^w5 = (\S+)$", output, re.M)
-    assert float(w5[0]) == 0.4                                   # before the update
-    assert abs(float(w5[1]) - 0.35891648) <= 5e-9                # Mazur: w5+
+    # w5 is the value before the update, before and after the update is reached (one name,
+    # one meaning); w5+ is the new value.
+    assert [float(v) for v in w5] == [0.4, 0.4]
+    new = float(re.search(r"^w5\+ = (\S+)$", output, re.M).group(1))
+    assert abs(new - 0.35891648) <= 5e-9                          # Mazur: w5+
     assert "Traceback" not in output
 
 
@@ -74,7 +77,7 @@ def test_commands_file_without_quit_goes_on_reading_stdin(tmp_path, monkeypatch,
     script = tmp_path / "lesson.txt"
     script.write_text("break w1\ncontinue\n", encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", io.StringIO("print dE/dw1\nprint w5\ncontinue\ncontinue\n"
-                                                  "print w5\nquit\n"))
+                                                  "print w5 w5+\nquit\n"))
     assert main(["step", "--commands", str(script)]) == 0
     check_session(capsys.readouterr().out)
 

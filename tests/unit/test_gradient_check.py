@@ -355,12 +355,17 @@ def test_relu_away_from_its_kink_has_no_kink_rows():
     assert report.kinks == [] and report.ok
 
 
-def test_a_saturated_output_under_clipped_cross_entropy_is_a_kink():
-    # sigmoid(40) rounds to 1.0; binary cross-entropy clips it to 1 - 1e-12, where E is flat.
+def test_a_saturated_output_under_cross_entropy_keeps_exact_gradients():
+    # sigmoid(40) rounds to 1.0. Cross-entropy is computed from net (as BCEWithLogits): with
+    # t = 0, E = softplus(w1 x) = 40 + e^-40 (40.0 in floating point), delta = out - t = 1 and
+    # dE/dw1 = x * sigmoid(40) = 1: exact algebra, where the old clipped form gave E = 27.6.
+    net = NeuralNetwork.from_weights([[[40.0]]], bias="none", loss="binary_cross_entropy")
+    assert net.train([1.0], [0.0]) == 40.0
+    assert net["o1"].delta == 1.0 and net["o1"].dE_dw == [1.0]
     net = NeuralNetwork.from_weights([[[40.0]]], bias="none", loss="binary_cross_entropy")
     report = gradcheck(net, [1.0], [0.0])
-    assert "dE/dout_o1" in [r.name for r in report.kinks]
-    assert report.ok
+    assert report["dE/dw1"].analytic == 1.0
+    assert report["dE/dw1"].numeric == pytest.approx(1.0, rel=1e-6)
 
 
 # -- mutation checks: a corrupted derivative is named, and only it -------------------------------

@@ -1,0 +1,753 @@
+"""The step of :mod:`neurosim.calculation`, written out as Python and run on the neuron objects.
+
+For each network shape the plan of the step is turned into straight-line Python, one line per
+quantity, compiled once with :func:`exec` (as :mod:`dataclasses` generates methods) and cached
+by shape and rules. For Mazur's network the first lines read like the hand calculation::
+
+    >>> from neurosim.worked_examples import mazur
+    >>> print(source(mazur(), "train").splitlines()[18])
+        net_h1 = w1 * i1 + w2 * i2 + b1
+
+Every variant of the step comes from the same plan, line for line:
+
+``train``     forward, error, backward and update; returns E_total (``net.train``)
+``gradients`` the same without the update (batch training, gradient checks)
+``record``    ``train`` that also returns every value it computed, in plan order (the events
+              of ``net.train(record=True)`` are built from them when first read)
+``observe``   a generator: stores each quantity on its neuron, then yields its event
+              (``net.step_through``); each weight is read when it is used and written at its
+              update event, so a pause shows the computation exactly as far as it has gone
+``forward``   the forward pass, stored on the neurons; returns the outputs
+``evaluate``  the forward pass, storing nothing; returns the outputs
+``error``     the forward pass and the error, storing nothing; returns E_total and the terms
+
+Each step reads the weights, biases and rates from the neuron objects when it starts and
+writes every partial and every new weight back to them: no copy of the weights outlives a step.
+New weights are written only once every one of them is known to be finite; a NaN or an infinity
+raises :class:`~neurosim.errors.NumericalError` naming the neuron and the quantity.
+"""
+
+import keyword
+import re
+from collections import OrderedDict
+from functools import reduce
+from math import exp, isfinite, log, log1p, tanh
+from operator import add, mul
+
+from .calculation import KINDS, VECTOR, Quantity, Ref, event_fields, plan, shape_of
+from .errors import NumericalError
+
+__all__ = ["compiled", "source", "MODES"]
+
+MODES = ("train", "gradients", "record", "observe", "forward", "evaluate", "error")
+
+_FIX = "\nthe weights are as they were before this step; lower the learning rate or scale the data"
+
+#: Sums of more terms than this are written over several lines (one expression of thousands of
+#: terms exceeds the compiler's recursion limit); still added left to right.
+_CHUNK = 64
+
+#: How many compiled steps are kept (property tests build thousands of shapes).
+CACHE_SIZE = 128
+_cache = OrderedDict()
+
+_SUMS = {"net", "total", "hidden dE_dout", "dE_db"}
+
+
+def compiled(net, mode):
+    """The compiled ``mode`` step for ``net``'s shape and rules (cached)."""
+    shape = shape_of(net)
+    key = (shape, mode)
+    function = _cache.get(key)
+    if function is None:
+        function = _compile(shape, mode)
+        _cache[key] = function
+        if len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    else:
+        _cache.move_to_end(key)
+    return function
+
+
+def source(net, mode="train"):
+    """The Python source of ``net``'s ``mode`` step, as it is compiled."""
+    return _writer(shape_of(net), mode).source()
+
+
+#: Networks with more connections than this get their plain steps written neuron by neuron.
+UNROLL_LIMIT = 4096
+
+
+def _writer(shape, mode):
+    connections = sum(len(row) for _, rows, _ in shape.layers for row in rows)
+    if connections > UNROLL_LIMIT and mode in ("train", "gradients", "forward", "evaluate",
+                                               "error"):
+        return _VectorWriter(shape, mode)
+    return _Writer(shape, mode)
+
+
+def _compile(shape, mode):
+    writer = _writer(shape, mode)
+    namespace = writer.namespace()
+    code = writer.source()
+    if mode == "record":
+        code += writer.events_source()
+    exec(compile(code, f"<neurosim {mode} step>", "exec"), namespace)
+    function = namespace["_step"]
+    function.quantities = writer.quantities
+    function.recorded_names = writer.recorded_names
+    function.events = namespace.get("_events")
+    return function
+
+
+_IDENTIFIER = re.compile(r"\W")
+
+
+class _Writer:
+    """Writes the source of one step from the plan of one shape."""
+
+    def __init__(self, shape, mode):
+        self.s = s = shape
+        self.mode = mode
+        quantities = plan(s, update=mode not in ("gradients",))
+        if mode in ("forward", "evaluate", "error"):
+            phases = ("forward", "error") if mode == "error" else ("forward",)
+            quantities = tuple(q for q in quantities if q.phase in phases)
+        self.quantities = quantities
+        self.observe = mode == "observe"
+        self.store = mode not in ("evaluate", "error")
+        self.inline = mode in ("train", "gradients", "forward", "evaluate", "error")
+        self.idents = {}
+        self.used = set(keyword.kwlist) | {"True", "False", "None"}
+        self.lines = []
+        self.expressions = {}          # name -> expression, for quantities written inline
+        self.recorded_names = ()
+        self.deferred = []
+        #: parameter name -> (layer, neuron name, index of the weight or None for a bias)
+        self.places = {}
+        for k, (neurons, weight_names, bias_names) in enumerate(shape.layers):
+            for n, row, b in zip(neurons, weight_names, bias_names):
+                self.places.update((w, (k, n, i)) for i, w in enumerate(row))
+                if b is not None:
+                    self.places.setdefault(b, (k, n, None))
+
+    # -- names ------------------------------------------------------------------------------
+
+    def ident(self, name):
+        """The Python variable of a quantity or given: ``dE/dw5`` -> ``dE_dw5``, ``w5+`` ->
+        ``w5_new``."""
+        if name in self.idents:
+            return self.idents[name]
+        text = _IDENTIFIER.sub("_", name.replace("+", "_new").replace("*", "_"))
+        if not text or text[0].isdigit() or text[0] == "_":
+            text = "q" + text
+        base, k = text, 1
+        while text in self.used:
+            k += 1
+            text = f"{base}_{k}"
+        self.used.add(text)
+        self.idents[name] = text
+        return text
+
+    def operand(self, name):
+        if name == "0.0":
+            return "0.0"
+        if name in self.expressions:
+            return self.expressions[name]
+        return self.ident(name)
+
+    # -- the source -------------------------------------------------------------------------
+
+    def namespace(self):
+        s = self.s
+        ns = {"exp": exp, "log": log, "log1p": log1p, "tanh": tanh, "isfinite": isfinite,
+              "_NumericalError": NumericalError, "_raise_forward": _raise_forward, "_raise_outs": _raise_outs,
+              "_raise_error": _raise_error, "_raise_backward": _raise_backward,
+              "_check_update": _check_update, "_loss_error": s.loss.error,
+              "_loss_dE_dout": s.loss.dE_dout,
+              "_loss_error_net": getattr(s.loss, "error_net", None),
+              "_loss_dE_dout_net": getattr(s.loss, "dE_dout_net", None),
+              "_loss_delta": getattr(s.loss, "delta", None)}
+        for k, act in enumerate(s.activations):
+            ns[f"_f{k}"] = act.f
+            ns[f"_df{k}"] = act.df
+        for kind in KINDS.values():
+            if kind.event is not None:
+                ns[f"_{kind.event.__name__}"] = kind.event._make
+        return ns
+
+    def emit(self, line, indent=1):
+        self.lines.append("    " * indent + line)
+
+    def source(self):
+        if self.lines:
+            return "\n".join(self.lines) + "\n"
+        s = self.s
+        self.emit("def _step(_net, _x, _t=None):", 0)
+        self.emit('"""One step of the plan (see neurosim.calculation); generated."""')
+        self._read_givens()
+        q_by_phase = {}
+        for q in self.quantities:
+            q_by_phase.setdefault(q.phase, []).append(q)
+        self._forward()
+        if self.mode in ("forward", "evaluate"):
+            outs = ", ".join(self.ident(f"out_{n}") for n in s.layers[-1][0])
+            self.emit(f"return [{outs}]")
+            return self.source()
+        if self.mode == "error":
+            self._errors_only()
+            return self.source()
+        self._error_and_backward()
+        self._finish()
+        return self.source()
+
+    def _read_givens(self):
+        s = self.s
+        self.emit(f"{self._targets(s.input_names)} = _x")
+        layers = ", ".join(f"_L{k}" for k in range(len(s.layers)))
+        self.emit(f"{layers}, = _net.layers")
+        self.emit("_lr = _net.learning_rate")
+        if s.momentum:
+            self.emit("_mu = _net.momentum")
+        if s.decay:
+            self.emit("_decay = _net.weight_decay")
+        for k, (neurons, weight_names, bias_names) in enumerate(s.layers):
+            self.emit(f"{', '.join(self.neuron(n) for n in neurons)}, = _L{k}.neurons")
+            for n, row, b in zip(neurons, weight_names, bias_names):
+                self.emit(f"_W_{self.neuron(n)} = {self.neuron(n)}.weights")
+                if not self.observe:
+                    self.emit(f"{self._targets(row)} = _W_{self.neuron(n)}")
+                    if b is not None and (s.bias_mode == "per_neuron" or n == neurons[0]):
+                        self.emit(f"{self.ident(b)} = {self.neuron(n)}.bias")
+                if s.momentum:
+                    self.emit(f"{self._targets('v_' + w for w in row)} = "
+                              f"{self.neuron(n)}.velocity")
+                    if s.bias_mode == "per_neuron" and s.train_biases:
+                        self.emit(f"{self.ident('v_' + b)} = {self.neuron(n)}.bias_velocity")
+            if s.momentum and s.bias_mode == "shared" and s.train_biases:
+                self.emit(f"{self.ident('v_' + bias_names[0])} = _L{k}.bias_velocity")
+
+    def neuron(self, name):
+        return self.ident("neuron " + name)
+
+    def _targets(self, names):
+        names = [self.ident(n) for n in names]
+        return ", ".join(names) + ("," if len(names) == 1 else "")
+
+    # -- one quantity --------------------------------------------------------------------------
+
+    def compute(self, q):
+        """Write the line computing ``q`` (or keep its expression, to write inline)."""
+        ops = [self.operand(r) for r in q.reads]
+        python = KINDS[q.kind].python
+        if self.inline and q.kind in ("message", "backward", "dnet_dw"):
+            self.expressions[q.name] = python(ops, q, self.s)
+            return
+        target = self.ident(q.name)
+        if q.kind in _SUMS and len(ops) > _CHUNK:
+            self.emit(f"{target} = {python(ops[:_CHUNK], q, self.s)}")
+            for start in range(_CHUNK, len(ops), _CHUNK):
+                self.emit(f"{target} = {python([target] + ops[start:start + _CHUNK], q, self.s)}")
+        else:
+            self.emit(f"{target} = {python(ops, q, self.s)}")
+
+    def check(self, idents, slow_path):
+        """``if not isfinite(a + b + ...): slow_path``: the sum is finite if and only if every
+        term is (or it overflowed: the slow path then finds nothing to name, and returns)."""
+        if len(idents) <= _CHUNK:
+            self.emit(f"if not isfinite({' + '.join(idents)}):")
+        else:
+            self.emit(f"_check = {' + '.join(idents[:_CHUNK])}")
+            for start in range(_CHUNK, len(idents), _CHUNK):
+                self.emit(f"_check = _check + {' + '.join(idents[start:start + _CHUNK])}")
+            self.emit("if not isfinite(_check):")
+        self.emit(slow_path, 2)
+
+    def yield_event(self, q):
+        fields = event_fields(q, self.s)
+        if fields is not None:
+            items = ", ".join(self._field(f) for f in fields)
+            self.emit(f"yield _{KINDS[q.kind].event.__name__}(({items},))")
+
+    def _field(self, field):
+        if type(field) is Ref:
+            return self.operand(field.name) if field.name not in _RATES else _RATES[field.name]
+        if type(field) is tuple:
+            return "(" + "".join(self._field(f) + ", " for f in field) + ")"
+        return repr(field)
+
+    def read_weight(self, q):
+        """In observe mode, read each weight and bias from its neuron when it is used."""
+        if not self.observe:
+            return
+        s = self.s
+        for r in q.reads:
+            place = self._place_of_parameter(r)
+            if place:
+                self.emit(f"{self.ident(r)} = {place}")
+
+    def _place_of_parameter(self, name):
+        place = self.places.get(name)
+        if place is None:
+            return None
+        _, n, i = place
+        return f"{self.neuron(n)}.bias" if i is None else f"_W_{self.neuron(n)}[{i}]"
+
+    # -- the phases ----------------------------------------------------------------------------
+
+    def _forward(self):
+        s = self.s
+        by_neuron = {}
+        for q in self.quantities:
+            if q.phase == "forward":
+                by_neuron.setdefault(q.layer, []).append(q)
+        for k, (neurons, _, _) in enumerate(s.layers):
+            xs = f"_X{k}"
+            if self.store:
+                names = s.input_names if k == 0 else [f"out_{n}" for n in s.layers[k - 1][0]]
+                self.emit(f"{xs} = [{', '.join(self.ident(n) for n in names)}]" if k else
+                          f"{xs} = _x")
+            for q in by_neuron[k]:
+                self.read_weight(q)
+                self.compute(q)
+                if self.observe:
+                    attribute = {"net": "net", "out": "out"}.get(q.kind)
+                    if attribute == "net":
+                        self.emit(f"{self.neuron(q.neuron)}.inputs = {xs}")
+                    if attribute:
+                        self.emit(f"{self.neuron(q.neuron)}.{attribute} = {self.ident(q.name)}")
+                    self.yield_event(q)
+            if self.store and not self.observe:
+                for n in neurons:
+                    v = self.neuron(n)
+                    self.emit(f"{v}.inputs = {xs}; {v}.net = {self.ident('net_' + n)}; "
+                              f"{v}.out = {self.ident('out_' + n)}")
+            outs = [self.ident(f"out_{n}") for n in neurons]
+            if self.store:
+                self.check(outs, f"_raise_forward(_L{k})")
+            else:
+                self.check(outs, f"_raise_outs({tuple(neurons)!r}, ({', '.join(outs)},))")
+
+    def _error_and_backward(self):
+        s = self.s
+        quantities = [q for q in self.quantities if q.phase != "forward"]
+        outputs = s.layers[-1][0]
+        self.emit(f"{self._targets('target_' + o for o in outputs)} = _t")
+        pending_updates = []
+        layer_done = {}
+        for k in range(len(s.layers)):
+            layer_done[k] = max((i for i, q in enumerate(quantities)
+                                 if q.phase == "backward" and q.layer == k), default=None)
+        for i, q in enumerate(quantities):
+            if q.phase == "update":
+                pending_updates.append(q)
+                nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+                if nxt is None or nxt.phase != "update":
+                    self._updates(pending_updates)
+                    pending_updates = []
+                continue
+            self.read_weight(q)
+            self.compute(q)
+            if self.observe:
+                self._store_one(q)
+                if q.kind == "total":
+                    self._check_error(outputs)
+                self.yield_event(q)
+            elif q.kind == "total":
+                for o in outputs:
+                    v = self.neuron(o)
+                    self.emit(f"{v}.target = {self.ident('target_' + o)}; "
+                              f"{v}.error = {self.ident('E_' + o)}")
+                self._check_error(outputs)
+            if q.phase == "backward" and layer_done.get(q.layer) == i:
+                self._layer_done(q.layer)
+
+    def _errors_only(self):
+        """mode "error": E_total and the output terms of one sample, storing nothing."""
+        outputs = self.s.layers[-1][0]
+        self.emit(f"{self._targets('target_' + o for o in outputs)} = _t")
+        for q in self.quantities:
+            if q.phase == "error":
+                self.compute(q)
+        terms = ", ".join(self.ident(f"E_{o}") for o in outputs)
+        self.emit(f"return {self.ident('E_total')}, ({terms},)")
+
+    def _check_error(self, outputs):
+        self.emit(f"if not isfinite({self.ident('E_total')}):")
+        self.emit("_raise_error(_net)", 2)
+        self.emit(f"_net.E_total = {self.ident('E_total')}")
+
+    def _store_one(self, q):
+        """observe: store a quantity on its neuron just before its event."""
+        v = self.neuron(q.neuron) if q.neuron else None
+        name = self.ident(q.name)
+        if q.kind == "error":
+            self.emit(f"{v}.target = {self.ident('target_' + q.neuron)}; {v}.error = {name}")
+        elif q.kind in ("output dE_dout", "hidden dE_dout"):
+            self.emit(f"{v}.dE_dout = {name}")
+        elif q.kind == "dout_dnet":
+            self.emit(f"{v}.dout_dnet = {name}")
+        elif q.kind in ("delta", "output delta"):
+            self.emit(f"{v}.delta = {v}.dE_db = {name}")
+            self.emit(f"{v}.dnet_dw = {v}.inputs")
+        elif q.kind == "dE_dw":     # a new list with the first gradient, then one more each
+            first = self.places[q.owner][2] == 0
+            self.emit(f"{v}.dE_dw = [{name}]" if first else f"{v}.dE_dw.append({name})")
+        elif q.kind == "dE_db" and q.neuron is None:
+            self.emit(f"_L{q.layer}.dE_db = {name}")
+
+    def _layer_done(self, k):
+        """After the backward pass of layer ``k``: store (plain modes) and check its deltas."""
+        s = self.s
+        neurons, weight_names, bias_names = s.layers[k]
+        if not self.observe:
+            for n, row in zip(neurons, weight_names):
+                v = self.neuron(n)
+                self.emit(f"{v}.dE_dout = {self.operand('dE/dout_' + n)}; "
+                          f"{v}.dout_dnet = {self.ident(f'dout_{n}/dnet_{n}')}")
+                self.emit(f"{v}.delta = {v}.dE_db = {self.ident('delta_' + n)}; "
+                          f"{v}.dnet_dw = {v}.inputs")
+                grads = ", ".join(self.ident(f"dE/d{w}") for w in row)
+                self.emit(f"{v}.dE_dw = [{grads}]")
+            if s.bias_mode == "shared":
+                self.emit(f"_L{k}.dE_db = {self.ident('dE/d' + bias_names[0])}")
+        self.check([self.ident(f"delta_{n}") for n in neurons], f"_raise_backward(_L{k})")
+
+    def _updates(self, quantities):
+        """Every new value first, checked; then written (observe: one at a time, with its
+        event)."""
+        layers = sorted({q.layer for q in quantities})
+        for q in quantities:
+            self.read_weight(q)
+            self.compute(q)
+        self.check([self.ident(q.name) for q in quantities],
+                   f"_check_update(_net, [{', '.join(f'_L{k}' for k in layers)}])")
+        if self.observe:
+            for q in quantities:
+                if q.kind == "update":
+                    self._write(q)
+                    self.yield_event(q)
+                else:
+                    self._write(q)
+        else:
+            self.deferred += quantities
+
+    def _write(self, q):
+        """Write a new weight, bias or velocity to its place on the objects."""
+        name = self.ident(q.name)
+        k, n, i = self.places[q.owner]
+        v = self.neuron(n)
+        update = q.kind == "update"
+        if i is not None:
+            self.emit(f"_W_{v}[{i}] = {name}" if update else f"{v}.velocity[{i}] = {name}")
+        elif self.s.bias_mode == "shared":
+            if update:
+                for n in self.s.layers[k][0]:
+                    self.emit(f"{self.neuron(n)}.bias = {name}")
+            else:
+                self.emit(f"_L{k}.bias_velocity = {name}")
+        else:
+            self.emit(f"{v}.bias = {name}" if update else f"{v}.bias_velocity = {name}")
+
+    def _finish(self):
+        s = self.s
+        if not self.observe:
+            by_neuron = {}
+            for q in self.deferred:
+                if q.kind == "update" and self.places[q.owner][2] is not None:
+                    by_neuron.setdefault(q.neuron, []).append(q)
+                else:
+                    self._write(q)
+            for n, qs in by_neuron.items():
+                v = self.neuron(n)
+                self.emit(f"_W_{v}[:] = [{', '.join(self.ident(q.name) for q in qs)}]")
+        E = self.ident("E_total")
+        if self.mode == "record":
+            names = [q.name for q in self.quantities] + list(self._givens())
+            self.recorded_names = tuple(names)
+            values = ", ".join(self.ident(n) if n not in _RATES else _RATES[n] for n in names)
+            self.emit(f"return {E}, ({values},)")
+        elif self.observe:
+            self.emit(f"return {E}")
+        else:
+            self.emit(f"return {E}")
+
+    def events_source(self):
+        """``_events(values)``: the events of a recorded step, from the values it returned."""
+        index = {name: k for k, name in enumerate(self.recorded_names)}
+        lines = ["def _events(_v):", "    return ["]
+        for q in self.quantities:
+            fields = event_fields(q, self.s)
+            if fields is not None:
+                items = ", ".join(_field_from(f, index) for f in fields)
+                lines.append(f"        _{KINDS[q.kind].event.__name__}(({items},)),")
+        lines.append("    ]")
+        return "\n".join(lines) + "\n"
+
+    def _givens(self):
+        """The givens an event may show: inputs, targets, weights, biases, rates, velocities."""
+        s = self.s
+        yield from s.input_names
+        yield from ("target_" + o for o in s.layers[-1][0])
+        for neurons, weight_names, bias_names in s.layers:
+            for row in weight_names:
+                yield from row
+            for b in dict.fromkeys(bias_names):
+                if b is not None:
+                    yield b
+        yield "learning_rate"
+        if s.momentum:
+            yield "momentum"
+        if s.decay:
+            yield "weight_decay"
+
+
+_RATES = {"learning_rate": "_lr", "momentum": "_mu", "weight_decay": "_decay"}
+
+
+def _field_from(field, index):
+    if type(field) is Ref:
+        return f"_v[{index[field.name]}]"
+    if type(field) is tuple:
+        return "(" + "".join(_field_from(f, index) + ", " for f in field) + ")"
+    return repr(field)
+
+
+# -- the slow paths: name the first non-finite value -------------------------------------------
+
+def _raise_forward(layer):
+    _raise_nonfinite([(n.name, q, getattr(n, q)) for n in layer.neurons
+                      for q in ("net", "out")], _FIX)
+
+
+def _raise_outs(neurons, outs):
+    _raise_nonfinite([(n, "out", v) for n, v in zip(neurons, outs)], "")
+
+
+def _raise_error(net):
+    _raise_nonfinite([(n.name, "error", n.error) for n in net.layers[-1].neurons], _FIX)
+
+
+def _raise_backward(layer):
+    _raise_nonfinite([(n.name, q, getattr(n, q)) for n in layer.neurons
+                      for q in ("dE_dout", "dout_dnet", "delta")], _FIX)
+
+
+def _check_update(net, layers):
+    """Raise NumericalError for the first non-finite new weight or bias of ``layers`` (the
+    gradients the neurons hold, and the new values they give), in the order of the update."""
+    lr, mu = net.learning_rate, net.momentum
+    for layer in layers:
+        for n in layer.neurons:
+            if mu:
+                new = [w + (mu * v - lr * g) for w, v, g in zip(n.weights, n.velocity, n.dE_dw)]
+            else:
+                new = [w - lr * g for w, g in zip(n.weights, n.dE_dw)]
+            _raise_nonfinite([(n.name, f"dE/d{name}", g) for name, g in
+                              zip(n.weight_names, n.dE_dw)] +
+                             [(n.name, f"new {name}", v) for name, v in
+                              zip(n.weight_names, new)], _FIX)
+        if net.train_biases and layer.bias_mode != "none":
+            holders = [layer] if layer.bias_mode == "shared" else layer.neurons
+            for holder in holders:
+                first = layer.neurons[0] if holder is layer else holder
+                g = layer.dE_db if holder is layer else holder.dE_db
+                new = (first.bias + (mu * holder.bias_velocity - lr * g) if mu
+                       else first.bias - lr * g)
+                name = layer.bias_name if holder is layer else holder.bias_name
+                _raise_nonfinite([(first.name, f"dE/d{name}", g),
+                                  (first.name, f"new {name}", new)], _FIX)
+
+
+def _raise_nonfinite(candidates, fix):
+    """Raise NumericalError for the first non-finite (name, quantity, value); else return."""
+    for name, quantity, value in candidates:
+        if value is not None and not isfinite(value):
+            raise NumericalError(f"{quantity} of {name} is {value!r}, expected a finite number"
+                                 f"{fix}")
+
+
+class _VectorWriter(_Writer):
+    """The plain step of a large network, one line per neuron instead of per connection.
+
+    Past :data:`UNROLL_LIMIT` connections, a step written connection by connection costs more
+    to compile than it saves; here each connection-level sum is written with the formulas of
+    :data:`~neurosim.calculation.VECTOR` (``reduce(add, map(mul, W, X))``: the same terms added
+    in the same order as ``w1*x1 + w2*x2 + ...``, so the same bits).
+    """
+
+    def __init__(self, shape, mode):
+        self.s = shape
+        self.mode = mode
+        self.observe = False
+        self.store = mode != "evaluate"
+        self.inline = True
+        self.idents = {}
+        self.used = set(keyword.kwlist) | {"True", "False", "None"}
+        self.lines = []
+        self.expressions = {}
+        self.recorded_names = ()
+        self.quantities = ()
+        self.update = mode == "train"
+
+    @property
+    def from_net(self):
+        return getattr(self.s.loss, "delta", None) is not None
+
+    def loss_reads(self, o):
+        return (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if self.from_net else ())
+
+    def namespace(self):
+        ns = super().namespace()
+        ns.update(_reduce=reduce, _add=add, _mul=mul, _map=map)
+        return ns
+
+    def scalar(self, name, kind, k, reads, neuron=None):
+        """One neuron-level quantity, written with its kind's formula."""
+        q = Quantity(name, kind, KINDS[kind].phase, neuron, tuple(reads), "", neuron, k)
+        self.compute(q)
+
+    def source(self):
+        if self.lines:
+            return "\n".join(self.lines) + "\n"
+        s = self.s
+        v = self.neuron
+        self.emit("def _step(_net, _x, _t=None):", 0)
+        self.emit('"""One step of the plan (see neurosim.calculation), neuron by neuron."""')
+        layers = ", ".join(f"_L{k}" for k in range(len(s.layers)))
+        self.emit(f"{layers}, = _net.layers")
+        self.emit("_lr = _net.learning_rate")
+        if s.momentum:
+            self.emit("_mu = _net.momentum")
+        if s.decay:
+            self.emit("_decay = _net.weight_decay")
+        for k, (neurons, _, bias_names) in enumerate(s.layers):
+            self.emit(f"{', '.join(v(n) for n in neurons)}, = _L{k}.neurons")
+            for n, b in zip(neurons, bias_names):
+                self.emit(f"_W_{v(n)} = {v(n)}.weights")
+                if b is not None and (s.bias_mode == "per_neuron" or n == neurons[0]):
+                    self.emit(f"{self.ident(b)} = {v(n)}.bias")
+        # forward
+        for k, (neurons, _, bias_names) in enumerate(s.layers):
+            xs = "_x" if k == 0 else f"_X{k}"
+            for n, b in zip(neurons, bias_names):
+                net = self.ident(f"net_{n}")
+                self.emit(f"{net} = " + VECTOR["net"].format(W=f"_W_{v(n)}", X=xs,
+                                                             b=self.ident(b) if b else "0.0"))
+                self.scalar(f"out_{n}", "out", k, (f"net_{n}",), n)
+                if self.store:
+                    self.emit(f"{v(n)}.inputs = {xs}; {v(n)}.net = {net}; "
+                              f"{v(n)}.out = {self.ident('out_' + n)}")
+            outs = [self.ident(f"out_{n}") for n in neurons]
+            self.emit(f"_X{k + 1} = [{', '.join(outs)}]")
+            if self.store:
+                self.check(outs, f"_raise_forward(_L{k})")
+            else:
+                self.check(outs, f"_raise_outs({tuple(neurons)!r}, _X{k + 1})")
+        if self.mode in ("forward", "evaluate"):
+            self.emit(f"return _X{len(s.layers)}")
+            return self.source()
+        # error
+        outputs = s.layers[-1][0]
+        self.emit(f"_T = _t")
+        for j, o in enumerate(outputs):
+            self.emit(f"{self.ident('target_' + o)} = _T[{j}]")
+            self.scalar(f"E_{o}", "error", len(s.layers) - 1, self.loss_reads(o), o)
+            if self.store:
+                self.emit(f"{v(o)}.target = {self.ident('target_' + o)}; "
+                          f"{v(o)}.error = {self.ident('E_' + o)}")
+        self.scalar("E_total", "total", None, [f"E_{o}" for o in outputs])
+        if self.mode == "error":
+            terms = ", ".join(self.ident(f"E_{o}") for o in outputs)
+            self.emit(f"return {self.ident('E_total')}, [{terms}]")
+            return self.source()
+        self._check_error(outputs)
+        # backward
+        each_layer = self.update and s.hidden_deltas == "updated_weights"
+        for k in range(len(s.layers) - 1, -1, -1):
+            neurons, _, bias_names = s.layers[k]
+            xs = "_x" if k == 0 else f"_X{k}"
+            if k == len(s.layers) - 1:
+                for o in neurons:
+                    self.scalar(f"dE/dout_{o}", "output dE_dout", k, self.loss_reads(o), o)
+            else:
+                above = s.layers[k + 1][0]
+                rows = ", ".join((f"_N_{v(u)}" if each_layer else f"_W_{v(u)}") for u in above)
+                self.emit(f"_C = list(zip({rows},))")
+                for j, h in enumerate(neurons):
+                    self.emit(f"{self.ident('dE/dout_' + h)} = " +
+                              VECTOR["hidden dE_dout"].format(D=f"_D{k + 1}", column=f"_C[{j}]"))
+            for n in neurons:
+                self.scalar(f"dout_{n}/dnet_{n}", "dout_dnet", k, (f"net_{n}", f"out_{n}"), n)
+                if self.from_net and k == len(s.layers) - 1:
+                    self.scalar(f"delta_{n}", "output delta", k, (
+                        f"dE/dout_{n}", f"dout_{n}/dnet_{n}", f"target_{n}", f"out_{n}"), n)
+                else:
+                    self.scalar(f"delta_{n}", "delta", k, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}"),
+                                n)
+                rule = "dE_dw decay" if s.decay else "dE_dw"
+                self.emit(f"_G_{v(n)} = " + VECTOR[rule].format(
+                    delta=self.ident('delta_' + n), X=xs, W=f"_W_{v(n)}"))
+                self.emit(f"{v(n)}.dE_dout = {self.ident('dE/dout_' + n)}; "
+                          f"{v(n)}.dout_dnet = {self.ident(f'dout_{n}/dnet_{n}')}")
+                self.emit(f"{v(n)}.delta = {v(n)}.dE_db = {self.ident('delta_' + n)}; "
+                          f"{v(n)}.dnet_dw = {v(n)}.inputs; {v(n)}.dE_dw = _G_{v(n)}")
+            deltas = [self.ident(f"delta_{n}") for n in neurons]
+            self.emit(f"_D{k} = [{', '.join(deltas)}]")
+            if s.bias_mode == "shared":
+                self.scalar(f"dE/d{bias_names[0]}", "dE_db", k, [f"delta_{n}" for n in neurons])
+                self.emit(f"_L{k}.dE_db = {self.ident('dE/d' + bias_names[0])}")
+            self.check(deltas, f"_raise_backward(_L{k})")
+            if each_layer:
+                self._vector_updates([k])
+        if self.update and not each_layer:
+            self._vector_updates(range(len(s.layers)))
+        if self.update:
+            for k, (neurons, _, _) in enumerate(s.layers):
+                for n in neurons:
+                    self.emit(f"_W_{v(n)}[:] = _N_{v(n)}")
+                    if s.momentum:
+                        self.emit(f"{v(n)}.velocity[:] = _V_{v(n)}")
+            for line in self.bias_writes:
+                self.emit(line)
+        self.emit(f"return {self.ident('E_total')}")
+        return self.source()
+
+    def _vector_updates(self, layers):
+        s = self.s
+        v = self.neuron
+        sums = []
+        self.bias_writes = getattr(self, "bias_writes", [])
+        for k in layers:
+            neurons, _, bias_names = s.layers[k]
+            for n in neurons:
+                if s.momentum:
+                    self.emit(f"_V_{v(n)} = " + VECTOR["velocity"].format(
+                        V=f"{v(n)}.velocity", G=f"_G_{v(n)}"))
+                    self.emit(f"_N_{v(n)} = " + VECTOR["update momentum"].format(
+                        W=f"_W_{v(n)}", V=f"_V_{v(n)}"))
+                else:
+                    self.emit(f"_N_{v(n)} = " + VECTOR["update"].format(
+                        W=f"_W_{v(n)}", G=f"_G_{v(n)}"))
+                sums.append(f"sum(_N_{v(n)})")
+            if s.train_biases and s.bias_mode != "none":
+                holders = ([(bias_names[0], None)] if s.bias_mode == "shared"
+                           else list(zip(bias_names, neurons)))
+                for b, n in holders:
+                    q = Quantity(f"{b}+", "update", "update", b,
+                                 (b, f"dE/d{b}") + ((f"v_{b}+",) if s.momentum else ()), "",
+                                 n, k)
+                    if s.bias_mode == "per_neuron":
+                        self.emit(f"{self.ident('dE/d' + b)} = {self.ident('delta_' + n)}")
+                    holder = f"_L{k}" if n is None else v(n)
+                    if s.momentum:
+                        self.emit(f"{self.ident('v_' + b)} = {holder}.bias_velocity")
+                        self.compute(Quantity(f"v_{b}+", "velocity", "update", b,
+                                              (f"v_{b}", f"dE/d{b}"), "", n, k))
+                        self.bias_writes.append(f"{holder}.bias_velocity = "
+                                                f"{self.ident('v_' + b + '+')}")
+                    self.compute(q)
+                    sums.append(self.ident(f"{b}+"))
+                    targets = neurons if n is None else [n]
+                    self.bias_writes += [f"{v(t)}.bias = {self.ident(b + '+')}" for t in targets]
+        self.check(sums, f"_check_update(_net, [{', '.join(f'_L{k}' for k in layers)}])")
