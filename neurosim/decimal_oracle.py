@@ -18,8 +18,8 @@ from decimal import Decimal
 
 from .activations import LEAKY_SLOPE
 from .errors import ConfigurationError
-from .finite_differences import judge_steps, measure
-from .gradient_check import EXACT_EPS, PRECISION, _evaluate, crossings
+from .finite_differences import judge_steps
+from .gradient_check import EXACT_EPS, PRECISION, _evaluate, from_net, measurement, stencil
 from .gradient_rounding import ForwardRounding
 from .losses import CLIP
 
@@ -65,7 +65,7 @@ _DECIMAL_ACTIVATIONS = {
     "relu": lambda x: x if x > 0 else Decimal(0),
     "leaky_relu": lambda x: x if x > 0 else Decimal(LEAKY_SLOPE) * x,
     "identity": lambda x: x,
-    "softplus": lambda x: max(x, Decimal(0)) + _d_ln1p(_d_exp_neg_abs(x)),
+    "softplus": lambda x: _d_softplus(x),
 }
 
 
@@ -77,6 +77,18 @@ def _d_bce(t, out, n):
     out = _d_clip(out)
     return -(t * out.ln() + (1 - t) * (1 - out).ln())
 
+
+def _d_softplus(x):
+    return max(x, Decimal(0)) + _d_ln1p(_d_exp_neg_abs(x))
+
+
+def _d_bce_net(t, out, net, n):
+    """Binary cross-entropy from the net input: t softplus(-net) + (1 - t) softplus(net)."""
+    return t * _d_softplus(-net) + (1 - t) * _d_softplus(net)
+
+
+#: E_o from the net input, for the losses a network computes that way.
+_DECIMAL_LOSSES_NET = {"binary_cross_entropy": _d_bce_net}
 
 _DECIMAL_LOSSES = {
     "half_squared_error": lambda t, o, n: (t - o) * (t - o) / 2,
@@ -99,6 +111,7 @@ class DecimalArith:
                 f"precise=True has no Decimal version of {missing.args[0]!r}; it knows the "
                 f"activations {', '.join(_DECIMAL_ACTIVATIONS)} and the losses "
                 f"{', '.join(_DECIMAL_LOSSES)}\ncall gradcheck without precise=True") from None
+        self.loss_net = _DECIMAL_LOSSES_NET[net.loss.name] if from_net(net.loss) else None
         self.decay = net.weight_decay
         self.half = Decimal("0.5")
 
@@ -106,11 +119,11 @@ class DecimalArith:
 class DecimalOracle:
     """The exact derivative of each row, with its own error estimate and kink test.
 
-    ``stencil(p, v0)`` is the :class:`~neurosim.finite_differences.Stencil` of the Decimal E at
-    v0 +- h, +- 2h with h = EXACT_EPS (or |v0| * 1e-30 beyond |v0| = 1e10), whose rounding is
-    bounded as the float pass's is, with the unit roundoff of 50 digits (5e-50) instead of
-    2^-53. ``columns`` gives ``exact``, ``truncation`` and ``rounding`` of the float numeric
-    value.
+    The same :func:`~neurosim.gradient_check.measurement` of each row as the float check's,
+    in Decimal: a stencil at h = EXACT_EPS (or |v0| * 1e-30 beyond |v0| = 1e10), its rounding
+    bounded as the float pass's is with the unit roundoff of 50 digits (5e-50) instead of
+    2^-53, judged by the same rules. ``columns`` gives ``exact``, ``truncation`` and
+    ``rounding`` of the float numeric value.
     """
 
     def __init__(self, net, x, t, values):
@@ -119,38 +132,32 @@ class DecimalOracle:
         self.rounding = ForwardRounding(net, x, t, values, unit=_UNIT)
         self.context = decimal.Context(prec=PRECISION, Emax=decimal.MAX_EMAX,
                                        Emin=decimal.MIN_EMIN)
+        with decimal.localcontext(self.context):
+            self.E, self.values = _evaluate(net, x, t, None, Decimal(0), self.arith)
 
-    def _function(self, p, v0):
-        """E and the watched values at v0 + h, in Decimal; the rounding bound of E."""
-        if p.target[0] == "dout/dnet":
-            f, z, key = _DECIMAL_ACTIVATIONS[p.target[3]], Decimal(v0), ("net", p.target[1].name)
-            return ((lambda h: (f(z + h), {key: z + h})),
-                    self.rounding.local_noise(p.target[2], v0))
-        stage = {"w": "sum", "b": "sum", "net": "f", "out": "next"}[p.target[0]]
+    def _measurement(self, p, v0):
+        values = self.values
+        if p.target[0] == "dout/dnet":  # f'(net) at the float net, exactly
+            values = {**values, ("net", p.target[1].name): Decimal(v0)}
+        return measurement(self.net, self.x, self.t, p, self.arith, self.E, values,
+                           self.rounding)
 
-        def E(h):
-            return _evaluate(self.net, self.x, self.t, p.target, h, self.arith)
-        return E, self.rounding.noise(p.layer, stage)
-
-    def stencil(self, p, v0, h=None, watch=()):
+    def stencil(self, p, v0, h=None):
         """The Decimal stencil at step h (default: the exact step)."""
         with decimal.localcontext(self.context):
-            E, noise = self._function(p, v0)
             if h is None:
                 h = max(EXACT_EPS, abs(Decimal(v0)) * _EXACT_RELATIVE)
-            offsets = {k: k * Decimal(h) for k in (-2, -1, 0, 1, 2)}
-            measured = {k: E(d) for k, d in offsets.items()}
-            values = {k: v for k, (v, _) in measured.items()}
-            return measure(values, offsets, {k: noise(v) if v.is_finite() else math.inf
-                                             for k, v in values.items()}, step=float(h),
-                           kinks=crossings([point for _, point in measured.values()], watch))
+            return stencil(self._measurement(p, v0), Decimal(v0), Decimal(h))
 
-    def judge(self, p, v0, a, allowance, rtol, atol, watch=()):
-        """The verdict on ``a`` against the oracle: at the exact step, or, for a derivative
-        too small for it (below about 1e-30 |E|), at steps 1e4, 1e8 and 1e12 times larger."""
+    def judge(self, p, v0, a, allowance, rtol, atol):
+        """The verdict on ``a`` against the oracle: at the exact step; for a derivative too
+        small for it (below about 1e-30 |E|) at steps 1e4, 1e8 and 1e12 times larger; where
+        E curves within 1e-20 of v (the out of a saturated sigmoid, 1 - out = 4e-18) at steps
+        1e4, 1e8 and 1e12 times smaller, keeping the one with the smallest estimate."""
         h = max(EXACT_EPS, abs(Decimal(v0)) * _EXACT_RELATIVE)
-        verdict, _ = judge_steps(a, allowance, lambda step: self.stencil(p, v0, step, watch), h,
-                                 rtol, atol, factor=Decimal(10000), smaller=0, larger=3)
+        verdict, _ = judge_steps(a, allowance, lambda step: self.stencil(p, v0, step), h,
+                                 rtol, atol, factor=Decimal(10000), smaller=3, larger=3,
+                                 refine=True)
         return verdict
 
     def columns(self, p, v0, h, nominal, exact):
@@ -160,11 +167,21 @@ class DecimalOracle:
         in Decimal; the Decimal difference at those steps differs from ``exact`` by truncation
         alone, and from the float difference by rounding alone.
         """
+        columns = {"exact": exact.central, "truncation": None, "rounding": None}
         with decimal.localcontext(self.context):
-            E, _ = self._function(p, v0)
-            d_plus, d_minus = Decimal((v0 + h) - v0), Decimal((v0 - h) - v0)
+            m = self._measurement(p, v0)
+            if m.along is None:
+                d_plus, d_minus = Decimal((v0 + h) - v0), Decimal((v0 - h) - v0)
+            else:
+                d_plus, d_minus = Decimal(h), -Decimal(h)
             if not (nominal.finite and d_plus > d_minus):
-                return {"exact": exact.central, "truncation": None, "rounding": None}
-            at_step = (E(d_plus)[0] - E(d_minus)[0]) / (d_plus - d_minus)
-            return {"exact": exact.central, "truncation": float(at_step) - exact.central,
-                    "rounding": float(Decimal(nominal.central) - at_step)}
+                return columns
+            (E_plus, plus), (E_minus, minus) = m.E_at(d_plus), m.E_at(d_minus)
+            if m.along is not None:
+                d_plus, d_minus = plus[m.along] - m.values0[m.along], minus[m.along] - m.values0[m.along]
+            if not (E_plus.is_finite() and E_minus.is_finite() and d_plus > d_minus):
+                return columns
+            at_step = (E_plus - E_minus) / (d_plus - d_minus)
+            columns.update(truncation=float(at_step) - exact.central,
+                           rounding=float(Decimal(nominal.central) - at_step))
+        return columns

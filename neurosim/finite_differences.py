@@ -102,7 +102,7 @@ class Stencil:
         return not self.kinks and self.jump <= self.jump_allowance
 
 
-def measure(values, offsets, noise, step=None, kinks=0):
+def measure(values, offsets, noise, step=None, kinks=0, offset_noise=0.0):
     """The :class:`Stencil` of five values of E.
 
     ``values[k]`` is E at ``v + offsets[k]`` for k = -2, -1, 0, 1, 2, where ``offsets[k]`` is
@@ -110,7 +110,9 @@ def measure(values, offsets, noise, step=None, kinks=0):
     ``noise[k]`` a bound on the rounding error of ``values[k]``. Values may be floats or
     Decimals (then every difference is taken in Decimal and converted to float at the end).
     ``step`` is the h asked for (default: half the distance between the offsets of +-1);
-    ``kinks`` the number of kinks the caller knows to lie within the stencil.
+    ``kinks`` the number of kinks the caller knows to lie within the stencil;
+    ``offset_noise`` a bound on the rounding of each offset, for offsets that were measured
+    rather than set (it moves a difference as much as an error of slope * offset_noise in E).
     """
     E, x, n = values, offsets, noise
     if step is None:
@@ -129,6 +131,9 @@ def measure(values, offsets, noise, step=None, kinks=0):
     # ... and the straight line through each side's two, at v
     left = b1 + (b1 - b2) * (0 - m_b1) / (m_b1 - m_b2)
     right = f1 + (f2 - f1) * (0 - m_f1) / (m_f2 - m_f1)
+    if offset_noise:
+        slope = max(abs(float(v)) for v in (central, double, b1, b2, f1, f2))
+        n = {k: n[k] + slope * (offset_noise if k else 0.0) for k in n}
     rounding = (n[1] + n[-1]) / (2 * h)
     truncation = SAFETY * abs(float(double - central)) / 3
     side_rounding = (3 * n[0] + 4 * max(n[-1], n[1]) + max(n[-2], n[2])) / (2 * h)
@@ -181,7 +186,7 @@ def judge(a, allowance, stencil, rtol=0.0, atol=0.0):
     low, high = sorted((s.left, s.right))
     tolerance = s.side_error + allowance + atol + rtol * max(abs(low), abs(high))
     nearer = low if abs(a - low) <= abs(a - high) else high
-    difference = max(low - a, a - high, 0.0)
+    difference = max(0.0, low - a, a - high)
     if s.kinks > 1:  # a slope between kinks closer together than any step: not measurable
         return Verdict("kink", nearer, 0.0, tolerance, s.side_error, s)
     status = "kink" if difference <= tolerance else "FAIL"
@@ -189,7 +194,7 @@ def judge(a, allowance, stencil, rtol=0.0, atol=0.0):
 
 
 def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, *, factor=4.0, smaller=12,
-                larger=4):
+                larger=4, refine=False):
     """Judge ``a`` at step ``h``; where that is not ``ok``, at other steps too, and keep the best.
 
     ``stencil_at(h)`` returns the :class:`Stencil` at step h. A row that is ``ok`` at ``h``
@@ -198,12 +203,13 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, *, factor=4.0, 
     steep stretch of E out of the stencil, and, for a row whose estimate is mostly rounding,
     the steps 4h, 16h, ... (at most ``larger``) shrink the rounding. Of the smooth stencils the one with the
     smallest estimate is judged; if none is smooth, the one with the smallest ``side_error``
-    (a kink). Returns (verdict, number of stencils measured).
+    (a kink). With ``refine``, a row ``ok`` at h whose estimate is mostly truncation is measured
+    at smaller steps too, for a more exact reference. Returns (verdict, stencils measured).
     """
     first = stencil_at(h)
     if first.finite:
         verdict = judge(a, allowance, first, rtol, atol)
-        if verdict.status == "ok":
+        if verdict.status == "ok" and not (refine and first.truncation > first.rounding):
             return verdict, 1
     tried = [first]
     scale = max(abs(a), abs(first.central) if first.finite else 0.0,

@@ -334,46 +334,40 @@ def _check_row(net, x, t, p, step, flt, base_E, values, rounding, allowance, rto
     """The :class:`GradientRow` of one partial: measure, choose a step, judge."""
     quantity, v0, h, note = step
     a = p.analytic
-    if not math.isfinite(v0):
-        return GradientRow(p.name, a, math.nan, math.inf, math.inf, "FAIL", step=h, note=note,
+    if a is None:
+        return GradientRow(p.name, None, math.nan, math.nan, math.nan, "unresolved", step=h,
+                           score=0.0, note=_join(note, "the analytic value is not defined in "
+                                                       "floating point (None): nothing to check"))
+    if not (math.isfinite(v0) and math.isfinite(a)):
+        why = note or f"the analytic value is {a}"
+        return GradientRow(p.name, a, math.nan, math.inf, math.inf, "FAIL", step=h, note=why,
                            score=math.inf)
-    E_at, E0, values0, noise = _function(net, x, t, p, flt, base_E, values, rounding)
-    watch = kink_watch(net, p)
-
-    def stencil_at(step_h):
-        return _stencil(E_at, E0, values0, v0, step_h, noise, watch)
-
+    m = measurement(net, x, t, p, flt, base_E, values, rounding)
+    float_verdict, _ = judge_steps(a, allowance, lambda step_h: stencil(m, v0, step_h), h,
+                                   rtol, atol)
+    chosen = float_verdict.stencil if float_verdict is not None else _unusable(h)
     if oracle is not None:
-        nominal = stencil_at(h)
-        verdict = oracle.judge(p, v0, a, allowance, rtol, atol, watch)
-        extra = oracle.columns(p, v0, h, nominal, verdict.stencil)
-        chosen, numeric = nominal, nominal.central
+        verdict = oracle.judge(p, v0, a, allowance, rtol, atol)
+        extra = oracle.columns(p, v0, chosen.step, chosen, verdict.stencil) if verdict else {}
     else:
-        verdict, _ = judge_steps(a, allowance, stencil_at, h, rtol, atol)
-        extra = {}
-        if verdict is None:
-            return GradientRow(p.name, a, math.nan, math.nan, math.nan, "unresolved", step=h,
-                               score=0.0, note=_join(note, (
-                                   f"E overflows at {quantity} = {v0:.6g} +- h and +- 2h for "
-                                   f"every step tried from h = {h:.2g} down; no difference "
-                                   f"can be taken (precise=True can)")))
-        chosen = verdict.stencil
-        numeric = chosen.central
-    if not math.isfinite(a):
-        status, note = "FAIL", _join(note, f"the analytic value is {a}")
-    else:
-        status = verdict.status
-        note = _join(note, _explain(verdict, quantity, h, oracle is not None))
+        verdict, extra = float_verdict, {}
+    if verdict is None:
+        return GradientRow(p.name, a, chosen.central, math.nan, math.nan, "unresolved", step=h,
+                           score=0.0, note=_join(note, (
+                               f"no difference around {quantity} = {v0:.6g} could be taken at "
+                               f"any step tried from h = {h:.2g} (E overflows, or the value "
+                               f"does not move in floats)"
+                               + ("" if oracle else "; precise=True may"))))
     reference = verdict.reference
     scale = max(abs(a), abs(reference))
-    rel = verdict.difference / scale if scale else 0.0
     one_sided = {} if verdict.stencil.smooth else dict(left=verdict.stencil.left,
                                                        right=verdict.stencil.right)
-    return GradientRow(p.name, a, numeric, verdict.difference, rel, status, **extra,
-                       step=chosen.step, note=note, estimate=verdict.estimate,
-                       tolerance=verdict.tolerance,
-                       score=math.inf if status == "FAIL" and not math.isfinite(a)
-                       else verdict.score, **one_sided)
+    return GradientRow(p.name, a, chosen.central, verdict.difference,
+                       verdict.difference / scale if scale else 0.0, verdict.status, **extra,
+                       step=chosen.step, note=_join(note, _explain(verdict, quantity, h,
+                                                                   oracle is not None)),
+                       estimate=verdict.estimate, tolerance=verdict.tolerance,
+                       score=verdict.score, **one_sided)
 
 
 def _explain(verdict, quantity, h, precise):
@@ -382,11 +376,18 @@ def _explain(verdict, quantity, h, precise):
     parts = []
     if not precise and s.step != h:
         parts.append(f"judged at h = {s.step:.2g}, where the estimate is smallest")
-    if verdict.status == "unresolved":
+    if verdict.status == "unresolved" and precise:
+        parts.append(f"the derivative is below what even the 50-digit oracle resolves here "
+                     f"(estimate {verdict.estimate:.1e}, over {RESOLUTION:.0%} of it)")
+    elif verdict.status == "unresolved":
         parts.append(f"the derivative is below what differences resolve here (estimate "
                      f"{verdict.estimate:.1e}, over {RESOLUTION:.0%} of it); precise=True "
                      f"resolves it")
-    if not s.smooth:
+    if not s.smooth and s.kinks > 1:
+        parts.append(f"{s.kinks} kinks lie within 2h of {quantity}, closer together than any "
+                     f"step separates (one-sided derivatives {s.left:.6g} and {s.right:.6g}): "
+                     f"the slope between them, which the analytic value is, cannot be measured")
+    elif not s.smooth:
         side = ("agrees with neither nor lies between them" if verdict.status == "FAIL"
                 else "is one of them or between them")
         parts.append(f"E is not differentiable within 2h of {quantity}: one-sided derivatives "
@@ -474,20 +475,57 @@ def _step(p, values, eps):
     return p.quantity, v0, h, None
 
 
-def _function(net, x, t, p, arith, base_E, values, rounding):
-    """(E and the watched values as a function of the nudge d, both at d = 0, E's rounding)."""
-    kind = p.target[0]
+class Measurement(NamedTuple):
+    """How one row's E is measured: ``E_at(d)`` gives E and the forward values with the
+    nudged value moved by d; ``E0``, ``values0`` the same at d = 0; ``noise(E)`` bounds the
+    rounding of a value of E; ``watch`` lists the known kinks (:func:`kink_watch`).
+
+    ``along`` is None when d is the step itself. For the dout of an output whose loss is
+    computed from its net, E does not read out: there the net is moved by d / f'(net) and
+    the step is the change of out it causes (``along`` = out's key), measured, with
+    ``along_noise`` the rounding of out; D = (E(+) - E(-)) / (out(+) - out(-)).
+    """
+
+    E_at: object
+    E0: object
+    values0: dict
+    noise: object
+    watch: list
+    along: Optional[tuple] = None
+    along_noise: float = 0.0
+
+
+def measurement(net, x, t, p, arith, base_E, values, rounding):
+    """The :class:`Measurement` of row ``p`` in ``arith`` (floats, or Decimal for the oracle)."""
+    kind, who = p.target[0], p.target[1]
+    watch = kink_watch(net, p)
     if kind == "dout/dnet":  # local: f(net + d), nothing downstream
-        f, key = p.target[2], ("net", p.target[1].name)
+        key = ("net", who.name)
         z = values[key]
-        return (lambda d: (f(z + d), {key: z + d})), f(z), values, rounding.local_noise(f, z)
+        f = p.target[2] if arith.conv is None else arith.fs[p.layer]
+        return Measurement(lambda d: (f(z + d), {key: z + d}), f(z), {key: z},
+                           rounding.local_noise(p.target[2], float(z)), watch)
+    last = p.layer == len(net.layers) - 1
+    if kind == "out" and last and from_net(net.loss):
+        z, o = values[("net", who.name)], values[("out", who.name)]
+        slope = abs(net.layers[-1].activation.df(float(z), float(o)))
+
+        def E_at(d):
+            if not slope:
+                return math.nan, {("out", who.name): o}
+            return _evaluate(net, x, t, ("net", who), d / (slope if arith.conv is None
+                                                           else arith.conv(slope)), arith)
+        return Measurement(E_at, base_E, values, rounding.noise(p.layer, "f"), watch,
+                           along=("out", who.name), along_noise=2 * rounding.out_noise(who))
 
     def E_at(d):
         return _evaluate(net, x, t, p.target, d, arith)
 
     stage = {"w": "sum", "b": "sum", "net": "f", "out": "next"}[kind]
-    E0 = E_at(0.0)[0] if kind == "w" and net.weight_decay else base_E
-    return E_at, E0, values, rounding.noise(p.layer, stage)
+    # E at d = 0 is the sample's E, except with the nudged weight's decay term
+    E0 = E_at(0.0 if arith.conv is None else arith.conv(0))[0] if (
+        kind == "w" and net.weight_decay) else base_E
+    return Measurement(E_at, E0, values, rounding.noise(p.layer, stage), watch)
 
 
 def kink_watch(net, p):
@@ -502,8 +540,9 @@ def kink_watch(net, p):
         return [(("net", p.target[1].name), kinks)] if kinks else []
     watch = [(("net", n.name), tuple(layer.activation.kinks))
              for layer in net.layers if layer.activation.kinks for n in layer.neurons]
-    if net.loss.name == "binary_cross_entropy":
-        watch += [(("out", n.name), (CLIP, 1.0 - CLIP)) for n in net.layers[-1].neurons]
+    if net.loss.name == "binary_cross_entropy":  # E_o from out clips it
+        watch += [(("out", n.name), (CLIP, 1.0 - CLIP)) for n in net.layers[-1].neurons
+                  if not from_net(net.loss) or p.target[0] == "out" and p.target[1] is n]
     return watch
 
 
@@ -518,29 +557,53 @@ def crossings(points, watch):
     return count
 
 
-def _stencil(E_at, E0, values0, v0, h, noise, watch):
+def stencil(m, v0, h):
     """The :class:`~neurosim.finite_differences.Stencil` of E at v0 +- h, +- 2h.
 
-    The offsets are the steps floats actually take, (v0 + k h) - v0; a step lost in rounding
-    (or an overflow) gives a stencil that is not ``finite``, which the step search skips.
+    The offsets are the steps the arithmetic actually takes, (v0 + k h) - v0 (or the changes
+    of out, see :class:`Measurement`); a step lost in rounding or an overflow gives a stencil
+    that is not ``finite``, which the step search skips.
     """
-    offsets = {0: 0.0}
+    E, points = {0: m.E0}, {0: m.values0}
+    offsets = {0: 0 * h}
+    if m.along is None:
+        for k in (-2, -1, 1, 2):
+            offsets[k] = (v0 + k * h) - v0
+        if not _increasing(offsets):
+            return _unusable(h)
     for k in (-2, -1, 1, 2):
-        offsets[k] = (v0 + k * h) - v0
-    if not (math.isfinite(offsets[-2]) and math.isfinite(offsets[2])
-            and offsets[-2] < offsets[-1] < 0.0 < offsets[1] < offsets[2]):
-        return Stencil(h, math.nan, math.inf, math.inf, math.nan, math.nan, math.inf, math.inf,
-                       finite=False, jump=math.nan)
-    values, points = {0: E0}, [values0]
-    for k in (-2, -1, 1, 2):
-        values[k], point = E_at(k * h)
-        points.append(point)
-    return measure(values, offsets, {k: noise(v) if math.isfinite(v) else math.inf
-                                     for k, v in values.items()}, step=h,
-                   kinks=crossings(points, watch))
+        E[k], points[k] = m.E_at(k * h)
+    if m.along is not None:
+        for k in (-2, -1, 1, 2):
+            offsets[k] = points[k][m.along] - m.values0[m.along]
+        if not _increasing(offsets):
+            return _unusable(h)
+    noise = {k: m.noise(v) if _finite(v) else math.inf for k, v in E.items()}
+    return measure(E, offsets, noise, step=float(h), kinks=crossings(points.values(), m.watch),
+                   offset_noise=m.along_noise)
+
+
+def _increasing(offsets):
+    x = offsets
+    return (_finite(x[-2]) and _finite(x[2]) and x[-2] < x[-1] < 0 < x[1] < x[2])
+
+
+def _finite(value):
+    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+
+
+def _unusable(h):
+    return Stencil(float(h), math.nan, math.inf, math.inf, math.nan, math.nan, math.inf,
+                   math.inf, finite=False, jump=math.nan)
 
 
 # -- the forward pass with one nudge ---------------------------------------------------------------
+
+def from_net(loss):
+    """Whether the network computes this loss's E_o from the net input (``error_net``), as it
+    does binary cross-entropy after a sigmoid, taking delta = dE/dout * dout/dnet as one."""
+    return getattr(loss, "delta", None) is not None and getattr(loss, "error_net", None)
+
 
 class _FloatArith:
     """The network's own float functions."""
@@ -549,6 +612,7 @@ class _FloatArith:
         self.conv = None
         self.fs = [layer.activation.f for layer in net.layers]
         self.loss = net.loss.error
+        self.loss_net = net.loss.error_net if from_net(net.loss) else None
         self.decay = net.weight_decay
         self.half = 0.5
 
@@ -586,8 +650,13 @@ def _evaluate(net, x, t, target, h, arith):
             outs.append(o)
         xs = outs
     n_out = len(xs)
-    loss = arith.loss
-    E = sum(loss(conv(ti) if conv else ti, oi, n_out) for ti, oi in zip(t, xs))
+    E = 0 if conv is None else conv(0)
+    for ti, oi, n in zip(t, xs, net.layers[-1].neurons):
+        ti = ti if conv is None else conv(ti)
+        if arith.loss_net is not None and not (kind == "out" and who is n):
+            E = E + arith.loss_net(ti, oi, values[("net", n.name)], n_out)   # from net
+        else:  # from out: the textbook E_o(target, out), also where out itself is nudged
+            E = E + arith.loss(ti, oi, n_out)
     if kind == "w" and arith.decay:
         # lambda/2 sum w^2: only the nudged weight's term changes, the others cancel exactly.
         w = (target[1].weights[target[2]] if conv is None

@@ -64,7 +64,22 @@ def wiggle(g, value, error):
     try:
         centre = g(value)
         moved = max(abs(g(value + error) - centre), abs(g(value - error) - centre))
-    except (OverflowError, ValueError, ZeroDivisionError):
+    except (OverflowError, ValueError, ZeroDivisionError, TypeError):  # TypeError: g gave None
+        return math.inf
+    return moved if math.isfinite(moved) else math.inf
+
+
+def steady_wiggle(g, value, error):
+    """min |g(value +- error) - g(value)|: as :func:`wiggle` where g is smooth (both sides
+    move alike), but blind to a jump of g on one side. For the analytic partials: f'(net) at a
+    ReLU's kink is one of its one-sided slopes by convention, and a stencil across the kink
+    judges it by those slopes; the jump is not a rounding error."""
+    if not error:
+        return 0.0
+    try:
+        centre = g(value)
+        moved = min(abs(g(value + error) - centre), abs(g(value - error) - centre))
+    except (OverflowError, ValueError, ZeroDivisionError, TypeError):
         return math.inf
     return moved if math.isfinite(moved) else math.inf
 
@@ -80,12 +95,30 @@ class ForwardRounding:
     def __init__(self, net, x, t, values, unit=U):
         self.net, self.x, self.t, self.values = net, list(x), list(t), values
         self.scale = unit / U
-        n_out = len(net.layers[-1].neurons)
-        outs = [values[("out", n.name)] for n in net.layers[-1].neurons]
-        terms = [abs(net.loss.error(ti, oi, n_out)) for ti, oi in zip(t, outs)]
+        loss = net.loss
+        #: E_o from the net input (binary cross-entropy after a sigmoid), else None
+        self.error_net = (loss.error_net if getattr(loss, "delta", None) is not None
+                          and getattr(loss, "error_net", None) else None)
+        terms = [abs(self._term(n, ti, None)(self._at(n, None))) for n, ti in
+                 zip(net.layers[-1].neurons, self.t)]
         #: sum |E_o| at the sample: what the loss terms and their sum round relative to
         self.loss_magnitude = sum(terms) if all(map(math.isfinite, terms)) else math.inf
         self._cache = {}
+
+    def _from_out(self, n, nudged):
+        return self.error_net is None or n is nudged
+
+    def _at(self, n, nudged):
+        """The value E_o is a function of: out_o, or net_o for a loss computed from it."""
+        return self.values[("out" if self._from_out(n, nudged) else "net", n.name)]
+
+    def _term(self, n, ti, nudged):
+        """E_o as a function of out_o, or of net_o (out_o = f(net_o)) for a loss from net."""
+        n_out = len(self.net.layers[-1].neurons)
+        if self._from_out(n, nudged):
+            return lambda o: self.net.loss.error(ti, o, n_out)
+        f = self.net.layers[-1].activation.f
+        return lambda z: self.error_net(ti, f(z), z, n_out)
 
     def errors(self, layer=0, stage="sum"):
         """{neuron name: (e(net), e(out))} when everything from (layer, stage) on is recomputed.
@@ -118,30 +151,38 @@ class ForwardRounding:
             senders, sender_errors = outs, out_errors
         return errors
 
-    def propagated(self, layer, stage):
-        """The part of E_total's error bound carried in from the recomputed outputs."""
-        key = (layer, stage)
+    def propagated(self, layer, stage, nudged=None):
+        """The part of E_total's error bound carried in from the recomputed outputs, and the
+        loss terms' own (``nudged``: an output whose out is nudged, so E_o is taken from it)."""
+        key = (layer, stage, nudged)
         if key not in self._cache:
             errors = self.errors(layer, stage)
-            outputs = self.net.layers[-1].neurons
-            loss, n_out = self.net.loss.error, len(outputs)
             total = 0.0
-            for n, ti in zip(outputs, self.t):
-                o = self.values[("out", n.name)]
-                total += wiggle(lambda oo, ti=ti: loss(ti, oo, n_out), o,
-                                errors[n.name][1] + argument_error(C_ARGUMENT, o, ti))
+            for n, ti in zip(self.net.layers[-1].neurons, self.t):
+                value = self._at(n, nudged)
+                error = errors[n.name][1 if self._from_out(n, nudged) else 0]
+                total += wiggle(self._term(n, ti, nudged), value,
+                                error + argument_error(C_ARGUMENT, value, ti))
             self._cache[key] = total
         return self._cache[key]
 
-    def noise(self, layer, stage):
+    def noise(self, layer, stage, nudged=None):
         """A function: E (a value computed from that point on) -> a bound on its rounding."""
-        carried = self.propagated(layer, stage)
+        carried = self.propagated(layer, stage, nudged)
         per_term = C_LOSS + len(self.net.layers[-1].neurons)
         scale = self.scale
 
         def bound(E):
             return (carried + units(per_term, max(abs(float(E)), self.loss_magnitude))) * scale
         return bound
+
+    def out_noise(self, neuron):
+        """The rounding of a neuron's out recomputed from its (exact) net: f's own."""
+        f = [layer.activation.f for layer in self.net.layers
+             if any(n is neuron for n in layer.neurons)][0]
+        z = self.values[("net", neuron.name)]
+        return (wiggle(f, z, argument_error(C_ARGUMENT, z))
+                + units(C_FUNCTION, self.values[("out", neuron.name)])) * self.scale
 
     def local_noise(self, f, z):
         """For dout/dnet rows, whose 'E' is f(net) alone: f's own rounding near ``z``."""
@@ -162,6 +203,8 @@ def analytic_allowances(net, x, t, values, analytic, errors):
     layers = net.layers
     n_out = len(layers[-1].neurons)
     decay = net.weight_decay
+    loss = net.loss
+    pair = getattr(loss, "delta", None) is not None  # delta = out - target, taken as one
     upper, upper_alphas = None, None
     for k in reversed(range(len(layers))):
         layer = layers[k]
@@ -179,17 +222,28 @@ def analytic_allowances(net, x, t, values, analytic, errors):
             g = analytic[f"dE/dout_{n.name}"]
             s = analytic[f"dout/dnet_{n.name}"]
             d = analytic[f"delta_{n.name}"]
-            if upper is None:  # dE/dout_o = E_o'(out_o)
-                a_g = (wiggle(lambda oo, tj=t[j]: net.loss.dE_dout(tj, oo, n_out), o,
+            if upper is None and pair:  # dE/dout_o from out and net; may be None
+                g_of = loss.dE_dout_net
+                a_g = math.inf if g is None else (
+                    steady_wiggle(lambda oo, tj=t[j]: g_of(tj, oo, z, n_out), o,
+                           e_o + argument_error(C_ARGUMENT, o, t[j]))
+                    + steady_wiggle(lambda zz, tj=t[j]: g_of(tj, o, zz, n_out), z,
+                             e_z + argument_error(C_ARGUMENT, z)) + units(C_LOSS, g))
+            elif upper is None:  # dE/dout_o = E_o'(out_o)
+                a_g = (steady_wiggle(lambda oo, tj=t[j]: loss.dE_dout(tj, oo, n_out), o,
                               e_o + argument_error(C_ARGUMENT, o, t[j])) + units(C_LOSS, g))
             else:  # dE/dout_h = sum_o w_oh delta_o
                 terms = [abs(u.weights[j] * u_delta) for u, u_delta in upper]
                 a_g = (sum(abs(u.weights[j]) * a for (u, _), a in zip(upper, upper_alphas))
                        + units(len(terms) + 1, sum(terms)))
             # dout/dnet = f'(net, out): wiggled through net (with out = f(net)) and through out
-            a_s = (wiggle(lambda zz: df(zz, f(zz)), z, e_z + argument_error(C_ARGUMENT, z))
-                   + wiggle(lambda oo, z=z: df(z, oo), o, e_o) + units(C_FUNCTION, s))
-            a_d = abs(s) * a_g + abs(g) * a_s + units(2, d)
+            a_s = (steady_wiggle(lambda zz: df(zz, f(zz)), z, e_z + argument_error(C_ARGUMENT, z))
+                   + steady_wiggle(lambda oo, z=z: df(z, oo), o, e_o) + units(C_FUNCTION, s))
+            if upper is None and pair:  # delta = E_o'(out) as one: out - target
+                a_d = (steady_wiggle(lambda oo, tj=t[j]: loss.delta(tj, oo, n_out), o,
+                              e_o + argument_error(C_ARGUMENT, o, t[j])) + units(C_LOSS, d))
+            else:  # delta = dE/dout * dout/dnet
+                a_d = abs(s) * a_g + abs(g) * a_s + units(2, d)
             allowance[f"dE/dout_{n.name}"] = a_g
             allowance[f"dout/dnet_{n.name}"] = a_s
             allowance[f"delta_{n.name}"] = a_d
