@@ -149,14 +149,14 @@ class DecimalOracle:
                 h = max(EXACT_EPS, abs(Decimal(v0)) * _EXACT_RELATIVE)
             return stencil(self._measurement(p, v0), Decimal(v0), Decimal(h))
 
-    def judge(self, p, v0, a, allowance, rtol, atol):
+    def judge(self, p, v0, a, allowance, rtol, atol, floor):
         """The verdict on ``a`` against the oracle: at the exact step; for a derivative too
         small for it (below about 1e-30 |E|) at steps 1e4, 1e8 and 1e12 times larger; where
         E curves within 1e-20 of v (the out of a saturated sigmoid, 1 - out = 4e-18) at steps
         1e4, 1e8 and 1e12 times smaller, keeping the one with the smallest estimate."""
         h = max(EXACT_EPS, abs(Decimal(v0)) * _EXACT_RELATIVE)
         verdict, _ = judge_steps(a, allowance, lambda step: self.stencil(p, v0, step), h,
-                                 rtol, atol, factor=Decimal(10000), smaller=3, larger=3,
+                                 rtol, atol, floor, factor=Decimal(10000), smaller=3, larger=3,
                                  refine=True)
         return verdict
 

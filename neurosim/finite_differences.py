@@ -39,13 +39,16 @@ rounding, plus the caller's ``atol + rtol * |reference|``):
     derivative whose sign is flipped in a flat, clipped region is such a FAIL: one side is 0,
     the other has the true sign.
 ``ok``
-    smooth stencil, ``|a - D(h)| <= estimate + allowance``, and the estimate resolves the
-    derivative: it is at most ``RESOLUTION`` (1 %) of ``max(|a|, |D(h)|)``, or no larger than
-    the analytic value's own allowance (then differences could not ask for more).
+    smooth stencil, ``|a - D(h)| <= estimate + allowance``, and the comparison resolves the
+    derivative: the estimate plus the analytic value's own rounding is at most
+    ``RESOLUTION`` (1 %) of ``max(|a|, |D(h)|)``, so that a derivative wrong by more than that
+    (its sign flipped, say) would fail; or at most u |E| / max(1, |v|), a derivative too small
+    to move E's last digit, which is how a derivative of 0 is resolved.
 ``unresolved``
-    agreement, but the estimate is larger than that: the derivative is below what differences
-    can resolve at this point (|a| and |D| are both within about 100 estimates of 0). It does
-    not fail; an exact oracle (``precise=True``) resolves it.
+    agreement, but the errors are larger than that: the derivative is below what differences
+    (or the analytic value's own rounding) can resolve at this point: |a| and |D| are both
+    within about 100 errors of 0. It does not fail; an exact oracle (``precise=True``)
+    resolves it, unless the analytic value's own rounding is what stands in the way.
 ``kink``
     the stencil is not smooth and ``a`` agrees with one of the one-sided derivatives or lies
     between them (Caffe's gradient checker asks the same of a kink, caffe#1334): E is not
@@ -164,11 +167,13 @@ class Verdict:
         return self.difference / self.tolerance if self.tolerance else math.inf
 
 
-def judge(a, allowance, stencil, rtol=0.0, atol=0.0):
+def judge(a, allowance, stencil, rtol=0.0, atol=0.0, floor=0.0):
     """The :class:`Verdict` on analytic value ``a`` (see the module docstring).
 
     ``allowance`` is the analytic value's own rounding error; ``atol + rtol * |reference|`` is
-    added to it.
+    added to it. ``floor`` is a size below which a derivative does not matter (u |E| /
+    max(1, |v|): it moves E by less than E's last digit when v moves by max(1, |v|)); errors
+    below it resolve a derivative of any size, 0 included.
     """
     s = stencil
     if s.smooth:
@@ -178,7 +183,7 @@ def judge(a, allowance, stencil, rtol=0.0, atol=0.0):
         difference = abs(a - ref)
         if difference > tolerance:
             status = "FAIL"
-        elif s.estimate > max(RESOLUTION * max(abs(a), abs(ref)), own):
+        elif s.estimate + allowance > max(RESOLUTION * max(abs(a), abs(ref)), floor):
             status = "unresolved"
         else:
             status = "ok"
@@ -193,8 +198,8 @@ def judge(a, allowance, stencil, rtol=0.0, atol=0.0):
     return Verdict(status, nearer, difference, tolerance, s.side_error, s)
 
 
-def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, *, factor=4.0, smaller=12,
-                larger=4, refine=False):
+def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, factor=4.0,
+                smaller=12, larger=4, refine=False):
     """Judge ``a`` at step ``h``; where that is not ``ok``, at other steps too, and keep the best.
 
     ``stencil_at(h)`` returns the :class:`Stencil` at step h. A row that is ``ok`` at ``h``
@@ -208,7 +213,7 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, *, factor=4.0, 
     """
     first = stencil_at(h)
     if first.finite:
-        verdict = judge(a, allowance, first, rtol, atol)
+        verdict = judge(a, allowance, first, rtol, atol, floor)
         if verdict.status == "ok" and not (refine and first.truncation > first.rounding):
             return verdict, 1
     tried = [first]
@@ -242,7 +247,7 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, *, factor=4.0, 
         if not finite:
             return None, len(tried)
         chosen = min(finite, key=lambda s: s.side_error)
-    return judge(a, allowance, chosen, rtol, atol), len(tried)
+    return judge(a, allowance, chosen, rtol, atol, floor), len(tried)
 
 
 def _finite(value):

@@ -93,7 +93,7 @@ from typing import NamedTuple, Optional
 
 from . import propagation
 from .errors import ConfigurationError, GradientCheckError, UnknownNameError
-from .finite_differences import RESOLUTION, Stencil, judge, judge_steps, measure
+from .finite_differences import ETA, RESOLUTION, U, Stencil, judge_steps, measure
 from .gradient_rounding import ForwardRounding, analytic_allowances
 from .losses import CLIP
 from .network import NeuralNetwork
@@ -343,11 +343,13 @@ def _check_row(net, x, t, p, step, flt, base_E, values, rounding, allowance, rto
         return GradientRow(p.name, a, math.nan, math.inf, math.inf, "FAIL", step=h, note=why,
                            score=math.inf)
     m = measurement(net, x, t, p, flt, base_E, values, rounding)
+    # a derivative too small to move E's last digit (nor anything above the subnormals)
+    floor = (U * abs(m.E0) / max(1.0, abs(v0)) if math.isfinite(m.E0) else 0.0) + 64 * ETA
     float_verdict, _ = judge_steps(a, allowance, lambda step_h: stencil(m, v0, step_h), h,
-                                   rtol, atol)
+                                   rtol, atol, floor)
     chosen = float_verdict.stencil if float_verdict is not None else _unusable(h)
     if oracle is not None:
-        verdict = oracle.judge(p, v0, a, allowance, rtol, atol)
+        verdict = oracle.judge(p, v0, a, allowance, rtol, atol, floor)
         extra = oracle.columns(p, v0, chosen.step, chosen, verdict.stencil) if verdict else {}
     else:
         verdict, extra = float_verdict, {}
