@@ -9,7 +9,7 @@ has two errors. Truncation comes from the Taylor terms the difference does not c
 estimated without knowing E''' from a second difference at twice the step, as Richardson
 extrapolation does: D(2h) - D(h) = 3 h^2 E'''/6 + ..., so::
 
-    truncation of D(h)  ~  |D(2h) - D(h)| / 3
+    truncation of D(h)  ~  |D(2h) - D(h)| / 3           (taken twice: ``SAFETY``)
 
 Rounding comes from the errors e of the computed values of E, each at most ``noise`` (a bound
 the caller derives from the computation, about u |E| with u = 2^-53 for floats); the
@@ -52,11 +52,15 @@ rounding, plus the caller's ``atol + rtol * |reference|``):
 ``kink``
     the stencil is not smooth and ``a`` agrees with one of the one-sided derivatives or lies
     between them (Caffe's gradient checker asks the same of a kink, caffe#1334): E is not
-    differentiable there and the analytic value is one of its one-sided derivatives.
+    differentiable there and the analytic value is one of its one-sided derivatives. The
+    caller may know of kinks the values cannot show (``kinks``: a ReLU's net crossing 0); with
+    two or more of them within the stencil the slope between them, which is what the analytic
+    value is, cannot be measured at all, and the row is a ``kink`` whatever its value.
 
 Each verdict also gives the ``score`` that decides it: ``|a - reference| / tolerance``, above 1
 for a FAIL. A derivative wrong by 0.1 % fails wherever the estimate is below 0.1 % of it, which
-on a well-scaled network it is by five orders of magnitude (``benchmarks/accuracy.py``).
+on Mazur's network it is by more than two orders of magnitude (``benchmarks/accuracy.py
+trust`` measures it on random ones).
 """
 
 import math

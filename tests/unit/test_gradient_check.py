@@ -573,10 +573,11 @@ def test_the_table_is_aligned_and_states_the_rule():
                         f"0 FAIL; worst difference / tolerance {worst.score:.2g} "
                         f"({worst.name}, ok)")
     assert lines[1] == ("a row fails when |analytic - numeric| > tolerance = estimate (rounding "
-                        "+ truncation |D(2h) - D(h)| / 3) + the analytic value's rounding + "
+                        "+ truncation 2 |D(2h) - D(h)| / 3) + the analytic value's rounding + "
                         "atol + rtol * |numeric| (rtol=1e-06, atol=1e-09)")
     assert lines[2] == ("numeric = D(h) = (E(v+h) - E(v-h)) / 2h with h = eps * max(1, |v|), "
-                        "eps = 1e-06; unresolved: estimate > 1% of |analytic| and |numeric|")
+                        "eps = 1e-06; unresolved: estimate + the analytic value's rounding > 1% "
+                        "of the derivative")
     table = lines[3:]
     assert table[0].split() == ["name", "analytic", "numeric", "difference", "estimate",
                                 "tolerance", "status"]
