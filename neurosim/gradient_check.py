@@ -524,12 +524,13 @@ def measurement(net, x, t, p, arith, base_E, values, rounding):
             if not slope:
                 return math.nan, {("out", who.name): o}
             return _evaluate(net, x, t, ("net", who), d / (slope if arith.conv is None
-                                                           else arith.conv(slope)), arith)
+                                                           else arith.conv(slope)), arith,
+                             values, p.layer)
         return Measurement(E_at, base_E, values, rounding.noise(p.layer, "f"), watch,
                            along=("out", who.name), along_noise=2 * rounding.out_noise(who))
 
     def E_at(d):
-        return _evaluate(net, x, t, p.target, d, arith)
+        return _evaluate(net, x, t, p.target, d, arith, values, p.layer)
 
     stage = {"w": "sum", "b": "sum", "net": "f", "out": "next"}[kind]
     # E at d = 0 is the sample's E, except with the nudged weight's decay term
@@ -627,19 +628,28 @@ class _FloatArith:
         self.half = 0.5
 
 
-def _evaluate(net, x, t, target, h, arith):
+def _evaluate(net, x, t, target, h, arith, base=None, start=0):
     """E (+ the decay term of a nudged weight) and every net and out, with one value nudged.
 
     ``target`` names what is nudged by ``h`` (see :class:`Partial`); the weights are read from
     the neuron objects and nothing is stored on them. With ``arith.conv`` set (Decimal), every
-    number is converted first and every operation is exact to the context's precision.
+    number is converted first and every operation is exact to the context's precision. The
+    layers below ``start``, which the nudge does not reach, are taken from ``base`` (the same
+    operations on the same numbers gave them).
     """
     conv = arith.conv
     kind = target[0] if target else None
     who = target[1] if target else None
     xs = list(x) if conv is None else [conv(v) for v in x]
     values = {}
-    for layer, f in zip(net.layers, arith.fs):
+    if base is not None and start > 0:
+        for layer in net.layers[:start]:
+            for n in layer.neurons:
+                values[("net", n.name)] = base[("net", n.name)]
+                values[("out", n.name)] = base[("out", n.name)]
+        xs = [base[("out", n.name)] for n in net.layers[start - 1].neurons]
+    for layer, f in zip(net.layers[start:] if base is not None else net.layers,
+                        arith.fs[start:] if base is not None else arith.fs):
         outs = []
         for n in layer.neurons:
             ws = n.weights if conv is None else [conv(w) for w in n.weights]
