@@ -13,7 +13,6 @@ number type.
 """
 
 import decimal
-import math
 from decimal import Decimal
 
 from .activations import LEAKY_SLOPE
@@ -178,7 +177,8 @@ class DecimalOracle:
                 return columns
             (E_plus, plus), (E_minus, minus) = m.E_at(d_plus), m.E_at(d_minus)
             if m.along is not None:
-                d_plus, d_minus = plus[m.along] - m.values0[m.along], minus[m.along] - m.values0[m.along]
+                at = m.values0[m.along]
+                d_plus, d_minus = plus[m.along] - at, minus[m.along] - at
             if not (E_plus.is_finite() and E_minus.is_finite() and d_plus > d_minus):
                 return columns
             at_step = (E_plus - E_minus) / (d_plus - d_minus)

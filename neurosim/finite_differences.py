@@ -210,10 +210,11 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
     stays so. Otherwise the steps h/4, h/16, ... (``factor`` = 4; at most ``smaller`` of them,
     while rounding has not outgrown everything there is to resolve) move a nearby kink or a
     steep stretch of E out of the stencil, and, for a row whose estimate is mostly rounding,
-    the steps 4h, 16h, ... (at most ``larger``) shrink the rounding. Of the smooth stencils the one with the
-    smallest estimate is judged; if none is smooth, the one with the smallest ``side_error``
-    (a kink). With ``refine``, a row ``ok`` at h whose estimate is mostly truncation is measured
-    at smaller steps too, for a more exact reference. Returns (verdict, stencils measured).
+    the steps 4h, 16h, ... (at most ``larger``) shrink the rounding. Of the smooth stencils
+    the one with the smallest estimate is judged; if none is smooth, the one with the smallest
+    ``side_error`` (a kink). With ``refine``, a row ``ok`` at h whose estimate is mostly
+    truncation is measured at smaller steps too, for a more exact reference. Returns (verdict,
+    number of stencils measured); the verdict is None if no stencil could be measured.
     """
     first = stencil_at(h)
     if first.finite:

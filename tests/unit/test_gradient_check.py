@@ -357,7 +357,8 @@ def test_a_failing_row_at_a_huge_weight_is_named(monkeypatch):
     assert report["dE/dw5"].numeric == 0.0 and report["dE/dw5"].tolerance < 1e-300
     with pytest.raises(GradientCheckError) as caught:
         report.assert_ok()
-    assert str(caught.value).splitlines()[0] == "gradient check failed for 1 of 22 quantities: dE/dw5"
+    assert str(caught.value).splitlines()[0] == (
+        "gradient check failed for 1 of 22 quantities: dE/dw5")
 
 
 # -- kinks -------------------------------------------------------------------------------------------
@@ -459,7 +460,8 @@ def test_cross_entropy_dE_dout_is_checked_through_the_change_of_out():
     net["w1"] = 800.0
     row = gradcheck(net, [1.0], [0.0])["dE/dout_o1"]
     assert (row.analytic, row.status) == (None, "unresolved")
-    assert row.note == "the analytic value is not defined in floating point (None): nothing to check"
+    assert row.note == ("the analytic value is not defined in floating point (None): nothing "
+                        "to check")
 
 
 # -- the cases of the trust issue: no false FAIL, no false ok ------------------------------------
@@ -707,3 +709,17 @@ def test_neuron_and_layer_are_plain_objects_for_the_snapshot():
     # The snapshot in the tests above relies on vars(); make sure the objects have no slots.
     assert hasattr(Neuron("h1", [0.1]), "__dict__")
     assert hasattr(NeuronLayer([], None), "__dict__")
+
+
+def test_the_trust_benchmark_runs_and_holds_on_a_few_networks():
+    # benchmarks/accuracy.py trust, on 6 networks a kind instead of 300 (the property tests in
+    # tests/property/test_gradcheck_trust.py hold the same promises on drawn networks)
+    from benchmarks import accuracy
+    lines = []
+    results = accuracy.trust(n=6, seed=3, out=lines.append)
+    for name, (count, total) in results.items():
+        if name.startswith(("correct", "cross-entropy, correct")):
+            assert count == 0, (name, lines)         # no correct network fails
+        else:
+            assert count == total > 0, (name, lines)  # every mutant fails
+    assert lines[0].startswith("6 correct networks (unit inputs and targets): 0 with a FAIL")
