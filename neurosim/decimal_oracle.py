@@ -3,7 +3,8 @@
 The forward pass again, in :class:`decimal.Decimal` at ``PRECISION`` digits, with every
 activation and loss written from its formula (exp and ln from Decimal). A central difference
 with the tiny step ``EXACT_EPS`` then gives the derivative to far better than float precision,
-so the report can split the float check's error into its two parts::
+judged by the same rules as the float one (:mod:`neurosim.finite_differences`), and the
+report can split the float check's error into its two parts::
 
     truncation = (E(v + h) - E(v - h)) / 2h  -  exact       (the O(h^2) of the formula)
     rounding   = float numeric  -  (E(v + h) - E(v - h)) / 2h, E in Decimal  (float arithmetic)
@@ -58,13 +59,17 @@ def _d_ln1p(u):
     return total
 
 
+def _d_softplus(x):
+    return max(x, Decimal(0)) + _d_ln1p(_d_exp_neg_abs(x))
+
+
 _DECIMAL_ACTIVATIONS = {
     "sigmoid": _d_sigmoid,
     "tanh": _d_tanh,
     "relu": lambda x: x if x > 0 else Decimal(0),
     "leaky_relu": lambda x: x if x > 0 else Decimal(LEAKY_SLOPE) * x,
     "identity": lambda x: x,
-    "softplus": lambda x: _d_softplus(x),
+    "softplus": _d_softplus,
 }
 
 
@@ -75,10 +80,6 @@ def _d_clip(out):
 def _d_bce(t, out, n):
     out = _d_clip(out)
     return -(t * out.ln() + (1 - t) * (1 - out).ln())
-
-
-def _d_softplus(x):
-    return max(x, Decimal(0)) + _d_ln1p(_d_exp_neg_abs(x))
 
 
 def _d_bce_net(t, out, net, n):
@@ -105,12 +106,12 @@ class DecimalArith:
         try:
             self.fs = [_DECIMAL_ACTIVATIONS[layer.activation.name] for layer in net.layers]
             self.loss = _DECIMAL_LOSSES[net.loss.name]
+            self.loss_net = _DECIMAL_LOSSES_NET[net.loss.name] if from_net(net.loss) else None
         except KeyError as missing:
             raise ConfigurationError(
                 f"precise=True has no Decimal version of {missing.args[0]!r}; it knows the "
                 f"activations {', '.join(_DECIMAL_ACTIVATIONS)} and the losses "
                 f"{', '.join(_DECIMAL_LOSSES)}\ncall gradcheck without precise=True") from None
-        self.loss_net = _DECIMAL_LOSSES_NET[net.loss.name] if from_net(net.loss) else None
         self.decay = net.weight_decay
         self.half = Decimal("0.5")
 

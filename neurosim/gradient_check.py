@@ -114,6 +114,7 @@ PRECISION = 50
 #: about h^2 = 1e-40, rounding error about 10^-PRECISION / h = 1e-30.
 EXACT_EPS = Decimal("1e-20")
 
+
 def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=0.0, precise=False):
     """Check every partial of one backward pass against central differences; return a report.
 
@@ -262,7 +263,10 @@ def partials(net):
 
     Weights and biases as ``net.parameter_names()`` lists them, then each neuron's
     ``dE/dout``, ``dout/dnet`` and ``delta``. This is the whole interface of the check to the
-    engine: what to compare, and what to nudge.
+    engine: what to compare, and what to nudge. A partial the engine could not define in
+    floating point is None (binary cross-entropy's dE/dout where f'(net) underflows): its row
+    is ``unresolved``. (The rounding allowances of :mod:`neurosim.gradient_rounding` follow
+    the same formulas; a change of how the partials are computed changes both.)
     """
     params = {}
     for k, layer in enumerate(net.layers):
@@ -444,7 +448,7 @@ def _unusable(h):
 def from_net(loss):
     """Whether the network computes this loss's E_o from the net input (``error_net``), as it
     does binary cross-entropy after a sigmoid, taking delta = dE/dout * dout/dnet as one."""
-    return getattr(loss, "delta", None) is not None and getattr(loss, "error_net", None)
+    return getattr(loss, "delta", None) is not None and getattr(loss, "error_net", None) is not None
 
 
 class _FloatArith:

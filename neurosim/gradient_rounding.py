@@ -4,29 +4,39 @@ Two bounds, both running error analyses (Higham, *Accuracy and Stability of Nume
 Algorithms*, 2nd ed., sections 3.1 and 3.3): follow the computation once more, carrying beside
 each value a bound on its absolute rounding error, first order in the unit roundoff u.
 
-A sum of n products, ``net = sum_i w_i x_i + b``, errs by at most ``(n + 1) u sum_i |w_i x_i|
-+ |b|`` on top of what its inputs carried in (``sum_i |w_i| e(x_i)``). A function of an
-erroneous value is wiggled by that error, ``e(f(z)) = max |f(z +- e(z)) - f(z)| + c u |f(z)|``
-(the second term: f's own evaluation, ``C_FUNCTION`` units), which needs no derivative, so
-the bound does not trust the derivatives it is there to check.
+A sum of n products, ``net = sum_i w_i x_i + b``, errs by at most ``(n + 1) u (sum_i |w_i x_i|
++ |b|)`` on top of what its inputs carried in (``sum_i |w_i| e(x_i)``). A function of an
+erroneous value is wiggled by that error::
+
+    e(f(z)) = max |f(z +- (e(z) + c' u max(1, |z|))) - f(z)|  +  c u |f(z)|
+
+The first term carries the argument's error through f without a derivative, so the bound
+does not trust the derivatives it is there to check; ``c' u max(1, |z|)`` (``C_ARGUMENT``) is
+the rounding of what f combines its argument with (``1 - out`` in cross-entropy errs by u
+however small it is, and log(1 - out) then by u / (1 - out)); the second is f's own
+evaluation (``C_FUNCTION``, ``C_LOSS`` units). Every ``u |x|`` also has the subnormal spacing
+eta added (Higham's model of underflow).
 
 :class:`ForwardRounding` bounds the rounding error of E_total when the forward pass is
 re-run from a given point on (what a nudge recomputes: a weight's sum onwards, a net input's
 activation onwards, or everything above an output); the layers below that point are computed
 by the same operations on the same numbers in every evaluation, so their rounding is the same
-in E(v + h) and E(v - h) and cancels in the difference.
+in E(v + h) and E(v - h) and cancels in the difference. A loss computed from the net input
+(``error_net``: cross-entropy after a sigmoid) is wiggled through the net.
 
 :func:`analytic_allowances` bounds the rounding error of each partial the backward pass
-computed, by the same rules applied to its formulas (neurosim.propagation)::
+computed, by the same rules applied to its formulas (:mod:`neurosim.calculation`)::
 
     dE/dout_o = E_o'(out_o)        dE/dout_h = sum_o w_oh delta_o
-    dout/dnet = f'(net, out)       delta = dE/dout * dout/dnet
+    dout/dnet = f'(net, out)       delta = dE/dout * dout/dnet  (or out - target, as one)
     dE/dw_i = delta x_i (+ lambda w_i)      dE/db = delta (a shared bias: sum of deltas)
 
 It matters where a partial is a small result of larger terms: ``dE/dout_h`` when the deltas
 above cancel, ``out (1 - out)`` for a saturated sigmoid (1 - out has lost every digit of out
-but the last), ``out - target`` when both are large. Where the partials are computed from a
-different description, this function must follow it.
+but the last), ``out - target`` when both are large. Here the wiggle takes the smaller move of
+the two sides (:func:`steady_wiggle`): at a ReLU's kink f' jumps, which is not rounding; a
+stencil across the kink judges the row by its one-sided slopes instead. Where the partials are
+computed from a different description, this function must follow it.
 """
 
 import math
