@@ -3,8 +3,8 @@
 Two measurements, not tests (the tests that hold the same promises run in a few seconds:
 ``tests/property/test_gradcheck_trust.py``)::
 
-    python -m benchmarks.accuracy            # both, about a minute
-    python -m benchmarks.accuracy partials   # the first only, about ten seconds
+    python -m benchmarks.accuracy            # both, a minute or two
+    python -m benchmarks.accuracy partials   # the first only, about half a minute
     python -m benchmarks.accuracy trust      # the second only
 
 **partials** (:func:`measure`). On 500 seeded random networks (1 to 4 neurons a layer, 2 to 4
