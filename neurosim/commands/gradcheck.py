@@ -5,12 +5,13 @@ from .step import add_network_arguments, network_and_sample
 
 NAME = "gradcheck"
 HELP = ("check every dE/dw, dE/db, dE/dout, dout/dnet and delta of one backward pass against "
-        "central differences (E(v+h) - E(v-h)) / 2h; exit status 1 if any differs, 2 on bad input")
+        "central differences (E(v+h) - E(v-h)) / 2h, each row against its own error estimate; "
+        "exit status 1 if any row fails, 2 on bad input")
 EXAMPLE = """\
 examples:
   neurosim gradcheck                           # Mazur's 2-2-2 example
   neurosim gradcheck --precise                 # add the 50-digit Decimal oracle's columns
-  neurosim gradcheck --example seed002 --rtol 1e-6
+  neurosim gradcheck --example seed002 --eps 1e-5
   neurosim gradcheck net.json --input 0.05 0.1 --target 0.01 0.99
 """
 
@@ -21,14 +22,17 @@ def add_arguments(parser):
                         help="also run the forward pass in 50-digit decimal arithmetic: the "
                              "exact derivative, and the numeric error split into truncation "
                              "and rounding; rows are then judged against the exact value")
-    parser.add_argument("--eps", type=float, default=1e-6, metavar="H",
-                        help="the step h of the central differences (default: 1e-6); "
-                             "where a value is so large that v + h == v, the step is "
-                             "h * |v| and a note under the table says so")
+    parser.add_argument("--eps", type=float, default=1e-6, metavar="EPS",
+                        help="the step of the central differences, h = eps * max(1, |v|) "
+                             "(default: 1e-6); a row that is not ok at h is also measured "
+                             "at h/4, h/16, ... or 4h, 16h, ... and judged where its error "
+                             "estimate is smallest")
     parser.add_argument("--rtol", type=float, default=1e-5,
-                        help="relative tolerance (default: 1e-5)")
-    parser.add_argument("--atol", type=float, default=1e-8,
-                        help="absolute tolerance (default: 1e-8)")
+                        help="relative tolerance added to each row's error estimate "
+                             "(default: 1e-5)")
+    parser.add_argument("--atol", type=float, default=0.0,
+                        help="absolute tolerance added to each row's error estimate "
+                             "(default: 0)")
 
 
 def run(args):

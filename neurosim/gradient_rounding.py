@@ -1,0 +1,271 @@
+"""How much rounding a gradient check must allow: in E_total, and in each analytic partial.
+
+Two bounds, both running error analyses (Higham, *Accuracy and Stability of Numerical
+Algorithms*, 2nd ed., sections 3.1 and 3.3): follow the computation once more, carrying beside
+each value a bound on its absolute rounding error, first order in the unit roundoff u.
+
+A sum of n products, ``net = sum_i w_i x_i + b``, errs by at most ``(n + 1) u (sum_i |w_i x_i|
++ |b|)`` on top of what its inputs carried in (``sum_i |w_i| e(x_i)``). A function of an
+erroneous value is wiggled by that error::
+
+    e(f(z)) = max |f(z +- (e(z) + c' u max(1, |z|))) - f(z)|  +  c u |f(z)|
+
+The first term carries the argument's error through f without a derivative, so the bound
+does not trust the derivatives it is there to check; ``c' u max(1, |z|)`` (``C_ARGUMENT``) is
+the rounding of what f combines its argument with (``1 - out`` in cross-entropy errs by u
+however small it is, and log(1 - out) then by u / (1 - out)); the second is f's own
+evaluation (``C_FUNCTION``, ``C_LOSS`` units). Every ``u |x|`` also has the subnormal spacing
+eta added (Higham's model of underflow).
+
+:class:`ForwardRounding` bounds the rounding error of E_total when the forward pass is
+re-run from a given point on (what a nudge recomputes: a weight's sum onwards, a net input's
+activation onwards, or everything above an output); the layers below that point are computed
+by the same operations on the same numbers in every evaluation, so their rounding is the same
+in E(v + h) and E(v - h) and cancels in the difference. A loss computed from the net input
+(``error_net``: cross-entropy after a sigmoid) is wiggled through the net.
+
+:func:`analytic_allowances` bounds the rounding error of each partial the backward pass
+computed, by the same rules applied to its formulas (:mod:`neurosim.calculation`)::
+
+    dE/dout_o = E_o'(out_o)        dE/dout_h = sum_o w_oh delta_o
+    dout/dnet = f'(net, out)       delta = dE/dout * dout/dnet  (or out - target, as one)
+    dE/dw_i = delta x_i (+ lambda w_i)      dE/db = delta (a shared bias: sum of deltas)
+
+It matters where a partial is a small result of larger terms: ``dE/dout_h`` when the deltas
+above cancel, ``out (1 - out)`` for a saturated sigmoid (1 - out has lost every digit of out
+but the last), ``out - target`` when both are large. Here the wiggle takes the smaller move of
+the two sides (:func:`steady_wiggle`): at a ReLU's kink f' jumps, which is not rounding; a
+stencil across the kink judges the row by its one-sided slopes instead. Where the partials are
+computed from a different description, this function must follow it.
+"""
+
+import math
+
+from .finite_differences import ETA, U
+
+__all__ = ["ForwardRounding", "analytic_allowances", "C_FUNCTION", "C_LOSS", "C_ARGUMENT"]
+
+#: Units of u an activation (exp, log1p, tanh, a division) may err by on its own.
+C_FUNCTION = 8
+#: Units of u one loss term may err by on its own.
+C_LOSS = 8
+#: Roundings of the largest number a function combines its argument with (``1 - out``,
+#: ``target - out``): one subtraction, and one more for safety.
+C_ARGUMENT = 2
+
+
+def units(c, value):
+    """c rounding errors of one operation whose result is ``value``: c (u |value| + eta)."""
+    return c * (U * abs(value) + ETA)
+
+
+def argument_error(c, *magnitudes):
+    """c rounding errors of the largest number a function combines its argument with (at least
+    1): ``1 - out`` in binary cross-entropy errs by u, however small the result; ``target - out``
+    by u max(|target|, |out|). The function is then off by about what this error in its
+    argument would move it (a backward error, Higham section 1.5)."""
+    return c * U * max(1.0, *map(abs, magnitudes))
+
+
+def wiggle(g, value, error):
+    """max |g(value +- error) - g(value)|: how far an error in the argument moves g."""
+    if not error:
+        return 0.0
+    try:
+        centre = g(value)
+        moved = max(abs(g(value + error) - centre), abs(g(value - error) - centre))
+    except (OverflowError, ValueError, ZeroDivisionError, TypeError):  # TypeError: g gave None
+        return math.inf
+    return moved if math.isfinite(moved) else math.inf
+
+
+def steady_wiggle(g, value, error):
+    """min |g(value +- error) - g(value)|: as :func:`wiggle` where g is smooth (both sides
+    move alike), but blind to a jump of g on one side. For the analytic partials: f'(net) at a
+    ReLU's kink is one of its one-sided slopes by convention, and a stencil across the kink
+    judges it by those slopes; the jump is not a rounding error."""
+    if not error:
+        return 0.0
+    try:
+        centre = g(value)
+        moved = min(abs(g(value + error) - centre), abs(g(value - error) - centre))
+    except (OverflowError, ValueError, ZeroDivisionError, TypeError):
+        return math.inf
+    return moved if math.isfinite(moved) else math.inf
+
+
+class ForwardRounding:
+    """Bounds on the rounding error of E_total, by where a nudge starts recomputing.
+
+    ``values`` holds the float forward pass of the sample: ``values[("net", name)]`` and
+    ``values[("out", name)]``. ``unit`` is the unit roundoff of the arithmetic that computes E
+    (u = 2^-53 for floats; Decimal at 50 digits: 5e-50).
+    """
+
+    def __init__(self, net, x, t, values, unit=U):
+        self.net, self.x, self.t, self.values = net, list(x), list(t), values
+        self.scale = unit / U
+        loss = net.loss
+        #: E_o from the net input (binary cross-entropy after a sigmoid), else None
+        self.error_net = (loss.error_net if getattr(loss, "delta", None) is not None
+                          and getattr(loss, "error_net", None) else None)
+        terms = [abs(self._term(n, ti, None)(self._at(n, None))) for n, ti in
+                 zip(net.layers[-1].neurons, self.t)]
+        #: sum |E_o| at the sample: what the loss terms and their sum round relative to
+        self.loss_magnitude = sum(terms) if all(map(math.isfinite, terms)) else math.inf
+        self._cache = {}
+
+    def _from_out(self, n, nudged):
+        return self.error_net is None or n is nudged
+
+    def _at(self, n, nudged):
+        """The value E_o is a function of: out_o, or net_o for a loss computed from it."""
+        return self.values[("out" if self._from_out(n, nudged) else "net", n.name)]
+
+    def _term(self, n, ti, nudged):
+        """E_o as a function of out_o, or of net_o (out_o = f(net_o)) for a loss from net."""
+        n_out = len(self.net.layers[-1].neurons)
+        if self._from_out(n, nudged):
+            return lambda o: self.net.loss.error(ti, o, n_out)
+        f = self.net.layers[-1].activation.f
+        return lambda z: self.error_net(ti, f(z), z, n_out)
+
+    def errors(self, layer=0, stage="sum"):
+        """{neuron name: (e(net), e(out))} when everything from (layer, stage) on is recomputed.
+
+        ``stage`` is ``"sum"`` (the layer's sums onwards: a weight or bias nudge), ``"f"`` (the
+        layer's activations onwards: a net nudge) or ``"next"`` (the layers above: an out
+        nudge). Values computed before that point carry no error of their own here.
+        """
+        errors = {}
+        senders, sender_errors = self.x, [0.0] * len(self.x)
+        for k, layer_k in enumerate(self.net.layers):
+            f = layer_k.activation.f
+            outs, out_errors = [], []
+            for n in layer_k.neurons:
+                z, o = self.values[("net", n.name)], self.values[("out", n.name)]
+                if k < layer or (k == layer and stage == "next"):
+                    e_z = e_o = 0.0
+                else:
+                    if k == layer and stage == "f":
+                        e_z = 0.0
+                    else:
+                        products = [abs(w * s) for w, s in zip(n.weights, senders)]
+                        e_z = (units(len(products) + 1, sum(products) + abs(n.bias))
+                               + sum(abs(w) * e for w, e in zip(n.weights, sender_errors)))
+                    e_o = (wiggle(f, z, e_z + argument_error(C_ARGUMENT, z))
+                           + units(C_FUNCTION, o))
+                errors[n.name] = (e_z, e_o)
+                outs.append(o)
+                out_errors.append(e_o)
+            senders, sender_errors = outs, out_errors
+        return errors
+
+    def propagated(self, layer, stage, nudged=None):
+        """The part of E_total's error bound carried in from the recomputed outputs, and the
+        loss terms' own (``nudged``: an output whose out is nudged, so E_o is taken from it)."""
+        key = (layer, stage, nudged)
+        if key not in self._cache:
+            errors = self.errors(layer, stage)
+            total = 0.0
+            for n, ti in zip(self.net.layers[-1].neurons, self.t):
+                value = self._at(n, nudged)
+                error = errors[n.name][1 if self._from_out(n, nudged) else 0]
+                total += wiggle(self._term(n, ti, nudged), value,
+                                error + argument_error(C_ARGUMENT, value, ti))
+            self._cache[key] = total
+        return self._cache[key]
+
+    def noise(self, layer, stage, nudged=None):
+        """A function: E (a value computed from that point on) -> a bound on its rounding."""
+        carried = self.propagated(layer, stage, nudged)
+        per_term = C_LOSS + len(self.net.layers[-1].neurons)
+        scale = self.scale
+
+        def bound(E):
+            return (carried + units(per_term, max(abs(float(E)), self.loss_magnitude))) * scale
+        return bound
+
+    def out_noise(self, neuron):
+        """The rounding of a neuron's out recomputed from its (exact) net: f's own."""
+        f = [layer.activation.f for layer in self.net.layers
+             if any(n is neuron for n in layer.neurons)][0]
+        z = self.values[("net", neuron.name)]
+        return (wiggle(f, z, argument_error(C_ARGUMENT, z))
+                + units(C_FUNCTION, self.values[("out", neuron.name)])) * self.scale
+
+    def local_noise(self, f, z):
+        """For dout/dnet rows, whose 'E' is f(net) alone: f's own rounding near ``z``."""
+        scale = self.scale
+        backward = wiggle(f, z, argument_error(C_ARGUMENT, z))
+        return lambda value: (backward + units(C_FUNCTION, float(value))) * scale
+
+
+def analytic_allowances(net, x, t, values, analytic, errors):
+    """{row name: a bound on the rounding error of the analytic value of that row}.
+
+    ``analytic`` maps row names (``dE/dout_h1``, ``dout/dnet_h1``, ``delta_h1``, ``dE/dw5``,
+    ``dE/db1``, ``dE/db_h1``) to the values the backward pass left; ``errors`` is
+    :meth:`ForwardRounding.errors` of the whole forward pass (the analytic partials are
+    computed from the float forward values, and the exact derivative from exact ones).
+    """
+    allowance = {}
+    layers = net.layers
+    n_out = len(layers[-1].neurons)
+    decay = net.weight_decay
+    loss = net.loss
+    pair = getattr(loss, "delta", None) is not None  # delta = out - target, taken as one
+    upper, upper_alphas = None, None
+    for k in reversed(range(len(layers))):
+        layer = layers[k]
+        f, df = layer.activation.f, layer.activation.df
+        if k == 0:
+            senders, sender_errors = list(x), [0.0] * len(x)
+        else:
+            below = layers[k - 1].neurons
+            senders = [values[("out", s.name)] for s in below]
+            sender_errors = [errors[s.name][1] for s in below]
+        alphas = []
+        for j, n in enumerate(layer.neurons):
+            z, o = values[("net", n.name)], values[("out", n.name)]
+            e_z, e_o = errors[n.name]
+            g = analytic[f"dE/dout_{n.name}"]
+            s = analytic[f"dout/dnet_{n.name}"]
+            d = analytic[f"delta_{n.name}"]
+            if upper is None and pair:  # dE/dout_o from out and net; may be None
+                g_of = loss.dE_dout_net
+                a_g = math.inf if g is None else (
+                    steady_wiggle(lambda oo, tj=t[j]: g_of(tj, oo, z, n_out), o,
+                           e_o + argument_error(C_ARGUMENT, o, t[j]))
+                    + steady_wiggle(lambda zz, tj=t[j]: g_of(tj, o, zz, n_out), z,
+                             e_z + argument_error(C_ARGUMENT, z)) + units(C_LOSS, g))
+            elif upper is None:  # dE/dout_o = E_o'(out_o)
+                a_g = (steady_wiggle(lambda oo, tj=t[j]: loss.dE_dout(tj, oo, n_out), o,
+                              e_o + argument_error(C_ARGUMENT, o, t[j])) + units(C_LOSS, g))
+            else:  # dE/dout_h = sum_o w_oh delta_o
+                terms = [abs(u.weights[j] * u_delta) for u, u_delta in upper]
+                a_g = (sum(abs(u.weights[j]) * a for (u, _), a in zip(upper, upper_alphas))
+                       + units(len(terms) + 1, sum(terms)))
+            # dout/dnet = f'(net, out): wiggled through net (with out = f(net)) and through out
+            a_s = (steady_wiggle(lambda zz: df(zz, f(zz)), z, e_z + argument_error(C_ARGUMENT, z))
+                   + steady_wiggle(lambda oo, z=z: df(z, oo), o, e_o) + units(C_FUNCTION, s))
+            if upper is None and pair:  # delta = E_o'(out) as one: out - target
+                a_d = (steady_wiggle(lambda oo, tj=t[j]: loss.delta(tj, oo, n_out), o,
+                              e_o + argument_error(C_ARGUMENT, o, t[j])) + units(C_LOSS, d))
+            else:  # delta = dE/dout * dout/dnet
+                a_d = abs(s) * a_g + abs(g) * a_s + units(2, d)
+            allowance[f"dE/dout_{n.name}"] = a_g
+            allowance[f"dout/dnet_{n.name}"] = a_s
+            allowance[f"delta_{n.name}"] = a_d
+            for w, w_name, x_i, e_x in zip(n.weights, n.weight_names, senders, sender_errors):
+                allowance[f"dE/d{w_name}"] = (abs(x_i) * a_d + abs(d) * e_x
+                                             + units(4, abs(d * x_i) + abs(decay * w)))
+            if layer.bias_mode == "per_neuron":
+                allowance[f"dE/d{n.bias_name}"] = a_d
+            alphas.append(a_d)
+        if layer.bias_mode == "shared":
+            deltas = [abs(analytic[f"delta_{n.name}"]) for n in layer.neurons]
+            allowance[f"dE/d{layer.bias_name}"] = sum(alphas) + units(len(deltas) + 1, sum(deltas))
+        upper = [(n, analytic[f"delta_{n.name}"]) for n in layer.neurons]
+        upper_alphas = alphas
+    return {name: (a if math.isfinite(a) else math.inf) for name, a in allowance.items()}
