@@ -224,13 +224,7 @@ class _Writer:
             self.emit("_net.weights_updated = False")
         if self.mode != "apply":
             self.emit(f"{self._targets(s.input_names)} = _x")
-        layers = ", ".join(f"_L{k}" for k in range(len(s.layers)))
-        self.emit(f"{layers}, = _net.layers")
-        self.emit("_lr = _net.learning_rate")
-        if s.momentum:
-            self.emit("_mu = _net.momentum")
-        if s.decay:
-            self.emit("_decay = _net.weight_decay")
+        self._read_layers_and_rates()
         for k, (neurons, weight_names, bias_names) in enumerate(s.layers):
             self.emit(f"{', '.join(self.neuron(n) for n in neurons)}, = _L{k}.neurons")
             for n, row, b in zip(neurons, weight_names, bias_names):
@@ -246,6 +240,15 @@ class _Writer:
                         self.emit(f"{self.ident('v_' + b)} = {self.neuron(n)}.bias_velocity")
             if s.momentum and s.bias_mode == "shared" and s.train_biases:
                 self.emit(f"{self.ident('v_' + bias_names[0])} = _L{k}.bias_velocity")
+
+    def _read_layers_and_rates(self):
+        s = self.s
+        self.emit(f"{', '.join(f'_L{k}' for k in range(len(s.layers)))}, = _net.layers")
+        self.emit("_lr = _net.learning_rate")
+        if s.momentum:
+            self.emit("_mu = _net.momentum")
+        if s.decay:
+            self.emit("_decay = _net.weight_decay")
 
     def neuron(self, name):
         return self.ident("neuron " + name)
@@ -668,15 +671,9 @@ class _VectorWriter(_Writer):
         v = self.neuron
         self.emit("def _step(_net, _x=None, _t=None):", 0)
         self.emit('"""One step of the plan (see neurosim.calculation), neuron by neuron."""')
-        layers = ", ".join(f"_L{k}" for k in range(len(s.layers)))
-        self.emit(f"{layers}, = _net.layers")
         if self.store and self.mode != "apply":
             self.emit("_net.weights_updated = False")
-        self.emit("_lr = _net.learning_rate")
-        if s.momentum:
-            self.emit("_mu = _net.momentum")
-        if s.decay:
-            self.emit("_decay = _net.weight_decay")
+        self._read_layers_and_rates()
         for k, (neurons, _, bias_names) in enumerate(s.layers):
             self.emit(f"{', '.join(v(n) for n in neurons)}, = _L{k}.neurons")
             for n, b in zip(neurons, bias_names):
