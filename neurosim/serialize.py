@@ -53,6 +53,7 @@ import stat
 
 from . import activations, losses
 from .errors import ConfigurationError, FormatError, NeurosimError
+from .json_nesting import check_nesting
 from .layer import BIAS_MODES
 
 __all__ = ["save", "load", "to_document", "from_document", "dumps", "loads", "write_atomically",
@@ -247,6 +248,7 @@ def _parse(data):
                               f"{error.start} is not UTF-8") from None
     if not isinstance(data, str):
         raise FormatError(f"$: expected JSON text, got {type(data).__name__}")
+    check_nesting(data, "$")     # before json.loads: under Pyodide deep nesting is fatal
     try:
         return json.loads(data, parse_constant=_reject_constant, parse_float=_parse_float,
                           object_pairs_hook=_unique_keys)

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ..errors import FormatError
+from ..json_nesting import check_nesting
 
 __all__ = ["Claim", "ClaimSheet", "parse", "parse_text", "parse_json", "parse_mapping", "read",
            "SETTINGS", "half_unit"]
@@ -198,6 +199,7 @@ def parse_json(text, source="<claims>"):
     >>> [(c.name, c.text, c.tol) for c in sheet.entries]
     [('w7+', '0.511301270', None), ('E_total', '0.298371109', 1e-09)]
     """
+    check_nesting(text, source)
     try:
         doc = json.loads(text, parse_float=Decimal, parse_int=Decimal)
     except json.JSONDecodeError as error:
