@@ -514,7 +514,7 @@ def main():
         else:
             passed.append(name)
             print(f"ok   {name}", flush=True)
-    print(json.dumps({"python": platform.python_version(),
+    print(json.dumps({"python": platform.python_version(), "sys.version": sys.version,
                       "implementation": platform.python_implementation(),
                       "platform": sys.platform, "neurosim": neurosim.__file__,
                       "passed": passed, "failed": failed}))

@@ -115,7 +115,8 @@ def test_the_public_api_in_pyodide(tmp_path):
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-8000:]
     summary = json.loads(done.stdout.splitlines()[-1])
-    assert summary["python"].startswith(PYTHON + "."), summary
+    assert summary["python"].startswith(PYTHON + "."), summary["sys.version"]
+    assert summary["sys.version"].startswith(summary["python"])
     assert (summary["implementation"], summary["platform"]) == ("CPython", "emscripten")
     assert summary["neurosim"] == "/home/pyodide/tree/neurosim/__init__.py"   # this tree's
     assert summary["failed"] == []
