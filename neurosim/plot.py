@@ -142,15 +142,14 @@ def network_diagram(net, *, show_deltas=False, path=None, digits=4, weight_label
     last backward pass (after ``net.train``). ``weight_labels`` (default: when there are at
     most 40 connections) writes the weight labels.
     """
-    from matplotlib.colors import Normalize
-    from matplotlib.patches import Circle, Rectangle
-
     sizes = net.layer_sizes
     n_conn = sum(a * b for a, b in zip(sizes, sizes[1:]))
     if weight_labels is None:
         weight_labels = n_conn <= 40
     tallest = max(sizes)
-    fig = _figure(figsize=(3.0 * len(sizes) + 1.0, 1.5 * tallest + 2.0))
+    fig = _figure(figsize=(3.0 * len(sizes) + 1.0, 1.5 * tallest + 2.0))  # or: what to install
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Circle, Rectangle
     ax = fig.add_subplot()
     ax.set_aspect("equal")
     ax.axis("off")

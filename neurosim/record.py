@@ -12,6 +12,7 @@ import re
 
 from .event_fields import _PARAMETER_FIELDS, _as_names
 from .events import EVENT_TYPES, PHASES, Event
+from .json_nesting import check_nesting
 
 __all__ = ["StepRecord"]
 
@@ -179,6 +180,7 @@ class StepRecord:
             if number == 1:
                 line = line.lstrip("\ufeff")     # a byte order mark some editors write
             if line.strip():
+                check_nesting(line, f"line {number}")
                 try:
                     data = json.loads(line)
                 except ValueError as error:

@@ -56,6 +56,7 @@ from . import activations, losses
 from .arguments import name_clash
 from .errors import FormatError, NeurosimError
 from .files import MAX_WRITTEN_BYTES, check_path, read_bytes, write_atomically
+from .json_nesting import check_nesting
 from .layer import BIAS_MODES
 
 __all__ = ["save", "load", "to_document", "from_document", "dumps", "loads", "write_atomically",
@@ -171,6 +172,7 @@ def _parse(data):
                               f"{error.start} is not UTF-8") from None
     if not isinstance(data, str):
         raise FormatError(f"$: expected JSON text, got {type(data).__name__}")
+    check_nesting(data, "$")     # before json.loads: under Pyodide deep nesting is fatal
     try:
         return json.loads(data, parse_constant=_reject_constant, parse_float=_parse_float,
                           object_pairs_hook=_unique_keys)

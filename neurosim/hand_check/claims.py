@@ -42,6 +42,7 @@ from decimal import Decimal, InvalidOperation
 from numbers import Real
 
 from ..errors import FormatError
+from ..json_nesting import check_nesting
 
 __all__ = ["Claim", "ClaimSheet", "parse", "parse_text", "parse_json", "parse_mapping", "read",
            "SETTINGS", "half_unit"]
@@ -259,6 +260,7 @@ def parse_json(text, source="<claims>"):
     >>> [(c.name, c.text, c.tol) for c in sheet.entries]
     [('w7+', '0.511301270', None), ('E_total', '0.298371109', 1e-09)]
     """
+    check_nesting(text, source)
     try:
         doc = json.loads(_unmarked(text), parse_float=Decimal, parse_int=Decimal,
                          object_pairs_hook=_object)

@@ -91,7 +91,7 @@ def test_no_diagnosis_only_judges(tmp_path, capsys):
     ('{"out_h1": 0.1, "out_h1": 0.593269992}', [], "claims.txt: the key 'out_h1' appears twice "
                                                    "in one object"),
     ('{"out_h1": ' + "[" * 100_000 + "]" * 100_000 + "}", ["--json"],
-     "claims.txt: not valid claims: the JSON is nested too deeply to read"),
+     "claims.txt: the JSON is nested too deeply (more than 100 levels of [ and {)"),
     ("learning_rate = 0.5\neta = 0.1\n" + RIGHT, [], "claims.txt line 2: learning_rate is "
                                                        "given twice (also line 1)"),
 ])

@@ -214,7 +214,7 @@ def test_a_plot_without_matplotlib_is_refused_before_training(tmp_path, monkeypa
                                  "with pip install 'neurosim[demo]'\n")
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+@pytest.mark.skipif(os.name != "posix" or not hasattr(os, "geteuid") or os.geteuid() == 0,
                     reason="needs POSIX permissions and a user that they bind (not root)")
 def test_a_read_only_folder_is_refused_before_training(tmp_path, capsys):
     folder = tmp_path / "ro"
