@@ -45,8 +45,14 @@ prints today's times). What won, variant against variant:
 * a step unrolled for exactly one hidden layer was no faster than the generic layer loop.
 """
 
+import sys
+from functools import reduce
 from math import exp
-from operator import mul
+from operator import add, mul
+
+#: Sums of floats left to right, as neurosim adds them: ``sum`` itself up to Python 3.11; from
+#: 3.12 ``sum()`` compensates, and the bit-exact yardsticks add with ``reduce(add, ...)``.
+_sum = sum if sys.version_info < (3, 12) else (lambda terms: reduce(add, terms))
 
 __all__ = ["make_step", "make_fused_step", "make_step_with_partials", "forward", "total_error",
            "BIAS_MODES"]
@@ -113,7 +119,7 @@ def make_step(weights, biases=None, *, learning_rate=0.5, bias="per_neuron", tra
             zs = []
             ap = a.append
             for row, b in zip(Wl, Bl):
-                z = sum(map(mul, row, below)) + b
+                z = _sum(map(mul, row, below)) + b
                 zs.append(z)
                 if z >= 0.0:        # two branches, as neurosim: exp never overflows
                     ap(1.0 / (1.0 + exp(-z)))
@@ -135,7 +141,7 @@ def make_step(weights, biases=None, *, learning_rate=0.5, bias="per_neuron", tra
                 delta = []
                 ap = delta.append
                 for col, h, z in zip(zip(*Wl), prev, nets[l]):
-                    ap(sum(map(mul, dl, col)) * (h * (1.0 - h) if z < 0.0 else
+                    ap(_sum(map(mul, dl, col)) * (h * (1.0 - h) if z < 0.0 else
                                                  h * h * exp(-z)))
             j = 0
             for row, d in zip(Wl, dl):
@@ -253,7 +259,7 @@ def make_step_with_partials(weights, biases=None, *, learning_rate=0.5, bias="pe
             z_l, a = [], []
             zp, ap = z_l.append, a.append
             for row, b in zip(Wl, Bl):
-                z = sum(map(mul, row, below)) + b
+                z = _sum(map(mul, row, below)) + b
                 zp(z)
                 if z >= 0.0:
                     ap(1.0 / (1.0 + exp(-z)))
@@ -285,7 +291,7 @@ def make_step_with_partials(weights, biases=None, *, learning_rate=0.5, bias="pe
                 e_l = []
                 ep = e_l.append
                 for col in zip(*Wl):
-                    ep(sum(map(mul, col, d_l)))
+                    ep(_sum(map(mul, col, d_l)))
             grads = []
             gp = grads.append
             j = 0

@@ -21,7 +21,10 @@ from neurosim import files
 from neurosim.files import (check_target, is_pipe, is_standard_output, read_bytes, read_text,
                             write_atomically, write_to_pipe)
 
-posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, devices and modes are POSIX")
+# Pyodide is "posix" but has no FIFOs, hard links, sockets, users or file locks.
+posix_only = pytest.mark.skipif(
+    os.name != "posix" or sys.platform == "emscripten",
+    reason="FIFOs, devices and modes are POSIX (Pyodide has no FIFOs, hard links, sockets or file locks)")
 root_only = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
                                reason="making a device node (os.mknod) needs root")
 
