@@ -125,7 +125,10 @@ def test_the_public_api_in_pyodide(tmp_path):
 
 # Why a test may skip inside Pyodide; any other reason fails test_the_suite_in_pyodide.
 _PYODIDE_SKIPS = ("cannot start processes", "needs torch", "'torch'", "needs matplotlib", "tqdm",
-                  "Chromium", "readline", "not root", "already inside Pyodide")
+                  "Chromium", "readline", "not root", "already inside Pyodide",
+                  # Pyodide has no FIFOs, hard links, sockets, device nodes or /dev/fd
+                  "FIFOs are POSIX", "of POSIX", "are POSIX (Pyodide", "os.mknod", "/dev/fd",
+                  "CPython 3.10+ on this machine")
 
 
 @needs_pyodide_and_wheels
