@@ -10,7 +10,7 @@ The file is well-formed XML as well as HTML, so tests (and tools) can parse it w
 """
 
 from .mathml import Row, escape, join_items, math_inline, to_mathml, to_text
-from .svg import diagram
+from .svg import caption, diagram
 from . import i18n
 
 __all__ = ["to_html", "CSS", "SCRIPT"]
@@ -135,7 +135,7 @@ def to_html(sheet):
                   new_weights=new, factors=sheet.factors,
                   chosen=None if sheet.neurons == {n.name for n in net.neurons}
                   else sheet.neurons)
-    aside = [f'<figure class="card">{svg}<figcaption>{escape(i18n.text(lang, "diagram"))} '
+    aside = [f'<figure class="card">{svg}<figcaption>{escape(caption(net, lang, labels='data-labels="all"' in svg))} '
              f'{escape(i18n.text(lang, "hint"))}</figcaption></figure>']
     sections, current, lines, notes = [], None, [], []
 

@@ -1,0 +1,182 @@
+"""A diagram you can read: no label overlaps another, no line crosses a label.
+
+The rule (issue 15): a weight's label sits *beside* its line, so no line at all, its own
+included, passes through any label's box; labels do not overlap each other; up to
+MOST_LABELLED (40) connections every weight is labelled, past it none is and the caption says
+the weights show on hover or selection.
+
+The checks here do not trust the layout's own geometry: they parse the SVG the worksheet
+embeds and measure every ``<text>`` with FreeType in DejaVu Sans (the font the SVG asks for),
+through matplotlib's ft2font, and test segments against boxes with their own orientation
+arithmetic. The matplotlib figure is checked with matplotlib's renderer (get_window_extent).
+The browser's own boxes (getBBox in Chromium) are checked in tests/e2e/test_diagram_browser.py.
+"""
+
+import functools
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from neurosim import NeuralNetwork
+from neurosim.render.svg import caption, diagram
+from neurosim.worked_examples import SEED002_INPUTS, SEED002_TARGETS, mazur, seed002
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+# -- independent geometry ------------------------------------------------------------------------
+
+def _orient(a, b, c):
+    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+
+def _segments_cross(p, q, r, s):
+    """Proper or touching intersection of segments pq and rs (orientation signs)."""
+    d1, d2, d3, d4 = _orient(r, s, p), _orient(r, s, q), _orient(p, q, r), _orient(p, q, s)
+    return (d1 * d2 <= 0) and (d3 * d4 <= 0) and not (d1 == d2 == 0)
+
+
+def line_hits_box(p, q, box):
+    x0, y0, x1, y1 = box[:4]
+    inside = [x0 < x < x1 and y0 < y < y1 for x, y in (p, q)]
+    if any(inside):
+        return True
+    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    return any(_segments_cross(p, q, corners[k], corners[(k + 1) % 4]) for k in range(4))
+
+
+def boxes_overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+_FONT = None
+
+
+@functools.lru_cache(maxsize=None)
+def measure(text, size):
+    """(advance width, ascent, descent) of ``text`` in DejaVu Sans at ``size`` px, by FreeType."""
+    global _FONT
+    ft2font = pytest.importorskip("matplotlib.ft2font", reason="FreeType metrics come from "
+                                  "matplotlib (pip install 'neurosim[demo]')")
+    from matplotlib import font_manager
+    if _FONT is None:
+        _FONT = ft2font.FT2Font(font_manager.findfont("DejaVu Sans", fallback_to_default=False))
+    _FONT.set_size(size, 72)
+    width = sum(_FONT.load_char(ord(c), flags=ft2font.LoadFlags.NO_HINTING).linearHoriAdvance
+                for c in text) / 65536
+    scale = size / _FONT.units_per_EM
+    return width, _FONT.ascender * scale, -_FONT.descender * scale
+
+
+def svg_geometry(svg_text):
+    """The boxes of every text (x0, y0, x1, y1, text) and every line of an SVG diagram."""
+    root = ET.fromstring(svg_text)
+    boxes, lines = [], []
+    for element in root.iter():
+        if element.tag == SVG + "line" and "hit" not in element.get("class", ""):
+            lines.append(((float(element.get("x1")), float(element.get("y1"))),
+                          (float(element.get("x2")), float(element.get("y2")))))
+        elif element.tag == SVG + "text":
+            size = float(element.get("font-size"))
+            width, ascent, descent = measure(element.text, size)
+            x, y = float(element.get("x")), float(element.get("y"))
+            anchor = element.get("text-anchor", "start")
+            left = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
+            boxes.append((left, y - ascent, left + width, y + descent, element.text))
+    return root, boxes, lines
+
+
+def readability_problems(boxes, lines):
+    problems = []
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1:]:
+            if boxes_overlap(a, b):
+                problems.append(f"{a[4]!r} overlaps {b[4]!r}")
+        for p, q in lines:
+            if line_hits_box(p, q, a):
+                problems.append(f"the line {p}-{q} crosses {a[4]!r}")
+    return problems
+
+
+def test_the_independent_geometry_can_fail():
+    assert line_hits_box((0, 5), (10, 5), (4, 4, 6, 6))            # straight through
+    assert line_hits_box((0, 0), (10, 10), (4, 4, 6, 6))           # diagonally
+    assert not line_hits_box((0, 0), (10, 0), (4, 4, 6, 6))        # passes below
+    assert not line_hits_box((0, 10), (3, 3.5), (4, 4, 6, 6))      # stops short
+    assert boxes_overlap((0, 0, 2, 2, ""), (1, 1, 3, 3, ""))
+    assert not boxes_overlap((0, 0, 2, 2, ""), (2.5, 0, 3, 2, ""))
+    # and the old diagram, whose labels sat on their lines, fails it (w3 and w7 at 2-2-2)
+    old = ('<svg xmlns="http://www.w3.org/2000/svg"><line x1="132" y1="60" x2="388" y2="210"/>'
+           '<text x="230" y="112" font-size="22" text-anchor="middle">w3 = 0.25</text></svg>')
+    assert readability_problems(*svg_geometry(old)[1:]) == [
+        "the line (132.0, 60.0)-(388.0, 210.0) crosses 'w3 = 0.25'"]
+
+
+# -- the SVG -------------------------------------------------------------------------------------
+
+def weight_labels(root):
+    return {g.get("data-w"): [t.text for t in g.iter(SVG + "text")]
+            for g in root.iter(SVG + "g") if g.get("data-w")}
+
+
+def test_mazur_2_2_2_is_readable_and_every_weight_labelled():
+    svg = diagram(mazur(), inputs=[0.05, 0.1], targets=[0.01, 0.99])
+    root, boxes, lines = svg_geometry(svg)
+    assert readability_problems(boxes, lines) == []
+    labels = weight_labels(root)
+    assert labels["w3"] == ["w3 = 0.25"] and labels["w7"] == ["w7 = 0.5"]
+    assert all(len(texts) == 1 for texts in labels.values()) and len(labels) == 8
+    assert root.get("data-labels") == "all"
+    assert {g.get("data-neuron") for g in root.iter(SVG + "g") if g.get("data-neuron")} == {
+        "i1", "i2", "h1", "h2", "o1", "o2"}
+    assert len(lines) == 8 + 4                         # 8 connections, 4 dashed bias lines
+
+
+def test_seed002_2_3_2_1_is_readable():
+    svg = diagram(seed002(), inputs=SEED002_INPUTS, targets=SEED002_TARGETS)
+    root, boxes, lines = svg_geometry(svg)
+    assert readability_problems(boxes, lines) == []
+    labels = weight_labels(root)
+    assert len(labels) == 6 + 6 + 2 and all(len(t) == 1 for t in labels.values())
+    notes = [b[4] for b in boxes if b[4].startswith("b_")]
+    assert sorted(notes) == ["b_h1 = 1", "b_h2 = 2", "b_h3 = 3", "b_h4 = 2", "b_h5 = 1",
+                             "b_o1 = 2"]
+
+
+def shapes(max_connections=40):
+    def fits(sizes):
+        return sum(a * b for a, b in zip(sizes, sizes[1:])) <= max_connections
+    return st.lists(st.integers(1, 8), min_size=2, max_size=5).filter(fits)
+
+
+@settings(max_examples=40)
+@given(sizes=shapes(), seed=st.integers(0, 10**6),
+       bias=st.sampled_from(["per_neuron", "shared", "none"]), sample=st.booleans())
+def test_every_shape_up_to_40_connections_is_readable(sizes, seed, bias, sample):
+    net = NeuralNetwork(sizes, seed=seed, bias=bias)
+    inputs = [0.25 * k - 1.5 for k in range(sizes[0])] if sample else None
+    targets = [1.0 / (k + 3) for k in range(sizes[-1])] if sample else None
+    svg = diagram(net, inputs=inputs, targets=targets)
+    root, boxes, lines = svg_geometry(svg)
+    assert readability_problems(boxes, lines) == []
+    labels = weight_labels(root)
+    assert all(len(texts) == 1 for texts in labels.values()), "a connection left unlabelled"
+    assert root.get("data-labels") == "all"
+    assert "each connection is labelled" in caption(net)
+
+
+def test_past_40_connections_the_weights_show_on_hover_and_the_caption_says_so():
+    net = NeuralNetwork([4, 8, 8, 3], seed=1)
+    root, boxes, lines = svg_geometry(diagram(net, inputs=[0.1, 0.2, 0.3, 0.4],
+                                              targets=[0.0, 1.0, 0.0]))
+    assert readability_problems(boxes, lines) == []
+    assert not any(weight_labels(root).values())
+    assert root.get("data-labels") == "hover"
+    titles = [g.find(SVG + "title").text for g in root.iter(SVG + "g") if g.get("data-w")]
+    assert len(titles) == 120 and titles[0].startswith("w1: i1 \u2192 h1, ")
+    text = caption(net)
+    assert "labelled with its weight" not in text
+    assert "120 connections" in text and "point at a connection" in text
+    assert "120" in caption(net, "zh")
+    assert "each connection is labelled" in caption(mazur())
