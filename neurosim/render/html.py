@@ -135,7 +135,8 @@ def to_html(sheet):
                   new_weights=new, factors=sheet.factors,
                   chosen=None if sheet.neurons == {n.name for n in net.neurons}
                   else sheet.neurons)
-    aside = [f'<figure class="card">{svg}<figcaption>{escape(caption(net, lang, labels='data-labels="all"' in svg))} '
+    words = caption(net, lang, labels='data-labels="all"' in svg)
+    aside = [f'<figure class="card">{svg}<figcaption>{escape(words)} '
              f'{escape(i18n.text(lang, "hint"))}</figcaption></figure>']
     sections, current, lines, notes = [], None, [], []
 
