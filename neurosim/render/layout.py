@@ -220,9 +220,9 @@ def layout(net, *, edge_texts=None, notes=None, sides=None, bias_texts=None, fon
                         edge_texts, notes, sides, bias_texts)
         if plan is not None:
             break
-    if plan is None:          # crowded beyond spreading: the connections keep only tooltips
+    if plan is None:          # crowded beyond spreading: what finds no spot keeps its tooltip
         plan = _attempt(net, columns, spacing0 * scale, COLUMN * scale, radius, font,
-                        {}, notes, sides, bias_texts, must_fit=False)
+                        edge_texts, notes, sides, bias_texts, must_fit=False)
     plan.connections = connections
     plan.labelled = bool(edge_texts) and all(
         any(lab.owner == w and lab.kind == "weight" for lab in plan.labels) for w in edge_texts)
@@ -237,10 +237,11 @@ def _attempt(net, columns, spacing, column, r, font, edge_texts, notes, sides, b
     note_h = max((text_size(t, font - 2)[1] for t in notes.values()), default=0.0)
     label_h = text_size("w", font)[1]
     top = r + note_h + label_h + 16
-    left = r + 20 + max((text_size(sides[name], font - 1)[0] for name in columns[0]
-                         if name in sides), default=0.0)
-    right = r + 20 + max((text_size(sides[name], font - 1)[0] for name in columns[-1]
-                          if name in sides), default=0.0)
+    note_w = max((text_size(t, font - 2)[0] for t in notes.values()), default=0.0)
+    left = max(r + 20 + max((text_size(sides[name], font - 1)[0] for name in columns[0]
+                             if name in sides), default=0.0), note_w + 10)
+    right = max(r + 20 + max((text_size(sides[name], font - 1)[0] for name in columns[-1]
+                              if name in sides), default=0.0), note_w + 10)
     centres = {}
     for k, names in enumerate(columns):
         first = top + (height - (len(names) - 1) * spacing) / 2

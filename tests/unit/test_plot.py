@@ -139,7 +139,8 @@ def test_diagram_after_a_step_shows_outs_deltas_and_gradients():
     assert "dE/dw5=0.08217" in words        # dE/dw5 = 0.082167041
     assert "w5+=0.3589" in words            # w5+ = 0.35891648: the new weight, named so
     assert "\nw5=" not in "\n" + words
-    assert "i1\n0.05" in words
+    labels = {t.get_gid(): t.get_text() for t in plot.network_diagram(net).axes[0].texts}
+    assert labels["side i1"] == "0.05" and labels["side i2"] == "0.1"   # beside the inputs
     # The title says which values are of which weights.
     fig = plot.network_diagram(net, show_deltas=True)
     assert "weights after the update (w+)" in fig.axes[0].get_title()
@@ -156,6 +157,69 @@ def test_diagram_without_deltas_hides_them_and_large_nets_drop_weight_labels():
     assert len(lines(fig.axes[0], "connection")) == 72
     assert not any(t.startswith("w1=") for t in texts(fig))
     assert any(t.startswith("b_h1=") for t in texts(fig))  # per-neuron biases under neurons
+
+
+def display_geometry(fig):
+    """Every text's box and every line's segments in display coordinates, by Agg's renderer."""
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
+    if renderer is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.axes[0]
+    boxes = [(t.get_window_extent(renderer), t.get_text()) for t in ax.texts]
+    segments = []
+    for line in ax.get_lines():
+        points = ax.transData.transform(list(zip(line.get_xdata(), line.get_ydata())))
+        segments += [(tuple(points[k]), tuple(points[k + 1])) for k in range(len(points) - 1)]
+    return boxes, segments
+
+
+def unreadable(fig):
+    from test_diagram_layout import line_hits_box
+    boxes, segments = display_geometry(fig)
+    problems = []
+    for k, (a, text) in enumerate(boxes):
+        for b, other in boxes[k + 1:]:
+            if a.overlaps(b):
+                problems.append(f"{text!r} overlaps {other!r}")
+        for p, q in segments:
+            if line_hits_box(p, q, (a.x0, a.y0, a.x1, a.y1)):
+                problems.append(f"a line crosses {text!r}")
+    return problems
+
+
+@pytest.mark.parametrize("case", ["mazur", "mazur after a step", "seed002", "2-4-4-2 shared",
+                                  "4-8-8-3"])
+def test_network_diagram_is_readable(case):
+    """No two texts overlap and no line crosses a text, in the renderer's own boxes."""
+    from neurosim.worked_examples import seed002
+    if case.startswith("mazur"):
+        net = mazur()
+        if case.endswith("step"):
+            net.train([0.05, 0.1], [0.01, 0.99])
+    elif case == "seed002":
+        net = seed002()
+    elif case == "2-4-4-2 shared":
+        net = NeuralNetwork([2, 4, 4, 2], seed=3, bias="shared")
+    else:
+        net = NeuralNetwork([4, 8, 8, 3], seed=1)
+    fig = plot.network_diagram(net, show_deltas=case.endswith("step"))
+    assert unreadable(fig) == []
+    written = [t for t in texts(fig) if t.split("=")[0].rstrip("+") in
+               {w for n in net.neurons for w in n.weight_names}]
+    connections = sum(len(n.weights) for n in net.neurons)
+    if connections <= 40:
+        assert len(written) == connections
+    else:
+        assert written == [] and "weights not written" in fig.axes[0].get_title()
+
+
+def test_the_readability_check_can_fail():
+    fig = plot.network_diagram(mazur())
+    ax = fig.axes[0]
+    x, y = ax.lines[0].get_xdata(), ax.lines[0].get_ydata()
+    ax.text((x[0] + x[1]) / 2, (y[0] + y[1]) / 2, "on the line", ha="center", va="center")
+    assert any("crosses 'on the line'" in p for p in unreadable(fig))
 
 
 # -- decision boundary-----------------------------------------------------------------------------
