@@ -106,21 +106,46 @@ def loss_curve(history, *, path=None, log=None, title="Loss curve"):
     ax.set_title(title)
     handles, labels = ax.get_legend_handles_labels()
     if history.accuracies:
+        # The accuracy of a small data set jumps between a few values from epoch to epoch (XOR:
+        # 0.5, 0.75, 0.5, ...): the raw curve is drawn faint and its running mean over
+        # `window` epochs on top, so the trend reads and nothing is hidden.
         ax2 = ax.twinx()
         acc = _with_initial(history.initial_accuracy, history.accuracies, 1)
-        ax2.plot(epochs[:len(acc)], acc, color="tab:green", linestyle="--",
-                 label="training accuracy")
+        window = max(1, len(acc) // 50)
+        series = [("training accuracy", "tab:green", acc)]
         if history.test_accuracies:
-            test_acc = _with_initial(history.initial_test_accuracy, history.test_accuracies, 1)
-            ax2.plot(epochs[:len(test_acc)], test_acc, color="tab:red", linestyle="--",
-                     label="test accuracy")
+            series.append(("test accuracy", "tab:red",
+                           _with_initial(history.initial_test_accuracy,
+                                         history.test_accuracies, 1)))
+        for label, colour, values in series:
+            xs = epochs[:len(values)]
+            if window > 1:
+                ax2.plot(xs, values, color=colour, linewidth=0.8, alpha=0.3,
+                         gid=f"{label}, per epoch")
+                label += f" (mean of {window} epochs)"
+            ax2.plot(xs, _running_mean(values, window), color=colour, linestyle="--",
+                     label=label)
         ax2.set_ylim(-0.02, 1.02)
         ax2.set_ylabel("accuracy")
         more_handles, more_labels = ax2.get_legend_handles_labels()
         handles += more_handles
         labels += more_labels
-    ax.legend(handles, labels, loc="best")
+    # Below the axes, never over a curve (the accuracy = 1 line runs along the top).
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+              ncol=2, fontsize=8, frameon=False)
+    fig.subplots_adjust(bottom=0.28)
     return _finish(fig, path)
+
+
+def _running_mean(values, window):
+    """The mean of each value and the ``window - 1`` before it (fewer at the start)."""
+    means, total = [], 0.0
+    for k, v in enumerate(values):
+        total += v
+        if k >= window:
+            total -= values[k - window]
+        means.append(total / min(k + 1, window))
+    return means
 
 
 def _with_initial(initial, values, n):
@@ -250,6 +275,9 @@ def _colormap(name):
 
 # -- decision boundary ---------------------------------------------------------------------------
 
+_DOT = 60   # a sample's dot, in points squared: visible on a projector
+
+
 def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, title=None):
     """Colour the input plane by the class the network gives it, with the samples on top.
 
@@ -305,21 +333,32 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
         guess = _predict(_layer_outputs(net, x)[-1], rule)
         groups.setdefault(int(truth), []).append((x, truth == guess))
     palette = ["tab:blue", "tab:red"] if kind == "threshold" else None
-    right = 0
+    right, names = 0, []
     for c in sorted(groups):
         points = groups[c]
         right += sum(ok for _, ok in points)
         colour = palette[c] if palette else _colormap("tab10")(c)
         name = classes[c] if c < len(classes) else f"class {c}"
-        ax.scatter([x[0] for x, _ in points], [x[1] for x, _ in points], s=18, color=colour,
-                   edgecolors=["none" if ok else "black" for _, ok in points],
-                   linewidths=1.0, label=name, zorder=3)
+        names.append(name)
+        ax.scatter([x[0] for x, _ in points], [x[1] for x, _ in points], s=_DOT, color=colour,
+                   edgecolors=["white" if ok else "black" for _, ok in points],
+                   linewidths=[1.0 if ok else 2.0 for _, ok in points], label=name, zorder=3,
+                   clip_on=False)
     accuracy = right / len(pairs)
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
     ax.set_xlabel(net.input_names[0])
     ax.set_ylabel(net.input_names[1])
-    ax.legend(loc="upper right", fontsize=8)
+    # The legend goes below the plot: inside it would hide a sample (XOR's (1, 1), at a corner).
+    from matplotlib.lines import Line2D
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=8, markeredgecolor="white",
+                      markerfacecolor=c.get_facecolor()[0], label=c.get_label())
+               for c in ax.collections if c.get_label() in names]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+              ncol=min(len(groups), 4),
+              fontsize=9, frameon=False, title="ringed in black: misclassified"
+              if right < len(pairs) else None, title_fontsize=8)
+    fig.subplots_adjust(bottom=0.2)
     if title is None:
         title = f"Decision boundary (accuracy {accuracy:.3f} on {len(pairs)} samples)"
     ax.set_title(title)

@@ -308,3 +308,87 @@ def test_importing_neurosim_plot_does_not_import_matplotlib():
     code = "import sys, neurosim.plot; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- nothing hidden under a legend (issue 16, item 3) ---------------------------------------------
+
+def _renderer(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    return FigureCanvasAgg(fig).get_renderer()
+
+
+def test_the_decision_boundary_legend_hides_no_sample_and_the_dots_are_big():
+    from neurosim.datasets import xor
+    net = NeuralNetwork.from_weights([[[1.0, 1.0]]], [-1.5])
+    fig = plot.decision_boundary(net, xor(), resolution=10)
+    ax = fig.axes[0]
+    renderer = _renderer(fig)
+    legend = ax.get_legend().get_window_extent(renderer)
+    dots = [c for c in ax.collections if c.get_label() in ("0", "1")]
+    points = [p for c in dots for p in ax.transData.transform(c.get_offsets())]
+    assert len(points) == 4
+    assert not any(legend.contains(x, y) for x, y in points)      # (1, 1) among them
+    assert not legend.overlaps(ax.get_window_extent(renderer))    # below the plot altogether
+    assert all(size >= 50 for c in dots for size in c.get_sizes())  # was 18
+
+
+def test_loss_curve_smooths_the_accuracy_and_its_legend_covers_no_curve():
+    net = NeuralNetwork([2, 3, 1], seed=1, learning_rate=2.0)
+    history = net.fit(XOR, epochs=400, seed=1)
+    fig = plot.loss_curve(history)
+    ax, ax2 = fig.axes
+    acc = [history.initial_accuracy] + list(history.accuracies)
+    raw, = [line for line in ax2.get_lines() if line.get_gid() == "training accuracy, per epoch"]
+    assert list(raw.get_ydata()) == acc and raw.get_alpha() < 0.5        # faint, every epoch
+    smooth, = [line for line in ax2.get_lines() if line.get_gid() is None]
+    window = len(acc) // 50
+    assert smooth.get_label() == f"training accuracy (mean of {window} epochs)"
+    expected = [sum(acc[max(0, k - window + 1):k + 1]) / len(acc[max(0, k - window + 1):k + 1])
+                for k in range(len(acc))]
+    assert list(smooth.get_ydata()) == pytest.approx(expected, rel=1e-12)
+    # the block of zig-zags is gone: the drawn curve goes up and down far less in total
+    def variation(ys):
+        return sum(abs(b - a) for a, b in zip(ys, ys[1:]))
+    assert variation(list(smooth.get_ydata())) < variation(acc) / 3
+    renderer = _renderer(fig)
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert not legend.overlaps(ax.get_window_extent(renderer))
+    top = ax2.transData.transform([(0, 1.0)])[0][1]          # the accuracy = 1 line
+    assert not legend.y0 <= top <= legend.y1
+
+
+# -- without matplotlib: every plot says what to install (issue 16, item 4) ---------------------
+
+BLOCKED = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+sys.meta_path.insert(0, Block())
+from neurosim import NeuralNetwork, plot
+from neurosim.worked_examples import mazur
+net = NeuralNetwork([2, 2, 1], seed=1)
+xor = [([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 0.0], [1.0]), ([1.0, 1.0], [0.0])]
+calls = {"network_diagram": lambda: plot.network_diagram(mazur()),
+         "loss_curve": lambda: plot.loss_curve(net.fit(xor, epochs=1, seed=1)),
+         "decision_boundary": lambda: plot.decision_boundary(net, xor, resolution=3),
+         "hidden_activations": lambda: plot.hidden_activations(net, xor)}
+for name, call in calls.items():
+    try:
+        call()
+    except ImportError as error:
+        print(name, type(error).__name__, error)
+"""
+
+
+def test_every_plot_without_matplotlib_says_how_to_install_it():
+    import subprocess
+    done = subprocess.run([sys.executable, "-c", BLOCKED], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    message = "neurosim.plot needs matplotlib; install it with pip install 'neurosim[demo]'"
+    assert lines == [f"{name} ImportError {message}" for name in
+                     ("network_diagram", "loss_curve", "decision_boundary",
+                      "hidden_activations")]
