@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from geometry import boxes_overlap, line_hits_box
 from neurosim import NeuralNetwork
 from neurosim.render.svg import caption, diagram
 from neurosim.worked_examples import SEED002_INPUTS, SEED002_TARGETS, mazur, seed002
@@ -25,30 +26,7 @@ from neurosim.worked_examples import SEED002_INPUTS, SEED002_TARGETS, mazur, see
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-# -- independent geometry ------------------------------------------------------------------------
-
-def _orient(a, b, c):
-    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-
-
-def _segments_cross(p, q, r, s):
-    """Proper or touching intersection of segments pq and rs (orientation signs)."""
-    d1, d2, d3, d4 = _orient(r, s, p), _orient(r, s, q), _orient(p, q, r), _orient(p, q, s)
-    return (d1 * d2 <= 0) and (d3 * d4 <= 0) and not (d1 == d2 == 0)
-
-
-def line_hits_box(p, q, box):
-    x0, y0, x1, y1 = box[:4]
-    inside = [x0 < x < x1 and y0 < y < y1 for x, y in (p, q)]
-    if any(inside):
-        return True
-    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
-    return any(_segments_cross(p, q, corners[k], corners[(k + 1) % 4]) for k in range(4))
-
-
-def boxes_overlap(a, b):
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
+# -- independent geometry (tests/geometry.py) and font metrics ---------------------------------
 
 _FONT = None
 

@@ -175,7 +175,7 @@ def display_geometry(fig):
 
 
 def unreadable(fig):
-    from test_diagram_layout import line_hits_box
+    from geometry import line_hits_box
     boxes, segments = display_geometry(fig)
     problems = []
     for k, (a, text) in enumerate(boxes):
