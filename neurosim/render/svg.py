@@ -7,7 +7,9 @@ crosses a label (a weight's label sits beside its line, not on it).
 
 Each connection is a group ``<g class="edge" data-w="w5" data-factors="...">`` so that the HTML
 worksheet's script can highlight the lines of its chain rule; its ``<title>`` (a tooltip) says
-where it goes and how the update changes it. Each neuron is a group
+where it goes and how the update changes it; a connection whose label is not drawn holds it as
+``<text class="on-demand">``, shown (by the SVG's own style) only while the connection is
+pointed at, focused or pinned. Each neuron is a group
 ``<g class="neuron hidden" data-neuron="h1">``. Past
 :data:`~neurosim.render.layout.MOST_LABELLED` connections the lines carry no labels; the
 weights show on hover or selection (the tooltip), and the ``<svg>`` says which with
@@ -21,6 +23,12 @@ from .mathml import escape
 __all__ = ["diagram", "caption"]
 
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"   # the font the label boxes are measured in
+
+#: A connection without a label on the diagram shows its weight while it is pointed at,
+#: focused (Tab) or pinned (a click or tap: the worksheet's script gives it the class ``hl``).
+ON_DEMAND = ("svg .edge text.on-demand { display: none; } "
+             "svg .edge:hover text.on-demand, svg .edge:focus text.on-demand, "
+             "svg .edge.hl text.on-demand { display: inline; }")
 
 _CAPTIONS = {
     ("all", "en"): "The network before the update: each connection is labelled with its weight.",
@@ -89,6 +97,7 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {plan.width:.0f} '
            f'{plan.height:.0f}" role="img" aria-label="{escape(repr(net))}" '
            f'data-labels="{shown}" font-family="{FONT_FAMILY}">']
+    out.append(f"<style>{ON_DEMAND}</style>")
     placed = {(lab.kind, lab.owner): lab for lab in plan.labels}
 
     def text(label, cls=None, **extra):
@@ -122,6 +131,11 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
         label = placed.get(("weight", edge.name))
         if label is not None:
             out.append(text(label))
+        else:       # shown only while the connection is pointed at, focused or pinned
+            mx, my = (x1 + x2) / 2, (y1 + y2) / 2 - 0.6 * font
+            out.append(f'<text class="on-demand" x="{mx:.1f}" y="{my:.1f}" '
+                       f'text-anchor="middle" font-size="{font:g}">'
+                       f'{escape(f"{edge.name} = {num(weights[edge.name], 4)}")}</text>')
         out.append("</g>")
     out.append("</g>")
 

@@ -22,7 +22,8 @@ from test_worksheet_browser import find_browser, run_browser
 PROBE = """<script>
 (function () {
   var svg = document.querySelector("svg");
-  var texts = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
+  var texts = Array.prototype.map.call(svg.querySelectorAll("text:not(.on-demand)"),
+                                       function (t) {
     var b = t.getBBox();
     return [b.x, b.y, b.x + b.width, b.y + b.height, t.textContent];
   });
@@ -31,7 +32,15 @@ PROBE = """<script>
             [+l.getAttribute("x2"), +l.getAttribute("y2")]];
   });
   var font = getComputedStyle(svg.querySelector(".edge text, text")).fontFamily;
-  document.title = JSON.stringify({texts: texts, lines: lines, font: font});
+  // a connection without a drawn label shows its weight once focused (Tab), and only then
+  var quiet = svg.querySelector(".edge text.on-demand"), shown = null, hidden = null;
+  if (quiet) {
+    hidden = getComputedStyle(quiet).display;
+    quiet.parentNode.focus();
+    shown = getComputedStyle(quiet).display;
+  }
+  document.title = JSON.stringify({texts: texts, lines: lines, font: font, hidden: hidden,
+                                   shown: shown});
 })();
 </script></body>"""
 
@@ -75,5 +84,7 @@ def test_the_browser_draws_no_label_over_a_line_or_a_label(browser, tmp_path, ca
     if connections <= 40:
         assert len(weights) == connections
         assert "each connection is labelled" in caption(net)
+        assert probe["hidden"] is None                    # every weight drawn: none on demand
     else:
         assert weights == [] and "point at a connection" in caption(net)
+        assert probe["hidden"] == "none" and probe["shown"] not in (None, "none")

@@ -55,7 +55,7 @@ def svg_geometry(svg_text):
         if element.tag == SVG + "line" and "hit" not in element.get("class", ""):
             lines.append(((float(element.get("x1")), float(element.get("y1"))),
                           (float(element.get("x2")), float(element.get("y2")))))
-        elif element.tag == SVG + "text":
+        elif element.tag == SVG + "text" and element.get("class") != "on-demand":
             size = float(element.get("font-size"))
             width, ascent, descent = measure(element.text, size)
             x, y = float(element.get("x")), float(element.get("y"))
@@ -94,7 +94,9 @@ def test_the_independent_geometry_can_fail():
 # -- the SVG -------------------------------------------------------------------------------------
 
 def weight_labels(root):
-    return {g.get("data-w"): [t.text for t in g.iter(SVG + "text")]
+    """The weight labels drawn on each connection (on-demand ones, shown on hover, left out)."""
+    return {g.get("data-w"): [t.text for t in g.iter(SVG + "text")
+                              if t.get("class") != "on-demand"]
             for g in root.iter(SVG + "g") if g.get("data-w")}
 
 
@@ -153,6 +155,12 @@ def test_past_40_connections_the_weights_show_on_hover_and_the_caption_says_so()
     assert root.get("data-labels") == "hover"
     titles = [g.find(SVG + "title").text for g in root.iter(SVG + "g") if g.get("data-w")]
     assert len(titles) == 120 and titles[0].startswith("w1: i1 \u2192 h1, ")
+    on_demand = {g.get("data-w"): [t.text for t in g.iter(SVG + "text")]
+                 for g in root.iter(SVG + "g") if g.get("data-w")}
+    assert len(on_demand) == 120 and all(len(t) == 1 for t in on_demand.values())
+    assert on_demand["w1"][0].startswith("w1 = ")
+    style = "".join(s.text for s in root.iter(SVG + "style"))
+    assert "text.on-demand { display: none; }" in style and ".edge:focus text.on-demand" in style
     text = caption(net)
     assert "labelled with its weight" not in text
     assert "120 connections" in text and "point at a connection" in text
