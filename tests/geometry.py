@@ -26,3 +26,12 @@ def line_hits_box(p, q, box):
 
 def boxes_overlap(a, b):
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def distance_to_segment(point, p, q):
+    """The distance from ``point`` to the segment pq (the nearest point of it, ends included)."""
+    (x, y), (x1, y1), (x2, y2) = point, p, q
+    dx, dy = x2 - x1, y2 - y1
+    length2 = dx * dx + dy * dy
+    t = 0.0 if not length2 else max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length2))
+    return ((x - x1 - t * dx) ** 2 + (y - y1 - t * dy) ** 2) ** 0.5

@@ -8,9 +8,10 @@ rules of readability:
 2. no line crosses a label, its own connection's line included: a weight's label sits *beside*
    its line, pushed off it along the line's normal just far enough that the box clears it
    (for a box of half-width ``a`` and half-height ``b`` and a unit normal ``n``, the box's reach
-   towards the line is ``a*|n_x| + b*|n_y|``); the label is nearer to its own line than to any
-   other where a spot allows it;
-3. labels stay inside the picture, clear of the neurons and the bias boxes.
+   towards the line is ``a*|n_x| + b*|n_y|``);
+3. a weight's label is nearer (from its centre) to its own line than to any other line, so that
+   a reader does not take it for a neighbour's;
+4. labels stay inside the picture, clear of the neurons and the bias boxes.
 
 Labels are placed one by one, greedily, at the first free spot of a short list of candidates
 (near the sender first, as in Mazur's figure, so that one sender's labels fan out). When a
@@ -284,7 +285,7 @@ def _attempt(net, columns, spacing, column, r, font, edge_texts, notes, sides, b
     blocked = plan.obstacles()
     placed = plan.labels
 
-    def free(box, owner=None, own_nearest=False):
+    def free(box):
         if not box.inside(canvas):
             return False
         if any(box.overlaps(b) for b in blocked):
@@ -294,14 +295,14 @@ def _attempt(net, columns, spacing, column, r, font, edge_texts, notes, sides, b
         return not any(box.crosses(a, b) for a, b in segments)
 
     def place(text, owner, kind, size, candidates, nearest=None):
+        """Put the label at the first free candidate (nearer to its own line than to any
+        other, for a weight's); False when there is none and it must fit."""
         w, h = text_size(text, size)
-        boxes = [(x, y, Box.around(x, y, w, h)) for x, y in candidates(w, h)]
-        passes = [True, False] if nearest else [False]
-        for strict in passes:
-            for x, y, box in boxes:
-                if free(box) and (not strict or nearest(x, y)):
-                    placed.append(Label(text, owner, kind, x, y, box, size))
-                    return True
+        for x, y in candidates(w, h):
+            box = Box.around(x, y, w, h)
+            if free(box) and (nearest is None or nearest(x, y)):
+                placed.append(Label(text, owner, kind, x, y, box, size))
+                return True
         return not must_fit
 
     for name, text in sides.items():
@@ -339,7 +340,7 @@ def _beside(edge, font):
 
     def candidates(w, h):
         reach = w / 2 * abs(nx) + h / 2 * abs(ny) + gap
-        for far in (0.0, h):           # just off the line, then a line's height further
+        for far in (0.0, h, 2 * h):    # just off the line, then one and two heights further
             for t in _SPOTS:
                 px, py = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
                 for side in (1, -1):

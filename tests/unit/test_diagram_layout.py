@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from geometry import boxes_overlap, line_hits_box
+from geometry import boxes_overlap, distance_to_segment, line_hits_box
 from neurosim import NeuralNetwork
 from neurosim.render.svg import caption, diagram
 from neurosim.worked_examples import SEED002_INPUTS, SEED002_TARGETS, mazur, seed002
@@ -89,9 +89,41 @@ def test_the_independent_geometry_can_fail():
            '<text x="230" y="112" font-size="22" text-anchor="middle">w3 = 0.25</text></svg>')
     assert readability_problems(*svg_geometry(old)[1:]) == [
         "the line (132.0, 60.0)-(388.0, 210.0) crosses 'w3 = 0.25'"]
+    # a label beside another connection's line is caught as misattributed
+    two = ('<svg xmlns="http://www.w3.org/2000/svg">'
+           '<g data-w="w1"><line x1="0" y1="0" x2="300" y2="0"/></g>'
+           '<g data-w="w2"><line x1="0" y1="100" x2="300" y2="100"/>'
+           '<text x="150" y="-10" font-size="20">w2 = 1</text></g></svg>')
+    assert misattributed(two) == ["w2's label is nearer to w1"]
 
 
 # -- the SVG -------------------------------------------------------------------------------------
+
+def misattributed(svg_text):
+    """The weight labels whose centre is nearer to another connection's line than to their own
+    (a reader would take them for that connection's)."""
+    root = ET.fromstring(svg_text)
+    own, labels = {}, {}
+    for g in root.iter(SVG + "g"):
+        if not g.get("data-w"):
+            continue
+        line = g.find(SVG + "line")
+        own[g.get("data-w")] = ((float(line.get("x1")), float(line.get("y1"))),
+                                (float(line.get("x2")), float(line.get("y2"))))
+        for t in g.iter(SVG + "text"):
+            if t.get("class") != "on-demand":
+                width, ascent, descent = measure(t.text, float(t.get("font-size")))
+                y = float(t.get("y"))
+                labels[g.get("data-w")] = (float(t.get("x")), y - (ascent - descent) / 2)
+    wrong = []
+    for name, centre in labels.items():
+        mine = distance_to_segment(centre, *own[name])
+        nearer = [other for other, segment in own.items()
+                  if other != name and distance_to_segment(centre, *segment) < mine]
+        if nearer:
+            wrong.append(f"{name}'s label is nearer to {', '.join(nearer)}")
+    return wrong
+
 
 def weight_labels(root):
     """The weight labels drawn on each connection (on-demand ones, shown on hover, left out)."""
@@ -104,6 +136,7 @@ def test_mazur_2_2_2_is_readable_and_every_weight_labelled():
     svg = diagram(mazur(), inputs=[0.05, 0.1], targets=[0.01, 0.99])
     root, boxes, lines = svg_geometry(svg)
     assert readability_problems(boxes, lines) == []
+    assert misattributed(svg) == []
     labels = weight_labels(root)
     assert labels["w3"] == ["w3 = 0.25"] and labels["w7"] == ["w7 = 0.5"]
     assert all(len(texts) == 1 for texts in labels.values()) and len(labels) == 8
@@ -117,6 +150,7 @@ def test_seed002_2_3_2_1_is_readable():
     svg = diagram(seed002(), inputs=SEED002_INPUTS, targets=SEED002_TARGETS)
     root, boxes, lines = svg_geometry(svg)
     assert readability_problems(boxes, lines) == []
+    assert misattributed(svg) == []
     labels = weight_labels(root)
     assert len(labels) == 6 + 6 + 2 and all(len(t) == 1 for t in labels.values())
     notes = [b[4] for b in boxes if b[4].startswith("b_")]
@@ -140,6 +174,7 @@ def test_every_shape_up_to_40_connections_is_readable(sizes, seed, bias, sample)
     svg = diagram(net, inputs=inputs, targets=targets)
     root, boxes, lines = svg_geometry(svg)
     assert readability_problems(boxes, lines) == []
+    assert misattributed(svg) == []
     labels = weight_labels(root)
     assert all(len(texts) == 1 for texts in labels.values()), "a connection left unlabelled"
     assert root.get("data-labels") == "all"

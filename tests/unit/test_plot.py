@@ -188,6 +188,26 @@ def unreadable(fig):
     return problems
 
 
+def misattributed(fig):
+    """Weight labels nearer (centre, in display coordinates) to another connection's line."""
+    from geometry import distance_to_segment
+    ax = fig.axes[0]
+    renderer = _renderer(fig)
+    lines = {line.get_gid().split()[1]: ax.transData.transform(
+        list(zip(line.get_xdata(), line.get_ydata()))) for line in ax.get_lines()
+        if (line.get_gid() or "").startswith("connection ")}
+    wrong = []
+    for text in ax.texts:
+        if (text.get_gid() or "").startswith("weight "):
+            name = text.get_gid().split()[1]
+            box = text.get_window_extent(renderer)
+            centre = ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+            mine = distance_to_segment(centre, *lines[name])
+            wrong += [f"{name} nearer to {other}" for other, points in lines.items()
+                      if other != name and distance_to_segment(centre, *points) < mine]
+    return wrong
+
+
 @pytest.mark.parametrize("case", ["mazur", "mazur after a step", "seed002", "2-4-4-2 shared",
                                   "4-8-8-3"])
 def test_network_diagram_is_readable(case):
@@ -205,6 +225,7 @@ def test_network_diagram_is_readable(case):
         net = NeuralNetwork([4, 8, 8, 3], seed=1)
     fig = plot.network_diagram(net, show_deltas=case.endswith("step"))
     assert unreadable(fig) == []
+    assert misattributed(fig) == []
     written = [t for t in texts(fig) if t.split("=")[0].rstrip("+") in
                {w for n in net.neurons for w in n.weight_names}]
     connections = sum(len(n.weights) for n in net.neurons)
