@@ -193,7 +193,8 @@ def test_the_command_never_overwrites_a_students_answers(tmp_path, capsys):
     assert filled.read_text("utf-8").startswith("# neurosim exercises: answers form")
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo (POSIX)")
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or sys.platform == "emscripten",
+                    reason="FIFOs are POSIX (Pyodide has none)")
 def test_a_fifo_in_the_way_is_refused_before_anything_is_written(tmp_path, capsys):
     out = tmp_path / "class"
     out.mkdir()
