@@ -150,6 +150,9 @@ class NeuralNetwork:
             raise ConfigurationError("from_weights takes no layer_sizes: the weights give them")
         matrix = check_weights(weights)
         sizes = [len(matrix[0][0])] + [len(layer) for layer in matrix]
+        if isinstance(thresholds, bool):    # the flag: any biases given are thresholds
+            options["thresholds"], thresholds = thresholds, (biases if thresholds else None)
+            biases = None if options["thresholds"] else biases
         if thresholds is not None:
             if biases is not None:
                 raise ConfigurationError("give biases or thresholds, not both\n"

@@ -57,6 +57,7 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
         raise FormatError(f"{sheet.source}: no claims to check: expected at least one "
                           f"'name = value' naming a quantity of the step (such as "
                           f"'out_h1 = 0.593269992'), got {_nothing(sheet)}")
+    book = _book_names(sheet, step_claims + long_claims)
     sim = quantities.of_step(net, inputs, targets)
     order = {name: k for k, name in enumerate(quantities.names(net))}
     diagnosis = StepDiagnosis(Structure(net, inputs, targets), step_claims, sim, order)
@@ -74,6 +75,12 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
                        stated_only=not diagnose)
         for c in sorted(long_claims, key=lambda c: (c.steps, order.get(c.base, 0))):
             results.append(_long_result(long, c, diagnose))
+    for r in results:   # the report speaks the book's names
+        r.name = book.get(r.name, r.name)
+    if (sheet.conventions or {}).get("delta") == "-dE/dnet":
+        notes.append("convention: the claims' delta is the book's error signal -dE/dnet "
+                     "(e = t - y); each was compared with neurosim's delta = dE/dnet with its "
+                     "sign turned")
     consequences = diagnosis.consequences
     slips = [{"text": s.text, "kind": s.kind, "found_at": s.found_at, "explains": s.explains,
               "breaks": s.breaks, "alternatives": s.alternatives} for s in diagnosis.accepted]
@@ -180,7 +187,9 @@ def _claims(sheet, net, inputs, targets):
     outputs = [n.name for n in net.output_layer.neurons]
     forward = {n for n in known if n.startswith(("net_", "out_", "E_")) and "+" not in n}
     step, long, seen, givens = [], [], {}, {}
+    flip = (sheet.conventions or {}).get("delta") == "-dE/dnet"
     for c in sheet.entries:
+        c = replace(c, name=_in_our_names(c.name, sheet.names))
         base, at, steps = c.name.partition("@")
         where = f"{sheet.source} {c.where()}"
         if at:
@@ -197,6 +206,8 @@ def _claims(sheet, net, inputs, targets):
             elif name in params:
                 net[name] = givens[name] = c.value
             elif name in known:
+                if flip and name.startswith("delta_"):    # the book's -dE/dnet
+                    c = replace(c, value=-c.value, text=_negated(c.text))
                 step.append(replace(c, name=name))
             else:
                 _unknown(where, name, known)
@@ -206,6 +217,46 @@ def _claims(sheet, net, inputs, targets):
                 _unknown(where, base, sorted(forward | params), long_run=True)
             long.append(replace(c, name=name))
     return step, long, givens
+
+
+_TOKEN = re.compile(r"[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*")
+
+
+def _in_our_names(name, names):
+    """A claim's name with the book's names (``name w46 = w7``) turned into neurosim's, also
+    inside a longer name: ``w46+`` -> ``w7+``, ``dE/dw46`` -> ``dE/dw7``."""
+    if not names:
+        return name
+    if name in names:
+        return names[name]
+
+    def ours(match):
+        token = match.group(0)
+        if token in names:
+            return names[token]
+        if token[:1] == "d" and token[1:] in names:     # dw46 in dE/dw46
+            return "d" + names[token[1:]]
+        return token
+    return _TOKEN.sub(ours, name)
+
+
+def _book_names(sheet, claims):
+    """neurosim's canonical name -> the book's, for the claims the book's names gave."""
+    if not sheet.names:
+        return {}
+    back = {}
+    for entry in sheet.entries:
+        ours = _in_our_names(entry.name, sheet.names)
+        if ours != entry.name:
+            base, at, steps = ours.partition("@")
+            back[quantities.canonical(base) + (f"@{int(steps)}" if at else "")] = entry.name
+    return {c.name: back[c.name] for c in claims if c.name in back}
+
+
+def _negated(text):
+    """The printed number with its sign turned, digits kept: ``0.1311`` -> ``-0.1311``."""
+    text = text.strip()
+    return text[1:] if text.startswith("-") else text.lstrip("+").join(("-", ""))
 
 
 def _count(steps, name, where):

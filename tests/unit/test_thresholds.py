@@ -138,3 +138,29 @@ def test_the_stepper_prints_thresholds_by_name(tmp_path, capsys):
     # theta_h1+ = theta_h1 + eta delta_h1 = 0.8 + 0.1 * (-0.038119478): the bias form's b_h1+
     assert "theta_h1 = 0.8\n" in out and "theta_h1+ = 0.796188052\n" in out
     assert "dE/dtheta_h1 = 0.038119478\n" in out
+
+
+def test_claims_name_the_book_and_its_sign_of_delta():
+    from neurosim import check
+    from neurosim.errors import FormatError
+    net, _ = pair()
+    # Negnevitsky's names for this network: neurons 3, 4, 5; thresholds theta3..theta5, and
+    # the error gradient delta = y (1 - y) e with e = y_d - y (-dE/dnet). The expected numbers
+    # are the bias form's (b = -theta), which the rest of the suite checks against PyTorch.
+    _, ref = pair()
+    ref.train([1, 1], [0])
+    delta5 = -ref["o1"].delta
+    claims = ("inputs = 1, 1\ntargets = 0\nlearning_rate = 0.1\n"
+              "name w35 = w5\nname theta5 = theta_o1\nname delta5 = delta_o1\n"
+              "convention: delta = -dE/dnet\n"
+              f"delta5 = {delta5:.4f}\nw35+ = {ref['w5']:.4f}\ntheta5+ = {-ref['b_o1']:.4f}\n")
+    report = check(claims, net)
+    assert report.ok, str(report)
+    assert [r.name for r in report.results] == ["delta5", "w35+", "theta5+"]
+    wrong = check(claims.replace(f"theta5+ = {-ref['b_o1']:.4f}",
+                                 f"theta5+ = {ref['b_o1']:.4f}"), net)
+    assert wrong["theta5+"].status == "wrong"
+    with pytest.raises(FormatError, match="convention: delta = -dE/dnet"):
+        check("convention: delta = dE/dout\nout_h1 = 0.5", net)
+    with pytest.raises(FormatError, match="name BOOK = NEUROSIM"):
+        check("name w35 w5\nout_h1 = 0.5", net)
