@@ -13,9 +13,17 @@ claims (one 'name = value' a line, names as in the worksheet; or the same as JSO
   w5+ = 0.35891648              # after the update
   E_total@10000 = 0.0000351085  # after 10,000 updates
 
+a textbook's own names and sign of delta (see demos/claims/han_kamber_pei.txt):
+  name w46 = w7                 # the book's w46 is neurosim's w7 (and w46+ is w7+)
+  name Err6 = delta_o1
+  convention: delta = -dE/dnet  # the book's delta (Err) is the error signal, e = t - y
+  Err6 = 0.1311                 # typed as printed
+  w46+ = -0.261
+
 examples:
   neurosim check demos/claims/mazur_original.txt     # Mazur's post: which rule each figure follows
   neurosim check demos/claims/seed002.json --json    # for an autograder
+  neurosim check demos/claims/han_kamber_pei.txt     # Han, Kamber and Pei, in the book's names
   neurosim check answers.txt --network net.json      # a saved network, the claims give the sample
 """
 
