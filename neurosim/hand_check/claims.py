@@ -49,7 +49,7 @@ __all__ = ["Claim", "ClaimSheet", "parse", "parse_text", "parse_json", "parse_ma
 
 #: Keys that set the problem rather than claim a number (eta is learning_rate).
 SETTINGS = ("network", "inputs", "targets", "learning_rate", "weight_decay", "loss", "bias",
-            "train_biases", "hidden_deltas")
+            "train_biases", "hidden_deltas", "samples", "mode", "epoch_error")
 _ALIASES = {"eta": "learning_rate", "lr": "learning_rate", "input": "inputs",
             "target": "targets"}
 _TOL = re.compile(r"\s*(?:±|\+/-|\+-)\s*")
@@ -215,6 +215,20 @@ def _setting(key, value, where):
         return [_number(v, where, f"numbers for {key}") for v in items]
     if key in ("learning_rate", "weight_decay"):
         return _number(value, where, f"a number for {key}")
+    if key == "samples":     # "1 1 -> 0; 0 1 -> 1", or JSON [[[1, 1], [0]], ...]
+        return _samples(value, where)
+    if key == "mode":
+        mode = _text(value, where, "online or batch").lower()
+        if mode not in ("online", "batch"):
+            raise FormatError(f"{where}: mode must be online or batch, got {_short(mode)!r}")
+        return mode
+    if key == "epoch_error":
+        from ..epoch_error import epoch_error
+        from ..errors import ConfigurationError
+        try:
+            return epoch_error(_text(value, where, "the words of a per-epoch error"))
+        except ConfigurationError as error:
+            raise FormatError(f"{where}: {error}") from None
     if key == "train_biases":
         word = str(value).strip().lower() if isinstance(value, (bool, str)) else None
         if word not in ("true", "false", "yes", "no", "1", "0"):
@@ -222,6 +236,34 @@ def _setting(key, value, where):
                               f"{_kind(value)}")
         return word in ("true", "yes", "1")
     return _text(value, where, f"a name for {key}")
+
+
+def _samples(value, where):
+    """The data set: ``"x1 x2 -> t; ..."`` (a text) or a list of ``[inputs, targets]`` pairs."""
+    if isinstance(value, (list, tuple)):
+        pairs = []
+        for k, pair in enumerate(value):
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise FormatError(f"{where}[{k}]: expected [inputs, targets], got {_kind(pair)}")
+            pairs.append(pair)
+    else:
+        text = _text(value, where, "samples such as '1 1 -> 0; 0 1 -> 1'")
+        pairs = []
+        for k, item in enumerate(p for p in text.split(";") if p.strip()):
+            x, arrow, t = item.partition("->")
+            if not arrow:
+                raise FormatError(f"{where}: sample {k + 1}: expected 'inputs -> targets' "
+                                  f"(such as '1 1 -> 0'), got {_short(item)!r}")
+            pairs.append((x.replace(",", " ").split(), t.replace(",", " ").split()))
+    if not pairs:
+        raise FormatError(f"{where}: samples needs at least one 'inputs -> targets'")
+    out = []
+    for k, (x, t) in enumerate(pairs):
+        if not x or not t:
+            raise FormatError(f"{where}: sample {k + 1} needs inputs and targets")
+        out.append(([_number(v, where, "numbers for samples") for v in x],
+                    [_number(v, where, "numbers for samples") for v in t]))
+    return out
 
 
 def _unmarked(text):
