@@ -134,7 +134,9 @@ class NeuralNetwork:
         ``thresholds`` in place of ``biases`` writes the network as books with thresholds do
         (Negnevitsky): ``thresholds[l][j]`` is theta of neuron ``j`` of layer ``l+1``, on a
         fixed input of -1, so ``net = sum w x - theta``; the names are ``theta_h1``,
-        ``theta_o1`` and the numbers those of the bias form with ``b = -theta``:
+        ``theta_o1`` and the numbers those of the bias form with ``b = -theta``
+        (``thresholds=True`` with ``biases`` reads those values as thresholds, as a saved
+        network's are read):
 
         >>> net = NeuralNetwork.from_weights([[[0.5, 0.4], [0.9, 1.0]], [[-1.2, 1.1]]],
         ...                                  thresholds=[[0.8, -0.1], [0.3]], learning_rate=0.1)
