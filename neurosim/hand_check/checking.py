@@ -77,12 +77,15 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
         for c in sorted(long_claims, key=lambda c: (c.steps, order.get(c.base, 0))):
             results.append(_long_result(long, c, diagnose))
     results += _epoch_results(sheet, net, epoch_claims)
-    for r in results:   # the report speaks the book's names
+    flip = (sheet.conventions or {}).get("delta") == "-dE/dnet"
+    for r in results:   # the report speaks the book's names, and its sign of delta
+        if flip and r.name.startswith("delta_"):
+            r.printed, r.value, r.simulated = _negated(r.printed), -r.value, -r.simulated
         r.name = book.get(r.name, r.name)
-    if (sheet.conventions or {}).get("delta") == "-dE/dnet":
+    if flip:
         notes.append("convention: the claims' delta is the book's error signal -dE/dnet "
-                     "(e = t - y); each was compared with neurosim's delta = dE/dnet with its "
-                     "sign turned")
+                     "(e = t - y): each is shown and compared as -dE/dnet, neurosim's delta "
+                     "with its sign turned")
     consequences = diagnosis.consequences
     slips = [{"text": s.text, "kind": s.kind, "found_at": s.found_at, "explains": s.explains,
               "breaks": s.breaks, "alternatives": s.alternatives} for s in diagnosis.accepted]

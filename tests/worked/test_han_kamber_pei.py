@@ -134,6 +134,9 @@ def test_the_checker_accepts_the_figures_as_printed():
     assert len(report.results) == 20
     # the report speaks the book's names
     assert {"Err6", "w46+", "w04+", "O4", "I6"} <= {r.name for r in report.results}
+    # ... and the book's sign of delta: Err6 shown as printed, beside -delta_o1
+    assert report["Err6"].printed == "0.1311"
+    assert report["Err6"].simulated == pytest.approx(reference()["Err6"], rel=1e-12)
 
 
 def test_the_checker_flags_a_corrupted_figure():
