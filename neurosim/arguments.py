@@ -317,23 +317,23 @@ def check_weights(weights):
     return matrix
 
 
-def check_biases(biases, sizes, mode):
+def check_biases(biases, sizes, mode, field="biases"):
     if biases is None:
         return None
     if not isinstance(biases, (list, tuple)) or len(biases) != len(sizes) - 1:
-        raise ShapeError(f"biases must have one entry per non-input layer ({len(sizes) - 1}), "
+        raise ShapeError(f"{field} must have one entry per non-input layer ({len(sizes) - 1}), "
                          f"got {biases!r}")
     out = []
     for l, (b, size) in enumerate(zip(biases, sizes[1:])):
         if is_real(b):
-            out.append([check_number(f"biases[{l}]", b)] * size)
+            out.append([check_number(f"{field}[{l}]", b)] * size)
         elif mode == "shared":
-            raise ShapeError(f"biases[{l}] must be one number when bias='shared', got {b!r}")
+            raise ShapeError(f"{field}[{l}] must be one number when bias='shared', got {b!r}")
         elif not isinstance(b, (list, tuple)) or len(b) != size:
-            raise ShapeError(f"biases[{l}] must be a number or a list of {size} biases "
+            raise ShapeError(f"{field}[{l}] must be a number or a list of {size} {field} "
                              f"(one per neuron of layer {l + 1}), got {b!r}")
         else:
-            out.append([check_number(f"biases[{l}][{j}]", v) for j, v in enumerate(b)])
+            out.append([check_number(f"{field}[{l}][{j}]", v) for j, v in enumerate(b)])
         if mode == "none" and any(out[-1]):
             raise ConfigurationError(f"biases[{l}] is {b!r} but bias='none' fixes every bias at 0"
                                      "\nuse bias='per_neuron' or bias='shared' to give biases")

@@ -429,13 +429,17 @@ class _Writer:
         elif q.kind == "dout_dnet":
             self.emit(f"{v}.dout_dnet = {name}")
         elif q.kind in ("delta", "output delta"):
-            self.emit(f"{v}.delta = {v}.dE_db = {name}")
+            # a neuron's dE_db is dE/d(its bias as named): delta, or -delta for a threshold
+            self.emit(f"{v}.delta = {name}" if self.s.thresholds else
+                      f"{v}.delta = {v}.dE_db = {name}")
             self.emit(f"{v}.dnet_dw = {v}.inputs")
         elif q.kind == "dE_dw":     # a new list with the first gradient, then one more each
             first = self.places[q.owner][2] == 0
             self.emit(f"{v}.dE_dw = [{name}]" if first else f"{v}.dE_dw.append({name})")
         elif q.kind == "dE_db" and q.neuron is None:
             self.emit(f"_L{q.layer}.dE_db = {name}")
+        elif q.kind == "dE_db" and self.s.thresholds:
+            self.emit(f"{v}.dE_db = {name}")
 
     def _layer_done(self, k):
         """After the backward pass of layer ``k``: store (plain modes) and check its deltas."""
@@ -446,7 +450,9 @@ class _Writer:
                 v = self.neuron(n)
                 self.emit(f"{v}.dE_dout = {self.operand('dE/dout_' + n)}; "
                           f"{v}.dout_dnet = {self.ident(f'dout_{n}/dnet_{n}')}")
-                self.emit(f"{v}.delta = {v}.dE_db = {self.ident('delta_' + n)}; "
+                dE_db = (self.ident(f"dE/d{bias_names[neurons.index(n)]}") if s.thresholds
+                         else self.ident('delta_' + n))
+                self.emit(f"{v}.delta = {self.ident('delta_' + n)}; {v}.dE_db = {dE_db}; "
                           f"{v}.dnet_dw = {v}.inputs")
                 grads = ", ".join(self.ident(f"dE/d{w}") for w in row)
                 self.emit(f"{v}.dE_dw = [{grads}]")
@@ -695,7 +701,8 @@ class _VectorWriter(_Writer):
             xs = "_x" if k == 0 else f"_X{k}"
             for n, b in zip(neurons, bias_names):
                 net = self.ident(f"net_{n}")
-                self.emit(f"{net} = " + VECTOR["net"].format(W=f"_W_{v(n)}", X=xs,
+                rule = "net threshold" if b and s.thresholds else "net"
+                self.emit(f"{net} = " + VECTOR[rule].format(W=f"_W_{v(n)}", X=xs,
                                                              b=self.ident(b) if b else "0.0"))
                 self.scalar(f"out_{n}", "out", k, (f"net_{n}",), n)
                 if self.store:
@@ -753,7 +760,9 @@ class _VectorWriter(_Writer):
                     delta=self.ident('delta_' + n), X=xs, W=f"_W_{v(n)}"))
                 self.emit(f"{v(n)}.dE_dout = {self.ident('dE/dout_' + n)}; "
                           f"{v(n)}.dout_dnet = {self.ident(f'dout_{n}/dnet_{n}')}")
-                self.emit(f"{v(n)}.delta = {v(n)}.dE_db = {self.ident('delta_' + n)}; "
+                minus = "-" if s.thresholds else ""     # dE/dtheta = -delta
+                self.emit(f"{v(n)}.delta = {self.ident('delta_' + n)}; "
+                          f"{v(n)}.dE_db = {minus}{self.ident('delta_' + n)}; "
                           f"{v(n)}.dnet_dw = {v(n)}.inputs; {v(n)}.dE_dw = _G_{v(n)}")
             deltas = [self.ident(f"delta_{n}") for n in neurons]
             self.emit(f"_D{k} = [{', '.join(deltas)}]")

@@ -64,6 +64,17 @@ def num(x, digits=DIGITS):
     return format(x, f".{digits}g")
 
 
+#: The prefix of a threshold's name (``theta_h1``): the threshold convention, net = sum w x -
+#: theta, is described in :mod:`neurosim.calculation` (its names and formulas); the records
+#: only need to know a threshold when they see one, to write its minus sign.
+THRESHOLD = "theta_"
+
+
+def is_threshold(name):
+    """True for a threshold's name (``theta_h1``, ``dE/dtheta_h1``, ``theta_h1+``)."""
+    return isinstance(name, str) and name.rstrip("+").split("/d")[-1].startswith(THRESHOLD)
+
+
 def operand(x, digits=DIGITS):
     """A number as it stands after an operator: negative numbers in parentheses."""
     text = num(x, digits)
@@ -209,11 +220,12 @@ class NetInput(Event):
                    for w, s in zip(self.weight_names, self.senders)]
         numbers = [f"{num(w, digits) if k == 0 else operand(w, digits)}*{operand(x, digits)}"
                    for k, (w, x) in enumerate(zip(self.weights, self.values))]
-        if self.bias_name is not None:
-            symbols.append(self.bias_name)
-            numbers.append(operand(self.bias, digits))
-        return (f"net_{self.neuron} = {' + '.join(symbols)} = {' + '.join(numbers)}"
-                f" = {num(self.net, digits)}")
+        symbolic, numeric = " + ".join(symbols), " + ".join(numbers)
+        if self.bias_name is not None:     # + b, or - theta for a threshold
+            sign = " - " if is_threshold(self.bias_name) else " + "
+            symbolic += sign + self.bias_name
+            numeric += sign + operand(self.bias, digits)
+        return f"net_{self.neuron} = {symbolic} = {numeric} = {num(self.net, digits)}"
 
 
 @_record
@@ -386,7 +398,8 @@ class WeightGradient(Event):
 
 @_record
 class BiasGradient(Event):
-    """dE/db = delta (dnet/db = 1); a bias shared by a layer sums its neurons' deltas."""
+    """dE/db = delta (dnet/db = 1); a bias shared by a layer sums its neurons' deltas; a
+    threshold's is dE/dtheta = -delta (dnet/dtheta = -1)."""
 
     phase: ClassVar[str] = "backward"
     bias_name: str
@@ -396,7 +409,10 @@ class BiasGradient(Event):
 
     def render(self, digits=DIGITS):
         symbolic = " + ".join(f"delta_{n}" for n in self.neurons)
-        return (f"dE_total/d{self.bias_name} = {symbolic} = {_signed_terms(self.deltas, digits)}"
+        numeric = _signed_terms(self.deltas, digits)
+        if is_threshold(self.bias_name):    # dnet/dtheta = -1
+            symbolic, numeric = f"-{symbolic}", f"-{operand(self.deltas[0], digits)}"
+        return (f"dE_total/d{self.bias_name} = {symbolic} = {numeric}"
                 f" = {num(self.value, digits)}")
 
 

@@ -494,6 +494,8 @@ def _evaluate(net, x, t, target, h, arith, base=None, start=0):
                 ws[target[2]] = ws[target[2]] + h
             elif kind == "b" and any(m is n for m in who):
                 b = b + h
+            if net.thresholds:      # the neuron holds theta: net = sum w x - theta
+                b = -b
             z = sum(map(mul, ws, xs)) + b
             if kind == "net" and who is n:
                 z = z + h

@@ -29,6 +29,7 @@ import random
 from math import fsum, isfinite
 
 from . import engine, losses, propagation
+from .calculation import threshold_name
 from .arguments import (NOT_A_LIST, check_activations, check_biases, check_flag,
                         check_loss_output, check_names, check_number, check_seed, check_sizes,
                         check_weights, explain_vector, init_range)
@@ -58,7 +59,8 @@ class NeuralNetwork:
     def __init__(self, layer_sizes, *, activation="sigmoid", output_activation=None,
                  loss="half_squared_error", learning_rate=0.5, bias="per_neuron",
                  train_biases=True, weight_decay=0.0, hidden_deltas="original_weights",
-                 seed=None, momentum=0.0, names=None, _weights=None, _biases=None):
+                 seed=None, momentum=0.0, names=None, thresholds=False, _weights=None,
+                 _biases=None):
         sizes = check_sizes(layer_sizes)
         self.layer_sizes = sizes
         self.loss = losses.get(loss)
@@ -72,6 +74,13 @@ class NeuralNetwork:
             raise ConfigurationError(f"bias must be one of {', '.join(BIAS_MODES)}, got {bias!r}")
         self.bias_mode = bias
         self.train_biases = check_flag("train_biases", train_biases) and bias != "none"
+        #: True when each neuron's bias is a threshold theta (net = sum w x - theta; see
+        #: neurosim.calculation.THRESHOLD): named theta_h1, held in the neuron's ``bias``.
+        self.thresholds = check_flag("thresholds", thresholds)
+        if self.thresholds and bias != "per_neuron":
+            raise ConfigurationError(f"thresholds=True needs one threshold per neuron "
+                                     f"(bias='per_neuron'), got bias={bias!r}\n"
+                                     "leave bias at its default with thresholds")
         if hidden_deltas not in HIDDEN_DELTAS:
             raise ConfigurationError(
                 f"hidden_deltas must be one of {', '.join(HIDDEN_DELTAS)}, got {hidden_deltas!r}")
@@ -103,6 +112,8 @@ class NeuralNetwork:
                     weights = _weights[k][j]
                 b_name = shared if bias == "shared" else (f"b_{name}" if bias == "per_neuron"
                                                           else None)
+                if self.thresholds:
+                    b_name = threshold_name(name)
                 b = 0.0 if _biases is None else _biases[k][j]
                 neurons.append(Neuron(name, weights, b, weight_names=w_names, bias_name=b_name))
             self.layers.append(NeuronLayer(neurons, act, bias, index=k + 1, kind=kind,
@@ -112,13 +123,25 @@ class NeuralNetwork:
     # -- construction from given weights ------------------------------------------------------
 
     @classmethod
-    def from_weights(cls, weights, biases=None, **options):
+    def from_weights(cls, weights, biases=None, *, thresholds=None, **options):
         """Build a network with the given weights (and biases) instead of random ones.
 
         ``weights[l][j][i]`` is the weight into neuron ``j`` of layer ``l+1`` from neuron ``i``
         of layer ``l`` (rows are receiving neurons, as W in W @ x). ``biases[l]`` is a list of
         per-neuron biases, or one number for the whole layer (required form when
         ``bias="shared"``). Without ``biases`` every bias is 0.0.
+
+        ``thresholds`` in place of ``biases`` writes the network as books with thresholds do
+        (Negnevitsky): ``thresholds[l][j]`` is theta of neuron ``j`` of layer ``l+1``, on a
+        fixed input of -1, so ``net = sum w x - theta``; the names are ``theta_h1``,
+        ``theta_o1`` and the numbers those of the bias form with ``b = -theta``
+        (``thresholds=True`` with ``biases`` reads those values as thresholds, as a saved
+        network's are read):
+
+        >>> net = NeuralNetwork.from_weights([[[0.5, 0.4], [0.9, 1.0]], [[-1.2, 1.1]]],
+        ...                                  thresholds=[[0.8, -0.1], [0.3]], learning_rate=0.1)
+        >>> net["theta_h1"], round(net.feed_forward([1, 1])[0], 4)
+        (0.8, 0.5097)
 
         >>> net = NeuralNetwork.from_weights([[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
         ...                                  [0.35, 0.6], bias="shared", train_biases=False)
@@ -129,7 +152,22 @@ class NeuralNetwork:
             raise ConfigurationError("from_weights takes no layer_sizes: the weights give them")
         matrix = check_weights(weights)
         sizes = [len(matrix[0][0])] + [len(layer) for layer in matrix]
-        bias_values = check_biases(biases, sizes, options.get("bias", "per_neuron"))
+        if isinstance(thresholds, bool):    # the flag: any biases given are thresholds
+            options["thresholds"], thresholds = thresholds, (biases if thresholds else None)
+            biases = None if options["thresholds"] else biases
+        if thresholds is not None:
+            if biases is not None:
+                raise ConfigurationError("give biases or thresholds, not both\n"
+                                         "a threshold is a bias with its sign turned: "
+                                         "theta = -b")
+            if not options.get("thresholds", True):
+                raise ConfigurationError("thresholds=[...] values were given with "
+                                         "thresholds=False\ndrop one of the two")
+            options["thresholds"] = True
+            bias_values = check_biases(thresholds, sizes, options.get("bias", "per_neuron"),
+                                       field="thresholds")
+        else:
+            bias_values = check_biases(biases, sizes, options.get("bias", "per_neuron"))
         return cls(sizes, _weights=matrix, _biases=bias_values, **options)
 
     # -- the public operations -----------------------------------------------------------------
@@ -403,7 +441,8 @@ class NeuralNetwork:
         if any(a != acts[0] for a in acts[1:-1]) or (len(acts) > 1 and acts[-1] != acts[0]):
             act = f"activation={acts!r}"
         return (f"NeuralNetwork({self.layer_sizes!r}, {act}, loss={self.loss.name!r}, "
-                f"learning_rate={self.learning_rate!r}, bias={self.bias_mode!r})")
+                f"learning_rate={self.learning_rate!r}, bias={self.bias_mode!r}"
+                + (", thresholds=True)" if self.thresholds else ")"))
 
 
 def _recorded(record, *args):

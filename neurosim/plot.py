@@ -55,7 +55,8 @@ def _layer_outputs(net, x):
     outs = [list(map(float, x))]
     for layer in net.layers:
         f = layer.activation.f
-        x = [f(sum(map(mul, n.weights, x)) + n.bias) for n in layer.neurons]
+        sign = -1.0 if net.thresholds else 1.0      # a threshold theta is the bias -theta
+        x = [f(sum(map(mul, n.weights, x)) + sign * n.bias) for n in layer.neurons]
         outs.append(x)
     return outs
 

@@ -97,6 +97,11 @@ class History:
         self.stopped_step = 0
         self.stop_reason = None
         self._stop_requested = False
+        #: The book's per-epoch error (fit's ``epoch_error``: an EpochError, or None), its
+        #: figure per epoch, and before training (None for a figure measured "during").
+        self.epoch_error = None
+        self.epoch_errors = []
+        self.initial_epoch_error = None
 
     @property
     def epochs(self):
@@ -118,7 +123,8 @@ class History:
             "mode", "batch_size", "seed", "n_samples", "n_test_samples", "initial_error",
             "initial_test_error", "initial_accuracy", "initial_test_accuracy", "errors",
             "test_errors", "accuracies", "test_accuracies", "stopped_epoch", "stopped_step",
-            "stop_reason")}
+            "stop_reason", "initial_epoch_error", "epoch_errors")} | {
+            "epoch_error": None if self.epoch_error is None else str(self.epoch_error)}
 
     def __repr__(self):
         text = (f"<History: {self.mode}, {self.stopped_epoch} epochs, stopped by "
@@ -137,7 +143,8 @@ def _g(value):
 
 
 def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, seed=None,
-        target_error=None, momentum=None, callbacks=(), test_samples=None, interrupt=None):
+        target_error=None, momentum=None, callbacks=(), test_samples=None, interrupt=None,
+        epoch_error=None):
     """Train ``net`` on ``samples`` (``(inputs, targets)`` pairs) for up to ``epochs`` epochs.
 
     ``mode`` is ``"online"`` (one step per sample), ``"minibatch"`` (one step per
@@ -151,6 +158,11 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     training stops there with ``stop_reason`` ``"interrupt"``, the network as the last finished
     step left it (``threading.Event().is_set``, or the flag a Ctrl-C handler sets). Returns the
     :class:`History`; a non-finite error raises NumericalError carrying it as ``.history``
+
+    ``epoch_error`` records a book's own per-epoch error as well, in
+    ``history.epoch_errors`` (an :class:`~neurosim.epoch_error.EpochError` or its words, such
+    as ``"sum, no half, during"``: Negnevitsky's sum of squared errors over the epoch); with it,
+    ``target_error`` is a goal for that figure, so a book's stopping rule reads as printed
     (the weights are as the last finished step left them: ``history.stopped_epoch`` epochs and
     ``history.stopped_step`` more updates).
     """
@@ -201,6 +213,7 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
         seed = random.SystemRandom().randrange(2 ** 32)
     rng = random.Random(seed)
 
+    spec = None if epoch_error is None else _epoch_error(epoch_error)
     rule = classification_rule(net, [t for _, t in samples + tests])
     history = History(mode=mode, batch_size=size, seed=seed, n_samples=len(samples),
                       n_test_samples=len(tests))
@@ -212,7 +225,11 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     except NumericalError as error:
         error.history = history  # empty: no epoch ran
         raise
-    if target_error is not None and history.initial_error < target_error:
+    history.epoch_error = spec
+    if spec is not None and spec.when == "after":
+        history.initial_epoch_error = spec.of(_after(net, samples))
+    goal = history.initial_error if spec is None else history.initial_epoch_error
+    if target_error is not None and goal is not None and goal < target_error:
         history.stop_reason = "target_error"
         return history
 
@@ -220,6 +237,7 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     for epoch in range(1, epochs + 1):
         if shuffle:
             rng.shuffle(order)
+        seen = []       # (targets, outputs before the update) of each sample, for "during"
         try:
             for start in range(0, len(order), size):
                 if interrupt is not None and interrupt():
@@ -227,10 +245,14 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
                     return history
                 if mode == "online":
                     net.train(*order[start])
+                    seen.append((order[start][1], net.output_layer.outs))
                 else:
-                    _batch_step(net, order[start:start + size])
+                    _batch_step(net, order[start:start + size], seen)
                 history.stopped_step += 1
             _record(history, net, samples, tests, rule, epoch)
+            if spec is not None:
+                history.epoch_errors.append(spec.of(seen if spec.when == "during"
+                                                    else _after(net, samples)))
         except NumericalError as error:
             error.history = history  # the epochs before this one, to read or plot
             raise
@@ -238,7 +260,8 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
         history.stopped_step = 0
         for callback in callbacks:
             callback(history)
-        if target_error is not None and history.errors[-1] < target_error:
+        figure = history.errors[-1] if spec is None else history.epoch_errors[-1]
+        if target_error is not None and figure < target_error:
             history.stop_reason = "target_error"
             return history
         if history._stop_requested:
@@ -248,14 +271,27 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     return history
 
 
-def _batch_step(net, batch):
-    """One update from the mean gradient of ``batch``, left on the neurons before it is applied."""
+def _after(net, samples):
+    """(targets, outputs) of every sample with the weights as they are now."""
+    return [(t, propagation.evaluate(net, x)) for x, t in samples]
+
+
+def _epoch_error(spec):
+    from .epoch_error import epoch_error
+    return epoch_error(spec)
+
+
+def _batch_step(net, batch, seen=None):
+    """One update from the mean gradient of ``batch``, left on the neurons before it is applied;
+    each sample's (targets, outputs) appended to ``seen``."""
     layers = net.layers
     sum_w = [[[0.0] * len(n.weights) for n in layer.neurons] for layer in layers]
     sum_b = [[0.0] * len(layer.neurons) for layer in layers]
     sum_shared = [0.0] * len(layers)
     for x, t in batch:
         propagation.gradients(net, x, t)
+        if seen is not None:
+            seen.append((t, net.output_layer.outs))
         for k, layer in enumerate(layers):
             for j, n in enumerate(layer.neurons):
                 acc = sum_w[k][j]

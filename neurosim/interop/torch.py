@@ -165,6 +165,10 @@ def to_torch(net):
     """
     if not isinstance(net, NeuralNetwork):
         raise ConfigurationError(f"to_torch expects a neurosim NeuralNetwork, got {net!r}")
+    if net.thresholds:
+        raise ConfigurationError("to_torch takes a network with biases, got one with "
+                                 "thresholds (net = sum w x - theta)\nbuild the same network "
+                                 "with biases=[[-theta, ...], ...] (b = -theta) to compare it")
     torch = _torch()
     layout = {
         "layer_sizes": list(net.layer_sizes),

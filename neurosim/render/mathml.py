@@ -99,7 +99,7 @@ class Cond:
     other: object
 
 
-_GREEK = {"delta": "δ", "eta": "η", "lambda": "λ", "mu": "μ"}
+_GREEK = {"delta": "δ", "eta": "η", "lambda": "λ", "mu": "μ", "theta": "θ"}
 _SYMBOL = re.compile(r"^([A-Za-z]+)(\d+)$")
 
 

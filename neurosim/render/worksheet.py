@@ -28,6 +28,7 @@ from ..errors import ConfigurationError, UnknownNameError
 from ..events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
                       HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
                       OutputErrorDerivative, TotalError, Update, WeightGradient)
+from ..events import is_threshold
 from . import i18n
 from .mathml import (Mul, Num, Sym, Text, join_items, joined, number, parse, partial, row,
                      symbol, to_text)
@@ -103,11 +104,12 @@ def formula(event, c):
                    for w, s in zip(event.weight_names, event.senders)]
         numbers = [Mul(n(w, k > 0), n(x)) for k, (w, x) in enumerate(zip(event.weights,
                                                                           event.values))]
-        if event.bias_name is not None:
-            symbols.append(c.sym(event.bias_name, "b"))
-            numbers.append(n(event.bias))
-        parts = [c.sym(f"net_{event.neuron}"), joined(symbols), joined(numbers),
-                 n(event.net, False)]
+        symbolic, numeric = joined(symbols), joined(numbers)
+        if event.bias_name is not None:     # + b, or - theta (net = sum w x - theta)
+            sign = "-" if is_threshold(event.bias_name) else "+"
+            symbolic = row(symbolic, sign, c.sym(event.bias_name, "b"))
+            numeric = row(numeric, sign, n(event.bias))
+        parts = [c.sym(f"net_{event.neuron}"), symbolic, numeric, n(event.net, False)]
     elif t is NeuronOutput:
         parts = [c.sym(f"out_{event.neuron}"),
                  parse(event.formula, {"net": c.sym(f"net_{event.neuron}")}),
@@ -168,7 +170,9 @@ def formula(event, c):
     elif t is BiasGradient:
         parts = [partial("E_total", event.bias_name),
                  joined([symbol(f"delta_{h}") for h in event.neurons])]
-        if len(event.neurons) > 1:
+        if is_threshold(event.bias_name):   # dnet/dtheta = -1
+            parts = [parts[0], row("-", symbol(f"delta_{event.neurons[0]}")), row("-", n(event.deltas[0]))]
+        elif len(event.neurons) > 1:
             parts.append(joined([n(d, k > 0) for k, d in enumerate(event.deltas)]))
         parts.append(n(event.value, False))
     elif t is Update:
