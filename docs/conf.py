@@ -33,7 +33,7 @@ extensions = ["sphinx.ext.autodoc", "sphinx.ext.doctest"]
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
 html_static_path = []
-# No "view source" links: the pages are the reference, the checkout is the source.
+# The built site carries no copies of the .rst sources (the checkout has them).
 html_show_sourcelink = False
 
 # The API reference: members in the order of the source (the order the docstrings teach in).
@@ -46,7 +46,6 @@ autodoc_typehints = "none"
 # IGNORE_EXCEPTION_DETAIL, which would let a wrong error message pass: the messages are part
 # of what the examples teach.
 doctest_default_flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-doctest_global_setup = ""
 
 
 def _docstring_examples_are_not_rerun(app, doctree):

@@ -29,7 +29,8 @@ GUIDE_PAGES = ["index.rst", "tutorial.rst", "howto/student.rst", "howto/tester.r
 def sphinx_build(builder, out):
     """``sphinx-build -W --keep-going -b BUILDER docs OUT``: its exit status and output (the
     test skips, saying why, where Sphinx is not installed)."""
-    pytest.importorskip("sphinx", reason="the documentation needs Sphinx: pip install -e '.[docs]'")
+    pytest.importorskip("sphinx", reason="the documentation needs Sphinx (Python 3.11+): "
+                                         "pip install -e '.[docs]'")
     done = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-E", "-b", builder, DOCS, out],
         capture_output=True, text=True, cwd=ROOT, timeout=900)
