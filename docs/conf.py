@@ -32,8 +32,11 @@ release = version = neurosim.__version__
 extensions = ["sphinx.ext.autodoc", "sphinx.ext.doctest"]
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
+# Wide enough for the examples' 100-character lines without a sideways scroll.
+html_theme_options = {"page_width": "1280px", "body_max_width": "auto"}
 html_static_path = []
 # The built site carries no copies of the .rst sources (the checkout has them).
+html_copy_source = False
 html_show_sourcelink = False
 
 # The API reference: members in the order of the source (the order the docstrings teach in).
