@@ -5,8 +5,13 @@ run by Sphinx's doctest builder (the docstrings' own examples are run by pytest'
 ``--doctest-modules``). Both builds are the commands a contributor types (docs/conf.py), each
 into a temporary folder. They need the ``docs`` extra (``pip install -e '.[docs]'``); without
 Sphinx these tests skip, saying so.
+
+The guide pages' examples also run here with the standard library's doctest, page by page,
+as the README's did: so they run on every Python of the CI matrix and in Pyodide, where Sphinx
+is not installed.
 """
 
+import doctest
 import glob
 import os
 import re
@@ -49,6 +54,14 @@ def test_the_guide_pages_exist_and_hold_examples():
     for page in GUIDE_PAGES:
         assert os.path.isfile(os.path.join(DOCS, page)), page
     assert sum(doctest_prompts(os.path.join(DOCS, page)) for page in GUIDE_PAGES) > 100
+
+
+@pytest.mark.parametrize("page", GUIDE_PAGES)
+def test_the_examples_of_a_guide_page_run(page):
+    result = doctest.testfile(os.path.join(DOCS, page), module_relative=False,
+                              optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    assert result.failed == 0
+    assert result.attempted == doctest_prompts(os.path.join(DOCS, page))
 
 
 def test_the_html_site_builds_without_a_warning(tmp_path):
