@@ -67,11 +67,22 @@ def _softplus(x):
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+def _bipolar(x):
+    e = math.exp(-abs(x))
+    f = -math.expm1(-abs(x)) / (1.0 + e)
+    return f if x >= 0 else -f
+
+
 ACTIVATIONS = {
     # sigma'(x) = e^-|x| / (1 + e^-|x|)^2: exact to a few ulps at any x (sigma (1 - sigma)
     # loses digits as sigma rounds towards 1, from x of a few units on).
     "sigmoid": (_sigmoid, lambda x: math.exp(-abs(x)) / (1.0 + math.exp(-abs(x))) ** 2),
     "tanh": (math.tanh, lambda x: 1.0 - math.tanh(x) ** 2),
+    # Fausett's bipolar sigmoid 2 / (1 + e^-x) - 1 = (1 - e^-x) / (1 + e^-x), an odd function
+    # (written with expm1 so that small x keep their digits); its derivative
+    # 1/2 (1 + f)(1 - f) = 2 sigma(x) sigma(-x), without the cancellation of 1 - f near f = 1.
+    "bipolar_sigmoid": (_bipolar,
+                        lambda x: 2.0 * _sigmoid(x) * _sigmoid(-x)),
     "relu": (lambda x: x if x > 0 else 0.0, lambda x: 1.0 if x > 0 else 0.0),
     "leaky_relu": (lambda x: x if x > 0 else 0.01 * x, lambda x: 1.0 if x > 0 else 0.01),
     "identity": (lambda x: x, lambda x: 1.0),

@@ -37,6 +37,8 @@ def sigmoid(z):
 DERIVATIVES = {
     "sigmoid": lambda z: sigmoid(z) * (1.0 - sigmoid(z)),
     "tanh": lambda z: 1.0 / math.cosh(z) ** 2 if abs(z) < 300 else 0.0,
+    # Fausett: d/dz (2 / (1 + e^-z) - 1) = 2 e^-z / (1 + e^-z)^2 = 1 / (2 cosh^2(z/2))
+    "bipolar_sigmoid": lambda z: 0.5 / math.cosh(0.5 * z) ** 2 if abs(z) < 600 else 0.0,
     "relu": lambda z: 1.0 if z > 0 else 0.0,          # left derivative at the kink
     "leaky_relu": lambda z: 1.0 if z > 0 else 0.01,
     "identity": lambda z: 1.0,

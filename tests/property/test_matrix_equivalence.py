@@ -24,7 +24,7 @@ from hypothesis import assume, given, strategies as st
 import reference
 from neurosim import NeuralNetwork, activations, losses
 
-ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"]
+ACTIVATIONS = ["sigmoid", "tanh", "bipolar_sigmoid", "relu", "leaky_relu", "identity", "softplus"]
 LOSSES = ["half_squared_error", "squared_error", "mean_squared_error", "binary_cross_entropy"]
 BIAS_MODES = ["per_neuron", "shared", "none"]
 HIDDEN_DELTAS = ["original_weights", "updated_weights"]

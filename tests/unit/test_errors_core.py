@@ -112,7 +112,7 @@ def test_bad_layer_sizes(sizes, fragments):
     assert_message(excinfo, *fragments)
 
 
-ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"]
+ACTIVATION_NAMES = ["sigmoid", "tanh", "bipolar_sigmoid", "relu", "leaky_relu", "identity", "softplus"]
 LOSS_NAMES = ["half_squared_error", "squared_error", "mean_squared_error",
               "binary_cross_entropy"]
 

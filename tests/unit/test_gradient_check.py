@@ -157,7 +157,7 @@ def test_weight_decay_is_part_of_the_objective():
     assert report["dE/dw1"].numeric == pytest.approx(2.0 + report["delta_h1"].numeric, rel=1e-8)
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "identity",
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "bipolar_sigmoid", "relu", "leaky_relu", "identity",
                                         "softplus"])
 @pytest.mark.parametrize("loss", ["half_squared_error", "squared_error", "mean_squared_error",
                                   "binary_cross_entropy"])
