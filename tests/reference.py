@@ -12,6 +12,7 @@ Notation (Nielsen): layer ``l`` = 1..L are the non-input layers, ``a[0]`` is the
     delta[l] = (W[l+1]^T @ delta[l+1]) * f'(z[l])    hidden error (seed 000, seed 004)
     dE/dW[l] = delta[l] @ a[l-1]^T + lambda W[l] weight decay only on weights
     dE/db[l] = delta[l]          (per_neuron)    or sum(delta[l]) (shared: one scalar per layer)
+    dE/dx = W[1]^T delta[1]                      the gradient on the inputs (before the update)
     W[l] <- W[l] - eta dE/dW[l],  b[l] <- b[l] - eta dE/db[l]  (if train_biases)
 
 Every gradient is computed before any parameter changes, except with
@@ -206,6 +207,8 @@ def step(weights, biases, x, target, *, activation="sigmoid", output_activation=
             r.new_b[l] = ([b - eta * d for b, d in zip(bvec[l], delta)] if train_biases
                           else list(bvec[l]))
         W_back = r.new_W[l] if hidden_deltas == "updated_weights" else weights[l]
+        if l == 0:   # dE/dx = W[1]^T delta[1]: the gradient on the inputs, at this step's W[1]
+            r.dE_dx = matvec(transpose(weights[0]), delta)
         message = matvec(transpose(W_back), delta)  # W^T delta, message to layer l-1
     return r
 

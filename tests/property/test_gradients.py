@@ -187,6 +187,9 @@ def corruption(name, net):
     def bump(value):
         return value + 0.01 * (1.0 + abs(value))
 
+    if name.startswith("dE/d") and name[4:] in net.input_names:      # dE/di1
+        i = list(net.input_names).index(name[4:])
+        return lambda: net.dE_dinputs.__setitem__(i, bump(net.dE_dinputs[i]))
     if name.startswith("dE/dw"):
         n = next(n for n in net.neurons if name[4:] in n.weight_names)
         i = n.weight_names.index(name[4:])

@@ -578,7 +578,7 @@ def test_of_two_interleaved_step_throughs_the_later_one_wins():
     with pytest.raises(NeurosimError):
         next(first)
     events = list(second)
-    assert len(events) == 52 and round(net["w5"], 8) == 0.35891648  # Mazur: one update
+    assert len(events) == 54 and round(net["w5"], 8) == 0.35891648  # Mazur: one update
 
 
 def test_step_throughs_run_one_after_the_other_are_two_steps():

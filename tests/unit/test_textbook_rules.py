@@ -129,3 +129,104 @@ def test_gradcheck_passes_on_bipolar_sigmoid_layers():
     report = gradcheck(_bipolar_network(), [0.5, -1.0, 2.0], [0.8, -0.6], precise=True)
     assert report.ok, report
     assert report["dout/dnet_h1"].status == "ok"
+
+
+# -- the gradients on the inputs ----------------------------------------------------------------
+
+def _with_inputs(values, net):
+    values.update((f"dE/d{x}", g) for x, g in zip(net.input_names, net.dE_dinputs))
+    return values
+
+
+def test_mazur_s_input_gradients_are_the_sum_over_the_first_layer():
+    # Exact algebra from Mazur's printed figures: dE/di1 = delta_h1 w1 + delta_h2 w3 with
+    # delta_h1 = dE/dout_h1 * dout_h1/dnet_h1 = 0.036350306 * 0.241300709 (Mazur prints both).
+    from neurosim.worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur
+    net = mazur()
+    assert net.dE_dinputs is None                  # nothing before a backward pass
+    net.train(MAZUR_INPUTS, MAZUR_TARGETS)
+    delta_h1 = 0.036350306 * 0.241300709
+    assert net.dE_dinputs[0] == pytest.approx(delta_h1 * 0.15 + net["h2"].delta * 0.25,
+                                              rel=1e-8)
+    assert len(net.dE_dinputs) == 2
+
+
+def test_input_gradients_equal_autograd_and_every_path_gives_the_same_bits():
+    torch = pytest.importorskip("torch", reason=REASON)
+    x, t = [0.5, -1.0, 2.0], [0.8, -0.6]
+    theirs = _torch_partials(torch, _bipolar_network(), x, t)
+    net = _bipolar_network()
+    ours = _with_inputs(_neurosim_partials(net, x, t), net)
+    _assert_same(ours, theirs)
+    assert {"dE/di1", "dE/di2", "dE/di3"} <= set(ours)
+    # the recorded step and the stepped one hold the same numbers, under their names
+    recorded = _bipolar_network().train(x, t, record=True)
+    stepped = _bipolar_network()
+    events = list(stepped.step_through(x, t))
+    assert stepped.dE_dinputs == net.dE_dinputs
+    from neurosim import quantities
+    by_name = quantities.from_events(recorded)
+    assert [by_name[f"dE/di{k}"] for k in (1, 2, 3)] == net.dE_dinputs
+    assert quantities.from_events(events)["dE/di2"] == net.dE_dinputs[1]
+    line = next(str(e) for e in events if type(e).__name__ == "InputGradient")
+    assert line.startswith("dE_total/di1 = delta_h1*w1 + delta_h2*w4 = ")
+
+
+def test_input_gradients_of_a_network_written_neuron_by_neuron_equal_autograd():
+    # Past engine.UNROLL_LIMIT connections the plain step is written per neuron (VECTOR).
+    torch = pytest.importorskip("torch", reason=REASON)
+    from neurosim import engine
+    net = NeuralNetwork([70, 60, 3], seed=5, activation="tanh", output_activation="sigmoid")
+    assert 70 * 60 + 60 * 3 > engine.UNROLL_LIMIT
+    x = [((k * 37) % 11 - 5) / 5.0 for k in range(70)]
+    t = [0.2, 0.9, 0.5]
+    reference_net = NeuralNetwork([70, 60, 3], seed=5, activation="tanh",
+                                  output_activation="sigmoid")
+    theirs = _torch_partials(torch, reference_net, x, t)
+    net.train(x, t)
+    for name, g in zip(net.input_names, net.dE_dinputs):
+        assert g == pytest.approx(theirs[f"dE/d{name}"], rel=1e-12, abs=1e-15), name
+    # and the per-connection recorded step gives the same bits
+    recorded = NeuralNetwork([70, 60, 3], seed=5, activation="tanh", output_activation="sigmoid")
+    recorded.train(x, t, record=True)
+    assert recorded.dE_dinputs == net.dE_dinputs
+
+
+def test_input_gradients_use_the_weights_before_the_update_under_either_rule():
+    from neurosim.worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur
+    net = mazur()
+    net.hidden_deltas = "updated_weights"
+    w = [n.weights[:] for n in net.layers[0].neurons]
+    net.train(MAZUR_INPUTS, MAZUR_TARGETS)
+    deltas = [n.delta for n in net.layers[0].neurons]
+    assert net.dE_dinputs == [deltas[0] * w[0][0] + deltas[1] * w[1][0],
+                              deltas[0] * w[0][1] + deltas[1] * w[1][1]]
+
+
+def test_gradcheck_checks_the_input_gradients_and_catches_a_wrong_one(monkeypatch):
+    from neurosim import propagation
+    report = gradcheck(_bipolar_network(), [0.5, -1.0, 2.0], [0.8, -0.6])
+    assert report.ok and [report[f"dE/di{k}"].status for k in (1, 2, 3)] == ["ok"] * 3
+    real = propagation.gradients
+
+    def corrupted(net, x, t):
+        E = real(net, x, t)
+        net.dE_dinputs[1] *= 1.01
+        return E
+    monkeypatch.setattr(propagation, "gradients", corrupted)
+    report = gradcheck(_bipolar_network(), [0.5, -1.0, 2.0], [0.8, -0.6])
+    assert [r.name for r in report.failures] == ["dE/di2"]
+
+
+def test_the_checker_and_the_worksheet_know_the_input_gradients():
+    from neurosim.hand_check import check
+    from neurosim.render.worksheet import worksheet
+    from neurosim.worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur
+    net = mazur()
+    net.train(MAZUR_INPUTS, MAZUR_TARGETS)
+    right = f"{net.dE_dinputs[0]:.9g}"       # the value itself is pinned above and by torch
+    assert check(f"dE_total/di1 = {right}").ok
+    wrong = check(f"dE_total/di1 = {net.dE_dinputs[0] * 1.1:.9g}")
+    assert not wrong.ok and wrong.first_wrong.name == "dE/di1"
+    text = worksheet(mazur(), MAZUR_INPUTS, MAZUR_TARGETS)
+    assert "dE_total/di1 = delta_h1*w1 + delta_h2*w3 = 0.00877135469*0.15 + " in text
