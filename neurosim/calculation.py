@@ -34,6 +34,9 @@ The step (Mazur 2015; seed 004, formulas (1) to (3)), one kind per line::
     dnet_dw   x                        what the weight multiplies
     dE_dw     delta * dnet/dw  (+ lambda w with weight decay)
     dE_db     delta, or the sum of the layer's deltas for a shared bias
+    input message  delta_h * w_hi         one per connection out of an input
+    input gradient sum of input messages  dE/di = sum_h delta_h w_hi (first layer, weights
+                                          before the update)
     velocity  mu v - eta dE/dw         with momentum only
     update    w - eta dE/dw, or w + v with momentum
 
@@ -48,7 +51,8 @@ from collections import namedtuple
 from functools import lru_cache
 
 from .events import (THRESHOLD, ActivationDerivative, BackwardMessage, BiasGradient, Delta,
-                     ForwardMessage, HiddenErrorDerivative, NetInput, is_threshold, NeuronOutput, OutputError,
+                     ForwardMessage, HiddenErrorDerivative, InputGradient, NetInput, is_threshold,
+                     NeuronOutput, OutputError,
                      OutputErrorDerivative, TotalError, Update, WeightGradient)
 
 __all__ = ["Quantity", "Shape", "plan", "shape_of", "event", "KINDS", "Kind", "VECTOR",
@@ -152,6 +156,8 @@ KINDS = {
     "dnet_dw": Kind("backward", None, lambda ops, q, r: ops[0]),
     "dE_dw": Kind("backward", WeightGradient, _gradient_python),
     "dE_db": Kind("backward", BiasGradient, lambda ops, q, r: _bias_gradient_python(ops, r)),
+    "input message": Kind("backward", None, lambda ops, q, r: f"{ops[0]} * {ops[1]}"),
+    "input gradient": Kind("backward", InputGradient, lambda ops, q, r: _left_to_right(ops)),
     "velocity": Kind("update", None,
                      lambda ops, q, r: f"{ops[1]} * {ops[0]} - {ops[2]} * {ops[3]}"),
     "update": Kind("update", Update, _update_python),
@@ -165,6 +171,7 @@ VECTOR = {
     "net": "_reduce(_add, _map(_mul, {W}, {X})) + {b}",           # w1 x1 + w2 x2 + ... + b
     "net threshold": "_reduce(_add, _map(_mul, {W}, {X})) - {b}",  # w1 x1 + ... - theta
     "hidden dE_dout": "_reduce(_add, _map(_mul, {D}, {column}))",  # delta_u w_uh summed over u
+    "input gradient": "[_reduce(_add, _map(_mul, {D}, c)) for c in zip({rows})]",  # per input
     "dE_dw": "[{delta} * x for x in {X}]",
     "dE_dw decay": "[{delta} * x + _decay * w for x, w in zip({X}, {W})]",
     "velocity": "[_mu * v - _lr * g for v, g in zip({V}, {G})]",
@@ -309,11 +316,27 @@ def _plan(s, update):
             b = bias_names[0]
             deltas = [f"delta_{n}" for n in neurons]
             add(f"dE/d{b}", "dE_db", b, deltas, _left_to_right(deltas), None, k)
+        if k == 0:
+            _input_gradients(s, add)
         if each_layer:
             _updates(s, [k], add)
     if update and not each_layer:
         _updates(s, range(len(s.layers)), add)
     return tuple(out)
+
+
+def _input_gradients(s, add):
+    """dE/di = sum_h delta_h w_hi for every input i, over the first layer's neurons h: the
+    messages of a hidden neuron's dE/dout, one layer further down (the weights before the
+    update, under either hidden_deltas rule: the gradient of E at this step's weights)."""
+    neurons, weight_names, _ = s.layers[0]
+    for i, x in enumerate(s.input_names):
+        messages = []
+        for n, row in zip(neurons, weight_names):
+            add(f"dE_{n}/d{x}", "input message", x, (f"delta_{n}", row[i]),
+                f"delta_{n}*{row[i]}", None, 0)
+            messages.append(f"dE_{n}/d{x}")
+        add(f"dE/d{x}", "input gradient", x, messages, _left_to_right(messages), None, 0)
 
 
 def _updates(s, layers, add):
@@ -396,6 +419,12 @@ def event_fields(q, s):
         sender = s.input_names[j] if k == 0 else s.layers[k - 1][0][j]
         return [w, q.neuron, sender, V(delta), V(x), V("weight_decay") if s.decay else 0.0,
                 V(w), V(q.name)]
+    if kind == "input gradient":
+        i = s.input_names.index(q.owner)
+        neurons, weight_names, _ = s.layers[0]
+        ws = tuple(row[i] for row in weight_names)
+        return [q.owner, tuple(neurons), ws, tuple(V(f"delta_{n}") for n in neurons),
+                tuple(V(w) for w in ws), tuple(V(m) for m in q.reads), V(q.name)]
     if kind == "dE_db":
         return [q.owner, tuple(r[len("delta_"):] for r in q.reads),
                 tuple(V(r) for r in q.reads), V(q.name)]

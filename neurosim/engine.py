@@ -56,7 +56,7 @@ _CHUNK = 64
 CACHE_SIZE = 128
 _cache = OrderedDict()
 
-_SUMS = {"net", "total", "hidden dE_dout", "dE_db"}
+_SUMS = {"net", "total", "hidden dE_dout", "dE_db", "input gradient"}
 
 
 def compiled(net, mode):
@@ -267,7 +267,7 @@ class _Writer:
             # the recorded and observed steps call f, f' and the loss: an inline conditional
             # costs the compiler five times a call, and these steps are not the hot path
             python = _calling(python)
-        if self.inline and q.kind in ("message", "backward", "dnet_dw"):
+        if self.inline and q.kind in ("message", "backward", "dnet_dw", "input message"):
             self.expressions[q.name] = python(ops, q, self.s)
             return
         target = self.ident(q.name)
@@ -440,6 +440,10 @@ class _Writer:
             self.emit(f"_L{q.layer}.dE_db = {name}")
         elif q.kind == "dE_db" and self.s.thresholds:
             self.emit(f"{v}.dE_db = {name}")
+        elif q.kind == "input gradient":   # net.dE_dinputs: a new list, then one more each
+            first = q.owner == self.s.input_names[0]
+            self.emit(f"_net.dE_dinputs = [{name}]" if first
+                      else f"_net.dE_dinputs.append({name})")
 
     def _layer_done(self, k):
         """After the backward pass of layer ``k``: store (plain modes) and check its deltas."""
@@ -458,6 +462,9 @@ class _Writer:
                 self.emit(f"{v}.dE_dw = [{grads}]")
             if s.bias_mode == "shared":
                 self.emit(f"_L{k}.dE_db = {self.ident('dE/d' + bias_names[0])}")
+            if k == 0:
+                grads = ", ".join(self.ident(f"dE/d{x}") for x in s.input_names)
+                self.emit(f"_net.dE_dinputs = [{grads}]")
         self.check([self.ident(f"delta_{n}") for n in neurons], f"_raise_backward(_L{k})")
 
     def _updates(self, quantities):
@@ -770,6 +777,10 @@ class _VectorWriter(_Writer):
                 self.scalar(f"dE/d{bias_names[0]}", "dE_db", k, [f"delta_{n}" for n in neurons])
                 self.emit(f"_L{k}.dE_db = {self.ident('dE/d' + bias_names[0])}")
             self.check(deltas, f"_raise_backward(_L{k})")
+            if k == 0:      # dE/di = sum_h delta_h w_hi, the weights before the update
+                rows = "".join(f"_W_{v(n)}, " for n in neurons)
+                self.emit("_net.dE_dinputs = " + VECTOR["input gradient"].format(D="_D0",
+                                                                                 rows=rows))
             if each_layer:
                 self._vector_updates([k])
         if self.update and not each_layer:

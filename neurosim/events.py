@@ -12,7 +12,7 @@ Events come in four phases, in the order of the hand calculation (Mazur 2015):
 ``error``     OutputError (one per output), TotalError
 ``backward``  OutputErrorDerivative, BackwardMessage (one per connection into a hidden
               neuron), HiddenErrorDerivative, ActivationDerivative, Delta, WeightGradient,
-              BiasGradient
+              BiasGradient, InputGradient (one per input)
 ``update``    Update (one per trainable weight and bias)
 
 A :class:`~neurosim.record.StepRecord` (in ``record.py``; ``neurosim.events.StepRecord`` is
@@ -38,6 +38,7 @@ __all__ = [
     "Delta",
     "WeightGradient",
     "BiasGradient",
+    "InputGradient",
     "Update",
     "PHASES",
     "EVENT_TYPES",
@@ -417,6 +418,30 @@ class BiasGradient(Event):
 
 
 @_record
+class InputGradient(Event):
+    """The gradient on one input: dE/di_k = sum_j delta_j w_jk over the first layer's neurons
+    (what a hidden neuron's dE/dout would be, one layer further down: the gradient an input
+    layer, an embedding or a whole earlier network receives)."""
+
+    phase: ClassVar[str] = "backward"
+    input: str
+    receivers: Tuple[str, ...]
+    weight_names: Tuple[str, ...]
+    deltas: Tuple[float, ...]
+    weights: Tuple[float, ...]
+    products: Tuple[float, ...]
+    value: float
+
+    def render(self, digits=DIGITS):
+        symbolic = " + ".join(f"delta_{r}*{w}" for r, w in zip(self.receivers,
+                                                               self.weight_names))
+        numeric = " + ".join(f"{num(d, digits) if k == 0 else operand(d, digits)}*"
+                             f"{operand(w, digits)}"
+                             for k, (d, w) in enumerate(zip(self.deltas, self.weights)))
+        return (f"dE_total/d{self.input} = {symbolic} = {numeric} = {num(self.value, digits)}")
+
+
+@_record
 class Update(Event):
     """Gradient descent on one weight or bias: new = old - eta * dE/d(name).
 
@@ -458,4 +483,4 @@ def _substitute(formula, neuron, target=None, out=None, digits=DIGITS):
 EVENT_TYPES = {cls.__name__: cls for cls in (
     ForwardMessage, NetInput, NeuronOutput, OutputError, TotalError, OutputErrorDerivative,
     BackwardMessage, HiddenErrorDerivative, ActivationDerivative, Delta, WeightGradient,
-    BiasGradient, Update)}
+    BiasGradient, InputGradient, Update)}

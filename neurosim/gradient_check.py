@@ -61,6 +61,7 @@ and judges the analytic value against all three.
   in every neuron of its layer; with ``bias="none"`` there are no biases to check). With
   ``weight_decay = lambda > 0`` the objective is ``E_total + lambda/2 sum w^2`` (biases
   excluded), whose derivative ``delta * x + lambda * w`` is the ``dE_dw`` the engine stores;
+* every input's ``dE/di`` (``net.dE_dinputs``): the input itself is nudged;
 * every neuron's ``dE_dout``, ``dout_dnet`` and ``delta`` (= dE/dnet): the forward pass is run
   again with the neuron's ``out`` or ``net`` nudged in the middle of it, the layers below
   untouched and the layers above computed from the nudged value. An output whose E_o is
@@ -84,7 +85,7 @@ splits the float numeric error into ``truncation`` (exact arithmetic, step h) an
 >>> from neurosim.worked_examples import mazur, MAZUR_INPUTS, MAZUR_TARGETS
 >>> report = gradcheck(mazur(), MAZUR_INPUTS, MAZUR_TARGETS)
 >>> report.ok, len(report.rows)
-(True, 22)
+(True, 24)
 >>> row = report["dE/dw5"]                       # Mazur prints dE_total/dw5 = 0.082167041
 >>> round(row.analytic, 9), round(row.numeric, 9), row.status
 (0.082167041, 0.082167041, 'ok')
@@ -247,7 +248,7 @@ class Partial(NamedTuple):
     """One partial the backward pass left, and what to nudge to check it.
 
     ``target``: ``("w", neuron, i)``, ``("b", neurons)``, ``("out", neuron)``, ``("net",
-    neuron)`` or ``("dout/dnet", neuron, f, activation name)``. ``quantity`` names the nudged
+    neuron)``, ``("dout/dnet", neuron, f, activation name)`` or ``("i", index of the input)``. ``quantity`` names the nudged
     value (``w5``, ``b_h1``, ``net_h1``, ``out_h1``) and ``layer`` is the index of its layer.
     """
 
@@ -286,6 +287,9 @@ def partials(net):
             rows.append(Partial(f"dout/dnet_{n.name}", n.dout_dnet,
                                 ("dout/dnet", n, act.f, act.name), f"net_{n.name}", k))
             rows.append(Partial(f"delta_{n.name}", n.delta, ("net", n), f"net_{n.name}", k))
+    if net.dE_dinputs is not None:
+        rows += [Partial(f"dE/d{name}", g, ("i", k), name, 0)
+                 for k, (name, g) in enumerate(zip(net.input_names, net.dE_dinputs))]
     return rows
 
 
@@ -296,6 +300,8 @@ def _base_value(target, values):
         return who.weights[target[2]]
     if kind == "b":
         return who[0].bias
+    if kind == "i":
+        return values[("in", who)]
     return values[("out" if kind == "out" else "net", who.name)]
 
 
@@ -367,7 +373,7 @@ def measurement(net, x, t, p, arith, base_E, values, rounding):
     def E_at(d):
         return _evaluate(net, x, t, p.target, d, arith, values, p.layer)
 
-    stage = {"w": "sum", "b": "sum", "net": "f", "out": "next"}[kind]
+    stage = {"w": "sum", "b": "sum", "i": "sum", "net": "f", "out": "next"}[kind]
     # E at d = 0 is the sample's E, except with the nudged weight's decay term
     E0 = E_at(0.0 if arith.conv is None else arith.conv(0))[0] if (
         kind == "w" and net.weight_decay) else base_E
@@ -476,7 +482,9 @@ def _evaluate(net, x, t, target, h, arith, base=None, start=0):
     kind = target[0] if target else None
     who = target[1] if target else None
     xs = list(x) if conv is None else [conv(v) for v in x]
-    values = {}
+    if kind == "i":
+        xs[who] = xs[who] + h
+    values = {("in", k): v for k, v in enumerate(xs)}
     if base is not None and start > 0:
         for layer in net.layers[:start]:
             for n in layer.neurons:

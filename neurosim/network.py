@@ -88,6 +88,9 @@ class NeuralNetwork:
         self.seed = check_seed(seed)
         self.rng = random.Random(seed)
         self.E_total = None  # the total error of the last training step's sample
+        #: dE/di for each input after a backward pass (sum_h delta_h w_hi over the first
+        #: layer, the weights before the update), in the order of ``input_names``
+        self.dE_dinputs = None
         #: True once a step has updated the weights after computing the partials the neurons
         #: hold: the neurons' out, delta and dE/dw are then of the weights before the update
         #: (w5), and their weights are the new ones (w5+).

@@ -308,7 +308,8 @@ _GRAPH_KIND = {"message": "message", "net": "net", "out": "out", "error": "error
                "total": "total", "output dE_dout": "dE/dout", "hidden dE_dout": "dE/dout",
                "backward": "backward", "dout_dnet": "dout/dnet", "delta": "delta",
                "output delta": "delta", "dnet_dw": "dnet/dw", "dE_dw": "dE/dw",
-               "dE_db": "dE/db", "update": "update", "velocity": "update"}
+               "dE_db": "dE/db", "update": "update", "velocity": "update",
+               "input message": "backward", "input gradient": "dE/di"}
 
 
 class _Formulas:

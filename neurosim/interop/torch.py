@@ -62,6 +62,8 @@ def _activation(name, z):
         return torch.sigmoid(z)
     if name == "tanh":
         return torch.tanh(z)
+    if name == "bipolar_sigmoid":
+        return torch.tanh(0.5 * z)   # 2 / (1 + e^-z) - 1, computed as neurosim computes it
     if name == "relu":
         return torch.relu(z)  # autograd: 0 at net = 0, as neurosim's left derivative
     if name == "leaky_relu":

@@ -2,7 +2,9 @@
 parameter (:func:`compare_with_torch`, re-exported by :mod:`neurosim.interop.torch`).
 
 For each weight and bias: neurosim's dE/dw against autograd's, and the value after one step of
-``net.train`` against ``torch.optim.SGD`` (with the same momentum and weight decay).
+``net.train`` against ``torch.optim.SGD`` (with the same momentum and weight decay). Then for
+each input (a tensor with ``requires_grad``): ``net.dE_dinputs`` against autograd's gradient on
+it; an input is not stepped, so its value "after the step" is the input in both.
 """
 
 import copy
@@ -142,7 +144,8 @@ def compare_with_torch(net, inputs, targets):
     # torch
     module = to_torch(net)
     entries = module.named_neurosim_parameters()
-    output = module(torch.tensor(x, dtype=torch.float64))
+    inputs = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    output = module(inputs)
     E = module.loss(output, torch.tensor(t, dtype=torch.float64))
     objective = E
     if net.weight_decay:
@@ -162,6 +165,9 @@ def compare_with_torch(net, inputs, targets):
     for name, p, index in entries:
         rows.append(TorchRow(name, gradients[name], torch_gradients[name], stepped[name],
                              float(p.detach()[index])))
+    for name, ours, theirs, value in zip(net.input_names, probe.dE_dinputs,
+                                         inputs.grad.tolist(), x):
+        rows.append(TorchRow(name, ours, theirs, value, value))
     note = ("" if net.hidden_deltas == "original_weights" else
             "the hidden layers' new values differ on purpose: hidden_deltas='updated_weights' "
             "takes the hidden deltas from already updated weights, which is not "

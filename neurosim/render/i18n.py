@@ -65,6 +65,13 @@ _MESSAGES = {
     "neuron": ("neuron {0}", "神经元 {0}"),
     "shared_bias": ("shared bias {0}", "共享偏置 {0}"),
     "new_weights": ("new weights", "更新权值"),
+    "input_gradients": ("the gradients on the inputs", "输入的梯度"),
+    "input_prose": ("An input reaches every neuron of the first layer, so {0} sums the "
+                    "messages {1} coming back, as a hidden neuron's does (the weights before "
+                    "the update). Nothing is updated with it; it is the gradient an earlier "
+                    "layer or network would receive.",
+                    "输入影响第一层的每个神经元，所以 {0} 与隐含层神经元一样，是传回的 {1} "
+                    "之和（用更新前的权重）。它不用于更新，是更前面的层或网络会收到的梯度。"),
     "update_prose": ("Gradient descent moves every weight against its gradient: {0}, with {1}.",
                      "梯度下降：每个权重沿梯度的反方向移动，{0}，其中 {1}。"),
     "update_prose_momentum": ("With momentum every weight moves by its velocity: {0}.",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from .. import quantities
 from ..errors import ConfigurationError, UnknownNameError
 from ..events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
-                      HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
+                      HiddenErrorDerivative, InputGradient, NetInput, NeuronOutput, OutputError,
                       OutputErrorDerivative, TotalError, Update, WeightGradient)
 from ..events import is_threshold
 from . import i18n
@@ -175,6 +175,14 @@ def formula(event, c):
         elif len(event.neurons) > 1:
             parts.append(joined([n(d, k > 0) for k, d in enumerate(event.deltas)]))
         parts.append(n(event.value, False))
+    elif t is InputGradient:
+        i = event.input
+        parts = [partial("E_total", i),
+                 joined([Mul(symbol(f"delta_{r}"), symbol(w))
+                         for r, w in zip(event.receivers, event.weight_names)]),
+                 joined([Mul(n(d, k > 0), n(w)) for k, (d, w) in enumerate(zip(event.deltas,
+                                                                                 event.weights))]),
+                 n(event.value, False)]
     elif t is Update:
         name = event.name
         if event.momentum:
@@ -243,7 +251,11 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
             return True
         return any(n in chosen for n in neurons_of.get(owner, ()))   # of a chosen neuron?
 
-    events = [e for e in step.record if type(e) is not ForwardMessage and wanted(e)]
+    # dE/di = sum_h delta_h w_hi reads every first-layer neuron: shown with all of them
+    first_layer = {n.name for n in net.layers[0].neurons}
+    inputs_back = [e for e in step.record if type(e) is InputGradient and first_layer <= chosen]
+    events = [e for e in step.record if type(e) not in (ForwardMessage, InputGradient)
+              and wanted(e)]
     blocks = []
     if chosen != {n.name for n in net.neurons}:
         order = [n.name for n in net.neurons if n.name in chosen]
@@ -327,6 +339,12 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
         if not net.train_biases and any(type(e) is BiasGradient for e in mine):
             blocks.append(("p", say("bias_gradients_only")))
         blocks.extend(line(e) for e in updates)
+
+    if inputs_back:     # dE/di = sum_h delta_h w_hi: after the first layer, as a layer below it
+        i = net.input_names[0]
+        blocks.append(("h3", text("input_gradients")))
+        blocks.append(("p", say("input_prose", partial("E_total", i), Mul(Sym("δ"), Sym("w")))))
+        blocks.extend(line(e) for e in inputs_back)
 
     # the error after the update
     number_ += 1
