@@ -12,6 +12,7 @@ from typing import Optional
 
 from .errors import GradientCheckError, UnknownNameError
 from .finite_differences import RESOLUTION
+from .numbers import num
 
 __all__ = ["GradientRow", "GradientReport", "STATUSES"]
 
@@ -185,16 +186,16 @@ class GradientReport:
 
 
 def _g(value):
-    return "-" if value is None else format(value, ".12g")
+    return num(value, 12, missing="-")
 
 
 def _e(value):
-    return "-" if value is None else format(value, ".1e")
+    return num(value, 2, exponent=True, missing="-")
 
 
 def _s(value):
     """A score: two significant digits."""
-    return format(value, ".2g")
+    return num(value, 2)
 
 
 def _align(table):

@@ -56,6 +56,7 @@ import random
 from . import propagation
 from .arguments import check_seed
 from .errors import ConfigurationError, NumericalError, ShapeError
+from .numbers import num
 
 __all__ = ["fit", "History", "MODES", "accuracy", "classification_rule"]
 
@@ -133,7 +134,7 @@ class History:
 
 
 def _g(value):
-    return "-" if value is None else format(value, ".6g")
+    return num(value, 6, missing="-")
 
 
 def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, seed=None,

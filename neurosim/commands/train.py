@@ -9,6 +9,7 @@ import threading
 import time
 
 from ..errors import ConfigurationError, FileError
+from ..numbers import num
 
 NAME = "train"
 HELP = "train a network on a built-in data set and print how it went (optionally save and plot)"
@@ -418,7 +419,7 @@ def _summary(history, elapsed):
 
 
 def _g(value):
-    return "-" if value is None or not math.isfinite(value) else format(value, ".6g")
+    return "-" if value is None or not math.isfinite(value) else num(value, 6)
 
 
 class _Plain:

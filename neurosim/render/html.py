@@ -9,7 +9,8 @@ The file is well-formed XML as well as HTML, so tests (and tools) can parse it w
 :mod:`xml.etree.ElementTree`.
 """
 
-from .mathml import Row, escape, join_items, math_inline, to_mathml, to_text
+from ..formula import Row, join_items, to_text
+from .mathml import escape, math_inline, to_mathml
 from .svg import diagram
 from . import i18n
 

@@ -4,13 +4,13 @@ LaTeX block per line of the calculation, as the seed blog posts write them.
 Symbols follow Mazur's typesetting: ``\\mathrm{net}_{h1}``, ``E_{\\mathrm{total}}``, ``w_{5}^{+}``,
 partials as ``\\frac{\\partial E_{\\mathrm{total}}}{\\partial w_{5}}``.
 
->>> from .mathml import partial
+>>> from neurosim.formula import partial
 >>> to_latex(partial("E_total", "w5"))
 '\\\\frac{\\\\partial E_{\\\\mathrm{total}}}{\\\\partial w_{5}}'
 """
 
-from .mathml import (Cond, Frac, Func, Mul, Neg, Num, Paren, Pow, Row, Sym, Text, bare_args,
-                     join_items, starts_with_number)
+from ..formula import (Cond, Frac, Func, Mul, Neg, Num, Paren, Pow, Row, Sym, Text, bare_args,
+                       join_items, starts_with_number)
 
 __all__ = ["to_latex", "to_markdown"]
 
