@@ -73,6 +73,8 @@ def equation(*sides, note=None):
     = 1 = 1`` is ``dout/dnet = 1``); ``note`` (words) after the last."""
     kept = []
     for side in sides:
+        if isinstance(side, Num):       # a side on its own is no operand: -0.12, not (-0.12)
+            side = Num(side.text, False)
         if side is not None and (not kept or to_text(side) != to_text(kept[-1])):
             kept.append(side)
     tree = joined(kept, "=")

@@ -392,3 +392,39 @@ def test_a_network_too_large_to_write_out_is_refused_naming_the_limit(sizes):
     net = NeuralNetwork(sizes, seed=1)
     with pytest.raises(ConfigurationError, match="up to 10,000 connections and 500 layers"):
         worksheet(net, [0.1] * sizes[0], [0.5] * sizes[-1])
+
+
+# -- issue 16 item 6: the text says each thing once, with every number ----------------------------
+
+def _tanh_identity_mse():
+    # w2 = -0.3 and a bias of -0.0: negative numbers after operators, a negative zero
+    return NeuralNetwork.from_weights([[[0.1, -0.3]], [[0.5]]], biases=[[0.0], [-0.0]],
+                                      activation=["tanh", "linear"], loss="mean_squared_error")
+
+
+def test_no_side_repeats_itself_and_n_is_substituted():
+    import math
+    text = worksheet(_tanh_identity_mse(), [0.5, 1.0], [0.2])
+    lines = [line.strip() for line in text.splitlines()]
+    net_h1 = 0.1 * 0.5 - 0.3 * 1.0
+    out_o1 = 0.5 * math.tanh(net_h1)
+    assert "out_h1 = tanh(net_h1) = tanh(-0.25) = -0.244918662" in lines   # one pair of ( )
+    assert "((" not in text
+    assert "dout_o1/dnet_o1 = 1" in lines                  # was "= 1 = 1 = 1"
+    assert f"out_o1 = net_o1 = {out_o1:.9g}" in lines       # was "= (-0.1224...) = -0.1224..."
+    E = (0.2 - out_o1) ** 2 / 1
+    assert f"E_total = E_o1 = {E:.9g}" in lines             # was "= E_o1 = 0.10398 = 0.10398"
+    (e_o1,) = [line for line in lines if line.startswith("E_o1 = ")]
+    assert e_o1 == f"E_o1 = (target_o1 - out_o1)^2 / n = (0.2 - ({out_o1:.9g}))^2 / 1 = {E:.9g}"
+    assert not re.search(r"(?<![\w.])-0(?![.\d])", text), "a negative zero is written 0"
+
+
+def test_digits_are_significant_digits_exactly():
+    text = worksheet(digits=6)
+    for line in text.splitlines():
+        if line.startswith("  "):
+            for number in re.findall(r"\d+\.\d+", line.split(" = ", 1)[1]):
+                digits = number.replace(".", "").lstrip("0")
+                assert len(digits) <= 6, (number, line)
+    assert "  net_o1 = w5*out_h1 + w6*out_h2 + b2 = 0.4*0.59327 + 0.45*0.596884 + 0.6 = 1.10591" \
+        in text
