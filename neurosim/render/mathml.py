@@ -66,7 +66,7 @@ def to_mathml(node):
             return f"<mrow><mo>(</mo>{inner}<mo>)</mo></mrow>"
         return inner
     if isinstance(node, Text):
-        return f"<mtext>{escape(node.text)}</mtext>"
+        return f"<mtext>{escape(node.text).replace(' ', '&#xa0;')}</mtext>"
     if isinstance(node, Row):
         return "<mrow>" + "".join(to_mathml(i) for i in node.items) + "</mrow>"
     if isinstance(node, Frac):
