@@ -25,6 +25,7 @@ from .errors import FormatError
 from .numbers import DIGITS, num
 
 __all__ = ["Sym", "Num", "Row", "Frac", "Paren", "Pow", "Func", "Mul", "Neg", "Cond", "Text",
+           "Matrix",
            "Context", "symbol", "partial", "number", "row", "joined", "equation", "parse",
            "to_text", "join_items"]
 
@@ -152,6 +153,22 @@ class Cond:
     value: object
     test: object
     other: object
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A matrix of formulas, ``rows`` of equal length; one entry per row is a column vector.
+
+    In plain text it is written as NumPy writes arrays: ``[[0.15, 0.2], [0.25, 0.3]]``, a
+    column vector as a one-dimensional array ``[0.05, 0.1]``.
+    """
+    rows: Tuple
+
+    @classmethod
+    def of(cls, values, digits=DIGITS):
+        """The matrix of numbers ``values`` (a list of rows, or a list: a column vector)."""
+        rows = [row if isinstance(row, (list, tuple)) else [row] for row in values]
+        return cls(tuple(tuple(number(v, digits, False) for v in row) for row in rows))
 
 
 _GREEK = {"delta": "δ", "eta": "η", "lambda": "λ", "mu": "μ"}
@@ -406,6 +423,11 @@ def to_text(node):
         return f"{to_text(node.left)}{'*' if node.explicit else ' '}{to_text(node.right)}"
     if isinstance(node, Neg):
         return f"-{to_text(node.inner)}"
+    if isinstance(node, Matrix):
+        rows = [", ".join(to_text(entry) for entry in row) for row in node.rows]
+        if all(len(row) == 1 for row in node.rows):
+            return f"[{', '.join(rows)}]"
+        return "[" + ", ".join(f"[{row}]" for row in rows) + "]"
     if isinstance(node, Cond):
         return f"{to_text(node.value)} if {to_text(node.test)} else {to_text(node.other)}"
     raise TypeError(f"not a formula node: {node!r}")

@@ -17,6 +17,7 @@ examples:
   neurosim worksheet --lang zh -o mazur.md             # the format follows the suffix
   neurosim worksheet --format text -o mazur.html       # ... unless --format says otherwise
   neurosim worksheet --example seed002 --neurons h1,h4,o1 --digits 6
+  neurosim worksheet --matrix -o mazur.html           # each layer also in matrix form
   neurosim worksheet net.json --input 0.05 0.1 --target 0.01 0.99 --format html -o net.html
 """
 
@@ -37,6 +38,10 @@ def add_arguments(parser):
                         help="significant digits of the numbers (default: 9, as Mazur)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en",
                         help="language of the headings and prose (default: en)")
+    parser.add_argument("--matrix", action="store_true",
+                        help="also write each layer in matrix form (z = W x + b, "
+                             "delta = (W^T delta) * f'(z), dE/dW = delta x^T, W+), every entry "
+                             "a number of the neuron-by-neuron lines")
     parser.add_argument("--neurons", metavar="NAMES",
                         help="write out only these neurons, e.g. h1,o1 (for large networks)")
 
@@ -48,7 +53,7 @@ def run(args):
     net, inputs, targets = network_and_sample(args)
     args.format = args.format or format_of(args.output)
     document = worksheet(net, inputs, targets, format=args.format, digits=args.digits,
-                         lang=args.lang, neurons=args.neurons)
+                         lang=args.lang, neurons=args.neurons, matrix=args.matrix)
     if args.output is None or args.output == "-" or is_standard_output(args.output):
         sys.stdout.write(document)          # through the stream: `-o /dev/stdout >> f` appends
         return 0

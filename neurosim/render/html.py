@@ -9,7 +9,7 @@ The file is well-formed XML as well as HTML, so tests (and tools) can parse it w
 :mod:`xml.etree.ElementTree`.
 """
 
-from ..formula import Mul, Row, Text, to_text
+from ..formula import Matrix, Mul, Pow, Row, Text, to_text
 from .mathml import escape, math_inline, to_mathml
 from .svg import diagram
 from . import i18n
@@ -220,9 +220,10 @@ def _equation(line):
     for k, side in enumerate(sides):
         pieces = [[]]
         for term in [t for item in side for t in _terms(item)]:
-            if isinstance(term, str) and term in "+-*" and pieces[-1] not in ([], ["="]):
+            if isinstance(term, str) and term in _BREAKS and pieces[-1] not in ([], ["="]):
                 pieces.append([])
-            pieces[-1].append(term)
+            if term != "":                      # a break between two matrices multiplied
+                pieces[-1].append(term)
         maths = []
         for piece in pieces:
             first, rest = piece[0], Row(tuple(piece[1:]))
@@ -236,16 +237,23 @@ def _equation(line):
     return "".join(out)
 
 
+#: Where a side may break: before these operators ("": between two matrices multiplied).
+_BREAKS = ("+", "-", "*", "⊙", "")
+
+
 def _terms(side):
     """A side as its terms and factors with the operators between them: ``a + b*c`` as
     ``a, "+", b, "*", c`` (a line may break before a dot, as before a plus)."""
-    if isinstance(side, Row) and all(i in ("+", "-", "*") for i in side.items
-                                     if isinstance(i, str)):
+    if isinstance(side, Row) and all(i in _BREAKS for i in side.items if isinstance(i, str)):
         return [t for item in side.items for t in (_terms(item) if not isinstance(item, str)
                                                     else [item])]
-    if isinstance(side, Mul) and side.explicit:
-        return _terms(side.left) + ["*"] + _terms(side.right)
+    if isinstance(side, Mul) and (side.explicit or _matrix(side.left) or _matrix(side.right)):
+        return _terms(side.left) + ["*" if side.explicit else ""] + _terms(side.right)
     return [side]
+
+
+def _matrix(node):
+    return isinstance(node, Matrix) or isinstance(node, Pow) and isinstance(node.base, Matrix)
 
 
 def to_text_segments(segments):

@@ -5,8 +5,8 @@
 '<msubsup><mi>w</mi><mn>5</mn><mo>+</mo></msubsup>'
 """
 
-from ..formula import (Cond, Frac, Func, Mul, Neg, Num, Paren, Pow, Row, Sym, Text, bare_args,
-                       starts_with_number)
+from ..formula import (Cond, Frac, Func, Matrix, Mul, Neg, Num, Paren, Pow, Row, Sym, Text,
+                       bare_args, starts_with_number)
 
 __all__ = ["to_mathml", "math_block", "math_inline", "escape"]
 
@@ -19,7 +19,8 @@ def escape(text):
             .replace('"', "&quot;"))
 
 
-_OPS = {"-": "\u2212", "*": "\u22c5", ">": "&gt;", "<": "&lt;", "=": "=", "Σ": "\u2211"}
+_OPS = {"-": "\u2212", "*": "\u22c5", ">": "&gt;", "<": "&lt;", "=": "=", "Σ": "\u2211",
+        "⊙": "\u2299"}
 
 
 def _mn(text):
@@ -53,12 +54,13 @@ def to_mathml(node):
     if isinstance(node, Sym):
         base = (f'<mi mathvariant="normal">{escape(node.base)}</mi>' if node.constant
                 else _mi(node.base))
+        sup = node.sup and (f"<mo>{escape(node.sup)}</mo>" if node.sup == "+" else _mi(node.sup))
         if node.sub and node.sup:
-            return f"<msubsup>{base}{_mi(node.sub)}<mo>{escape(node.sup)}</mo></msubsup>"
+            return f"<msubsup>{base}{_mi(node.sub)}{sup}</msubsup>"
         if node.sub:
             return f"<msub>{base}{_mi(node.sub)}</msub>"
         if node.sup:
-            return f"<msup>{base}<mo>{escape(node.sup)}</mo></msup>"
+            return f"<msup>{base}{sup}</msup>"
         return base
     if isinstance(node, Num):
         inner = _mn(node.text)
@@ -92,6 +94,10 @@ def to_mathml(node):
         if isinstance(node.inner, Num) and node.inner.text.startswith("-"):
             inner = f"<mrow><mo>(</mo>{_mn(node.inner.text)}<mo>)</mo></mrow>"
         return f"<mrow><mo>\u2212</mo>{inner}</mrow>"
+    if isinstance(node, Matrix):
+        rows = "".join("<mtr>" + "".join(f"<mtd>{to_mathml(e)}</mtd>" for e in row) + "</mtr>"
+                       for row in node.rows)
+        return f"<mrow><mo>[</mo><mtable>{rows}</mtable><mo>]</mo></mrow>"
     if isinstance(node, Cond):
         return ("<mrow><mo>{</mo><mtable columnalign=\"left\">"
                 f"<mtr><mtd>{to_mathml(node.value)}</mtd><mtd><mtext>if&#xa0;</mtext>"

@@ -28,7 +28,7 @@ from ..errors import ConfigurationError, UnknownNameError
 from ..events import BiasGradient, ForwardMessage
 from ..formula import Context, Mul, Sym, Text, join_items, number, parse, partial, row, symbol
 from ..formula import to_text
-from . import i18n
+from . import i18n, matrix_form
 
 __all__ = ["worksheet", "build", "Sheet", "Line", "FORMATS"]
 
@@ -68,8 +68,9 @@ class Sheet:
 
 # -- the sheet -------------------------------------------------------------------------------------
 
-def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
-    """The :class:`Sheet` of one update of ``net`` on one sample (``net`` is left unchanged)."""
+def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=False):
+    """The :class:`Sheet` of one update of ``net`` on one sample (``net`` is left unchanged);
+    ``matrix=True`` adds each layer's lines in matrix form (:mod:`.matrix_form`)."""
     from ..network import NeuralNetwork
     if not isinstance(net, NeuralNetwork):
         hint = ("\nto write out a saved network: worksheet(NeuralNetwork.load(path), ...)"
@@ -138,11 +139,21 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
     for e in events:
         if e.phase == "forward":
             forward_of.setdefault(layer_of[e.neuron], []).append(e)
+    if matrix:
+        blocks.append(("p", say("matrix_prose", Sym("W"), Sym("⊙"))))
+
+    def matrix_lines(lines):
+        if matrix:
+            blocks.append(("h3", text("matrix_form")))
+            blocks.extend(("line", Line(name, to_text(tree), tree, phase))
+                          for name, tree, phase in lines)
+
     for k, layer in enumerate(net.layers):
         rows = forward_of.get(k, [])
         if rows:
             blocks.append(("h3", text("from_to", names[k], names[k + 1])))
             blocks.extend(line(e) for e in rows)
+            matrix_lines(matrix_form.forward_lines(net, step.values, k, digits))
 
     # 2. the total error
     number_ += 1
@@ -202,6 +213,8 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
         if not net.train_biases and any(type(e) is BiasGradient for e in mine):
             blocks.append(("p", say("bias_gradients_only")))
         blocks.extend(line(e) for e in updates)
+        matrix_lines(matrix_form.backward_lines(net, step.values, k, digits)
+                     + matrix_form.update_lines(net, step.values, k, digits))
 
     # the error after the update
     number_ += 1
@@ -356,7 +369,7 @@ def _width(text):
 
 
 def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, lang="en",
-              neurons=None):
+              neurons=None, matrix=False):
     """One update of ``net`` on ``(inputs, targets)`` written out; returns the document as text.
 
     ``format`` is ``"text"``, ``"markdown"`` (LaTeX in ``$$ ... $$`` blocks) or ``"html"`` (one
@@ -376,7 +389,8 @@ def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, l
                                  "(one value per input and per output neuron)")
     if format not in FORMATS:
         raise ConfigurationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
-    sheet = build(net, inputs, targets, digits=digits, lang=lang, neurons=neurons)
+    sheet = build(net, inputs, targets, digits=digits, lang=lang, neurons=neurons,
+                  matrix=matrix)
     if format == "text":
         return to_plain(sheet)
     if format == "markdown":
