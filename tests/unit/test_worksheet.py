@@ -428,3 +428,15 @@ def test_digits_are_significant_digits_exactly():
                 assert len(digits) <= 6, (number, line)
     assert "  net_o1 = w5*out_h1 + w6*out_h2 + b2 = 0.4*0.59327 + 0.45*0.596884 + 0.6 = 1.10591" \
         in text
+
+
+def test_the_worksheet_page_examples_run():
+    """docs/topics/worksheet.rst: its >>> examples pass (until the Sphinx site runs them)."""
+    import doctest
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parents[2] / "docs" / "topics" / "worksheet.rst"
+    if not path.exists():
+        pytest.skip("the docs are not beside the tests here")
+    result = doctest.testfile(str(path), module_relative=False, verbose=False,
+                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted >= 8
