@@ -23,8 +23,8 @@ to JSON Lines.
 from typing import ClassVar, Optional, Tuple
 
 from .event_fields import _as_names, _bind, _checked, _record
-from .formula import (Context, Mul, Sym, equation, joined, parse, partial, row, symbol,
-                      to_text)
+from .formula import (Context, Mul, Sym, equation, joined, partial, row, symbol, to_text,
+                      written)
 from .numbers import DIGITS, num  # noqa: F401  (num: neurosim.events.num, as before)
 
 __all__ = [
@@ -213,8 +213,8 @@ class NeuronOutput(Event):
 
     def tree(self, c):
         return equation(c.sym(f"out_{self.neuron}"),
-                        parse(self.formula, {"net": c.sym(f"net_{self.neuron}")}),
-                        parse(self.formula, {"net": c.n(self.net)}), c.n(self.out, False))
+                        written(self.formula, {"net": c.sym(f"net_{self.neuron}")}),
+                        written(self.formula, {"net": c.n(self.net)}), c.n(self.out, False))
 
 
 @_record
@@ -232,9 +232,9 @@ class OutputError(Event):
     def tree(self, c):
         o = self.neuron
         return equation(c.sym(f"E_{o}"),
-                        parse(self.formula, {"target": symbol(f"target_{o}"),
+                        written(self.formula, {"target": symbol(f"target_{o}"),
                                              "out": c.sym(f"out_{o}")}),
-                        parse(self.formula, c.loss_values(self.target, self.out)),
+                        written(self.formula, c.loss_values(self.target, self.out)),
                         c.n(self.error, False))
 
 
@@ -268,9 +268,9 @@ class OutputErrorDerivative(Event):
     def tree(self, c):
         o = self.neuron
         return equation(partial("E_total", f"out_{o}"),
-                        parse(self.formula, {"target": symbol(f"target_{o}"),
+                        written(self.formula, {"target": symbol(f"target_{o}"),
                                              "out": symbol(f"out_{o}")}),
-                        parse(self.formula, c.loss_values(self.target, self.out)),
+                        written(self.formula, c.loss_values(self.target, self.out)),
                         c.n(self.value, False))
 
 
@@ -330,9 +330,9 @@ class ActivationDerivative(Event):
     def tree(self, c):
         h = self.neuron
         return equation(partial(f"out_{h}", f"net_{h}"),
-                        parse(self.formula, {"out": symbol(f"out_{h}"),
+                        written(self.formula, {"out": symbol(f"out_{h}"),
                                              "net": symbol(f"net_{h}")}),
-                        parse(self.formula, {"out": c.n(self.out), "net": c.n(self.net)}),
+                        written(self.formula, {"out": c.n(self.out), "net": c.n(self.net)}),
                         c.n(self.value, False))
 
 

@@ -26,7 +26,7 @@ from .numbers import DIGITS, num
 
 __all__ = ["Sym", "Num", "Row", "Frac", "Paren", "Pow", "Func", "Mul", "Neg", "Cond", "Text",
            "Matrix",
-           "Context", "symbol", "partial", "number", "row", "joined", "equation", "parse",
+           "Context", "symbol", "partial", "number", "row", "joined", "equation", "parse", "written",
            "to_text", "join_items"]
 
 
@@ -364,6 +364,17 @@ def parse(text, values=None):
     '1/2 (0.01 - 0.75136507)^2'
     """
     return _Parser(text, values or {}).parse()
+
+
+def written(text, values):
+    """:func:`parse`, or where ``text`` is not a formula the parser reads (a user's own
+    activation may write its formula any way), the text itself as words with the names in
+    ``values`` replaced by their plain text: a line is never lost to its formula's spelling."""
+    try:
+        return parse(text, values)
+    except FormatError:
+        return Text(re.sub(r"[A-Za-z_]\w*", lambda m: to_text(values[m.group()])
+                           if m.group() in values else m.group(), text))
 
 
 # -- plain text --------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from .. import quantities
 from ..errors import ConfigurationError, UnknownNameError
 from ..events import BiasGradient, ForwardMessage
-from ..formula import Context, Mul, Sym, Text, join_items, number, parse, partial, row, symbol
+from ..formula import Context, Mul, Sym, Text, join_items, number, partial, row, symbol, written
 from ..formula import to_text
 from . import i18n, matrix_form
 
@@ -133,7 +133,7 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
     act = net.layers[0].activation
     blocks.append(("p", say("forward_prose",
                             row(Sym("net"), "=", "Σ", Mul(Sym("w"), Sym("x")), "+", Sym("b")),
-                            row(Sym("out"), "=", parse(act.formula, {"net": Sym("net")})))))
+                            row(Sym("out"), "=", written(act.formula, {"net": Sym("net")})))))
     names = _layer_names(net, lang)
     forward_of = {}     # layer -> its forward events, in one pass (deep networks)
     for e in events:
@@ -298,10 +298,10 @@ def _givens(net, inputs, targets, chosen, c, lang):
         if layer.activation.name not in acts:
             acts.append(layer.activation.name)
             rules.append(say("activation", row(Sym("out"), "=",
-                                               parse(layer.activation.formula,
+                                               written(layer.activation.formula,
                                                      {"net": Sym("net")}),
                                                Text(f" ({layer.activation.name})"))))
-    rules.append(say("loss", row(Sym("E", "o"), "=", parse(net.loss.formula, {
+    rules.append(say("loss", row(Sym("E", "o"), "=", written(net.loss.formula, {
         "target": Sym("target"), "out": Sym("out"), "n": Sym("n")}))))
     if net.weight_decay:
         rules.append(say("weight_decay", row(Sym("λ"), "=", number(net.weight_decay, c.digits,

@@ -440,3 +440,20 @@ def test_the_worksheet_page_examples_run():
     result = doctest.testfile(str(path), module_relative=False, verbose=False,
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted >= 8
+
+
+def test_a_users_formula_the_parser_cannot_read_is_written_as_text():
+    """An Activation(name, f, df, formula, derivative) of the user's may spell its formula any
+    way: the line keeps it as words, names replaced, instead of failing (str(event) and the
+    worksheet alike: they write one tree)."""
+    import math
+    from neurosim.activations import Activation
+    mine = Activation("mine", math.tanh, lambda net, out: 1 - out * out, "np.tanh(net) [mine]",
+                      "1 - out**2")
+    net = NeuralNetwork.from_weights([[[0.1, -0.3]], [[0.5]]], biases=[[0.0], [0.0]],
+                                     activation=[mine, "linear"])
+    for format in ("text", "markdown", "html"):
+        worksheet(net, [0.5, 1.0], [0.2], format=format)
+    out_h1 = math.tanh(0.1 * 0.5 - 0.3)
+    assert (f"  out_h1 = np.tanh(net_h1) [mine] = np.tanh((-0.25)) [mine] = {out_h1:.9g}"
+            in worksheet(net, [0.5, 1.0], [0.2]).splitlines())
