@@ -317,7 +317,7 @@ def _step(p, values, eps):
     if not ((v0 + h) - v0 or (v0 - h) - v0):
         raise ConfigurationError(
             f"eps must be more than half the float spacing of the values it nudges, got "
-            f"{eps:g}: {p.quantity} = {num(v0, 6)} has spacing {num(math.ulp(v0), 2)}, so "
+            f"{num(eps, 6)}: {p.quantity} = {num(v0, 6)} has spacing {num(math.ulp(v0), 2)}, so "
             f"{p.quantity} + eps * max(1, |{p.quantity}|) == {p.quantity}; use an eps of "
             f"about 1e-6 (the default)")
     return p.quantity, v0, h, None

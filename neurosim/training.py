@@ -125,11 +125,11 @@ class History:
         text = (f"<History: {self.mode}, {self.stopped_epoch} epochs, stopped by "
                 f"{self.stop_reason}, error {_g(self.error)}")
         if self.accuracies:
-            text += f", accuracy {self.accuracies[-1]:.4g}"
+            text += f", accuracy {num(self.accuracies[-1], 4)}"
         if self.test_errors:
             text += f", test error {_g(self.test_errors[-1])}"
         if self.test_accuracies:
-            text += f", test accuracy {self.test_accuracies[-1]:.4g}"
+            text += f", test accuracy {num(self.test_accuracies[-1], 4)}"
         return text + ">"
 
 

@@ -91,7 +91,7 @@ class TorchComparison:
         if not bad and not E_bad:
             return
         lines = [f"neurosim and torch disagree on {len(bad)} of {len(self.rows)} parameters"
-                 f"{' and on E_total' if E_bad else ''} (rtol={rtol:g}, atol={atol:g})"]
+                 f"{' and on E_total' if E_bad else ''} (rtol={num(rtol, 6)}, atol={num(atol, 6)})"]
         lines += _table(bad)
         if self.note:
             lines.append(self.note)
