@@ -8,7 +8,7 @@
 from ..formula import (Cond, Frac, Func, Matrix, Mul, Neg, Num, Paren, Pow, Row, Sym, Text,
                        bare_args, starts_with_number)
 
-__all__ = ["to_mathml", "math_block", "math_inline", "escape"]
+__all__ = ["to_mathml", "math_inline", "escape"]
 
 
 # -- MathML ------------------------------------------------------------------------------------
@@ -68,7 +68,8 @@ def to_mathml(node):
             return f"<mrow><mo>(</mo>{inner}<mo>)</mo></mrow>"
         return inner
     if isinstance(node, Text):
-        return f"<mtext>{escape(node.text).replace(' ', '&#xa0;')}</mtext>"
+        text = escape(node.text.replace("->", "\u2192")).replace(" ", "&#xa0;")
+        return f"<mtext>{text}</mtext>"
     if isinstance(node, Row):
         return "<mrow>" + "".join(to_mathml(i) for i in node.items) + "</mrow>"
     if isinstance(node, Frac):
@@ -111,12 +112,6 @@ def _wrap(node):
     """One MathML element for a fraction's part or an exponent."""
     text = to_mathml(node)
     return text if not isinstance(node, str) else f"<mrow>{text}</mrow>"
-
-
-def math_block(node, label=None):
-    """A displayed ``<math>`` element; ``label`` becomes its ``alttext`` (the plain line)."""
-    alt = f' alttext="{escape(label)}"' if label else ""
-    return f'<math display="block"{alt}>{to_mathml(node)}</math>'
 
 
 def math_inline(node):
