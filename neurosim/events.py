@@ -143,7 +143,7 @@ class Event(tuple):
 
     def render(self, digits=DIGITS, net=None):
         """One line of the hand calculation, numbers shown to ``digits`` significant digits
-        (with ``net``, the network the step ran on: its input names and number of outputs).
+        (with ``net``, the network the step ran on: the ``n`` of a mean is its number of outputs).
 
         >>> print(Update("w5", 0.4, 0.5, 0.0821670406, 0.35891648).render(4))
         w5+ = w5 - eta*dE_total/dw5 = 0.4 - 0.5*0.08217 = 0.3589

@@ -26,25 +26,25 @@ from .numbers import DIGITS, num
 
 __all__ = ["Sym", "Num", "Row", "Frac", "Paren", "Pow", "Func", "Mul", "Neg", "Cond", "Text",
            "Matrix",
-           "Context", "symbol", "partial", "number", "row", "joined", "equation", "parse", "written",
+           "Context", "symbol", "partial", "number", "row", "joined", "equation", "parse",
+           "written",
            "to_text", "join_items"]
 
 
 class Context:
-    """What a line needs to know beyond its event: the ``digits`` shown, the network's input
-    names (``i1`` rather than ``out_i1``; unknown: the partial ``dnet/dw`` is written), its
-    number of outputs (the ``n`` of a mean), and after the update (``suffix="+"``) which names
-    changed (``trained``)."""
+    """What a line needs to know beyond its event: the ``digits`` shown, the network's number
+    of outputs (the ``n`` of a mean; unknown: ``n`` stays a letter), and after the update
+    (``suffix="+"``) which names changed (``trained``)."""
 
-    def __init__(self, digits=DIGITS, inputs=None, n_outputs=None, suffix="", trained=()):
-        self.digits, self.inputs, self.n_outputs = digits, inputs, n_outputs
-        self.suffix, self.trained = suffix, set(trained)
+    def __init__(self, digits=DIGITS, n_outputs=None, suffix="", trained=()):
+        self.digits, self.n_outputs, self.suffix, self.trained = (digits, n_outputs, suffix,
+                                                                  set(trained))
 
     @classmethod
     def of(cls, net, digits=DIGITS, suffix=""):
         """The context of ``net``'s lines (``suffix="+"``: the forward pass after the update)."""
         trained = [p for p in net.parameter_names() if p.startswith("w") or net.train_biases]
-        return cls(digits, set(net.input_names), len(net.output_layer.neurons), suffix, trained)
+        return cls(digits, len(net.output_layer.neurons), suffix, trained)
 
     def sym(self, name, kind="neuron"):
         """The symbol of a quantity, with ``+`` after the update where it changed."""
@@ -55,10 +55,8 @@ class Context:
     def n(self, x, operand=True):
         return number(x, self.digits, operand)
 
-    def value_of(self, sender, from_input=None):
+    def value_of(self, sender, from_input):
         """What a connection from ``sender`` carries: the input itself, or its out."""
-        if from_input is None:
-            from_input = self.inputs is not None and sender in self.inputs
         return symbol(sender) if from_input else self.sym(f"out_{sender}")
 
     def loss_values(self, target, out):

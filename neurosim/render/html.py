@@ -87,7 +87,8 @@ svg text.bias-label { text-anchor: middle; fill: #6b5a2a; font-family: "DejaVu S
   aside figure { position: static; } }
 @media (max-width: 600px) { html { font-size: 16px; } header { padding: 0.8rem 0.8rem 0.6rem; }
   main { padding: 0.6rem 0.5rem 2rem; gap: 0.8rem; } .card { padding: 0.5rem 0.6rem 0.8rem; }
-  .eq { padding-left: 1.6rem; padding-right: 0.4rem; } .eq math { font-size: 1rem; } .eq > .side:first-child { margin-left: -1rem; }
+  .eq { padding-left: 1.6rem; padding-right: 0.4rem; } .eq math { font-size: 1rem; }
+  .eq > .side:first-child { margin-left: -1rem; }
   dl { grid-template-columns: minmax(0, 1fr); } dt { font-weight: 600; } }
 @media print { body { background: white; } main { display: block; }
   aside figure { position: static; }

@@ -15,8 +15,8 @@ from ..formula import (Cond, Frac, Func, Matrix, Mul, Neg, Num, Paren, Pow, Row,
 __all__ = ["to_latex", "to_markdown"]
 
 _GREEK = {"⊙": r"\odot", "δ": r"\delta", "η": r"\eta", "λ": r"\lambda", "μ": r"\mu", "Σ": r"\sum"}
-_OPS = {"-": "-", "*": r"\cdot", "⊙": r"\odot", ">": ">", "<": "<", "=": "=", "+": "+", "∂": r"\partial ",
-        "Σ": r"\sum"}
+_OPS = {"-": "-", "*": r"\cdot", "⊙": r"\odot", ">": ">", "<": "<", "=": "=", "+": "+",
+        "∂": r"\partial ", "Σ": r"\sum"}
 _SPECIAL = {"\\": r"\backslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
             "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}"}
 
