@@ -105,6 +105,7 @@ from .gradient_report import GradientReport, GradientRow
 from .gradient_rounding import ForwardRounding, analytic_allowances
 from .losses import CLIP
 from .network import NeuralNetwork
+from .numbers import num
 
 __all__ = ["gradcheck", "partials", "GradientReport", "GradientRow", "Partial", "PRECISION",
            "EXACT_EPS"]
@@ -197,8 +198,8 @@ def _check_row(net, x, t, p, step, flt, base_E, values, rounding, allowance, rto
     if verdict is None:
         return GradientRow(p.name, a, chosen.central, math.nan, math.nan, "unresolved", step=h,
                            score=0.0, note=_join(note, (
-                               f"no difference around {quantity} = {v0:.6g} could be taken at "
-                               f"any step tried from h = {h:.2g} (E overflows, or the value "
+                               f"no difference around {quantity} = {num(v0, 6)} could be taken at "
+                               f"any step tried from h = {num(h, 2)} (E overflows, or the value "
                                f"does not move in floats)"
                                + ("" if oracle else "; precise=True may"))))
     reference = verdict.reference
@@ -216,25 +217,27 @@ def _check_row(net, x, t, p, step, flt, base_E, values, rounding, allowance, rto
 def _explain(verdict, quantity, h, precise):
     """The note of a row that is not plainly ``ok`` at the step asked for."""
     s = verdict.stencil
-    parts = []
+    parts, estimate = [], num(verdict.estimate, 2, exponent=True)
     if not precise and s.step != h:
-        parts.append(f"judged at h = {s.step:.2g}, where the estimate is smallest")
+        parts.append(f"judged at h = {num(s.step, 2)}, where the estimate is smallest")
     if verdict.status == "unresolved" and precise:
         parts.append(f"the derivative is below what even the 50-digit oracle resolves here "
-                     f"(estimate {verdict.estimate:.1e}, over {RESOLUTION:.0%} of it)")
+                     f"(estimate {estimate}, over {RESOLUTION:.0%} of it)")
     elif verdict.status == "unresolved":
         parts.append(f"the derivative is below what differences resolve here (estimate "
-                     f"{verdict.estimate:.1e}, over {RESOLUTION:.0%} of it); precise=True "
+                     f"{estimate}, over {RESOLUTION:.0%} of it); precise=True "
                      f"resolves it")
     if not s.smooth and s.kinks > 1:
         parts.append(f"{s.kinks} kinks lie within 2h of {quantity}, closer together than any "
-                     f"step separates (one-sided derivatives {s.left:.6g} and {s.right:.6g}): "
+                     f"step separates (one-sided derivatives {num(s.left, 6)} and "
+                     f"{num(s.right, 6)}): "
                      f"the slope between them, which the analytic value is, cannot be measured")
     elif not s.smooth:
         side = ("agrees with neither nor lies between them" if verdict.status == "FAIL"
                 else "is one of them or between them")
         parts.append(f"E is not differentiable within 2h of {quantity}: one-sided derivatives "
-                     f"{s.left:.6g} (left) and {s.right:.6g} (right); the analytic value {side}")
+                     f"{num(s.left, 6)} (left) and {num(s.right, 6)} (right); the analytic "
+                     f"value {side}")
     return "; ".join(parts) or None
 
 
@@ -320,7 +323,7 @@ def _step(p, values, eps):
     if not ((v0 + h) - v0 or (v0 - h) - v0):
         raise ConfigurationError(
             f"eps must be more than half the float spacing of the values it nudges, got "
-            f"{eps:g}: {p.quantity} = {v0:.6g} has spacing {math.ulp(v0):.2g}, so "
+            f"{num(eps, 6)}: {p.quantity} = {num(v0, 6)} has spacing {num(math.ulp(v0), 2)}, so "
             f"{p.quantity} + eps * max(1, |{p.quantity}|) == {p.quantity}; use an eps of "
             f"about 1e-6 (the default)")
     return p.quantity, v0, h, None

@@ -25,6 +25,7 @@ import os
 from operator import mul
 
 from .errors import ConfigurationError, NumericalError, ShapeError
+from .numbers import num
 
 __all__ = ["loss_curve", "network_diagram", "decision_boundary", "hidden_activations"]
 
@@ -62,7 +63,7 @@ def _layer_outputs(net, x):
 
 
 def _g(value, digits):
-    return format(value, f".{digits}g")
+    return num(value, digits)
 
 
 # -- loss curve ----------------------------------------------------------------------------------

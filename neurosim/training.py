@@ -56,6 +56,7 @@ import random
 from . import propagation
 from .arguments import check_seed
 from .errors import ConfigurationError, NumericalError, ShapeError
+from .numbers import num
 
 __all__ = ["fit", "History", "MODES", "accuracy", "classification_rule"]
 
@@ -130,16 +131,16 @@ class History:
         text = (f"<History: {self.mode}, {self.stopped_epoch} epochs, stopped by "
                 f"{self.stop_reason}, error {_g(self.error)}")
         if self.accuracies:
-            text += f", accuracy {self.accuracies[-1]:.4g}"
+            text += f", accuracy {num(self.accuracies[-1], 4)}"
         if self.test_errors:
             text += f", test error {_g(self.test_errors[-1])}"
         if self.test_accuracies:
-            text += f", test accuracy {self.test_accuracies[-1]:.4g}"
+            text += f", test accuracy {num(self.test_accuracies[-1], 4)}"
         return text + ">"
 
 
 def _g(value):
-    return "-" if value is None else format(value, ".6g")
+    return num(value, 6, missing="-")
 
 
 def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, seed=None,

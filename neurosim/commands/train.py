@@ -9,6 +9,7 @@ import threading
 import time
 
 from ..errors import ConfigurationError, FileError
+from ..numbers import num
 
 NAME = "train"
 HELP = "train a network on a built-in data set and print how it went (optionally save and plot)"
@@ -393,7 +394,7 @@ def _data(args, defaults, seed, output_activation):
         scaler = datasets.MinMaxScaler(lo, 1.0).fit(data)
         data = scaler.transform(data)
         test = scaler.transform(test) if test else test
-        text += f", inputs scaled to [{lo:g}, 1] on the training part"
+        text += f", inputs scaled to [{num(lo, 6)}, 1] on the training part"
     return list(data), list(test), text
 
 
@@ -418,7 +419,7 @@ def _summary(history, elapsed):
 
 
 def _g(value):
-    return "-" if value is None or not math.isfinite(value) else format(value, ".6g")
+    return "-" if value is None or not math.isfinite(value) else num(value, 6)
 
 
 class _Plain:
@@ -452,7 +453,7 @@ class _Bar:
 
     def __call__(self, history):
         self.bar.update(1)
-        self.bar.set_postfix(error=f"{history.errors[-1]:.4g}", refresh=False)
+        self.bar.set_postfix(error=num(history.errors[-1], 4), refresh=False)
 
     def close(self):
         self.bar.close()

@@ -11,6 +11,7 @@ import copy
 
 from .. import propagation
 from ..errors import ConfigurationError, GradientCheckError
+from ..numbers import num
 
 __all__ = ["compare_with_torch", "TorchComparison", "TorchRow"]
 
@@ -92,26 +93,31 @@ class TorchComparison:
         if not bad and not E_bad:
             return
         lines = [f"neurosim and torch disagree on {len(bad)} of {len(self.rows)} parameters"
-                 f"{' and on E_total' if E_bad else ''} (rtol={rtol:g}, atol={atol:g})"]
+                 f"{' and on E_total' if E_bad else ''} (rtol={num(rtol, 6)}, atol={num(atol, 6)})"]
         lines += _table(bad)
         if self.note:
             lines.append(self.note)
         raise GradientCheckError("\n".join(lines))
 
     def __str__(self):
-        head = (f"neurosim vs torch: E_total {self.neurosim_E:.12g} vs {self.torch_E:.12g}; "
-                f"largest difference: gradient {self.max_gradient_difference:.1e}, "
-                f"after one SGD step {self.max_step_difference:.1e}")
+        head = (f"neurosim vs torch: E_total {num(self.neurosim_E, 12)} vs "
+                f"{num(self.torch_E, 12)}; largest difference: gradient "
+                f"{_e(self.max_gradient_difference)}, after one SGD step "
+                f"{_e(self.max_step_difference)}")
         return "\n".join([head] + _table(self.rows) + ([self.note] if self.note else []))
+
+
+def _e(difference):
+    return num(difference, 2, exponent=True)
 
 
 def _table(rows):
     table = [["name", "dE/dp neurosim", "dE/dp torch", "difference", "p+ neurosim", "p+ torch",
               "difference"]]
     for r in rows:
-        table.append([r.name, f"{r.neurosim_gradient:.12g}", f"{r.torch_gradient:.12g}",
-                      f"{r.gradient_difference:.1e}", f"{r.neurosim_new:.12g}",
-                      f"{r.torch_new:.12g}", f"{r.step_difference:.1e}"])
+        table.append([r.name, num(r.neurosim_gradient, 12), num(r.torch_gradient, 12),
+                      _e(r.gradient_difference), num(r.neurosim_new, 12), num(r.torch_new, 12),
+                      _e(r.step_difference)])
     widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
     return ["  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)
                       for c, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in table]

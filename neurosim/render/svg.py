@@ -16,7 +16,7 @@ weights show on hover or selection (the tooltip), and the ``<svg>`` says which w
 ``data-labels="all"`` or ``data-labels="hover"`` (:func:`caption` words it for a reader).
 """
 
-from ..events import num
+from ..numbers import num
 from .layout import MOST_LABELLED, layout
 from .mathml import escape
 

@@ -74,7 +74,9 @@ def test_every_line_of_the_step_reproduces_mazur():
         number, line = lines[lhs]
         result = line.split(" = ")[-1].split("    (")[0]
         one_unit = 2 if lhs == "dE_o2/dout_h1" else 1   # see tests/worked/test_mazur.py
-        assert abs(float(result) - float(printed)) <= one_unit * tolerance(printed), line
+        # nine significant digits shown: Mazur's ten-digit net_o1 = 1.105905967 as 1.10590597
+        allowed = max(one_unit * tolerance(printed), tolerance(format(float(printed), ".9g")))
+        assert abs(float(result) - float(printed)) <= allowed, line
 
 
 def test_commands_are_echoed_after_the_prompt_when_piped():
