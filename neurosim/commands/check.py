@@ -16,7 +16,7 @@ claims (one 'name = value' a line, names as in the worksheet; or the same as JSO
 examples:
   neurosim check demos/claims/mazur_original.txt     # Mazur's post: which rule each figure follows
   neurosim check demos/claims/seed002.json --json    # for an autograder
-  neurosim check answers.txt --network net.json      # a saved network, the claims give the sample
+  neurosim check demos/answers.txt --network demos/net.json   # a saved network; one slip
 """
 
 

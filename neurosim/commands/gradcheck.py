@@ -12,7 +12,7 @@ examples:
   neurosim gradcheck                           # Mazur's 2-2-2 example
   neurosim gradcheck --precise                 # add the 50-digit Decimal oracle's columns
   neurosim gradcheck --example seed002 --eps 1e-5
-  neurosim gradcheck net.json --input 0.05 0.1 --target 0.01 0.99
+  neurosim gradcheck demos/net.json --input 0.05 0.1 --target 0.01 0.99
 """
 
 

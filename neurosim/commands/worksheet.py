@@ -15,7 +15,7 @@ examples:
   neurosim worksheet --format html -o mazur.html       # one file for the projector
   neurosim worksheet --format markdown --lang zh -o mazur.md
   neurosim worksheet --example seed002 --neurons h1,h4,o1 --digits 6
-  neurosim worksheet net.json --input 0.05 0.1 --target 0.01 0.99 --format html -o net.html
+  neurosim worksheet demos/net.json --input 0.05 0.1 --target 0.01 0.99 --format html -o net.html
 """
 
 
