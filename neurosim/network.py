@@ -254,10 +254,32 @@ class NeuralNetwork:
                                  "when added\nscale the data or the weights")
         return total
 
-    def fit(self, samples, **options):
-        """Train on many samples for several epochs; see :func:`neurosim.training.fit`."""
+    def fit(self, samples, *, epochs, mode="online", batch_size=None, shuffle=True, seed=None,
+            target_error=None, momentum=None, callbacks=(), test_samples=None, interrupt=None,
+            progress=False):
+        """Train on ``samples`` (``(inputs, targets)`` pairs) for up to ``epochs`` epochs and
+        return the :class:`~neurosim.training.History`; the keywords are the options of
+        ``neurosim train`` (``--target-error``: ``target_error``).
+
+        ``mode``: ``"online"`` (a step per sample), ``"minibatch"`` (a step per
+        ``batch_size`` samples) or ``"batch"`` (a step per epoch); ``shuffle`` and ``seed``:
+        a new order each epoch from ``random.Random(seed)``; ``target_error``: stop below this
+        total error; ``momentum``: sets ``net.momentum``; ``callbacks``: functions called
+        with the history after each epoch; ``test_samples``: measured after each epoch, never
+        trained on; ``interrupt``: a function checked before each step; ``progress=True``: a
+        progress bar on standard error. The details: :func:`neurosim.training.fit`.
+
+        >>> from neurosim.datasets import xor
+        >>> net = NeuralNetwork([2, 4, 1], learning_rate=2.0, seed=1)
+        >>> history = net.fit(xor(), epochs=2000, seed=1, target_error=0.01)
+        >>> history.stop_reason, history.accuracies[-1]
+        ('target_error', 1.0)
+        """
         from .training import fit
-        return fit(self, samples, **options)
+        return fit(self, samples, epochs=epochs, mode=mode, batch_size=batch_size,
+                   shuffle=shuffle, seed=seed, target_error=target_error, momentum=momentum,
+                   callbacks=callbacks, test_samples=test_samples, interrupt=interrupt,
+                   progress=progress)
 
     def save(self, path, *, force=False):
         """Write the network to ``path`` as versioned JSON, atomically; see

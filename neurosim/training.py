@@ -54,7 +54,7 @@ import math
 import random
 
 from . import propagation
-from .arguments import check_seed
+from .arguments import check_flag, check_seed
 from .errors import ConfigurationError, NumericalError, ShapeError
 
 __all__ = ["fit", "History", "MODES", "accuracy", "classification_rule"]
@@ -137,7 +137,8 @@ def _g(value):
 
 
 def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, seed=None,
-        target_error=None, momentum=None, callbacks=(), test_samples=None, interrupt=None):
+        target_error=None, momentum=None, callbacks=(), test_samples=None, interrupt=None,
+        progress=False):
     """Train ``net`` on ``samples`` (``(inputs, targets)`` pairs) for up to ``epochs`` epochs.
 
     ``mode`` is ``"online"`` (one step per sample), ``"minibatch"`` (one step per
@@ -152,8 +153,45 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     step left it (``threading.Event().is_set``, or the flag a Ctrl-C handler sets). Returns the
     :class:`History`; a non-finite error raises NumericalError carrying it as ``.history``
     (the weights are as the last finished step left them: ``history.stopped_epoch`` epochs and
-    ``history.stopped_step`` more updates).
+    ``history.stopped_step`` more updates). ``progress=True`` shows a bar on standard error
+    (tqdm's, from the ``demo`` extra; else a line rewritten in place), one frame per epoch.
+    The keywords are the ``neurosim train`` options' names (``--batch-size``: ``batch_size``).
     """
+    check_flag("progress", progress)
+    callbacks = _callbacks(callbacks)
+    if not progress:
+        return _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error,
+                    momentum, callbacks, test_samples, interrupt)
+    from .render.progress import Deferred
+    bar = Deferred(epochs)
+    try:
+        return _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error,
+                    momentum, callbacks + [bar], test_samples, interrupt)
+    finally:
+        bar.close()
+
+
+def _callbacks(callbacks):
+    """``callbacks`` as a list of functions, or ConfigurationError."""
+    if callbacks is None:
+        return []
+    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
+        raise ConfigurationError(f"callbacks must be a list of functions, got {callbacks!r}"
+                                 + ("\nwrite callbacks=[f]" if callable(callbacks) else ""))
+    try:
+        callbacks = list(callbacks)
+    except TypeError:
+        raise ConfigurationError(f"callbacks must be a list of functions, got "
+                                 f"{callbacks!r}") from None
+    for k, callback in enumerate(callbacks):
+        if not callable(callback):
+            raise ConfigurationError(f"callbacks[{k}] must be callable, got {callback!r}")
+    return callbacks
+
+
+def _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error, momentum,
+         callbacks, test_samples, interrupt):
+    """:func:`fit` after its callbacks are checked."""
     if mode not in MODES:
         raise ConfigurationError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
@@ -181,19 +219,6 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
         raise ConfigurationError(
             f"hidden_deltas={net.hidden_deltas!r} is a rule of a single online step; "
             f"mode {mode!r} needs hidden_deltas='original_weights'")
-    if callbacks is None:
-        callbacks = ()
-    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
-        raise ConfigurationError(f"callbacks must be a list of functions, got {callbacks!r}"
-                                 + ("\nwrite callbacks=[f]" if callable(callbacks) else ""))
-    try:
-        callbacks = list(callbacks)
-    except TypeError:
-        raise ConfigurationError(f"callbacks must be a list of functions, got "
-                                 f"{callbacks!r}") from None
-    for k, callback in enumerate(callbacks):
-        if not callable(callback):
-            raise ConfigurationError(f"callbacks[{k}] must be callable, got {callback!r}")
     if interrupt is not None and not callable(interrupt):
         raise ConfigurationError(f"interrupt must be a function of no arguments (such as "
                                  f"threading.Event().is_set) or None, got {interrupt!r}")

@@ -194,47 +194,6 @@ def full_table(net, samples):
             f"{net.summary()}")
 
 
-class Lines:
-    """The progress callback without tqdm: the epoch and error, rewritten in place."""
-
-    def __init__(self, total, stream):
-        self.total = total
-        self.stream = stream
-
-    def __call__(self, history):
-        text = f"epoch {history.stopped_epoch}/{self.total}  error {g(history.errors[-1])}"
-        self.stream.write("\r" + text.ljust(50))
-        self.stream.flush()
-
-    def close(self):
-        self.stream.write("\n")
-        self.stream.flush()
-
-
-class Bar:
-    """The progress callback with tqdm's bar."""
-
-    def __init__(self, bar):
-        self.bar = bar
-
-    def __call__(self, history):
-        self.bar.update(1)
-        self.bar.set_postfix(error=f"{history.errors[-1]:.4g}", refresh=False)
-
-    def close(self):
-        self.bar.close()
-
-
-class Silent:
-    """No progress shown."""
-
-    def __call__(self, history):
-        pass
-
-    def close(self):
-        pass
-
-
 def _is_terminal(stream):
     try:
         return stream.isatty()
@@ -245,11 +204,8 @@ def _is_terminal(stream):
 def progress(total, disabled, stream=None):
     """The progress callback for ``total`` epochs: tqdm's bar (or, without tqdm, a line
     rewritten in place) when ``stream`` (standard error) is a terminal, else nothing."""
+    from ..render.progress import Silent, progress_bar
     stream = sys.stderr if stream is None else stream
-    if disabled or total == 0 or not _is_terminal(stream):
+    if disabled or not _is_terminal(stream):
         return Silent()
-    try:
-        from tqdm import tqdm
-    except ImportError:  # tqdm is in the [demo] extra; without it, a plain line
-        return Lines(total, stream)
-    return Bar(tqdm(total=total, unit="epoch", file=stream, leave=False))
+    return progress_bar(total, stream, leave=False)
