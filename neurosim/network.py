@@ -365,10 +365,50 @@ class NeuralNetwork:
         if name in self.input_names:
             raise UnknownNameError(f"{name!r} is an input, not a neuron or parameter\n"
                                    "pass input values to feed_forward() or train()")
+        where = self._quantity(name)
+        if where is not None:
+            from .quantities import canonical
+            raise UnknownNameError(
+                f"{name!r} is a quantity of a training step, not a neuron, weight or bias\n"
+                f"read it {where}, or every quantity of one step by name: "
+                f"neurosim.quantities.of_step(net, inputs, targets)[{canonical(name)!r}]")
         close = difflib.get_close_matches(str(name), list(self._index), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UnknownNameError(f"no neuron, weight or bias is named {name!r}{hint}\n"
                                f"names: {', '.join(self._index)}")
+
+    def _quantity(self, name):
+        """Where a step's quantity ``name`` (``delta_o1``, ``dE/dw5``: :mod:`neurosim.quantities`)
+        is to be read on the network's objects, in words; None if ``name`` is no quantity."""
+        from .quantities import canonical, names
+        key = canonical(name) if isinstance(name, str) else None
+        if key is None or key not in names(self):
+            return None
+        if key.endswith("+"):
+            return "after the update (net.train(inputs, targets), then net[...] or the neuron)"
+        if key == "E_total":
+            return "on the network after a pass: net.E_total"
+        attributes = {"net_": "net", "out_": "out", "delta_": "delta", "E_": "error",
+                      "target_": "target", "dE/dout_": "dE_dout"}
+        for prefix, attribute in attributes.items():
+            if key.startswith(prefix) and key[len(prefix):] in self._index:
+                return f"on its neuron after a pass: net[{key[len(prefix):]!r}].{attribute}"
+        if key.startswith("dout_"):
+            return f"on its neuron after a pass: net[{key[5:].split('/')[0]!r}].dout_dnet"
+        if key.startswith(("dE/d", "dnet_")) and "*" not in key:
+            parameter = key.rsplit("/d", 1)[1]
+            entry = self._index.get(parameter)
+            attribute = "dE_dw" if key.startswith("dE/") else "dnet_dw"
+            if entry is not None and entry[0] == "weight":
+                return (f"on its neuron after a pass: net[{entry[1].name!r}].{attribute}"
+                        f"[{entry[2]}]")
+            if entry is not None and entry[0] == "bias" and len(entry[1]) == 1:
+                return f"on its neuron after a pass: net[{entry[1][0].name!r}].dE_db"
+            if entry is not None and entry[0] == "bias":
+                layer = next(k for k, layer in enumerate(self.layers)
+                             if layer.neurons[0] is entry[1][0])
+                return f"on its layer after a pass: net.layers[{layer}].dE_db"
+        return "in a step's record (net.train(inputs, targets, record=True))"
 
     def _build_index(self):
         index = {}
