@@ -120,6 +120,11 @@ class History:
             "test_errors", "accuracies", "test_accuracies", "stopped_epoch", "stopped_step",
             "stop_reason")}
 
+    def _repr_html_(self):
+        """Jupyter's view: the errors before and after, and the error curve as SVG."""
+        from .render.notebook import history_html
+        return history_html(self)
+
     def __repr__(self):
         text = (f"<History: {self.mode}, {self.stopped_epoch} epochs, stopped by "
                 f"{self.stop_reason}, error {_g(self.error)}")
