@@ -90,11 +90,12 @@ def run(args):
                                  f"demos: {', '.join(demos)}")
     sys.stdout.flush()
     command = [sys.executable, "-c", _RUNNER, demos[name][0], *args.demo_args]
-    if sys.platform == "emscripten":  # Pyodide: no fork, no exec; subprocess raises OSError
-        raise ConfigurationError(_NO_PROCESSES.format(path=demos[name][0]))
     try:
         status = subprocess.call(command)
-    except OSError as error:  # no Python to start (a frozen or sandboxed interpreter)
+    except OSError as error:
+        if sys.platform == "emscripten":  # Pyodide: "emscripten does not support processes"
+            raise ConfigurationError(_NO_PROCESSES.format(path=demos[name][0])) from None
+        # no Python to start (a frozen or sandboxed interpreter)
         raise ConfigurationError(f"cannot start {sys.executable!r} to run the demo: "
                                  f"{error.strerror or error}") from None
     # Killed by a signal (SIGPIPE when the reader of a pipe left): 128 + its number, as a shell
