@@ -14,6 +14,7 @@ a file or a pipe (a log, ``2> err.txt``, CI) it would fill it with frames.
 
 import math
 import sys
+import textwrap
 
 __all__ = ["WIDTH", "header", "summary", "weights", "answers", "full_table", "progress"]
 
@@ -75,7 +76,9 @@ def wrapped(prefix, text, width=WIDTH):
 
 def header(description, net, seed, mode, epochs):
     """The lines printed before training: the data, the network, how to repeat the run."""
-    return (f"data:    {description}\n"
+    data = textwrap.fill(description, WIDTH, initial_indent="data:    ",
+                         subsequent_indent=" " * 9, break_on_hyphens=False)
+    return (f"{data}\n"
             f"{wrapped('network: ', repr(net))}\n"
             f"         seed {seed} (repeat this run with --seed {seed}), mode {mode}, up to "
             f"{epochs} epochs")

@@ -418,6 +418,14 @@ def test_every_line_fits_80_columns_on_a_2_16_8_1_network(capsys):
     assert "net" not in out.split("weights and biases")[1]     # no unnamed pass's columns
 
 
+@pytest.mark.parametrize("args", [["iris", "--epochs", "1"], ["mazur", "--epochs", "1"],
+                                  ["encoder", "--hidden", "4", "3", "--activation", "tanh",
+                                   "--output-activation", "sigmoid", "--epochs", "1"]])
+def test_every_line_fits_80_columns(args, capsys):
+    assert main(["train", *args, "--seed", "0", "--no-progress"]) == 0
+    assert max(map(len, capsys.readouterr().out.splitlines())) <= 80
+
+
 def test_the_summary_shows_the_trained_weights_and_answers(tmp_path, capsys):
     path = tmp_path / "net.json"
     assert main(["train", "xor", "--seed", "1", "--epochs", "30", "--no-progress", "--save",
