@@ -61,6 +61,17 @@ def find_demos(folder):
     return demos
 
 
+def example_files(folder):
+    """The other files and folders in the demos folder (``net.json``, ``claims/``, ...), the
+    ones the ``--help`` examples name as ``demos/...``: an installed copy keeps them there."""
+    names = []
+    for entry in sorted(os.listdir(folder)):
+        if entry.startswith((".", "_")) or entry.endswith(".py"):
+            continue
+        names.append(entry + "/" if os.path.isdir(os.path.join(folder, entry)) else entry)
+    return names
+
+
 def _first_line(path):
     try:
         with open(path, encoding="utf-8") as f:
@@ -81,6 +92,10 @@ def run(args):
         print(f"demos in {folder} (run one with: neurosim demo NAME):")
         for name, (_, line) in demos.items():
             print(f"  {name:{width}}  {line}")
+        others = example_files(folder)
+        if others:
+            print(f"\nand files (the --help examples name them demos/NAME): "
+                  f"{', '.join(others)}")
         return 0
     name = args.name[:-3] if args.name.endswith(".py") else args.name
     if name not in demos:

@@ -34,7 +34,9 @@ def test_the_list_reads_each_demos_first_docstring_line(folder, capsys, monkeypa
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"demos in {folder} (run one with: neurosim demo NAME):"
     assert out[1:] == ["  hello  Say hello, and show the arguments.",
-                       "  trap   Would leave a file behind if it ran."]
+                       "  trap   Would leave a file behind if it ran.",
+                       "",
+                       "and files (the --help examples name them demos/NAME): notes.txt"]
     assert not (folder / "ran.txt").exists()
 
 
@@ -210,6 +212,8 @@ def test_a_built_wheel_carries_the_demos_and_neurosim_demo_finds_them(tmp_path):
     assert listing.returncode == 0, listing.stderr
     assert listing.stdout.startswith(f"demos in {site / 'neurosim' / 'demos'} ")
     assert "  xor " in listing.stdout
+    assert listing.stdout.endswith("answers.txt, claims/, lesson.txt, net.json, "
+                                   "tutorial.ipynb\n")
     ran = subprocess.run([sys.executable, "-m", "neurosim", "demo", "mazur_step_by_step"],
                          capture_output=True, text=True, timeout=120, env=env, cwd=away)
     assert ran.returncode == 0, ran.stderr
