@@ -558,6 +558,9 @@ def _restore(saved):
 # -- validation and formatting ---------------------------------------------------------------------
 
 def _check_tolerance(field, value, positive=False):
+    if isinstance(value, str):
+        raise ConfigurationError(f"{field} must be a number, got the text {value!r}\n"
+                                 f"write it without quotes, e.g. {field}=1e-6")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigurationError(f"{field} must be a finite real number, got {value!r}")
     try:

@@ -180,6 +180,11 @@ class GradientReport:
              + ", ".join(r.name for r in failures), self.tolerances()] + _align(table)
             + self._notes(failures)))
 
+    def _repr_html_(self):
+        """Jupyter's view: the table, a failing row in red."""
+        from .render.notebook import gradient_html
+        return gradient_html(self)
+
     def __repr__(self):
         return (f"<GradientReport ok={self.ok} rows={len(self.rows)} "
                 f"failures={len(self.failures)} worst={num(self.worst, 2)}>")

@@ -295,10 +295,33 @@ class NeuralNetwork:
                                  "when added\nscale the data or the weights")
         return total
 
-    def fit(self, samples, **options):
-        """Train on many samples for several epochs; see :func:`neurosim.training.fit`."""
+    def fit(self, samples, *, epochs, mode="online", batch_size=None, shuffle=True, seed=None,
+            target_error=None, momentum=None, callbacks=(), test_samples=None, interrupt=None,
+            epoch_error=None, progress=False):
+        """Train on ``samples`` (``(inputs, targets)`` pairs) for up to ``epochs`` epochs and
+        return the :class:`~neurosim.training.History`; the keywords are the options of
+        ``neurosim train`` (``--target-error``: ``target_error``).
+
+        ``mode``: ``"online"`` (a step per sample), ``"minibatch"`` (a step per
+        ``batch_size`` samples) or ``"batch"`` (a step per epoch); ``shuffle`` and ``seed``:
+        a new order each epoch from ``random.Random(seed)``; ``target_error``: stop below this
+        total error; ``momentum``: sets ``net.momentum``; ``callbacks``: functions called
+        with the history after each epoch; ``test_samples``: measured after each epoch, never
+        trained on; ``interrupt``: a function checked before each step; ``epoch_error``: a
+        book's per-epoch error as well (``"sum, no half, during"``); ``progress=True``: a
+        progress bar on standard error. The details: :func:`neurosim.training.fit`.
+
+        >>> from neurosim.datasets import xor
+        >>> net = NeuralNetwork([2, 4, 1], learning_rate=2.0, seed=1)
+        >>> history = net.fit(xor(), epochs=2000, seed=1, target_error=0.01)
+        >>> history.stop_reason, history.accuracies[-1]
+        ('target_error', 1.0)
+        """
         from .training import fit
-        return fit(self, samples, **options)
+        return fit(self, samples, epochs=epochs, mode=mode, batch_size=batch_size,
+                   shuffle=shuffle, seed=seed, target_error=target_error, momentum=momentum,
+                   callbacks=callbacks, test_samples=test_samples, interrupt=interrupt,
+                   epoch_error=epoch_error, progress=progress)
 
     def save(self, path, *, force=False):
         """Write the network to ``path`` as versioned JSON, atomically; see
@@ -384,10 +407,50 @@ class NeuralNetwork:
         if name in self.input_names:
             raise UnknownNameError(f"{name!r} is an input, not a neuron or parameter\n"
                                    "pass input values to feed_forward() or train()")
+        where = self._quantity(name)
+        if where is not None:
+            from .quantities import canonical
+            raise UnknownNameError(
+                f"{name!r} is a quantity of a training step, not a neuron, weight or bias\n"
+                f"read it {where}, or every quantity of one step by name: "
+                f"neurosim.quantities.of_step(net, inputs, targets)[{canonical(name)!r}]")
         close = difflib.get_close_matches(str(name), list(self._index), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UnknownNameError(f"no neuron, weight or bias is named {name!r}{hint}\n"
                                f"names: {', '.join(self._index)}")
+
+    def _quantity(self, name):
+        """Where a step's quantity ``name`` (``delta_o1``, ``dE/dw5``: :mod:`neurosim.quantities`)
+        is to be read on the network's objects, in words; None if ``name`` is no quantity."""
+        from .quantities import canonical, names
+        key = canonical(name) if isinstance(name, str) else None
+        if key is None or key not in names(self):
+            return None
+        if key.endswith("+"):
+            return "after the update (net.train(inputs, targets), then net[...] or the neuron)"
+        if key == "E_total":
+            return "on the network after a pass: net.E_total"
+        attributes = {"net_": "net", "out_": "out", "delta_": "delta", "E_": "error",
+                      "target_": "target", "dE/dout_": "dE_dout"}
+        for prefix, attribute in attributes.items():
+            if key.startswith(prefix) and key[len(prefix):] in self._index:
+                return f"on its neuron after a pass: net[{key[len(prefix):]!r}].{attribute}"
+        if key.startswith("dout_"):
+            return f"on its neuron after a pass: net[{key[5:].split('/')[0]!r}].dout_dnet"
+        if key.startswith(("dE/d", "dnet_")) and "*" not in key:
+            parameter = key.rsplit("/d", 1)[1]
+            entry = self._index.get(parameter)
+            attribute = "dE_dw" if key.startswith("dE/") else "dnet_dw"
+            if entry is not None and entry[0] == "weight":
+                return (f"on its neuron after a pass: net[{entry[1].name!r}].{attribute}"
+                        f"[{entry[2]}]")
+            if entry is not None and entry[0] == "bias" and len(entry[1]) == 1:
+                return f"on its neuron after a pass: net[{entry[1][0].name!r}].dE_db"
+            if entry is not None and entry[0] == "bias":
+                layer = next(k for k, layer in enumerate(self.layers)
+                             if layer.neurons[0] is entry[1][0])
+                return f"on its layer after a pass: net.layers[{layer}].dE_db"
+        return "in a step's record (net.train(inputs, targets, record=True))"
 
     def _build_index(self):
         index = {}

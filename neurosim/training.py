@@ -54,98 +54,18 @@ import math
 import random
 
 from . import propagation
-from .arguments import check_seed
+from .arguments import check_flag, check_seed
 from .errors import ConfigurationError, NumericalError, ShapeError
-from .numbers import num
+from .history import History
 
 __all__ = ["fit", "History", "MODES", "accuracy", "classification_rule"]
 
 MODES = ("online", "minibatch", "batch")
 
 
-class History:
-    """What :func:`fit` recorded, one entry per epoch (index 0 is the first epoch).
-
-    ``errors``          total error over the training samples after each epoch
-    ``test_errors``     the same over ``test_samples`` (empty without them)
-    ``accuracies``      fraction of training samples classified right (empty when the targets
-                        are not a classification: see :func:`classification_rule`)
-    ``test_accuracies`` the same over ``test_samples``
-    ``initial_error``   total error before the first epoch (``initial_test_error`` likewise)
-    ``stopped_epoch``   the number of epochs done
-    ``stopped_step``    the updates done in the unfinished epoch after those (0 when training
-                        stopped at the end of an epoch; set by ``interrupt`` and by a
-                        NumericalError)
-    ``stop_reason``     ``"target_error"``, ``"epochs"``, ``"callback"`` or ``"interrupt"``
-    ``seed``            the shuffling seed used (drawn and recorded when none was given)
-    """
-
-    def __init__(self, *, mode, batch_size, seed, n_samples, n_test_samples=0):
-        self.mode = mode
-        self.batch_size = batch_size
-        self.seed = seed
-        self.n_samples = n_samples
-        self.n_test_samples = n_test_samples
-        self.errors = []
-        self.test_errors = []
-        self.accuracies = []
-        self.test_accuracies = []
-        self.initial_error = None
-        self.initial_test_error = None
-        self.initial_accuracy = None
-        self.initial_test_accuracy = None
-        self.stopped_epoch = 0
-        self.stopped_step = 0
-        self.stop_reason = None
-        self._stop_requested = False
-        #: The book's per-epoch error (fit's ``epoch_error``: an EpochError, or None), its
-        #: figure per epoch, and before training (None for a figure measured "during").
-        self.epoch_error = None
-        self.epoch_errors = []
-        self.initial_epoch_error = None
-
-    @property
-    def epochs(self):
-        """The epochs done so far: ``[1, 2, ..., stopped_epoch]``."""
-        return list(range(1, len(self.errors) + 1))
-
-    @property
-    def error(self):
-        """The last recorded total training error (before the first epoch: the initial one)."""
-        return self.errors[-1] if self.errors else self.initial_error
-
-    def stop(self):
-        """Ask :func:`fit` to stop after the current epoch (call it from a callback)."""
-        self._stop_requested = True
-
-    def to_dict(self):
-        """The record as a JSON-ready dict."""
-        return {key: getattr(self, key) for key in (
-            "mode", "batch_size", "seed", "n_samples", "n_test_samples", "initial_error",
-            "initial_test_error", "initial_accuracy", "initial_test_accuracy", "errors",
-            "test_errors", "accuracies", "test_accuracies", "stopped_epoch", "stopped_step",
-            "stop_reason", "initial_epoch_error", "epoch_errors")} | {
-            "epoch_error": None if self.epoch_error is None else str(self.epoch_error)}
-
-    def __repr__(self):
-        text = (f"<History: {self.mode}, {self.stopped_epoch} epochs, stopped by "
-                f"{self.stop_reason}, error {_g(self.error)}")
-        if self.accuracies:
-            text += f", accuracy {num(self.accuracies[-1], 4)}"
-        if self.test_errors:
-            text += f", test error {_g(self.test_errors[-1])}"
-        if self.test_accuracies:
-            text += f", test accuracy {num(self.test_accuracies[-1], 4)}"
-        return text + ">"
-
-
-def _g(value):
-    return num(value, 6, missing="-")
-
-
 def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, seed=None,
         target_error=None, momentum=None, callbacks=(), test_samples=None, interrupt=None,
-        epoch_error=None):
+        epoch_error=None, progress=False):
     """Train ``net`` on ``samples`` (``(inputs, targets)`` pairs) for up to ``epochs`` epochs.
 
     ``mode`` is ``"online"`` (one step per sample), ``"minibatch"`` (one step per
@@ -165,8 +85,45 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     as ``"sum, no half, during"``: Negnevitsky's sum of squared errors over the epoch); with it,
     ``target_error`` is a goal for that figure, so a book's stopping rule reads as printed
     (the weights are as the last finished step left them: ``history.stopped_epoch`` epochs and
-    ``history.stopped_step`` more updates).
+    ``history.stopped_step`` more updates). ``progress=True`` shows a bar on standard error
+    (tqdm's, from the ``demo`` extra; else a line rewritten in place), one frame per epoch.
+    The keywords are the ``neurosim train`` options' names (``--batch-size``: ``batch_size``).
     """
+    check_flag("progress", progress)
+    callbacks = _callbacks(callbacks)
+    if not progress:
+        return _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error,
+                    momentum, callbacks, test_samples, interrupt, epoch_error)
+    from .render.progress import Deferred
+    bar = Deferred(epochs)
+    try:
+        return _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error,
+                    momentum, callbacks + [bar], test_samples, interrupt, epoch_error)
+    finally:
+        bar.close()
+
+
+def _callbacks(callbacks):
+    """``callbacks`` as a list of functions, or ConfigurationError."""
+    if callbacks is None:
+        return []
+    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
+        raise ConfigurationError(f"callbacks must be a list of functions, got {callbacks!r}"
+                                 + ("\nwrite callbacks=[f]" if callable(callbacks) else ""))
+    try:
+        callbacks = list(callbacks)
+    except TypeError:
+        raise ConfigurationError(f"callbacks must be a list of functions, got "
+                                 f"{callbacks!r}") from None
+    for k, callback in enumerate(callbacks):
+        if not callable(callback):
+            raise ConfigurationError(f"callbacks[{k}] must be callable, got {callback!r}")
+    return callbacks
+
+
+def _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error, momentum,
+         callbacks, test_samples, interrupt, epoch_error):
+    """:func:`fit` after its callbacks are checked."""
     if mode not in MODES:
         raise ConfigurationError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
@@ -194,19 +151,6 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
         raise ConfigurationError(
             f"hidden_deltas={net.hidden_deltas!r} is a rule of a single online step; "
             f"mode {mode!r} needs hidden_deltas='original_weights'")
-    if callbacks is None:
-        callbacks = ()
-    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
-        raise ConfigurationError(f"callbacks must be a list of functions, got {callbacks!r}"
-                                 + ("\nwrite callbacks=[f]" if callable(callbacks) else ""))
-    try:
-        callbacks = list(callbacks)
-    except TypeError:
-        raise ConfigurationError(f"callbacks must be a list of functions, got "
-                                 f"{callbacks!r}") from None
-    for k, callback in enumerate(callbacks):
-        if not callable(callback):
-            raise ConfigurationError(f"callbacks[{k}] must be callable, got {callback!r}")
     if interrupt is not None and not callable(interrupt):
         raise ConfigurationError(f"interrupt must be a function of no arguments (such as "
                                  f"threading.Event().is_set) or None, got {interrupt!r}")

@@ -32,7 +32,7 @@ examples:
   neurosim check demos/claims/mazur_original.txt     # Mazur's post: which rule each figure follows
   neurosim check demos/claims/seed002.json --json    # for an autograder
   neurosim check demos/claims/han_kamber_pei.txt     # Han, Kamber and Pei, in the book's names
-  neurosim check answers.txt --network net.json      # a saved network, the claims give the sample
+  neurosim check demos/answers.txt --network demos/net.json   # a saved network; one slip
 """
 
 

@@ -18,7 +18,7 @@ examples:
   neurosim worksheet --format text -o mazur.html       # ... unless --format says otherwise
   neurosim worksheet --example seed002 --neurons h1,h4,o1 --digits 6
   neurosim worksheet --matrix -o mazur.html           # each layer also in matrix form
-  neurosim worksheet net.json --input 0.05 0.1 --target 0.01 0.99 --format html -o net.html
+  neurosim worksheet demos/net.json --input 0.05 0.1 --target 0.01 0.99 --format html -o net.html
 """
 
 

@@ -172,6 +172,11 @@ class CheckReport:
             lines.append(f"note: {note}")
         return "\n".join(lines)
 
+    def _repr_html_(self):
+        """Jupyter's view: the claims, the first wrong one marked, and why."""
+        from ..render.notebook import check_html
+        return check_html(self)
+
     def __repr__(self):
         return (f"<CheckReport {self.source}: {len(self.results)} claims, "
                 f"{len(self.wrong)} wrong>")

@@ -401,11 +401,12 @@ def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, l
         raise ConfigurationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     sheet = build(net, inputs, targets, digits=digits, lang=lang, neurons=neurons,
                   matrix=matrix)
+    from .notebook import Document     # a str that Jupyter shows rendered (notebook.py)
     if format == "text":
-        return to_plain(sheet)
+        return Document(to_plain(sheet), format)
     if format == "markdown":
         from .markdown import to_markdown
-        return to_markdown(sheet)
+        return Document(to_markdown(sheet), format)
     from .html import to_html
-    return to_html(sheet)
+    return Document(to_html(sheet), format)
 

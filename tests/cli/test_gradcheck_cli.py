@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from neurosim import NeuralNetwork, propagation
 from neurosim.cli import main
 
@@ -94,8 +96,8 @@ def test_a_saved_network_needs_a_sample(tmp_path, capsys):
 
 def test_bad_options_are_one_line_errors(capsys):
     assert main(["gradcheck", "--eps", "0"]) == 2
-    assert capsys.readouterr().err == ("neurosim gradcheck: error: eps must be greater than 0, "
-                                       "got 0.0\n")
+    assert capsys.readouterr().err == ("neurosim gradcheck: error: --eps must be greater than "
+                                       "0, got 0\n")
     assert main(["gradcheck", "--input", "0.05"]) == 2
     assert "inputs must have 2 values" in capsys.readouterr().err
 
@@ -118,7 +120,7 @@ def test_an_eps_lost_in_rounding_is_a_one_line_error(capsys):
     assert main(["gradcheck", "--eps", "1e-300"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == ("neurosim gradcheck: error: eps must be more than half the float "
+    assert captured.err == ("neurosim gradcheck: error: --eps must be more than half the float "
                             "spacing of the values it nudges, got 1e-300: w1 = 0.15 has spacing "
                             "2.8e-17, so w1 + eps * max(1, |w1|) == w1; use an eps of about "
                             "1e-6 (the default)\n")
@@ -131,3 +133,18 @@ def test_subprocess():
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("gradient check: 24 quantities, 24 ok")
     assert abs(float(row(done.stdout, "dE/dw5")[2]) - 0.082167041) <= 5e-10  # exact column
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--eps", "0"], "--eps must be greater than 0, got 0"),
+    (["--eps", "inf"], "--eps must be a finite number, got inf"),
+    (["--rtol", "-1"], "--rtol must be at least 0, got -1"),
+    (["--atol", "nan"], "--atol must be a finite number, got nan"),
+    (["--eps", "1e-300"], "--eps must be more than half the float spacing of the values it "
+                          "nudges, got 1e-300: w1 = 0.15"),
+])
+def test_bad_tolerances_are_named_as_options_and_shown_as_typed(args, message, capsys):
+    # the issue: "eps must be greater than 0, got 0.0" named the Python keyword and a repr
+    assert main(["gradcheck", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"neurosim gradcheck: error: {message}") and err.count("\n") == 1
