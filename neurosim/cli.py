@@ -39,6 +39,7 @@ COMMANDS = (
     "show",
     "gradcheck",
     "check",
+    "page",
 )
 
 

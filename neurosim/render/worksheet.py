@@ -32,7 +32,7 @@ from . import i18n
 from .mathml import (Mul, Num, Sym, Text, join_items, joined, number, parse, partial, row,
                      symbol, to_text)
 
-__all__ = ["worksheet", "build", "Sheet", "Line", "FORMATS"]
+__all__ = ["worksheet", "build", "event_formula", "Sheet", "Line", "FORMATS"]
 
 FORMATS = ("text", "markdown", "html")
 
@@ -184,6 +184,14 @@ def formula(event, c):
     else:
         raise TypeError(f"not a neurosim event: {event!r}")
     return joined(parts, "=")
+
+
+def event_formula(event, net, *, digits=9, after=False):
+    """The worksheet's formula tree of one event of a step of ``net`` (the network before the
+    update), as :func:`build` writes it; ``after=True`` for an event of the forward pass run
+    after the update (symbols with ``+``). For one line at a time, as the classroom page shows
+    them; :func:`~neurosim.render.mathml.to_mathml` writes the tree as MathML."""
+    return formula(event, _Context(net, digits, "+" if after else ""))
 
 
 # -- the sheet -------------------------------------------------------------------------------------
