@@ -405,7 +405,8 @@ def training_start(config):
 
 @_answer
 def training_run(epochs):
-    """Train ``epochs`` more epochs; the loss curve, accuracy and decision grid."""
+    """Train ``epochs`` more epochs; the loss curve (``errors``: the total error over the data
+    set after each epoch; ``loss``: the last), accuracy and decision grid."""
     if _training is None:
         raise ConfigurationError("start the training view first (training_start)")
     return _training_view(int(epochs))
@@ -415,8 +416,8 @@ def _training_view(epochs):
     accuracy = _training.run(epochs)
     net = _training.net
     return {"epoch": _training.epoch, "errors": [repr(e) for e in _training.errors],
-            "error": repr(_training.errors[-1]) if _training.errors else None,
-            "error_shown": _shown(_training.errors[-1]) if _training.errors else "",
+            "loss": repr(_training.errors[-1]) if _training.errors else None,
+            "loss_shown": _shown(_training.errors[-1]) if _training.errors else "",
             "accuracy": repr(accuracy), "grid": _training.grid(GRID), "size": GRID,
             "points": [[x[0], x[1], t[0]] for x, t in _training.samples],
             "neurons": [n.name for n in net.neurons], "summary": repr(net),

@@ -38,6 +38,15 @@ function call(name, ...args) {
   return JSON.parse(bridge[name](...args));
 }
 
+// An unexpected failure (a bug) is said on the page, and the page stays usable.
+function failed(error) {
+  console.warn(error);
+  notice(say("engine_error", (error && error.message) || error), true);
+  ready();
+}
+window.addEventListener("error", (event) => failed(event.error || event.message));
+window.addEventListener("unhandledrejection", (event) => failed(event.reason));
+
 // -- the URL --------------------------------------------------------------------------------
 
 function encode(object) {
@@ -50,18 +59,49 @@ function decode(text) {
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
 }
+let written = "";           // the hash this page wrote last (a different one is a new link)
+const opening = JSON.stringify(page);
 function saveToURL() {
-  history.replaceState(null, "", "#s=" + encode(page));
+  written = "#s=" + encode(page);
+  if (location.hash !== written) history.replaceState(null, "", written);
 }
 function readURL() {
   const match = location.hash.match(/^#s=([A-Za-z0-9_-]+)$/);
   if (!match) return null;
   try {
-    return Object.assign({}, page, decode(match[1]));
+    return Object.assign(JSON.parse(opening), decode(match[1]));
   } catch (error) {
     notice(say("bad_link", error.message), true);
     return null;
   }
+}
+
+// A link pasted into this tab changes only the hash: open its state without reloading Pyodide
+// (an empty hash, "#", is the page as written).
+function followLink() {
+  if (location.hash === written || bridge === null) return;
+  busy();
+  playing = false;
+  page = readURL() || JSON.parse(opening);
+  answers = {};
+  training = null;
+  notice("");
+  applySettings();
+  if (!recompute()) {
+    page.state = JSON.parse(opening).state;
+    recompute();
+  }
+  show();
+  showView(page.view);
+  ready();
+}
+
+function applySettings() {
+  document.body.classList.toggle("large", Boolean(page.large));
+  $("[data-action=large]").setAttribute("aria-pressed", String(Boolean(page.large)));
+  $("[data-setting=teacher]").checked = Boolean(page.teacher);
+  for (const el of $$("[data-train]")) el.value = page.train[el.dataset.train];
+  applyWords();
 }
 
 // -- words ------------------------------------------------------------------------------------
@@ -140,6 +180,7 @@ function edit(name, input) {
   notice("");
   recompute();
   show();
+  ready();
 }
 
 function drawValues() {
@@ -407,8 +448,11 @@ function paint(canvas, grid, size, lo, hi, points) {
     ctx.arc(px, py, points.length > 50 ? 4 : 9, 0, 2 * Math.PI);
     ctx.fillStyle = label > 0.5 ? "#0072B2" : "#E69F00";
     ctx.fill();
+    ctx.lineWidth = 4;                  // a white ring, then a dark one: seen on any colour
+    ctx.strokeStyle = "#ffffff";
+    ctx.stroke();
     ctx.lineWidth = 1.5;
-    ctx.strokeStyle = label > 0.5 ? "#ffffff" : "#1d232b";
+    ctx.strokeStyle = "#1d232b";
     ctx.stroke();
   }
 }
@@ -435,7 +479,7 @@ function drawTraining() {
   const t = training;
   $("[data-quantity=epoch]").dataset.value = String(t.epoch);
   $("[data-quantity=epoch]").textContent = String(t.epoch);
-  for (const [name, value, shown] of [["error", t.error, t.error_shown],
+  for (const [name, value, shown] of [["loss", t.loss, t.loss_shown],
                                       ["accuracy", t.accuracy, t.accuracy]]) {
     const el = $(`[data-quantity=${name}]`);
     if (value === null) { el.removeAttribute("data-value"); el.textContent = ""; continue; }
@@ -445,13 +489,9 @@ function drawTraining() {
   paint($("#boundary"), t.grid, t.size, 0, 1, t.points);
   drawLoss($("#loss"), t.errors);
   const holder = $("#train-diagram");
-  if (holder.dataset.summary !== t.summary || !holder.innerHTML) {
-    holder.innerHTML = t.svg;
-    holder.dataset.summary = t.summary;
-    for (const g of $$(".neuron", holder)) {
-      if (g.classList.contains("input")) continue;
-      g.addEventListener("click", () => inspect(g.dataset.neuron));
-    }
+  holder.innerHTML = t.svg;             // the weights as they are now
+  for (const g of $$(".neuron", holder)) {
+    if (!g.classList.contains("input")) g.addEventListener("click", () => inspect(g.dataset.neuron));
   }
   const open = $("#neuron").dataset.neuron;
   if (open) inspect(open);
@@ -586,13 +626,9 @@ async function boot() {
   busy();
   const linked = readURL();
   if (linked) page = linked;
-  document.body.classList.toggle("large", Boolean(page.large));
-  $("[data-action=large]").setAttribute("aria-pressed", String(Boolean(page.large)));
-  $("[data-setting=teacher]").checked = Boolean(page.teacher);
   const datasets = $("[data-train=dataset]");
   for (const name of config.datasets) datasets.add(new Option(name, name));
-  for (const el of $$("[data-train]")) el.value = page.train[el.dataset.train];
-  applyWords();
+  applySettings();
   notice(say("loading"));
   try {
     const base = new URL(config.pyodide, location.href).href;
@@ -611,6 +647,7 @@ async function boot() {
   }
   notice("");
   wire();
+  window.addEventListener("hashchange", followLink);
   if (!recompute() && linked) {      // a link whose network does not load: the page's own
     page.state = config.state;
     recompute();
