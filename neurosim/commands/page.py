@@ -13,6 +13,7 @@ the marker file ``.neurosim-page``); a folder holding anything else is refused u
 """
 
 import functools
+import html
 import http.server
 import io
 import os
@@ -170,7 +171,8 @@ def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
         "index.html": page.joinpath("index.html").read_text(encoding="utf-8")
         .replace("{{lang}}", lang)
         .replace("{{config}}", json.dumps(config, ensure_ascii=False).replace("</", "<\\/"))
-        .replace("{{notice}}", bridge.TEXTS[lang]["file_notice"]),
+        .replace("{{notice}}", html.escape(bridge.TEXTS[lang]["file_notice"]))
+        .replace("{{title}}", html.escape(bridge.TEXTS[lang]["title"])),
         "page.js": page.joinpath("page.js").read_text(encoding="utf-8"),
         "page.css": page.joinpath("page.css").read_text(encoding="utf-8"),
         "worksheet.html": sheet,

@@ -32,6 +32,7 @@ import math
 from .. import quantities
 from ..errors import ConfigurationError, InputError, NeurosimError
 from ..events import Update, num
+from ..render import i18n
 from ..render.mathml import Row, to_mathml
 from ..render.svg import diagram
 from ..render.worksheet import event_formula
@@ -160,6 +161,9 @@ for _key, _en, _zh in (
          '无法读取链接中的状态（{0}）；页面使用默认网络。'),
 ):
     TEXTS["en"][_key], TEXTS["zh"][_key] = _en, _zh
+for _key in ("inputs", "targets", "weights", "biases"):     # the worksheet's own words
+    for _lang in TEXTS:
+        TEXTS[_lang][_key] = i18n.text(_lang, _key)
 
 
 def _answer(function):
@@ -227,8 +231,22 @@ def _message(event, net, weights, after):
     return {"name": name, "value": repr(value), "shown": _shown(value),
             "phase": "after" if after else event.phase, "edge": edge, "neuron": neuron,
             "text": event.render(9) if not after else name,
-            "mathml": f'<math display="block">{to_mathml(tree)}</math>',
-            "question": f'<math display="block">{to_mathml(question)}</math>'}
+            "mathml": _pieces(tree), "question": _pieces(question)}
+
+
+def _pieces(tree):
+    """The formula as one ``<math>`` per side of its ``=`` signs, so that a long line wraps at
+    an ``=`` on a narrow screen (as the HTML worksheet writes its lines)."""
+    items = tree.items if isinstance(tree, Row) else (tree,)
+    parts, current = [], []
+    for item in items:
+        if item == "=" and current:
+            parts.append(current)
+            current = []
+        current.append(item)
+    parts.append(current)
+    return "".join(f'<math displaystyle="true">{to_mathml(Row(tuple(part)))}</math>'
+                   for part in parts)
 
 
 @_answer

@@ -144,7 +144,7 @@ function drawParameters() {
     if (!list.length) continue;
     const set = document.createElement("fieldset");
     const legend = document.createElement("legend");
-    legend.textContent = legends[kind];
+    legend.textContent = legends[kind] && say(legends[kind]);
     set.append(legend);
     for (const p of list) {
       const label = document.createElement("label");
@@ -286,6 +286,14 @@ function show() {
     formula.innerHTML = isHidden(current.name) && (answers[current.name] || {}).status !== "right"
       ? current.question : current.mathml;
     box.append(meta, formula);
+  }
+  const lit = current && $(`#values [data-row="${CSS.escape(current.name)}"]`);
+  const list = $("#values");     // keep the current row in sight inside the list, not the page
+  if (lit && list.scrollHeight > list.clientHeight + 1) {
+    const top = lit.offsetTop;
+    if (top < list.scrollTop || top + lit.offsetHeight > list.scrollTop + list.clientHeight) {
+      list.scrollTop = top - list.clientHeight / 2;
+    }
   }
   for (const el of $$("#diagram .hl")) el.classList.remove("hl");
   if (current && current.edge) {
