@@ -95,8 +95,8 @@ def network_state(args):
     chosen = argparse_namespace(network=args.network, example=args.example, input=args.input,
                                 target=args.target)
     net, inputs, targets = network_and_sample(chosen)
-    inputs = net._vector(inputs, "--input", net.layer_sizes[0])
-    targets = net._vector(targets, "--target", net.layer_sizes[-1])
+    inputs = net._vector(inputs, "inputs")
+    targets = net._vector(targets, "targets")
     return state_of(net, inputs, targets, args.lang)
 
 
