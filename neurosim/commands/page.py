@@ -156,7 +156,7 @@ def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
     if not pyodide.endswith("/"):
         pyodide += "/"
     exists = check_folder(folder, force)
-    net, inputs, targets = bridge._problem(state)
+    net, inputs, targets = bridge.problem(state)
     sheet = worksheet(net, inputs, targets, format="html", lang=lang)
     if not exists:
         try:

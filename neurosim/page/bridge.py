@@ -38,8 +38,8 @@ from ..render.svg import diagram
 from ..render.worksheet import event_formula
 from ..serialize import from_document, to_document
 
-__all__ = ["example", "state_of", "step", "edit", "load_network", "train", "check", "training_start", "training_run",
-           "training_neuron", "DATASETS", "MAX_RUN"]
+__all__ = ["example", "state_of", "problem", "step", "edit", "load_network", "train", "check",
+           "training_start", "training_run", "training_neuron", "DATASETS", "MAX_RUN", "TEXTS"]
 
 #: The most updates one "run N steps" or one training call may ask for (the page stays live).
 MAX_RUN = 100_000
@@ -194,7 +194,7 @@ def state_of(net, inputs, targets, lang="en"):
             "targets": [float(t) for t in targets], "lang": lang}
 
 
-def _problem(state):
+def problem(state):
     """(net, inputs, targets) of a state (its JSON text or dict), checked."""
     if isinstance(state, str):
         try:
@@ -252,7 +252,7 @@ def _pieces(tree):
 @_answer
 def step(state):
     """The step of the state's network on its sample: messages, parameters and diagram."""
-    net, inputs, targets = _problem(state)
+    net, inputs, targets = problem(state)
     worked = quantities.worked_step(net, inputs, targets)
     weights = {w for n in net.neurons for w in n.weight_names}
     messages = [_message(e, net, weights, False) for e in worked.record]
@@ -289,7 +289,7 @@ def edit(state, name, text):
     """The state with the parameter ``name`` (``w5``, ``b1``, ``i1``, ``target_o1`` or
     ``learning_rate``) set to the number ``text``."""
     state = json.loads(state) if isinstance(state, str) else state
-    net, inputs, targets = _problem(state)
+    net, inputs, targets = problem(state)
     value = _number(name, text)
     outputs = [f"target_{n.name}" for n in net.output_layer.neurons]
     if name in net.input_names:
@@ -328,7 +328,7 @@ def load_network(state, text):
 def train(state, count):
     """The state after ``count`` updates on its sample, and the error before each update."""
     state = json.loads(state) if isinstance(state, str) else state
-    net, inputs, targets = _problem(state)
+    net, inputs, targets = problem(state)
     count = int(_number("the number of steps", count)) if not isinstance(count, int) else count
     if not 1 <= count <= MAX_RUN:
         raise InputError(f"the number of steps must be from 1 to {MAX_RUN:,}, got {count}")
@@ -344,7 +344,7 @@ def check(state, answers):
     """The typed ``answers`` (JSON ``{"net_h1": "0.3775", ...}``) judged by ``neurosim check``
     against the state's step: per name its status (right, rounding, wrong) and explanation."""
     from ..hand_check import check as judge
-    net, inputs, targets = _problem(state)
+    net, inputs, targets = problem(state)
     answers = json.loads(answers) if isinstance(answers, str) else answers
     claims = {name: str(text).strip() for name, text in answers.items() if str(text).strip()}
     if not claims:
