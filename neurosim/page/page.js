@@ -124,6 +124,7 @@ function recompute() {
   step = answer;
   page.cursor = Math.min(page.cursor, step.messages.length);
   $("#diagram").innerHTML = step.svg;
+  labelsNote($("#diagram"));
   for (const g of $$("#diagram .neuron")) g.addEventListener("click", () => {
     const at = step.messages.findIndex((m, k) => k >= page.cursor && m.neuron === g.dataset.neuron);
     if (at >= 0) act(() => { page.cursor = at + 1; });
@@ -131,6 +132,19 @@ function recompute() {
   drawParameters();
   drawValues();
   return true;
+}
+
+// A large network's diagram keeps its weights in tooltips: say so under it.
+function labelsNote(holder) {
+  let note = holder.nextElementSibling;
+  if (!note || !note.classList.contains("labels-note")) {
+    note = document.createElement("p");
+    note.className = "note labels-note";
+    note.dataset.text = "labels_hidden";
+    holder.after(note);
+  }
+  note.textContent = say("labels_hidden");
+  note.hidden = !($$(".edge", holder).length && !$$(".edge text", holder).length);
 }
 
 function drawParameters() {
@@ -450,18 +464,21 @@ function paint(canvas, grid, size, lo, hi, points) {
   const ctx = canvas.getContext("2d");
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
+  const r = points && points.length > 50 ? 4.5 : 9;
   for (const [x, y, label] of points || []) {
     const px = ((x + 1.2) / 2.4) * canvas.width, py = ((1.2 - y) / 2.4) * canvas.height;
+    ctx.beginPath();                    // a white ring, then a dark one: seen on any colour
+    ctx.arc(px, py, r + 1.5, 0, 2 * Math.PI);
+    ctx.fillStyle = "#1d232b";
+    ctx.fill();
     ctx.beginPath();
-    ctx.arc(px, py, points.length > 50 ? 4 : 9, 0, 2 * Math.PI);
+    ctx.arc(px, py, r + 0.5, 0, 2 * Math.PI);
+    ctx.fillStyle = "#ffffff";
+    ctx.fill();
+    ctx.beginPath();
+    ctx.arc(px, py, r - 1, 0, 2 * Math.PI);
     ctx.fillStyle = label > 0.5 ? "#0072B2" : "#E69F00";
     ctx.fill();
-    ctx.lineWidth = 4;                  // a white ring, then a dark one: seen on any colour
-    ctx.strokeStyle = "#ffffff";
-    ctx.stroke();
-    ctx.lineWidth = 1.5;
-    ctx.strokeStyle = "#1d232b";
-    ctx.stroke();
   }
 }
 
@@ -498,6 +515,7 @@ function drawTraining() {
   drawLoss($("#loss"), t.errors);
   const holder = $("#train-diagram");
   holder.innerHTML = t.svg;             // the weights as they are now
+  labelsNote(holder);
   for (const g of $$(".neuron", holder)) {
     if (!g.classList.contains("input")) g.addEventListener("click", () => inspect(g.dataset.neuron));
   }

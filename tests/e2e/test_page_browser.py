@@ -388,3 +388,29 @@ def test_opened_from_the_disk_the_page_says_what_to_do(driver, site, shots):
     assert severe_console_messages(d) == []
     d.get(site[1])
     wait_ready(d)
+
+
+def test_importing_a_saved_network(driver, tmp_path):
+    from neurosim.worked_examples import seed002
+    d = driver
+    open_link(d, "#")
+    saved = tmp_path / "seed002.json"
+    seed002().save(str(saved))
+    d.find_element("css selector", '[data-action="import"]').send_keys(str(saved))
+    wait_ready(d)
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(d, 30).until(lambda d: d.find_elements(
+        "css selector", 'input[data-parameter="w14"]'))
+    assert d.find_element("css selector", 'input[data-parameter="w14"]').get_attribute(
+        "value") == "3.0"                                   # seed 002: W3 = [[1, 3]]
+    click(d, "finish")
+    shown = values(d)
+    expected = quantities.of_step(seed002(), [0.05, 0.1], [0.0])   # Mazur's inputs kept
+    assert all(math.isclose(float(shown[k]), expected[k], rel_tol=1e-13) for k in shown)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "neurosim-network"}')
+    d.find_element("css selector", '[data-action="import"]').send_keys(str(broken))
+    WebDriverWait(d, 30).until(lambda d: "broken.json" in d.find_element("id", "notice").text)
+    assert d.find_element("css selector", 'input[data-parameter="w14"]').get_attribute(
+        "value") == "3.0"                                   # the page kept its network
+    assert severe_console_messages(d) == []
