@@ -12,6 +12,7 @@ the marker file ``.neurosim-page``); a folder holding anything else is refused u
 ``--force`` (which adds the page's files and removes nothing).
 """
 
+import argparse
 import functools
 import html
 import http.server
@@ -69,6 +70,8 @@ def add_arguments(parser):
 
 
 def run(args):
+    if not 0 <= args.port <= 65535:
+        raise ConfigurationError(f"--port must be from 0 (a free one) to 65535, got {args.port}")
     if args.output is None:
         if not args.serve:
             raise ConfigurationError("neurosim page needs -o DIR, the folder to write the "
@@ -92,17 +95,12 @@ def network_state(args):
     """The page's opening state from --example / --network / --input / --target."""
     from ..page.bridge import state_of
     from .step import network_and_sample
-    chosen = argparse_namespace(network=args.network, example=args.example, input=args.input,
+    chosen = argparse.Namespace(network=args.network, example=args.example, input=args.input,
                                 target=args.target)
     net, inputs, targets = network_and_sample(chosen)
     inputs = net._vector(inputs, "inputs")
     targets = net._vector(targets, "targets")
     return state_of(net, inputs, targets, args.lang)
-
-
-def argparse_namespace(**fields):
-    import argparse
-    return argparse.Namespace(**fields)
 
 
 def check_folder(folder, force=False):

@@ -33,7 +33,7 @@ from .. import quantities
 from ..errors import ConfigurationError, InputError, NeurosimError
 from ..events import Update, num
 from ..render import i18n
-from ..render.mathml import Row, to_mathml
+from ..render.mathml import Row, to_mathml, to_text
 from ..render.svg import diagram
 from ..render.worksheet import event_formula
 from ..serialize import from_document, to_document
@@ -230,7 +230,7 @@ def _message(event, net, weights, after):
         neuron = getattr(event, "neuron", None) or getattr(event, "receiver", None)
     return {"name": name, "value": repr(value), "shown": _shown(value),
             "phase": "after" if after else event.phase, "edge": edge, "neuron": neuron,
-            "text": event.render(9) if not after else name,
+            "text": to_text(tree),
             "mathml": _pieces(tree), "question": _pieces(question)}
 
 
@@ -367,9 +367,10 @@ class _Training:
         if name not in DATASETS:
             raise ConfigurationError(f"dataset must be one of {', '.join(DATASETS)}, got "
                                      f"{name!r}")
-        hidden = [int(_number("hidden layer size", h))
+        hidden = [_number("hidden layer size", h)
                   for h in str(config.get("hidden", "4")).replace(",", " ").split()]
-        if not hidden or not all(1 <= h <= 16 for h in hidden) or len(hidden) > 4:
+        if not hidden or len(hidden) > 4 or not all(h.is_integer() and 1 <= h <= 16
+                                                    for h in hidden):
             raise InputError(f"hidden layers must be 1 to 4 sizes from 1 to 16, like '4' or "
                              f"'6 3', got {config.get('hidden')!r}")
         self.seed = int(_number("seed", config.get("seed", 1)))
@@ -379,7 +380,7 @@ class _Training:
                  noise=_number("noise", config.get("noise", 0.0)))
         self.scaler = datasets.MinMaxScaler(-1, 1).fit(list(data))
         self.samples = self.scaler.transform(list(data))
-        self.net = NeuralNetwork([2, *hidden, 1], seed=self.seed,
+        self.net = NeuralNetwork([2, *map(int, hidden), 1], seed=self.seed,
                                  activation=config.get("activation", "tanh"),
                                  output_activation="sigmoid",
                                  learning_rate=_number("learning rate",

@@ -123,6 +123,7 @@ def test_an_empty_folder_is_used(tmp_path):
     (["page", "-o", "{dir}", "--input", "x", "1"], "--input takes numbers, got 'x'"),
     (["page", "-o", "{dir}", "--pyodide", " "], "--pyodide must be a URL or a path"),
     (["page", "-o", "{dir}", "--example", "mazur", "--network", "{missing}"], "not both"),
+    (["page", "-o", "{dir}", "--serve", "--port", "70000"], "--port must be from 0"),
 ])
 def test_errors_are_one_line_and_exit_2(tmp_path, capsys, argv, message):
     (tmp_path / "a-file").write_text("x")

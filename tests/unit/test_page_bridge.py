@@ -155,6 +155,8 @@ def test_the_training_view_separates_xor():
 @pytest.mark.parametrize("config, message", [
     ({"dataset": "mnist"}, "dataset must be one of"),
     ({"hidden": "0"}, "hidden layers must be"),
+    ({"hidden": "4.5"}, "hidden layers must be"),
+    ({"hidden": "2 2 2 2 2"}, "hidden layers must be"),
     ({"hidden": "a"}, "hidden layer size must be a number"),
     ({"learning_rate": "x"}, "learning rate must be a number"),
 ])
