@@ -19,6 +19,11 @@ import pytest
 from neurosim.cli import main
 from neurosim.commands import page as command
 
+#: A local HTTP server needs sockets and threads (not in Pyodide's file-system-only sandbox).
+needs_sockets = pytest.mark.skipif(
+    sys.platform == "emscripten",
+    reason="serving the page needs sockets and threads, which are POSIX (Pyodide has neither)")
+
 FILES = {"index.html", "page.js", "page.css", "worksheet.html", "neurosim.zip", ".neurosim-page"}
 
 
@@ -142,6 +147,7 @@ def test_serve_without_output_needs_a_page_here(tmp_path, capsys, monkeypatch):
     assert "holds no neurosim page" in capsys.readouterr().err
 
 
+@needs_sockets
 def test_the_server_serves_scripts_and_webassembly_with_their_types(tmp_path):
     folder = tmp_path / "site"
     command.write_site(str(folder), __import__("neurosim.page.bridge").page.bridge.example())
@@ -164,6 +170,7 @@ def test_the_server_serves_scripts_and_webassembly_with_their_types(tmp_path):
         server.server_close()
 
 
+@needs_sockets
 def test_serve_opens_the_browser_on_the_served_page(tmp_path, monkeypatch):
     """``serve`` prints the address, opens it, and stops on Ctrl-C (a KeyboardInterrupt)."""
     import webbrowser

@@ -40,6 +40,8 @@ WAIT = 180          # seconds: Pyodide's start on a loaded machine
 
 
 def _missing():
+    if sys.platform == "emscripten":
+        return "already inside Pyodide: no browser to drive from here"
     try:
         import selenium  # noqa: F401
     except ImportError:
