@@ -409,6 +409,18 @@ def test_importing_a_saved_network(driver, tmp_path):
     shown = values(d)
     expected = quantities.of_step(seed002(), [0.05, 0.1], [0.0])   # Mazur's inputs kept
     assert all(math.isclose(float(shown[k]), expected[k], rel_tol=1e-13) for k in shown)
+    # export: the file the browser would save is the saved format, the imported network
+    exported = d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const click = HTMLAnchorElement.prototype.click;
+        HTMLAnchorElement.prototype.click = function () {
+          HTMLAnchorElement.prototype.click = click;
+          fetch(this.href).then((r) => r.text()).then((text) => done([this.download, text]));
+        };
+        document.querySelector('[data-action="export"]').click();""")
+    from neurosim.serialize import loads, to_document
+    assert exported[0] == "network.json"
+    assert to_document(loads(exported[1])) == to_document(seed002())
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "neurosim-network"}')
     d.find_element("css selector", '[data-action="import"]').send_keys(str(broken))
