@@ -244,6 +244,7 @@ function show() {
       box.type = "checkbox";
       box.dataset.hide = name;
       box.title = say("hide");
+      box.setAttribute("aria-label", `${say("hide")} ${name}`);
       box.checked = page.hidden.includes(name);
       box.addEventListener("change", () => {
         page.hidden = box.checked ? page.hidden.concat([name])
@@ -260,6 +261,7 @@ function show() {
       input.inputMode = "decimal";
       input.dataset.answer = name;
       input.placeholder = say("answer");
+      input.setAttribute("aria-label", `${say("answer")}: ${name}`);
       input.value = (answers[name] || {}).text || "";
       input.addEventListener("change", () => { answers[name] = {text: input.value}; });
       span.after(input);
