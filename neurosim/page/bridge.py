@@ -55,8 +55,11 @@ for _key, _en, _zh in (
          '反向传播实时演示：用 neurosim 自己的引擎手算'),
         ('loading', 'Loading Python (Pyodide) and neurosim...',
          '正在加载 Python（Pyodide）和 neurosim……'),
-        ('file_notice', 'This page runs neurosim in the browser, which browsers refuse for a page opened from the disk. In a terminal, in this folder, run: neurosim page --serve. Meanwhile, here is the static worksheet.',
-         '此页面在浏览器中运行 neurosim，但浏览器不允许从本地磁盘直接打开的页面这样做。请在终端中进入此文件夹并运行：neurosim page --serve。下面先显示静态的计算表。'),
+        ('file_notice', 'This page runs neurosim in the browser, which browsers refuse for a '
+                        'page opened from the disk. In a terminal, in this folder, run: '
+                        'neurosim page --serve. Meanwhile, here is the static worksheet.',
+         '此页面在浏览器中运行 neurosim，但浏览器不允许从本地磁盘直接打开的页面这样做。'
+         '请在终端中进入此文件夹并运行：neurosim page --serve。下面先显示静态的计算表。'),
         ('step_view', 'Step',
          '单步'),
         ('train_view', 'Train',
@@ -83,7 +86,8 @@ for _key, _en, _zh in (
          '导入网络'),
         ('share', 'Copy link',
          '复制链接'),
-        ('copied', 'The link to this exact page is in the address bar (copied if the browser allowed).',
+        ('copied', 'The link to this exact page is in the address bar (copied if the browser '
+                   'allowed).',
          '此页面状态的链接已在地址栏中（浏览器允许时已复制）。'),
         ('keys', 'Keys: \u2192 next, \u2190 back, P next phase, F finish, R reset',
          '快捷键：\u2192 下一步，\u2190 后退，P 下一阶段，F 完成，R 重置'),
@@ -157,7 +161,8 @@ for _key, _en, _zh in (
          '此网络连接较多：将鼠标移到连线上查看权重。'),
         ('engine_error', 'neurosim could not start in the browser: {0}',
          'neurosim 无法在浏览器中启动：{0}'),
-        ('bad_link', "The link's state could not be read ({0}); the page opened with its own network.",
+        ('bad_link', "The link's state could not be read ({0}); the page opened with its own "
+                     "network.",
          '无法读取链接中的状态（{0}）；页面使用默认网络。'),
 ):
     TEXTS["en"][_key], TEXTS["zh"][_key] = _en, _zh
