@@ -40,6 +40,7 @@ COMMANDS = (
     "gradcheck",
     "check",
     "exercises",
+    "page",
 )
 
 

@@ -30,7 +30,7 @@ from ..formula import Context, Mul, Sym, Text, join_items, number, partial, row,
 from ..formula import to_text
 from . import i18n, matrix_form
 
-__all__ = ["worksheet", "build", "Sheet", "Line", "FORMATS"]
+__all__ = ["worksheet", "build", "event_formula", "Sheet", "Line", "FORMATS"]
 
 FORMATS = ("text", "markdown", "html")
 
@@ -64,6 +64,16 @@ class Sheet:
     neurons: set              # the neurons written out
     factors: dict = field(default_factory=dict)  # weight name -> names of its chain-rule lines
     digits: int = 9
+
+
+# -- one event as a formula ---------------------------------------------------------------------
+
+def event_formula(event, net, *, digits=9, after=False):
+    """The worksheet's formula tree of one event of a step of ``net`` (the network before the
+    update), as :func:`build` writes it; ``after=True`` for an event of the forward pass run
+    after the update (symbols with ``+``). For one line at a time, as the classroom page shows
+    them; :func:`~neurosim.render.mathml.to_mathml` writes the tree as MathML."""
+    return event.tree(Context.of(net, digits, "+" if after else ""))
 
 
 # -- the sheet -------------------------------------------------------------------------------------
