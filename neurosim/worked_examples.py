@@ -7,8 +7,8 @@ the matching sample is a module constant.
 from .network import NeuralNetwork
 
 __all__ = ["mazur", "MAZUR_INPUTS", "MAZUR_TARGETS", "seed002", "SEED002_INPUTS",
-           "SEED002_TARGETS", "han_kamber_pei", "HAN_INPUTS", "HAN_TARGETS", "bp_chapter3", "BP3_INPUTS",
-           "BP3_TARGETS", "EXAMPLES"]
+           "SEED002_TARGETS", "han_kamber_pei", "HAN_INPUTS", "HAN_TARGETS", "bp_chapter3",
+           "BP3_INPUTS", "BP3_TARGETS", "EXAMPLES"]
 
 #: Mazur (2015), "A Step by Step Backpropagation Example": i1, i2 and the targets of o1, o2.
 MAZUR_INPUTS = [0.05, 0.10]

@@ -1,13 +1,14 @@
 """The back propagation chapter's worked example: the book's sign of delta, hidden errors from
 the changed weights.
 
-Source read for these figures: the README of https://github.com/nathansamsel/simple_backpropagation_example
-("Super Simple Neural Net to Demonstrate Backpropagation", Nathan Egan, commit dbf80fb,
-February 2017), section "Working through this example", a copy of the worked example of a
-book chapter it credits as "A chapter from this book":
-https://www.fer.unizg.hr/_download/repository/BP_chapter3_-_bp.pdf ("BP chapter 3", the back
-propagation chapter kept in the course repository of FER, University of Zagreb; the chapter
-itself was not read). A 2-2-1 network without biases, sigmoid units, "a learning rate of 1".
+Source read for these figures: the README of
+https://github.com/nathansamsel/simple_backpropagation_example ("Super Simple Neural Net to
+Demonstrate Backpropagation", by Nathan Egan, commit dbf80fb, February 2017), section "Working
+through this example": a copy of the worked example of the book chapter it credits as "A
+chapter from this book", https://www.fer.unizg.hr/_download/repository/BP_chapter3_-_bp.pdf
+(the chapter itself was not read, and the copy does not name its author). A 2-2-1 network
+without biases, sigmoid units, "a learning rate of 1"; the inputs 0.35 and 0.9, the target 0.5
+and the weights are those its lines use (the copy's diagram is an image).
 Quoted verbatim (the copy's ``math`` blocks):
 
     input to top neuron:     (0.35 * 0.1) + (0.9 * 0.8) = 0.755
