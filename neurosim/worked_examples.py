@@ -7,7 +7,8 @@ the matching sample is a module constant.
 from .network import NeuralNetwork
 
 __all__ = ["mazur", "MAZUR_INPUTS", "MAZUR_TARGETS", "seed002", "SEED002_INPUTS",
-           "SEED002_TARGETS", "han_kamber_pei", "HAN_INPUTS", "HAN_TARGETS", "EXAMPLES"]
+           "SEED002_TARGETS", "han_kamber_pei", "HAN_INPUTS", "HAN_TARGETS", "bp_chapter3",
+           "BP3_INPUTS", "BP3_TARGETS", "EXAMPLES"]
 
 #: Mazur (2015), "A Step by Step Backpropagation Example": i1, i2 and the targets of o1, o2.
 MAZUR_INPUTS = [0.05, 0.10]
@@ -88,9 +89,40 @@ def han_kamber_pei(**options):
         [[-0.4, 0.2], [0.1]], **rules)
 
 
+#: The back propagation chapter's sample: inputs A = 0.35, B = 0.9, target 0.5.
+BP3_INPUTS = [0.35, 0.9]
+BP3_TARGETS = [0.5]
+
+
+def bp_chapter3(**options):
+    """The worked example of the back propagation chapter (BP_chapter3, "The Back Propagation
+    Algorithm"), as copied by nathansamsel/simple_backpropagation_example: a 2-2-1 network
+    without biases, inputs 0.35 and 0.9, target 0.5, logistic sigmoid, learning rate 1. Into
+    the top hidden neuron (h1) the weights are 0.1 and 0.8, into the bottom one (h2) 0.4 and
+    0.6, into the output 0.3 and 0.9.
+
+    The chapter's rules: the error of a neuron is delta = out(1 - out)(target - out), the
+    error signal -dE/dnet for E = 1/2 (target - out)^2 (neurosim's delta with its sign
+    turned); the output weights are changed first and the hidden errors are computed from the
+    changed ones (``hidden_deltas="updated_weights"``). Keyword options override these rules.
+
+    >>> net = bp_chapter3()
+    >>> [round(o, 2) for o in net.feed_forward(BP3_INPUTS)], round(net["h2"].out, 4)
+    ([0.69], 0.6637)
+    """
+    rules = dict(activation="sigmoid", loss="half_squared_error", learning_rate=1.0,
+                 bias="none", hidden_deltas="updated_weights")
+    rules.update(options)
+    return NeuralNetwork.from_weights(
+        [[[0.1, 0.8], [0.4, 0.6]],
+         [[0.3, 0.9]]],
+        None, **rules)
+
+
 #: name -> (builder, inputs, targets), for the command line and the demos.
 EXAMPLES = {
     "mazur": (mazur, MAZUR_INPUTS, MAZUR_TARGETS),
     "seed002": (seed002, SEED002_INPUTS, SEED002_TARGETS),
     "han_kamber_pei": (han_kamber_pei, HAN_INPUTS, HAN_TARGETS),
+    "bp_chapter3": (bp_chapter3, BP3_INPUTS, BP3_TARGETS),
 }
