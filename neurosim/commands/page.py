@@ -30,7 +30,7 @@ EXAMPLE = """\
 examples:
   neurosim page -o mazur-page --serve                    # write it, serve it, open the browser
   neurosim page -o seed002-page --example seed002 --lang zh
-  neurosim page -o my-page --network net.json --input 0.05 0.1 --target 0.01 0.99
+  neurosim page -o my-page --network demos/net.json --input 0.05 0.1 --target 0.01 0.99
   neurosim page -o offline --pyodide /pyodide/           # a Pyodide copy on the same server
   cd mazur-page && neurosim page --serve                 # serve a page written before
 """
