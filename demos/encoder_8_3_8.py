@@ -7,7 +7,7 @@ triples it finds come out close to a 3-bit binary code: nobody tells it to use b
 
 Settings: 8-3-8, sigmoid, half squared error, learning rate 0.3, 5,000 online epochs over the
 eight patterns (shuffled), network seed 1. Optional argument: a PNG/SVG path for the heatmap
-of the hidden outputs (needs matplotlib: pip install 'neurosim[demo]').
+of the hidden outputs (needs matplotlib: pip install matplotlib).
 
     python demos/encoder_8_3_8.py [heatmap.png]
 """

@@ -13,7 +13,7 @@ online training keeps jittering afterwards (seed 2 was back at 0.91 after 1,500 
 is why the callback stops at the first good epoch. It takes a few seconds: everything is
 computed neuron by neuron in pure Python.
 
-The picture (PNG or SVG, needs matplotlib: pip install 'neurosim[demo]') goes to the path
+The picture (PNG or SVG, needs matplotlib: pip install matplotlib) goes to the path
 given, or, so that running the demo leaves nothing behind in the current folder, to
 playground_spiral.png in a new temporary folder (the demo prints where).
 

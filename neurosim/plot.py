@@ -12,7 +12,7 @@ Four plots, each returning the matplotlib :class:`~matplotlib.figure.Figure` and
 :func:`hidden_activations`  the outputs of one hidden layer for every sample, as a heatmap with
                             the values written in (the 8-3-8 encoder's learned code)
 
-matplotlib is imported only when a plot is drawn (``pip install 'neurosim[demo]'``). The
+matplotlib is imported only when a plot is drawn (``pip install matplotlib``). The
 figures are built as plain :class:`~matplotlib.figure.Figure` objects, not through pyplot, so
 no window opens and no display is needed (saving uses the Agg renderer); in Jupyter, enable
 ``%matplotlib inline`` and the returned figure shows as the cell's value.
@@ -37,7 +37,7 @@ def _figure(**options):
         from matplotlib.figure import Figure
     except ImportError:
         raise ImportError("neurosim.plot needs matplotlib; install it with "
-                          "pip install 'neurosim[demo]'") from None
+                          "pip install matplotlib") from None
     return Figure(**options)
 
 

@@ -90,7 +90,7 @@ def add_arguments(parser):
                      help="let --save replace a read-only file, one with other hard links "
                           "or another user's file")
     out.add_argument("--plot", metavar="LOSS.png",
-                     help="save the loss curve (PNG or SVG; needs neurosim[demo])")
+                     help="save the loss curve (PNG or SVG; needs matplotlib)")
     out.add_argument("--full", action="store_true",
                      help="after the summary, the table of every neuron: weights, bias, net, "
                           "out and partials (of one pass on training sample 1, named), with "
@@ -327,7 +327,7 @@ def _check_options(args):
             import matplotlib.figure  # noqa: F401  (the plot is drawn after training)
         except ImportError:
             raise ConfigurationError("--plot needs matplotlib; install it with "
-                                     "pip install 'neurosim[demo]'") from None
+                                     "pip install matplotlib") from None
 
 
 def _check_batching(args, n):

@@ -17,7 +17,7 @@ as neurosim's E_total is. Binary cross-entropy clips ``out`` to ``[CLIP, 1 - CLI
 gradient is 0 where neurosim keeps the derivative at the clip point.
 
 PyTorch is imported when a function is first called; without it they raise an ImportError
-that says ``pip install torch`` (or ``pip install 'neurosim[torch]'``).
+that says ``pip install torch`` (or, in a checkout, ``pip install -e '.[torch]'``).
 
 >>> import pytest; torch = pytest.importorskip("torch")   # the example needs PyTorch
 >>> from neurosim.worked_examples import mazur, MAZUR_INPUTS, MAZUR_TARGETS
@@ -41,7 +41,7 @@ from ..network import NeuralNetwork
 
 __all__ = ["to_torch", "from_torch", "compare_with_torch", "TorchComparison"]
 
-_INSTALL = "pip install torch  (or: pip install 'neurosim[torch]')"
+_INSTALL = "pip install torch  (or, in a checkout: pip install -e '.[torch]')"
 
 
 def _torch():

@@ -91,7 +91,7 @@ def test_a_playground_set_with_samples_and_noise(capsys):
 
 
 def test_plot_writes_the_loss_curve(tmp_path, capsys):
-    pytest.importorskip("matplotlib", reason="--plot needs matplotlib (neurosim[demo])")
+    pytest.importorskip("matplotlib", reason="--plot needs matplotlib (the demo extra)")
     path = tmp_path / "loss.png"
     assert main(["train", "xor", "--epochs", "5", "--seed", "0", "--no-progress",
                  "--plot", str(path)]) == 0
@@ -117,7 +117,7 @@ def test_progress_without_tqdm_is_one_line_rewritten_on_a_terminal(monkeypatch, 
 
 
 def test_progress_bar_with_tqdm_on_a_terminal(monkeypatch):
-    pytest.importorskip("tqdm", reason="the progress bar needs tqdm (neurosim[demo])")
+    pytest.importorskip("tqdm", reason="the progress bar needs tqdm (the demo extra)")
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main(["train", "xor", "--epochs", "20", "--seed", "0"]) == 0
@@ -236,7 +236,7 @@ def test_a_plot_without_matplotlib_is_refused_before_training(tmp_path, monkeypa
                  str(tmp_path / "loss.png")]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err == ("neurosim train: error: --plot needs matplotlib; install it "
-                                 "with pip install 'neurosim[demo]'\n")
+                                 "with pip install matplotlib\n")
 
 
 @pytest.mark.skipif(os.name != "posix" or not hasattr(os, "geteuid") or os.geteuid() == 0,

@@ -17,7 +17,7 @@ from unittest import mock
 import pytest
 
 pytest.importorskip("hypothesis", reason="property tests need hypothesis "
-                    "(pip install 'neurosim[test]')")
+                    "(pip install hypothesis)")
 
 from hypothesis import assume, given, settings, strategies as st  # noqa: E402
 

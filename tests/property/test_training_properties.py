@@ -13,7 +13,7 @@ import math
 import pytest
 
 pytest.importorskip("hypothesis", reason="property tests need hypothesis "
-                    "(pip install 'neurosim[test]')")
+                    "(pip install hypothesis)")
 
 from hypothesis import assume, given, strategies as st  # noqa: E402
 

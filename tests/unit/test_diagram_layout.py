@@ -36,7 +36,7 @@ def measure(text, size):
     """(advance width, ascent, descent) of ``text`` in DejaVu Sans at ``size`` px, by FreeType."""
     global _FONT
     ft2font = pytest.importorskip("matplotlib.ft2font", reason="needs matplotlib for FreeType's "
-                                  "metrics of DejaVu Sans (pip install 'neurosim[demo]')")
+                                  "metrics of DejaVu Sans (pip install matplotlib)")
     from matplotlib import font_manager
     if _FONT is None:
         _FONT = ft2font.FT2Font(font_manager.findfont("DejaVu Sans", fallback_to_default=False))

@@ -17,7 +17,7 @@ from neurosim.errors import ConfigurationError, GradientCheckError, ShapeError
 from neurosim.worked_examples import (MAZUR_INPUTS, MAZUR_TARGETS, SEED002_INPUTS,
                                       SEED002_TARGETS, mazur, seed002)
 
-REASON = "the PyTorch cross-check needs torch: pip install 'neurosim[torch]'"
+REASON = "the PyTorch cross-check needs torch: pip install torch"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_without_torch_the_error_says_what_to_install():
     assert done.stdout.splitlines() == [
         "torch",
         "neurosim.interop.torch needs PyTorch, which is not installed",
-        "pip install torch  (or: pip install 'neurosim[torch]')"]
+        "pip install torch  (or, in a checkout: pip install -e '.[torch]')"]
 
 
 # -- Mazur's network -----------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_compare_rejects_velocities_with_learning_rate_zero(interop):
 
 def test_random_networks_agree_with_autograd(interop):
     hypothesis = pytest.importorskip("hypothesis", reason="needs hypothesis "
-                                     "(pip install 'neurosim[test]')")
+                                     "(pip install hypothesis)")
     from hypothesis import assume, given, strategies as st
 
     from neurosim.testing.strategies import networks, samples_for

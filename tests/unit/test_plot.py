@@ -9,7 +9,7 @@ import sys
 import pytest
 
 matplotlib = pytest.importorskip("matplotlib", reason="neurosim.plot needs matplotlib "
-                                                      "(pip install 'neurosim[demo]')")
+                                                      "(pip install matplotlib)")
 
 import reference  # noqa: E402
 from neurosim import ConfigurationError, NeuralNetwork, NumericalError, ShapeError  # noqa: E402
@@ -320,7 +320,7 @@ def test_hidden_activations_of_the_second_hidden_layer_and_bad_layers():
 def test_without_matplotlib_the_error_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     history = NeuralNetwork([2, 2, 1], seed=1).fit(XOR, epochs=1, seed=1)
-    with pytest.raises(ImportError, match=r"pip install 'neurosim\[demo\]'"):
+    with pytest.raises(ImportError, match=r"pip install matplotlib"):
         plot.loss_curve(history)
 
 
@@ -409,7 +409,7 @@ def test_every_plot_without_matplotlib_says_how_to_install_it():
                           timeout=120)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    message = "neurosim.plot needs matplotlib; install it with pip install 'neurosim[demo]'"
+    message = "neurosim.plot needs matplotlib; install it with pip install matplotlib"
     assert lines == [f"{name} ImportError {message}" for name in
                      ("network_diagram", "loss_curve", "decision_boundary",
                       "hidden_activations")]

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis", reason="neurosim.testing needs hypothesis "
-                                 "(pip install 'neurosim[test]')")
+                                 "(pip install hypothesis)")
 
 from hypothesis import Phase, find, given, settings, strategies as st  # noqa: E402
 from hypothesis.errors import InvalidArgument  # noqa: E402
@@ -56,7 +56,7 @@ def test_neurosim_testing_without_hypothesis_says_what_to_install():
     lines = done.stdout.splitlines()
     assert lines[0] == "ImportError hypothesis"
     assert lines[1] == "neurosim.testing needs hypothesis, which is not installed"
-    assert lines[2] == "pip install 'neurosim[test]'  (or: pip install hypothesis)"
+    assert lines[2] == "pip install hypothesis  (or, in a checkout: pip install -e '.[test]')"
 
 
 # -- validation up front ------------------------------------------------------------------------

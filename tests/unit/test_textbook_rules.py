@@ -14,7 +14,7 @@ import pytest
 from neurosim import NeuralNetwork, activations
 from neurosim.gradient_check import gradcheck
 
-REASON = "the PyTorch cross-check needs torch: pip install 'neurosim[torch]'"
+REASON = "the PyTorch cross-check needs torch: pip install torch"
 
 
 # -- the bipolar sigmoid, from the book's formulas ----------------------------------------------
