@@ -461,3 +461,47 @@ def test_a_name_that_is_not_a_str_is_a_configuration_error(module, name):
 def test_aliases(module, alias, name):
     assert module.get(alias) is module.get(name)
     assert module.get(module.get(name)) is module.get(name)
+
+
+# -- the @inline expressions are their functions, bit for bit ---------------------------------
+
+def _grid():
+    """Net inputs across the float range: dense where the formulas' branches meet (0), and the
+    places where exp under- or overflows."""
+    xs = [k / 128.0 for k in range(-40 * 128, 40 * 128 + 1)]
+    xs += [k * 0.37 for k in range(-2200, 2201)]
+    return xs + [-0.0, 5e-324, -5e-324, 1e-300, -1e-300, 1e308, -1e308]
+
+
+def _inline(function, **names):
+    code = compile(function.inline.format(**{k: k for k in names}), "<inline>", "eval")
+    return lambda **values: eval(code, {"exp": math.exp}, values)
+
+
+@pytest.mark.parametrize("name", activations.names())
+def test_an_activations_inline_expressions_are_its_functions_bit_for_bit(name):
+    """The compiled train step writes ``f.inline`` and ``df.inline``; step_through and
+    record=True call ``f`` and ``df``: the two must give the same bits for every net input
+    (neurosim/propagation.py), also where two formulas of one value meet (the sigmoid's
+    branches at net = 0)."""
+    act = activations.get(name)
+    inline_f = _inline(act.f, net=0) if hasattr(act.f, "inline") else None
+    inline_df = _inline(act.df, net=0, out=0) if hasattr(act.df, "inline") else None
+    for x in _grid():
+        out = act.f(x)
+        if inline_f:
+            assert inline_f(net=x).hex() == out.hex(), (name, x)
+        if inline_df:
+            assert inline_df(net=x, out=out).hex() == act.df(x, out).hex(), (name, x)
+
+
+@pytest.mark.parametrize("name", losses.names())
+def test_a_losss_inline_expressions_are_its_functions_bit_for_bit(name):
+    loss = losses.get(name)
+    parts = [p for p in (loss.error, loss.dE_dout, loss.delta) if hasattr(p, "inline")]
+    values = [k / 64.0 for k in range(-192, 193)]
+    for part in parts:
+        inline = _inline(part, t=0, o=0, n=0)
+        for t in (values if loss.name != "binary_cross_entropy" else values[128:257]):
+            for o in values:
+                assert inline(t=t, o=o, n=2).hex() == part(t, o, 2).hex(), (name, t, o)
