@@ -12,6 +12,7 @@ from exact algebra, or from the conventions the modules document; never from neu
 output.
 """
 
+import dataclasses
 import math
 import random
 
@@ -182,6 +183,50 @@ def test_gradients_then_update_of_a_big_network_equal_the_matrix_form(k, config)
     E = propagation.gradients(net, x, t)
     assert [n.weights for n in net.layers[-1].neurons] == weights[-1]
     propagation.update(net)
+    check_step(net, r, options, E)
+
+
+# -- a user's own activation and loss: the engine calls the functions ------------------------
+
+def own_activation(name):
+    """The activation ``name`` as a user would give their own: plain functions, no inline
+    expression, so the compiled step calls ``f`` and ``df``."""
+    act = activations.get(name)
+    return dataclasses.replace(act, name=f"own_{name}", f=lambda x: act.f(x),
+                               df=lambda x, out: act.df(x, out))
+
+
+def own_loss(name):
+    loss = losses.get(name)
+    called = {part: (lambda f: (lambda *args: f(*args)))(getattr(loss, part))
+              for part in ("error", "dE_dout", "error_net", "dE_dout_net", "delta")
+              if getattr(loss, part) is not None}
+    return dataclasses.replace(loss, name=f"own_{name}", **called)
+
+
+@pytest.mark.parametrize("how", ["train", "record"])
+@pytest.mark.parametrize("activation, output_activation, loss", [
+    ("sigmoid", "sigmoid", "binary_cross_entropy"),
+    ("tanh", "identity", "half_squared_error"),
+    ("softplus", "sigmoid", "squared_error"),
+    ("identity", "tanh", "mean_squared_error"),
+])
+def test_a_users_own_functions_give_the_matrix_forms_step(activation, output_activation, loss,
+                                                          how):
+    options = options_of(dict(activation=activation, output_activation=output_activation,
+                              loss=loss, weight_decay=0.01))
+    weights, biases, x, t = case([2, 3, 2], seed=7)
+    r = reference.step(weights, biases, x, t, **options)
+    mine = dict(options, activation=own_activation(activation), loss=own_loss(loss),
+                output_activation=(output_activation if loss == "binary_cross_entropy"
+                                   else own_activation(output_activation)))
+    net = NeuralNetwork.from_weights(weights, biases, **mine)
+    assert ".inline" not in repr(vars(net.loss)) and "_f0(" in engine.source(net)
+    if how == "train":
+        E = net.train(x, t)
+    else:
+        net.train(x, t, record=True)
+        E = net.E_total
     check_step(net, r, options, E)
 
 
@@ -380,6 +425,41 @@ def test_a_bias_free_output_layer_adds_no_bias_but_zero():
     assert net_input.bias == 0.0 and net_input.net == 0.0
 
 
+@pytest.mark.parametrize("k, config", list(enumerate(EVENT_CONFIGS)))
+def test_every_quantity_of_the_plan_has_its_neurons_layer(k, config):
+    """calculation.Quantity: ``layer`` counts the non-input layers from 0 and is the layer of
+    ``neuron``; the total error belongs to no layer, a shared bias's gradient to its own."""
+    net, _ = build(config, seed=k)
+    layer_of = {n.name: l for l, layer in enumerate(net.layers) for n in layer.neurons}
+    bias_layer = {layer.bias_name: l for l, layer in enumerate(net.layers)}
+    for q in calculation.plan(net):
+        if q.neuron is not None:
+            assert q.layer == layer_of[q.neuron], q
+        elif q.kind == "total":
+            assert q.layer is None, q
+        else:
+            assert q.layer == bias_layer[q.owner], q
+
+
+@pytest.mark.parametrize("bias, b", [("none", None), ("shared", "b1"), ("per_neuron", "b_h1")])
+def test_a_net_inputs_formula_lists_every_message_then_the_bias(bias, b):
+    """net_h1 = w1*i1 + w2*i2 + w3*i3 (+ the bias): the formula the worksheet prints, and the
+    names the step adds, in that order; a bias-free neuron adds 0.0 and does not print it."""
+    net = NeuralNetwork([3, 2, 1], bias=bias, seed=1)
+    (q,) = [q for q in calculation.plan(net) if q.name == "net_h1"]
+    messages = ["w1*i1", "w2*i2", "w3*i3"]
+    assert q.formula == " + ".join(messages + ([b] if b else []))
+    assert q.reads == tuple(messages) + ((b,) if b else ("0.0",))
+
+
+def test_plan_takes_update_by_keyword_only():
+    net = NeuralNetwork([2, 2, 1], seed=1)
+    assert calculation.plan(net, update=False)[-1].phase == "backward"
+    assert calculation.plan(net)[-1].phase == "update"
+    with pytest.raises(TypeError):
+        calculation.plan(net, False)
+
+
 # -- activations: the one-sided derivative at a kink, as documented ---------------------------
 
 def test_relu_and_leaky_relu_take_the_derivative_from_the_left_at_zero():
@@ -408,6 +488,15 @@ def test_the_sigmoids_derivative_is_out_times_one_minus_out_on_both_sides():
         out = sigmoid.f(x)
         assert out == pytest.approx(0.75 if x > 0 else 0.25, rel=1e-15)
         assert sigmoid.df(x, out) == pytest.approx(3.0 / 16.0, rel=1e-15)
+
+
+@pytest.mark.parametrize("out", [0.25, 0.5, 0.75, 0.1])
+def test_the_sigmoids_derivative_as_books_write_it_is_out_times_one_minus_out(out):
+    """``df_written`` (the hand checker judges printed figures with it): out (1 - out), the
+    product as written, e.g. 0.25 * 0.75 = 0.1875 exactly."""
+    written = activations.get("sigmoid").df_written
+    assert written(0.0, out) == out * (1.0 - out)
+    assert written(0.0, 0.25) == written(0.0, 0.75) == 0.1875
 
 
 # -- losses: their own checks ----------------------------------------------------------------
@@ -441,6 +530,33 @@ def test_cross_entropys_lone_dE_dout_is_none_where_it_overflows():
     assert bce.dE_dout_net(0.0, 1.0, 720.0, 1) is None
     assert bce.dE_dout_net(0.0, 1.0, 800.0, 1) is None           # f'(net) underflows to 0
     assert bce.dE_dout_net(0.0, 0.5, 0.0, 1) == 2.0              # (1/2) / (1/4)
+
+
+@pytest.mark.parametrize("how", ["train", "record", "step_through", "total_error"])
+def test_cross_entropy_at_a_saturated_output_is_computed_from_net(how):
+    """sigmoid(40) rounds to 1.0, so E = -log(1 - out) from ``out`` is not defined (clipped, it
+    would be -log(1e-12) = 27.6). From the net input, E = softplus(40) = 40 + log1p(e^-40) =
+    40.0 exactly in floating point (e^-40 < half a unit in the last place of 40); and
+    dE/dout = (out - t) / f'(net) = 1 / e^-40 = e^40, to rounding."""
+    net = NeuralNetwork.from_weights([[[40.0]]], bias="none", loss="binary_cross_entropy")
+    if how == "train":
+        E = net.train([1.0], [0.0])
+    elif how == "record":
+        record = net.train([1.0], [0.0], record=True)
+        (error,) = [e for e in record if type(e) is OutputError]
+        assert error.error == 40.0
+        E = net.E_total
+    elif how == "step_through":
+        events = list(net.step_through([1.0], [0.0]))
+        assert [e.total for e in events if type(e) is TotalError] == [40.0]
+        E = net.E_total
+    else:
+        assert net.total_error([([1.0], [0.0])]) == 40.0
+        return
+    o1 = net.layers[-1].neurons[0]
+    assert E == 40.0 and o1.error == 40.0
+    assert o1.dE_dout == pytest.approx(math.exp(40.0), rel=1e-14)
+    assert o1.delta == 1.0                                  # out - t, the pair taken as one
 
 
 # -- lookups ---------------------------------------------------------------------------------
@@ -499,9 +615,9 @@ def test_an_activations_inline_expressions_are_its_functions_bit_for_bit(name):
 def test_a_losss_inline_expressions_are_its_functions_bit_for_bit(name):
     loss = losses.get(name)
     parts = [p for p in (loss.error, loss.dE_dout, loss.delta) if hasattr(p, "inline")]
-    values = [k / 64.0 for k in range(-192, 193)]
+    values = [k / 16.0 + 1e-3 * k for k in range(-48, 49)]
     for part in parts:
         inline = _inline(part, t=0, o=0, n=0)
-        for t in (values if loss.name != "binary_cross_entropy" else values[128:257]):
+        for t in (values if loss.name != "binary_cross_entropy" else [0.0, 0.25, 0.7, 1.0]):
             for o in values:
                 assert inline(t=t, o=o, n=2).hex() == part(t, o, 2).hex(), (name, t, o)
