@@ -22,7 +22,7 @@ to JSON Lines.
 
 from typing import ClassVar, Optional, Tuple
 
-from .event_fields import _as_names, _bind, _checked, _record
+from .event_fields import as_names, bind, checked, event_record
 
 __all__ = [
     "Event",
@@ -94,7 +94,7 @@ class Event(tuple):
         if not cls._fields:
             raise TypeError("Event is the base class; construct one of its subclasses "
                             f"({', '.join(EVENT_TYPES)})")
-        return tuple.__new__(cls, _checked(cls, _bind(cls, args, kwargs)))
+        return tuple.__new__(cls, checked(cls, bind(cls, args, kwargs)))
 
     def __getnewargs__(self):       # copy and pickle rebuild through the checked constructor
         return tuple(self)
@@ -119,7 +119,7 @@ class Event(tuple):
     @property
     def names(self):
         """Every neuron, weight and bias name this event involves (for filtering)."""
-        return {v for field, value in zip(self._fields, self) for v in _as_names(value, field)}
+        return {v for field, value in zip(self._fields, self) for v in as_names(value, field)}
 
     def to_dict(self):
         """The event as a JSON-ready dict, with its ``event`` class name and ``phase``."""
@@ -169,7 +169,7 @@ class Event(tuple):
         return self.render()
 
 
-@_record
+@event_record
 class ForwardMessage(Event):
     """One connection carries the sender's output, times its weight, into the receiver."""
 
@@ -189,7 +189,7 @@ class ForwardMessage(Event):
                 f"    ({self.sender} -> {self.receiver})")
 
 
-@_record
+@event_record
 class NetInput(Event):
     """A neuron sums its incoming messages and its bias: net = sum_i w_i x_i + b."""
 
@@ -216,7 +216,7 @@ class NetInput(Event):
                 f" = {num(self.net, digits)}")
 
 
-@_record
+@event_record
 class NeuronOutput(Event):
     """A neuron squashes its net input with its activation: out = f(net)."""
 
@@ -233,7 +233,7 @@ class NeuronOutput(Event):
         return f"out_{self.neuron} = {symbolic} = {numeric} = {num(self.out, digits)}"
 
 
-@_record
+@event_record
 class OutputError(Event):
     """One output neuron's own term of the total error, E_o."""
 
@@ -251,7 +251,7 @@ class OutputError(Event):
                 f"{num(self.error, digits)}")
 
 
-@_record
+@event_record
 class TotalError(Event):
     """The total error of the sample: E_total = sum of the output terms."""
 
@@ -265,7 +265,7 @@ class TotalError(Event):
                 f"{_signed_terms(self.errors, digits)} = {num(self.total, digits)}")
 
 
-@_record
+@event_record
 class OutputErrorDerivative(Event):
     """The backward pass starts at an output: dE_total/dout_o = dE_o/dout_o."""
 
@@ -283,7 +283,7 @@ class OutputErrorDerivative(Event):
                 f"{num(self.value, digits)}")
 
 
-@_record
+@event_record
 class BackwardMessage(Event):
     """One connection carries the receiver's delta, times its weight, back into the sender.
 
@@ -305,7 +305,7 @@ class BackwardMessage(Event):
                 f"{num(self.product, digits)}    ({self.receiver} -> {self.sender})")
 
 
-@_record
+@event_record
 class HiddenErrorDerivative(Event):
     """A hidden neuron sums the messages from the layer above: dE/dout_h = sum_o delta_o w_oh."""
 
@@ -321,7 +321,7 @@ class HiddenErrorDerivative(Event):
                 f" = {num(self.value, digits)}")
 
 
-@_record
+@event_record
 class ActivationDerivative(Event):
     """The local derivative of the activation: dout/dnet = f'(net)."""
 
@@ -341,7 +341,7 @@ class ActivationDerivative(Event):
         return f"dout_{n}/dnet_{n} = {symbolic} = {numeric} = {num(self.value, digits)}"
 
 
-@_record
+@event_record
 class Delta(Event):
     """The neuron's error term: delta = dE/dnet = dE/dout * dout/dnet."""
 
@@ -360,7 +360,7 @@ class Delta(Event):
                 f"*{operand(self.dout_dnet, digits)} = {num(self.delta, digits)}")
 
 
-@_record
+@event_record
 class WeightGradient(Event):
     """dE/dw = delta_receiver * dnet/dw (= the sender's out), plus lambda*w with weight decay."""
 
@@ -384,7 +384,7 @@ class WeightGradient(Event):
         return f"dE_total/d{w} = {symbolic} = {numeric} = {num(self.value, digits)}"
 
 
-@_record
+@event_record
 class BiasGradient(Event):
     """dE/db = delta (dnet/db = 1); a bias shared by a layer sums its neurons' deltas."""
 
@@ -400,7 +400,7 @@ class BiasGradient(Event):
                 f" = {num(self.value, digits)}")
 
 
-@_record
+@event_record
 class Update(Event):
     """Gradient descent on one weight or bias: new = old - eta * dE/d(name).
 

@@ -313,7 +313,7 @@ def _measure(net, samples, rule, field="samples", epoch=None):
                                  f"number{_NUMERICAL_FIX}")
         total += e
         if rule is not None:
-            right += _predict(outs, rule) == _predict(t, rule)
+            right += classify(outs, rule) == classify(t, rule)
     if not math.isfinite(total):
         raise NumericalError(f"the total error over {field} is {total!r} {when}, expected a "
                              f"finite number{_NUMERICAL_FIX}")
@@ -355,7 +355,9 @@ def classification_rule(net, targets):
     return None
 
 
-def _predict(values, rule):
+def classify(values, rule):
+    """The class ``values`` (outputs or targets) stand for under ``rule`` (see
+    :func:`classification_rule`): above the midpoint or not, or the index of the largest."""
     kind, midpoint = rule
     if kind == "threshold":
         return values[0] > midpoint
