@@ -518,6 +518,33 @@ def test_cross_entropy_accepts_the_ends_of_0_1(target):
     bce = losses.get("binary_cross_entropy")
     assert bce.error_net(target, 0.5, 0.0, 1) == pytest.approx(math.log(2.0), rel=1e-15)
     assert bce.dE_dout_net(target, 0.5, 0.0, 1) == pytest.approx(4.0 * (0.5 - target))
+    assert bce.error(target, 0.5, 1) == pytest.approx(math.log(2.0), rel=1e-15)
+    assert bce.dE_dout(target, 0.5, 1) == pytest.approx(4.0 * (0.5 - target))
+
+
+@pytest.mark.parametrize("t, out", [(0.3, 0.6), (1.0, 0.8), (0.0, 0.25), (0.9, 0.05),
+                                    (0.5, 0.999)])
+def test_cross_entropy_from_out_alone_is_the_textbook_formula(t, out):
+    """The loss's own functions of (target, out), for callers that have no net input:
+    E = -(t log out + (1 - t) log(1 - out)) and dE/dout = (out - t) / (out (1 - out)), written
+    here from the textbook; dE/dout is also the derivative of E (a central difference), and E
+    is the E computed from the net input whose sigmoid is out."""
+    bce = losses.get("binary_cross_entropy")
+    E = -(t * math.log(out) + (1.0 - t) * math.log(1.0 - out))
+    assert bce.error(t, out, 1) == pytest.approx(E, rel=1e-14)
+    assert bce.dE_dout(t, out, 1) == pytest.approx((out - t) / (out * (1.0 - out)), rel=1e-14)
+    h = 1e-7 * min(out, 1.0 - out)
+    slope = (bce.error(t, out + h, 1) - bce.error(t, out - h, 1)) / (2.0 * h)
+    assert bce.dE_dout(t, out, 1) == pytest.approx(slope, rel=1e-6)
+    net = math.log(out / (1.0 - out))                   # sigmoid(net) = out
+    assert bce.error(t, out, 1) == pytest.approx(bce.error_net(t, out, net, 1), rel=1e-12)
+
+
+def test_relu_gives_positive_zero_for_negative_zero():
+    """relu(net) = max(0, net): at net = -0.0 the output is 0.0, not -0.0 (a bias set to -0.0
+    with every message -0.0 gives that net input)."""
+    assert math.copysign(1.0, activations.get("relu").f(-0.0)) == 1.0
+    assert math.copysign(1.0, activations.get("relu").f(0.0)) == 1.0
 
 
 def test_cross_entropys_lone_dE_dout_is_none_where_it_overflows():
