@@ -540,6 +540,37 @@ def test_cross_entropy_from_out_alone_is_the_textbook_formula(t, out):
     assert bce.error(t, out, 1) == pytest.approx(bce.error_net(t, out, net, 1), rel=1e-12)
 
 
+def test_cross_entropy_from_out_clips_out_to_its_documented_range():
+    """From out alone, out is first clipped to [CLIP, 1 - CLIP] (CLIP = 1e-12): out = 0.0 with
+    t = 1 gives -log(1e-12), out = 1.0 with t = 0 gives -log(1 - (1 - 1e-12)), and dE/dout
+    the textbook formula at the clipped out (never a logarithm of 0)."""
+    bce = losses.get("binary_cross_entropy")
+    assert losses.CLIP == 1e-12
+    high = 1.0 - 1e-12
+    assert bce.error(1.0, 0.0, 1) == -math.log(1e-12)
+    assert bce.error(0.0, 1.0, 1) == -math.log(1.0 - high)
+    assert bce.dE_dout(0.0, 1.0, 1) == pytest.approx(high / (high * (1.0 - high)), rel=1e-15)
+    assert bce.dE_dout(1.0, 0.0, 1) == pytest.approx(-(1.0 - 1e-12) / (1.0 - 1e-12) / 1e-12,
+                                                     rel=1e-15)
+
+
+def test_cross_entropys_delta_past_saturation_is_out_minus_target():
+    """At net = 800 the sigmoid's f'(net) underflows to 0, so dE/dout = (out - t) / f'(net) is
+    not defined (None); delta, taken as one (out - t), is 1.0, and the step moves w by
+    -eta * delta * x = -0.5. E = softplus(800) = 800 exactly."""
+    net = NeuralNetwork.from_weights([[[800.0]]], bias="none", loss="binary_cross_entropy",
+                                     learning_rate=0.5)
+    assert net.train([1.0], [0.0]) == 800.0
+    o1 = net.layers[-1].neurons[0]
+    assert o1.dE_dout is None and o1.delta == 1.0 and o1.weights == [799.5]
+
+
+@pytest.mark.parametrize("x, out", [(2.5, 2.5), (1e-300, 1e-300), (-3.0, 0.0), (-1e-300, 0.0),
+                                    (0.0, 0.0)])
+def test_relu_is_the_larger_of_0_and_net(x, out):
+    assert activations.get("relu").f(x) == out
+
+
 def test_relu_gives_positive_zero_for_negative_zero():
     """relu(net) = max(0, net): at net = -0.0 the output is 0.0, not -0.0 (a bias set to -0.0
     with every message -0.0 gives that net input)."""
