@@ -21,7 +21,7 @@ test command of ``cosmic-ray.toml`` is run there; a mutant is killed when the co
 Mutants judged equivalent (they compute the same numbers) are listed in :data:`EQUIVALENT`
 with the reason, and reported as such; any other survivor makes the exit status 1.
 
-Usage, from the root of a checkout (see docs/mutation.rst)::
+Usage, from the root of a checkout (see docs/topics/mutation.rst)::
 
     python tests/mutation/formula_text.py            # run every mutant
     python tests/mutation/formula_text.py --list     # only list them

@@ -1,4 +1,4 @@
-"""The formulas of the step where the mutation run (docs/mutation.rst) found them unguarded.
+"""The formulas of the step where the mutation run (docs/topics/mutation.rst) found them unguarded.
 
 A mutant is a copy of neurosim/calculation.py, activations.py or losses.py with one sign,
 operator, index or constant changed; the suite must fail on each. The tests here close the gaps
