@@ -114,6 +114,8 @@ def corrupted(net, name, factor):
 
 def _where(net, name):
     """(object, attribute, index or None) holding the analytic value of row ``name``."""
+    if name.startswith("dE/d") and name[4:] in net.input_names:     # dE/di1
+        return net, "dE_dinputs", list(net.input_names).index(name[4:])
     if name.startswith("dE/dw"):
         n = next(n for n in net.neurons if name[4:] in n.weight_names)
         return n, "dE_dw", n.weight_names.index(name[4:])

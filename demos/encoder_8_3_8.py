@@ -29,6 +29,8 @@ def train(seed=SEED):
 
 
 def main(argv):
+    from neurosim.cli import script_arguments
+    argv = script_arguments(argv, "python demos/encoder_8_3_8.py [heatmap.png]", most=1)
     print(__doc__.split("\n\n")[0] + "\n")
     data = encoder_8_3_8()
     net, history = train()

@@ -32,7 +32,9 @@ def run(seed=0):
 
 
 def main(argv):
-    seed = int(argv[0]) if argv else 0
+    from neurosim.cli import script_arguments, whole_number
+    argv = script_arguments(argv, "python demos/iris.py [SEED]", most=1)
+    seed = whole_number(argv[0], "SEED") if argv else 0
     print(__doc__.split("\n\n")[0] + "\n")
     net, history, test = run(seed)
     species = iris().classes

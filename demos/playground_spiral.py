@@ -14,12 +14,15 @@ is why the callback stops at the first good epoch. It takes a few seconds: every
 computed neuron by neuron in pure Python.
 
 The picture (PNG or SVG, needs matplotlib: pip install 'neurosim[demo]') goes to the path
-given, or to playground_spiral.png in the current folder.
+given, or, so that running the demo leaves nothing behind in the current folder, to
+playground_spiral.png in a new temporary folder (the demo prints where).
 
     python demos/playground_spiral.py [boundary.png]
 """
 
+import os
 import sys
+import tempfile
 
 from neurosim import NeuralNetwork
 from neurosim.datasets import spiral
@@ -51,7 +54,9 @@ def train(seed=0):
 
 
 def main(argv):
-    path = argv[0] if argv else "playground_spiral.png"
+    from neurosim.cli import script_arguments
+    argv = script_arguments(argv, "python demos/playground_spiral.py [boundary.png]", most=1)
+    path = argv[0] if argv else None
     print(__doc__.split("\n\n")[0] + "\n")
     print(f"network {'-'.join(map(str, SIZES))}, tanh, learning rate {LEARNING_RATE}; "
           f"training on 100 points")
@@ -64,6 +69,8 @@ def main(argv):
     except ImportError as error:  # pragma: no cover - matplotlib is optional
         print(f"no picture: {error}")
         return
+    if path is None:
+        path = os.path.join(tempfile.mkdtemp(prefix="neurosim-spiral-"), "playground_spiral.png")
     try:
         decision_boundary(net, data, path=path)
     except ImportError as error:

@@ -13,7 +13,7 @@ error is below 0.01, with a budget of 3,000 epochs (12,000 steps).
 
 Converged means: total error E = sum over the 4 samples of 1/2 (target - out)^2 below 0.01.
 
-    python demos/xor.py [SEEDS]        (default 10 seeds)
+    python demos/xor.py [SEEDS]        (default 10 seeds: 0, 1, ..., 9; at least 1)
 """
 
 import random
@@ -49,8 +49,14 @@ def neurosim_recipe(seed):
     return net, history
 
 
+USAGE = "python demos/xor.py [SEEDS]"
+
+
 def main(argv):
-    seeds = range(int(argv[0]) if argv else 10)
+    from neurosim.cli import script_arguments, whole_number
+    argv = script_arguments(argv, USAGE, most=1)
+    seeds = range(whole_number(argv[0], "SEEDS (how many seeds to try)", minimum=1)
+                  if argv else 10)
     samples = list(xor())
     print(__doc__.split("\n\n")[0] + "\n")
 

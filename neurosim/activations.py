@@ -18,6 +18,16 @@ hand calculation, written in terms of it: the logistic sigmoid's derivative is
 Stability: no function here raises OverflowError or returns NaN for a finite argument;
 ``sigmoid.f(1000.0) == 1.0`` and ``sigmoid.f(-1000.0) == 0.0``.
 
+The bipolar sigmoid (Fausett 1994) is written as the book writes it, f(net) = 2 / (1 + e^-net)
+- 1 with f' = 1/2 (1 + out) (1 - out), and computed where it is accurate: f as tanh(net/2) (the
+same function), f' as 2 e / (1 + e)^2 with e = e^-|net|:
+
+>>> bipolar = get("bipolar_sigmoid")
+>>> round(bipolar.f(1.0), 9), round(bipolar.df(1.0, bipolar.f(1.0)), 9)
+(0.462117157, 0.393223866)
+>>> bipolar.f(1000.0), bipolar.f(-1000.0), bipolar.df(1000.0, 1.0)
+(1.0, -1.0, 0.0)
+
 ReLU and leaky ReLU have a kink at 0, where they are not differentiable; neurosim uses the
 one-sided derivative from the left (0 for ReLU, the leak slope for leaky ReLU) and lists the
 point in ``kinks`` so that gradient checks can flag it instead of failing it.
@@ -88,6 +98,23 @@ def _sigmoid_df(x, out):
     return out * out * math.exp(-x)
 
 
+@inline("tanh(0.5 * {net})")
+def _bipolar_sigmoid(x):
+    # f(x) = 2 / (1 + e^-x) - 1   (Fausett 1994, section 2.1.2, the bipolar sigmoid)
+    # which equals tanh(x/2): computed so, 2 sigma(x) - 1 would lose the digits of a small
+    # f to the subtraction (at x = 1e-9 all but one), and exp would overflow for x < -709.
+    return math.tanh(0.5 * x)
+
+
+def _bipolar_sigmoid_df(x, out):
+    # f'(x) = 1/2 (1 + f(x)) (1 - f(x))   (Fausett 1994, section 2.1.2)
+    # With 1 + f = 2 sigma(x) and 1 - f = 2 sigma(-x) this is 2 sigma(x) sigma(-x)
+    # = 2 e / (1 + e)^2 with e = e^-|x| <= 1: no overflow, and no digits lost where f rounds
+    # towards +-1 (1 - f keeps few correct digits from |x| of a few units on).
+    e = math.exp(-abs(x))
+    return 2.0 * e / ((1.0 + e) * (1.0 + e))
+
+
 @inline("1.0 - {out} * {out}")
 def _tanh_df(x, out):
     # d tanh(x)/dx = 1 - tanh(x)^2
@@ -136,6 +163,9 @@ _ACTIVATIONS = {
         Activation("sigmoid", _sigmoid, _sigmoid_df, "1 / (1 + e^(-net))", "out (1 - out)",
                    df_written=lambda net, out: out * (1.0 - out)),
         Activation("tanh", math.tanh, _tanh_df, "tanh(net)", "1 - out^2"),
+        Activation("bipolar_sigmoid", _bipolar_sigmoid, _bipolar_sigmoid_df,
+                   "2 / (1 + e^(-net)) - 1", "1/2 (1 + out) (1 - out)",
+                   df_written=lambda net, out: 0.5 * (1.0 + out) * (1.0 - out)),
         Activation("relu", _relu, _relu_df, "max(0, net)", "1 if net > 0 else 0", (0.0,)),
         Activation(
             "leaky_relu",
@@ -151,7 +181,7 @@ _ACTIVATIONS = {
 }
 
 #: Alternative spellings accepted by :func:`get`.
-_ALIASES = {"logistic": "sigmoid", "linear": "identity", "leakyrelu": "leaky_relu"}
+_ALIASES = {"logistic": "sigmoid", "bipolar": "bipolar_sigmoid", "linear": "identity", "leakyrelu": "leaky_relu"}
 
 
 def names():
@@ -169,7 +199,7 @@ def get(name):
     >>> get("sigmoidal")
     Traceback (most recent call last):
     ...
-    neurosim.errors.ConfigurationError: unknown activation 'sigmoidal'; expected one of: sigmoid, tanh, relu, leaky_relu, identity, softplus
+    neurosim.errors.ConfigurationError: unknown activation 'sigmoidal'; expected one of: sigmoid, tanh, bipolar_sigmoid, relu, leaky_relu, identity, softplus
     """
     if isinstance(name, Activation):
         return name

@@ -291,21 +291,47 @@ def check_names(names, sizes):
     return [list(layer) for layer in names]
 
 
+def sequence(value):
+    """``list(value)`` when ``value`` is an ordered sequence: a list, a tuple, or anything with a
+    length that iterates in order, as a NumPy array does (without importing NumPy); None for
+    anything else (a number, a str, bytes, a mapping, a set, a 0-d array).
+
+    >>> sequence((1, 2)), sequence(range(3)), sequence("12"), sequence(5)
+    ([1, 2], [0, 1, 2], None, None)
+    """
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, NOT_A_LIST) or not (hasattr(value, "__len__")
+                                             and hasattr(value, "__getitem__")):
+        return None
+    try:
+        return list(value)
+    except TypeError:                       # numpy.array(5): a length that raises
+        return None
+
+
 def check_weights(weights):
-    if not isinstance(weights, (list, tuple)) or not weights:
-        raise ShapeError(f"weights must be a list of weight matrices, one per layer, got {weights!r}")
+    """The weight matrices as lists of lists of floats; each level may be a list, a tuple or
+    any sequence (a NumPy array of shape (receiving, sending) for a layer)."""
+    given = weights
+    weights = sequence(weights)
+    if not weights:
+        raise ShapeError(f"weights must be a list of weight matrices, one per layer, got "
+                         f"{_cut(repr(given))}")
+    weights = [sequence(layer) or layer for layer in weights]
     matrix = []
     for l, layer in enumerate(weights):
-        if not isinstance(layer, (list, tuple)) or not layer:
+        if not isinstance(layer, list) or not layer:
             raise ShapeError(f"weights[{l}] must be a non-empty list of rows (one per receiving "
-                             f"neuron of layer {l + 1}), got {layer!r}")
+                             f"neuron of layer {l + 1}), got {_cut(repr(layer))}")
         fan_in = len(weights[l - 1]) if l else None
         rows = []
         for j, row in enumerate(layer):
-            if not isinstance(row, (list, tuple)) or not row:
+            row = sequence(row) or row
+            if not isinstance(row, list) or not row:
                 raise ShapeError(f"weights[{l}][{j}] must be a non-empty list of weights into "
-                                 f"neuron {j + 1} of layer {l + 1}, got {row!r}")
-            expected = fan_in if fan_in is not None else len(layer[0])
+                                 f"neuron {j + 1} of layer {l + 1}, got {_cut(repr(row))}")
+            expected = fan_in if fan_in is not None else len(sequence(layer[0]) or [])
             if len(row) != expected:
                 source = (f"one per neuron of layer {l}" if fan_in is not None
                           else "the same as row 0")
@@ -317,23 +343,28 @@ def check_weights(weights):
     return matrix
 
 
-def check_biases(biases, sizes, mode):
+def check_biases(biases, sizes, mode, field="biases"):
+    """The biases as one list of floats per layer; ``biases`` and each layer's list may be any
+    sequence (a NumPy array included)."""
     if biases is None:
         return None
-    if not isinstance(biases, (list, tuple)) or len(biases) != len(sizes) - 1:
-        raise ShapeError(f"biases must have one entry per non-input layer ({len(sizes) - 1}), "
-                         f"got {biases!r}")
+    given = biases
+    biases = sequence(biases)
+    if biases is None or len(biases) != len(sizes) - 1:
+        raise ShapeError(f"{field} must have one entry per non-input layer ({len(sizes) - 1}), "
+                         f"got {_cut(repr(given))}")
     out = []
     for l, (b, size) in enumerate(zip(biases, sizes[1:])):
+        values = sequence(b)
         if is_real(b):
-            out.append([check_number(f"biases[{l}]", b)] * size)
+            out.append([check_number(f"{field}[{l}]", b)] * size)
         elif mode == "shared":
-            raise ShapeError(f"biases[{l}] must be one number when bias='shared', got {b!r}")
-        elif not isinstance(b, (list, tuple)) or len(b) != size:
-            raise ShapeError(f"biases[{l}] must be a number or a list of {size} biases "
-                             f"(one per neuron of layer {l + 1}), got {b!r}")
+            raise ShapeError(f"{field}[{l}] must be one number when bias='shared', got {b!r}")
+        elif values is None or len(values) != size:
+            raise ShapeError(f"{field}[{l}] must be a number or a list of {size} {field} "
+                             f"(one per neuron of layer {l + 1}), got {_cut(repr(b))}")
         else:
-            out.append([check_number(f"biases[{l}][{j}]", v) for j, v in enumerate(b)])
+            out.append([check_number(f"{field}[{l}][{j}]", v) for j, v in enumerate(values)])
         if mode == "none" and any(out[-1]):
             raise ConfigurationError(f"biases[{l}] is {b!r} but bias='none' fixes every bias at 0"
                                      "\nuse bias='per_neuron' or bias='shared' to give biases")
@@ -341,18 +372,31 @@ def check_biases(biases, sizes, mode):
 
 
 def explain_vector(values, expected, field, names):
-    """Raise the precise error for a bad inputs/targets vector, or return if it is fine."""
+    """Raise the precise error for a bad inputs/targets vector, or return if it is fine.
+
+    >>> explain_vector(5, 1, "targets", ["o1"])
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.ShapeError: targets must be a list of 1 number (o1), got 5
+    write it as a list: [5]
+    >>> explain_vector([0.5, 0.5], 1, "targets", ["o1"])
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.ShapeError: targets must have 1 value (for o1), got 2: [0.5, 0.5]
+    """
+    numbers = f"{expected} number{'' if expected == 1 else 's'} ({', '.join(names)})"
     if isinstance(values, UNORDERED):
         raise _unordered(field, values, ", ".join(names))
-    refused = _not_a_list(field, values, f"{expected} numbers ({', '.join(names)})")
+    refused = _not_a_list(field, values, numbers)
     if refused is not None:
         raise refused
     if isinstance(values, str) or not hasattr(values, "__len__"):
-        raise ShapeError(f"{field} must be a list of {expected} numbers ({', '.join(names)}), "
-                         f"got {values!r}")
+        fix = f"\nwrite it as a list: [{values!r}]" if expected == 1 and is_real(values) else ""
+        raise ShapeError(f"{field} must be a list of {numbers}, got {_cut(repr(values))}{fix}")
     if len(values) != expected:
-        raise ShapeError(f"{field} must have {expected} values (one per {', '.join(names)}), "
-                         f"got {len(values)}: {list(values)!r}")
+        per = f"for {names[0]}" if expected == 1 else f"one per {', '.join(names)}"
+        raise ShapeError(f"{field} must have {expected} value{'' if expected == 1 else 's'} "
+                         f"({per}), got {len(values)}: {_cut(repr(list(values)))}")
     for name, v in zip(names, values):
         if not is_real(v) and not (hasattr(v, "__float__") and not isinstance(v, (str, bytes))):
             raise InputError(f"{field}: {name} must be a real number, got {v!r}")

@@ -34,6 +34,9 @@ The step (Mazur 2015; seed 004, formulas (1) to (3)), one kind per line::
     dnet_dw   x                        what the weight multiplies
     dE_dw     delta * dnet/dw  (+ lambda w with weight decay)
     dE_db     delta, or the sum of the layer's deltas for a shared bias
+    input message  delta_h * w_hi         one per connection out of an input
+    input gradient sum of input messages  dE/di = sum_h delta_h w_hi (first layer, weights
+                                          before the update)
     velocity  mu v - eta dE/dw         with momentum only
     update    w - eta dE/dw, or w + v with momentum
 
@@ -47,11 +50,13 @@ same bits on every Python from 3.10 on.
 from collections import namedtuple
 from functools import lru_cache
 
-from .events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
-                     HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
+from .events import (THRESHOLD, ActivationDerivative, BackwardMessage, BiasGradient, Delta,
+                     ForwardMessage, HiddenErrorDerivative, InputGradient, NetInput, is_threshold,
+                     NeuronOutput, OutputError,
                      OutputErrorDerivative, TotalError, Update, WeightGradient)
 
-__all__ = ["Quantity", "Shape", "plan", "shape_of", "event", "KINDS", "Kind", "VECTOR"]
+__all__ = ["Quantity", "Shape", "plan", "shape_of", "event", "KINDS", "Kind", "VECTOR",
+           "THRESHOLD", "threshold_name", "is_threshold"]
 
 
 class Quantity(namedtuple("Quantity", "name kind phase owner reads formula neuron layer")):
@@ -121,9 +126,23 @@ def _update_python(ops, q, rules):
     return f"{ops[0]} - {ops[1]} * {ops[2]}"   # w+ = w - eta dE/dw
 
 
+def _net_python(ops, rules):
+    """net = w1*x1 + ... + b, or with a threshold: net = w1*x1 + ... - theta."""
+    if getattr(rules, "thresholds", False) and ops[-1] != "0.0":
+        return _left_to_right(ops[:-1]) + " - " + ops[-1]
+    return _left_to_right(ops)
+
+
+def _bias_gradient_python(ops, rules):
+    """dE/db = delta (summed over the layer for a shared bias); dE/dtheta = -delta."""
+    if getattr(rules, "thresholds", False):
+        return f"-{ops[0]}"
+    return _left_to_right(ops)
+
+
 KINDS = {
     "message": Kind("forward", ForwardMessage, lambda ops, q, r: f"{ops[0]} * {ops[1]}"),
-    "net": Kind("forward", NetInput, lambda ops, q, r: _left_to_right(ops)),
+    "net": Kind("forward", NetInput, lambda ops, q, r: _net_python(ops, r)),
     "out": Kind("forward", NeuronOutput, _activation_python("f")),
     "error": Kind("error", OutputError, _loss_python("error")),
     "total": Kind("error", TotalError, lambda ops, q, r: _left_to_right(ops)),
@@ -136,7 +155,9 @@ KINDS = {
     "output delta": Kind("backward", Delta, _pair_python),
     "dnet_dw": Kind("backward", None, lambda ops, q, r: ops[0]),
     "dE_dw": Kind("backward", WeightGradient, _gradient_python),
-    "dE_db": Kind("backward", BiasGradient, lambda ops, q, r: _left_to_right(ops)),
+    "dE_db": Kind("backward", BiasGradient, lambda ops, q, r: _bias_gradient_python(ops, r)),
+    "input message": Kind("backward", None, lambda ops, q, r: f"{ops[0]} * {ops[1]}"),
+    "input gradient": Kind("backward", InputGradient, lambda ops, q, r: _left_to_right(ops)),
     "velocity": Kind("update", None,
                      lambda ops, q, r: f"{ops[1]} * {ops[0]} - {ops[2]} * {ops[3]}"),
     "update": Kind("update", Update, _update_python),
@@ -148,7 +169,9 @@ KINDS = {
 #: bits. ``W``: the neuron's weights, ``X``: its inputs, ``G``: its dE/dw, ``V``: velocities.
 VECTOR = {
     "net": "_reduce(_add, _map(_mul, {W}, {X})) + {b}",           # w1 x1 + w2 x2 + ... + b
+    "net threshold": "_reduce(_add, _map(_mul, {W}, {X})) - {b}",  # w1 x1 + ... - theta
     "hidden dE_dout": "_reduce(_add, _map(_mul, {D}, {column}))",  # delta_u w_uh summed over u
+    "input gradient": "[_reduce(_add, _map(_mul, {D}, c)) for c in zip({rows})]",  # per input
     "dE_dw": "[{delta} * x for x in {X}]",
     "dE_dw decay": "[{delta} * x + _decay * w for x, w in zip({X}, {W})]",
     "velocity": "[_mu * v - _lr * g for v, g in zip({V}, {G})]",
@@ -158,14 +181,31 @@ VECTOR = {
 
 
 class Shape(namedtuple("Shape", "input_names layers bias_mode train_biases hidden_deltas "
-                                "decay momentum activations loss n_out")):
+                                "decay momentum activations loss n_out thresholds",
+                       defaults=(False,))):
     """What a step's plan depends on: names, sizes and rules, never the weights' values.
 
     ``layers`` holds, per non-input layer, ``(neuron names, weight names per neuron, bias name
     per neuron or None)``. Hashable, so plans and compiled steps are cached by it.
+    ``thresholds`` (per-neuron biases only): each bias is a threshold, see :data:`THRESHOLD`.
     """
 
     __slots__ = ()
+
+
+#: The threshold convention (Negnevitsky; Haykin's threshold; Han, Kamber and Pei name their
+#: bias theta but add it): a neuron fires against a threshold theta on a fixed input of -1,
+#:
+#:     net = w1 x1 + w2 x2 + ... + theta * (-1) = sum_i w_i x_i - theta
+#:
+#: so theta is a weight like any other: dnet/dtheta = -1, dE/dtheta = -delta, and it moves as
+#: theta+ = theta - eta dE/dtheta = theta + eta delta. It is the bias with its sign turned,
+#: theta = -b, and gives the same numbers bit for bit (x - theta is x + b exactly). This is
+#: the one place the convention is written: the names (``theta_h1``), the formulas, and the
+#: Python the engine runs all come from here; the neuron objects hold theta in ``bias``.
+def threshold_name(neuron):
+    """The name of a neuron's threshold: ``theta_h1`` (prefix :data:`THRESHOLD`)."""
+    return THRESHOLD + neuron
 
 
 def shape_of(net):
@@ -176,7 +216,7 @@ def shape_of(net):
     return Shape(tuple(net.input_names), layers, net.bias_mode, net.train_biases,
                  net.hidden_deltas, bool(net.weight_decay), bool(net.momentum),
                  tuple(layer.activation for layer in net.layers), net.loss,
-                 len(net.layers[-1].neurons))
+                 len(net.layers[-1].neurons), bool(getattr(net, "thresholds", False)))
 
 
 def plan(net_or_shape, *, update=True):
@@ -207,8 +247,11 @@ def _plan(s, update):
                 add(f"{w}*{x}", "message", n, (w, x), f"{w}*{x}", n, k)
                 messages.append(f"{w}*{x}")
             terms = messages + [b or "0.0"]       # no bias: + 0.0, as the bias of 0.0 it is
-            add(f"net_{n}", "net", n, terms, _left_to_right(terms[:-1] + [b] if b else
-                                                            terms[:-1]), n, k)
+            if b and s.thresholds:                # net = sum w x - theta
+                formula = _left_to_right(messages) + " - " + b
+            else:
+                formula = _left_to_right(terms[:-1] + [b] if b else terms[:-1])
+            add(f"net_{n}", "net", n, terms, formula, n, k)
             add(f"out_{n}", "out", n, (f"net_{n}",),
                 act.formula.replace("net", f"net_{n}"), n, k)
         senders = [(n, f"out_{n}") for n in neurons]
@@ -267,16 +310,33 @@ def _plan(s, update):
                         f"delta_{n} * dnet_{n}/d{w}", n, k)
             if s.bias_mode == "per_neuron":
                 b = bias_names[neurons.index(n)]
-                add(f"dE/d{b}", "dE_db", b, (f"delta_{n}",), f"delta_{n}", n, k)
+                add(f"dE/d{b}", "dE_db", b, (f"delta_{n}",),
+                    f"-delta_{n}" if s.thresholds else f"delta_{n}", n, k)
         if s.bias_mode == "shared":
             b = bias_names[0]
             deltas = [f"delta_{n}" for n in neurons]
             add(f"dE/d{b}", "dE_db", b, deltas, _left_to_right(deltas), None, k)
+        if k == 0:
+            _input_gradients(s, add)
         if each_layer:
             _updates(s, [k], add)
     if update and not each_layer:
         _updates(s, range(len(s.layers)), add)
     return tuple(out)
+
+
+def _input_gradients(s, add):
+    """dE/di = sum_h delta_h w_hi for every input i, over the first layer's neurons h: the
+    messages of a hidden neuron's dE/dout, one layer further down (the weights before the
+    update, under either hidden_deltas rule: the gradient of E at this step's weights)."""
+    neurons, weight_names, _ = s.layers[0]
+    for i, x in enumerate(s.input_names):
+        messages = []
+        for n, row in zip(neurons, weight_names):
+            add(f"dE_{n}/d{x}", "input message", x, (f"delta_{n}", row[i]),
+                f"delta_{n}*{row[i]}", None, 0)
+            messages.append(f"dE_{n}/d{x}")
+        add(f"dE/d{x}", "input gradient", x, messages, _left_to_right(messages), None, 0)
 
 
 def _updates(s, layers, add):
@@ -359,6 +419,12 @@ def event_fields(q, s):
         sender = s.input_names[j] if k == 0 else s.layers[k - 1][0][j]
         return [w, q.neuron, sender, V(delta), V(x), V("weight_decay") if s.decay else 0.0,
                 V(w), V(q.name)]
+    if kind == "input gradient":
+        i = s.input_names.index(q.owner)
+        neurons, weight_names, _ = s.layers[0]
+        ws = tuple(row[i] for row in weight_names)
+        return [q.owner, tuple(neurons), ws, tuple(V(f"delta_{n}") for n in neurons),
+                tuple(V(w) for w in ws), tuple(V(m) for m in q.reads), V(q.name)]
     if kind == "dE_db":
         return [q.owner, tuple(r[len("delta_"):] for r in q.reads),
                 tuple(V(r) for r in q.reads), V(q.name)]

@@ -26,9 +26,9 @@ import signal
 import sys
 
 from . import __version__
-from .errors import NeurosimError
+from .errors import InputError, NeurosimError
 
-__all__ = ["main", "run_script", "COMMANDS"]
+__all__ = ["main", "run_script", "script_arguments", "whole_number", "COMMANDS"]
 
 #: The subcommand modules, in the order ``neurosim --help`` lists them.
 COMMANDS = (
@@ -39,6 +39,7 @@ COMMANDS = (
     "show",
     "gradcheck",
     "check",
+    "exercises",
 )
 
 
@@ -115,16 +116,73 @@ def run_script(main, *args):
     """Run a demo's ``main(*args)`` from its ``if __name__ == "__main__":`` block, ending as
     ``neurosim demo`` ends it: a closed pipe (``python demos/xor.py | head``) stops it quietly,
     as ``cat`` would, where Python would print a BrokenPipeError traceback (the advice of the
-    Python docs, "Note on SIGPIPE"); Ctrl-C exits with 130 without one."""
+    Python docs, "Note on SIGPIPE"); Ctrl-C exits with 130 without one.
+
+    A :class:`~neurosim.errors.NeurosimError` (a bad argument, see :func:`script_arguments`)
+    ends it as the ``neurosim`` command does: one line on standard error, exit status 2. A
+    demo whose ``main`` takes no arguments (called here with none) refuses any it was given.
+    """
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    script = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "demo"
     try:
+        if not args and sys.argv[1:]:
+            script_arguments(sys.argv[1:], f"python {script}", most=0)
         main(*args)
+    except NeurosimError as error:
+        sys.stdout.flush()
+        print(f"{script}: error: {error}", file=sys.stderr)
+        sys.exit(2)
     except BrokenPipeError:  # no SIGPIPE (Windows): the error instead
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+def script_arguments(argv, usage, most):
+    """``argv`` itself, once it is known to hold at most ``most`` arguments (a demo's check of
+    its command line); more raise :class:`~neurosim.errors.InputError` with the usage line.
+
+    >>> script_arguments(["5"], "python demos/xor.py [SEEDS]", most=1)
+    ['5']
+    >>> script_arguments(["5", "6"], "python demos/xor.py [SEEDS]", most=1)
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.InputError: at most 1 argument expected, got 2: '5' '6'; usage: python demos/xor.py [SEEDS]
+    """
+    argv = list(argv)
+    if len(argv) > most:
+        expected = "no arguments" if most == 0 else (
+            f"at most {most} argument{'s' if most != 1 else ''}")
+        raise InputError(f"{expected} expected, got {len(argv)}: "
+                         f"{' '.join(map(repr, argv))}; usage: {usage}")
+    return argv
+
+
+def whole_number(text, name, minimum=0):
+    """The whole number a demo's argument ``text`` spells (``"10"``), at least ``minimum``;
+    anything else raises :class:`~neurosim.errors.InputError` naming the argument.
+
+    >>> whole_number("10", "SEEDS", minimum=1)
+    10
+    >>> whole_number("abc", "SEEDS", minimum=1)
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.InputError: SEEDS must be a whole number of at least 1, got 'abc'
+    >>> whole_number("0", "SEEDS", minimum=1)
+    Traceback (most recent call last):
+    ...
+    neurosim.errors.InputError: SEEDS must be a whole number of at least 1, got '0'
+    """
+    try:
+        value = int(text.strip()) if len(text) <= 20 else None
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise InputError(f"{name} must be a whole number of at least {minimum}, got {shown!r}")
+    return value
 
 
 if __name__ == "__main__":

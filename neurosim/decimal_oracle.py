@@ -66,6 +66,7 @@ def _d_softplus(x):
 _DECIMAL_ACTIVATIONS = {
     "sigmoid": _d_sigmoid,
     "tanh": _d_tanh,
+    "bipolar_sigmoid": lambda x: _d_tanh(x / 2),     # 2 / (1 + e^-x) - 1 = tanh(x/2)
     "relu": lambda x: x if x > 0 else Decimal(0),
     "leaky_relu": lambda x: x if x > 0 else Decimal(LEAKY_SLOPE) * x,
     "identity": lambda x: x,

@@ -61,7 +61,7 @@ _CHUNK = 64
 CACHE_SIZE = 128
 _cache = OrderedDict()
 
-_SUMS = {"net", "total", "hidden dE_dout", "dE_db"}
+_SUMS = {"net", "total", "hidden dE_dout", "dE_db", "input gradient"}
 
 
 def compiled(net, mode):
@@ -283,7 +283,7 @@ class _Writer:
             # the recorded and observed steps call f, f' and the loss: an inline conditional
             # costs the compiler five times a call, and these steps are not the hot path
             python = _calling(python)
-        if self.inline and q.kind in ("message", "backward", "dnet_dw"):
+        if self.inline and q.kind in ("message", "backward", "dnet_dw", "input message"):
             self.expressions[q.name] = python(ops, q, self.s)
             return
         target = self.ident(q.name)
@@ -445,13 +445,21 @@ class _Writer:
         elif q.kind == "dout_dnet":
             self.emit(f"{v}.dout_dnet = {name}")
         elif q.kind in ("delta", "output delta"):
-            self.emit(f"{v}.delta = {v}.dE_db = {name}")
+            # a neuron's dE_db is dE/d(its bias as named): delta, or -delta for a threshold
+            self.emit(f"{v}.delta = {name}" if self.s.thresholds else
+                      f"{v}.delta = {v}.dE_db = {name}")
             self.emit(f"{v}.dnet_dw = {v}.inputs")
         elif q.kind == "dE_dw":     # a new list with the first gradient, then one more each
             first = self.places[q.owner][2] == 0
             self.emit(f"{v}.dE_dw = [{name}]" if first else f"{v}.dE_dw.append({name})")
         elif q.kind == "dE_db" and q.neuron is None:
             self.emit(f"_L{q.layer}.dE_db = {name}")
+        elif q.kind == "dE_db" and self.s.thresholds:
+            self.emit(f"{v}.dE_db = {name}")
+        elif q.kind == "input gradient":   # net.dE_dinputs: a new list, then one more each
+            first = q.owner == self.s.input_names[0]
+            self.emit(f"_net.dE_dinputs = [{name}]" if first
+                      else f"_net.dE_dinputs.append({name})")
 
     def _layer_done(self, k):
         """After the backward pass of layer ``k``: store (plain modes) and check its deltas."""
@@ -462,12 +470,17 @@ class _Writer:
                 v = self.neuron(n)
                 self.emit(f"{v}.dE_dout = {self.operand('dE/dout_' + n)}; "
                           f"{v}.dout_dnet = {self.ident(f'dout_{n}/dnet_{n}')}")
-                self.emit(f"{v}.delta = {v}.dE_db = {self.ident('delta_' + n)}; "
+                dE_db = (self.ident(f"dE/d{bias_names[neurons.index(n)]}") if s.thresholds
+                         else self.ident('delta_' + n))
+                self.emit(f"{v}.delta = {self.ident('delta_' + n)}; {v}.dE_db = {dE_db}; "
                           f"{v}.dnet_dw = {v}.inputs")
                 grads = ", ".join(self.ident(f"dE/d{w}") for w in row)
                 self.emit(f"{v}.dE_dw = [{grads}]")
             if s.bias_mode == "shared":
                 self.emit(f"_L{k}.dE_db = {self.ident('dE/d' + bias_names[0])}")
+            if k == 0:
+                grads = ", ".join(self.ident(f"dE/d{x}") for x in s.input_names)
+                self.emit(f"_net.dE_dinputs = [{grads}]")
         self.check([self.ident(f"delta_{n}") for n in neurons], f"_raise_backward(_L{k})")
 
     def _updates(self, quantities):
@@ -755,14 +768,16 @@ class _VectorWriter(_Writer):
             senders = s.input_names if k == 0 else [f"out_{u}" for u in s.layers[k - 1][0]]
             for n, row, b in zip(neurons, s.layers[k][1], bias_names):
                 net = self.ident(f"net_{n}")
-                if self.record:     # the messages w*x kept, then added as VECTOR["net"] adds
+                rule = "net threshold" if b and s.thresholds else "net"
+                if self.record:     # the messages w*x kept, then added as VECTOR[rule] adds
                     self.emit(f"_M_{v(n)} = list(_map(_mul, _W_{v(n)}, {xs}))")
-                    self.emit(f"{net} = _reduce(_add, _M_{v(n)}) + "
-                              f"{self.ident(b) if b else '0.0'}")
+                    self.emit(f"{net} = " + VECTOR[rule].format(
+                        W=f"_W_{v(n)}", X=xs, b=self.ident(b) if b else "0.0").replace(
+                        f"_map(_mul, _W_{v(n)}, {xs})", f"_M_{v(n)}"))
                     self.keep(f"_M_{v(n)}", [f"{w}*{x}" for w, x in zip(row, senders)])
                     self.aliases += [(f"dnet_{n}/d{w}", x) for w, x in zip(row, senders)]
                 else:
-                    self.emit(f"{net} = " + VECTOR["net"].format(
+                    self.emit(f"{net} = " + VECTOR[rule].format(
                         W=f"_W_{v(n)}", X=xs, b=self.ident(b) if b else "0.0"))
                 self.scalar(f"out_{n}", "out", k, (f"net_{n}",), n)
                 self.keep(net, f"net_{n}")
@@ -832,11 +847,15 @@ class _VectorWriter(_Writer):
                     self.keep(self.ident(name), name)
                 self.keep(f"_G_{v(n)}", [f"dE/d{w}" for w in s.layers[k][1][neurons.index(n)]])
                 b = bias_names[neurons.index(n)]
-                if s.bias_mode == "per_neuron":
+                if s.bias_mode == "per_neuron" and s.thresholds:    # dE/dtheta = -delta
+                    self.keep(f"-{self.ident('delta_' + n)}", f"dE/d{b}")
+                elif s.bias_mode == "per_neuron":
                     self.aliases.append((f"dE/d{b}", f"delta_{n}"))
                 self.emit(f"{v(n)}.dE_dout = {self.ident('dE/dout_' + n)}; "
                           f"{v(n)}.dout_dnet = {self.ident(f'dout_{n}/dnet_{n}')}")
-                self.emit(f"{v(n)}.delta = {v(n)}.dE_db = {self.ident('delta_' + n)}; "
+                minus = "-" if s.thresholds else ""     # dE/dtheta = -delta
+                self.emit(f"{v(n)}.delta = {self.ident('delta_' + n)}; "
+                          f"{v(n)}.dE_db = {minus}{self.ident('delta_' + n)}; "
                           f"{v(n)}.dnet_dw = {v(n)}.inputs; {v(n)}.dE_dw = _G_{v(n)}")
             deltas = [self.ident(f"delta_{n}") for n in neurons]
             self.emit(f"_D{k} = [{', '.join(deltas)}]")
@@ -845,6 +864,18 @@ class _VectorWriter(_Writer):
                 self.keep(self.ident(f"dE/d{bias_names[0]}"), f"dE/d{bias_names[0]}")
                 self.emit(f"_L{k}.dE_db = {self.ident('dE/d' + bias_names[0])}")
             self.check(deltas, f"_raise_backward(_L{k})")
+            if k == 0 and self.record:      # the messages delta_h w_hi kept, then added
+                rows = "".join(f"_W_{v(n)}, " for n in neurons)
+                self.emit(f"_IM = [list(_map(_mul, _D0, c)) for c in zip({rows})]")
+                self.emit("_IG = [_reduce(_add, m) for m in _IM]")
+                self.emit("_net.dE_dinputs = _IG[:]")
+                for i, x in enumerate(s.input_names):
+                    self.keep(f"_IM[{i}]", [f"dE_{n}/d{x}" for n in neurons])
+                self.keep("_IG", [f"dE/d{x}" for x in s.input_names])
+            elif k == 0:    # dE/di = sum_h delta_h w_hi, the weights before the update
+                rows = "".join(f"_W_{v(n)}, " for n in neurons)
+                self.emit("_net.dE_dinputs = " + VECTOR["input gradient"].format(D="_D0",
+                                                                                 rows=rows))
             if each_layer:
                 self._vector_updates([k])
         if self.update and not each_layer:
@@ -960,8 +991,10 @@ class _Walker:
 
     def formula(self, q):
         """The function computing ``q`` from the values of its reads, in order."""
-        if q.kind in _SUMS:
+        if q.kind in _SUMS and not (self.s.thresholds and q.kind in ("net", "dE_db")):
             return _sum_left_to_right
+        if q.kind == "net" and q.reads[-1] != "0.0":        # w1 x1 + ... - theta
+            return _sum_minus_last
         key = (q.kind, q.layer, len(q.reads))
         function = self.formulas.get(key)
         if function is None:
@@ -1054,7 +1087,7 @@ class _Walker:
                     pending = []
                 continue
             value = compute(q)
-            self._store(q, value, neurons, layers, values)
+            self._store(q, value, neurons, net, values)
             if q.kind == "total":
                 if not isfinite(value):
                     _raise_error(net)
@@ -1092,7 +1125,7 @@ class _Walker:
             if update:
                 yield event(q)
 
-    def _store(self, q, value, neurons, layers, values):
+    def _store(self, q, value, neurons, net, values):
         """Store a quantity on its neuron just before its event (as _Writer._store_one)."""
         neuron = neurons.get(q.neuron)
         kind = q.kind
@@ -1104,7 +1137,9 @@ class _Walker:
         elif kind == "dout_dnet":
             neuron.dout_dnet = value
         elif kind in ("delta", "output delta"):
-            neuron.delta = neuron.dE_db = value
+            neuron.delta = value
+            if not self.s.thresholds:   # a threshold's dE_db is -delta, stored with it
+                neuron.dE_db = value
             neuron.dnet_dw = neuron.inputs
         elif kind == "dE_dw":
             if self.places[q.owner][2] == 0:
@@ -1112,11 +1147,22 @@ class _Walker:
             else:
                 neuron.dE_dw.append(value)
         elif kind == "dE_db" and q.neuron is None:
-            layers[q.layer].dE_db = value
+            net.layers[q.layer].dE_db = value
+        elif kind == "dE_db" and self.s.thresholds:
+            neuron.dE_db = value
+        elif kind == "input gradient":      # net.dE_dinputs: a new list, then one more each
+            if q.owner == self.s.input_names[0]:
+                net.dE_dinputs = [value]
+            else:
+                net.dE_dinputs.append(value)
 
 
 def _sum_left_to_right(*terms):
     return reduce(add, terms)
+
+
+def _sum_minus_last(*terms):
+    return reduce(add, terms[:-1]) - terms[-1]
 
 
 def _event_template(q, shape):

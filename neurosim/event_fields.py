@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import ClassVar, Optional, Tuple, get_origin
 
 _NAME_FIELDS = {"neuron", "sender", "receiver", "weight_name", "bias_name", "name", "neurons",
-                "senders", "weight_names", "outputs"}
+                "senders", "weight_names", "outputs", "input"}
 
 
 PARAMETER_FIELDS = {"weight_name", "bias_name", "name", "weight_names"}
@@ -48,6 +48,7 @@ _SAME_LENGTH = {
     "TotalError": ("outputs", "errors"),
     "HiddenErrorDerivative": ("receivers", "products"),
     "BiasGradient": ("neurons", "deltas"),
+    "InputGradient": ("receivers", "weight_names", "deltas", "weights", "products"),
 }
 
 

@@ -12,7 +12,7 @@ Events come in four phases, in the order of the hand calculation (Mazur 2015):
 ``error``     OutputError (one per output), TotalError
 ``backward``  OutputErrorDerivative, BackwardMessage (one per connection into a hidden
               neuron), HiddenErrorDerivative, ActivationDerivative, Delta, WeightGradient,
-              BiasGradient
+              BiasGradient, InputGradient (one per input)
 ``update``    Update (one per trainable weight and bias)
 
 A :class:`~neurosim.record.StepRecord` (in ``record.py``; ``neurosim.events.StepRecord`` is
@@ -22,7 +22,11 @@ to JSON Lines.
 
 from typing import ClassVar, Optional, Tuple
 
-from .event_fields import as_names, bind, checked, event_record
+from .event_fields import as_names, bind, checked
+from .event_fields import event_record as _record
+from .formula import (Context, Mul, Neg, Sym, equation, joined, partial, row, symbol, to_text,
+                      written)
+from .numbers import DIGITS, num  # noqa: F401  (num: neurosim.events.num, as before)
 
 __all__ = [
     "Event",
@@ -38,6 +42,7 @@ __all__ = [
     "Delta",
     "WeightGradient",
     "BiasGradient",
+    "InputGradient",
     "Update",
     "PHASES",
     "EVENT_TYPES",
@@ -45,34 +50,15 @@ __all__ = [
 
 PHASES = ("forward", "error", "backward", "update")
 
-#: Significant digits of the numbers in ``str(event)`` (Mazur prints nine).
-DIGITS = 9
+#: The prefix of a threshold's name (``theta_h1``): the threshold convention, net = sum w x -
+#: theta, is described in :mod:`neurosim.calculation` (its names and formulas); the records
+#: only need to know a threshold when they see one, to write its minus sign.
+THRESHOLD = "theta_"
 
 
-def num(x, digits=DIGITS):
-    """Format a number as the hand calculation prints it: ``digits`` significant digits, and at
-    least ``digits`` decimals from 1 up (Mazur prints net_o1 = 1.105905967, out_h1 = 0.593269992).
-
-    >>> num(1.1059059670597702), num(0.5932699921071872), num(0.00043856773447434685)
-    ('1.105905967', '0.593269992', '0.000438567734')
-    """
-    if x is None:       # a lone partial not defined in floating point (see neurosim.losses)
-        return "not defined"
-    a = abs(x)
-    if 1.0 <= a < 1e16:
-        digits = min(digits + len(str(int(a))), 17)
-    return format(x, f".{digits}g")
-
-
-def operand(x, digits=DIGITS):
-    """A number as it stands after an operator: negative numbers in parentheses."""
-    text = num(x, digits)
-    return f"({text})" if text.startswith("-") else text
-
-
-def _signed_terms(values, digits):
-    return " + ".join(num(v, digits) if k == 0 else operand(v, digits)
-                      for k, v in enumerate(values))
+def is_threshold(name):
+    """True for a threshold's name (``theta_h1``, ``dE/dtheta_h1``, ``theta_h1+``)."""
+    return isinstance(name, str) and name.rstrip("+").split("/d")[-1].startswith(THRESHOLD)
 
 
 class Event(tuple):
@@ -161,15 +147,27 @@ class Event(tuple):
         except InputError as error:
             raise FormatError(str(error)) from None
 
-    def render(self, digits=DIGITS):
-        """One line of the hand calculation, numbers shown to ``digits`` significant digits."""
+    def tree(self, c):
+        """The event's line as a tree (:mod:`neurosim.formula`) in the context ``c`` (a
+        :class:`~neurosim.formula.Context`): left side = symbols = numbers = result, a side
+        equal to the one before it left out. Every view (``str(event)``, the stepper, the
+        worksheet's text, Markdown and MathML) writes this one tree."""
         raise NotImplementedError
+
+    def render(self, digits=DIGITS, net=None):
+        """One line of the hand calculation, numbers shown to ``digits`` significant digits
+        (with ``net``, the network the step ran on: the ``n`` of a mean is its number of outputs).
+
+        >>> print(Update("w5", 0.4, 0.5, 0.0821670406, 0.35891648).render(4))
+        w5+ = w5 - eta*dE_total/dw5 = 0.4 - 0.5*0.08217 = 0.3589
+        """
+        return to_text(self.tree(Context.of(net, digits) if net else Context(digits)))
 
     def __str__(self):
         return self.render()
 
 
-@event_record
+@_record
 class ForwardMessage(Event):
     """One connection carries the sender's output, times its weight, into the receiver."""
 
@@ -182,14 +180,13 @@ class ForwardMessage(Event):
     product: float
     from_input: bool = False
 
-    def render(self, digits=DIGITS):
-        value = self.sender if self.from_input else f"out_{self.sender}"
-        return (f"{self.weight_name}*{value} = {num(self.weight, digits)}*"
-                f"{operand(self.value, digits)} = {num(self.product, digits)}"
-                f"    ({self.sender} -> {self.receiver})")
+    def tree(self, c):
+        return equation(Mul(symbol(self.weight_name), c.value_of(self.sender, self.from_input)),
+                        Mul(c.n(self.weight, False), c.n(self.value)), c.n(self.product, False),
+                        note=f"    ({self.sender} -> {self.receiver})")
 
 
-@event_record
+@_record
 class NetInput(Event):
     """A neuron sums its incoming messages and its bias: net = sum_i w_i x_i + b."""
 
@@ -204,19 +201,20 @@ class NetInput(Event):
     net: float
     from_inputs: bool = False
 
-    def render(self, digits=DIGITS):
-        symbols = [f"{w}*{s if self.from_inputs else 'out_' + s}"
+    def tree(self, c):
+        symbols = [Mul(c.sym(w, "w"), c.value_of(s, self.from_inputs))
                    for w, s in zip(self.weight_names, self.senders)]
-        numbers = [f"{num(w, digits) if k == 0 else operand(w, digits)}*{operand(x, digits)}"
-                   for k, (w, x) in enumerate(zip(self.weights, self.values))]
-        if self.bias_name is not None:
-            symbols.append(self.bias_name)
-            numbers.append(operand(self.bias, digits))
-        return (f"net_{self.neuron} = {' + '.join(symbols)} = {' + '.join(numbers)}"
-                f" = {num(self.net, digits)}")
+        numbers = [Mul(c.n(w, k > 0), c.n(x)) for k, (w, x) in enumerate(zip(self.weights,
+                                                                              self.values))]
+        symbolic, numeric = joined(symbols), joined(numbers)
+        if self.bias_name is not None:     # + b, or - theta (net = sum w x - theta)
+            sign = "-" if is_threshold(self.bias_name) else "+"
+            symbolic = row(symbolic, sign, c.sym(self.bias_name, "b"))
+            numeric = row(numeric, sign, c.n(self.bias))
+        return equation(c.sym(f"net_{self.neuron}"), symbolic, numeric, c.n(self.net, False))
 
 
-@event_record
+@_record
 class NeuronOutput(Event):
     """A neuron squashes its net input with its activation: out = f(net)."""
 
@@ -227,13 +225,13 @@ class NeuronOutput(Event):
     net: float
     out: float
 
-    def render(self, digits=DIGITS):
-        symbolic = self.formula.replace("net", f"net_{self.neuron}")
-        numeric = self.formula.replace("net", operand(self.net, digits))
-        return f"out_{self.neuron} = {symbolic} = {numeric} = {num(self.out, digits)}"
+    def tree(self, c):
+        return equation(c.sym(f"out_{self.neuron}"),
+                        written(self.formula, {"net": c.sym(f"net_{self.neuron}")}),
+                        written(self.formula, {"net": c.n(self.net)}), c.n(self.out, False))
 
 
-@event_record
+@_record
 class OutputError(Event):
     """One output neuron's own term of the total error, E_o."""
 
@@ -245,13 +243,16 @@ class OutputError(Event):
     out: float
     error: float
 
-    def render(self, digits=DIGITS):
-        return (f"E_{self.neuron} = {_substitute(self.formula, self.neuron)} = "
-                f"{_substitute(self.formula, self.neuron, self.target, self.out, digits)} = "
-                f"{num(self.error, digits)}")
+    def tree(self, c):
+        o = self.neuron
+        return equation(c.sym(f"E_{o}"),
+                        written(self.formula, {"target": symbol(f"target_{o}"),
+                                             "out": c.sym(f"out_{o}")}),
+                        written(self.formula, c.loss_values(self.target, self.out)),
+                        c.n(self.error, False))
 
 
-@event_record
+@_record
 class TotalError(Event):
     """The total error of the sample: E_total = sum of the output terms."""
 
@@ -260,12 +261,13 @@ class TotalError(Event):
     errors: Tuple[float, ...]
     total: float
 
-    def render(self, digits=DIGITS):
-        return (f"E_total = {' + '.join('E_' + o for o in self.outputs)} = "
-                f"{_signed_terms(self.errors, digits)} = {num(self.total, digits)}")
+    def tree(self, c):
+        return equation(c.sym("E_total"), joined([c.sym(f"E_{o}") for o in self.outputs]),
+                        joined([c.n(e, k > 0) for k, e in enumerate(self.errors)]),
+                        c.n(self.total, False))
 
 
-@event_record
+@_record
 class OutputErrorDerivative(Event):
     """The backward pass starts at an output: dE_total/dout_o = dE_o/dout_o."""
 
@@ -277,13 +279,16 @@ class OutputErrorDerivative(Event):
     out: float
     value: float
 
-    def render(self, digits=DIGITS):
-        return (f"dE_total/dout_{self.neuron} = {_substitute(self.formula, self.neuron)} = "
-                f"{_substitute(self.formula, self.neuron, self.target, self.out, digits)} = "
-                f"{num(self.value, digits)}")
+    def tree(self, c):
+        o = self.neuron
+        return equation(partial("E_total", f"out_{o}"),
+                        written(self.formula, {"target": symbol(f"target_{o}"),
+                                             "out": symbol(f"out_{o}")}),
+                        written(self.formula, c.loss_values(self.target, self.out)),
+                        c.n(self.value, False))
 
 
-@event_record
+@_record
 class BackwardMessage(Event):
     """One connection carries the receiver's delta, times its weight, back into the sender.
 
@@ -299,13 +304,14 @@ class BackwardMessage(Event):
     weight: float
     product: float
 
-    def render(self, digits=DIGITS):
-        return (f"dE_{self.receiver}/dout_{self.sender} = delta_{self.receiver}*{self.weight_name}"
-                f" = {num(self.delta, digits)}*{operand(self.weight, digits)} = "
-                f"{num(self.product, digits)}    ({self.receiver} -> {self.sender})")
+    def tree(self, c):
+        return equation(partial(f"E_{self.receiver}", f"out_{self.sender}"),
+                        Mul(symbol(f"delta_{self.receiver}"), symbol(self.weight_name)),
+                        Mul(c.n(self.delta, False), c.n(self.weight)), c.n(self.product, False),
+                        note=f"    ({self.receiver} -> {self.sender})")
 
 
-@event_record
+@_record
 class HiddenErrorDerivative(Event):
     """A hidden neuron sums the messages from the layer above: dE/dout_h = sum_o delta_o w_oh."""
 
@@ -315,13 +321,15 @@ class HiddenErrorDerivative(Event):
     products: Tuple[float, ...]
     value: float
 
-    def render(self, digits=DIGITS):
-        terms = " + ".join(f"dE_{r}/dout_{self.neuron}" for r in self.receivers)
-        return (f"dE_total/dout_{self.neuron} = {terms} = {_signed_terms(self.products, digits)}"
-                f" = {num(self.value, digits)}")
+    def tree(self, c):
+        h = self.neuron
+        return equation(partial("E_total", f"out_{h}"),
+                        joined([partial(f"E_{r}", f"out_{h}") for r in self.receivers]),
+                        joined([c.n(p, k > 0) for k, p in enumerate(self.products)]),
+                        c.n(self.value, False))
 
 
-@event_record
+@_record
 class ActivationDerivative(Event):
     """The local derivative of the activation: dout/dnet = f'(net)."""
 
@@ -333,15 +341,16 @@ class ActivationDerivative(Event):
     out: float
     value: float
 
-    def render(self, digits=DIGITS):
-        n = self.neuron
-        symbolic = self.formula.replace("out", f"out_{n}").replace("net", f"net_{n}")
-        numeric = self.formula.replace("out", operand(self.out, digits)).replace(
-            "net", operand(self.net, digits))
-        return f"dout_{n}/dnet_{n} = {symbolic} = {numeric} = {num(self.value, digits)}"
+    def tree(self, c):
+        h = self.neuron
+        return equation(partial(f"out_{h}", f"net_{h}"),
+                        written(self.formula, {"out": symbol(f"out_{h}"),
+                                             "net": symbol(f"net_{h}")}),
+                        written(self.formula, {"out": c.n(self.out), "net": c.n(self.net)}),
+                        c.n(self.value, False))
 
 
-@event_record
+@_record
 class Delta(Event):
     """The neuron's error term: delta = dE/dnet = dE/dout * dout/dnet."""
 
@@ -351,16 +360,20 @@ class Delta(Event):
     dout_dnet: float
     delta: float
 
-    def render(self, digits=DIGITS):
-        n = self.neuron
+    def tree(self, c):
+        h = self.neuron
+        chain = row(partial("E_total", f"out_{h}"), "*", partial(f"out_{h}", f"net_{h}"))
         if self.dE_dout is None:   # the pair taken as one (cross-entropy after a sigmoid)
-            return (f"delta_{n} = dE_total/dout_{n} * dout_{n}/dnet_{n} = out_{n} - target_{n}"
-                    f" = {num(self.delta, digits)}    (dE_total/dout_{n} is not defined here)")
-        return (f"delta_{n} = dE_total/dout_{n} * dout_{n}/dnet_{n} = {num(self.dE_dout, digits)}"
-                f"*{operand(self.dout_dnet, digits)} = {num(self.delta, digits)}")
+            return equation(symbol(f"delta_{h}"), chain,
+                            row(symbol(f"out_{h}"), "-", symbol(f"target_{h}")),
+                            c.n(self.delta, False),
+                            note=f"    (dE_total/dout_{h} is not defined here)")
+        return equation(symbol(f"delta_{h}"), chain,
+                        Mul(c.n(self.dE_dout, False), c.n(self.dout_dnet)),
+                        c.n(self.delta, False))
 
 
-@event_record
+@_record
 class WeightGradient(Event):
     """dE/dw = delta_receiver * dnet/dw (= the sender's out), plus lambda*w with weight decay."""
 
@@ -374,19 +387,20 @@ class WeightGradient(Event):
     weight: float
     value: float
 
-    def render(self, digits=DIGITS):
-        w, n = self.weight_name, self.neuron
-        symbolic = f"delta_{n} * dnet_{n}/d{w}"
-        numeric = f"{num(self.delta, digits)}*{operand(self.dnet_dw, digits)}"
+    def tree(self, c):
+        h, w = self.neuron, self.weight_name
+        chain = row(symbol(f"delta_{h}"), "*", partial(f"net_{h}", w))
+        numbers = Mul(c.n(self.delta, False), c.n(self.dnet_dw))
         if self.weight_decay:
-            symbolic += f" + lambda*{w}"
-            numeric += f" + {num(self.weight_decay, digits)}*{operand(self.weight, digits)}"
-        return f"dE_total/d{w} = {symbolic} = {numeric} = {num(self.value, digits)}"
+            chain = row(*chain.items, "+", Mul(Sym("λ"), symbol(w)))
+            numbers = row(numbers, "+", Mul(c.n(self.weight_decay), c.n(self.weight)))
+        return equation(partial("E_total", w), chain, numbers, c.n(self.value, False))
 
 
-@event_record
+@_record
 class BiasGradient(Event):
-    """dE/db = delta (dnet/db = 1); a bias shared by a layer sums its neurons' deltas."""
+    """dE/db = delta (dnet/db = 1); a bias shared by a layer sums its neurons' deltas; a
+    threshold's is dE/dtheta = -delta (dnet/dtheta = -1)."""
 
     phase: ClassVar[str] = "backward"
     bias_name: str
@@ -394,13 +408,42 @@ class BiasGradient(Event):
     deltas: Tuple[float, ...]
     value: float
 
-    def render(self, digits=DIGITS):
-        symbolic = " + ".join(f"delta_{n}" for n in self.neurons)
-        return (f"dE_total/d{self.bias_name} = {symbolic} = {_signed_terms(self.deltas, digits)}"
-                f" = {num(self.value, digits)}")
+    def tree(self, c):
+        if is_threshold(self.bias_name):    # dnet/dtheta = -1
+            return equation(partial("E_total", self.bias_name),
+                            Neg(symbol(f"delta_{self.neurons[0]}")),
+                            Neg(c.n(self.deltas[0])), c.n(self.value, False))
+        return equation(partial("E_total", self.bias_name),
+                        joined([symbol(f"delta_{h}") for h in self.neurons]),
+                        joined([c.n(d, k > 0) for k, d in enumerate(self.deltas)]),
+                        c.n(self.value, False))
 
 
-@event_record
+@_record
+class InputGradient(Event):
+    """The gradient on one input: dE/di_k = sum_j delta_j w_jk over the first layer's neurons
+    (what a hidden neuron's dE/dout would be, one layer further down: the gradient an input
+    layer, an embedding or a whole earlier network receives)."""
+
+    phase: ClassVar[str] = "backward"
+    input: str
+    receivers: Tuple[str, ...]
+    weight_names: Tuple[str, ...]
+    deltas: Tuple[float, ...]
+    weights: Tuple[float, ...]
+    products: Tuple[float, ...]
+    value: float
+
+    def tree(self, c):
+        return equation(partial("E_total", self.input),
+                        joined([Mul(symbol(f"delta_{r}"), symbol(w))
+                                for r, w in zip(self.receivers, self.weight_names)]),
+                        joined([Mul(c.n(d, k > 0), c.n(w))
+                                for k, (d, w) in enumerate(zip(self.deltas, self.weights))]),
+                        c.n(self.value, False))
+
+
+@_record
 class Update(Event):
     """Gradient descent on one weight or bias: new = old - eta * dE/d(name).
 
@@ -421,25 +464,21 @@ class Update(Event):
         """new - old."""
         return self.new - self.old
 
-    def render(self, digits=DIGITS):
-        n = self.name
+    def tree(self, c):
+        name = self.name
         if self.momentum:
-            return (f"{n}+ = {n} + (mu*v_{n} - eta*dE/d{n}) = {num(self.old, digits)} + "
-                    f"{operand(self.velocity, digits)} = {num(self.new, digits)}")
-        return (f"{n}+ = {n} - eta*dE_total/d{n} = {num(self.old, digits)} - "
-                f"{num(self.learning_rate, digits)}*{operand(self.gradient, digits)} = "
-                f"{num(self.new, digits)}")
-
-
-def _substitute(formula, neuron, target=None, out=None, digits=DIGITS):
-    """Write a loss formula for one output, with symbols (no numbers given) or numbers."""
-    if target is None:
-        return formula.replace("target", f"target_{neuron}").replace("out", f"out_{neuron}")
-    return formula.replace("target", operand(target, digits)).replace("out", operand(out, digits))
+            return equation(symbol(name + "+"), row(symbol(name), "+", Sym("v", name)),
+                            row(c.n(self.old, False), "+", c.n(self.velocity)),
+                            c.n(self.new, False))
+        return equation(symbol(name + "+"),
+                        row(symbol(name), "-", Mul(Sym("η"), partial("E_total", name))),
+                        row(c.n(self.old, False), "-",
+                            Mul(c.n(self.learning_rate), c.n(self.gradient))),
+                        c.n(self.new, False))
 
 
 #: Every event class by name, as ``to_dict()`` writes it in ``"event"``.
 EVENT_TYPES = {cls.__name__: cls for cls in (
     ForwardMessage, NetInput, NeuronOutput, OutputError, TotalError, OutputErrorDerivative,
     BackwardMessage, HiddenErrorDerivative, ActivationDerivative, Delta, WeightGradient,
-    BiasGradient, Update)}
+    BiasGradient, InputGradient, Update)}

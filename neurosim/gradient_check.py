@@ -61,6 +61,7 @@ and judges the analytic value against all three.
   in every neuron of its layer; with ``bias="none"`` there are no biases to check). With
   ``weight_decay = lambda > 0`` the objective is ``E_total + lambda/2 sum w^2`` (biases
   excluded), whose derivative ``delta * x + lambda * w`` is the ``dE_dw`` the engine stores;
+* every input's ``dE/di`` (``net.dE_dinputs``): the input itself is nudged;
 * every neuron's ``dE_dout``, ``dout_dnet`` and ``delta`` (= dE/dnet): the forward pass is run
   again with the neuron's ``out`` or ``net`` nudged in the middle of it, the layers below
   untouched and the layers above computed from the nudged value. An output whose E_o is
@@ -84,7 +85,7 @@ splits the float numeric error into ``truncation`` (exact arithmetic, step h) an
 >>> from neurosim.worked_examples import mazur, MAZUR_INPUTS, MAZUR_TARGETS
 >>> report = gradcheck(mazur(), MAZUR_INPUTS, MAZUR_TARGETS)
 >>> report.ok, len(report.rows)
-(True, 22)
+(True, 24)
 >>> row = report["dE/dw5"]                       # Mazur prints dE_total/dw5 = 0.082167041
 >>> round(row.analytic, 9), round(row.numeric, 9), row.status
 (0.082167041, 0.082167041, 'ok')
@@ -104,6 +105,7 @@ from .gradient_report import GradientReport, GradientRow
 from .gradient_rounding import ForwardRounding, analytic_allowances
 from .losses import CLIP
 from .network import NeuralNetwork
+from .numbers import num
 
 __all__ = ["gradcheck", "partials", "GradientReport", "GradientRow", "Partial", "PRECISION",
            "EXACT_EPS"]
@@ -196,8 +198,8 @@ def _check_row(net, x, t, p, step, flt, base_E, values, rounding, allowance, rto
     if verdict is None:
         return GradientRow(p.name, a, chosen.central, math.nan, math.nan, "unresolved", step=h,
                            score=0.0, note=_join(note, (
-                               f"no difference around {quantity} = {v0:.6g} could be taken at "
-                               f"any step tried from h = {h:.2g} (E overflows, or the value "
+                               f"no difference around {quantity} = {num(v0, 6)} could be taken at "
+                               f"any step tried from h = {num(h, 2)} (E overflows, or the value "
                                f"does not move in floats)"
                                + ("" if oracle else "; precise=True may"))))
     reference = verdict.reference
@@ -215,25 +217,27 @@ def _check_row(net, x, t, p, step, flt, base_E, values, rounding, allowance, rto
 def _explain(verdict, quantity, h, precise):
     """The note of a row that is not plainly ``ok`` at the step asked for."""
     s = verdict.stencil
-    parts = []
+    parts, estimate = [], num(verdict.estimate, 2, exponent=True)
     if not precise and s.step != h:
-        parts.append(f"judged at h = {s.step:.2g}, where the estimate is smallest")
+        parts.append(f"judged at h = {num(s.step, 2)}, where the estimate is smallest")
     if verdict.status == "unresolved" and precise:
         parts.append(f"the derivative is below what even the 50-digit oracle resolves here "
-                     f"(estimate {verdict.estimate:.1e}, over {RESOLUTION:.0%} of it)")
+                     f"(estimate {estimate}, over {RESOLUTION:.0%} of it)")
     elif verdict.status == "unresolved":
         parts.append(f"the derivative is below what differences resolve here (estimate "
-                     f"{verdict.estimate:.1e}, over {RESOLUTION:.0%} of it); precise=True "
+                     f"{estimate}, over {RESOLUTION:.0%} of it); precise=True "
                      f"resolves it")
     if not s.smooth and s.kinks > 1:
         parts.append(f"{s.kinks} kinks lie within 2h of {quantity}, closer together than any "
-                     f"step separates (one-sided derivatives {s.left:.6g} and {s.right:.6g}): "
+                     f"step separates (one-sided derivatives {num(s.left, 6)} and "
+                     f"{num(s.right, 6)}): "
                      f"the slope between them, which the analytic value is, cannot be measured")
     elif not s.smooth:
         side = ("agrees with neither nor lies between them" if verdict.status == "FAIL"
                 else "is one of them or between them")
         parts.append(f"E is not differentiable within 2h of {quantity}: one-sided derivatives "
-                     f"{s.left:.6g} (left) and {s.right:.6g} (right); the analytic value {side}")
+                     f"{num(s.left, 6)} (left) and {num(s.right, 6)} (right); the analytic "
+                     f"value {side}")
     return "; ".join(parts) or None
 
 
@@ -247,7 +251,7 @@ class Partial(NamedTuple):
     """One partial the backward pass left, and what to nudge to check it.
 
     ``target``: ``("w", neuron, i)``, ``("b", neurons)``, ``("out", neuron)``, ``("net",
-    neuron)`` or ``("dout/dnet", neuron, f, activation name)``. ``quantity`` names the nudged
+    neuron)``, ``("dout/dnet", neuron, f, activation name)`` or ``("i", index of the input)``. ``quantity`` names the nudged
     value (``w5``, ``b_h1``, ``net_h1``, ``out_h1``) and ``layer`` is the index of its layer.
     """
 
@@ -286,6 +290,9 @@ def partials(net):
             rows.append(Partial(f"dout/dnet_{n.name}", n.dout_dnet,
                                 ("dout/dnet", n, act.f, act.name), f"net_{n.name}", k))
             rows.append(Partial(f"delta_{n.name}", n.delta, ("net", n), f"net_{n.name}", k))
+    if net.dE_dinputs is not None:
+        rows += [Partial(f"dE/d{name}", g, ("i", k), name, 0)
+                 for k, (name, g) in enumerate(zip(net.input_names, net.dE_dinputs))]
     return rows
 
 
@@ -296,6 +303,8 @@ def _base_value(target, values):
         return who.weights[target[2]]
     if kind == "b":
         return who[0].bias
+    if kind == "i":
+        return values[("in", who)]
     return values[("out" if kind == "out" else "net", who.name)]
 
 
@@ -314,7 +323,7 @@ def _step(p, values, eps):
     if not ((v0 + h) - v0 or (v0 - h) - v0):
         raise ConfigurationError(
             f"eps must be more than half the float spacing of the values it nudges, got "
-            f"{eps:g}: {p.quantity} = {v0:.6g} has spacing {math.ulp(v0):.2g}, so "
+            f"{num(eps, 6)}: {p.quantity} = {num(v0, 6)} has spacing {num(math.ulp(v0), 2)}, so "
             f"{p.quantity} + eps * max(1, |{p.quantity}|) == {p.quantity}; use an eps of "
             f"about 1e-6 (the default)")
     return p.quantity, v0, h, None
@@ -367,7 +376,7 @@ def measurement(net, x, t, p, arith, base_E, values, rounding):
     def E_at(d):
         return evaluate(net, x, t, p.target, d, arith, values, p.layer)
 
-    stage = {"w": "sum", "b": "sum", "net": "f", "out": "next"}[kind]
+    stage = {"w": "sum", "b": "sum", "i": "sum", "net": "f", "out": "next"}[kind]
     # E at d = 0 is the sample's E, except with the nudged weight's decay term
     E0 = E_at(0.0 if arith.conv is None else arith.conv(0))[0] if (
         kind == "w" and net.weight_decay) else base_E
@@ -476,7 +485,9 @@ def evaluate(net, x, t, target, h, arith, base=None, start=0):
     kind = target[0] if target else None
     who = target[1] if target else None
     xs = list(x) if conv is None else [conv(v) for v in x]
-    values = {}
+    if kind == "i":
+        xs[who] = xs[who] + h
+    values = {("in", k): v for k, v in enumerate(xs)}
     if base is not None and start > 0:
         for layer in net.layers[:start]:
             for n in layer.neurons:
@@ -494,6 +505,8 @@ def evaluate(net, x, t, target, h, arith, base=None, start=0):
                 ws[target[2]] = ws[target[2]] + h
             elif kind == "b" and any(m is n for m in who):
                 b = b + h
+            if net.thresholds:      # the neuron holds theta: net = sum w x - theta
+                b = -b
             z = sum(map(mul, ws, xs)) + b
             if kind == "net" and who is n:
                 z = z + h
@@ -545,6 +558,9 @@ def _restore(saved):
 # -- validation and formatting ---------------------------------------------------------------------
 
 def _check_tolerance(field, value, positive=False):
+    if isinstance(value, str):
+        raise ConfigurationError(f"{field} must be a number, got the text {value!r}\n"
+                                 f"write it without quotes, e.g. {field}=1e-6")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigurationError(f"{field} must be a finite real number, got {value!r}")
     try:

@@ -12,6 +12,7 @@ from typing import Optional
 
 from .errors import GradientCheckError, UnknownNameError
 from .finite_differences import RESOLUTION
+from .numbers import num
 
 __all__ = ["GradientRow", "GradientReport", "STATUSES"]
 
@@ -124,10 +125,10 @@ class GradientReport:
         estimate = ("the oracle's estimate (rounding at 50 digits + truncation at h = 1e-20)"
                     if self.precise else "estimate (rounding + truncation 2 |D(2h) - D(h)| / 3)")
         return (f"a row fails when |analytic - {ref}| > tolerance = {estimate} + the analytic "
-                f"value's rounding + atol + rtol * |{ref}| (rtol={self.rtol:g}, "
-                f"atol={self.atol:g})\nnumeric = D(h) = (E(v+h) - E(v-h)) / 2h with h = eps * "
-                f"max(1, |v|), eps = {self.eps:g}; unresolved: estimate + the analytic value's "
-                f"rounding > {RESOLUTION:.0%} of the derivative")
+                f"value's rounding + atol + rtol * |{ref}| (rtol={num(self.rtol, 6)}, "
+                f"atol={num(self.atol, 6)})\nnumeric = D(h) = (E(v+h) - E(v-h)) / 2h with "
+                f"h = eps * max(1, |v|), eps = {num(self.eps, 6)}; unresolved: estimate + the "
+                f"analytic value's rounding > {RESOLUTION:.0%} of the derivative")
 
     def __str__(self):
         counts = {s: len(self._with(s)) for s in STATUSES}
@@ -179,22 +180,27 @@ class GradientReport:
              + ", ".join(r.name for r in failures), self.tolerances()] + _align(table)
             + self._notes(failures)))
 
+    def _repr_html_(self):
+        """Jupyter's view: the table, a failing row in red."""
+        from .render.notebook import gradient_html
+        return gradient_html(self)
+
     def __repr__(self):
         return (f"<GradientReport ok={self.ok} rows={len(self.rows)} "
-                f"failures={len(self.failures)} worst={self.worst:.2g}>")
+                f"failures={len(self.failures)} worst={num(self.worst, 2)}>")
 
 
 def _g(value):
-    return "-" if value is None else format(value, ".12g")
+    return num(value, 12, missing="-")
 
 
 def _e(value):
-    return "-" if value is None else format(value, ".1e")
+    return num(value, 2, exponent=True, missing="-")
 
 
 def _s(value):
     """A score: two significant digits."""
-    return format(value, ".2g")
+    return num(value, 2)
 
 
 def _align(table):

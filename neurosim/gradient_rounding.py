@@ -268,4 +268,10 @@ def analytic_allowances(net, x, t, values, analytic, errors):
             allowance[f"dE/d{layer.bias_name}"] = sum(alphas) + units(len(deltas) + 1, sum(deltas))
         upper = [(n, analytic[f"delta_{n.name}"]) for n in layer.neurons]
         upper_alphas = alphas
+    for i, name in enumerate(net.input_names):   # dE/di = sum_h delta_h w_hi, as dE/dout_h
+        if f"dE/d{name}" in analytic:
+            terms = [abs(u.weights[i] * u_delta) for u, u_delta in upper]
+            allowance[f"dE/d{name}"] = (sum(abs(u.weights[i]) * a for (u, _), a
+                                            in zip(upper, upper_alphas))
+                                        + units(len(terms) + 1, sum(terms)))
     return {name: (a if math.isfinite(a) else math.inf) for name, a in allowance.items()}

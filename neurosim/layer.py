@@ -76,6 +76,11 @@ class NeuronLayer:
     def __getitem__(self, index):
         return self.neurons[index]
 
+    def _repr_html_(self):
+        """Jupyter's view: the layer's table, one row per neuron."""
+        from .render.notebook import layer_html
+        return layer_html(self)
+
     def __repr__(self):
         names = ", ".join(n.name for n in self.neurons)
         return (f"<NeuronLayer {self.index} ({self.kind}): {names}; {self.activation.name}, "

@@ -29,6 +29,7 @@ import random
 from math import fsum, isfinite
 
 from . import engine, losses, propagation
+from .calculation import threshold_name
 from .arguments import (NOT_A_LIST, check_activations, check_biases, check_flag,
                         check_loss_output, check_names, check_number, check_seed, check_sizes,
                         check_weights, explain_vector, init_range)
@@ -58,7 +59,8 @@ class NeuralNetwork:
     def __init__(self, layer_sizes, *, activation="sigmoid", output_activation=None,
                  loss="half_squared_error", learning_rate=0.5, bias="per_neuron",
                  train_biases=True, weight_decay=0.0, hidden_deltas="original_weights",
-                 seed=None, momentum=0.0, names=None, _weights=None, _biases=None):
+                 seed=None, momentum=0.0, names=None, thresholds=False, _weights=None,
+                 _biases=None):
         sizes = check_sizes(layer_sizes)
         self.layer_sizes = sizes
         self.loss = losses.get(loss)
@@ -72,6 +74,13 @@ class NeuralNetwork:
             raise ConfigurationError(f"bias must be one of {', '.join(BIAS_MODES)}, got {bias!r}")
         self.bias_mode = bias
         self.train_biases = check_flag("train_biases", train_biases) and bias != "none"
+        #: True when each neuron's bias is a threshold theta (net = sum w x - theta; see
+        #: neurosim.calculation.THRESHOLD): named theta_h1, held in the neuron's ``bias``.
+        self.thresholds = check_flag("thresholds", thresholds)
+        if self.thresholds and bias != "per_neuron":
+            raise ConfigurationError(f"thresholds=True needs one threshold per neuron "
+                                     f"(bias='per_neuron'), got bias={bias!r}\n"
+                                     "leave bias at its default with thresholds")
         if hidden_deltas not in HIDDEN_DELTAS:
             raise ConfigurationError(
                 f"hidden_deltas must be one of {', '.join(HIDDEN_DELTAS)}, got {hidden_deltas!r}")
@@ -79,6 +88,9 @@ class NeuralNetwork:
         self.seed = check_seed(seed)
         self.rng = random.Random(seed)
         self.E_total = None  # the total error of the last training step's sample
+        #: dE/di for each input after a backward pass (sum_h delta_h w_hi over the first
+        #: layer, the weights before the update), in the order of ``input_names``
+        self.dE_dinputs = None
         #: True once a step has updated the weights after computing the partials the neurons
         #: hold: the neurons' out, delta and dE/dw are then of the weights before the update
         #: (w5), and their weights are the new ones (w5+).
@@ -103,6 +115,8 @@ class NeuralNetwork:
                     weights = _weights[k][j]
                 b_name = shared if bias == "shared" else (f"b_{name}" if bias == "per_neuron"
                                                           else None)
+                if self.thresholds:
+                    b_name = threshold_name(name)
                 b = 0.0 if _biases is None else _biases[k][j]
                 neurons.append(Neuron(name, weights, b, weight_names=w_names, bias_name=b_name))
             self.layers.append(NeuronLayer(neurons, act, bias, index=k + 1, kind=kind,
@@ -112,13 +126,25 @@ class NeuralNetwork:
     # -- construction from given weights ------------------------------------------------------
 
     @classmethod
-    def from_weights(cls, weights, biases=None, **options):
+    def from_weights(cls, weights, biases=None, *, thresholds=None, **options):
         """Build a network with the given weights (and biases) instead of random ones.
 
         ``weights[l][j][i]`` is the weight into neuron ``j`` of layer ``l+1`` from neuron ``i``
         of layer ``l`` (rows are receiving neurons, as W in W @ x). ``biases[l]`` is a list of
         per-neuron biases, or one number for the whole layer (required form when
         ``bias="shared"``). Without ``biases`` every bias is 0.0.
+
+        ``thresholds`` in place of ``biases`` writes the network as books with thresholds do
+        (Negnevitsky): ``thresholds[l][j]`` is theta of neuron ``j`` of layer ``l+1``, on a
+        fixed input of -1, so ``net = sum w x - theta``; the names are ``theta_h1``,
+        ``theta_o1`` and the numbers those of the bias form with ``b = -theta``
+        (``thresholds=True`` with ``biases`` reads those values as thresholds, as a saved
+        network's are read):
+
+        >>> net = NeuralNetwork.from_weights([[[0.5, 0.4], [0.9, 1.0]], [[-1.2, 1.1]]],
+        ...                                  thresholds=[[0.8, -0.1], [0.3]], learning_rate=0.1)
+        >>> net["theta_h1"], round(net.feed_forward([1, 1])[0], 4)
+        (0.8, 0.5097)
 
         >>> net = NeuralNetwork.from_weights([[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]],
         ...                                  [0.35, 0.6], bias="shared", train_biases=False)
@@ -129,7 +155,22 @@ class NeuralNetwork:
             raise ConfigurationError("from_weights takes no layer_sizes: the weights give them")
         matrix = check_weights(weights)
         sizes = [len(matrix[0][0])] + [len(layer) for layer in matrix]
-        bias_values = check_biases(biases, sizes, options.get("bias", "per_neuron"))
+        if isinstance(thresholds, bool):    # the flag: any biases given are thresholds
+            options["thresholds"], thresholds = thresholds, (biases if thresholds else None)
+            biases = None if options["thresholds"] else biases
+        if thresholds is not None:
+            if biases is not None:
+                raise ConfigurationError("give biases or thresholds, not both\n"
+                                         "a threshold is a bias with its sign turned: "
+                                         "theta = -b")
+            if not options.get("thresholds", True):
+                raise ConfigurationError("thresholds=[...] values were given with "
+                                         "thresholds=False\ndrop one of the two")
+            options["thresholds"] = True
+            bias_values = check_biases(thresholds, sizes, options.get("bias", "per_neuron"),
+                                       field="thresholds")
+        else:
+            bias_values = check_biases(biases, sizes, options.get("bias", "per_neuron"))
         return cls(sizes, _weights=matrix, _biases=bias_values, **options)
 
     # -- the public operations -----------------------------------------------------------------
@@ -254,10 +295,33 @@ class NeuralNetwork:
                                  "when added\nscale the data or the weights")
         return total
 
-    def fit(self, samples, **options):
-        """Train on many samples for several epochs; see :func:`neurosim.training.fit`."""
+    def fit(self, samples, *, epochs, mode="online", batch_size=None, shuffle=True, seed=None,
+            target_error=None, momentum=None, callbacks=(), test_samples=None, interrupt=None,
+            epoch_error=None, progress=False):
+        """Train on ``samples`` (``(inputs, targets)`` pairs) for up to ``epochs`` epochs and
+        return the :class:`~neurosim.training.History`; the keywords are the options of
+        ``neurosim train`` (``--target-error``: ``target_error``).
+
+        ``mode``: ``"online"`` (a step per sample), ``"minibatch"`` (a step per
+        ``batch_size`` samples) or ``"batch"`` (a step per epoch); ``shuffle`` and ``seed``:
+        a new order each epoch from ``random.Random(seed)``; ``target_error``: stop below this
+        total error; ``momentum``: sets ``net.momentum``; ``callbacks``: functions called
+        with the history after each epoch; ``test_samples``: measured after each epoch, never
+        trained on; ``interrupt``: a function checked before each step; ``epoch_error``: a
+        book's per-epoch error as well (``"sum, no half, during"``); ``progress=True``: a
+        progress bar on standard error. The details: :func:`neurosim.training.fit`.
+
+        >>> from neurosim.datasets import xor
+        >>> net = NeuralNetwork([2, 4, 1], learning_rate=2.0, seed=1)
+        >>> history = net.fit(xor(), epochs=2000, seed=1, target_error=0.01)
+        >>> history.stop_reason, history.accuracies[-1]
+        ('target_error', 1.0)
+        """
         from .training import fit
-        return fit(self, samples, **options)
+        return fit(self, samples, epochs=epochs, mode=mode, batch_size=batch_size,
+                   shuffle=shuffle, seed=seed, target_error=target_error, momentum=momentum,
+                   callbacks=callbacks, test_samples=test_samples, interrupt=interrupt,
+                   epoch_error=epoch_error, progress=progress)
 
     def save(self, path, *, force=False):
         """Write the network to ``path`` as versioned JSON, atomically; see
@@ -343,10 +407,50 @@ class NeuralNetwork:
         if name in self.input_names:
             raise UnknownNameError(f"{name!r} is an input, not a neuron or parameter\n"
                                    "pass input values to feed_forward() or train()")
+        where = self._quantity(name)
+        if where is not None:
+            from .quantities import canonical
+            raise UnknownNameError(
+                f"{name!r} is a quantity of a training step, not a neuron, weight or bias\n"
+                f"read it {where}, or every quantity of one step by name: "
+                f"neurosim.quantities.of_step(net, inputs, targets)[{canonical(name)!r}]")
         close = difflib.get_close_matches(str(name), list(self._index), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UnknownNameError(f"no neuron, weight or bias is named {name!r}{hint}\n"
                                f"names: {', '.join(self._index)}")
+
+    def _quantity(self, name):
+        """Where a step's quantity ``name`` (``delta_o1``, ``dE/dw5``: :mod:`neurosim.quantities`)
+        is to be read on the network's objects, in words; None if ``name`` is no quantity."""
+        from .quantities import canonical, names
+        key = canonical(name) if isinstance(name, str) else None
+        if key is None or key not in names(self):
+            return None
+        if key.endswith("+"):
+            return "after the update (net.train(inputs, targets), then net[...] or the neuron)"
+        if key == "E_total":
+            return "on the network after a pass: net.E_total"
+        attributes = {"net_": "net", "out_": "out", "delta_": "delta", "E_": "error",
+                      "target_": "target", "dE/dout_": "dE_dout"}
+        for prefix, attribute in attributes.items():
+            if key.startswith(prefix) and key[len(prefix):] in self._index:
+                return f"on its neuron after a pass: net[{key[len(prefix):]!r}].{attribute}"
+        if key.startswith("dout_"):
+            return f"on its neuron after a pass: net[{key[5:].split('/')[0]!r}].dout_dnet"
+        if key.startswith(("dE/d", "dnet_")) and "*" not in key:
+            parameter = key.rsplit("/d", 1)[1]
+            entry = self._index.get(parameter)
+            attribute = "dE_dw" if key.startswith("dE/") else "dnet_dw"
+            if entry is not None and entry[0] == "weight":
+                return (f"on its neuron after a pass: net[{entry[1].name!r}].{attribute}"
+                        f"[{entry[2]}]")
+            if entry is not None and entry[0] == "bias" and len(entry[1]) == 1:
+                return f"on its neuron after a pass: net[{entry[1][0].name!r}].dE_db"
+            if entry is not None and entry[0] == "bias":
+                layer = next(k for k, layer in enumerate(self.layers)
+                             if layer.neurons[0] is entry[1][0])
+                return f"on its layer after a pass: net.layers[{layer}].dE_db"
+        return "in a step's record (net.train(inputs, targets, record=True))"
 
     def _build_index(self):
         index = {}
@@ -403,7 +507,8 @@ class NeuralNetwork:
         if any(a != acts[0] for a in acts[1:-1]) or (len(acts) > 1 and acts[-1] != acts[0]):
             act = f"activation={acts!r}"
         return (f"NeuralNetwork({self.layer_sizes!r}, {act}, loss={self.loss.name!r}, "
-                f"learning_rate={self.learning_rate!r}, bias={self.bias_mode!r})")
+                f"learning_rate={self.learning_rate!r}, bias={self.bias_mode!r}"
+                + (", thresholds=True)" if self.thresholds else ")"))
 
 
 def _recorded(record, *args):

@@ -51,6 +51,11 @@ class Neuron:
         self.velocity = [0.0] * len(self.weights)
         self.bias_velocity = 0.0
 
+    def _repr_html_(self):
+        """Jupyter's view: the neuron's row of the network's table."""
+        from .render.notebook import neuron_html
+        return neuron_html(self)
+
     def __repr__(self):
         text = f"Neuron({self.name!r}, weights={self.weights!r}, bias={self.bias!r}"
         if self.out is not None:

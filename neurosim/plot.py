@@ -25,6 +25,7 @@ import os
 from operator import mul
 
 from .errors import ConfigurationError, NumericalError, ShapeError
+from .numbers import num
 
 __all__ = ["loss_curve", "network_diagram", "decision_boundary", "hidden_activations"]
 
@@ -55,13 +56,14 @@ def _layer_outputs(net, x):
     outs = [list(map(float, x))]
     for layer in net.layers:
         f = layer.activation.f
-        x = [f(sum(map(mul, n.weights, x)) + n.bias) for n in layer.neurons]
+        sign = -1.0 if net.thresholds else 1.0      # a threshold theta is the bias -theta
+        x = [f(sum(map(mul, n.weights, x)) + sign * n.bias) for n in layer.neurons]
         outs.append(x)
     return outs
 
 
 def _g(value, digits):
-    return format(value, f".{digits}g")
+    return num(value, digits)
 
 
 # -- loss curve ----------------------------------------------------------------------------------
@@ -106,21 +108,46 @@ def loss_curve(history, *, path=None, log=None, title="Loss curve"):
     ax.set_title(title)
     handles, labels = ax.get_legend_handles_labels()
     if history.accuracies:
+        # The accuracy of a small data set jumps between a few values from epoch to epoch (XOR:
+        # 0.5, 0.75, 0.5, ...): the raw curve is drawn faint and its running mean over
+        # `window` epochs on top, so the trend reads and nothing is hidden.
         ax2 = ax.twinx()
         acc = _with_initial(history.initial_accuracy, history.accuracies, 1)
-        ax2.plot(epochs[:len(acc)], acc, color="tab:green", linestyle="--",
-                 label="training accuracy")
+        window = max(1, len(acc) // 50)
+        series = [("training accuracy", "tab:green", acc)]
         if history.test_accuracies:
-            test_acc = _with_initial(history.initial_test_accuracy, history.test_accuracies, 1)
-            ax2.plot(epochs[:len(test_acc)], test_acc, color="tab:red", linestyle="--",
-                     label="test accuracy")
+            series.append(("test accuracy", "tab:red",
+                           _with_initial(history.initial_test_accuracy,
+                                         history.test_accuracies, 1)))
+        for label, colour, values in series:
+            xs = epochs[:len(values)]
+            if window > 1:
+                ax2.plot(xs, values, color=colour, linewidth=0.8, alpha=0.3,
+                         gid=f"{label}, per epoch")
+                label += f" (mean of {window} epochs)"
+            ax2.plot(xs, _running_mean(values, window), color=colour, linestyle="--",
+                     label=label)
         ax2.set_ylim(-0.02, 1.02)
         ax2.set_ylabel("accuracy")
         more_handles, more_labels = ax2.get_legend_handles_labels()
         handles += more_handles
         labels += more_labels
-    ax.legend(handles, labels, loc="best")
+    # Below the axes, never over a curve (the accuracy = 1 line runs along the top).
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+              ncol=2, fontsize=8, frameon=False)
+    fig.subplots_adjust(bottom=0.28)
     return _finish(fig, path)
+
+
+def _running_mean(values, window):
+    """The mean of each value and the ``window - 1`` before it (fewer at the start)."""
+    means, total = [], 0.0
+    for k, v in enumerate(values):
+        total += v
+        if k >= window:
+            total -= values[k - window]
+        means.append(total / min(k + 1, window))
+    return means
 
 
 def _with_initial(initial, values, n):
@@ -137,104 +164,110 @@ def network_diagram(net, *, show_deltas=False, path=None, digits=4, weight_label
     Every neuron is a circle with its name and, after a forward pass, its ``out``; every
     connection is a line labelled with its weight's name and value, thicker for a larger
     ``|w|`` and coloured by sign and size (blue negative, red positive). A shared bias is a
-    square node (``b1``) joined to its layer; a per-neuron bias is written under its neuron.
+    square node (``b1``) joined to its layer; a per-neuron bias is written by its neuron.
     ``show_deltas=True`` adds each neuron's ``delta`` and each weight's ``dE/dw`` from the
     last backward pass (after ``net.train``). ``weight_labels`` (default: when there are at
-    most 40 connections) writes the weight labels.
+    most 40 connections) writes the weight labels; without them the title says so.
+
+    Everything sits where :func:`neurosim.render.layout.layout` puts it, the layout of the
+    worksheet's SVG: no label overlaps another and no line crosses a label (a weight's label
+    sits beside its line). One layout unit is drawn as half a point.
     """
-    sizes = net.layer_sizes
-    n_conn = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    from .render.layout import MOST_LABELLED, layout
+    fig = _figure()                                    # first: without matplotlib, what to install
+    connections = sum(len(n.weights) for n in net.neurons)
     if weight_labels is None:
-        weight_labels = n_conn <= 40
-    tallest = max(sizes)
-    fig = _figure(figsize=(3.0 * len(sizes) + 1.0, 1.5 * tallest + 2.0))  # or: what to install
-    from matplotlib.colors import Normalize
-    from matplotlib.patches import Circle, Rectangle
-    ax = fig.add_subplot()
-    ax.set_aspect("equal")
-    ax.axis("off")
-
-    def position(k, j):  # layer k (0 = inputs), neuron j: top to bottom, centred
-        return _DX * k, _DY * ((sizes[k] - 1) / 2.0 - j)
-
-    all_weights = [w for layer in net.layers for n in layer.neurons for w in n.weights]
-    biggest = max((abs(w) for w in all_weights), default=0.0) or 1.0
-    norm = Normalize(-biggest, biggest)
-    cmap = _colormap("coolwarm")
-    radius = 0.36
-    for k, layer in enumerate(net.layers, start=1):
-        for j, n in enumerate(layer.neurons):
-            x1, y1 = position(k, j)
-            for i, (w_name, w) in enumerate(zip(n.weight_names, n.weights)):
-                x0, y0 = position(k - 1, i)
-                ax.plot([x0, x1], [y0, y1], color=cmap(norm(w)),
-                        linewidth=0.6 + 3.4 * abs(w) / biggest, zorder=1,
-                        gid=f"connection {w_name}")
-                if weight_labels:
-                    # Stagger the labels along the lines by sender: the lines leaving one
-                    # sender fan out, and crossing lines get their labels at different places.
-                    t = 0.15 + 0.7 * (i + 0.5) / len(n.weights)
-                    # After a training step the weights are the new ones (w5+), while out,
-                    # delta and dE/dw are of the weights before the update: say which.
-                    after = show_deltas and net.weights_updated and n.dE_dw is not None
-                    text = f"{w_name}{'+' if after else ''}={_g(w, digits)}"
-                    if show_deltas and n.dE_dw is not None:
-                        text += f"\ndE/d{w_name}={_g(n.dE_dw[i], digits)}"
-                    ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), text, fontsize=7,
-                            ha="center", va="center", zorder=3,
-                            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none",
-                                      alpha=0.8))
-
-    inputs = net.layers[0].neurons[0].inputs
-    for i, name in enumerate(net.input_names):
-        x, y = position(0, i)
-        ax.add_patch(Circle((x, y), radius, fc="#e8e8e8", ec="black", zorder=2))
-        label = name if inputs is None else f"{name}\n{_g(inputs[i], digits)}"
-        ax.text(x, y, label, ha="center", va="center", fontsize=8, zorder=4)
-    for k, layer in enumerate(net.layers, start=1):
-        colour = "#fff2cc" if layer.kind == "output" else "#dae8fc"
-        for j, n in enumerate(layer.neurons):
-            x, y = position(k, j)
-            ax.add_patch(Circle((x, y), radius, fc=colour, ec="black", zorder=2))
-            ax.text(x, y, n.name, ha="center", va="center", fontsize=9, zorder=4,
-                    fontweight="bold")
-            notes = []
+        weight_labels = connections <= MOST_LABELLED
+    # After a training step the weights are the new ones (w5+), while out, delta and dE/dw are
+    # of the weights before the update: say which.
+    edge_texts = {}
+    for n in net.neurons:
+        after = show_deltas and net.weights_updated and n.dE_dw is not None
+        for i, (w_name, w) in enumerate(zip(n.weight_names, n.weights)):
+            text = f"{w_name}{'+' if after else ''}={_g(w, digits)}"
+            if show_deltas and n.dE_dw is not None:
+                text += f"\ndE/d{w_name}={_g(n.dE_dw[i], digits)}"
+            edge_texts[w_name] = text
+    notes = {}
+    for layer in net.layers:
+        for n in layer.neurons:
+            lines = []
             if n.out is not None:
-                notes.append(f"out={_g(n.out, digits)}")
+                lines.append(f"out={_g(n.out, digits)}")
             if show_deltas and n.delta is not None:
-                notes.append(f"delta={_g(n.delta, digits)}")
+                lines.append(f"delta={_g(n.delta, digits)}")
             if layer.bias_mode == "per_neuron":
-                notes.append(f"{n.bias_name}={_g(n.bias, digits)}")
-            if notes:
-                ax.text(x, y - radius - 0.05, "\n".join(notes), ha="center", va="top",
-                        fontsize=7, zorder=4)
+                lines.append(f"{n.bias_name}={_g(n.bias, digits)}")
+            if lines:
+                notes[n.name] = "\n".join(lines)
+    inputs = net.layers[0].neurons[0].inputs
+    sides = ({} if inputs is None else
+             {name: _g(v, digits) for name, v in zip(net.input_names, inputs)})
+    bias_texts = {}
+    for layer in net.layers:
         if layer.bias_mode == "shared":
-            bx, by = _DX * (k - 0.5), -_DY * (tallest - 1) / 2.0 - 1.2
-            ax.add_patch(Rectangle((bx - 0.25, by - 0.2), 0.5, 0.4, fc="#f5f5f5", ec="black",
-                                   zorder=2))
-            label = f"{layer.bias_name}={_g(layer.neurons[0].bias, digits)}"
+            text = f"{layer.bias_name}={_g(layer.neurons[0].bias, digits)}"
             if show_deltas and layer.dE_db is not None:
-                label += f"\ndE/d{layer.bias_name}={_g(layer.dE_db, digits)}"
-            ax.text(bx, by - 0.25, label, ha="center", va="top", fontsize=7, zorder=4)
-            for j in range(len(layer.neurons)):
-                x, y = position(k, j)
-                ax.plot([bx, x], [by, y], color="grey", linewidth=0.6, linestyle=":",
-                        zorder=1, gid=f"bias {layer.bias_name}")
-    top = _DY * (tallest - 1) / 2.0
-    ax.set_xlim(-0.8, _DX * (len(sizes) - 1) + 0.8)
-    shared = any(layer.bias_mode == "shared" for layer in net.layers)
-    ax.set_ylim(-top - (2.1 if shared else 1.1), top + 0.7)
+                text += f"\ndE/d{layer.bias_name}={_g(layer.dE_db, digits)}"
+            bias_texts[layer.bias_name] = text
+    plan = layout(net, edge_texts=edge_texts if weight_labels else {}, notes=notes,
+                  sides=sides, bias_texts=bias_texts, font=18,
+                  most=connections if weight_labels else -1)
+
     if title is None:
         acts = ", ".join(sorted({layer.activation.name for layer in net.layers}))
-        title = f"{'-'.join(map(str, sizes))} network ({acts}, {net.loss.name})"
+        title = f"{'-'.join(map(str, net.layer_sizes))} network ({acts}, {net.loss.name})"
         if show_deltas and net.weights_updated:
             title += ("\nweights after the update (w+); out, delta and dE/dw from the step "
                       "before it")
-    ax.set_title(title)
+        if not plan.labelled:
+            title += (f"\n{connections} connections: weights not written on the lines "
+                      "(colour and width show them)")
+    band = 40 * (title.count("\n") + 1) + 20           # the title's height, layout units
+    points = _UNIT / 72                                  # inches per layout unit
+    fig.set_size_inches(plan.width * points, (plan.height + band) * points)
+    ax = fig.add_axes((0, 0, 1, plan.height / (plan.height + band)))
+    ax.set_xlim(0, plan.width)
+    ax.set_ylim(plan.height, 0)                          # y downwards, as the layout's
+    ax.axis("off")
+    ax.set_title(title, fontsize=22 * _UNIT, pad=4)
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    weights = {w: v for n in net.neurons for w, v in zip(n.weight_names, n.weights)}
+    biggest = max((abs(w) for w in weights.values()), default=0.0) or 1.0
+    norm = Normalize(-biggest, biggest)
+    cmap = _colormap("coolwarm")
+    for edge in plan.edges:
+        w = weights[edge.name]
+        (x1, y1), (x2, y2) = edge.start, edge.end
+        ax.plot([x1, x2], [y1, y2], color=cmap(norm(w)), linewidth=0.6 + 3.4 * abs(w) / biggest,
+                zorder=1, gid=f"connection {edge.name}", solid_capstyle="butt")
+    for bias in plan.biases:
+        b = bias.box
+        ax.add_patch(FancyBboxPatch((b.x0, b.y0), b.x1 - b.x0, b.y1 - b.y0,
+                                    boxstyle="round,pad=0,rounding_size=6", fc="#f5f5f5",
+                                    ec="black", zorder=2))
+        ax.text((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2, bias_texts[bias.name], ha="center",
+                va="center", fontsize=plan.font * _UNIT, zorder=4, gid=f"bias label {bias.name}")
+        for (x1, y1), (x2, y2) in bias.segments:
+            ax.plot([x1, x2], [y1, y2], color="grey", linewidth=0.8, linestyle=":", zorder=1,
+                    gid=f"bias {bias.name}")
+    colours = {"input": "#e8e8e8", "hidden": "#dae8fc", "output": "#fff2cc"}
+    for k, names in enumerate(plan.columns):
+        for name in names:
+            x, y = plan.centres[name]
+            ax.add_patch(Circle((x, y), plan.radius, fc=colours[plan.kinds[k]], ec="black",
+                                zorder=2))
+            ax.text(x, y, name, ha="center", va="center", fontsize=(plan.font + 1) * _UNIT,
+                    zorder=4, fontweight="bold" if k else "normal", gid=f"neuron {name}")
+    for label in plan.labels:
+        ax.text(label.x, label.y, label.text, ha="center", va="center", linespacing=1.2,
+                fontsize=label.font * _UNIT, zorder=4, gid=f"{label.kind} {label.owner}")
     return _finish(fig, path)
 
 
-_DX, _DY = 4.0, 1.8  # distance between layers, and between neurons of a layer
+_UNIT = 0.5   # points per layout unit: the worksheet's 18-unit labels print at 9 points
 
 
 def _colormap(name):
@@ -243,6 +276,9 @@ def _colormap(name):
 
 
 # -- decision boundary ---------------------------------------------------------------------------
+
+_DOT = 60   # a sample's dot, in points squared: visible on a projector
+
 
 def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, title=None):
     """Colour the input plane by the class the network gives it, with the samples on top.
@@ -299,21 +335,32 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
         guess = classify(_layer_outputs(net, x)[-1], rule)
         groups.setdefault(int(truth), []).append((x, truth == guess))
     palette = ["tab:blue", "tab:red"] if kind == "threshold" else None
-    right = 0
+    right, names = 0, []
     for c in sorted(groups):
         points = groups[c]
         right += sum(ok for _, ok in points)
         colour = palette[c] if palette else _colormap("tab10")(c)
         name = classes[c] if c < len(classes) else f"class {c}"
-        ax.scatter([x[0] for x, _ in points], [x[1] for x, _ in points], s=18, color=colour,
-                   edgecolors=["none" if ok else "black" for _, ok in points],
-                   linewidths=1.0, label=name, zorder=3)
+        names.append(name)
+        ax.scatter([x[0] for x, _ in points], [x[1] for x, _ in points], s=_DOT, color=colour,
+                   edgecolors=["white" if ok else "black" for _, ok in points],
+                   linewidths=[1.0 if ok else 2.0 for _, ok in points], label=name, zorder=3,
+                   clip_on=False)
     accuracy = right / len(pairs)
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
     ax.set_xlabel(net.input_names[0])
     ax.set_ylabel(net.input_names[1])
-    ax.legend(loc="upper right", fontsize=8)
+    # The legend goes below the plot: inside it would hide a sample (XOR's (1, 1), at a corner).
+    from matplotlib.lines import Line2D
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=8, markeredgecolor="white",
+                      markerfacecolor=c.get_facecolor()[0], label=c.get_label())
+               for c in ax.collections if c.get_label() in names]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+              ncol=min(len(groups), 4),
+              fontsize=9, frameon=False, title="ringed in black: misclassified"
+              if right < len(pairs) else None, title_fontsize=8)
+    fig.subplots_adjust(bottom=0.2)
     if title is None:
         title = f"Decision boundary (accuracy {accuracy:.3f} on {len(pairs)} samples)"
     ax.set_title(title)

@@ -23,6 +23,9 @@ bias names of the network (``i1``, ``h1``, ``o1``, ``w5``, ``b1`` or ``b_h1``)::
     dnet_o1/dw5        what w5 multiplies: the sender's out (or input)      0.593269992
     dE/dw5             dE_total/dw5 = delta_o1 * dnet_o1/dw5 (+ lambda*w5)  0.082167041
     dE/db1             dE_total/db1 (a shared bias: the sum of the deltas)
+    dE_h1/di1          an input's backward message: delta_h1 * w1
+    dE/di1             dE_total/di1, the gradient on an input: the sum
+                       of its messages (``net.dE_dinputs``)
     w5+, b1+           the value after the update                          0.35891648
     net_h1+, out_o1+,  the same sample's forward pass and errors with the
     E_o1+, E_total+    updated weights ("the error after the update")
@@ -52,7 +55,7 @@ from .arguments import check_network
 from .calculation import plan
 from .errors import UnknownNameError
 from .events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
-                     HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
+                     HiddenErrorDerivative, InputGradient, NetInput, NeuronOutput, OutputError,
                      OutputErrorDerivative, TotalError, Update, WeightGradient)
 from .record import StepRecord
 
@@ -97,6 +100,7 @@ _NAME = {
     Delta: lambda e: f"delta_{e.neuron}",
     WeightGradient: lambda e: f"dE/d{e.weight_name}",
     BiasGradient: lambda e: f"dE/d{e.bias_name}",
+    InputGradient: lambda e: f"dE/d{e.input}",
     Update: lambda e: f"{e.name}+",
 }
 
@@ -113,6 +117,7 @@ _OWNER = {
     Delta: lambda e: e.neuron,
     WeightGradient: lambda e: e.weight_name,
     BiasGradient: lambda e: e.bias_name,
+    InputGradient: lambda e: e.input,
     Update: lambda e: e.name,
 }
 
@@ -145,6 +150,9 @@ def _values(e):
         return [(f"dE/d{e.weight_name}", e.value), (f"dnet_{e.neuron}/d{e.weight_name}", e.dnet_dw)]
     if t is BiasGradient:
         return [(f"dE/d{e.bias_name}", e.value)]
+    if t is InputGradient:
+        return [(f"dE/d{e.input}", e.value)] + [
+            (f"dE_{r}/d{e.input}", p) for r, p in zip(e.receivers, e.products)]
     if t is Update:
         return [(f"{e.name}+", e.new), (e.name, e.old)]
     raise TypeError(f"not a neurosim event: {e!r}")
@@ -192,6 +200,9 @@ def from_network(net):
                 values[n.bias_name] = n.bias
                 if layer.bias_mode == "per_neuron" and n.dE_db is not None:
                     values[f"dE/d{n.bias_name}"] = n.dE_db
+        if layer.index == 1 and net.dE_dinputs is not None and \
+                all(n.delta is not None for n in layer.neurons):
+            values.update((f"dE/d{x}", g) for x, g in zip(net.input_names, net.dE_dinputs))
         if layer.bias_mode == "shared" and layer.dE_db is not None and \
                 all(n.delta is not None for n in layer.neurons):
             values[f"dE/d{layer.bias_name}"] = layer.dE_db

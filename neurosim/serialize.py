@@ -82,7 +82,7 @@ def to_document(net):
         "layer_sizes": list(net.layer_sizes),
         "input_names": list(net.input_names),
         "loss": net.loss.name,
-        "bias": net.bias_mode,
+        "bias": "threshold" if net.thresholds else net.bias_mode,   # see _BIASES
         "train_biases": net.train_biases,
         "learning_rate": net.learning_rate,
         "weight_decay": net.weight_decay,
@@ -116,6 +116,12 @@ def save(net, path, *, force=False):
     write_atomically(path, dumps(net) + "\n", force=force)
 
 
+#: The bias modes a file may name: NeuralNetwork's, and "threshold" for a network with
+#: thresholds (thresholds=True; each neuron's "bias" field then holds its threshold theta,
+#: net = sum w x - theta, as the network shows it).
+_BIASES = BIAS_MODES + ("threshold",)
+
+
 # -- reading ---------------------------------------------------------------------------------------
 
 def load(path):
@@ -141,7 +147,8 @@ def from_document(doc):
     from .network import NeuralNetwork
     options = dict(
         activation=[layer["activation"] for layer in doc["layers"]],
-        loss=doc["loss"], learning_rate=doc["learning_rate"], bias=doc["bias"],
+        loss=doc["loss"], learning_rate=doc["learning_rate"],
+        bias="per_neuron" if doc["bias"] == "threshold" else doc["bias"],
         train_biases=doc["train_biases"], weight_decay=doc["weight_decay"],
         hidden_deltas=doc["hidden_deltas"], momentum=doc["momentum"], seed=doc["seed"],
         names=[doc["input_names"]] + [[n["name"] for n in layer["neurons"]]
@@ -152,7 +159,10 @@ def from_document(doc):
     else:
         biases = [[n["bias"] for n in layer["neurons"]] for layer in doc["layers"]]
     try:
-        net = NeuralNetwork.from_weights(weights, biases, **options)
+        if doc["bias"] == "threshold":
+            net = NeuralNetwork.from_weights(weights, thresholds=biases, **options)
+        else:
+            net = NeuralNetwork.from_weights(weights, biases, **options)
     except NeurosimError as error:  # the checks above should leave nothing for these
         raise FormatError(f"$: the network cannot be built: {error}") from None
     for layer, saved in zip(net.layers, doc["layers"]):
@@ -286,7 +296,7 @@ def _check_document(doc):
     for k, name in enumerate(_list(doc["input_names"], "$.input_names", sizes[0])):
         _name(name, f"$.input_names[{k}]", seen, is_input=True)
     _choice(doc["loss"], "$.loss", losses.names())
-    mode = _choice(doc["bias"], "$.bias", BIAS_MODES)
+    mode = _choice(doc["bias"], "$.bias", _BIASES)
     if not isinstance(doc["train_biases"], bool):
         _fail("$.train_biases", "true or false", doc["train_biases"])
     if doc["train_biases"] and mode == "none":

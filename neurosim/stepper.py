@@ -33,6 +33,7 @@ from .arguments import check_network
 from .calculation import KINDS, plan
 from .errors import NeurosimError
 from .events import PHASES
+from .numbers import num
 from .quantities import NotComputedError, name_of, owner_of
 
 __all__ = ["Stepper", "event_count", "HISTORY_FILE"]
@@ -181,7 +182,7 @@ class Stepper(cmd.Cmd):
         return event
 
     def _line(self, number, event):
-        return f"{number:>3} {event.phase:<9} {event.render(self.digits)}"
+        return f"{number:>3} {event.phase:<9} {event.render(self.digits, self.net)}"
 
     def _hits(self, event, previous):
         quantity = self.plan[len(self.events) - 1]
@@ -350,7 +351,7 @@ class Stepper(cmd.Cmd):
             except NeurosimError as error:
                 self._say(str(error).splitlines()[0])
                 continue
-            self._say(f"{key} = {format(value, f'.{self.digits}g')}")
+            self._say(f"{key} = {num(value, self.digits)}")
 
     do_p = do_print
 

@@ -54,90 +54,18 @@ import math
 import random
 
 from . import propagation
-from .arguments import check_seed
+from .arguments import check_flag, check_seed
 from .errors import ConfigurationError, NumericalError, ShapeError
+from .history import History
 
 __all__ = ["fit", "History", "MODES", "accuracy", "classification_rule"]
 
 MODES = ("online", "minibatch", "batch")
 
 
-class History:
-    """What :func:`fit` recorded, one entry per epoch (index 0 is the first epoch).
-
-    ``errors``          total error over the training samples after each epoch
-    ``test_errors``     the same over ``test_samples`` (empty without them)
-    ``accuracies``      fraction of training samples classified right (empty when the targets
-                        are not a classification: see :func:`classification_rule`)
-    ``test_accuracies`` the same over ``test_samples``
-    ``initial_error``   total error before the first epoch (``initial_test_error`` likewise)
-    ``stopped_epoch``   the number of epochs done
-    ``stopped_step``    the updates done in the unfinished epoch after those (0 when training
-                        stopped at the end of an epoch; set by ``interrupt`` and by a
-                        NumericalError)
-    ``stop_reason``     ``"target_error"``, ``"epochs"``, ``"callback"`` or ``"interrupt"``
-    ``seed``            the shuffling seed used (drawn and recorded when none was given)
-    """
-
-    def __init__(self, *, mode, batch_size, seed, n_samples, n_test_samples=0):
-        self.mode = mode
-        self.batch_size = batch_size
-        self.seed = seed
-        self.n_samples = n_samples
-        self.n_test_samples = n_test_samples
-        self.errors = []
-        self.test_errors = []
-        self.accuracies = []
-        self.test_accuracies = []
-        self.initial_error = None
-        self.initial_test_error = None
-        self.initial_accuracy = None
-        self.initial_test_accuracy = None
-        self.stopped_epoch = 0
-        self.stopped_step = 0
-        self.stop_reason = None
-        self._stop_requested = False
-
-    @property
-    def epochs(self):
-        """The epochs done so far: ``[1, 2, ..., stopped_epoch]``."""
-        return list(range(1, len(self.errors) + 1))
-
-    @property
-    def error(self):
-        """The last recorded total training error (before the first epoch: the initial one)."""
-        return self.errors[-1] if self.errors else self.initial_error
-
-    def stop(self):
-        """Ask :func:`fit` to stop after the current epoch (call it from a callback)."""
-        self._stop_requested = True
-
-    def to_dict(self):
-        """The record as a JSON-ready dict."""
-        return {key: getattr(self, key) for key in (
-            "mode", "batch_size", "seed", "n_samples", "n_test_samples", "initial_error",
-            "initial_test_error", "initial_accuracy", "initial_test_accuracy", "errors",
-            "test_errors", "accuracies", "test_accuracies", "stopped_epoch", "stopped_step",
-            "stop_reason")}
-
-    def __repr__(self):
-        text = (f"<History: {self.mode}, {self.stopped_epoch} epochs, stopped by "
-                f"{self.stop_reason}, error {_g(self.error)}")
-        if self.accuracies:
-            text += f", accuracy {self.accuracies[-1]:.4g}"
-        if self.test_errors:
-            text += f", test error {_g(self.test_errors[-1])}"
-        if self.test_accuracies:
-            text += f", test accuracy {self.test_accuracies[-1]:.4g}"
-        return text + ">"
-
-
-def _g(value):
-    return "-" if value is None else format(value, ".6g")
-
-
 def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, seed=None,
-        target_error=None, momentum=None, callbacks=(), test_samples=None, interrupt=None):
+        target_error=None, momentum=None, callbacks=(), test_samples=None, interrupt=None,
+        epoch_error=None, progress=False):
     """Train ``net`` on ``samples`` (``(inputs, targets)`` pairs) for up to ``epochs`` epochs.
 
     ``mode`` is ``"online"`` (one step per sample), ``"minibatch"`` (one step per
@@ -151,9 +79,51 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     training stops there with ``stop_reason`` ``"interrupt"``, the network as the last finished
     step left it (``threading.Event().is_set``, or the flag a Ctrl-C handler sets). Returns the
     :class:`History`; a non-finite error raises NumericalError carrying it as ``.history``
+
+    ``epoch_error`` records a book's own per-epoch error as well, in
+    ``history.epoch_errors`` (an :class:`~neurosim.epoch_error.EpochError` or its words, such
+    as ``"sum, no half, during"``: Negnevitsky's sum of squared errors over the epoch); with it,
+    ``target_error`` is a goal for that figure, so a book's stopping rule reads as printed
     (the weights are as the last finished step left them: ``history.stopped_epoch`` epochs and
-    ``history.stopped_step`` more updates).
+    ``history.stopped_step`` more updates). ``progress=True`` shows a bar on standard error
+    (tqdm's, from the ``demo`` extra; else a line rewritten in place), one frame per epoch.
+    The keywords are the ``neurosim train`` options' names (``--batch-size``: ``batch_size``).
     """
+    check_flag("progress", progress)
+    callbacks = _callbacks(callbacks)
+    if not progress:
+        return _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error,
+                    momentum, callbacks, test_samples, interrupt, epoch_error)
+    from .render.progress import Deferred
+    bar = Deferred(epochs)
+    try:
+        return _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error,
+                    momentum, callbacks + [bar], test_samples, interrupt, epoch_error)
+    finally:
+        bar.close()
+
+
+def _callbacks(callbacks):
+    """``callbacks`` as a list of functions, or ConfigurationError."""
+    if callbacks is None:
+        return []
+    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
+        raise ConfigurationError(f"callbacks must be a list of functions, got {callbacks!r}"
+                                 + ("\nwrite callbacks=[f]" if callable(callbacks) else ""))
+    try:
+        callbacks = list(callbacks)
+    except TypeError:
+        raise ConfigurationError(f"callbacks must be a list of functions, got "
+                                 f"{callbacks!r}") from None
+    for k, callback in enumerate(callbacks):
+        if not callable(callback):
+            raise ConfigurationError(f"callbacks[{k}] must be callable, got {callback!r}")
+    return callbacks
+
+
+def _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error, momentum,
+         callbacks, test_samples, interrupt, epoch_error):
+    """:func:`fit` after its callbacks are checked."""
     if mode not in MODES:
         raise ConfigurationError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
@@ -181,19 +151,6 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
         raise ConfigurationError(
             f"hidden_deltas={net.hidden_deltas!r} is a rule of a single online step; "
             f"mode {mode!r} needs hidden_deltas='original_weights'")
-    if callbacks is None:
-        callbacks = ()
-    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
-        raise ConfigurationError(f"callbacks must be a list of functions, got {callbacks!r}"
-                                 + ("\nwrite callbacks=[f]" if callable(callbacks) else ""))
-    try:
-        callbacks = list(callbacks)
-    except TypeError:
-        raise ConfigurationError(f"callbacks must be a list of functions, got "
-                                 f"{callbacks!r}") from None
-    for k, callback in enumerate(callbacks):
-        if not callable(callback):
-            raise ConfigurationError(f"callbacks[{k}] must be callable, got {callback!r}")
     if interrupt is not None and not callable(interrupt):
         raise ConfigurationError(f"interrupt must be a function of no arguments (such as "
                                  f"threading.Event().is_set) or None, got {interrupt!r}")
@@ -201,6 +158,7 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
         seed = random.SystemRandom().randrange(2 ** 32)
     rng = random.Random(seed)
 
+    spec = None if epoch_error is None else _epoch_error(epoch_error)
     rule = classification_rule(net, [t for _, t in samples + tests])
     history = History(mode=mode, batch_size=size, seed=seed, n_samples=len(samples),
                       n_test_samples=len(tests))
@@ -212,7 +170,11 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     except NumericalError as error:
         error.history = history  # empty: no epoch ran
         raise
-    if target_error is not None and history.initial_error < target_error:
+    history.epoch_error = spec
+    if spec is not None and spec.when == "after":
+        history.initial_epoch_error = spec.of(targets_and_outputs(net, samples))
+    goal = history.initial_error if spec is None else history.initial_epoch_error
+    if target_error is not None and goal is not None and goal < target_error:
         history.stop_reason = "target_error"
         return history
 
@@ -220,6 +182,7 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     for epoch in range(1, epochs + 1):
         if shuffle:
             rng.shuffle(order)
+        seen = []       # (targets, outputs before the update) of each sample, for "during"
         try:
             for start in range(0, len(order), size):
                 if interrupt is not None and interrupt():
@@ -227,10 +190,14 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
                     return history
                 if mode == "online":
                     net.train(*order[start])
+                    seen.append((order[start][1], net.output_layer.outs))
                 else:
-                    _batch_step(net, order[start:start + size])
+                    batch_step(net, order[start:start + size], seen)
                 history.stopped_step += 1
             _record(history, net, samples, tests, rule, epoch)
+            if spec is not None:
+                history.epoch_errors.append(spec.of(seen if spec.when == "during"
+                                                    else targets_and_outputs(net, samples)))
         except NumericalError as error:
             error.history = history  # the epochs before this one, to read or plot
             raise
@@ -238,7 +205,8 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
         history.stopped_step = 0
         for callback in callbacks:
             callback(history)
-        if target_error is not None and history.errors[-1] < target_error:
+        figure = history.errors[-1] if spec is None else history.epoch_errors[-1]
+        if target_error is not None and figure < target_error:
             history.stop_reason = "target_error"
             return history
         if history._stop_requested:
@@ -248,14 +216,27 @@ def fit(net, samples, *, epochs, mode="online", batch_size=None, shuffle=True, s
     return history
 
 
-def _batch_step(net, batch):
-    """One update from the mean gradient of ``batch``, left on the neurons before it is applied."""
+def targets_and_outputs(net, samples):
+    """(targets, outputs) of every sample with the weights as they are now."""
+    return [(t, propagation.evaluate(net, x)) for x, t in samples]
+
+
+def _epoch_error(spec):
+    from .epoch_error import epoch_error
+    return epoch_error(spec)
+
+
+def batch_step(net, batch, seen=None):
+    """One update from the mean gradient of ``batch``, left on the neurons before it is applied;
+    each sample's (targets, outputs) appended to ``seen``."""
     layers = net.layers
     sum_w = [[[0.0] * len(n.weights) for n in layer.neurons] for layer in layers]
     sum_b = [[0.0] * len(layer.neurons) for layer in layers]
     sum_shared = [0.0] * len(layers)
     for x, t in batch:
         propagation.gradients(net, x, t)
+        if seen is not None:
+            seen.append((t, net.output_layer.outs))
         for k, layer in enumerate(layers):
             for j, n in enumerate(layer.neurons):
                 acc = sum_w[k][j]

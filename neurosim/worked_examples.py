@@ -7,7 +7,7 @@ the matching sample is a module constant.
 from .network import NeuralNetwork
 
 __all__ = ["mazur", "MAZUR_INPUTS", "MAZUR_TARGETS", "seed002", "SEED002_INPUTS",
-           "SEED002_TARGETS", "EXAMPLES"]
+           "SEED002_TARGETS", "han_kamber_pei", "HAN_INPUTS", "HAN_TARGETS", "EXAMPLES"]
 
 #: Mazur (2015), "A Step by Step Backpropagation Example": i1, i2 and the targets of o1, o2.
 MAZUR_INPUTS = [0.05, 0.10]
@@ -59,8 +59,38 @@ def seed002(**options):
         [[1, 2, 3], [2, 1], [2]], **rules)
 
 
+#: Han, Kamber and Pei's sample X = (1, 0, 1) with class label 1.
+HAN_INPUTS = [1, 0, 1]
+HAN_TARGETS = [1]
+
+
+def han_kamber_pei(**options):
+    """The backpropagation example of Han, Kamber and Pei, *Data Mining: Concepts and
+    Techniques* (the 3-2-1 network of units 1-3, 4-5 and 6): w14 = 0.2, w15 = -0.3, w24 = 0.4,
+    w25 = 0.1, w34 = -0.5, w35 = 0.2, w46 = -0.3, w56 = -0.2, biases theta4 = -0.4,
+    theta5 = 0.2, theta6 = 0.1 (added to the net input: a bias named theta), logistic
+    sigmoid, learning rate 0.9, updated after the sample.
+
+    neurosim's names: units 4, 5, 6 are h1, h2, o1; w14, w24, w34 are w1, w2, w3 (into h1),
+    w15, w25, w35 are w4, w5, w6, w46 and w56 are w7 and w8; theta4..6 are b_h1, b_h2, b_o1.
+    The book's Err_j = O_j(1 - O_j)(T_j - O_j) is -dE/dnet for E = 1/2 (T - O)^2.
+
+    >>> net = han_kamber_pei()
+    >>> [round(o, 3) for o in net.feed_forward(HAN_INPUTS)], round(net["h1"].out, 3)
+    ([0.474], 0.332)
+    """
+    rules = dict(activation="sigmoid", loss="half_squared_error", learning_rate=0.9,
+                 bias="per_neuron", train_biases=True)
+    rules.update(options)
+    return NeuralNetwork.from_weights(
+        [[[0.2, 0.4, -0.5], [-0.3, 0.1, 0.2]],
+         [[-0.3, -0.2]]],
+        [[-0.4, 0.2], [0.1]], **rules)
+
+
 #: name -> (builder, inputs, targets), for the command line and the demos.
 EXAMPLES = {
     "mazur": (mazur, MAZUR_INPUTS, MAZUR_TARGETS),
     "seed002": (seed002, SEED002_INPUTS, SEED002_TARGETS),
+    "han_kamber_pei": (han_kamber_pei, HAN_INPUTS, HAN_TARGETS),
 }

@@ -12,6 +12,7 @@ Notation (Nielsen): layer ``l`` = 1..L are the non-input layers, ``a[0]`` is the
     delta[l] = (W[l+1]^T @ delta[l+1]) * f'(z[l])    hidden error (seed 000, seed 004)
     dE/dW[l] = delta[l] @ a[l-1]^T + lambda W[l] weight decay only on weights
     dE/db[l] = delta[l]          (per_neuron)    or sum(delta[l]) (shared: one scalar per layer)
+    dE/dx = W[1]^T delta[1]                      the gradient on the inputs (before the update)
     W[l] <- W[l] - eta dE/dW[l],  b[l] <- b[l] - eta dE/db[l]  (if train_biases)
 
 Every gradient is computed before any parameter changes, except with
@@ -67,11 +68,22 @@ def _softplus(x):
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+def _bipolar(x):
+    e = math.exp(-abs(x))
+    f = -math.expm1(-abs(x)) / (1.0 + e)
+    return f if x >= 0 else -f
+
+
 ACTIVATIONS = {
     # sigma'(x) = e^-|x| / (1 + e^-|x|)^2: exact to a few ulps at any x (sigma (1 - sigma)
     # loses digits as sigma rounds towards 1, from x of a few units on).
     "sigmoid": (_sigmoid, lambda x: math.exp(-abs(x)) / (1.0 + math.exp(-abs(x))) ** 2),
     "tanh": (math.tanh, lambda x: 1.0 - math.tanh(x) ** 2),
+    # Fausett's bipolar sigmoid 2 / (1 + e^-x) - 1 = (1 - e^-x) / (1 + e^-x), an odd function
+    # (written with expm1 so that small x keep their digits); its derivative
+    # 1/2 (1 + f)(1 - f) = 2 sigma(x) sigma(-x), without the cancellation of 1 - f near f = 1.
+    "bipolar_sigmoid": (_bipolar,
+                        lambda x: 2.0 * _sigmoid(x) * _sigmoid(-x)),
     "relu": (lambda x: x if x > 0 else 0.0, lambda x: 1.0 if x > 0 else 0.0),
     "leaky_relu": (lambda x: x if x > 0 else 0.01 * x, lambda x: 1.0 if x > 0 else 0.01),
     "identity": (lambda x: x, lambda x: 1.0),
@@ -195,6 +207,8 @@ def step(weights, biases, x, target, *, activation="sigmoid", output_activation=
             r.new_b[l] = ([b - eta * d for b, d in zip(bvec[l], delta)] if train_biases
                           else list(bvec[l]))
         W_back = r.new_W[l] if hidden_deltas == "updated_weights" else weights[l]
+        if l == 0:   # dE/dx = W[1]^T delta[1]: the gradient on the inputs, at this step's W[1]
+            r.dE_dx = matvec(transpose(weights[0]), delta)
         message = matvec(transpose(W_back), delta)  # W^T delta, message to layer l-1
     return r
 

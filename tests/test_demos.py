@@ -29,8 +29,9 @@ EXPECTED = {
     "check_seed002": "w11 (h2 -> h5) read as 3 instead of 2",
 }
 
-#: name -> a file the demo writes into its working directory (when matplotlib is there)
-WRITES = {"playground_spiral": "playground_spiral.png"}
+#: name -> the line before the path of the picture the demo writes (when matplotlib is there)
+#: into a temporary folder of its own, never into the working directory
+WRITES = {"playground_spiral": "decision boundary written to "}
 
 
 def demo_paths():
@@ -61,5 +62,40 @@ def test_demo_runs(path, tmp_path):
             import matplotlib  # noqa: F401
         except ImportError:
             return
-        written = tmp_path / WRITES[name]
-        assert written.read_bytes().startswith(b"\x89PNG")
+        written = done.stdout.split(WRITES[name])[1].splitlines()[0]
+        assert os.path.isabs(written) and not written.startswith(str(tmp_path))
+        with open(written, "rb") as picture:
+            assert picture.read(8).startswith(b"\x89PNG")
+        os.remove(written)
+        os.rmdir(os.path.dirname(written))
+    # run with no arguments, a demo leaves the folder it ran in as it found it
+    assert os.listdir(tmp_path) == []
+
+
+def run_demo(name, *args, cwd):
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONIOENCODING="utf-8")
+    root = os.path.dirname(DEMOS)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return subprocess.run([sys.executable, os.path.join(DEMOS, name + ".py"), *args],
+                          capture_output=True, text=True, timeout=TIME_LIMIT, env=env, cwd=cwd)
+
+
+@pytest.mark.parametrize("name, args, message", [
+    ("xor", ["abc"], "xor.py: error: SEEDS (how many seeds to try) must be a whole number of "
+                     "at least 1, got 'abc'"),
+    ("xor", ["0"], "xor.py: error: SEEDS (how many seeds to try) must be a whole number of "
+                   "at least 1, got '0'"),
+    ("xor", ["-3"], "xor.py: error: SEEDS (how many seeds to try) must be a whole number of "
+                    "at least 1, got '-3'"),
+    ("xor", ["2", "3"], "xor.py: error: at most 1 argument expected, got 2: '2' '3'; "
+                        "usage: python demos/xor.py [SEEDS]"),
+    ("iris", ["x"], "iris.py: error: SEED must be a whole number of at least 0, got 'x'"),
+    ("mazur_step_by_step", ["x"], "mazur_step_by_step.py: error: no arguments expected, got 1: "
+                                  "'x'; usage: python mazur_step_by_step.py"),
+    ("playground_spiral", ["a.png", "b.png"], "playground_spiral.py: error: at most 1 argument"),
+])
+def test_a_bad_argument_is_one_line_and_exit_2(name, args, message, tmp_path):
+    done = run_demo(name, *args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(message) and done.stderr.count("\n") == 1, done.stderr
+    assert done.stdout == "" and os.listdir(tmp_path) == []

@@ -13,10 +13,26 @@ claims (one 'name = value' a line, names as in the worksheet; or the same as JSO
   w5+ = 0.35891648              # after the update
   E_total@10000 = 0.0000351085  # after 10,000 updates
 
+a textbook's own names and sign of delta (see demos/claims/han_kamber_pei.txt):
+  name w46 = w7                 # the book's w46 is neurosim's w7 (and w46+ is w7+)
+  name Err6 = delta_o1
+  convention: delta = -dE/dnet  # the book's delta (Err) is the error signal, e = t - y
+  Err6 = 0.1311                 # typed as printed
+  w46+ = -0.261
+
+several samples and epochs (a book's table of online steps, or its epoch errors):
+  samples = 1 1 -> 0; 0 1 -> 1; 1 0 -> 1; 0 0 -> 0   # visited in this order every epoch
+  mode = online                      # or batch
+  epoch_error = sum, no half, during # during|after, half|no half, sum|mean|rms
+  out_o1 @ epoch 1 sample 2 = 0.5    # the step on sample 2 of epoch 1
+  w5+ @ epoch 3 = -1.2193            # after the last update of epoch 3
+  E_epoch @ epoch 1 = 0.9896         # the epoch's error under epoch_error
+
 examples:
   neurosim check demos/claims/mazur_original.txt     # Mazur's post: which rule each figure follows
   neurosim check demos/claims/seed002.json --json    # for an autograder
-  neurosim check answers.txt --network net.json      # a saved network, the claims give the sample
+  neurosim check demos/claims/han_kamber_pei.txt     # Han, Kamber and Pei, in the book's names
+  neurosim check demos/answers.txt --network demos/net.json   # a saved network; one slip
 """
 
 

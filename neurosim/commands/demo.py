@@ -1,10 +1,13 @@
 """``neurosim demo``: list the classroom demos, or run one.
 
 The demos are scripts in the ``demos/`` folder of the source checkout, each runnable on its
-own (``python demos/xor.py``). They are not installed with the package; this command finds
-them next to the package's source (an editable install or a run from the checkout) or in the
-folder ``--dir`` names, reads each one's docstring for the list (without running it), and
-runs one with the current Python in a separate process.
+own (``python demos/xor.py``). An installed copy of neurosim carries them too, as the folder
+``neurosim/demos/`` inside the package (the build copies them there, see ``setup.py``). This
+command finds them in the checkout beside the package's source (an editable install or a run
+from the checkout), else in the installed package, or in the folder ``--dir`` names; it reads
+each one's docstring for the list (without running it) and runs one with the current Python in
+a separate process. Under Pyodide there are no processes to start: the list works, running a
+demo says so in one line.
 """
 
 import ast
@@ -35,9 +38,12 @@ def add_arguments(parser):
 
 
 def default_folder():
-    """``demos/`` beside the ``neurosim`` package folder, when the source checkout has one."""
+    """``demos/`` beside the ``neurosim`` package folder when the source checkout has one (a run
+    from the checkout, an editable install), else ``neurosim/demos/`` of the installed package."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return os.path.join(os.path.dirname(package), "demos")
+    checkout = os.path.join(os.path.dirname(package), "demos")
+    installed = os.path.join(package, "demos")
+    return installed if os.path.isdir(installed) and not os.path.isdir(checkout) else checkout
 
 
 def find_demos(folder):
@@ -45,7 +51,7 @@ def find_demos(folder):
     if not os.path.isdir(folder):
         raise ConfigurationError(
             f"no demos folder at {folder!r}: the demos are scripts in the demos/ folder of "
-            "neurosim's source checkout and are not installed with the package\n"
+            "neurosim's source checkout (installed as neurosim/demos/ by pip install .)\n"
             "run them from a checkout (python demos/xor.py) or give the folder with --dir")
     demos = {}
     for entry in sorted(os.listdir(folder)):
@@ -53,6 +59,17 @@ def find_demos(folder):
             path = os.path.join(folder, entry)
             demos[entry[:-3]] = (path, _first_line(path))
     return demos
+
+
+def example_files(folder):
+    """The other files and folders in the demos folder (``net.json``, ``claims/``, ...), the
+    ones the ``--help`` examples name as ``demos/...``: an installed copy keeps them there."""
+    names = []
+    for entry in sorted(os.listdir(folder)):
+        if entry.startswith((".", "_")) or entry.endswith(".py"):
+            continue
+        names.append(entry + "/" if os.path.isdir(os.path.join(folder, entry)) else entry)
+    return names
 
 
 def _first_line(path):
@@ -75,6 +92,10 @@ def run(args):
         print(f"demos in {folder} (run one with: neurosim demo NAME):")
         for name, (_, line) in demos.items():
             print(f"  {name:{width}}  {line}")
+        others = example_files(folder)
+        if others:
+            print(f"\nand files (the --help examples name them demos/NAME): "
+                  f"{', '.join(others)}")
         return 0
     name = args.name[:-3] if args.name.endswith(".py") else args.name
     if name not in demos:
@@ -83,10 +104,23 @@ def run(args):
         raise ConfigurationError(f"no demo is named {args.name!r}{hint}\n"
                                  f"demos: {', '.join(demos)}")
     sys.stdout.flush()
-    status = subprocess.call([sys.executable, "-c", _RUNNER, demos[name][0], *args.demo_args])
+    command = [sys.executable, "-c", _RUNNER, demos[name][0], *args.demo_args]
+    try:
+        status = subprocess.call(command)
+    except OSError as error:
+        if sys.platform == "emscripten":  # Pyodide: "emscripten does not support processes"
+            raise ConfigurationError(_NO_PROCESSES.format(path=demos[name][0])) from None
+        # no Python to start (a frozen or sandboxed interpreter)
+        raise ConfigurationError(f"cannot start {sys.executable!r} to run the demo: "
+                                 f"{error.strerror or error}") from None
     # Killed by a signal (SIGPIPE when the reader of a pipe left): 128 + its number, as a shell
     # reports it (141 for SIGPIPE, the status of cli.main after a BrokenPipeError).
     return 128 - status if status < 0 else status
+
+
+_NO_PROCESSES = ("a demo runs as a separate Python process, and Pyodide cannot start one; "
+                 "run it in this interpreter instead: import runpy; "
+                 "runpy.run_path({path!r}, run_name='__main__')")
 
 
 #: Runs a demo as ``python DEMO.py ARGS`` does (``sys.argv``, ``sys.path[0]``, ``__main__``),

@@ -1,5 +1,7 @@
 """``neurosim gradcheck``: every partial of one backward pass against central differences."""
 
+import math
+
 from ..errors import ConfigurationError
 from .step import add_network_arguments, network_and_sample
 
@@ -12,7 +14,7 @@ examples:
   neurosim gradcheck                           # Mazur's 2-2-2 example
   neurosim gradcheck --precise                 # add the 50-digit Decimal oracle's columns
   neurosim gradcheck --example seed002 --eps 1e-5
-  neurosim gradcheck net.json --input 0.05 0.1 --target 0.01 0.99
+  neurosim gradcheck demos/net.json --input 0.05 0.1 --target 0.01 0.99
 """
 
 
@@ -40,8 +42,22 @@ def run(args):
     net, inputs, targets = network_and_sample(args)
     if inputs is None or targets is None:
         raise ConfigurationError("gradcheck needs a sample: give --input and --target")
-    report = gradcheck(net, inputs, targets, eps=args.eps, rtol=args.rtol, atol=args.atol,
-                       precise=args.precise)
+    for option, value, positive in (("--eps", args.eps, True), ("--rtol", args.rtol, False),
+                                    ("--atol", args.atol, False)):
+        # the options as typed (0, not 0.0), named as on the command line
+        if not math.isfinite(value):
+            raise ConfigurationError(f"{option} must be a finite number, got {value:g}")
+        if value < 0 or (positive and value == 0):
+            raise ConfigurationError(f"{option} must be {'greater than 0' if positive else 'at least 0'}"
+                                     f", got {value:g}")
+    try:
+        report = gradcheck(net, inputs, targets, eps=args.eps, rtol=args.rtol, atol=args.atol,
+                           precise=args.precise)
+    except ConfigurationError as error:          # e.g. an eps below the weights' float spacing
+        text = str(error)
+        if text.startswith(("eps ", "rtol ", "atol ")):
+            raise ConfigurationError("--" + text) from None
+        raise
     print(report)
     if report.ok:
         return 0

@@ -13,8 +13,8 @@ EXAMPLE = """\
 examples:
   neurosim step                                # Mazur's 2-2-2 example, interactively
   printf 'break w1\\ncontinue\\nprint dE/dw1 w5\\nquit\\n' | neurosim step
-  neurosim step --commands lesson.txt          # a classroom script, then the prompt
-  neurosim step net.json --input 0.05 0.1 --target 0.01 0.99
+  neurosim step --commands demos/lesson.txt    # a classroom script, then the prompt
+  neurosim step demos/net.json --input 0.05 0.1 --target 0.01 0.99   # a saved network
 """
 
 

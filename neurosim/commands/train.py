@@ -1,6 +1,10 @@
-"""``neurosim train``: train a network on one of the built-in data sets, with progress."""
+"""``neurosim train``: train a network on one of the built-in data sets, with progress.
 
-import math
+The options, their checks and the run are here; what the command prints (the header, the
+progress bar, the summary within 80 columns, the ``--full`` table) is in
+:mod:`neurosim.commands.train_output`.
+"""
+
 import os
 import random
 import signal
@@ -9,6 +13,7 @@ import threading
 import time
 
 from ..errors import ConfigurationError, FileError
+from ..numbers import num
 
 NAME = "train"
 HELP = "train a network on a built-in data set and print how it went (optionally save and plot)"
@@ -19,6 +24,7 @@ examples:
   neurosim train iris --epochs 200 --plot iris_loss.png
   neurosim train spiral --hidden 16 8 --activation tanh --lr 0.01 --epochs 1000
   neurosim train encoder --mode batch --lr 1 --momentum 0.9 --epochs 3000
+  neurosim train xor --seed 1 --full                   # every weight and partial, by name
 
 data sets: mazur, and, or, xor, encoder (8-3-8), circle, xor_quadrants, gaussians, spiral
 (TensorFlow Playground, --samples and --noise), iris (scaled to the activation's range, 20%
@@ -85,7 +91,13 @@ def add_arguments(parser):
                           "or another user's file")
     out.add_argument("--plot", metavar="LOSS.png",
                      help="save the loss curve (PNG or SVG; needs neurosim[demo])")
-    out.add_argument("--no-progress", action="store_true", help="no progress bar")
+    out.add_argument("--full", action="store_true",
+                     help="after the summary, the table of every neuron: weights, bias, net, "
+                          "out and partials (of one pass on training sample 1, named), with "
+                          "every digit; lines may be long")
+    out.add_argument("--no-progress", action="store_true",
+                     help="no progress bar (there is one on standard error only when it is "
+                          "a terminal)")
 
 
 def run(args):
@@ -97,6 +109,7 @@ def run(args):
     """
     from ..errors import NumericalError
     from ..network import NeuralNetwork
+    from . import train_output
     _check_options(args)
     defaults = DEFAULTS[args.dataset]
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10 ** 6)
@@ -116,15 +129,12 @@ def run(args):
     last, failure = _Last(), None
     with _CtrlC() as ctrl_c:                       # from the first line on, Ctrl-C is a flag
         try:
-            print(f"data:    {description}")
-            print(f"network: {net!r}")
-            print(f"         seed {seed} (repeat this run with --seed {seed}), mode "
-                  f"{args.mode}, up to {epochs} epochs")
+            print(train_output.header(description, net, seed, args.mode, epochs))
         except BrokenPipeError:
             _say("neurosim train: the output was closed before training began; nothing "
                  "trained, nothing saved")
             raise
-        progress = _progress(epochs, disabled=args.no_progress)
+        progress = train_output.progress(epochs, disabled=args.no_progress)
         start = time.perf_counter()
         try:
             history = net.fit(train, epochs=epochs, mode=args.mode, batch_size=args.batch_size,
@@ -154,9 +164,13 @@ def run(args):
     if saved is not None:
         return saved
     try:
-        _summary(history, elapsed)
-        print()
-        print(net.summary())
+        print("\n" + train_output.summary(history, elapsed))
+        answers = train_output.answers(net, train)
+        if answers:
+            print("\n" + answers)
+        print("\n" + train_output.weights(net))
+        if args.full:
+            print("\n" + train_output.full_table(net, train))
         if args.save:
             print(f"\nsaved the network to {args.save}")
         sys.stdout.flush()
@@ -393,84 +407,9 @@ def _data(args, defaults, seed, output_activation):
         scaler = datasets.MinMaxScaler(lo, 1.0).fit(data)
         data = scaler.transform(data)
         test = scaler.transform(test) if test else test
-        text += f", inputs scaled to [{lo:g}, 1] on the training part"
+        text += f", inputs scaled to [{num(lo, 6)}, 1] on the training part"
     return list(data), list(test), text
 
 
 def _count(n, noun):
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _summary(history, elapsed):
-    reason = {"target_error": "the total error fell below the target",
-              "epochs": "the epoch limit", "callback": "a callback",
-              "interrupt": "Ctrl-C"}[history.stop_reason]
-    print(f"\nstopped after {history.stopped_epoch} epochs ({reason}) in {elapsed:.1f} s")
-    print(f"total training error {_g(history.initial_error)} -> {_g(history.error)}"
-          f"  (mean per sample {_g(history.error / history.n_samples)})")
-    if history.accuracies:
-        print(f"training accuracy {history.accuracies[-1]:.4f}")
-    if history.test_errors:
-        print(f"total test error {_g(history.test_errors[-1])}"
-              f"  (mean per sample {_g(history.test_errors[-1] / history.n_test_samples)})")
-    if history.test_accuracies:
-        print(f"test accuracy {history.test_accuracies[-1]:.4f}")
-
-
-def _g(value):
-    return "-" if value is None or not math.isfinite(value) else format(value, ".6g")
-
-
-class _Plain:
-    """The progress callback without tqdm: a line on standard error now and then."""
-
-    def __init__(self, total, stream):
-        self.total = total
-        self.stream = stream
-        self.every = max(1, total // 10)
-        self.tty = stream.isatty()
-
-    def __call__(self, history):
-        epoch = history.stopped_epoch
-        if self.tty or epoch % self.every == 0 or epoch == self.total:
-            text = f"epoch {epoch}/{self.total}  error {_g(history.errors[-1])}"
-            if self.tty:
-                self.stream.write("\r" + text.ljust(50))
-            else:
-                self.stream.write(text + "\n")
-            self.stream.flush()
-
-    def close(self):
-        if self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-class _Bar:
-    def __init__(self, bar):
-        self.bar = bar
-
-    def __call__(self, history):
-        self.bar.update(1)
-        self.bar.set_postfix(error=f"{history.errors[-1]:.4g}", refresh=False)
-
-    def close(self):
-        self.bar.close()
-
-
-class _Silent:
-    def __call__(self, history):
-        pass
-
-    def close(self):
-        pass
-
-
-def _progress(total, disabled):
-    if disabled or total == 0:
-        return _Silent()
-    try:
-        from tqdm import tqdm
-    except ImportError:  # tqdm is in the [demo] extra; without it, plain lines
-        return _Plain(total, sys.stderr)
-    return _Bar(tqdm(total=total, unit="epoch", file=sys.stderr, leave=False))

@@ -1,5 +1,6 @@
 """``neurosim worksheet``: one update written out as a hand calculation (text, Markdown, HTML)."""
 
+import os
 import sys
 
 from ..errors import ConfigurationError, FileError
@@ -12,17 +13,21 @@ HELP = ("write one training update out as a hand calculation, every formula with
 EXAMPLE = """\
 examples:
   neurosim worksheet                                   # Mazur's example, as plain text
-  neurosim worksheet --format html -o mazur.html       # one file for the projector
-  neurosim worksheet --format markdown --lang zh -o mazur.md
+  neurosim worksheet -o mazur.html                     # one file for the projector
+  neurosim worksheet --lang zh -o mazur.md             # the format follows the suffix
+  neurosim worksheet --format text -o mazur.html       # ... unless --format says otherwise
   neurosim worksheet --example seed002 --neurons h1,h4,o1 --digits 6
-  neurosim worksheet net.json --input 0.05 0.1 --target 0.01 0.99 --format html -o net.html
+  neurosim worksheet --matrix -o mazur.html           # each layer also in matrix form
+  neurosim worksheet demos/net.json --input 0.05 0.1 --target 0.01 0.99 --format html -o net.html
 """
 
 
 def add_arguments(parser):
     add_network_arguments(parser)
-    parser.add_argument("--format", choices=("text", "markdown", "html"), default="text",
-                        help="plain text (default), Markdown with $$ LaTeX $$ blocks, or HTML")
+    parser.add_argument("--format", choices=("text", "markdown", "html"),
+                        help="plain text, Markdown with $$ LaTeX $$ blocks, or HTML (default: "
+                             "from the suffix of -o FILE: .html/.htm, .md/.markdown, .txt; "
+                             "otherwise text)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE (atomically) instead of standard output ('-', "
                              "/dev/stdout and pipes are written through, as a stream)")
@@ -33,6 +38,10 @@ def add_arguments(parser):
                         help="significant digits of the numbers (default: 9, as Mazur)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en",
                         help="language of the headings and prose (default: en)")
+    parser.add_argument("--matrix", action="store_true",
+                        help="also write each layer in matrix form (z = W x + b, "
+                             "delta = (W^T delta) * f'(z), dE/dW = delta x^T, W+), every entry "
+                             "a number of the neuron-by-neuron lines")
     parser.add_argument("--neurons", metavar="NAMES",
                         help="write out only these neurons, e.g. h1,o1 (for large networks)")
 
@@ -42,8 +51,9 @@ def run(args):
     if not 1 <= args.digits <= 17:
         raise ConfigurationError(f"--digits must be between 1 and 17, got {args.digits}")
     net, inputs, targets = network_and_sample(args)
+    args.format = args.format or format_of(args.output)
     document = worksheet(net, inputs, targets, format=args.format, digits=args.digits,
-                         lang=args.lang, neurons=args.neurons)
+                         lang=args.lang, neurons=args.neurons, matrix=args.matrix)
     if args.output is None or args.output == "-" or is_standard_output(args.output):
         sys.stdout.write(document)          # through the stream: `-o /dev/stdout >> f` appends
         return 0
@@ -54,6 +64,20 @@ def run(args):
     print(f"neurosim worksheet: wrote {args.output} ({args.format}, "
           f"{len(document.splitlines())} lines)")
     return 0
+
+
+#: The format a file's suffix asks for (as ``train --plot`` takes the image format).
+SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown",
+            ".markdown": "markdown", ".txt": "text"}
+
+
+def format_of(path):
+    """The format of ``-o path`` when ``--format`` is not given: its suffix's, else text.
+
+    >>> format_of("guess.html"), format_of("notes.MD"), format_of(None), format_of("sheet")
+    ('html', 'markdown', 'text', 'text')
+    """
+    return SUFFIXES.get(os.path.splitext(path or "")[1].lower(), "text")
 
 
 def write_atomically(path, text, force=False):

@@ -11,6 +11,7 @@ from ..arguments import check_count, check_flag, check_type
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
 from .claims import ClaimSheet, parse, parse_mapping, read, short as _short
 from .diagnose import StepDiagnosis, slack
+from . import epochs
 from .graph import Structure
 from .longrun import LongRun, rebuild
 from .report import CheckReport, ClaimResult
@@ -52,11 +53,12 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     check_flag("diagnose", diagnose)
     sheet = _sheet(claims)
     net, inputs, targets, label = _problem(sheet, net, inputs, targets)
-    step_claims, long_claims, givens = _claims(sheet, net, inputs, targets)
-    if not step_claims and not long_claims:
+    step_claims, long_claims, givens, epoch_claims = _claims(sheet, net, inputs, targets)
+    if not step_claims and not long_claims and not epoch_claims:
         raise FormatError(f"{sheet.source}: no claims to check: expected at least one "
                           f"'name = value' naming a quantity of the step (such as "
                           f"'out_h1 = 0.593269992'), got {_nothing(sheet)}")
+    book = _book_names(sheet, step_claims + long_claims + epoch_claims)
     sim = quantities.of_step(net, inputs, targets)
     order = {name: k for k, name in enumerate(quantities.names(net))}
     diagnosis = StepDiagnosis(Structure(net, inputs, targets), step_claims, sim, order)
@@ -74,6 +76,16 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
                        stated_only=not diagnose)
         for c in sorted(long_claims, key=lambda c: (c.steps, order.get(c.base, 0))):
             results.append(_long_result(long, c, diagnose))
+    results += _epoch_results(sheet, net, epoch_claims)
+    flip = (sheet.conventions or {}).get("delta") == "-dE/dnet"
+    for r in results:   # the report speaks the book's names, and its sign of delta
+        if flip and r.name.startswith("delta_"):
+            r.printed, r.value, r.simulated = _negated(r.printed), -r.value, -r.simulated
+        r.name = book.get(r.name, r.name)
+    if flip:
+        notes.append("convention: the claims' delta is the book's error signal -dE/dnet "
+                     "(e = t - y): each is shown and compared as -dE/dnet, neurosim's delta "
+                     "with its sign turned")
     consequences = diagnosis.consequences
     slips = [{"text": s.text, "kind": s.kind, "found_at": s.found_at, "explains": s.explains,
               "breaks": s.breaks, "alternatives": s.alternatives} for s in diagnosis.accepted]
@@ -161,8 +173,11 @@ def _problem(sheet, net, inputs, targets):
     rules = [f"{k}={settings[k]}" for k in _RULES if k in settings and k != "learning_rate"]
     if rules:  # the report says what the claims changed: a different problem is no answer
         label += f" (with {', '.join(rules)})"
-    inputs = inputs if inputs is not None else settings.get("inputs", default_inputs)
-    targets = targets if targets is not None else settings.get("targets", default_targets)
+    first = settings["samples"][0] if "samples" in settings else (None, None)
+    inputs = inputs if inputs is not None else settings.get("inputs", first[0] or
+                                                             default_inputs)
+    targets = targets if targets is not None else settings.get("targets", first[1] or
+                                                                default_targets)
     for what, values in (("inputs", inputs), ("targets", targets)):
         if values is None:
             raise ShapeError(f"the claims give no {what}: add a line '{what} = ...' "
@@ -180,7 +195,15 @@ def _claims(sheet, net, inputs, targets):
     outputs = [n.name for n in net.output_layer.neurons]
     forward = {n for n in known if n.startswith(("net_", "out_", "E_")) and "+" not in n}
     step, long, seen, givens = [], [], {}, {}
+    flip = (sheet.conventions or {}).get("delta") == "-dE/dnet"
+    at_epochs = []
     for c in sheet.entries:
+        c = replace(c, name=_in_our_names(c.name, sheet.names))
+        if epochs.split(c.name):
+            if flip and epochs.split(c.name)[0].startswith("delta_"):
+                c = replace(c, value=-c.value, text=_negated(c.text))
+            at_epochs.append(c)
+            continue
         base, at, steps = c.name.partition("@")
         where = f"{sheet.source} {c.where()}"
         if at:
@@ -197,6 +220,8 @@ def _claims(sheet, net, inputs, targets):
             elif name in params:
                 net[name] = givens[name] = c.value
             elif name in known:
+                if flip and name.startswith("delta_"):    # the book's -dE/dnet
+                    c = replace(c, value=-c.value, text=_negated(c.text))
                 step.append(replace(c, name=name))
             else:
                 _unknown(where, name, known)
@@ -205,7 +230,73 @@ def _claims(sheet, net, inputs, targets):
             if base not in forward and base not in params:
                 _unknown(where, base, sorted(forward | params), long_run=True)
             long.append(replace(c, name=name))
-    return step, long, givens
+    return step, long, givens, epochs.check_names(at_epochs, net, sheet.source)
+
+
+def _epoch_results(sheet, net, claims):
+    """The claims at a sample and epoch (see :mod:`neurosim.hand_check.epochs`), judged."""
+    if not claims:
+        return []
+    settings = sheet.settings
+    if "samples" not in settings:
+        raise FormatError(f"{sheet.source}: claims at an epoch need the data set: add a line "
+                          f"such as 'samples = 1 1 -> 0; 0 1 -> 1'")
+    samples = [(net._vector(x, "samples inputs"), net._vector(t, "samples targets"))
+               for x, t in settings["samples"]]
+    run = epochs.EpochRun(net, samples, settings.get("mode", "online"),
+                          settings.get("epoch_error"), claims, sheet.source)
+    results = []
+    for c in claims:
+        sim, tol = run.values[c.name], (c.tol if c.tol is not None else c.half)
+        results.append(ClaimResult(c, sim, tol, "right" if _holds_long(c, sim) else "wrong"))
+    return results
+
+
+_TOKEN = re.compile(r"[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*")
+
+
+def _in_our_names(name, names):
+    """A claim's name with the book's names (``name w46 = w7``) turned into neurosim's, also
+    inside a longer name: ``w46+`` -> ``w7+``, ``dE/dw46`` -> ``dE/dw7``."""
+    if not names:
+        return name
+    if name in names:
+        return names[name]
+
+    def ours(match):
+        token = match.group(0)
+        if token in names:
+            return names[token]
+        if token[:1] == "d" and token[1:] in names:     # dw46 in dE/dw46
+            return "d" + names[token[1:]]
+        return token
+    return _TOKEN.sub(ours, name)
+
+
+def _book_names(sheet, claims):
+    """neurosim's canonical name -> the book's, for the claims the book's names gave."""
+    if not sheet.names:
+        return {}
+    back = {}
+    for entry in sheet.entries:
+        ours = _in_our_names(entry.name, sheet.names)
+        if ours != entry.name:
+            at_epoch = epochs.split(ours)
+            if at_epoch:
+                base, epoch, sample = at_epoch
+                base = base if base == "E_epoch" else quantities.canonical(base)
+                back[f"{base}@epoch{epoch}" + (f"sample{sample}" if sample else "")] = \
+                    entry.name
+                continue
+            base, at, steps = ours.partition("@")
+            back[quantities.canonical(base) + (f"@{int(steps)}" if at else "")] = entry.name
+    return {c.name: back[c.name] for c in claims if c.name in back}
+
+
+def _negated(text):
+    """The printed number with its sign turned, digits kept: ``0.1311`` -> ``-0.1311``."""
+    text = text.strip()
+    return text[1:] if text.startswith("-") else text.lstrip("+").join(("-", ""))
 
 
 def _count(steps, name, where):

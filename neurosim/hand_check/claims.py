@@ -49,7 +49,7 @@ __all__ = ["Claim", "ClaimSheet", "parse", "parse_text", "parse_json", "parse_ma
 
 #: Keys that set the problem rather than claim a number (eta is learning_rate).
 SETTINGS = ("network", "inputs", "targets", "learning_rate", "weight_decay", "loss", "bias",
-            "train_biases", "hidden_deltas")
+            "train_biases", "hidden_deltas", "samples", "mode", "epoch_error")
 _ALIASES = {"eta": "learning_rate", "lr": "learning_rate", "input": "inputs",
             "target": "targets"}
 _TOL = re.compile(r"\s*(?:±|\+/-|\+-)\s*")
@@ -127,6 +127,10 @@ class ClaimSheet:
     settings: dict
     entries: list
     source: str = "<claims>"
+    #: The book's names for neurosim's (``name w46 = w7``: {"w46": "w7"}).
+    names: dict = None
+    #: The book's conventions (``convention: delta = -dE/dnet``: {"delta": "-dE/dnet"}).
+    conventions: dict = None
 
 
 def _value(text, where, tol=None, label="", name=""):
@@ -214,6 +218,20 @@ def _setting(key, value, where):
         return [_number(v, where, f"numbers for {key}") for v in items]
     if key in ("learning_rate", "weight_decay"):
         return _number(value, where, f"a number for {key}")
+    if key == "samples":     # "1 1 -> 0; 0 1 -> 1", or JSON [[[1, 1], [0]], ...]
+        return _samples(value, where)
+    if key == "mode":
+        mode = _text(value, where, "online or batch").lower()
+        if mode not in ("online", "batch"):
+            raise FormatError(f"{where}: mode must be online or batch, got {_short(mode)!r}")
+        return mode
+    if key == "epoch_error":
+        from ..epoch_error import epoch_error
+        from ..errors import ConfigurationError
+        try:
+            return epoch_error(_text(value, where, "the words of a per-epoch error"))
+        except ConfigurationError as error:
+            raise FormatError(f"{where}: {error}") from None
     if key == "train_biases":
         word = str(value).strip().lower() if isinstance(value, (bool, str)) else None
         if word not in ("true", "false", "yes", "no", "1", "0"):
@@ -221,6 +239,34 @@ def _setting(key, value, where):
                               f"{_kind(value)}")
         return word in ("true", "yes", "1")
     return _text(value, where, f"a name for {key}")
+
+
+def _samples(value, where):
+    """The data set: ``"x1 x2 -> t; ..."`` (a text) or a list of ``[inputs, targets]`` pairs."""
+    if isinstance(value, (list, tuple)):
+        pairs = []
+        for k, pair in enumerate(value):
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise FormatError(f"{where}[{k}]: expected [inputs, targets], got {_kind(pair)}")
+            pairs.append(pair)
+    else:
+        text = _text(value, where, "samples such as '1 1 -> 0; 0 1 -> 1'")
+        pairs = []
+        for k, item in enumerate(p for p in text.split(";") if p.strip()):
+            x, arrow, t = item.partition("->")
+            if not arrow:
+                raise FormatError(f"{where}: sample {k + 1}: expected 'inputs -> targets' "
+                                  f"(such as '1 1 -> 0'), got {_short(item)!r}")
+            pairs.append((x.replace(",", " ").split(), t.replace(",", " ").split()))
+    if not pairs:
+        raise FormatError(f"{where}: samples needs at least one 'inputs -> targets'")
+    out = []
+    for k, (x, t) in enumerate(pairs):
+        if not x or not t:
+            raise FormatError(f"{where}: sample {k + 1} needs inputs and targets")
+        out.append(([_number(v, where, "numbers for samples") for v in x],
+                    [_number(v, where, "numbers for samples") for v in t]))
+    return out
 
 
 def _unmarked(text):
@@ -237,11 +283,16 @@ def parse_text(text, source="<claims>"):
     ({'inputs': [0.05, 0.1]}, 'out_h1', 'f(net_h1)', 2)
     """
     settings, entries, given = {}, [], {}
+    names, conventions = {}, {}
     for number, raw in enumerate(_unmarked(text).splitlines(), start=1):
         line, _, comment = raw.partition("#")
         if not line.strip():
             continue
         where = f"{source} line {number}"
+        words = line.split()
+        if words[0] == "name" or words[0].startswith("convention:"):
+            _book_line(line, where, names, conventions)
+            continue
         name, eq, value = line.partition("=")
         if not eq or not name.strip() or not value.strip():
             raise FormatError(f"{where}: expected 'name = value', got {_short(raw)!r}")
@@ -252,7 +303,7 @@ def parse_text(text, source="<claims>"):
             continue
         claim = _value(value, where, label=comment.strip(), name="".join(name.split()))
         entries.append(_with(claim, line=number))
-    return ClaimSheet(settings, entries, source)
+    return ClaimSheet(settings, entries, source, names, conventions)
 
 
 def parse_json(text, source="<claims>"):
@@ -313,6 +364,7 @@ def parse_mapping(doc, source="<claims>"):
         raise FormatError(f"{source}: expected a JSON object of names and values, "
                           f"got {type(doc).__name__}")
     settings, entries, given = {}, [], {}
+    book_names, conventions = {}, {}
     items = [(k, v) for k, v in doc.items() if k != "claims"]
     claims = doc.get("claims", {})
     if not isinstance(claims, dict):
@@ -323,6 +375,9 @@ def parse_mapping(doc, source="<claims>"):
             raise FormatError(f"{source}: expected names as strings ('out_h1'), got "
                               f"{type(name).__name__} {_short(repr(name))}")
         if name.startswith(("_", "#")):  # a comment: {"_source": "seed 002, section 2.1"}
+            continue
+        if name in ("names", "convention") and not group:
+            _book_json(name, value, f"{source} $.{name}", book_names, conventions)
             continue
         key = _ALIASES.get(name, name)
         path = "$." + ".".join(group + [_short(name)])
@@ -348,7 +403,59 @@ def parse_mapping(doc, source="<claims>"):
             raise FormatError(f"{where}: expected a number, a string or an object, got "
                               f"{_kind(value)}")
         entries.append(_with(claim, path=path))
-    return ClaimSheet(settings, entries, source)
+    return ClaimSheet(settings, entries, source, book_names, conventions)
+
+
+#: The conventions a claims file may declare, and what each means (see _book_line).
+CONVENTIONS = {"delta": ("-dE/dnet", "dE/dnet")}
+_BOOK_NAME = re.compile(r"^[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*$")
+
+
+def _book_line(line, where, names, conventions):
+    """``name w46 = w7``: the book calls neurosim's w7 w46 (and w7+ w46+, dE/dw7 dE/dw46);
+    ``convention: delta = -dE/dnet``: the book's delta is the error signal -dE/dnet (with
+    e = t - y), neurosim's with the sign turned; ``delta = dE/dnet`` is neurosim's own."""
+    head, eq, value = line.partition("=")
+    words = head.split()
+    if words[0] == "name":
+        book = " ".join(words[1:])
+        ours = value.strip()
+        if not eq or len(words) != 2 or not _BOOK_NAME.match(book) or not ours:
+            raise FormatError(f"{where}: expected 'name BOOK = NEUROSIM' (such as 'name w46 = "
+                              f"w7'), got {_short(line)!r}")
+        if book in names:
+            raise FormatError(f"{where}: the name {book!r} is mapped twice\n"
+                              f"map each of the book's names once")
+        names[book] = "".join(ours.split())
+        return
+    _convention(head.split(":", 1)[1].strip(), value.strip(), where, conventions)
+
+
+def _convention(what, rule, where, conventions):
+    rule = "".join(rule.split())
+    if what not in CONVENTIONS or rule not in CONVENTIONS[what]:
+        raise FormatError(f"{where}: expected 'convention: delta = -dE/dnet' (the book's "
+                          f"error signal) or 'convention: delta = dE/dnet', got "
+                          f"{_short(what)!r} = {_short(rule)!r}")
+    if what in conventions:
+        raise FormatError(f"{where}: the convention for {what} is given twice")
+    conventions[what] = rule
+
+
+def _book_json(key, value, where, names, conventions):
+    """The JSON form: ``"names": {"w46": "w7"}`` and ``"convention": "delta = -dE/dnet"``."""
+    if key == "names":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise FormatError(f"{where}: expected an object of the book's names and neurosim's "
+                              f"({{\"w46\": \"w7\"}}), got {_kind(value)}")
+        for book, ours in value.items():
+            _book_line(f"name {book} = {ours}", f"{where}.{_short(book)}", names, conventions)
+        return
+    if not isinstance(value, str) or "=" not in value:
+        raise FormatError(f"{where}: expected a text such as \"delta = -dE/dnet\", got "
+                          f"{_kind(value)}")
+    what, _, rule = value.partition("=")
+    _convention(what.strip(), rule, where, conventions)
 
 
 def parse(text, source="<claims>"):

@@ -31,7 +31,7 @@ stated rules the graph gives neurosim's values bit for bit (``tests/unit/test_ha
 
 from dataclasses import dataclass, field, replace
 
-from ..calculation import KINDS, Shape, plan
+from ..calculation import KINDS, Shape, plan, threshold_name
 from ..engine import namespace
 
 __all__ = ["Rules", "Structure", "Graph"]
@@ -51,6 +51,8 @@ class Rules:
     weight_decay: float = 0.0
     #: Each f' as books write it (the sigmoid's out (1 - out)), not as neurosim computes it.
     as_written: bool = False
+    #: Per-neuron biases written as thresholds: net = sum w x - theta (calculation.THRESHOLD).
+    thresholds: bool = False
 
     def but(self, **changes):
         """These rules with some fields changed."""
@@ -87,7 +89,7 @@ class Structure:
         self.learning_rate = net.learning_rate
         self.rules = Rules(hidden_deltas=net.hidden_deltas, loss=net.loss,
                            train_biases=net.train_biases, bias=net.bias_mode,
-                           weight_decay=net.weight_decay)
+                           weight_decay=net.weight_decay, thresholds=net.thresholds)
 
     def square_layers(self):
         """Indices of the layers whose weight matrix is square (they can be read transposed)."""
@@ -149,6 +151,8 @@ class Graph:
                 continue
             if mode == "shared":
                 layer_names = [f"b{k + 1}"] * len(neurons)
+            elif self.rules.thresholds:
+                layer_names = [threshold_name(n) for n in neurons]
             else:
                 layer_names = [f"b_{n}" for n in neurons]
             for name, value in zip(layer_names, s.biases[k]):
@@ -192,7 +196,8 @@ class Graph:
         loss = _sign_slip(r.loss) if r.sign == "error" else r.loss
         return Shape(tuple(s.input_names), tuple(layers), r.bias,
                      r.train_biases and r.bias != "none", r.hidden_deltas, bool(r.weight_decay),
-                     False, activations, loss, len(s.outputs))
+                     False, activations, loss, len(s.outputs),
+                     r.thresholds and r.bias == "per_neuron")
 
     def _after_update(self, shape, steps, formulas):
         """The same sample's forward pass and errors with the updated weights: net_h1+, E_total+.
@@ -303,7 +308,8 @@ _GRAPH_KIND = {"message": "message", "net": "net", "out": "out", "error": "error
                "total": "total", "output dE_dout": "dE/dout", "hidden dE_dout": "dE/dout",
                "backward": "backward", "dout_dnet": "dout/dnet", "delta": "delta",
                "output delta": "delta", "dnet_dw": "dnet/dw", "dE_dw": "dE/dw",
-               "dE_db": "dE/db", "update": "update", "velocity": "update"}
+               "dE_db": "dE/db", "update": "update", "velocity": "update",
+               "input message": "backward", "input gradient": "dE/di"}
 
 
 class _Formulas:

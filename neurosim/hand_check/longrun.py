@@ -22,9 +22,12 @@ def rebuild(net, **changes):
                    loss=net.loss.name, learning_rate=net.learning_rate, bias=net.bias_mode,
                    train_biases=net.train_biases, weight_decay=net.weight_decay,
                    hidden_deltas=net.hidden_deltas, momentum=net.momentum,
+                   thresholds=net.thresholds,
                    names=[list(net.input_names)] + [[n.name for n in layer.neurons]
                                                      for layer in net.layers])
     options.update(changes)
+    if options["bias"] != "per_neuron":     # thresholds are per-neuron biases
+        options["thresholds"] = False
     weights = [[list(n.weights) for n in layer.neurons] for layer in net.layers]
     if options["bias"] == "shared" and net.bias_mode != "shared":
         if any(len({n.bias for n in layer.neurons}) > 1 for layer in net.layers):

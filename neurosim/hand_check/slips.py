@@ -17,16 +17,15 @@ from the one it should be.
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
+from ..numbers import num
+
 __all__ = ["given_values", "near_values", "difference", "digit_change", "fmt", "round_to",
            "ordinal"]
 
 
 def fmt(x, digits=10):
     """A number short enough to read: ``fmt(0.5932699921071872)`` -> ``'0.5932699921'``."""
-    if x == 0 or not math.isfinite(x):
-        return repr(x)
-    text = f"{x:.{digits}g}"
-    return text
+    return repr(x) if x == 0 or not math.isfinite(x) else num(x, digits)
 
 
 def round_to(x, decimals=None, significant=None):

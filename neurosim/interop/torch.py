@@ -63,6 +63,8 @@ def _activation(name, z):
         return torch.sigmoid(z)
     if name == "tanh":
         return torch.tanh(z)
+    if name == "bipolar_sigmoid":
+        return torch.tanh(0.5 * z)   # 2 / (1 + e^-z) - 1, computed as neurosim computes it
     if name == "relu":
         return torch.relu(z)  # autograd: 0 at net = 0, as neurosim's left derivative
     if name == "leaky_relu":
@@ -166,6 +168,10 @@ def to_torch(net):
     """
     if not isinstance(net, NeuralNetwork):
         raise ConfigurationError(f"to_torch expects a neurosim NeuralNetwork, got {net!r}")
+    if net.thresholds:
+        raise ConfigurationError("to_torch takes a network with biases, got one with "
+                                 "thresholds (net = sum w x - theta)\nbuild the same network "
+                                 "with biases=[[-theta, ...], ...] (b = -theta) to compare it")
     torch = _torch()
     layout = {
         "layer_sizes": list(net.layer_sizes),

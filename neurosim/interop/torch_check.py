@@ -3,13 +3,16 @@ parameter (:func:`compare`, which :func:`neurosim.interop.torch.compare_with_tor
 its converter and the torch module: this module imports nothing of ``torch.py``).
 
 For each weight and bias: neurosim's dE/dw against autograd's, and the value after one step of
-``net.train`` against ``torch.optim.SGD`` (with the same momentum and weight decay).
+``net.train`` against ``torch.optim.SGD`` (with the same momentum and weight decay). Then for
+each input (a tensor with ``requires_grad``): ``net.dE_dinputs`` against autograd's gradient on
+it; an input is not stepped, so its value "after the step" is the input in both.
 """
 
 import copy
 
 from .. import propagation
 from ..errors import ConfigurationError, GradientCheckError
+from ..numbers import num
 
 __all__ = ["compare", "TorchComparison", "TorchRow"]
 
@@ -91,26 +94,31 @@ class TorchComparison:
         if not bad and not E_bad:
             return
         lines = [f"neurosim and torch disagree on {len(bad)} of {len(self.rows)} parameters"
-                 f"{' and on E_total' if E_bad else ''} (rtol={rtol:g}, atol={atol:g})"]
+                 f"{' and on E_total' if E_bad else ''} (rtol={num(rtol, 6)}, atol={num(atol, 6)})"]
         lines += _table(bad)
         if self.note:
             lines.append(self.note)
         raise GradientCheckError("\n".join(lines))
 
     def __str__(self):
-        head = (f"neurosim vs torch: E_total {self.neurosim_E:.12g} vs {self.torch_E:.12g}; "
-                f"largest difference: gradient {self.max_gradient_difference:.1e}, "
-                f"after one SGD step {self.max_step_difference:.1e}")
+        head = (f"neurosim vs torch: E_total {num(self.neurosim_E, 12)} vs "
+                f"{num(self.torch_E, 12)}; largest difference: gradient "
+                f"{_e(self.max_gradient_difference)}, after one SGD step "
+                f"{_e(self.max_step_difference)}")
         return "\n".join([head] + _table(self.rows) + ([self.note] if self.note else []))
+
+
+def _e(difference):
+    return num(difference, 2, exponent=True)
 
 
 def _table(rows):
     table = [["name", "dE/dp neurosim", "dE/dp torch", "difference", "p+ neurosim", "p+ torch",
               "difference"]]
     for r in rows:
-        table.append([r.name, f"{r.neurosim_gradient:.12g}", f"{r.torch_gradient:.12g}",
-                      f"{r.gradient_difference:.1e}", f"{r.neurosim_new:.12g}",
-                      f"{r.torch_new:.12g}", f"{r.step_difference:.1e}"])
+        table.append([r.name, num(r.neurosim_gradient, 12), num(r.torch_gradient, 12),
+                      _e(r.gradient_difference), num(r.neurosim_new, 12), num(r.torch_new, 12),
+                      _e(r.step_difference)])
     widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
     return ["  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)
                       for c, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in table]
@@ -142,7 +150,8 @@ def compare(net, inputs, targets, to_torch, torch):
     # torch
     module = to_torch(net)
     entries = module.named_neurosim_parameters()
-    output = module(torch.tensor(x, dtype=torch.float64))
+    inputs = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    output = module(inputs)
     E = module.loss(output, torch.tensor(t, dtype=torch.float64))
     objective = E
     if net.weight_decay:
@@ -162,6 +171,9 @@ def compare(net, inputs, targets, to_torch, torch):
     for name, p, index in entries:
         rows.append(TorchRow(name, gradients[name], torch_gradients[name], stepped[name],
                              float(p.detach()[index])))
+    for name, ours, theirs, value in zip(net.input_names, probe.dE_dinputs,
+                                         inputs.grad.tolist(), x):
+        rows.append(TorchRow(name, ours, theirs, value, value))
     note = ("" if net.hidden_deltas == "original_weights" else
             "the hidden layers' new values differ on purpose: hidden_deltas='updated_weights' "
             "takes the hidden deltas from already updated weights, which is not "

@@ -9,8 +9,9 @@ The file is well-formed XML as well as HTML, so tests (and tools) can parse it w
 :mod:`xml.etree.ElementTree`.
 """
 
-from .mathml import Row, escape, join_items, math_inline, to_mathml, to_text
-from .svg import diagram
+from ..formula import Matrix, Mul, Pow, Row, Text, to_text
+from .mathml import escape, math_inline, to_mathml
+from .svg import caption, diagram
 from . import i18n
 
 __all__ = ["to_html", "CSS", "SCRIPT"]
@@ -27,10 +28,12 @@ header { background: var(--paper); border-bottom: 4px solid var(--forward);
   padding: 1rem 2rem 0.8rem; }
 h1 { margin: 0; font-size: 2rem; letter-spacing: -0.01em; }
 .subtitle { margin: 0.25rem 0 0; color: var(--muted); }
-.subtitle code { font-size: 0.85em; }
-main { display: grid; grid-template-columns: minmax(380px, 38%) minmax(0, 1fr);
+.subtitle code { font-size: 0.85em; overflow-wrap: anywhere; }
+main { display: grid; grid-template-columns: minmax(380px, var(--aside, 38%)) minmax(0, 1fr);
   gap: 1.6rem; padding: 1.2rem 2rem 3rem; align-items: start; }
-aside { position: sticky; top: 1rem; }
+aside { align-self: stretch; min-width: 0; }
+aside figure { position: sticky; top: 1rem; z-index: 1; }
+article { min-width: 0; }
 .card { background: var(--paper); border: 1px solid var(--line); border-radius: 12px;
   padding: 0.6rem 1.2rem 1rem; margin-bottom: 1.2rem; box-shadow: 0 1px 3px rgba(0,0,0,0.05); }
 figure { margin: 0; }
@@ -48,17 +51,20 @@ section.givens { --c: #7d8893; }
   display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.25em; row-gap: 0.2rem;
   overflow-x: auto; overflow-y: hidden;
   transition: background 0.15s, border-color 0.15s; }
-.eq > math:first-child { margin-left: -1.7rem; }
+.eq .side { display: inline-flex; flex-wrap: wrap; align-items: baseline; max-width: 100%;
+  row-gap: 0.2rem; }
+.eq > .side:first-child { margin-left: -1.7rem; }
 .eq.update { border-left-color: var(--update); }
 .eq.hl { background: var(--hl); border-left-color: var(--hl-edge); }
 math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math",
   "DejaVu Math TeX Gyre", math; }
 .eq math { font-size: 1.15rem; }
-dl { margin: 0.3rem 0; display: grid; grid-template-columns: minmax(5em, 8.5em) 1fr;
+dl { margin: 0.3rem 0; display: grid; grid-template-columns: minmax(4em, 7em) minmax(0, 1fr);
   gap: 0.25rem 0.9rem; }
 dt { color: var(--muted); }
 .note { color: var(--muted); font-size: 0.9em; }
-dd { margin: 0; }
+.item { white-space: nowrap; }
+dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 svg .edge line.w { stroke: #8d99a6; stroke-width: 2; }
 svg .edge line.hit { stroke: transparent; stroke-width: 16; }
 svg .edge { cursor: pointer; outline: none; }
@@ -77,8 +83,15 @@ svg text.value { fill: var(--muted); font-family: "DejaVu Sans", sans-serif; }
 svg rect.bias { fill: #f6f1e4; stroke: #b49a5a; stroke-width: 1.5; }
 svg line.bias-edge { stroke: #b49a5a; stroke-width: 1.5; stroke-dasharray: 5 4; }
 svg text.bias-label { text-anchor: middle; fill: #6b5a2a; font-family: "DejaVu Sans", sans-serif; }
-@media (max-width: 1100px) { main { grid-template-columns: 1fr; } aside { position: static; } }
-@media print { body { background: white; } main { display: block; } aside { position: static; }
+@media (max-width: 1100px) { main { grid-template-columns: minmax(0, 1fr); }
+  aside figure { position: static; } }
+@media (max-width: 600px) { html { font-size: 16px; } header { padding: 0.8rem 0.8rem 0.6rem; }
+  main { padding: 0.6rem 0.5rem 2rem; gap: 0.8rem; } .card { padding: 0.5rem 0.6rem 0.8rem; }
+  .eq { padding-left: 1.6rem; padding-right: 0.4rem; } .eq math { font-size: 1rem; }
+  .eq > .side:first-child { margin-left: -1rem; }
+  dl { grid-template-columns: minmax(0, 1fr); } dt { font-weight: 600; } }
+@media print { body { background: white; } main { display: block; }
+  aside figure { position: static; }
   .card { box-shadow: none; break-inside: avoid; } }
 """
 
@@ -135,7 +148,8 @@ def to_html(sheet):
                   new_weights=new, factors=sheet.factors,
                   chosen=None if sheet.neurons == {n.name for n in net.neurons}
                   else sheet.neurons)
-    aside = [f'<figure class="card">{svg}<figcaption>{escape(i18n.text(lang, "diagram"))} '
+    words = caption(net, lang, labels='data-labels="all"' in svg)
+    aside = [f'<figure class="card">{svg}<figcaption>{escape(words)} '
              f'{escape(i18n.text(lang, "hint"))}</figcaption></figure>']
     sections, current, lines, notes = [], None, [], []
 
@@ -151,8 +165,8 @@ def to_html(sheet):
         if kind == "h2" and k + 1 < len(blocks) and blocks[k + 1][0] == "givens":
             close()
             current, lines = None, []
-            sections.append(f'<section class="card givens"><h2>{escape(content)}</h2>'
-                            f'{_givens(blocks[k + 1][1])}</section>')
+            aside.append(f'<section class="card givens"><h2>{escape(content)}</h2>'
+                         f'{_givens(blocks[k + 1][1])}</section>')
             k += 2
             continue
         if kind == "h2":
@@ -185,48 +199,63 @@ def to_html(sheet):
 
 
 def _columns(net):
-    """A deeper network gets a wider diagram column (its labels stay readable)."""
+    """A deeper network gets a wider diagram column (its labels stay readable); one column on a
+    narrow screen (the CSS's media queries)."""
     share = {3: 38, 4: 46}.get(len(net.layers) + 1, 52 if len(net.layers) > 3 else 34)
-    return f"grid-template-columns: minmax(380px, {share}%) minmax(0, 1fr)"
+    return f"--aside: {share}%"
 
 
 def _equation(line):
-    """A line as one ``<math>`` per side of its ``=`` signs, so that a long line wraps at an
-    ``=`` (the rest indented), as a derivation is written on a board."""
+    """A line as its sides (split at its ``=`` signs), each side one ``<math>`` per term and
+    factor: a long line breaks at an ``=`` first (the rest indented, as a derivation is written
+    on a board), and a side too long for a line of its own breaks between its terms, never
+    inside one; nothing is hidden in a sideways scroll (issue 16)."""
     items = line.formula.items if isinstance(line.formula, Row) else (line.formula,)
-    parts, current = [], []
+    sides, current = [], []
     for item in items:
-        if item == "=" and current:
-            parts.append(current)
+        if (item == "=" or isinstance(item, Text)) and current:    # a note: a side of its own
+            sides.append(current)
             current = []
         current.append(item)
-    parts.append(current)
-    pieces = []
-    for part in parts:
-        pieces.extend(_split_long_sum(part))
+    sides.append(current)
     out = []
-    for k, piece in enumerate(pieces):
-        alt = f' alttext="{escape(line.text)}"' if k == 0 else ""
-        out.append(f'<math displaystyle="true"{alt}>{to_mathml(Row(tuple(piece)))}</math>')
+    for k, side in enumerate(sides):
+        pieces = [[]]
+        for term in [t for item in side for t in _terms(item)]:
+            if isinstance(term, str) and term in _BREAKS and pieces[-1] not in ([], ["="]):
+                pieces.append([])
+            if term != "":                      # a break between two matrices multiplied
+                pieces[-1].append(term)
+        maths = []
+        for piece in pieces:
+            first, rest = piece[0], Row(tuple(piece[1:]))
+            # an operator opening a piece is still infix (spaced on both sides), not a sign
+            head = (to_mathml(first).replace("<mo>", '<mo form="infix">', 1)
+                    if isinstance(first, str) else to_mathml(first))
+            alt = f' alttext="{escape(line.text)}"' if not (k or maths) else ""
+            maths.append(f'<math displaystyle="true"{alt}><mrow>{head}{to_mathml(rest)}</mrow>'
+                         "</math>")
+        out.append(f'<span class="side">{"".join(maths)}</span>')
     return "".join(out)
 
 
-def _split_long_sum(part, terms=3):
-    """A side ``= a + b + c + ...`` of many terms as pieces of ``terms`` terms each, so that a
-    neuron with many inputs wraps between terms, never inside one."""
-    if len(part) != 2 or not isinstance(part[1], Row) or len(part[1].items) <= 2 * terms + 1:
-        return [part]
-    items = part[1].items
-    pieces, current, count = [], [part[0]], 0
-    for item in items:
-        if item in ("+", "-") and count >= terms:
-            pieces.append(current)
-            current, count = [], 0
-        current.append(item)
-        if not isinstance(item, str):
-            count += 1
-    pieces.append(current)
-    return pieces
+#: Where a side may break: before these operators ("": between two matrices multiplied).
+_BREAKS = ("+", "-", "*", "⊙", "")
+
+
+def _terms(side):
+    """A side as its terms and factors with the operators between them: ``a + b*c`` as
+    ``a, "+", b, "*", c`` (a line may break before a dot, as before a plus)."""
+    if isinstance(side, Row) and all(i in _BREAKS for i in side.items if isinstance(i, str)):
+        return [t for item in side.items for t in (_terms(item) if not isinstance(item, str)
+                                                    else [item])]
+    if isinstance(side, Mul) and (side.explicit or _matrix(side.left) or _matrix(side.right)):
+        return _terms(side.left) + ["*" if side.explicit else ""] + _terms(side.right)
+    return [side]
+
+
+def _matrix(node):
+    return isinstance(node, Matrix) or isinstance(node, Pow) and isinstance(node.base, Matrix)
 
 
 def to_text_segments(segments):
@@ -242,8 +271,13 @@ def _givens(items):
         if values and isinstance(values[0], list):
             out.append("<br/>".join(_segments(s) for s in values))
         else:
-            out.append(join_items(values, math_inline,
-                                  lambda note: f'<span class="note">{escape(note)}</span>'))
+            # each formula with the comma after it unbreakable (no line starts with a comma)
+            formulas = [v for v in values if not isinstance(v, str)]
+            out.append(" ".join(f'<span class="item">{math_inline(v)}'
+                                f'{"," if k < len(formulas) - 1 else ""}</span>'
+                                for k, v in enumerate(formulas)))
+            out.extend(f' <span class="note">{escape(v)}</span>' for v in values
+                       if isinstance(v, str))
         out.append("</dd>")
     out.append("</dl>")
     return "".join(out)

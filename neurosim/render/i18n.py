@@ -65,6 +65,13 @@ _MESSAGES = {
     "neuron": ("neuron {0}", "神经元 {0}"),
     "shared_bias": ("shared bias {0}", "共享偏置 {0}"),
     "new_weights": ("new weights", "更新权值"),
+    "input_gradients": ("the gradients on the inputs", "输入的梯度"),
+    "input_prose": ("An input reaches every neuron of the first layer, so {0} sums the "
+                    "messages {1} coming back, as a hidden neuron's does (the weights before "
+                    "the update). Nothing is updated with it; it is the gradient an earlier "
+                    "layer or network would receive.",
+                    "输入影响第一层的每个神经元，所以 {0} 与隐含层神经元一样，是传回的 {1} "
+                    "之和（用更新前的权重）。它不用于更新，是更前面的层或网络会收到的梯度。"),
     "update_prose": ("Gradient descent moves every weight against its gradient: {0}, with {1}.",
                      "梯度下降：每个权重沿梯度的反方向移动，{0}，其中 {1}。"),
     "update_prose_momentum": ("With momentum every weight moves by its velocity: {0}.",
@@ -78,6 +85,14 @@ _MESSAGES = {
                     "用更新后的权重对同一样本再做一次前向传播：总误差从 {0} 变为 {1}。"),
     "total_error": ("the total error", "总误差"),
     "only_neurons": ("Only the neurons {0} are written out.", "只写出神经元 {0} 的计算。"),
+    "matrix_prose": ("Beside the neuron-by-neuron lines, each layer is also written in matrix "
+                     "form, the whole layer at once as NumPy and PyTorch compute it: one row of {0} per "
+                     "neuron, one column per input of the layer; {1} multiplies entry by entry. "
+                     "Every entry is a number of the lines above.",
+                     "除了逐个神经元的计算，每一层还写成矩阵形式，像 NumPy 和 PyTorch 那样整层一起计算："
+                     "{0} 的每一行对应一个神经元，每一列对应该层的一个输入；{1} 表示逐元素相乘。"
+                     "矩阵中的每个数都来自上面的逐行计算。"),
+    "matrix_form": ("the same layer in matrix form", "矩阵形式"),
     "hint": ("Point at a connection (or tap it) to highlight the factors of its gradient.",
              "将鼠标移到连线上（或点击连线），即可高亮其梯度的各个因子。"),
     "diagram": ("The network before the update: each connection is labelled with its weight.",

@@ -4,19 +4,19 @@ LaTeX block per line of the calculation, as the seed blog posts write them.
 Symbols follow Mazur's typesetting: ``\\mathrm{net}_{h1}``, ``E_{\\mathrm{total}}``, ``w_{5}^{+}``,
 partials as ``\\frac{\\partial E_{\\mathrm{total}}}{\\partial w_{5}}``.
 
->>> from .mathml import partial
+>>> from neurosim.formula import partial
 >>> to_latex(partial("E_total", "w5"))
 '\\\\frac{\\\\partial E_{\\\\mathrm{total}}}{\\\\partial w_{5}}'
 """
 
-from .mathml import (Cond, Frac, Func, Mul, Neg, Num, Paren, Pow, Row, Sym, Text, bare_args,
-                     join_items, starts_with_number)
+from ..formula import (Cond, Frac, Func, Matrix, Mul, Neg, Num, Paren, Pow, Row, Sym, Text,
+                       bare_args, join_items, starts_with_number)
 
 __all__ = ["to_latex", "to_markdown"]
 
-_GREEK = {"δ": r"\delta", "η": r"\eta", "λ": r"\lambda", "μ": r"\mu", "Σ": r"\sum"}
-_OPS = {"-": "-", "*": r"\cdot", ">": ">", "<": "<", "=": "=", "+": "+", "∂": r"\partial ",
-        "Σ": r"\sum"}
+_GREEK = {"⊙": r"\odot", "δ": r"\delta", "η": r"\eta", "λ": r"\lambda", "μ": r"\mu", "θ": r"\theta", "Σ": r"\sum"}
+_OPS = {"-": "-", "*": r"\cdot", "⊙": r"\odot", ">": ">", "<": "<", "=": "=", "+": "+",
+        "∂": r"\partial ", "Σ": r"\sum"}
 _SPECIAL = {"\\": r"\backslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
             "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}"}
 
@@ -86,6 +86,9 @@ def to_latex(node):
         if isinstance(node.inner, Num) and node.inner.text.startswith("-"):
             inner = rf"\left({_number(node.inner.text)}\right)"
         return f"-{inner}"
+    if isinstance(node, Matrix):
+        rows = r" \\ ".join(" & ".join(to_latex(e) for e in row) for row in node.rows)
+        return rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
     if isinstance(node, Cond):
         return (rf"\begin{{cases}} {to_latex(node.value)} & \text{{if }} {to_latex(node.test)}"
                 rf" \\ {to_latex(node.other)} & \text{{otherwise}} \end{{cases}}")

@@ -1,56 +1,52 @@
 """The network as an inline SVG diagram: neurons in columns, each connection labelled with its
 weight's name and value (as Mazur's figure), biases in small boxes.
 
+Where everything goes comes from :func:`neurosim.render.layout.layout`, the one layout that
+:func:`neurosim.plot.network_diagram` draws too: no label overlaps another, and no line
+crosses a label (a weight's label sits beside its line, not on it).
+
 Each connection is a group ``<g class="edge" data-w="w5" data-factors="...">`` so that the HTML
 worksheet's script can highlight the lines of its chain rule; its ``<title>`` (a tooltip) says
-where it goes and how the update changes it. Large networks keep the tooltips and drop the
-labels on the lines (``labels=False``, chosen automatically past 48 connections).
+where it goes and how the update changes it; a connection whose label is not drawn holds it as
+``<text class="on-demand">``, shown (by the SVG's own style) only while the connection is
+pointed at, focused or pinned. Each neuron is a group
+``<g class="neuron hidden" data-neuron="h1">``. Past
+:data:`~neurosim.render.layout.MOST_LABELLED` connections the lines carry no labels; the
+weights show on hover or selection (the tooltip), and the ``<svg>`` says which with
+``data-labels="all"`` or ``data-labels="hover"`` (:func:`caption` words it for a reader).
 """
 
-from ..events import num
+from ..numbers import num
+from .layout import MOST_LABELLED, layout
 from .mathml import escape
 
-__all__ = ["diagram"]
+__all__ = ["diagram", "caption"]
 
-COLUMN = 320       # horizontal distance between layers
-SPACING = 150      # vertical distance between neurons of a layer (shrinks for big layers)
-TALLEST = 760      # the diagram's height for the neurons, at most
-MARGIN_X, MARGIN_Y = 100, 60   # left margin (input values), top and bottom
-RIGHT = 175                     # right margin (targets)
+FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"   # the font the label boxes are measured in
 
+#: A connection without a label on the diagram shows its weight while it is pointed at,
+#: focused (Tab) or pinned (a click or tap: the worksheet's script gives it the class ``hl``).
+ON_DEMAND = ("svg .edge text.on-demand { display: none; } "
+             "svg .edge:hover text.on-demand, svg .edge:focus text.on-demand, "
+             "svg .edge.hl text.on-demand { display: inline; }")
 
-def _layout(net):
-    """Centre (x, y) of every neuron, inputs included, and the radius."""
-    columns = [list(net.input_names)] + [[n.name for n in layer.neurons] for layer in net.layers]
-    biggest = max(len(c) for c in columns)
-    spacing = SPACING if biggest < 2 else min(SPACING, TALLEST / (biggest - 1))
-    radius = max(7.0, min(32.0, spacing * 0.3))
-    height = (biggest - 1) * spacing
-    centres = {}
-    for k, names in enumerate(columns):
-        top = MARGIN_Y + (height - (len(names) - 1) * spacing) / 2
-        for j, name in enumerate(names):
-            centres[name] = (MARGIN_X + k * COLUMN, top + j * spacing)
-    return columns, centres, radius, spacing, height
+_CAPTIONS = {
+    ("all", "en"): "The network before the update: each connection is labelled with its weight.",
+    ("all", "zh"): "更新前的网络：每条连线上标出其权重。",
+    ("hover", "en"): ("The network before the update: its {0} connections are too many to "
+                      "label (more than {1}); point at a connection, tap it or move to it with "
+                      "Tab to see its weight."),
+    ("hover", "zh"): ("更新前的网络：共 {0} 条连线，超过 {1} 条，不逐一标注；将鼠标移到连线上、"
+                      "点击连线或用 Tab 键选中连线，即可看到其权重。"),
+}
 
 
-#: Where along a connection (from the sender) its label may go, in order of preference: near
-#: the sender first, as in Mazur's figure, so that the labels of one sender's edges fan out.
-_SPOTS = (0.36, 0.5, 0.28, 0.64, 0.44, 0.2, 0.72, 0.58, 0.8)
-
-
-def _free_spot(x1, y1, x2, y2, label, font, taken):
-    """The first spot along the line whose label box overlaps nothing taken (then taken), or
-    None: a crowded connection keeps only its tooltip."""
-    width = 0.6 * font * len(label)
-    for t in _SPOTS:
-        x, y = x1 + t * (x2 - x1), y1 + t * (y2 - y1) - 5
-        box = (x - width / 2 - 2, y - 0.8 * font, x + width / 2 + 2, y + 0.25 * font)
-        if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
-                   for b in taken):
-            taken.append(box)
-            return x, y
-    return None
+def caption(net, lang="en", *, labels=None):
+    """The sentence under the diagram, true to what it shows: labelled connections, or (past
+    :data:`~neurosim.render.layout.MOST_LABELLED` of them) weights on hover or selection."""
+    connections = sum(len(n.weights) for n in net.neurons)
+    shown = "all" if (connections <= MOST_LABELLED if labels is None else labels) else "hover"
+    return _CAPTIONS[shown, lang].format(connections, MOST_LABELLED)
 
 
 def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, chosen=None,
@@ -60,101 +56,116 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
 
     ``new_weights`` maps names to values after the update (for the tooltips), ``factors``
     maps a weight to the names of its chain-rule lines (``data-factors``), ``chosen`` is the
-    set of neurons written out (the others are drawn faded).
+    set of neurons written out (the others are drawn faded, their connections unlabelled).
+    ``labels`` forces the weight labels on or off (default: on up to
+    :data:`~neurosim.render.layout.MOST_LABELLED` connections).
     """
-    columns, centres, r, spacing, height = _layout(net)
     new_weights = new_weights or {}
     factors = factors or {}
+    faded = set()
+    senders = list(net.input_names)
+    for layer in net.layers:
+        for n in layer.neurons:
+            for w_name, sender in zip(n.weight_names, senders):
+                if chosen is not None and n.name not in chosen and sender not in chosen:
+                    faded.add(w_name)
+        senders = [n.name for n in layer.neurons]
     connections = sum(len(n.weights) for n in net.neurons)
     if labels is None:
-        labels = connections <= 48
-    has_shared = any(layer.bias_mode == "shared" for layer in net.layers)
-    bias_y = MARGIN_Y + height + max(spacing * 0.8, 70) if has_shared else None
-    width = MARGIN_X + RIGHT + (len(columns) - 1) * COLUMN
-    total_height = (bias_y if bias_y else MARGIN_Y + height) + MARGIN_Y + 10
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} '
-           f'{total_height:.0f}" role="img" aria-label="{escape(repr(net))}">']
-    font = max(11, min(22, int(r * 0.75)))
-    # biases: a box per shared bias (in the column before its layer), a label per neuron bias;
-    # their dashed lines go first, under the connections and their labels
-    boxes = []
+        labels = connections <= MOST_LABELLED
+    weights = {w: value for n in net.neurons for w, value in zip(n.weight_names, n.weights)}
+    edge_texts = ({w: f"{w} = {num(v, 4)}" for w, v in weights.items() if w not in faded}
+                  if labels else {})
+    notes = {}
+    if labels:
+        for layer in net.layers:
+            if layer.bias_mode == "per_neuron":
+                notes.update((n.name, f"{n.bias_name} = {num(n.bias, 4)}") for n in layer.neurons
+                             if chosen is None or n.name in chosen)
+    sides = {}
+    if inputs is not None:
+        sides.update((name, num(v, 4)) for name, v in zip(net.input_names, inputs))
+    if targets is not None:
+        sides.update((n.name, f"target {num(v, 4)}")
+                     for n, v in zip(net.output_layer.neurons, targets))
+    bias_texts = {layer.bias_name: f"{layer.bias_name} = {num(layer.neurons[0].bias, 4)}"
+                  for layer in net.layers if layer.bias_mode == "shared"}
+    plan = layout(net, edge_texts=edge_texts, notes=notes, sides=sides, bias_texts=bias_texts,
+                  most=connections if labels else -1)
+    r, font = plan.radius, plan.font
+    shown = "all" if plan.labelled else "hover"
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {plan.width:.0f} '
+           f'{plan.height:.0f}" role="img" aria-label="{escape(repr(net))}" '
+           f'data-labels="{shown}" font-family="{FONT_FAMILY}">']
+    out.append(f"<style>{ON_DEMAND}</style>")
+    placed = {(lab.kind, lab.owner): lab for lab in plan.labels}
+
+    def text(label, cls=None, **extra):
+        attrs = f' class="{cls}"' if cls else ""
+        attrs += "".join(f' {k.replace("_", "-")}="{v}"' for k, v in extra.items())
+        # the baseline sits (ascent - descent) / 2 below the box's centre
+        return (f'<text{attrs} x="{label.x:.1f}" y="{label.y + 0.346 * label.font:.1f}" '
+                f'text-anchor="middle" font-size="{label.font:g}">{escape(label.text)}</text>')
+
+    # shared biases' dashed lines first, under the connections and their labels
     out.append('<g class="biases">')
-    for k, layer in enumerate(net.layers):
-        if layer.bias_mode == "shared":
-            bx = MARGIN_X + k * COLUMN
-            bw, bh = 116, 40
-            text = f"{layer.bias_name} = {num(layer.neurons[0].bias, 4)}"
-            for n in layer.neurons:
-                x2, y2 = centres[n.name]
-                out.append(f'<line class="bias-edge" x1="{bx + bw / 2:.1f}" y1="{bias_y:.1f}" '
-                           f'x2="{x2 - r:.1f}" y2="{y2:.1f}"/>')
-            boxes.append(f'<rect class="bias" x="{bx - bw / 2:.1f}" y="{bias_y - bh / 2:.1f}" '
-                         f'width="{bw}" height="{bh}" rx="8"/>')
-            boxes.append(f'<text class="bias-label" x="{bx:.1f}" y="{bias_y + 6:.1f}" '
-                         f'font-size="{font}">{escape(text)}</text>')
-        elif layer.bias_mode == "per_neuron" and labels:
-            for n in layer.neurons:
-                if chosen is not None and n.name not in chosen:
-                    continue
-                x, y = centres[n.name]
-                boxes.append(f'<text class="bias-label" x="{x:.1f}" y="{y - r - 8:.1f}" '
-                             f'font-size="{font - 2}">{escape(n.bias_name)} = '
-                             f'{num(n.bias, 4)}</text>')
+    for bias in plan.biases:
+        for (x1, y1), (x2, y2) in bias.segments:
+            out.append(f'<line class="bias-edge" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
+                       f'y2="{y2:.1f}"/>')
     out.append("</g>")
 
-    # where labels may not go: the neurons, and the labels already placed
-    taken = [(x - r - 4, y - r - 4, x + r + 4, y + r + 4) for x, y in centres.values()]
     out.append('<g class="edges">')
-    senders = list(net.input_names)
-    for k, layer in enumerate(net.layers):
-        for n in layer.neurons:
-            for w_name, sender, w in zip(n.weight_names, senders, n.weights):
-                (x1, y1), (x2, y2) = centres[sender], centres[n.name]
-                faded = chosen is not None and n.name not in chosen and sender not in chosen
-                cls = "edge faded" if faded else "edge"
-                data = " ".join(factors.get(w_name, ()))
-                tip = f"{w_name}: {sender} \u2192 {n.name}, {num(w)}"
-                if w_name in new_weights:
-                    tip += f" \u2192 {w_name}+ = {num(new_weights[w_name])}"
-                out.append(f'<g class="{cls}" data-w="{w_name}" data-factors="{escape(data)}" '
-                           f'tabindex="0"><title>{escape(tip)}</title>')
-                out.append(f'<line class="w" x1="{x1 + r:.1f}" y1="{y1:.1f}" x2="{x2 - r:.1f}" '
-                           f'y2="{y2:.1f}"/>')
-                out.append(f'<line class="hit" x1="{x1 + r:.1f}" y1="{y1:.1f}" '
-                           f'x2="{x2 - r:.1f}" y2="{y2:.1f}"/>')
-                if labels and not faded:
-                    label = f"{w_name} = {num(w, 4)}"
-                    spot = _free_spot(x1, y1, x2, y2, label, font, taken)
-                    if spot is not None:
-                        out.append(f'<text x="{spot[0]:.1f}" y="{spot[1]:.1f}" '
-                                   f'font-size="{font}">{escape(label)}</text>')
-                out.append("</g>")
-        senders = [n.name for n in layer.neurons]
+    for edge in plan.edges:
+        cls = "edge faded" if edge.name in faded else "edge"
+        data = " ".join(factors.get(edge.name, ()))
+        tip = f"{edge.name}: {edge.sender} \u2192 {edge.receiver}, {num(weights[edge.name])}"
+        if edge.name in new_weights:
+            tip += f" \u2192 {edge.name}+ = {num(new_weights[edge.name])}"
+        (x1, y1), (x2, y2) = edge.start, edge.end
+        out.append(f'<g class="{cls}" data-w="{edge.name}" data-factors="{escape(data)}" '
+                   f'tabindex="0"><title>{escape(tip)}</title>')
+        out.append(f'<line class="w" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>')
+        out.append(f'<line class="hit" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
+                   f'y2="{y2:.1f}"/>')
+        label = placed.get(("weight", edge.name))
+        if label is not None:
+            out.append(text(label))
+        else:       # shown only while the connection is pointed at, focused or pinned
+            mx, my = (x1 + x2) / 2, (y1 + y2) / 2 - 0.6 * font
+            out.append(f'<text class="on-demand" x="{mx:.1f}" y="{my:.1f}" '
+                       f'text-anchor="middle" font-size="{font:g}">'
+                       f'{escape(f"{edge.name} = {num(weights[edge.name], 4)}")}</text>')
+        out.append("</g>")
     out.append("</g>")
 
+    boxes = []
+    for bias in plan.biases:
+        b = bias.box
+        boxes.append(f'<rect class="bias" x="{b.x0:.1f}" y="{b.y0:.1f}" width="{b.x1 - b.x0:.1f}" '
+                     f'height="{b.y1 - b.y0:.1f}" rx="8"/>')
+        words = bias_texts[bias.name]
+        baseline = (b.y0 + b.y1) / 2 + 0.346 * font
+        boxes.append(f'<text class="bias-label" x="{(b.x0 + b.x1) / 2:.1f}" '
+                     f'y="{baseline:.1f}" text-anchor="middle" font-size="{font:g}">'
+                     f'{escape(words)}</text>')
+    boxes += [text(lab, "bias-label", data_of=lab.owner) for lab in plan.labels
+              if lab.kind == "note"]
     out.append('<g class="bias-boxes">' + "".join(boxes) + "</g>")
 
-    # neurons
     out.append('<g class="neurons">')
-    kinds = ["input"] + [layer.kind for layer in net.layers]
-    for k, names in enumerate(columns):
+    for k, names in enumerate(plan.columns):
         for name in names:
-            x, y = centres[name]
-            faded = chosen is not None and k > 0 and name not in chosen
-            cls = f"neuron {kinds[k]}" + (" faded" if faded else "")
+            x, y = plan.centres[name]
+            dim = chosen is not None and k > 0 and name not in chosen
+            cls = f"neuron {plan.kinds[k]}" + (" faded" if dim else "")
             out.append(f'<g class="{cls}" data-neuron="{escape(name)}">')
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>')
             out.append(f'<text class="name" x="{x:.1f}" y="{y + font * 0.35:.1f}" '
-                       f'font-size="{font + 1}">{escape(name)}</text>')
-            value = None
-            if k == 0 and inputs is not None:
-                value, vx, anchor = num(inputs[names.index(name)], 4), x - r - 8, "end"
-            elif k == len(columns) - 1 and targets is not None:
-                value, vx, anchor = (f"target {num(targets[names.index(name)], 4)}", x + r + 8,
-                                     "start")
-            if value is not None:
-                out.append(f'<text class="value" x="{vx:.1f}" y="{y + font * 0.35:.1f}" '
-                           f'text-anchor="{anchor}" font-size="{font - 1}">{escape(value)}</text>')
+                       f'text-anchor="middle" font-size="{font + 1}">{escape(name)}</text>')
+            side = placed.get(("side", name))
+            if side is not None:
+                out.append(text(side, "value"))
             out.append("</g>")
     out.append("</g></svg>")
     return "\n".join(out)

@@ -1,16 +1,14 @@
 """Plain-text tables of a network's state."""
 
-from ..events import num
+from ..numbers import num
 
 __all__ = ["summary", "fmt"]
 
 
 def fmt(value, digits=9):
-    """A number as the event lines print it (:func:`neurosim.events.num`), or '-' where nothing
+    """A number as the event lines print it (:func:`neurosim.numbers.num`), or '-' where nothing
     is computed yet."""
-    if value is None:
-        return "-"
-    return num(value, digits)
+    return num(value, digits, missing="-")
 
 
 def summary(net, digits=9):

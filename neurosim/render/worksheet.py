@@ -25,12 +25,10 @@ from dataclasses import dataclass, field
 
 from .. import quantities
 from ..errors import ConfigurationError, UnknownNameError
-from ..events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
-                      HiddenErrorDerivative, NetInput, NeuronOutput, OutputError,
-                      OutputErrorDerivative, TotalError, Update, WeightGradient)
-from . import i18n
-from .mathml import (Mul, Num, Sym, Text, join_items, joined, number, parse, partial, row,
-                     symbol, to_text)
+from ..events import BiasGradient, ForwardMessage, InputGradient
+from ..formula import Context, Mul, Sym, Text, join_items, number, partial, row, symbol, written
+from ..formula import to_text
+from . import i18n, matrix_form
 
 __all__ = ["worksheet", "build", "Sheet", "Line", "FORMATS"]
 
@@ -68,128 +66,11 @@ class Sheet:
     digits: int = 9
 
 
-# -- one event as a formula ---------------------------------------------------------------------
-
-class _Context:
-    def __init__(self, net, digits, suffix=""):
-        self.inputs = set(net.input_names)
-        self.n_outputs = len(net.output_layer.neurons)
-        self.digits = digits
-        self.suffix = suffix
-        self.trained = set(p for p in net.parameter_names()
-                           if p.startswith("w") or net.train_biases)
-
-    def sym(self, name, kind="neuron"):
-        """The symbol of a quantity, with ``+`` after the update where it changed."""
-        if self.suffix and (kind == "neuron" or name in self.trained):
-            return symbol(name + self.suffix)
-        return symbol(name)
-
-    def n(self, x, operand=True):
-        return number(x, self.digits, operand)
-
-    def value_of(self, sender):
-        return symbol(sender) if sender in self.inputs else self.sym(f"out_{sender}")
-
-
-def formula(event, c):
-    """The event's line as a tree: left side = symbols = numbers = result."""
-    n, t = c.n, type(event)
-    if t is ForwardMessage:
-        parts = [Mul(symbol(event.weight_name), c.value_of(event.sender)),
-                 Mul(n(event.weight, False), n(event.value)), n(event.product, False)]
-    elif t is NetInput:
-        symbols = [Mul(c.sym(w, "w"), c.value_of(s))
-                   for w, s in zip(event.weight_names, event.senders)]
-        numbers = [Mul(n(w, k > 0), n(x)) for k, (w, x) in enumerate(zip(event.weights,
-                                                                          event.values))]
-        if event.bias_name is not None:
-            symbols.append(c.sym(event.bias_name, "b"))
-            numbers.append(n(event.bias))
-        parts = [c.sym(f"net_{event.neuron}"), joined(symbols), joined(numbers),
-                 n(event.net, False)]
-    elif t is NeuronOutput:
-        parts = [c.sym(f"out_{event.neuron}"),
-                 parse(event.formula, {"net": c.sym(f"net_{event.neuron}")}),
-                 parse(event.formula, {"net": n(event.net)}), n(event.out, False)]
-    elif t is OutputError:
-        o = event.neuron
-        parts = [c.sym(f"E_{o}"),
-                 parse(event.formula, {"target": symbol(f"target_{o}"),
-                                       "out": c.sym(f"out_{o}")}),
-                 parse(event.formula, {"target": n(event.target), "out": n(event.out),
-                                       "n": Num(str(c.n_outputs))}),
-                 n(event.error, False)]
-    elif t is TotalError:
-        parts = [c.sym("E_total"), joined([c.sym(f"E_{o}") for o in event.outputs])]
-        if len(event.outputs) > 1:
-            parts.append(joined([n(e, k > 0) for k, e in enumerate(event.errors)]))
-        parts.append(n(event.total, False))
-    elif t is OutputErrorDerivative:
-        o = event.neuron
-        parts = [partial("E_total", f"out_{o}"),
-                 parse(event.formula, {"target": symbol(f"target_{o}"),
-                                       "out": symbol(f"out_{o}")}),
-                 parse(event.formula, {"target": n(event.target), "out": n(event.out),
-                                       "n": Num(str(c.n_outputs))}),
-                 n(event.value, False)]
-    elif t is BackwardMessage:
-        parts = [partial(f"E_{event.receiver}", f"out_{event.sender}"),
-                 Mul(symbol(f"delta_{event.receiver}"), symbol(event.weight_name)),
-                 Mul(n(event.delta, False), n(event.weight)), n(event.product, False)]
-    elif t is HiddenErrorDerivative:
-        h = event.neuron
-        parts = [partial("E_total", f"out_{h}"),
-                 joined([partial(f"E_{r}", f"out_{h}") for r in event.receivers]),
-                 joined([n(p, k > 0) for k, p in enumerate(event.products)]),
-                 n(event.value, False)]
-    elif t is ActivationDerivative:
-        h = event.neuron
-        parts = [partial(f"out_{h}", f"net_{h}"),
-                 parse(event.formula, {"out": symbol(f"out_{h}"), "net": symbol(f"net_{h}")}),
-                 parse(event.formula, {"out": n(event.out), "net": n(event.net)}),
-                 n(event.value, False)]
-    elif t is Delta:
-        h = event.neuron
-        parts = [symbol(f"delta_{h}"),
-                 Mul(partial("E_total", f"out_{h}"), partial(f"out_{h}", f"net_{h}")),
-                 Mul(n(event.dE_dout, False), n(event.dout_dnet)), n(event.delta, False)]
-    elif t is WeightGradient:
-        h, w = event.neuron, event.weight_name
-        chain = Mul(Mul(partial("E_total", f"out_{h}"), partial(f"out_{h}", f"net_{h}")),
-                    partial(f"net_{h}", w))
-        short = Mul(symbol(f"delta_{h}"), c.value_of(event.sender))
-        numbers = Mul(n(event.delta, False), n(event.dnet_dw))
-        if event.weight_decay:
-            chain = row(chain, "+", Mul(Sym("λ"), symbol(w)))
-            short = row(short, "+", Mul(Sym("λ"), symbol(w)))
-            numbers = row(numbers, "+", Mul(n(event.weight_decay), n(event.weight)))
-        parts = [partial("E_total", w), chain, short, numbers, n(event.value, False)]
-    elif t is BiasGradient:
-        parts = [partial("E_total", event.bias_name),
-                 joined([symbol(f"delta_{h}") for h in event.neurons])]
-        if len(event.neurons) > 1:
-            parts.append(joined([n(d, k > 0) for k, d in enumerate(event.deltas)]))
-        parts.append(n(event.value, False))
-    elif t is Update:
-        name = event.name
-        if event.momentum:
-            parts = [symbol(name + "+"), row(symbol(name), "+", Sym("v", name)),
-                     row(n(event.old, False), "+", n(event.velocity)), n(event.new, False)]
-        else:
-            parts = [symbol(name + "+"),
-                     row(symbol(name), "-", Mul(Sym("η"), partial("E_total", name))),
-                     row(n(event.old, False), "-", Mul(n(event.learning_rate), n(event.gradient))),
-                     n(event.new, False)]
-    else:
-        raise TypeError(f"not a neurosim event: {event!r}")
-    return joined(parts, "=")
-
-
 # -- the sheet -------------------------------------------------------------------------------------
 
-def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
-    """The :class:`Sheet` of one update of ``net`` on one sample (``net`` is left unchanged)."""
+def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=False):
+    """The :class:`Sheet` of one update of ``net`` on one sample (``net`` is left unchanged);
+    ``matrix=True`` adds each layer's lines in matrix form (:mod:`.matrix_form`)."""
     from ..network import NeuralNetwork
     if not isinstance(net, NeuralNetwork):
         hint = ("\nto write out a saved network: worksheet(NeuralNetwork.load(path), ...)"
@@ -212,13 +93,12 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
     step = quantities.worked_step(net, inputs, targets)
     say = lambda key, *args: i18n.say(lang, key, *args)  # noqa: E731
     text = lambda key, *args: i18n.text(lang, key, *args)  # noqa: E731
-    c, after_c = _Context(net, digits), _Context(net, digits, "+")
+    c, after_c = Context.of(net, digits), Context.of(net, digits, "+")
 
     def line(event, context=c):
-        name = quantities.name_of(event) + context.suffix
-        tree = formula(event, context)
-        plain = to_text(tree) if context.suffix else event.render(digits)
-        return ("line", Line(name, plain, tree, event.phase))
+        tree = event.tree(context)
+        return ("line", Line(quantities.name_of(event) + context.suffix, to_text(tree), tree,
+                             event.phase))
 
     layer_of = {}
     for k, layer in enumerate(net.layers):
@@ -239,7 +119,11 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
             return True
         return any(n in chosen for n in neurons_of.get(owner, ()))   # of a chosen neuron?
 
-    events = [e for e in step.record if type(e) is not ForwardMessage and wanted(e)]
+    # dE/di = sum_h delta_h w_hi reads every first-layer neuron: shown with all of them
+    first_layer = {n.name for n in net.layers[0].neurons}
+    inputs_back = [e for e in step.record if type(e) is InputGradient and first_layer <= chosen]
+    events = [e for e in step.record if type(e) not in (ForwardMessage, InputGradient)
+              and wanted(e)]
     blocks = []
     if chosen != {n.name for n in net.neurons}:
         order = [n.name for n in net.neurons if n.name in chosen]
@@ -253,17 +137,27 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
     act = net.layers[0].activation
     blocks.append(("p", say("forward_prose",
                             row(Sym("net"), "=", "Σ", Mul(Sym("w"), Sym("x")), "+", Sym("b")),
-                            row(Sym("out"), "=", parse(act.formula, {"net": Sym("net")})))))
+                            row(Sym("out"), "=", written(act.formula, {"net": Sym("net")})))))
     names = _layer_names(net, lang)
     forward_of = {}     # layer -> its forward events, in one pass (deep networks)
     for e in events:
         if e.phase == "forward":
             forward_of.setdefault(layer_of[e.neuron], []).append(e)
+    if matrix:
+        blocks.append(("p", say("matrix_prose", Sym("W"), Sym("⊙"))))
+
+    def matrix_lines(lines):
+        if matrix:
+            blocks.append(("h3", text("matrix_form")))
+            blocks.extend(("line", Line(name, to_text(tree), tree, phase))
+                          for name, tree, phase in lines)
+
     for k, layer in enumerate(net.layers):
         rows = forward_of.get(k, [])
         if rows:
             blocks.append(("h3", text("from_to", names[k], names[k + 1])))
             blocks.extend(line(e) for e in rows)
+            matrix_lines(matrix_form.forward_lines(net, step.values, k, digits))
 
     # 2. the total error
     number_ += 1
@@ -323,6 +217,14 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None):
         if not net.train_biases and any(type(e) is BiasGradient for e in mine):
             blocks.append(("p", say("bias_gradients_only")))
         blocks.extend(line(e) for e in updates)
+        matrix_lines(matrix_form.backward_lines(net, step.values, k, digits)
+                     + matrix_form.update_lines(net, step.values, k, digits))
+
+    if inputs_back:     # dE/di = sum_h delta_h w_hi: after the first layer, as a layer below it
+        i = net.input_names[0]
+        blocks.append(("h3", text("input_gradients")))
+        blocks.append(("p", say("input_prose", partial("E_total", i), Mul(Sym("δ"), Sym("w")))))
+        blocks.extend(line(e) for e in inputs_back)
 
     # the error after the update
     number_ += 1
@@ -406,10 +308,10 @@ def _givens(net, inputs, targets, chosen, c, lang):
         if layer.activation.name not in acts:
             acts.append(layer.activation.name)
             rules.append(say("activation", row(Sym("out"), "=",
-                                               parse(layer.activation.formula,
+                                               written(layer.activation.formula,
                                                      {"net": Sym("net")}),
                                                Text(f" ({layer.activation.name})"))))
-    rules.append(say("loss", row(Sym("E", "o"), "=", parse(net.loss.formula, {
+    rules.append(say("loss", row(Sym("E", "o"), "=", written(net.loss.formula, {
         "target": Sym("target"), "out": Sym("out"), "n": Sym("n")}))))
     if net.weight_decay:
         rules.append(say("weight_decay", row(Sym("λ"), "=", number(net.weight_decay, c.digits,
@@ -477,7 +379,7 @@ def _width(text):
 
 
 def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, lang="en",
-              neurons=None):
+              neurons=None, matrix=False):
     """One update of ``net`` on ``(inputs, targets)`` written out; returns the document as text.
 
     ``format`` is ``"text"``, ``"markdown"`` (LaTeX in ``$$ ... $$`` blocks) or ``"html"`` (one
@@ -497,12 +399,14 @@ def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, l
                                  "(one value per input and per output neuron)")
     if format not in FORMATS:
         raise ConfigurationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
-    sheet = build(net, inputs, targets, digits=digits, lang=lang, neurons=neurons)
+    sheet = build(net, inputs, targets, digits=digits, lang=lang, neurons=neurons,
+                  matrix=matrix)
+    from .notebook import Document     # a str that Jupyter shows rendered (notebook.py)
     if format == "text":
-        return to_plain(sheet)
+        return Document(to_plain(sheet), format)
     if format == "markdown":
         from .markdown import to_markdown
-        return to_markdown(sheet)
+        return Document(to_markdown(sheet), format)
     from .html import to_html
-    return to_html(sheet)
+    return Document(to_html(sheet), format)
 

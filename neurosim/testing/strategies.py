@@ -46,6 +46,7 @@ __all__ = ["networks", "inputs_for", "targets_for", "samples_for", "TARGET_RANGE
 TARGET_RANGES = {
     "sigmoid": (0.0, 1.0),
     "tanh": (-1.0, 1.0),
+    "bipolar_sigmoid": (-1.0, 1.0),
     "relu": (0.0, 2.0),
     "softplus": (0.0, 2.0),
     "leaky_relu": (-2.0, 2.0),

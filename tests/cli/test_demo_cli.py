@@ -34,7 +34,9 @@ def test_the_list_reads_each_demos_first_docstring_line(folder, capsys, monkeypa
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"demos in {folder} (run one with: neurosim demo NAME):"
     assert out[1:] == ["  hello  Say hello, and show the arguments.",
-                       "  trap   Would leave a file behind if it ran."]
+                       "  trap   Would leave a file behind if it ran.",
+                       "",
+                       "and files (the --help examples name them demos/NAME): notes.txt"]
     assert not (folder / "ran.txt").exists()
 
 
@@ -54,7 +56,7 @@ def test_an_unknown_demo_names_the_close_ones(folder, capsys):
 def test_a_missing_folder_says_where_the_demos_live(tmp_path, capsys):
     assert main(["demo", "--dir", str(tmp_path / "absent")]) == 2
     err = capsys.readouterr().err
-    assert "not installed with the package" in err and "--dir" in err
+    assert "neurosim/demos/ by pip install ." in err and "--dir" in err
 
 
 def test_the_default_folder_is_the_checkouts_demos():
@@ -134,3 +136,86 @@ def test_a_demo_run_directly_ends_quietly_when_its_reader_leaves(tmp_path, how):
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) in (141, -13)            # -13: killed by SIGPIPE
     assert err == ""
+
+
+def test_a_bad_demo_argument_is_one_line_and_exit_2(capfd, monkeypatch):
+    # the issue: `neurosim demo xor abc` ended in a ValueError traceback
+    monkeypatch.setenv("PYTHONPATH", os.path.dirname(REPO_DEMOS))
+    assert main(["demo", "xor", "abc"]) == 2
+    captured = capfd.readouterr()
+    assert captured.err == ("xor.py: error: SEEDS (how many seeds to try) must be a whole number "
+                            "of at least 1, got 'abc'\n")
+    assert captured.out == ""
+
+
+def test_under_pyodide_running_a_demo_says_why_it_cannot(folder, capsys, monkeypatch):
+    # Pyodide has no processes: subprocess raised a bare OSError traceback there
+    def no_processes(*args, **kwargs):       # what Pyodide's subprocess does
+        raise OSError(138, "emscripten does not support processes")
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    monkeypatch.setattr(subprocess, "call", no_processes)
+    assert main(["demo", "--dir", str(folder)]) == 0           # the list still works
+    capsys.readouterr()
+    assert main(["demo", "--dir", str(folder), "hello"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Pyodide cannot start one" in err
+    assert f"runpy.run_path({str(folder / 'hello.py')!r}, run_name='__main__')" in err
+
+
+def test_a_python_that_cannot_be_started_is_one_line(folder, capsys, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(subprocess, "call", refuse)
+    assert main(["demo", "--dir", str(folder), "hello"]) == 2
+    err = capsys.readouterr().err
+    assert err.endswith("to run the demo: Permission denied\n") and err.count("\n") == 1
+
+
+def _built_wheel(tmp_path):
+    """neurosim built as a wheel from this checkout (as pip install . builds it), unpacked."""
+    try:  # setuptools >= 70.1 builds wheels itself; else pip fetches a build environment
+        import setuptools.command.bdist_wheel  # noqa: F401
+        isolation = ["--no-build-isolation"]
+    except ImportError:
+        isolation = []
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import shutil
+    source = tmp_path / "source"          # a copy: the build writes build/ and *.egg-info
+    shutil.copytree(root, source, ignore=shutil.ignore_patterns(
+        ".git", "build", "dist", "*.egg-info", "__pycache__", ".hypothesis", ".venv*", "out",
+        ".ci"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "-w",
+                            str(tmp_path / "wheel"), "--no-deps", *isolation, "-q"],
+                           capture_output=True, text=True, timeout=600)
+    if built.returncode != 0 and "No module named pip" in built.stderr:
+        pytest.skip("pip is not installed")
+    assert built.returncode == 0, built.stderr[-3000:]
+    (wheel,) = (tmp_path / "wheel").glob("*.whl")
+    import zipfile
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path / "site")
+    return names, tmp_path / "site"
+
+
+def test_a_built_wheel_carries_the_demos_and_neurosim_demo_finds_them(tmp_path):
+    names, site = _built_wheel(tmp_path)
+    for name in ("xor.py", "mazur_step_by_step.py", "claims/mazur_seed001_zh.txt"):
+        assert f"neurosim/demos/{name}" in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    # installed, away from the checkout: the package's own copy of the demos
+    away = tmp_path / "elsewhere"
+    away.mkdir()
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(site))
+    listing = subprocess.run([sys.executable, "-m", "neurosim", "demo"], capture_output=True,
+                             text=True, timeout=60, env=env, cwd=away)
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.startswith(f"demos in {site / 'neurosim' / 'demos'} ")
+    assert "  xor " in listing.stdout
+    assert listing.stdout.endswith("answers.txt, claims/, lesson.txt, net.json, "
+                                   "tutorial.ipynb\n")
+    ran = subprocess.run([sys.executable, "-m", "neurosim", "demo", "mazur_step_by_step"],
+                         capture_output=True, text=True, timeout=120, env=env, cwd=away)
+    assert ran.returncode == 0, ran.stderr
+    assert "w5+ = w5 - eta*dE_total/dw5 = 0.4 - 0.5*0.0821670406 = 0.35891648" in ran.stdout
+    assert os.listdir(away) == []

@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from neurosim import NeuralNetwork, propagation
 from neurosim.cli import main
 
@@ -23,7 +25,7 @@ def row(output, name):
 def test_mazur_by_default(capsys):
     assert main(["gradcheck"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("gradient check: 22 quantities, 22 ok, 0 at a kink, 0 unresolved, "
+    assert out.startswith("gradient check: 24 quantities, 24 ok, 0 at a kink, 0 unresolved, "
                           "0 FAIL; worst difference / tolerance ")
     assert "(rtol=1e-05, atol=0)" in out.splitlines()[1]
     assert out.splitlines()[3].split() == ["name", "analytic", "numeric", "difference",
@@ -46,7 +48,7 @@ def test_no_tolerance_at_all_still_passes_a_correct_network(capsys):
     # Before, --rtol 0 --atol 0 failed every row: the tolerances ignored the numeric error.
     # Each row's own error estimate remains.
     assert main(["gradcheck", "--rtol", "0", "--atol", "0"]) == 0
-    assert "22 ok" in capsys.readouterr().out
+    assert "24 ok" in capsys.readouterr().out
 
 
 def test_a_failing_check_exits_1_and_lists_the_failures(capsys, monkeypatch):
@@ -61,17 +63,17 @@ def test_a_failing_check_exits_1_and_lists_the_failures(capsys, monkeypatch):
     monkeypatch.setattr(propagation, "gradients", gradients)
     assert main(["gradcheck"]) == 1
     out = capsys.readouterr().out
-    assert out.startswith("gradient check: 22 quantities, 21 ok, 0 at a kink, 0 unresolved, "
+    assert out.startswith("gradient check: 24 quantities, 23 ok, 0 at a kink, 0 unresolved, "
                           "1 FAIL; worst difference / tolerance ")
     assert "(dE/dw6, FAIL)" in out.splitlines()[0]
-    assert re.search(r"^gradient check failed for 1 of 22 quantities: dE/dw6$", out, re.M)
+    assert re.search(r"^gradient check failed for 1 of 24 quantities: dE/dw6$", out, re.M)
     assert re.search(r"^name\s+analytic\s+numeric\s+difference\s+tolerance$", out, re.M)
 
 
 def test_another_example_and_other_tolerances(capsys):
     assert main(["gradcheck", "--example", "seed002", "--eps", "1e-5", "--rtol", "1e-4"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("gradient check: 38 quantities")
+    assert out.startswith("gradient check: 40 quantities")
     assert "eps = 1e-05" in out and "rtol=0.0001" in out
 
 
@@ -81,7 +83,7 @@ def test_a_saved_network_with_a_sample(tmp_path, capsys):
     assert main(["gradcheck", str(path), "--input", "0.1", "-0.4", "0.3",
                  "--target", "0.5"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("gradient check: 20 quantities, 20 ok")  # 8 w, 3 b, 3 x 3 partials
+    assert out.startswith("gradient check: 23 quantities, 23 ok")  # 8 w, 3 b, 3 x 3 partials, 3 inputs
 
 
 def test_a_saved_network_needs_a_sample(tmp_path, capsys):
@@ -94,8 +96,8 @@ def test_a_saved_network_needs_a_sample(tmp_path, capsys):
 
 def test_bad_options_are_one_line_errors(capsys):
     assert main(["gradcheck", "--eps", "0"]) == 2
-    assert capsys.readouterr().err == ("neurosim gradcheck: error: eps must be greater than 0, "
-                                       "got 0.0\n")
+    assert capsys.readouterr().err == ("neurosim gradcheck: error: --eps must be greater than "
+                                       "0, got 0\n")
     assert main(["gradcheck", "--input", "0.05"]) == 2
     assert "inputs must have 2 values" in capsys.readouterr().err
 
@@ -105,12 +107,12 @@ def test_saturated_rows_are_unresolved_and_precise_resolves_them(capsys):
     # and less, are below what float differences resolve; the 50-digit oracle resolves them.
     assert main(["gradcheck", "--input", "113", "113"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("gradient check: 22 quantities, 13 ok, 0 at a kink, 9 unresolved, "
+    assert out.startswith("gradient check: 24 quantities, 13 ok, 0 at a kink, 11 unresolved, "
                           "0 FAIL")
     assert row(out, "dout/dnet_h1")[-1] == "unresolved"
     assert "precise=True resolves it" in out
     assert main(["gradcheck", "--input", "113", "113", "--precise"]) == 0
-    assert capsys.readouterr().out.startswith("gradient check: 22 quantities, 22 ok")
+    assert capsys.readouterr().out.startswith("gradient check: 24 quantities, 24 ok")
 
 
 def test_an_eps_lost_in_rounding_is_a_one_line_error(capsys):
@@ -118,7 +120,7 @@ def test_an_eps_lost_in_rounding_is_a_one_line_error(capsys):
     assert main(["gradcheck", "--eps", "1e-300"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == ("neurosim gradcheck: error: eps must be more than half the float "
+    assert captured.err == ("neurosim gradcheck: error: --eps must be more than half the float "
                             "spacing of the values it nudges, got 1e-300: w1 = 0.15 has spacing "
                             "2.8e-17, so w1 + eps * max(1, |w1|) == w1; use an eps of about "
                             "1e-6 (the default)\n")
@@ -129,5 +131,20 @@ def test_subprocess():
     done = subprocess.run([sys.executable, "-m", "neurosim", "gradcheck", "--precise"],
                           capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("gradient check: 22 quantities, 22 ok")
+    assert done.stdout.startswith("gradient check: 24 quantities, 24 ok")
     assert abs(float(row(done.stdout, "dE/dw5")[2]) - 0.082167041) <= 5e-10  # exact column
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--eps", "0"], "--eps must be greater than 0, got 0"),
+    (["--eps", "inf"], "--eps must be a finite number, got inf"),
+    (["--rtol", "-1"], "--rtol must be at least 0, got -1"),
+    (["--atol", "nan"], "--atol must be a finite number, got nan"),
+    (["--eps", "1e-300"], "--eps must be more than half the float spacing of the values it "
+                          "nudges, got 1e-300: w1 = 0.15"),
+])
+def test_bad_tolerances_are_named_as_options_and_shown_as_typed(args, message, capsys):
+    # the issue: "eps must be greater than 0, got 0.0" named the Python keyword and a repr
+    assert main(["gradcheck", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"neurosim gradcheck: error: {message}") and err.count("\n") == 1

@@ -1,6 +1,8 @@
 """``neurosim train``: main([...]) called directly, and runs as subprocesses: Ctrl-C, a closed
 output and divergence still save the network of the last finished step."""
 
+import io
+import math
 import os
 import re
 import signal
@@ -36,8 +38,8 @@ def test_train_xor_prints_the_run_and_a_summary(capsys):
     assert "seed 1 (repeat this run with --seed 1), mode online, up to 50 epochs" in out
     assert "stopped after 50 epochs (the epoch limit)" in out
     assert "total training error" in out and "training accuracy" in out
-    assert "layer 1 (hidden, sigmoid, bias per_neuron)" in out  # the network's table
-    assert err == ""
+    assert "layer 1 (hidden, sigmoid, 5 neurons, bias per_neuron)" in out  # the weights
+    assert err == ""                # standard error is not a terminal here: no progress bar
 
 
 def test_saved_network_is_the_one_the_api_trains(tmp_path, capsys):
@@ -56,8 +58,8 @@ def test_hidden_layers_activation_loss_mode_and_momentum(capsys):
                  "--mode", "minibatch", "--batch-size", "3", "--momentum", "0.5",
                  "--epochs", "3", "--seed", "0", "--no-progress"]) == 0
     out = capsys.readouterr().out
-    assert "NeuralNetwork([8, 4, 3, 8], activation=['tanh', 'tanh', 'sigmoid'], " \
-           "loss='binary_cross_entropy'" in out
+    assert ("network: NeuralNetwork([8, 4, 3, 8], activation=['tanh', 'tanh', 'sigmoid'],\n"
+            "                       loss='binary_cross_entropy'") in out
     assert "mode minibatch" in out
 
 
@@ -97,18 +99,38 @@ def test_plot_writes_the_loss_curve(tmp_path, capsys):
     assert f"saved the loss curve to {path}" in capsys.readouterr().out
 
 
-def test_progress_without_tqdm_is_plain_lines(monkeypatch, capsys):
+class Terminal(io.StringIO):
+    """Standard error as a terminal: the progress bar is drawn only there."""
+
+    def isatty(self):
+        return True
+
+
+def test_progress_without_tqdm_is_one_line_rewritten_on_a_terminal(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "tqdm", None)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
     assert main(["train", "xor", "--epochs", "20", "--seed", "0"]) == 0
-    err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("epoch 2/20  error ") and err[-1].startswith("epoch 20/20  error ")
-    assert len(err) == 10
+    frames = terminal.getvalue().split("\r")[1:]
+    assert len(frames) == 20 and frames[-1].startswith("epoch 20/20  error ")
+    assert terminal.getvalue().endswith("\n") and terminal.getvalue().count("\n") == 1
 
 
-def test_progress_bar_with_tqdm(capsys):
+def test_progress_bar_with_tqdm_on_a_terminal(monkeypatch):
     pytest.importorskip("tqdm", reason="the progress bar needs tqdm (neurosim[demo])")
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
     assert main(["train", "xor", "--epochs", "20", "--seed", "0"]) == 0
-    assert "epoch" in capsys.readouterr().err
+    assert "epoch" in terminal.getvalue()
+
+
+@pytest.mark.parametrize("tqdm", ["installed", "missing"])
+def test_no_progress_frames_in_redirected_standard_error(tqdm, monkeypatch, capsys):
+    # the issue: progress-bar frames landed in `2> err.txt`
+    if tqdm == "missing":
+        monkeypatch.setitem(sys.modules, "tqdm", None)
+    assert main(["train", "xor", "--epochs", "20", "--seed", "0"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize("args,words", [
@@ -309,8 +331,8 @@ def test_ctrl_c_saves_the_network_of_the_last_finished_step(tmp_path):
                         "--save", "net.json"], tmp_path, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, env=environment(PYTHONUNBUFFERED="1"))
     try:
-        header = [process.stdout.readline() for _ in range(3)]   # Ctrl-C is a flag from here
-        assert "up to 100000000 epochs" in header[2]
+        header = [process.stdout.readline() for _ in range(5)]   # Ctrl-C is a flag from here
+        assert "up to 100000000 epochs" in header[4]
         time.sleep(0.3)                                          # training: some epochs done
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
@@ -364,23 +386,75 @@ def test_a_reader_that_left_before_training_began_is_told(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-@posix_only
-def test_a_progress_reader_that_leaves_mid_training_keeps_the_last_epoch(tmp_path):
-    # `neurosim train ... 2>&1 | head -c 20`: the progress bar meets a closed pipe after some
-    # epoch; the network of that epoch is saved (standard error is gone: nothing can say so).
-    read, write = os.pipe()
-    process = neurosim(["train", "xor", "--seed", "1", "--epochs", "3000", "--save", "net.json"],
-                       tmp_path, stdout=subprocess.DEVNULL, stderr=write)
-    os.close(write)
-    os.read(read, 20)                                    # the bar has started
-    os.close(read)
-    assert process.wait(timeout=120) == 141
+def test_a_progress_reader_that_leaves_mid_training_keeps_the_last_epoch(tmp_path, monkeypatch,
+                                                                        capsys):
+    # the progress bar (on a terminal) meets a closed output after some epoch; the network of
+    # that epoch is saved (standard error is gone: nothing can say so).
+    class Closing(Terminal):
+        def write(self, text):
+            if self.tell() > 20:
+                raise BrokenPipeError(32, "Broken pipe")
+            return super().write(text)
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setattr(sys, "stderr", Closing())
+    monkeypatch.chdir(tmp_path)
+    assert main(["train", "xor", "--seed", "1", "--epochs", "3000", "--save", "net.json"]) == 141
     saved = bits(NeuralNetwork.load(tmp_path / "net.json"))
     after_each_epoch = []
     expected = NeuralNetwork([2, 5, 1], learning_rate=0.5, seed=1)
     expected.fit(XOR, epochs=3000, seed=1,
                  callbacks=[lambda history: after_each_epoch.append(bits(expected))])
     assert saved in after_each_epoch[:-1]                # an epoch's end, before the last one
+
+
+def test_every_line_fits_80_columns_on_a_2_16_8_1_network(capsys):
+    # the issue: 401-character lines of weights
+    assert main(["train", "spiral", "--epochs", "2", "--seed", "0", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert max(map(len, out.splitlines())) <= 80
+    assert "network: NeuralNetwork([2, 16, 8, 1], activation='tanh'," in out
+    assert "  128 weights w33..w160: from " in out           # layer 2: its ranges
+    assert "  h16  w31=" in out                                # layer 1: neuron by neuron
+    assert "net" not in out.split("weights and biases")[1]     # no unnamed pass's columns
+
+
+@pytest.mark.parametrize("args", [["iris", "--epochs", "1"], ["mazur", "--epochs", "1"],
+                                  ["encoder", "--hidden", "4", "3", "--activation", "tanh",
+                                   "--output-activation", "sigmoid", "--epochs", "1"]])
+def test_every_line_fits_80_columns(args, capsys):
+    assert main(["train", *args, "--seed", "0", "--no-progress"]) == 0
+    assert max(map(len, capsys.readouterr().out.splitlines())) <= 80
+
+
+def test_the_summary_shows_the_trained_weights_and_answers(tmp_path, capsys):
+    path = tmp_path / "net.json"
+    assert main(["train", "xor", "--seed", "1", "--epochs", "30", "--no-progress", "--save",
+                 str(path)]) == 0
+    out = capsys.readouterr().out
+    net = NeuralNetwork.load(path)
+    assert f"  h1  w1={net['w1']:.4g} w2={net['w2']:.4g}  b_h1={net['b_h1']:.4g}\n" in out
+    for inputs, targets in XOR:
+        # the output by hand from the saved weights: sigmoid(w . sigmoid(W x + b) + b)
+        hidden = [1 / (1 + math.exp(-(n.weights[0] * inputs[0] + n.weights[1] * inputs[1]
+                                      + n.bias))) for n in net.layers[0].neurons]
+        o1 = net.layers[1].neurons[0]
+        out_o1 = 1 / (1 + math.exp(-(sum(w * h for w, h in zip(o1.weights, hidden)) + o1.bias)))
+        assert (f"  {inputs[0]:.0f} {inputs[1]:.0f}  ->  {out_o1:.4g} ({targets[0]:.0f})\n"
+                in out)
+
+
+def test_full_names_the_sample_of_its_partials(capsys):
+    assert main(["train", "xor", "--seed", "1", "--epochs", "5", "--no-progress",
+                 "--full"]) == 0
+    out = capsys.readouterr().out
+    table = out.split("every neuron, every digit; ")[1]
+    assert table.startswith("net, out and the partials: one pass (no update) on\n"
+                            "training sample 1, inputs [0.0, 0.0], targets [0.0]\n")
+    # sample 1 is (0, 0): net_h1 is b_h1 alone, and dE/dout_o1 = out_o1 - 0 = out_o1
+    h1 = next(line.split() for line in table.splitlines() if line.startswith("h1 "))
+    assert h1[3] == "b_h1=" + h1[4]
+    o1 = next(line.split() for line in table.splitlines() if line.startswith("o1 "))
+    assert o1[-5] == o1[-4]                                     # out == dE/dout
 
 
 def test_divergence_saves_the_network_of_the_last_finite_step(tmp_path, capsys):

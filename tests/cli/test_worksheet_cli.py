@@ -140,7 +140,8 @@ def test_subprocess_writes_the_html_file(tmp_path):
 def test_help_has_an_example(capsys):
     with pytest.raises(SystemExit):
         main(["worksheet", "--help"])
-    assert "neurosim worksheet --format html -o mazur.html" in capsys.readouterr().out
+    # the example no longer needs --format html: the format follows the suffix (issue 16)
+    assert "neurosim worksheet -o mazur.html" in capsys.readouterr().out
 
 
 # -- where -o writes: regular files atomically, standard output and pipes as streams -------------
@@ -213,3 +214,22 @@ def test_o_a_read_only_file_needs_force(tmp_path, capsys):
     assert path.read_text(encoding="utf-8") == "old"
     assert main(["worksheet", "-o", str(path), "--force"]) == 0
     assert path.read_text(encoding="utf-8").startswith("Backpropagation")
+
+
+@pytest.mark.parametrize("name,kind", [("guess.html", "html"), ("guess.HTM", "html"),
+                                       ("guess.md", "markdown"), ("guess.txt", "text"),
+                                       ("guess", "text")])
+def test_the_format_follows_the_suffix(tmp_path, capsys, name, kind):
+    """Issue 16 item 2: `-o guess.html` wrote plain text."""
+    path = tmp_path / name
+    assert main(["worksheet", "-o", str(path)]) == 0
+    assert f"({kind}, " in capsys.readouterr().out
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith({"html": "<!DOCTYPE html>", "markdown": "# Backpropagation",
+                            "text": "Backpropagation, one step by hand\n===="}[kind])
+
+
+def test_format_overrides_the_suffix(tmp_path, capsys):
+    path = tmp_path / "sheet.html"
+    assert main(["worksheet", "--format", "markdown", "-o", str(path)]) == 0
+    assert path.read_text(encoding="utf-8").startswith("# Backpropagation")

@@ -200,7 +200,7 @@ def check_step_through_and_its_events():
                           "0.593269992")
     assert net["o1"].out is None and net["w5"] == 0.4       # paused: nothing later happened
     seen.extend(steps)
-    assert len(seen) == 53                                  # "event 39 of 53" (README)
+    assert len(seen) == 55                                  # "event 39 of 55" (README)
     trained = mazur()
     trained.train(X, T)
     assert parameters(net) == parameters(trained)          # run to the end: train's bits
@@ -311,7 +311,7 @@ E_total+ = 0.291027924       # the error after the update, as Mazur prints it
 @check_
 def check_gradcheck():
     report = gradcheck(mazur(), X, T)
-    assert report.ok and len(report.rows) == 22
+    assert report.ok and len(report.rows) == 24
     row = report["dE/dw5"]
     assert_printed(row.analytic, "0.082167041", "analytic dE/dw5")
     assert_printed(row.numeric, "0.082167041", "numeric dE/dw5")
@@ -323,7 +323,7 @@ def check_gradcheck():
     sigmoid = net.layers[0].activation
     net.layers[0].activation = dataclasses.replace(sigmoid, df=lambda net, out: out * (1 + out))
     error = assert_raises(GradientCheckError, gradcheck(net, X, T).assert_ok,
-                          contains=("9 of 22", "dout/dnet_h1", "delta_h1", "dE/dw1"))
+                          contains=("11 of 24", "dout/dnet_h1", "delta_h1", "dE/dw1"))
     assert isinstance(error, AssertionError)
     assert parameters(net) == before                              # left as it was found
 

@@ -128,7 +128,8 @@ _PYODIDE_SKIPS = ("cannot start processes", "needs torch", "'torch'", "needs mat
                   "Chromium", "readline", "not root", "already inside Pyodide",
                   # Pyodide has no FIFOs, hard links, sockets, device nodes or /dev/fd
                   "FIFOs are POSIX", "of POSIX", "are POSIX (Pyodide", "os.mknod", "/dev/fd",
-                  "CPython 3.10+ on this machine")
+                  "CPython 3.10+ on this machine",
+                  "needs Sphinx")   # the doc build (tests/test_docs.py): no Sphinx in Pyodide
 
 
 @needs_pyodide_and_wheels

@@ -146,3 +146,52 @@ def test_rendered_dom_holds_mathml_and_svg(browser, tmp_path):
     assert probe["edge"] is True
     assert set(probe["lit"]) == {"dE/dw1", "w1+", "dE/dout_h1", "dout_h1/dnet_h1", "delta_h1",
                                  "dE_o1/dout_h1", "dE_o2/dout_h1", "delta_o1", "delta_o2"}
+
+
+# -- nothing hidden: every equation wraps within its card (issue 16 item 1) ----------------------
+
+OVERFLOW = """<script>
+(function () {
+  var hidden = [];
+  document.querySelectorAll(".eq, .eq .side, .eq math, dd, dd math, .card").forEach(function (el) {
+    var box = el.getBoundingClientRect(), outer = el.parentElement.getBoundingClientRect();
+    var row = el.closest(".eq");
+    var name = row ? row.getAttribute("data-q") : el.tagName;
+    if (el.clientWidth && el.scrollWidth > el.clientWidth + 1)
+      hidden.push([name, "scrolls", el.scrollWidth, el.clientWidth]);
+    if (box.right > outer.right + 1) hidden.push([name, "sticks out", box.right, outer.right]);
+  });
+  var target = window.parent === window ? document : window.parent.document;
+  target.title = JSON.stringify({hidden: hidden, width: window.innerWidth,
+                                 page: document.documentElement.scrollWidth});
+})();
+</script></body>"""
+
+
+def overflow(browser, tmp_path, source, width):
+    """What is hidden or sticks out at a window ``width`` px wide. A headless window is at least
+    500 px wide, so a phone is an iframe of its width (``srcdoc``: same origin as the page)."""
+    page = source.replace("</body>", OVERFLOW)
+    window = width
+    if width < 500:
+        page = ('<!DOCTYPE html><html><head><title>-</title></head><body style="margin:0">'
+                f'<iframe width="{width}" height="900" srcdoc="{html.escape(page)}"></iframe>'
+                "</body></html>")
+        window = 500
+    path = tmp_path / f"overflow-{width}.html"
+    path.write_text(page, encoding="utf-8")
+    dom = run_browser(browser, tmp_path, "--dump-dom", f"--window-size={window},900",
+                      path.as_uri())
+    return json.loads(html.unescape(dom.split("<title>")[1].split("</title>")[0]))
+
+
+@pytest.mark.parametrize("width", [1200, 360])
+@pytest.mark.parametrize("example", ["mazur", "seed002"])
+def test_no_equation_is_cut_off_on_a_projector_or_a_phone(browser, tmp_path, width, example):
+    """At 1200 px the net_o1+ line hid its "+ 0.6" in a sideways scroll (issue 16 item 1)."""
+    from neurosim.worked_examples import SEED002_INPUTS, SEED002_TARGETS, seed002
+    source = (worksheet(format="html") if example == "mazur" else
+              worksheet(seed002(), SEED002_INPUTS, SEED002_TARGETS, format="html"))
+    found = overflow(browser, tmp_path, source, width)
+    assert found["width"] == width and found["page"] <= width
+    assert found["hidden"] == []

@@ -37,6 +37,8 @@ def sigmoid(z):
 DERIVATIVES = {
     "sigmoid": lambda z: sigmoid(z) * (1.0 - sigmoid(z)),
     "tanh": lambda z: 1.0 / math.cosh(z) ** 2 if abs(z) < 300 else 0.0,
+    # Fausett: d/dz (2 / (1 + e^-z) - 1) = 2 e^-z / (1 + e^-z)^2 = 1 / (2 cosh^2(z/2))
+    "bipolar_sigmoid": lambda z: 0.5 / math.cosh(0.5 * z) ** 2 if abs(z) < 600 else 0.0,
     "relu": lambda z: 1.0 if z > 0 else 0.0,          # left derivative at the kink
     "leaky_relu": lambda z: 1.0 if z > 0 else 0.01,
     "identity": lambda z: 1.0,
@@ -185,6 +187,9 @@ def corruption(name, net):
     def bump(value):
         return value + 0.01 * (1.0 + abs(value))
 
+    if name.startswith("dE/d") and name[4:] in net.input_names:      # dE/di1
+        i = list(net.input_names).index(name[4:])
+        return lambda: net.dE_dinputs.__setitem__(i, bump(net.dE_dinputs[i]))
     if name.startswith("dE/dw"):
         n = next(n for n in net.neurons if name[4:] in n.weight_names)
         i = n.weight_names.index(name[4:])

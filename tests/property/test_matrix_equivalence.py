@@ -24,7 +24,7 @@ from hypothesis import assume, given, strategies as st
 import reference
 from neurosim import NeuralNetwork, activations, losses
 
-ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"]
+ACTIVATIONS = ["sigmoid", "tanh", "bipolar_sigmoid", "relu", "leaky_relu", "identity", "softplus"]
 LOSSES = ["half_squared_error", "squared_error", "mean_squared_error", "binary_cross_entropy"]
 BIAS_MODES = ["per_neuron", "shared", "none"]
 HIDDEN_DELTAS = ["original_weights", "updated_weights"]
@@ -119,6 +119,9 @@ def test_one_step_equals_the_matrix_form(path, case):
                 assert n.bias == 0.0, (where, "bias='none' keeps 0.0")
         if options["bias"] == "shared":
             assert close(layer.dE_db, r.grad_b_shared[l]), (l, "shared dE_db")
+    assert len(net.dE_dinputs) == len(r.dE_dx)
+    for i, (g, g_ref) in enumerate(zip(net.dE_dinputs, r.dE_dx)):
+        assert close(g, g_ref), ("dE/di", i, g, g_ref)
     assert close(sum(net.feed_forward(x)), sum(reference.forward(
         r.new_W, r.new_b, x, activation=options["activation"],
         output_activation=options["output_activation"], bias=options["bias"])[1][-1]))
@@ -173,6 +176,23 @@ def test_reference_gradients_match_finite_differences(case):
                 analytic = r.grad_W[l][j][i]
                 assert math.isclose(numeric, analytic, rel_tol=1e-5, abs_tol=1e-6), (
                     l, j, i, numeric, analytic)
+    acts = [options["activation"]] * (len(weights) - 1) + [options["output_activation"]]
+    for i in range(len(x)):     # dE/dx: the inputs nudged, the weights as they are
+        xp, xm = list(x), list(x)
+        xp[i] += h
+        xm[i] -= h
+        zp = reference.forward(weights, biases, xp, activation=options["activation"],
+                               output_activation=options["output_activation"],
+                               bias=options["bias"])[0]
+        zm = reference.forward(weights, biases, xm, activation=options["activation"],
+                               output_activation=options["output_activation"],
+                               bias=options["bias"])[0]
+        assume(all(a not in KINKED or (p > 0) == (m > 0)
+                   for a, zl, zl2 in zip(acts, zp, zm) for p, m in zip(zl, zl2)))
+        numeric = (reference.total_error(weights, biases, xp, t, **options)
+                   - reference.total_error(weights, biases, xm, t, **options)) / (2 * h)
+        assert math.isclose(numeric, r.dE_dx[i], rel_tol=1e-5, abs_tol=1e-6), (
+            "dE/dx", i, numeric, r.dE_dx[i])
 
 
 # --------------------------------------------------------------------------- local derivatives

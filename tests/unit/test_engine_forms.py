@@ -44,6 +44,7 @@ def _run_every_mode(config, k):
             out.append([tp._bits(tp._weights(net)) for net in nets[:3]])
             break
         out.append([tp._state(net) for net in nets[:3]])
+        out.append([tp._bits(net.dE_dinputs) for net in nets[:3]])
         out.append([repr(e) for e in events] + ["|"] + [repr(e) for e in record])
         out.append(tp._bits([propagation.evaluate(nets[3], x), nets[3].total_error([(x, t)])]))
         if config.get("hidden_deltas") != "updated_weights":   # batch training's path
@@ -54,7 +55,13 @@ def _run_every_mode(config, k):
     return out
 
 
-@pytest.mark.parametrize("k, config", list(enumerate(tp._configs())))
+#: Thresholds (net = sum w x - theta, dE/dtheta = -delta), with and without the other rules.
+THRESHOLDS = [dict(sizes=[3, 4, 2], thresholds=True),
+              dict(sizes=[2, 3, 3, 2], thresholds=True, momentum=0.5, weight_decay=0.01,
+                   hidden_deltas="updated_weights")]
+
+
+@pytest.mark.parametrize("k, config", list(enumerate(tp._configs() + THRESHOLDS)))
 def test_the_per_neuron_forms_give_the_unrolled_bits(k, config):
     with _written("unrolled"):
         unrolled = _run_every_mode(config, k)

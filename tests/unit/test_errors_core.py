@@ -112,7 +112,7 @@ def test_bad_layer_sizes(sizes, fragments):
     assert_message(excinfo, *fragments)
 
 
-ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"]
+ACTIVATION_NAMES = ["sigmoid", "tanh", "bipolar_sigmoid", "relu", "leaky_relu", "identity", "softplus"]
 LOSS_NAMES = ["half_squared_error", "squared_error", "mean_squared_error",
               "binary_cross_entropy"]
 
@@ -578,7 +578,7 @@ def test_of_two_interleaved_step_throughs_the_later_one_wins():
     with pytest.raises(NeurosimError):
         next(first)
     events = list(second)
-    assert len(events) == 52 and round(net["w5"], 8) == 0.35891648  # Mazur: one update
+    assert len(events) == 54 and round(net["w5"], 8) == 0.35891648  # Mazur: one update
 
 
 def test_step_throughs_run_one_after_the_other_are_two_steps():

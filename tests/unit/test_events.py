@@ -93,6 +93,9 @@ ONE_UNIT_OFF = {"dE_o2/dout_h1"}
 def test_each_line_ends_with_mazurs_figure(lhs, printed):
     value = result_of(line_for(str(record()).splitlines(), lhs))
     allowed = tolerance(printed) * (2 if lhs in ONE_UNIT_OFF else 1)
+    # A line shows nine significant digits (issue 16: digits are significant digits, exactly),
+    # Mazur nine decimals: his net_o1 = 1.105905967 has ten, shown as 1.10590597 (its nine).
+    allowed = max(allowed, tolerance(format(float(printed), ".9g")))
     assert abs(value - float(printed)) <= allowed, (lhs, value, printed)
 
 
@@ -110,7 +113,11 @@ def test_the_lines_substitute_the_numbers_into_the_formulas():
 def test_digits():
     e = Update("w5", 0.4, 0.5, 0.08216704056423078, 0.3589164797178846)
     assert e.render(4) == "w5+ = w5 - eta*dE_total/dw5 = 0.4 - 0.5*0.08217 = 0.3589"
-    assert num(1.1059059670597702) == "1.105905967"        # Mazur's net_o1, nine decimals
+    # digits are significant digits, exactly (issue 16: --digits 6 printed 2.999994, seven):
+    # Mazur's net_o1, printed with nine decimals, has ten significant digits
+    assert num(1.1059059670597702) == "1.10590597"
+    assert num(1.1059059670597702, 10) == "1.105905967"
+    assert num(2.9999942, 6) == "2.99999" and num(-0.0) == "0" and num(-0.0, 3) == "0"
     assert num(-0.019049118258278114) == "-0.0190491183"
     assert num(123.0) == "123"
 

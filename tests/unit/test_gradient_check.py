@@ -82,8 +82,8 @@ def test_mazur_rows_are_every_weight_bias_and_neuron_partial_in_order():
                    for q in ("dE/dout", "dout/dnet", "delta")]
     assert [r.name for r in report] == [
         "dE/dw1", "dE/dw2", "dE/dw3", "dE/dw4", "dE/db1",
-        "dE/dw5", "dE/dw6", "dE/dw7", "dE/dw8", "dE/db2"] + neuron_rows
-    assert len(report) == 22
+        "dE/dw5", "dE/dw6", "dE/dw7", "dE/dw8", "dE/db2"] + neuron_rows + ["dE/di1", "dE/di2"]
+    assert len(report) == 24
 
 
 def test_shared_bias_is_one_parameter_with_the_sum_of_the_layer_deltas():
@@ -157,7 +157,7 @@ def test_weight_decay_is_part_of_the_objective():
     assert report["dE/dw1"].numeric == pytest.approx(2.0 + report["delta_h1"].numeric, rel=1e-8)
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "identity",
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "bipolar_sigmoid", "relu", "leaky_relu", "identity",
                                         "softplus"])
 @pytest.mark.parametrize("loss", ["half_squared_error", "squared_error", "mean_squared_error",
                                   "binary_cross_entropy"])
@@ -176,7 +176,8 @@ def test_every_activation_and_loss_passes_and_agrees_with_the_oracle(activation,
     (dict(eps=0), "eps must be greater than 0, got 0"),
     (dict(eps=float("nan")), "eps must be a finite real number, got nan"),
     (dict(rtol=-1e-5), "rtol must be at least 0, got -1e-05"),
-    (dict(atol="1e-8"), "atol must be a finite real number, got '1e-8'"),
+    (dict(atol="1e-8"), "atol must be a number, got the text '1e-8'\n"
+                        "write it without quotes, e.g. atol=1e-6"),
     (dict(eps=float("inf")), "eps must be a finite real number, got inf"),
     (dict(rtol=True), "rtol must be a finite real number, got True"),
     (dict(atol=-0.5), "atol must be at least 0, got -0.5"),
@@ -230,14 +231,14 @@ def test_saturated_units_are_unresolved_not_failed_and_precise_resolves_them():
     assert report.ok and report.failures == []
     unresolved = [r.name for r in report.unresolved]
     assert unresolved == ["dE/dw1", "dE/dw2", "dE/dw3", "dE/dw4", "dE/db1", "dout/dnet_h1",
-                          "delta_h1", "dout/dnet_h2", "delta_h2"]
+                          "delta_h1", "dout/dnet_h2", "delta_h2", "dE/di1", "dE/di2"]
     for name in unresolved:
         row = report[name]
         assert abs(row.analytic) < 1e-16 and abs(row.numeric) < 1e-16, name
         assert row.note.endswith("the derivative is below what differences resolve here "
                                  f"(estimate {row.estimate:.1e}, over 1% of it); precise=True "
                                  "resolves it")
-    assert "9 unresolved" in str(report).splitlines()[0]
+    assert "11 unresolved" in str(report).splitlines()[0]
     precise = gradcheck(mazur(), [113.0, 113.0], MAZUR_TARGETS, precise=True)
     assert precise.ok and precise.unresolved == [] and precise.kinks == []
     row = precise["dout/dnet_h1"]   # the sigmoid's derivative at 39.9, e^-39.9 (1 - e^-39.9)
@@ -250,7 +251,7 @@ def test_a_derivative_too_small_to_matter_is_resolved_as_zero_by_the_oracle():
     # The oracle bounds the derivative by ~1e-30, far below u |E| / max(1, |v|) (3e-17, a
     # derivative that could not move E's last digit): 0 is right, and the row is ok.
     floats = gradcheck(mazur(), [1e12, 1e12], MAZUR_TARGETS)
-    assert floats.ok and len(floats.unresolved) == 9
+    assert floats.ok and len(floats.unresolved) == 11
     report = gradcheck(mazur(), [1e12, 1e12], MAZUR_TARGETS, precise=True)
     assert report.ok and report.unresolved == []
     row = report["delta_h1"]
@@ -264,7 +265,7 @@ def test_a_huge_weight_is_stepped_relative_to_it_and_every_other_row_still_check
     net = mazur()
     net["w5"] = 1e300
     report = gradcheck(net, MAZUR_INPUTS, MAZUR_TARGETS)
-    assert len(report) == 22 and report.ok
+    assert len(report) == 24 and report.ok
     row = report["dE/dw5"]
     assert (row.analytic, row.numeric, row.status) == (0.0, 0.0, "unresolved")
     assert row.step >= 1e-6 * 1e300
@@ -281,7 +282,7 @@ def test_a_relative_step_checks_a_huge_gradient():
     # ((w + h)^2 - (w - h)^2) / 2 / 2h = w.
     net = NeuralNetwork.from_weights([[[1e40]]], activation="identity", bias="none")
     report = gradcheck(net, [1.0], [0.0])
-    assert report.ok and [r.status for r in report] == ["ok"] * 4
+    assert report.ok and [r.status for r in report] == ["ok"] * 5   # dE/dw1 ... dE/di1
     assert report["dE/dw1"].step == 1e34
     assert report["dE/dw1"].numeric == pytest.approx(1e40, rel=1e-9)
     # The Decimal oracle's own step, 1e-20, would vanish beside 1e40 at 50 digits (exact = 0);
@@ -330,7 +331,7 @@ def test_a_step_whose_error_overflows_is_shrunk_until_it_does_not():
     # dE/dw = w x^2 = 1e154 exactly, and a quadratic has no truncation error.
     net = NeuralNetwork.from_weights([[[1e154]]], activation="identity", bias="none")
     report = gradcheck(net, [1.0], [0.0], eps=0.9)
-    assert report.ok and [r.status for r in report] == ["ok"] * 4
+    assert report.ok and [r.status for r in report] == ["ok"] * 5
     row = report["dE/dw1"]
     assert row.step == 0.9e154 / 4 and row.numeric == pytest.approx(1e154, rel=1e-12)
     assert row.note == f"judged at h = {0.9e154 / 4:.2g}, where the estimate is smallest"
@@ -358,7 +359,7 @@ def test_a_failing_row_at_a_huge_weight_is_named(monkeypatch):
     with pytest.raises(GradientCheckError) as caught:
         report.assert_ok()
     assert str(caught.value).splitlines()[0] == (
-        "gradient check failed for 1 of 22 quantities: dE/dw5")
+        "gradient check failed for 1 of 24 quantities: dE/dw5")
 
 
 # -- kinks -------------------------------------------------------------------------------------------
@@ -380,7 +381,7 @@ def test_a_nudge_across_a_kink_is_flagged_not_failed(activation):
     report = gradcheck(net, [1.0, 1.0], [1.0])
     # Everything that moves net_h1 straddles the kink; perturbing out_h1 does not.
     assert [r.name for r in report.kinks] == ["dE/dw1", "dE/dw2", "dE/db_h1", "dout/dnet_h1",
-                                              "delta_h1"]
+                                              "delta_h1", "dE/di1", "dE/di2"]
     assert report.ok
     report.assert_ok()
     # The one-sided derivative differs from the central difference there (not a bug).
@@ -498,7 +499,9 @@ def test_a_wrong_derivative_where_the_error_is_clipped_flat_fails():
     for loss in (flipped, old):
         net = NeuralNetwork.from_weights([[[40.0]]], bias="none", loss=loss)
         report = gradcheck(net, [1.0], [0.0])
-        assert [r.name for r in report.failures] == ["dE/dw1", "dE/dout_o1", "delta_o1"]
+        # (dE/di1 = delta_o1 * w1 carries the wrong delta too)
+        assert [r.name for r in report.failures] == ["dE/dw1", "dE/dout_o1", "delta_o1",
+                                                     "dE/di1"]
         assert report.kinks == []
         row = report["dE/dout_o1"]
         assert row.numeric == 0.0 and abs(row.analytic) > 1e11
@@ -507,7 +510,7 @@ def test_a_wrong_derivative_where_the_error_is_clipped_flat_fails():
     net = NeuralNetwork.from_weights([[[20.0]]], bias="none", loss=old)
     assert gradcheck(net, [1.0], [0.0]).ok
     net.loss = flipped
-    assert {"dE/dout_o1", "delta_o1", "dE/dw1"} == {r.name for r in
+    assert {"dE/dout_o1", "delta_o1", "dE/dw1", "dE/di1"} == {r.name for r in
                                                     gradcheck(net, [1.0], [0.0]).failures}
 
 
@@ -542,7 +545,7 @@ def test_a_corrupted_partial_is_the_only_failure(monkeypatch, name, corrupt):
     message = str(caught.value)
     assert isinstance(caught.value, AssertionError)
     lines = message.splitlines()
-    assert lines[0] == f"gradient check failed for 1 of 22 quantities: {name}"
+    assert lines[0] == f"gradient check failed for 1 of 24 quantities: {name}"
     assert "(rtol=1e-05, atol=0)" in lines[1] and "eps = 1e-06" in lines[2]
     assert lines[3].split() == ["name", "analytic", "numeric", "difference", "tolerance"]
     assert lines[4].split()[0] == name
@@ -553,7 +556,8 @@ def test_a_corrupted_partial_is_the_only_failure(monkeypatch, name, corrupt):
 
 def test_a_wrong_activation_derivative_is_traced_to_dout_dnet(monkeypatch):
     # A hidden-layer f' 10 % too large: dout/dnet is wrong, and everything computed from it
-    # (delta, dE/dw, dE/db of that layer), but not dE/dout, which comes from the layer above.
+    # (delta, dE/dw, dE/db of that layer, dE/di below it), but not dE/dout, which comes from
+    # the layer above.
     net = mazur()
     hidden = net.layers[0]
     sigmoid = hidden.activation
@@ -561,7 +565,7 @@ def test_a_wrong_activation_derivative_is_traced_to_dout_dnet(monkeypatch):
     report = gradcheck(net, MAZUR_INPUTS, MAZUR_TARGETS)
     assert sorted(r.name for r in report.failures) == sorted(
         ["dE/dw1", "dE/dw2", "dE/dw3", "dE/dw4", "dE/db1", "dout/dnet_h1", "delta_h1",
-         "dout/dnet_h2", "delta_h2"])
+         "dout/dnet_h2", "delta_h2", "dE/di1", "dE/di2"])
     assert report["dE/dout_h1"].status == "ok"
 
 
@@ -571,7 +575,7 @@ def test_the_table_is_aligned_and_states_the_rule():
     report = gradcheck(mazur(), MAZUR_INPUTS, MAZUR_TARGETS, rtol=1e-6, atol=1e-9)
     lines = str(report).splitlines()
     worst = max(report, key=lambda r: r.score)
-    assert lines[0] == (f"gradient check: 22 quantities, 22 ok, 0 at a kink, 0 unresolved, "
+    assert lines[0] == (f"gradient check: 24 quantities, 24 ok, 0 at a kink, 0 unresolved, "
                         f"0 FAIL; worst difference / tolerance {worst.score:.2g} "
                         f"({worst.name}, ok)")
     assert lines[1] == ("a row fails when |analytic - numeric| > tolerance = estimate (rounding "
@@ -583,14 +587,14 @@ def test_the_table_is_aligned_and_states_the_rule():
     table = lines[3:]
     assert table[0].split() == ["name", "analytic", "numeric", "difference", "estimate",
                                 "tolerance", "status"]
-    assert len(table) == 23
+    assert len(table) == 25
     assert len({len(line) for line in table}) == 1  # right-aligned columns: equal widths
     cells = table[6].split()
     assert cells[0] == "dE/dw5" and cells[-1] == "ok"
     row = report["dE/dw5"]
     assert [float(c) for c in cells[3:6]] == [float(f"{v:.1e}") for v in
                                               (row.abs_error, row.estimate, row.tolerance)]
-    assert repr(report).startswith("<GradientReport ok=True rows=22 failures=0 worst=")
+    assert repr(report).startswith("<GradientReport ok=True rows=24 failures=0 worst=")
 
 
 @pytest.mark.parametrize("name, first_line", [

@@ -69,7 +69,7 @@ def test_compare_with_torch_on_mazur(interop):
     comparison = interop.compare_with_torch(net, MAZUR_INPUTS, MAZUR_TARGETS)
     assert repr([vars(n) for n in net.neurons]) == repr(before)  # net itself unchanged
     assert [r.name for r in comparison] == ["w1", "w2", "w3", "w4", "b1",
-                                            "w5", "w6", "w7", "w8", "b2"]
+                                            "w5", "w6", "w7", "w8", "b2", "i1", "i2"]
     assert round(comparison["w5"].torch_gradient, 9) == 0.082167041
     assert round(comparison["w5"].torch_new, 8) == 0.35891648
     assert comparison["b1"].torch_new == comparison["b1"].neurosim_new == 0.35  # frozen
@@ -90,7 +90,7 @@ def test_updated_weights_rule_differs_from_torch_only_in_the_hidden_step(interop
     with pytest.raises(GradientCheckError) as caught:
         comparison.assert_ok()
     first = str(caught.value).splitlines()[0]
-    assert first == "neurosim and torch disagree on 4 of 10 parameters (rtol=1e-12, atol=1e-12)"
+    assert first == "neurosim and torch disagree on 4 of 12 parameters (rtol=1e-12, atol=1e-12)"
     assert [line.split()[0] for line in str(caught.value).splitlines()[2:6]] == [
         "w1", "w2", "w3", "w4"]
     why = ("the hidden layers' new values differ on purpose: hidden_deltas='updated_weights' "

@@ -139,7 +139,8 @@ def test_diagram_after_a_step_shows_outs_deltas_and_gradients():
     assert "dE/dw5=0.08217" in words        # dE/dw5 = 0.082167041
     assert "w5+=0.3589" in words            # w5+ = 0.35891648: the new weight, named so
     assert "\nw5=" not in "\n" + words
-    assert "i1\n0.05" in words
+    labels = {t.get_gid(): t.get_text() for t in plot.network_diagram(net).axes[0].texts}
+    assert labels["side i1"] == "0.05" and labels["side i2"] == "0.1"   # beside the inputs
     # The title says which values are of which weights.
     fig = plot.network_diagram(net, show_deltas=True)
     assert "weights after the update (w+)" in fig.axes[0].get_title()
@@ -156,6 +157,90 @@ def test_diagram_without_deltas_hides_them_and_large_nets_drop_weight_labels():
     assert len(lines(fig.axes[0], "connection")) == 72
     assert not any(t.startswith("w1=") for t in texts(fig))
     assert any(t.startswith("b_h1=") for t in texts(fig))  # per-neuron biases under neurons
+
+
+def display_geometry(fig):
+    """Every text's box and every line's segments in display coordinates, by Agg's renderer."""
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
+    if renderer is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.axes[0]
+    boxes = [(t.get_window_extent(renderer), t.get_text()) for t in ax.texts]
+    segments = []
+    for line in ax.get_lines():
+        points = ax.transData.transform(list(zip(line.get_xdata(), line.get_ydata())))
+        segments += [(tuple(points[k]), tuple(points[k + 1])) for k in range(len(points) - 1)]
+    return boxes, segments
+
+
+def unreadable(fig):
+    from geometry import line_hits_box
+    boxes, segments = display_geometry(fig)
+    problems = []
+    for k, (a, text) in enumerate(boxes):
+        for b, other in boxes[k + 1:]:
+            if a.overlaps(b):
+                problems.append(f"{text!r} overlaps {other!r}")
+        for p, q in segments:
+            if line_hits_box(p, q, (a.x0, a.y0, a.x1, a.y1)):
+                problems.append(f"a line crosses {text!r}")
+    return problems
+
+
+def misattributed(fig):
+    """Weight labels nearer (centre, in display coordinates) to another connection's line."""
+    from geometry import distance_to_segment
+    ax = fig.axes[0]
+    renderer = _renderer(fig)
+    lines = {line.get_gid().split()[1]: ax.transData.transform(
+        list(zip(line.get_xdata(), line.get_ydata()))) for line in ax.get_lines()
+        if (line.get_gid() or "").startswith("connection ")}
+    wrong = []
+    for text in ax.texts:
+        if (text.get_gid() or "").startswith("weight "):
+            name = text.get_gid().split()[1]
+            box = text.get_window_extent(renderer)
+            centre = ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+            mine = distance_to_segment(centre, *lines[name])
+            wrong += [f"{name} nearer to {other}" for other, points in lines.items()
+                      if other != name and distance_to_segment(centre, *points) < mine]
+    return wrong
+
+
+@pytest.mark.parametrize("case", ["mazur", "mazur after a step", "seed002", "2-4-4-2 shared",
+                                  "4-8-8-3"])
+def test_network_diagram_is_readable(case):
+    """No two texts overlap and no line crosses a text, in the renderer's own boxes."""
+    from neurosim.worked_examples import seed002
+    if case.startswith("mazur"):
+        net = mazur()
+        if case.endswith("step"):
+            net.train([0.05, 0.1], [0.01, 0.99])
+    elif case == "seed002":
+        net = seed002()
+    elif case == "2-4-4-2 shared":
+        net = NeuralNetwork([2, 4, 4, 2], seed=3, bias="shared")
+    else:
+        net = NeuralNetwork([4, 8, 8, 3], seed=1)
+    fig = plot.network_diagram(net, show_deltas=case.endswith("step"))
+    assert unreadable(fig) == []
+    assert misattributed(fig) == []
+    written = [t for t in texts(fig) if t.split("=")[0].rstrip("+") in
+               {w for n in net.neurons for w in n.weight_names}]
+    connections = sum(len(n.weights) for n in net.neurons)
+    if connections <= 40:
+        assert len(written) == connections
+    else:
+        assert written == [] and "weights not written" in fig.axes[0].get_title()
+
+
+def test_the_readability_check_can_fail():
+    fig = plot.network_diagram(mazur())
+    ax = fig.axes[0]
+    x, y = ax.lines[0].get_xdata(), ax.lines[0].get_ydata()
+    ax.text((x[0] + x[1]) / 2, (y[0] + y[1]) / 2, "on the line", ha="center", va="center")
+    assert any("crosses 'on the line'" in p for p in unreadable(fig))
 
 
 # -- decision boundary-----------------------------------------------------------------------------
@@ -244,3 +329,87 @@ def test_importing_neurosim_plot_does_not_import_matplotlib():
     code = "import sys, neurosim.plot; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- nothing hidden under a legend (issue 16, item 3) ---------------------------------------------
+
+def _renderer(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    return FigureCanvasAgg(fig).get_renderer()
+
+
+def test_the_decision_boundary_legend_hides_no_sample_and_the_dots_are_big():
+    from neurosim.datasets import xor
+    net = NeuralNetwork.from_weights([[[1.0, 1.0]]], [-1.5])
+    fig = plot.decision_boundary(net, xor(), resolution=10)
+    ax = fig.axes[0]
+    renderer = _renderer(fig)
+    legend = ax.get_legend().get_window_extent(renderer)
+    dots = [c for c in ax.collections if c.get_label() in ("0", "1")]
+    points = [p for c in dots for p in ax.transData.transform(c.get_offsets())]
+    assert len(points) == 4
+    assert not any(legend.contains(x, y) for x, y in points)      # (1, 1) among them
+    assert not legend.overlaps(ax.get_window_extent(renderer))    # below the plot altogether
+    assert all(size >= 50 for c in dots for size in c.get_sizes())  # was 18
+
+
+def test_loss_curve_smooths_the_accuracy_and_its_legend_covers_no_curve():
+    net = NeuralNetwork([2, 3, 1], seed=1, learning_rate=2.0)
+    history = net.fit(XOR, epochs=400, seed=1)
+    fig = plot.loss_curve(history)
+    ax, ax2 = fig.axes
+    acc = [history.initial_accuracy] + list(history.accuracies)
+    raw, = [line for line in ax2.get_lines() if line.get_gid() == "training accuracy, per epoch"]
+    assert list(raw.get_ydata()) == acc and raw.get_alpha() < 0.5        # faint, every epoch
+    smooth, = [line for line in ax2.get_lines() if line.get_gid() is None]
+    window = len(acc) // 50
+    assert smooth.get_label() == f"training accuracy (mean of {window} epochs)"
+    expected = [sum(acc[max(0, k - window + 1):k + 1]) / len(acc[max(0, k - window + 1):k + 1])
+                for k in range(len(acc))]
+    assert list(smooth.get_ydata()) == pytest.approx(expected, rel=1e-12)
+    # the block of zig-zags is gone: the drawn curve goes up and down far less in total
+    def variation(ys):
+        return sum(abs(b - a) for a, b in zip(ys, ys[1:]))
+    assert variation(list(smooth.get_ydata())) < variation(acc) / 3
+    renderer = _renderer(fig)
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert not legend.overlaps(ax.get_window_extent(renderer))
+    top = ax2.transData.transform([(0, 1.0)])[0][1]          # the accuracy = 1 line
+    assert not legend.y0 <= top <= legend.y1
+
+
+# -- without matplotlib: every plot says what to install (issue 16, item 4) ---------------------
+
+BLOCKED = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+sys.meta_path.insert(0, Block())
+from neurosim import NeuralNetwork, plot
+from neurosim.worked_examples import mazur
+net = NeuralNetwork([2, 2, 1], seed=1)
+xor = [([0.0, 0.0], [0.0]), ([0.0, 1.0], [1.0]), ([1.0, 0.0], [1.0]), ([1.0, 1.0], [0.0])]
+calls = {"network_diagram": lambda: plot.network_diagram(mazur()),
+         "loss_curve": lambda: plot.loss_curve(net.fit(xor, epochs=1, seed=1)),
+         "decision_boundary": lambda: plot.decision_boundary(net, xor, resolution=3),
+         "hidden_activations": lambda: plot.hidden_activations(net, xor)}
+for name, call in calls.items():
+    try:
+        call()
+    except ImportError as error:
+        print(name, type(error).__name__, error)
+"""
+
+
+def test_every_plot_without_matplotlib_says_how_to_install_it():
+    import subprocess
+    done = subprocess.run([sys.executable, "-c", BLOCKED], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    message = "neurosim.plot needs matplotlib; install it with pip install 'neurosim[demo]'"
+    assert lines == [f"{name} ImportError {message}" for name in
+                     ("network_diagram", "loss_curve", "decision_boundary",
+                      "hidden_activations")]

@@ -19,7 +19,7 @@ import pytest
 from neurosim import NeuralNetwork, NumericalError, propagation
 from neurosim.events import BackwardMessage, ForwardMessage, StepRecord, Update, WeightGradient
 
-ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"]
+ACTIVATIONS = ["sigmoid", "tanh", "bipolar_sigmoid", "relu", "leaky_relu", "identity", "softplus"]
 LOSSES = ["half_squared_error", "squared_error", "mean_squared_error", "binary_cross_entropy"]
 NEURON_FIELDS = ("weights", "bias", "velocity", "bias_velocity", "inputs", "net", "out",
                  "dE_dout", "dout_dnet", "delta", "dnet_dw", "dE_dw", "dE_db", "target", "error")

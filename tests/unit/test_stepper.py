@@ -69,12 +69,14 @@ def test_break_w1_continue_print_the_gradient_and_w5_before_and_after():
 
 def test_every_line_of_the_step_reproduces_mazur():
     lines = event_lines(session("next 100\nquit\n"))
-    assert len(lines) == 53      # 53 events, each computing a quantity of its own name
+    assert len(lines) == 55      # 55 events, each computing a quantity of its own name
     for lhs, printed in MAZUR.items():
         number, line = lines[lhs]
         result = line.split(" = ")[-1].split("    (")[0]
         one_unit = 2 if lhs == "dE_o2/dout_h1" else 1   # see tests/worked/test_mazur.py
-        assert abs(float(result) - float(printed)) <= one_unit * tolerance(printed), line
+        # nine significant digits shown: Mazur's ten-digit net_o1 = 1.105905967 as 1.10590597
+        allowed = max(one_unit * tolerance(printed), tolerance(format(float(printed), ".9g")))
+        assert abs(float(result) - float(printed)) <= allowed, line
 
 
 def test_commands_are_echoed_after_the_prompt_when_piped():
@@ -102,7 +104,7 @@ def test_break_on_a_phase_stops_at_its_first_event_only():
     # forward: 8 messages + 4 nets + 4 outs = 16 events, error: 2 terms + E_total = 3,
     # so the backward pass starts at event 20
     assert numbers == [20]
-    assert "the step is finished: 53 events" in output
+    assert "the step is finished: 55 events" in output
 
 
 def test_break_on_a_quantity_and_clear():
@@ -123,8 +125,8 @@ def test_break_on_a_weight_stops_at_its_gradient_and_its_update():
 
 def test_where_reports_phase_and_position():
     output = session("where\nnext 3\nwhere\nnext 100\nwhere\nquit\n")
-    assert "at the start of the step: nothing computed yet, 53 events to go" in output
-    assert "forward pass, layer 1 (hidden), neuron h1: event 3 of 53" in output
+    assert "at the start of the step: nothing computed yet, 55 events to go" in output
+    assert "forward pass, layer 1 (hidden), neuron h1: event 3 of 55" in output
     assert "update, layer 2 (output), w8 into o2: the step is finished" in output
 
 
@@ -235,7 +237,7 @@ def test_next_with_a_count_below_one_computes_nothing():
     stepper = Stepper(mazur(), INPUTS, TARGETS, stdout=out)
     stepper.run_script(["next 0", "next -5", "where"])
     assert stepper.events == []
-    assert "at the start of the step: nothing computed yet, 53 events to go" in out.getvalue()
+    assert "at the start of the step: nothing computed yet, 55 events to go" in out.getvalue()
 
 
 def test_breakpoints_keep_their_numbers_as_in_pdb():

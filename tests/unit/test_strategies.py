@@ -16,7 +16,7 @@ from neurosim import NeuralNetwork  # noqa: E402
 from neurosim.testing.strategies import (TARGET_RANGES, inputs_for, networks,  # noqa: E402
                                          samples_for, targets_for)
 
-ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softplus"]
+ACTIVATIONS = ["sigmoid", "tanh", "bipolar_sigmoid", "relu", "leaky_relu", "identity", "softplus"]
 LOSSES = ["half_squared_error", "squared_error", "mean_squared_error", "binary_cross_entropy"]
 
 
@@ -70,12 +70,12 @@ def test_neurosim_testing_without_hypothesis_says_what_to_install():
     (dict(min_width=3, max_width=2), "max_width must be at least 3 (min_width), got 2"),
     (dict(activations="relu"),
      "activations must be a list of names like ['sigmoid', 'tanh'], got 'relu'"),
-    (dict(activations=[]), "activations must name at least one of ['sigmoid', 'tanh', 'relu', "
+    (dict(activations=[]), "activations must name at least one of ['sigmoid', 'tanh', 'bipolar_sigmoid', 'relu', "
                            "'leaky_relu', 'identity', 'softplus'], got []"),
     (dict(activations=["swish"]), "activations: unknown name 'swish'; expected one of sigmoid, "
-                                  "tanh, relu, leaky_relu, identity, softplus"),
+                                  "tanh, bipolar_sigmoid, relu, leaky_relu, identity, softplus"),
     (dict(output_activations=["softmax"]), "output_activations: unknown name 'softmax'; expected "
-                                           "one of sigmoid, tanh, relu, leaky_relu, identity, "
+                                           "one of sigmoid, tanh, bipolar_sigmoid, relu, leaky_relu, identity, "
                                            "softplus"),
     (dict(losses=["hinge"]), "losses: unknown name 'hinge'; expected one of half_squared_error, "
                              "squared_error, mean_squared_error, binary_cross_entropy"),
@@ -204,6 +204,6 @@ def test_targets_are_within_reach_of_the_output_layer(data):
 def test_target_ranges_are_reachable_by_each_activation():
     # sigmoid: (0, 1); tanh: (-1, 1); relu/softplus: [0, inf); leaky_relu/identity: all reals.
     assert TARGET_RANGES["sigmoid"] == (0.0, 1.0)
-    assert TARGET_RANGES["tanh"] == (-1.0, 1.0)
+    assert TARGET_RANGES["tanh"] == TARGET_RANGES["bipolar_sigmoid"] == (-1.0, 1.0)
     assert TARGET_RANGES["relu"][0] == 0.0 and TARGET_RANGES["softplus"][0] == 0.0
     assert set(TARGET_RANGES) == set(ACTIVATIONS)

@@ -1,0 +1,96 @@
+"""A book's per-epoch error figure, defined as the book defines it.
+
+Books print one error per epoch and stop training when it falls below a goal, but they do not
+agree on what that error is. Three choices make the definition, and :class:`EpochError` names
+each:
+
+``when``    ``"during"``: the errors seen during the epoch, each sample's measured with the
+            weights of its own step, before that step's update (what an online program sums as
+            it goes: Negnevitsky's "sum of squared errors" of an epoch); ``"after"``: every
+            sample's error with the weights the epoch left (what :func:`neurosim.fit` records
+            in ``History.errors``)
+``half``    whether each squared difference carries the 1/2 of E = 1/2 (t - y)^2
+``reduce``  ``"sum"`` over every sample and output; ``"mean"``, that sum divided by the number
+            of squared differences in it (samples x outputs: the mean squared error);
+            ``"rms"``, the square root of the mean
+
+Each figure is built from the squared differences e^2 = (t - y)^2 of every output of every
+sample of the epoch::
+
+    sum  = sum_p sum_o c e_po^2          c = 1/2 with half, else 1
+    mean = sum / (P * O)
+    rms  = sqrt(mean)
+
+>>> spec = epoch_error("sum, no half, during")
+>>> spec
+EpochError(when='during', half=False, reduce='sum')
+>>> spec.of([([0.0], [0.5]), ([1.0], [0.75])])       # 0.25 + 0.0625
+0.3125
+>>> epoch_error("rms, half, after").of([([0.0], [0.5]), ([1.0], [0.75])])   # sqrt(0.3125/2/2)
+0.2795084971874737
+
+The words may come in any order; what is left out takes its default (``sum``, ``no half``,
+``after``). ``neurosim.fit(..., epoch_error=...)`` records the figure per epoch in
+``History.epoch_errors`` and stops on it with ``target_error``; a claims file states it with
+``epoch_error = ...`` (:mod:`neurosim.hand_check.epochs`).
+"""
+
+import math
+from collections import namedtuple
+
+from .errors import ConfigurationError
+
+__all__ = ["EpochError", "epoch_error", "WHEN", "REDUCE"]
+
+WHEN = ("during", "after")
+REDUCE = ("sum", "mean", "rms")
+
+
+class EpochError(namedtuple("EpochError", "when half reduce")):
+    """One definition of the per-epoch error (see the module docstring)."""
+
+    __slots__ = ()
+
+    def of(self, pairs):
+        """The figure over ``(targets, outputs)`` pairs, one per sample seen, in order."""
+        c = 0.5 if self.half else 1.0
+        total, count = 0.0, 0
+        for targets, outputs in pairs:
+            for t, y in zip(targets, outputs):
+                e = t - y
+                total += c * e * e
+                count += 1
+        if self.reduce == "sum":
+            return total
+        mean = total / count
+        return mean if self.reduce == "mean" else math.sqrt(mean)
+
+    def __str__(self):
+        return f"{self.reduce}, {'half' if self.half else 'no half'}, {self.when}"
+
+
+_WORDS = {"sum": ("reduce", "sum"), "mean": ("reduce", "mean"), "rms": ("reduce", "rms"),
+          "half": ("half", True), "nohalf": ("half", False), "during": ("when", "during"),
+          "after": ("when", "after")}
+
+
+def epoch_error(spec):
+    """An :class:`EpochError` from itself or from its words: ``"sum, no half, during"``."""
+    if isinstance(spec, EpochError):
+        return spec
+    if not isinstance(spec, str):
+        raise ConfigurationError(f"epoch_error must be an EpochError or its words such as "
+                                 f"'sum, no half, during', got {spec!r}")
+    chosen = {}
+    words = spec.replace(",", " ").lower().replace("no half", "nohalf").split()
+    for word in words:
+        if word not in _WORDS:
+            raise ConfigurationError(
+                f"epoch_error: unknown word {word!r} in {spec!r}\nexpected the words sum, "
+                f"mean or rms; half or no half; during or after (e.g. 'sum, no half, during')")
+        field, value = _WORDS[word]
+        if field in chosen and chosen[field] != value:
+            raise ConfigurationError(f"epoch_error: {spec!r} says two things about {field}")
+        chosen[field] = value
+    return EpochError(chosen.get("when", "after"), chosen.get("half", False),
+                      chosen.get("reduce", "sum"))

@@ -1,0 +1,453 @@
+"""Formulas as small trees: the one form of every line of the hand calculation.
+
+Each event of a step (:mod:`neurosim.events`) builds its line as a tree here (left side =
+symbols = numbers = result), and every view is a writer of that one tree: plain text
+(:func:`to_text`: ``str(event)``, the stepper, the text worksheet), MathML
+(:mod:`neurosim.render.mathml`) and LaTeX (:mod:`neurosim.render.markdown`). A new rule is one
+edit: its event's ``formula`` method.
+
+The activation and loss formulas, which :mod:`neurosim.activations` and :mod:`neurosim.losses`
+keep as plain text (``"1 / (1 + e^(-net))"``, ``"1/2 (target - out)^2"``), are parsed into trees
+by :func:`parse`, with ``net``, ``out``, ``target`` replaced by a neuron's symbols or numbers.
+
+>>> tree = parse("1 / (1 + e^(-net))", {"net": symbol("net_h1")})
+>>> to_text(tree)
+'1 / (1 + e^(-net_h1))'
+>>> to_text(parse("tanh(net)", {"net": number(-0.231813456, 9)}))
+'tanh(-0.231813456)'
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from .errors import FormatError
+from .numbers import DIGITS, num
+
+__all__ = ["Sym", "Num", "Row", "Frac", "Paren", "Pow", "Func", "Mul", "Neg", "Cond", "Text",
+           "Matrix",
+           "Context", "symbol", "partial", "number", "row", "joined", "equation", "parse",
+           "written",
+           "to_text", "join_items"]
+
+
+class Context:
+    """What a line needs to know beyond its event: the ``digits`` shown, the network's number
+    of outputs (the ``n`` of a mean; unknown: ``n`` stays a letter), and after the update
+    (``suffix="+"``) which names changed (``trained``)."""
+
+    def __init__(self, digits=DIGITS, n_outputs=None, suffix="", trained=()):
+        self.digits, self.n_outputs, self.suffix, self.trained = (digits, n_outputs, suffix,
+                                                                  set(trained))
+
+    @classmethod
+    def of(cls, net, digits=DIGITS, suffix=""):
+        """The context of ``net``'s lines (``suffix="+"``: the forward pass after the update)."""
+        trained = [p for p in net.parameter_names() if p.startswith("w") or net.train_biases]
+        return cls(digits, len(net.output_layer.neurons), suffix, trained)
+
+    def sym(self, name, kind="neuron"):
+        """The symbol of a quantity, with ``+`` after the update where it changed."""
+        if self.suffix and (kind == "neuron" or name in self.trained):
+            return symbol(name + self.suffix)
+        return symbol(name)
+
+    def n(self, x, operand=True):
+        return number(x, self.digits, operand)
+
+    def value_of(self, sender, from_input):
+        """What a connection from ``sender`` carries: the input itself, or its out."""
+        return symbol(sender) if from_input else self.sym(f"out_{sender}")
+
+    def loss_values(self, target, out):
+        """The names of a loss formula replaced by numbers (``n`` where it is known)."""
+        values = {"target": self.n(target), "out": self.n(out)}
+        if self.n_outputs is not None:
+            values["n"] = Num(str(self.n_outputs))
+        return values
+
+
+def equation(*sides, note=None):
+    """The sides joined by ``=``; a side equal to the one before it is left out (``dout/dnet
+    = 1 = 1`` is ``dout/dnet = 1``); ``note`` (words) after the last."""
+    kept = []
+    for side in sides:
+        if isinstance(side, Num):       # a side on its own is no operand: -0.12, not (-0.12)
+            side = Num(side.text, False)
+        if side is not None and (not kept or to_text(side) != to_text(kept[-1])):
+            kept.append(side)
+    tree = joined(kept, "=")
+    return Row(tree.items + (Text(note),)) if note else tree
+
+# -- the trees ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Sym:
+    """A symbol: ``base`` with an optional subscript and superscript (net_h1, w_5^+, delta_o1)."""
+    base: str
+    sub: Optional[str] = None
+    sup: Optional[str] = None
+    constant: bool = False  # e (upright)
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number, as the hand calculation prints it; negative ones get parentheses as operands."""
+    text: str
+    operand: bool = True
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words inside a formula."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """Items side by side; strings among them are operators (``"+"``, ``"-"``, ``"="``)."""
+    items: Tuple
+
+
+@dataclass(frozen=True)
+class Frac:
+    num: object
+    den: object
+
+
+@dataclass(frozen=True)
+class Paren:
+    inner: object
+
+
+@dataclass(frozen=True)
+class Pow:
+    base: object
+    exp: object
+
+
+@dataclass(frozen=True)
+class Func:
+    name: str
+    args: Tuple
+
+
+@dataclass(frozen=True)
+class Mul:
+    """A product; ``explicit`` is a written ``*`` (a dot), otherwise juxtaposition."""
+    left: object
+    right: object
+    explicit: bool = True
+
+
+@dataclass(frozen=True)
+class Neg:
+    inner: object
+
+
+@dataclass(frozen=True)
+class Cond:
+    """``value if test else other`` (ReLU and leaky ReLU)."""
+    value: object
+    test: object
+    other: object
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A matrix of formulas, ``rows`` of equal length; one entry per row is a column vector.
+
+    In plain text it is written as NumPy writes arrays: ``[[0.15, 0.2], [0.25, 0.3]]``, a
+    column vector as a one-dimensional array ``[0.05, 0.1]``.
+    """
+    rows: Tuple
+
+    @classmethod
+    def of(cls, values, digits=DIGITS):
+        """The matrix of numbers ``values`` (a list of rows, or a list: a column vector)."""
+        rows = [row if isinstance(row, (list, tuple)) else [row] for row in values]
+        return cls(tuple(tuple(number(v, digits, False) for v in row) for row in rows))
+
+
+_GREEK = {"delta": "δ", "eta": "η", "lambda": "λ", "mu": "μ", "theta": "θ"}
+_SYMBOL = re.compile(r"^([A-Za-z]+)(\d+)$")
+
+
+def symbol(name):
+    """The symbol of a name of the hand calculation: ``net_h1``, ``w5+``, ``E_total``, ``b_h1``.
+
+    >>> symbol("delta_o1")
+    Sym(base='δ', sub='o1', sup=None, constant=False)
+    >>> symbol("w5+")
+    Sym(base='w', sub='5', sup='+', constant=False)
+    """
+    sup = None
+    if name.endswith("+"):
+        name, sup = name[:-1], "+"
+    if "_" in name:
+        base, sub = name.split("_", 1)
+    else:
+        match = _SYMBOL.match(name)
+        base, sub = (match.group(1), match.group(2)) if match else (name, None)
+    return Sym(_GREEK.get(base, base), sub or None, sup)
+
+
+def partial(numerator, denominator):
+    """d numerator / d denominator as a fraction of partials (names as :func:`symbol` takes)."""
+    return Frac(Row(("∂", symbol(numerator))), Row(("∂", symbol(denominator))))
+
+
+def number(x, digits=DIGITS, operand=True):
+    """``x`` as a :class:`Num` of ``digits`` significant digits (:func:`neurosim.numbers.num`)."""
+    return Num(num(x, digits), operand)
+
+
+def row(*items):
+    return Row(tuple(items))
+
+
+def joined(nodes, op="+"):
+    """nodes joined by an operator; a negative number after ``+`` keeps its parentheses."""
+    items = []
+    for k, node in enumerate(nodes):
+        if k:
+            items.append(op)
+        items.append(node)
+    return Row(tuple(items))
+
+
+def join_items(items, tree, note):
+    """Formulas joined by commas, a note (a string) after them with a space."""
+    out = ""
+    for k, item in enumerate(items):
+        if isinstance(item, str):
+            out += " " + note(item)
+        else:
+            out += (", " if k else "") + tree(item)
+    return out
+
+
+# -- parsing the plain-text formulas of activations and losses -----------------------------------
+
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_]\w*)|(.))")
+_FUNCTIONS = {"tanh", "log", "max", "exp", "ln"}
+
+
+def _tokens(text):
+    out = []
+    for match in _TOKEN.finditer(text):
+        number_, name, op = match.groups()
+        if number_ is not None:
+            out.append(("num", number_))
+        elif name is not None:
+            out.append(("name", name))
+        elif op is not None and not op.isspace():
+            out.append(("op", op))
+    return out
+
+
+class _Parser:
+    """Recursive descent over: cond := sum ['if' sum ('>'|'<') sum 'else' sum];
+    sum := term (('+'|'-') term)*; term := unary (('*'|'/') unary | unary)*;
+    unary := '-' unary | power; power := atom ['^' unary]; atom := number | name ['(' args ')']
+    | '(' cond ')'."""
+
+    def __init__(self, text, values):
+        self.text = text
+        self.tokens = _tokens(text)
+        self.k = 0
+        self.values = values
+
+    def peek(self):
+        return self.tokens[self.k] if self.k < len(self.tokens) else (None, None)
+
+    def take(self, value=None):
+        token = self.peek()
+        if token[0] is None or (value is not None and token[1] != value):
+            raise FormatError(f"cannot read the formula {self.text!r}: expected {value!r} at "
+                              f"token {self.k + 1}")
+        self.k += 1
+        return token
+
+    def parse(self):
+        node = self.cond()
+        if self.peek()[0] is not None:
+            raise FormatError(f"cannot read the formula {self.text!r}: unexpected "
+                              f"{self.peek()[1]!r}")
+        return node
+
+    def cond(self):
+        value = self.sum()
+        if self.peek() == ("name", "if"):
+            self.take()
+            left = self.sum()
+            op = self.take()[1]
+            test = row(left, op, self.sum())
+            self.take("else")
+            return Cond(value, test, self.sum())
+        return value
+
+    def sum(self):
+        items = [self.term()]
+        while self.peek() in (("op", "+"), ("op", "-")):
+            items.append(self.take()[1])
+            items.append(self.term())
+        return items[0] if len(items) == 1 else Row(tuple(items))
+
+    def term(self):
+        node = self.unary()
+        while True:
+            kind, value = self.peek()
+            if (kind, value) == ("op", "*"):
+                self.take()
+                node = Mul(node, self.unary(), True)
+            elif (kind, value) == ("op", "/"):
+                self.take()
+                node = Frac(_bare(node), _bare(self.unary()))
+            elif kind in ("num", "name") and value not in ("if", "else") or \
+                    (kind, value) == ("op", "("):
+                node = Mul(node, self.unary(), False)
+            else:
+                return node
+
+    def unary(self):
+        if self.peek() == ("op", "-"):
+            self.take()
+            return Neg(self.unary())
+        return self.power()
+
+    def power(self):
+        base = self.atom()
+        if self.peek() == ("op", "^"):
+            self.take()
+            return Pow(base, _bare(self.unary()))
+        return base
+
+    def atom(self):
+        kind, value = self.take()
+        if kind == "num":
+            return Num(value)
+        if kind == "name":
+            if value in _FUNCTIONS and self.peek() == ("op", "("):
+                self.take("(")
+                args = [self.cond()]
+                while self.peek() == ("op", ","):
+                    self.take()
+                    args.append(self.cond())
+                self.take(")")
+                return Func(value, tuple(args))
+            if value in self.values:
+                return self.values[value]
+            if value == "e":
+                return Sym("e", constant=True)
+            return Sym(value)
+        if value == "(":
+            inner = self.cond()
+            self.take(")")
+            # "(net)" with a number put in: its own parentheses, if negative, are enough
+            return inner if isinstance(inner, (Num, Sym)) else Paren(inner)
+        raise FormatError(f"cannot read the formula {self.text!r}: unexpected {value!r}")
+
+
+def _bare(node):
+    """Parentheses around a fraction's part or an exponent are implied by the layout."""
+    return node.inner if isinstance(node, Paren) else node
+
+
+def parse(text, values=None):
+    """The tree of a plain-text formula; names in ``values`` (a dict) are replaced by its trees.
+
+    >>> to_text(parse("1/2 (target - out)^2", {"target": number(0.01, 9),
+    ...                                         "out": number(0.75136507, 9)}))
+    '1/2 (0.01 - 0.75136507)^2'
+    """
+    return _Parser(text, values or {}).parse()
+
+
+def written(text, values):
+    """:func:`parse`, or where ``text`` is not a formula the parser reads (a user's own
+    activation may write its formula any way), the text itself as words with the names in
+    ``values`` replaced by their plain text: a line is never lost to its formula's spelling."""
+    try:
+        return parse(text, values)
+    except FormatError:
+        return Text(re.sub(r"[A-Za-z_]\w*", lambda m: to_text(values[m.group()])
+                           if m.group() in values else m.group(), text))
+
+
+# -- plain text --------------------------------------------------------------------------------
+
+def starts_with_number(node):
+    while True:
+        if isinstance(node, Num):
+            return True
+        if isinstance(node, Mul):
+            node = node.left
+        elif isinstance(node, Pow):
+            node = node.base
+        elif isinstance(node, Row) and node.items:
+            node = node.items[0]
+        elif isinstance(node, Frac):
+            return True
+        else:
+            return False
+
+
+def to_text(node):
+    """The formula as plain text, the events' lines (``out_h1 (1 - out_h1)``)."""
+    if isinstance(node, str):
+        return {"∂": "d"}.get(node, node)
+    if isinstance(node, Sym):
+        base = {"δ": "delta", "η": "eta", "λ": "lambda", "μ": "mu", "θ": "theta"}.get(node.base, node.base)
+        return base + (f"_{node.sub}" if node.sub and not node.sub.isdigit() else node.sub or "") \
+            + (node.sup or "")
+    if isinstance(node, Num):
+        return f"({node.text})" if node.operand and node.text.startswith("-") else node.text
+    if isinstance(node, Text):
+        return node.text
+    if isinstance(node, Row):
+        out = ""
+        for item in node.items:
+            text = to_text(item)
+            if isinstance(item, str) and item != "∂":
+                out = out.rstrip(" ") + f" {text} "
+            else:
+                out += text
+        return out
+    if isinstance(node, Frac):
+        if isinstance(node.num, Row) and node.num.items[:1] == ("∂",):
+            return f"{to_text(node.num)}/{to_text(node.den)}"
+        if isinstance(node.num, Num) and isinstance(node.den, Num):
+            return f"{to_text(node.num)}/{to_text(node.den)}"
+        return f"{_text_operand(node.num)} / {_text_operand(node.den)}"
+    if isinstance(node, Paren):
+        return f"({to_text(node.inner)})"
+    if isinstance(node, Pow):
+        exp = to_text(node.exp)
+        exp = exp if isinstance(node.exp, (Sym, Num)) else f"({exp})"
+        return f"{_text_operand(node.base)}^{exp}"
+    if isinstance(node, Func):
+        return f"{node.name}({', '.join(to_text(a) for a in bare_args(node))})"
+    if isinstance(node, Mul):
+        return f"{to_text(node.left)}{'*' if node.explicit else ' '}{to_text(node.right)}"
+    if isinstance(node, Neg):
+        return f"-{to_text(node.inner)}"
+    if isinstance(node, Matrix):
+        rows = [", ".join(to_text(entry) for entry in row) for row in node.rows]
+        if all(len(row) == 1 for row in node.rows):
+            return f"[{', '.join(rows)}]"
+        return "[" + ", ".join(f"[{row}]" for row in rows) + "]"
+    if isinstance(node, Cond):
+        return f"{to_text(node.value)} if {to_text(node.test)} else {to_text(node.other)}"
+    raise TypeError(f"not a formula node: {node!r}")
+
+
+def bare_args(func):
+    """A function's arguments; a negative number needs no parentheses of its own there."""
+    return [Num(a.text, False) if isinstance(a, Num) else a for a in func.args]
+
+
+def _text_operand(node):
+    text = to_text(node)
+    return f"({text})" if isinstance(node, (Row, Mul, Neg, Cond)) else text
+

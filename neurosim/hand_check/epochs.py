@@ -1,0 +1,134 @@
+"""Claims over several samples and epochs: a book's table of online steps or of epoch errors.
+
+Many books print more than one step: the first few online steps over a data set, or the error
+of each epoch until a stopping rule holds. A claims file gives the data set and the rules, then
+claims figures at a given sample and epoch::
+
+    samples = 1 1 -> 0; 0 1 -> 1; 1 0 -> 1; 0 0 -> 0    # the data set, in the order visited
+    mode = online                      # online (the default) or batch
+    epoch_error = sum, no half, during # the book's per-epoch error (neurosim.epoch_error)
+    out_o1 @ epoch 1 sample 2 = 0.5    # a quantity of the step on the 2nd sample of epoch 1
+    w5+ @ epoch 1 sample 4 = -1.2067   # a weight after that step's update (online)
+    w5+ @ epoch 3 = -1.2193            # a weight after the last update of epoch 3
+    E_epoch @ epoch 1 = 0.9896         # the per-epoch error under epoch_error
+
+Samples are visited in the order given, every epoch (no shuffling: a book's table has one
+order). ``NAME @ epoch E sample K`` is any quantity of the worksheet of that step, computed with
+the weights that step started from (``w5+`` after its update: online mode only, since in batch
+mode no weight moves until the epoch's end). ``NAME+ @ epoch E`` is a weight or bias after the
+epoch. ``E_epoch @ epoch E`` is the epoch's error as ``epoch_error`` defines it. The spaces are
+optional (``out_o1@epoch1sample2``). Each is judged to half a unit of its last printed digit
+(or its own ``± tol``), as a one-step claim is; the slips of a single step are not searched for
+here.
+"""
+
+import copy
+import re
+
+from .. import quantities
+from ..errors import FormatError
+from .claims import short as _short
+
+__all__ = ["AT_EPOCH", "split", "EpochRun", "MODES"]
+
+#: ``NAME@epochE`` or ``NAME@epochEsampleK`` (spaces removed).
+AT_EPOCH = re.compile(r"^(.+)@epoch([0-9]+)(?:sample([0-9]+))?$")
+
+#: How many epochs a claim may ask for (each is run on a copy of the network).
+MAX_EPOCHS = 100_000
+MODES = ("online", "batch")
+
+
+def split(name):
+    """``(base, epoch, sample or None)`` for an epoch claim's name, else None."""
+    match = AT_EPOCH.match(name)
+    if not match:
+        return None
+    base, epoch, sample = match.groups()
+    return base, int(epoch), None if sample is None else int(sample)
+
+
+class EpochRun:
+    """Runs ``net`` (a copy) over ``samples`` in order for as many epochs as the claims ask,
+    and keeps the value of each claimed name."""
+
+    def __init__(self, net, samples, mode, spec, claims, source):
+        self.values = {}
+        wanted = {}
+        for c in claims:
+            base, epoch, sample = split(c.name)
+            where = f"{source} {c.where()}"
+            if not 1 <= epoch <= MAX_EPOCHS:
+                raise FormatError(f"{where}: the epoch must be from 1 to {MAX_EPOCHS:,}, got "
+                                  f"{epoch}")
+            if sample is not None and not 1 <= sample <= len(samples):
+                raise FormatError(f"{where}: the data set has {len(samples)} samples, so the "
+                                  f"sample must be from 1 to {len(samples)}, got {sample}")
+            if base == "E_epoch":
+                if sample is not None:
+                    raise FormatError(f"{where}: E_epoch is a figure of a whole epoch: write "
+                                      f"'E_epoch @ epoch {epoch}'")
+                if spec is None:
+                    raise FormatError(f"{where}: E_epoch needs the book's definition: add a "
+                                      f"line such as 'epoch_error = sum, no half, during'")
+            elif sample is None and not (base.endswith("+")
+                                         and base[:-1] in net.parameter_names()):
+                raise FormatError(f"{where}: {_short(c.name)!r}: after a whole epoch only a "
+                                  f"weight or bias after its update can be claimed (such as "
+                                  f"'w5+ @ epoch {epoch}'); name the sample for the rest")
+            elif sample is not None and mode == "batch" and base.endswith("+"):
+                raise FormatError(f"{where}: in batch mode no weight moves before the end of "
+                                  f"the epoch: claim {_short(base)} @ epoch {epoch}")
+            wanted.setdefault(epoch, []).append((c.name, base, sample))
+        self._run(copy.deepcopy(net), samples, mode, spec, wanted)
+
+    def _run(self, net, samples, mode, spec, wanted):
+        from ..training import batch_step as _batch_step
+        from ..training import targets_and_outputs as _after
+        for epoch in range(1, max(wanted) + 1):
+            here = wanted.get(epoch, [])
+            by_sample = {}
+            for name, base, sample in here:
+                by_sample.setdefault(sample, []).append((name, base))
+            seen = []
+            if mode == "online":
+                for k, (x, t) in enumerate(samples, start=1):
+                    if k in by_sample:
+                        step = quantities.of_step(net, x, t)
+                        for name, base in by_sample[k]:
+                            self.values[name] = step[base]
+                    net.train(x, t)
+                    seen.append((t, net.output_layer.outs))
+            else:
+                for k, (x, t) in enumerate(samples, start=1):
+                    if k in by_sample:
+                        step = quantities.of_step(net, x, t)
+                        for name, base in by_sample[k]:
+                            self.values[name] = step[base]
+                _batch_step(net, samples, seen)
+            for name, base in by_sample.get(None, []):
+                if base == "E_epoch":
+                    self.values[name] = spec.of(seen if spec.when == "during"
+                                                else _after(net, samples))
+                else:
+                    self.values[name] = net[base[:-1]]
+
+
+def check_names(claims, net, source):
+    """The epoch claims with canonical base names; unknown names refused."""
+    from dataclasses import replace
+    known = set(quantities.names(net))
+    out = []
+    for c in claims:
+        base, epoch, sample = split(c.name)
+        if base != "E_epoch":
+            base = quantities.canonical(base)
+            if base not in known:
+                import difflib
+                close = difflib.get_close_matches(base, list(known), n=3, cutoff=0.6)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise FormatError(f"{source} {c.where()}: {_short(base)!r} is not a quantity "
+                                  f"of a step{hint}")
+        out.append(replace(c, name=f"{base}@epoch{epoch}" +
+                           (f"sample{sample}" if sample is not None else "")))
+    return out

@@ -1,0 +1,130 @@
+"""The worksheet's step in matrix form: a whole layer at once, with its numbers.
+
+Seed 000 derives the step with matrices; NumPy and PyTorch compute it that way. Beside the
+neuron-by-neuron lines, ``worksheet(..., matrix=True)`` writes for each layer ``l`` (one row of
+``W_l`` per neuron, one column per input of the layer; ``x_l`` the layer's inputs: the sample,
+or the outputs of the layer below)::
+
+    z_l = W_l x_l + b_l                       out_l = f(z_l)
+    δ_o = ∂E/∂out_o ⊙ f'(z_o)                 (the output layer)
+    δ_h = (W_oᵀ δ_o) ⊙ f'(z_h)                (a hidden layer: the layer above's weights)
+    ∂E/∂W_l = δ_l x_lᵀ                        W_l+ = W_l − η ∂E/∂W_l
+
+Every entry is a value the step computed, read by name from the step's quantities
+(``net_h1``, ``delta_o1``, ``dE/dw5``, ``w5+`` ...), never recomputed here: the matrix lines are
+the neuron lines regrouped, so that a student sees the two are one computation. Each function
+gives the lines as ``(name, tree, phase)``.
+
+Layers are labelled ``h`` and ``o`` (one hidden layer, as the issue and seed 000 write them), or
+``1`` ... ``L`` in a deeper network.
+"""
+
+from ..formula import Func, Matrix, Mul, Paren, Pow, Sym, equation, number, partial, row
+
+__all__ = ["forward_lines", "backward_lines", "update_lines"]
+
+T = Sym("T")
+
+
+def labels(net):
+    """The layers' subscripts: ``["h", "o"]`` for one hidden layer, else ``["1", ..., "L"]``."""
+    n = len(net.layers)
+    return ["h", "o"] if n == 2 else ["o"] if n == 1 else [str(k + 1) for k in range(n)]
+
+
+class _Layer:
+    """Layer ``k`` of ``net`` with the values ``v`` (a step's quantities by name)."""
+
+    def __init__(self, net, v, k, digits):
+        self.net, self.v, self.k, self.digits = net, v, k, digits
+        self.layer = net.layers[k]
+        self.neurons = [n.name for n in self.layer.neurons]
+        self.label = labels(net)[k]
+        self.inputs = (net.input_names if k == 0 else
+                       [f"out_{n.name}" for n in net.layers[k - 1].neurons])
+
+    def column(self, form):
+        """The column of the values ``form.format(neuron)`` (``"delta_{}"``)."""
+        return [self.v[form.format(n)] for n in self.neurons]
+
+    def matrix(self, values):
+        return Matrix.of(values, self.digits)
+
+    def weights(self, suffix=""):
+        return self.matrix([[self.v[w + suffix] for w in n.weight_names]
+                            for n in self.layer.neurons])
+
+    def gradients(self):
+        return self.matrix([[self.v[f"dE/d{w}"] for w in n.weight_names]
+                            for n in self.layer.neurons])
+
+    def sym(self, base, sup=None):
+        return Sym(base, self.label, sup)
+
+    def x(self):
+        """The symbol of the layer's inputs: ``x``, or the outputs of the layer below."""
+        return Sym("x") if self.k == 0 else Sym("out", labels(self.net)[self.k - 1])
+
+    def line(self, name, tree, phase):
+        return (f"matrix {name}_{self.label}", tree, phase)
+
+
+def forward_lines(net, values, k, digits):
+    """``z = W x + b`` and ``out = f(z)`` of layer ``k``."""
+    L = _Layer(net, values, k, digits)
+    symbols, numbers = Mul(L.sym("W"), L.x(), False), Mul(L.weights(), L.matrix(
+        [values[i] for i in L.inputs]), False)
+    if L.layer.bias_mode != "none":
+        biases = [values[n.bias_name] for n in L.layer.neurons]
+        symbols, numbers = row(symbols, "+", L.sym("b")), row(numbers, "+", L.matrix(biases))
+    z = L.matrix(L.column("net_{}"))
+    return [L.line("z", equation(L.sym("z"), symbols, numbers, z), "forward"),
+            L.line("out", equation(L.sym("out"), Func("f", (L.sym("z"),)),
+                                   Func("f", (z,)), L.matrix(L.column("out_{}"))), "forward")]
+
+
+def backward_lines(net, values, k, digits):
+    """``δ`` of layer ``k`` (from ``∂E/∂out``, or the layer above's ``Wᵀ δ``) and ``∂E/∂W``."""
+    L = _Layer(net, values, k, digits)
+    delta = L.matrix(L.column("delta_{}"))
+    df = Func("f'", (L.sym("z"),))
+    partials = [values.get(f"dE/dout_{n}") for n in L.neurons] + L.column("dout_{0}/dnet_{0}")
+    if None in partials or L.layer.activation.name == "softmax":
+        # a partial not defined alone, or a Jacobian rather than f'(z): δ as the step found it
+        lines = [L.line("delta", equation(L.sym("δ"), delta), "backward")]
+    else:
+        dE_dout, f_prime = L.matrix(partials[:len(L.neurons)]), L.matrix(partials[len(L.neurons):])
+        sides = [row(dE_dout, "⊙", f_prime), delta]
+        if k == len(net.layers) - 1:
+            message = partial("E_total", f"out_{L.label}")
+        else:       # the message back is the layer above's W^T delta (Mazur: its weights before
+            above = _Layer(net, values, k + 1, digits)     # the update, unless the book's rule)
+            plus = "+" if net.hidden_deltas == "updated_weights" else ""
+            message = Paren(Mul(Pow(above.sym("W", plus or None), T), above.sym("δ"), False))
+            sides.insert(0, row(Paren(Mul(Pow(above.weights(plus), T),
+                                          above.matrix(above.column("delta_{}")), False)),
+                                "⊙", f_prime))
+        lines = [L.line("delta", equation(L.sym("δ"), row(message, "⊙", df), *sides),
+                        "backward")]
+    x = L.matrix([values[i] for i in L.inputs])
+    symbols, numbers = Mul(L.sym("δ"), Pow(L.x(), T), False), Mul(delta, Pow(x, T), False)
+    if net.weight_decay:
+        symbols = row(symbols, "+", Mul(Sym("λ"), L.sym("W"), False))
+        numbers = row(numbers, "+", Mul(number(net.weight_decay, digits), L.weights(), False))
+    gradient = partial("E_total", f"W_{L.label}")
+    lines.append(L.line("dE/dW", equation(gradient, symbols, numbers, L.gradients()),
+                        "backward"))
+    return lines
+
+
+def update_lines(net, values, k, digits):
+    """``W+ = W − η ∂E/∂W`` of layer ``k`` (none with momentum: there the step goes through
+    each weight's velocity, written neuron by neuron)."""
+    if net.momentum:
+        return []
+    L = _Layer(net, values, k, digits)
+    eta = number(net.learning_rate, digits)
+    tree = equation(L.sym("W", "+"),
+                    row(L.sym("W"), "-", Mul(Sym("η"), partial("E_total", f"W_{L.label}"), False)),
+                    row(L.weights(), "-", Mul(eta, L.gradients(), False)), L.weights("+"))
+    return [L.line("W+", tree, "update")]
