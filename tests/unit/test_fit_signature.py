@@ -17,7 +17,7 @@ from neurosim.errors import ConfigurationError
 from neurosim.training import fit
 
 KEYWORDS = ["epochs", "mode", "batch_size", "shuffle", "seed", "target_error", "momentum",
-            "callbacks", "test_samples", "interrupt", "progress"]
+            "callbacks", "test_samples", "interrupt", "epoch_error", "progress"]
 
 
 def test_the_method_spells_out_every_keyword_of_training_fit():

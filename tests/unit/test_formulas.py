@@ -24,7 +24,7 @@ from neurosim.errors import ConfigurationError, InputError
 from neurosim.events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta,
                              ForwardMessage, HiddenErrorDerivative, NetInput, NeuronOutput,
                              OutputError, OutputErrorDerivative, TotalError, Update,
-                             WeightGradient)
+                             WeightGradient, InputGradient)
 
 
 def close(a, b):
@@ -374,6 +374,15 @@ class Expected:
             assert e.old == old and e.learning_rate == eta and close(e.gradient, g)
             assert close(e.new, new) and e.momentum == self.mu
             assert close(e.velocity, -eta * g if self.mu else 0.0)
+        elif type(e) is InputGradient:      # dE/di = sum_h delta_h w_hi (weights before update)
+            i = self.senders[0].index(e.input)
+            assert e.receivers == tuple(self.names[0])
+            assert [self.weight[w] for w in e.weight_names] == [
+                (0, j, i) for j in range(len(self.names[0]))]
+            assert all_close(e.deltas, [r.delta[0][j] for j in range(len(self.names[0]))])
+            assert list(e.weights) == [self.W[0][j][i] for j in range(len(self.names[0]))]
+            assert all_close(e.products, [d * w for d, w in zip(e.deltas, e.weights)])
+            assert close(e.value, r.dE_dx[i])
         else:
             raise AssertionError(f"an event of an unknown kind: {e!r}")
 
@@ -437,6 +446,8 @@ def test_every_quantity_of_the_plan_has_its_neurons_layer(k, config):
             assert q.layer == layer_of[q.neuron], q
         elif q.kind == "total":
             assert q.layer is None, q
+        elif q.kind in ("input message", "input gradient"):     # dE/di: the first layer's
+            assert q.layer == 0, q
         else:
             assert q.layer == bias_layer[q.owner], q
 
@@ -649,7 +660,8 @@ def _grid():
 
 def _inline(function, **names):
     code = compile(function.inline.format(**{k: k for k in names}), "<inline>", "eval")
-    return lambda **values: eval(code, {"exp": math.exp}, values)
+    return lambda **values: eval(code, {"exp": math.exp, "tanh": math.tanh, "log": math.log,
+                                        "log1p": math.log1p}, values)
 
 
 @pytest.mark.parametrize("name", activations.names())
