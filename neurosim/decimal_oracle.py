@@ -19,7 +19,7 @@ from decimal import Decimal
 from .activations import LEAKY_SLOPE
 from .errors import ConfigurationError
 from .finite_differences import judge_steps
-from .gradient_check import EXACT_EPS, PRECISION, _evaluate, from_net, measurement, stencil
+from .gradient_check import EXACT_EPS, PRECISION, evaluate, from_net, measurement, stencil
 from .gradient_rounding import ForwardRounding
 from .losses import CLIP
 
@@ -134,7 +134,7 @@ class DecimalOracle:
         self.context = decimal.Context(prec=PRECISION, Emax=decimal.MAX_EMAX,
                                        Emin=decimal.MIN_EMIN)
         with decimal.localcontext(self.context):
-            self.E, self.values = _evaluate(net, x, t, None, Decimal(0), self.arith)
+            self.E, self.values = evaluate(net, x, t, None, Decimal(0), self.arith)
 
     def _measurement(self, p, v0):
         values = self.values

@@ -26,6 +26,11 @@ Every variant of the step comes from the same plan, line for line:
 ``error``     the forward pass and the error, storing nothing; returns E_total and the terms
 ``apply``     the update alone, from the gradients the neurons hold (batch training)
 
+Past :data:`UNROLL_LIMIT` connections (compiling costs about 18 µs per connection) the steps
+are written neuron by neuron instead: ``net_h1 = _reduce(_add, _map(_mul, _W_h1, _x)) + b_h1``,
+the same terms added in the same order, so the same bits; the observed step then walks the plan
+quantity by quantity rather than being written out.
+
 Each step reads the weights, biases and rates from the neuron objects when it starts and
 writes every partial and every new weight back to them: no copy of the weights outlives a step.
 New weights are written only once every one of them is known to be finite; a NaN or an infinity
@@ -35,7 +40,7 @@ raises :class:`~neurosim.errors.NumericalError` naming the neuron and the quanti
 import keyword
 import re
 from collections import OrderedDict
-from functools import reduce
+from functools import lru_cache, reduce
 from math import exp, isfinite, log, log1p, tanh
 from operator import add, mul
 
@@ -85,29 +90,40 @@ def source(net, mode="train"):
     return _writer(shape_of(net), mode).source()
 
 
-#: Networks with more connections than this get their plain steps written neuron by neuron.
+#: Networks with more connections than this get their steps written neuron by neuron
+#: (:class:`_VectorWriter`; the observed step: :class:`_Walker`), with the same operations in
+#: the same order (``tests/unit/test_engine_forms.py`` compares the bits of both forms).
 UNROLL_LIMIT = 4096
 
 
+def _unrolled(shape):
+    """Whether ``shape`` is small enough to be written connection by connection."""
+    return sum(len(row) for _, rows, _ in shape.layers for row in rows) <= UNROLL_LIMIT
+
+
 def _writer(shape, mode):
-    connections = sum(len(row) for _, rows, _ in shape.layers for row in rows)
-    if connections > UNROLL_LIMIT and mode in ("train", "gradients", "forward", "evaluate",
-                                               "error", "apply"):
-        return _VectorWriter(shape, mode)
-    return _Writer(shape, mode)
+    if _unrolled(shape):
+        return _Writer(shape, mode)
+    if mode == "observe":
+        return _Walker(shape)
+    return _VectorWriter(shape, mode)
 
 
 def _compile(shape, mode):
     writer = _writer(shape, mode)
+    if isinstance(writer, _Walker):
+        return writer.function()
     namespace = writer.namespace()
     code = writer.source()
-    if mode == "record":
+    if mode == "record" and not isinstance(writer, _VectorWriter):
         code += writer.events_source()
     exec(compile(code, f"<neurosim {mode} step>", "exec"), namespace)
     function = namespace["_step"]
     function.quantities = writer.quantities
     function.recorded_names = writer.recorded_names
     function.events = namespace.get("_events")
+    if mode == "record" and isinstance(writer, _VectorWriter):
+        function.events = writer.events()
     return function
 
 
@@ -574,6 +590,24 @@ def _calling(python):
     return lambda ops, q, shape: python(ops, q, _NoInline(shape))
 
 
+@lru_cache(maxsize=8)
+def _templates(shape):
+    """``(make, fields)`` for the event of every quantity of ``shape``'s plan that has one."""
+    templates = []
+    for q in plan(shape):
+        fields = event_fields(q, shape)
+        if fields is not None:
+            templates.append((KINDS[q.kind].event._make, fields))
+    return templates
+
+
+def _filled(fields, values):
+    """An event's fields (see :func:`~neurosim.calculation.event_fields`), each
+    :class:`~neurosim.calculation.Ref` replaced by its value, looked up by name in ``values``."""
+    return tuple(values[f.name] if type(f) is Ref else _filled(f, values) if type(f) is tuple
+                 else f for f in fields)
+
+
 def _field_from(field, index):
     if type(field) is Ref:
         return f"_v[{index[field.name]}]"
@@ -643,6 +677,10 @@ class _VectorWriter(_Writer):
     to compile than it saves; here each connection-level sum is written with the formulas of
     :data:`~neurosim.calculation.VECTOR` (``reduce(add, map(mul, W, X))``: the same terms added
     in the same order as ``w1*x1 + w2*x2 + ...``, so the same bits).
+
+    The recorded step keeps each neuron's messages (``_M_h1 = list(_map(_mul, W, X))``, then
+    ``_reduce(_add, _M_h1) + b``: the same additions), backward messages, gradients and new
+    weights as lists, and returns them with the names of their values (:meth:`events`).
     """
 
     def __init__(self, shape, mode):
@@ -657,8 +695,18 @@ class _VectorWriter(_Writer):
         self.expressions = {}
         self.recorded_names = ()
         self.quantities = ()
-        self.update = mode in ("train", "apply")
+        self.update = mode in ("train", "apply", "record")
         self.bias_writes = []
+        #: record: what the step returns, each an expression and the name of its value (or
+        #: the names of the values of a list); then names whose values are others' values
+        self.record = mode == "record"
+        self.slots = []
+        self.aliases = []
+
+    def keep(self, expression, names):
+        """record: return the value of ``expression`` as the value(s) of ``names``."""
+        if self.record:
+            self.slots.append((expression, names))
 
     @property
     def from_net(self):
@@ -689,10 +737,21 @@ class _VectorWriter(_Writer):
         self._read_layers_and_rates()
         for k, (neurons, _, bias_names) in enumerate(s.layers):
             self.emit(f"{', '.join(v(n) for n in neurons)}, = _L{k}.neurons")
-            for n, b in zip(neurons, bias_names):
+            for n, row, b in zip(neurons, s.layers[k][1], bias_names):
                 self.emit(f"_W_{v(n)} = {v(n)}.weights")
+                if self.record:     # the weights as the step read them (it writes the list)
+                    self.emit(f"_O_{v(n)} = _W_{v(n)}[:]")
+                    self.keep(f"_O_{v(n)}", row)
                 if b is not None and (s.bias_mode == "per_neuron" or n == neurons[0]):
                     self.emit(f"{self.ident(b)} = {v(n)}.bias")
+                    self.keep(self.ident(b), b)
+        if self.record:
+            self.keep("tuple(_x)", s.input_names)
+            self.keep("_lr", "learning_rate")
+            if s.momentum:
+                self.keep("_mu", "momentum")
+            if s.decay:
+                self.keep("_decay", "weight_decay")
         if self.mode == "apply":
             for k, (neurons, _, bias_names) in enumerate(s.layers):
                 for n in neurons:
@@ -706,12 +765,23 @@ class _VectorWriter(_Writer):
         # forward
         for k, (neurons, _, bias_names) in enumerate(s.layers):
             xs = "_x" if k == 0 else f"_X{k}"
-            for n, b in zip(neurons, bias_names):
+            senders = s.input_names if k == 0 else [f"out_{u}" for u in s.layers[k - 1][0]]
+            for n, row, b in zip(neurons, s.layers[k][1], bias_names):
                 net = self.ident(f"net_{n}")
                 rule = "net threshold" if b and s.thresholds else "net"
-                self.emit(f"{net} = " + VECTOR[rule].format(W=f"_W_{v(n)}", X=xs,
-                                                             b=self.ident(b) if b else "0.0"))
+                if self.record:     # the messages w*x kept, then added as VECTOR[rule] adds
+                    self.emit(f"_M_{v(n)} = list(_map(_mul, _W_{v(n)}, {xs}))")
+                    self.emit(f"{net} = " + VECTOR[rule].format(
+                        W=f"_W_{v(n)}", X=xs, b=self.ident(b) if b else "0.0").replace(
+                        f"_map(_mul, _W_{v(n)}, {xs})", f"_M_{v(n)}"))
+                    self.keep(f"_M_{v(n)}", [f"{w}*{x}" for w, x in zip(row, senders)])
+                    self.aliases += [(f"dnet_{n}/d{w}", x) for w, x in zip(row, senders)]
+                else:
+                    self.emit(f"{net} = " + VECTOR[rule].format(
+                        W=f"_W_{v(n)}", X=xs, b=self.ident(b) if b else "0.0"))
                 self.scalar(f"out_{n}", "out", k, (f"net_{n}",), n)
+                self.keep(net, f"net_{n}")
+                self.keep(self.ident(f"out_{n}"), f"out_{n}")
                 if self.store:
                     self.emit(f"{v(n)}.inputs = {xs}; {v(n)}.net = {net}; "
                               f"{v(n)}.out = {self.ident('out_' + n)}")
@@ -730,10 +800,13 @@ class _VectorWriter(_Writer):
         for j, o in enumerate(outputs):
             self.emit(f"{self.ident('target_' + o)} = _T[{j}]")
             self.scalar(f"E_{o}", "error", len(s.layers) - 1, self.loss_reads(o), o)
+            self.keep(self.ident(f"target_{o}"), f"target_{o}")
+            self.keep(self.ident(f"E_{o}"), f"E_{o}")
             if self.store:
                 self.emit(f"{v(o)}.target = {self.ident('target_' + o)}; "
                           f"{v(o)}.error = {self.ident('E_' + o)}")
         self.scalar("E_total", "total", None, [f"E_{o}" for o in outputs])
+        self.keep(self.ident("E_total"), "E_total")
         if self.mode == "error":
             terms = ", ".join(self.ident(f"E_{o}") for o in outputs)
             self.emit(f"return {self.ident('E_total')}, [{terms}]")
@@ -752,8 +825,13 @@ class _VectorWriter(_Writer):
                 rows = ", ".join((f"_N_{v(u)}" if each_layer else f"_W_{v(u)}") for u in above)
                 self.emit(f"_C = list(zip({rows},))")
                 for j, h in enumerate(neurons):
-                    self.emit(f"{self.ident('dE/dout_' + h)} = " +
-                              VECTOR["hidden dE_dout"].format(D=f"_D{k + 1}", column=f"_C[{j}]"))
+                    if self.record:     # the backward messages kept, then added
+                        self.emit(f"_B_{v(h)} = list(_map(_mul, _D{k + 1}, _C[{j}]))")
+                        self.emit(f"{self.ident('dE/dout_' + h)} = _reduce(_add, _B_{v(h)})")
+                        self.keep(f"_B_{v(h)}", [f"dE_{u}/dout_{h}" for u in above])
+                    else:
+                        self.emit(f"{self.ident('dE/dout_' + h)} = " + VECTOR[
+                            "hidden dE_dout"].format(D=f"_D{k + 1}", column=f"_C[{j}]"))
             for n in neurons:
                 self.scalar(f"dout_{n}/dnet_{n}", "dout_dnet", k, (f"net_{n}", f"out_{n}"), n)
                 if self.from_net and k == len(s.layers) - 1:
@@ -765,6 +843,14 @@ class _VectorWriter(_Writer):
                 rule = "dE_dw decay" if s.decay else "dE_dw"
                 self.emit(f"_G_{v(n)} = " + VECTOR[rule].format(
                     delta=self.ident('delta_' + n), X=xs, W=f"_W_{v(n)}"))
+                for name in (f"dE/dout_{n}", f"dout_{n}/dnet_{n}", f"delta_{n}"):
+                    self.keep(self.ident(name), name)
+                self.keep(f"_G_{v(n)}", [f"dE/d{w}" for w in s.layers[k][1][neurons.index(n)]])
+                b = bias_names[neurons.index(n)]
+                if s.bias_mode == "per_neuron" and s.thresholds:    # dE/dtheta = -delta
+                    self.keep(f"-{self.ident('delta_' + n)}", f"dE/d{b}")
+                elif s.bias_mode == "per_neuron":
+                    self.aliases.append((f"dE/d{b}", f"delta_{n}"))
                 self.emit(f"{v(n)}.dE_dout = {self.ident('dE/dout_' + n)}; "
                           f"{v(n)}.dout_dnet = {self.ident(f'dout_{n}/dnet_{n}')}")
                 minus = "-" if s.thresholds else ""     # dE/dtheta = -delta
@@ -775,9 +861,18 @@ class _VectorWriter(_Writer):
             self.emit(f"_D{k} = [{', '.join(deltas)}]")
             if s.bias_mode == "shared":
                 self.scalar(f"dE/d{bias_names[0]}", "dE_db", k, [f"delta_{n}" for n in neurons])
+                self.keep(self.ident(f"dE/d{bias_names[0]}"), f"dE/d{bias_names[0]}")
                 self.emit(f"_L{k}.dE_db = {self.ident('dE/d' + bias_names[0])}")
             self.check(deltas, f"_raise_backward(_L{k})")
-            if k == 0:      # dE/di = sum_h delta_h w_hi, the weights before the update
+            if k == 0 and self.record:      # the messages delta_h w_hi kept, then added
+                rows = "".join(f"_W_{v(n)}, " for n in neurons)
+                self.emit(f"_IM = [list(_map(_mul, _D0, c)) for c in zip({rows})]")
+                self.emit("_IG = [_reduce(_add, m) for m in _IM]")
+                self.emit("_net.dE_dinputs = _IG[:]")
+                for i, x in enumerate(s.input_names):
+                    self.keep(f"_IM[{i}]", [f"dE_{n}/d{x}" for n in neurons])
+                self.keep("_IG", [f"dE/d{x}" for x in s.input_names])
+            elif k == 0:    # dE/di = sum_h delta_h w_hi, the weights before the update
                 rows = "".join(f"_W_{v(n)}, " for n in neurons)
                 self.emit("_net.dE_dinputs = " + VECTOR["input gradient"].format(D="_D0",
                                                                                  rows=rows))
@@ -787,8 +882,32 @@ class _VectorWriter(_Writer):
             self._vector_updates(range(len(s.layers)))
         if self.update:
             self._vector_writes()
-        self.emit(f"return {self.ident('E_total')}")
+        if self.record:
+            values = "".join(f"{expression}, " for expression, _ in self.slots)
+            self.emit(f"return {self.ident('E_total')}, ({values})")
+        else:
+            self.emit(f"return {self.ident('E_total')}")
         return self.source()
+
+    def events(self):
+        """``events(values)``: the events of a recorded step, from the values it returned
+        (:func:`~neurosim.calculation.event_fields` of every quantity of the plan, looked up
+        by name)."""
+        self.source()
+        layout = [names for _, names in self.slots]
+        aliases, shape = list(self.aliases), self.s
+
+        def events(values):
+            found = {}
+            for names, value in zip(layout, values):
+                if type(names) is str:
+                    found[names] = value
+                else:
+                    found.update(zip(names, value))
+            for alias, name in aliases:
+                found[alias] = found[name]
+            return [make(_filled(fields, found)) for make, fields in _templates(shape)]
+        return events
 
     def _vector_writes(self):
         v = self.neuron
@@ -816,6 +935,10 @@ class _VectorWriter(_Writer):
                 else:
                     self.emit(f"_N_{v(n)} = " + VECTOR["update"].format(
                         W=f"_W_{v(n)}", G=f"_G_{v(n)}"))
+                row = s.layers[k][1][neurons.index(n)]
+                self.keep(f"_N_{v(n)}", [f"{w}+" for w in row])
+                if s.momentum:
+                    self.keep(f"_V_{v(n)}", [f"v_{w}+" for w in row])
                 sums.append(f"sum(_N_{v(n)})")
             if s.train_biases and s.bias_mode != "none":
                 holders = ([(bias_names[0], None)] if s.bias_mode == "shared"
@@ -835,7 +958,213 @@ class _VectorWriter(_Writer):
                         self.bias_writes.append(f"{holder}.bias_velocity = "
                                                 f"{self.ident('v_' + b + '+')}")
                     self.compute(q)
+                    self.keep(self.ident(f"{b}+"), f"{b}+")
+                    if s.momentum:
+                        self.keep(self.ident(f"v_{b}+"), f"v_{b}+")
                     sums.append(self.ident(f"{b}+"))
                     targets = neurons if n is None else [n]
                     self.bias_writes += [f"{v(t)}.bias = {self.ident(b + '+')}" for t in targets]
         self.check(sums, f"_check_update(_net, [{', '.join(f'_L{k}' for k in layers)}])")
+
+
+class _Walker:
+    """The observed step of a large network: the plan walked quantity by quantity.
+
+    Past :data:`UNROLL_LIMIT` connections the observed step is not written out (its source
+    would grow by several lines per connection, and take minutes to compile): this generator
+    does what those lines do, in their order. Each quantity is computed with its kind's Python
+    from :data:`~neurosim.calculation.KINDS` (compiled once per kind and operand count), a sum
+    with ``reduce(add, ...)`` (the same left-to-right order as ``t1 + t2 + ...``); each weight is
+    read from its neuron when used and written at its update event; each quantity is stored on
+    its neuron, then its event is yielded.
+    """
+
+    def __init__(self, shape):
+        self.s = shape
+        writer = _Writer(shape, "observe")
+        self.quantities = writer.quantities
+        self.places = writer.places
+        self.namespace = writer.namespace()
+        self.formulas = {}
+        self.events = dict(zip(self.quantities, (_event_template(q, shape)
+                                                 for q in self.quantities)))
+
+    def formula(self, q):
+        """The function computing ``q`` from the values of its reads, in order."""
+        if q.kind in _SUMS and not (self.s.thresholds and q.kind in ("net", "dE_db")):
+            return _sum_left_to_right
+        if q.kind == "net" and q.reads[-1] != "0.0":        # w1 x1 + ... - theta
+            return _sum_minus_last
+        key = (q.kind, q.layer, len(q.reads))
+        function = self.formulas.get(key)
+        if function is None:
+            names = [f"_a{i}" for i in range(len(q.reads))]
+            python = _calling(KINDS[q.kind].python)(names, q, self.s)
+            function = eval(f"lambda {', '.join(names)}: {python}", self.namespace)
+            self.formulas[key] = function
+        return function
+
+    def source(self):
+        return (f"# the observed step of a network of more than {UNROLL_LIMIT} connections is "
+                f"not written out:\n# neurosim.engine._Walker walks the plan "
+                f"(neurosim.calculation.plan) quantity by quantity\n")
+
+    def function(self):
+        """The observed step, as :func:`compiled` returns it."""
+        def _step(_net, _x=None, _t=None):
+            return self._step(_net, _x, _t)
+        _step.quantities, _step.recorded_names, _step.events = self.quantities, (), None
+        return _step
+
+    def _step(self, net, x, t):
+        s = self.s
+        net.weights_updated = False
+        values = {"0.0": 0.0, "learning_rate": net.learning_rate}
+        values.update(zip(s.input_names, x))
+        if s.momentum:
+            values["momentum"] = net.momentum
+        if s.decay:
+            values["weight_decay"] = net.weight_decay
+        layers = net.layers
+        neurons = {}
+        for k, (names, weight_names, bias_names) in enumerate(s.layers):
+            layer = layers[k]
+            for name, neuron, row, b in zip(names, layer.neurons, weight_names, bias_names):
+                neurons[name] = neuron
+                if s.momentum:
+                    values.update(zip(("v_" + w for w in row), neuron.velocity))
+                    if s.bias_mode == "per_neuron" and s.train_biases:
+                        values["v_" + b] = neuron.bias_velocity
+            if s.momentum and s.bias_mode == "shared" and s.train_biases:
+                values["v_" + bias_names[0]] = layer.bias_velocity
+        weights = {name: neuron.weights for name, neuron in neurons.items()}
+
+        def read(q):            # each weight and bias from its neuron when it is used
+            for r in q.reads:
+                place = self.places.get(r)
+                if place is not None:
+                    _, n, i = place
+                    values[r] = neurons[n].bias if i is None else weights[n][i]
+
+        def compute(q):
+            read(q)
+            value = values[q.name] = self.formula(q)(*[values[r] for r in q.reads])
+            return value
+
+        def event(q):
+            template = self.events[q]
+            return None if template is None else template[0](_filled(template[1], values))
+
+        quantities = self.quantities
+        forward = [q for q in quantities if q.phase == "forward"]
+        for k, (names, _, _) in enumerate(s.layers):
+            xs = x if k == 0 else [values[f"out_{n}"] for n in s.layers[k - 1][0]]
+            for q in forward:
+                if q.layer != k:
+                    continue
+                value = compute(q)
+                if q.kind == "net":
+                    neurons[q.neuron].inputs = xs
+                    neurons[q.neuron].net = value
+                elif q.kind == "out":
+                    neurons[q.neuron].out = value
+                e = event(q)
+                if e is not None:
+                    yield e
+            if not all(map(isfinite, (values[f"out_{n}"] for n in names))):
+                _raise_forward(layers[k])
+
+        outputs = s.layers[-1][0]
+        values.update(zip(("target_" + o for o in outputs), t))
+        rest = [q for q in quantities if q.phase != "forward"]
+        last = {q.layer: i for i, q in enumerate(rest) if q.phase == "backward"}
+        pending = []
+        for i, q in enumerate(rest):
+            if q.phase == "update":
+                pending.append(q)
+                if i + 1 == len(rest) or rest[i + 1].phase != "update":
+                    yield from self._updates(net, pending, compute, event, neurons, weights)
+                    pending = []
+                continue
+            value = compute(q)
+            self._store(q, value, neurons, net, values)
+            if q.kind == "total":
+                if not isfinite(value):
+                    _raise_error(net)
+                net.E_total = value
+            e = event(q)
+            if e is not None:
+                yield e
+            if q.phase == "backward" and last[q.layer] == i:
+                names = s.layers[q.layer][0]
+                if not all(map(isfinite, (values[f"delta_{n}"] for n in names))):
+                    _raise_backward(layers[q.layer])
+        net.weights_updated = True
+        return values["E_total"]
+
+    def _updates(self, net, quantities, compute, event, neurons, weights):
+        """Every new value first, checked; then each written, and its event yielded."""
+        new = [compute(q) for q in quantities]
+        if not all(map(isfinite, new)):
+            _check_update(net, [net.layers[k] for k in sorted({q.layer for q in quantities})])
+        for q, value in zip(quantities, new):
+            k, n, i = self.places[q.owner]
+            update = q.kind == "update"
+            if i is not None:
+                (weights[n] if update else neurons[n].velocity)[i] = value
+            elif self.s.bias_mode == "shared":
+                if update:
+                    for neuron in net.layers[k].neurons:
+                        neuron.bias = value
+                else:
+                    net.layers[k].bias_velocity = value
+            elif update:
+                neurons[n].bias = value
+            else:
+                neurons[n].bias_velocity = value
+            if update:
+                yield event(q)
+
+    def _store(self, q, value, neurons, net, values):
+        """Store a quantity on its neuron just before its event (as _Writer._store_one)."""
+        neuron = neurons.get(q.neuron)
+        kind = q.kind
+        if kind == "error":
+            neuron.target = values["target_" + q.neuron]
+            neuron.error = value
+        elif kind in ("output dE_dout", "hidden dE_dout"):
+            neuron.dE_dout = value
+        elif kind == "dout_dnet":
+            neuron.dout_dnet = value
+        elif kind in ("delta", "output delta"):
+            neuron.delta = value
+            if not self.s.thresholds:   # a threshold's dE_db is -delta, stored with it
+                neuron.dE_db = value
+            neuron.dnet_dw = neuron.inputs
+        elif kind == "dE_dw":
+            if self.places[q.owner][2] == 0:
+                neuron.dE_dw = [value]
+            else:
+                neuron.dE_dw.append(value)
+        elif kind == "dE_db" and q.neuron is None:
+            net.layers[q.layer].dE_db = value
+        elif kind == "dE_db" and self.s.thresholds:
+            neuron.dE_db = value
+        elif kind == "input gradient":      # net.dE_dinputs: a new list, then one more each
+            if q.owner == self.s.input_names[0]:
+                net.dE_dinputs = [value]
+            else:
+                net.dE_dinputs.append(value)
+
+
+def _sum_left_to_right(*terms):
+    return reduce(add, terms)
+
+
+def _sum_minus_last(*terms):
+    return reduce(add, terms[:-1]) - terms[-1]
+
+
+def _event_template(q, shape):
+    fields = event_fields(q, shape)
+    return None if fields is None else (KINDS[q.kind].event._make, fields)

@@ -1,9 +1,9 @@
 """How an event stores and checks its fields: the record machinery behind :mod:`neurosim.events`.
 
 An event class is written as a class body of annotated fields (``sender: str``, ``value:
-float``, ``senders: Tuple[str, ...]``) and methods; :func:`_record` turns it into a tuple
+float``, ``senders: Tuple[str, ...]``) and methods; :func:`event_record` turns it into a tuple
 record, as :func:`collections.namedtuple` does. The constructor people call binds its
-arguments like a function (:func:`_bind`) and checks every field (:func:`_checked`): a name
+arguments like a function (:func:`bind`) and checks every field (:func:`checked`): a name
 is a str, a number is finite, lists of names and numbers have equal lengths where they must.
 The engine builds events with ``cls._make(values)``, unchecked.
 """
@@ -18,10 +18,10 @@ _NAME_FIELDS = {"neuron", "sender", "receiver", "weight_name", "bias_name", "nam
                 "senders", "weight_names", "outputs", "input"}
 
 
-_PARAMETER_FIELDS = {"weight_name", "bias_name", "name", "weight_names"}
+PARAMETER_FIELDS = {"weight_name", "bias_name", "name", "weight_names"}
 
 
-def _as_names(value, field):
+def as_names(value, field):
     if field not in _NAME_FIELDS or value is None:
         return ()
     return (value,) if isinstance(value, str) else tuple(value)
@@ -71,7 +71,7 @@ def _number(value):
     return value if isfinite(value) else None
 
 
-def _bind(cls, args, kwargs):
+def bind(cls, args, kwargs):
     """The field values of ``cls(*args, **kwargs)`` in order, defaults filled in, or the
     TypeError a function with the fields as its parameters would raise."""
     fields = cls._fields
@@ -93,7 +93,7 @@ def _bind(cls, args, kwargs):
     return [given[f] if f in given else cls._field_defaults[f] for f in fields]
 
 
-def _checked(cls, values):
+def checked(cls, values):
     """Check (and normalise: lists to tuples, ints to floats) every field of a new event.
 
     Raises :class:`~neurosim.errors.InputError` naming the class, the field, what it must be
@@ -142,7 +142,7 @@ def _checked(cls, values):
     return out
 
 
-def _record(cls):
+def event_record(cls):
     """Make the class body of an event (annotated fields, defaults, methods) a tuple record.
 
     Like :func:`collections.namedtuple`: every annotated field (``ClassVar`` ones excepted)

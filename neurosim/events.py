@@ -22,7 +22,8 @@ to JSON Lines.
 
 from typing import ClassVar, Optional, Tuple
 
-from .event_fields import _as_names, _bind, _checked, _record
+from .event_fields import as_names, bind, checked
+from .event_fields import event_record as _record
 from .formula import (Context, Mul, Neg, Sym, equation, joined, partial, row, symbol, to_text,
                       written)
 from .numbers import DIGITS, num  # noqa: F401  (num: neurosim.events.num, as before)
@@ -79,7 +80,7 @@ class Event(tuple):
         if not cls._fields:
             raise TypeError("Event is the base class; construct one of its subclasses "
                             f"({', '.join(EVENT_TYPES)})")
-        return tuple.__new__(cls, _checked(cls, _bind(cls, args, kwargs)))
+        return tuple.__new__(cls, checked(cls, bind(cls, args, kwargs)))
 
     def __getnewargs__(self):       # copy and pickle rebuild through the checked constructor
         return tuple(self)
@@ -104,7 +105,7 @@ class Event(tuple):
     @property
     def names(self):
         """Every neuron, weight and bias name this event involves (for filtering)."""
-        return {v for field, value in zip(self._fields, self) for v in _as_names(value, field)}
+        return {v for field, value in zip(self._fields, self) for v in as_names(value, field)}
 
     def to_dict(self):
         """The event as a JSON-ready dict, with its ``event`` class name and ``phase``."""

@@ -156,7 +156,7 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=0.0, precise=Fa
     finally:
         _restore(saved)
     flt = _FloatArith(net)
-    base_E, values = _evaluate(net, x, t, None, 0.0, flt)
+    base_E, values = evaluate(net, x, t, None, 0.0, flt)
     rounding = ForwardRounding(net, x, t, values)
     allowances = analytic_allowances(net, x, t, values, {p.name: p.analytic for p in checks},
                                      rounding.errors())
@@ -367,14 +367,14 @@ def measurement(net, x, t, p, arith, base_E, values, rounding):
         def E_at(d):
             if not slope:
                 return math.nan, {("out", who.name): o}
-            return _evaluate(net, x, t, ("net", who), d / (slope if arith.conv is None
+            return evaluate(net, x, t, ("net", who), d / (slope if arith.conv is None
                                                            else arith.conv(slope)), arith,
                              values, p.layer)
         return Measurement(E_at, base_E, values, rounding.noise(p.layer, "f"), watch,
                            along=("out", who.name), along_noise=2 * rounding.out_noise(who))
 
     def E_at(d):
-        return _evaluate(net, x, t, p.target, d, arith, values, p.layer)
+        return evaluate(net, x, t, p.target, d, arith, values, p.layer)
 
     stage = {"w": "sum", "b": "sum", "i": "sum", "net": "f", "out": "next"}[kind]
     # E at d = 0 is the sample's E, except with the nudged weight's decay term
@@ -472,7 +472,7 @@ class _FloatArith:
         self.half = 0.5
 
 
-def _evaluate(net, x, t, target, h, arith, base=None, start=0):
+def evaluate(net, x, t, target, h, arith, base=None, start=0):
     """E (+ the decay term of a nudged weight) and every net and out, with one value nudged.
 
     ``target`` names what is nudged by ``h`` (see :class:`Partial`); the weights are read from

@@ -29,7 +29,7 @@ from .numbers import num
 
 __all__ = ["loss_curve", "network_diagram", "decision_boundary", "hidden_activations"]
 
-_FORMATS = (".png", ".svg", ".pdf")
+IMAGE_FORMATS = (".png", ".svg", ".pdf")
 
 
 def _figure(**options):
@@ -44,8 +44,8 @@ def _figure(**options):
 def _finish(fig, path):
     if path is not None:
         suffix = os.path.splitext(os.fspath(path))[1].lower()
-        if suffix not in _FORMATS:
-            raise ConfigurationError(f"path must end in {', '.join(_FORMATS)} to choose the "
+        if suffix not in IMAGE_FORMATS:
+            raise ConfigurationError(f"path must end in {', '.join(IMAGE_FORMATS)} to choose the "
                                      f"image format, got {os.fspath(path)!r}")
         fig.savefig(path, bbox_inches="tight", dpi=120)
     return fig
@@ -290,7 +290,7 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
     samples are one scatter (circles), misclassified ones ringed in black. The title gives
     the accuracy.
     """
-    from .training import _predict, classification_rule
+    from .training import classification_rule, classify
 
     if net.layer_sizes[0] != 2:
         raise ShapeError(f"decision_boundary needs a network with 2 inputs, got "
@@ -324,15 +324,15 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
         fig.colorbar(filled, ax=ax, label=f"out_{net.output_layer.neurons[0].name}")
     else:
         n_out = net.layer_sizes[-1]
-        z = [[_predict(o, rule) for o in row] for row in grid]
+        z = [[classify(o, rule) for o in row] for row in grid]
         ax.contourf(gx, gy, z, levels=[c - 0.5 for c in range(n_out + 1)],
                     cmap=_colormap("tab10"), alpha=0.35, vmin=0, vmax=9)
 
     classes = getattr(samples, "classes", ()) or ()
     groups = {}
     for x, t in pairs:
-        truth = _predict(t, rule)
-        guess = _predict(_layer_outputs(net, x)[-1], rule)
+        truth = classify(t, rule)
+        guess = classify(_layer_outputs(net, x)[-1], rule)
         groups.setdefault(int(truth), []).append((x, truth == guess))
     palette = ["tab:blue", "tab:red"] if kind == "threshold" else None
     right, names = 0, []

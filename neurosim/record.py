@@ -10,7 +10,7 @@ import json
 import os
 import re
 
-from .event_fields import _PARAMETER_FIELDS, _as_names
+from .event_fields import PARAMETER_FIELDS, as_names
 from .events import EVENT_TYPES, PHASES, Event
 from .json_nesting import check_nesting
 
@@ -130,8 +130,8 @@ class StepRecord:
         known = {"neuron": {}, "weight": {}}        # dicts: names in order of appearance
         for e in origin.events:
             for field, value in zip(e._fields, e):
-                group = "weight" if field in _PARAMETER_FIELDS else "neuron"
-                for n in _as_names(value, field):
+                group = "weight" if field in PARAMETER_FIELDS else "neuron"
+                for n in as_names(value, field):
                     known[group].setdefault(n, None)
         every = [*known["neuron"], *known["weight"]]
         if not every or name in every:

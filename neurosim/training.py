@@ -172,7 +172,7 @@ def _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error, mo
         raise
     history.epoch_error = spec
     if spec is not None and spec.when == "after":
-        history.initial_epoch_error = spec.of(_after(net, samples))
+        history.initial_epoch_error = spec.of(targets_and_outputs(net, samples))
     goal = history.initial_error if spec is None else history.initial_epoch_error
     if target_error is not None and goal is not None and goal < target_error:
         history.stop_reason = "target_error"
@@ -192,12 +192,12 @@ def _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error, mo
                     net.train(*order[start])
                     seen.append((order[start][1], net.output_layer.outs))
                 else:
-                    _batch_step(net, order[start:start + size], seen)
+                    batch_step(net, order[start:start + size], seen)
                 history.stopped_step += 1
             _record(history, net, samples, tests, rule, epoch)
             if spec is not None:
                 history.epoch_errors.append(spec.of(seen if spec.when == "during"
-                                                    else _after(net, samples)))
+                                                    else targets_and_outputs(net, samples)))
         except NumericalError as error:
             error.history = history  # the epochs before this one, to read or plot
             raise
@@ -216,7 +216,7 @@ def _fit(net, samples, epochs, mode, batch_size, shuffle, seed, target_error, mo
     return history
 
 
-def _after(net, samples):
+def targets_and_outputs(net, samples):
     """(targets, outputs) of every sample with the weights as they are now."""
     return [(t, propagation.evaluate(net, x)) for x, t in samples]
 
@@ -226,7 +226,7 @@ def _epoch_error(spec):
     return epoch_error(spec)
 
 
-def _batch_step(net, batch, seen=None):
+def batch_step(net, batch, seen=None):
     """One update from the mean gradient of ``batch``, left on the neurons before it is applied;
     each sample's (targets, outputs) appended to ``seen``."""
     layers = net.layers
@@ -294,7 +294,7 @@ def _measure(net, samples, rule, field="samples", epoch=None):
                                  f"number{_NUMERICAL_FIX}")
         total += e
         if rule is not None:
-            right += _predict(outs, rule) == _predict(t, rule)
+            right += classify(outs, rule) == classify(t, rule)
     if not math.isfinite(total):
         raise NumericalError(f"the total error over {field} is {total!r} {when}, expected a "
                              f"finite number{_NUMERICAL_FIX}")
@@ -336,7 +336,9 @@ def classification_rule(net, targets):
     return None
 
 
-def _predict(values, rule):
+def classify(values, rule):
+    """The class ``values`` (outputs or targets) stand for under ``rule`` (see
+    :func:`classification_rule`): above the midpoint or not, or the index of the largest."""
     kind, midpoint = rule
     if kind == "threshold":
         return values[0] > midpoint

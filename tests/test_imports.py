@@ -1,7 +1,10 @@
 """Every module of neurosim imports on its own, first, in a fresh interpreter: no import cycle
 hides behind the order the test suite happens to import them in (``interop/torch_check.py``
-once failed this way, imported before ``interop/torch.py``)."""
+once failed this way, imported before ``interop/torch.py``). And imports point one way: read
+from the source with :mod:`ast` (imports inside functions included), no module imports another
+module's private names, and no cycle is there but the ones listed in ``KNOWN_CYCLES``."""
 
+import ast
 import os
 import pkgutil
 import subprocess
@@ -36,3 +39,131 @@ def test_each_module_imports_first_in_a_fresh_interpreter():
                           text=True, timeout=120, env=env, cwd=root)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == ""
+
+
+# -- which way imports point: no cycles, no private names across modules ---------------------------
+
+PACKAGE = os.path.dirname(neurosim.__file__)
+
+#: Cycles left, each through imports made inside functions, with why it is still there. The test
+#: fails when one of them is broken too (then remove it here), or when a new one appears.
+KNOWN_CYCLES = {
+    # NeuralNetwork's methods net.fit, net.save, NeuralNetwork.load and the name lookups call
+    # training, serialize and quantities, which build and check networks (serialize.load makes
+    # one; arguments checks that an argument is one).
+    frozenset({"neurosim.network", "neurosim.serialize", "neurosim.training",
+               "neurosim.arguments", "neurosim.quantities"}),
+    # gradcheck(precise=True) loads the Decimal oracle, which reruns gradient_check's forward
+    # pass and measurements in Decimal.
+    frozenset({"neurosim.gradient_check", "neurosim.decimal_oracle"}),
+    # the reports' notebook views (_repr_html_) call render.notebook, which reads the reports.
+    frozenset({"neurosim.render.notebook", "neurosim.gradient_report",
+               "neurosim.hand_check.report"}),
+}
+
+
+def _modules():
+    """{module name: path} of every module of the package."""
+    found = {}
+    for folder, _, files in os.walk(PACKAGE):
+        for f in files:
+            if f.endswith(".py"):
+                path = os.path.join(folder, f)
+                name = os.path.relpath(path, os.path.dirname(PACKAGE))[:-3].replace(os.sep, ".")
+                found[name[:-len(".__init__")] if name.endswith(".__init__") else name] = path
+    return found
+
+
+def _imports(modules):
+    """Every import of one neurosim module by another, at module level or inside a function:
+    ``(importer, imported module, imported name or None, line)``."""
+    found = []
+    for name, path in modules.items():
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read(), path)
+        package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                base = package.split(".")
+                if node.level:
+                    base = base[:len(base) - node.level + 1]
+                    source = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    source = node.module or ""
+                if source.split(".")[0] != "neurosim":
+                    continue
+                for alias in node.names:
+                    if f"{source}.{alias.name}" in modules:      # from . import training
+                        found.append((name, f"{source}.{alias.name}", None, node.lineno))
+                    else:
+                        found.append((name, source, alias.name, node.lineno))
+            elif isinstance(node, ast.Import):
+                found += [(name, a.name, None, node.lineno) for a in node.names
+                          if a.name.split(".")[0] == "neurosim"]
+    return found
+
+
+def _private(name):
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_no_module_imports_another_modules_private_names():
+    """A name with a leading underscore is its module's own; another module needing it means
+    it belongs in a shared, public place (it may be bound to a private local name with as)."""
+    modules = _modules()
+    private = [f"{importer}:{line} imports {what} from {source}"
+               for importer, source, what, line in _imports(modules)
+               if what is not None and _private(what) and source != importer]
+    assert private == []
+
+
+def _cycles(edges):
+    """The strongly connected components of more than one module (Tarjan's algorithm)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in edges.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = set()
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.add(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(frozenset(component))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return set(found)
+
+
+def test_imports_form_no_cycle_but_the_known_ones():
+    modules = _modules()
+    edges = {}
+    for importer, source, _, _ in _imports(modules):
+        if source != importer and source in modules:
+            edges.setdefault(importer, set()).add(source)
+    assert _cycles(edges) == KNOWN_CYCLES
+
+
+def test_the_cycle_finder_finds_a_cycle_and_a_private_import(tmp_path):
+    """The two checks above can fail: a planted cycle and a planted private import are found."""
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == {frozenset("abc")}
+    assert _cycles({"a": {"b"}, "b": set()}) == set()
+    path = tmp_path / "m.py"
+    path.write_text("def f():\n    from .events import _secret, Update\n")
+    (tmp_path / "events.py").write_text("")
+    found = _imports({"neurosim.m": str(path), "neurosim.events": str(tmp_path / "events.py")})
+    assert [(s, w) for _, s, w, _ in found] == [("neurosim.events", "_secret"),
+                                                ("neurosim.events", "Update")]

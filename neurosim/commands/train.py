@@ -318,10 +318,10 @@ def _check_options(args):
         _check_destination("--save", args.save)
         _check_save_target(args.save, args.force)
     if args.plot is not None:
-        from ..plot import _FORMATS
+        from ..plot import IMAGE_FORMATS
         _check_destination("--plot", args.plot)
-        if os.path.splitext(args.plot)[1].lower() not in _FORMATS:
-            raise ConfigurationError(f"--plot must end in {', '.join(_FORMATS)} to choose the "
+        if os.path.splitext(args.plot)[1].lower() not in IMAGE_FORMATS:
+            raise ConfigurationError(f"--plot must end in {', '.join(IMAGE_FORMATS)} to choose the "
                                      f"image format, got {args.plot!r}")
         try:
             import matplotlib.figure  # noqa: F401  (the plot is drawn after training)

@@ -9,8 +9,8 @@ from dataclasses import replace
 from .. import quantities
 from ..arguments import check_count, check_flag, check_type
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
-from .claims import ClaimSheet, _short, parse, parse_mapping, read
-from .diagnose import StepDiagnosis, _slack
+from .claims import ClaimSheet, parse, parse_mapping, read, short as _short
+from .diagnose import StepDiagnosis, slack
 from . import epochs
 from .graph import Structure
 from .longrun import LongRun, rebuild
@@ -327,7 +327,7 @@ def _agrees(values, sim):
 
 def _holds_long(c, value):
     tol = c.tol if c.tol is not None else c.half
-    return math.isfinite(value) and abs(c.value - value) <= tol + _slack(c, value)
+    return math.isfinite(value) and abs(c.value - value) <= tol + slack(c, value)
 
 
 def _long_result(long, c, diagnose):

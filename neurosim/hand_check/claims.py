@@ -200,10 +200,13 @@ def _kind(value):
     return _short(repr(value))
 
 
-def _short(text):
+def short(text):
     """The text as received, cut to 40 characters (a number may be printed to 5,000 digits)."""
     text = str(text).strip()
     return text if len(text) <= 40 else f"{text[:20]}...{text[-15:]} ({len(text)} characters)"
+
+
+_short = short
 
 
 def _setting(key, value, where):

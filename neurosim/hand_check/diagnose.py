@@ -93,7 +93,7 @@ class StepDiagnosis:
         if v is None or not math.isfinite(v):
             return False
         tol = self.tol.get(claim.name, claim.half) if tol is None else tol
-        return abs(claim.value - v) <= tol + _slack(claim, v)
+        return abs(claim.value - v) <= tol + slack(claim, v)
 
     def _judge(self):
         carried = {}  # the printed values of the right claims so far
@@ -253,6 +253,6 @@ def _nearest(g, claims):
     return tuple(n for n in names if not any(n in g.ancestors(m) for m in names if m != n))
 
 
-def _slack(claim, value):
+def slack(claim, value):
     """Room for the last bits of a double: 4 ulp, and a billionth of the printed half unit."""
     return 4 * math.ulp(max(abs(value), abs(claim.value))) + claim.half * 1e-9

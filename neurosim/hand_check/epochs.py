@@ -27,7 +27,7 @@ import re
 
 from .. import quantities
 from ..errors import FormatError
-from .claims import _short
+from .claims import short as _short
 
 __all__ = ["AT_EPOCH", "split", "EpochRun", "MODES"]
 
@@ -83,7 +83,8 @@ class EpochRun:
         self._run(copy.deepcopy(net), samples, mode, spec, wanted)
 
     def _run(self, net, samples, mode, spec, wanted):
-        from ..training import _after, _batch_step
+        from ..training import batch_step as _batch_step
+        from ..training import targets_and_outputs as _after
         for epoch in range(1, max(wanted) + 1):
             here = wanted.get(epoch, [])
             by_sample = {}

@@ -146,7 +146,7 @@ class CheckReport:
             if r.label:
                 mark += f"  # {r.label}"
             printed = f"{r.printed} ± {fmt(r.claim.tol)}" if r.tol_stated else r.printed
-            rows.append((r.name, printed, _shown(r.simulated, r.printed),
+            rows.append((r.name, printed, shown(r.simulated, r.printed),
                          f"{r.difference:+.2g}" if r.difference else "0", mark))
         widths = [max(len(row[k]) for row in rows) for k in range(4)]
         for row in rows:
@@ -158,7 +158,7 @@ class CheckReport:
             lines.append("every claim holds.")
         else:
             lines.append(f"first wrong claim: {first.name} = {first.printed} (neurosim: "
-                         f"{_shown(first.simulated, first.printed)})")
+                         f"{shown(first.simulated, first.printed)})")
             if self.consequences:
                 lines.append(f"wrong only as its consequences (its value carried forward): "
                              f"{', '.join(self.consequences)}")
@@ -186,7 +186,7 @@ def _list(values):
     return "[" + ", ".join(fmt(v) for v in values) + "]"
 
 
-def _shown(value, printed):
+def shown(value, printed):
     """``value`` with two digits more than ``printed`` shows (at most 17 significant)."""
     if value is None or not math.isfinite(value):
         return repr(value)

@@ -38,6 +38,7 @@ from ..activations import LEAKY_SLOPE
 from ..errors import ConfigurationError, ShapeError
 from ..losses import CLIP
 from ..network import NeuralNetwork
+from .torch_check import TorchComparison, compare
 
 __all__ = ["to_torch", "from_torch", "compare_with_torch", "TorchComparison"]
 
@@ -302,5 +303,7 @@ def _activation_name(child, position):
         "nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Identity or nn.Softplus")
 
 
-# The cross-check lives in torch_check.py; imported last, since it builds on the functions above.
-from .torch_check import TorchComparison, compare_with_torch  # noqa: E402
+def compare_with_torch(net, inputs, targets):
+    """Gradients and one SGD step on one sample, in neurosim and in PyTorch, per parameter: a
+    :class:`TorchComparison` (the cross-check is :func:`neurosim.interop.torch_check.compare`)."""
+    return compare(net, inputs, targets, to_torch, _torch())

@@ -1,5 +1,6 @@
 """The cross-check of neurosim against PyTorch: one sample through both engines, parameter by
-parameter (:func:`compare_with_torch`, re-exported by :mod:`neurosim.interop.torch`).
+parameter (:func:`compare`, which :func:`neurosim.interop.torch.compare_with_torch` calls with
+its converter and the torch module: this module imports nothing of ``torch.py``).
 
 For each weight and bias: neurosim's dE/dw against autograd's, and the value after one step of
 ``net.train`` against ``torch.optim.SGD`` (with the same momentum and weight decay). Then for
@@ -13,7 +14,7 @@ from .. import propagation
 from ..errors import ConfigurationError, GradientCheckError
 from ..numbers import num
 
-__all__ = ["compare_with_torch", "TorchComparison", "TorchRow"]
+__all__ = ["compare", "TorchComparison", "TorchRow"]
 
 
 class TorchRow:
@@ -123,8 +124,9 @@ def _table(rows):
                       for c, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in table]
 
 
-def compare_with_torch(net, inputs, targets):
-    """Gradients and one SGD step on one sample, in neurosim and in PyTorch, per parameter.
+def compare(net, inputs, targets, to_torch, torch):
+    """Gradients and one SGD step on one sample, in neurosim and in PyTorch, per parameter
+    (``to_torch``: :func:`neurosim.interop.torch.to_torch`; ``torch``: the torch module).
 
     neurosim's side: the backward pass of :func:`neurosim.propagation.gradients` for the
     gradients (``dE_dw`` with ``weight_decay``'s ``lambda * w``), and ``net.train`` on a copy
@@ -137,8 +139,6 @@ def compare_with_torch(net, inputs, targets):
     With ``hidden_deltas="updated_weights"`` the step rows of the hidden layers differ on
     purpose: that rule is not backpropagation.
     """
-    from .torch import _torch, to_torch  # here: torch.py re-exports this module's names
-    torch = _torch()
     x = net._vector(inputs, "inputs")
     t = net._vector(targets, "targets")
     # neurosim: gradients from one backward pass, the step from train(), both on copies.
@@ -164,7 +164,7 @@ def compare_with_torch(net, inputs, targets):
     lr, mu = net.learning_rate, net.momentum
     optimizer = torch.optim.SGD(trained, lr=lr, momentum=mu, dampening=0.0) if trained else None
     if mu:
-        _set_momentum_buffers(net, module, optimizer, lr)
+        _set_momentum_buffers(net, module, optimizer, lr, torch)
     if optimizer is not None:
         optimizer.step()
     rows = []
@@ -202,10 +202,8 @@ def _unique(params):
     return out
 
 
-def _set_momentum_buffers(net, module, optimizer, lr):
+def _set_momentum_buffers(net, module, optimizer, lr, torch):
     """torch's SGD keeps buf (w -= lr * buf); neurosim keeps v = -lr * buf (w += v)."""
-    from .torch import _torch
-    torch = _torch()
     velocities = [v for n in net.neurons for v in n.velocity]
     velocities += [n.bias_velocity for n in net.neurons]
     velocities += [layer.bias_velocity for layer in net.layers]

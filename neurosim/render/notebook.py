@@ -233,7 +233,7 @@ def check_html(report):
     >>> 'class="first"' in html, "probable typo" in html
     (True, True)
     """
-    from ..hand_check.report import _shown
+    from ..hand_check.report import shown as _shown
     counts = report.counts()
     n = len(report.results)
     head = (f"<p><b>{escape(str(report.source))}</b>: {n} claim{'' if n == 1 else 's'}, "
