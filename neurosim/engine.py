@@ -40,6 +40,7 @@ from math import exp, isfinite, log, log1p, tanh
 from operator import add, mul
 
 from .calculation import KINDS, VECTOR, Quantity, Ref, event_fields, plan, shape_of
+from .activations import softmax as _softmax_out
 from .errors import NumericalError
 
 __all__ = ["compiled", "source", "namespace", "MODES"]
@@ -180,7 +181,7 @@ class _Writer:
               "_loss_dE_dout": s.loss.dE_dout,
               "_loss_error_net": getattr(s.loss, "error_net", None),
               "_loss_dE_dout_net": getattr(s.loss, "dE_dout_net", None),
-              "_loss_delta": getattr(s.loss, "delta", None)}
+              "_loss_delta": getattr(s.loss, "delta", None), "_softmax": _softmax_out}
         for k, act in enumerate(s.activations):
             ns[f"_f{k}"] = act.f
             ns[f"_df{k}"] = act.df
@@ -428,7 +429,7 @@ class _Writer:
             self.emit(f"{v}.dE_dout = {name}")
         elif q.kind == "dout_dnet":
             self.emit(f"{v}.dout_dnet = {name}")
-        elif q.kind in ("delta", "output delta"):
+        elif q.kind in ("delta", "output delta", "softmax delta"):
             # a neuron's dE_db is dE/d(its bias as named): delta, or -delta for a threshold
             self.emit(f"{v}.delta = {name}" if self.s.thresholds else
                       f"{v}.delta = {v}.dE_db = {name}")
@@ -465,7 +466,14 @@ class _Writer:
             if k == 0:
                 grads = ", ".join(self.ident(f"dE/d{x}") for x in s.input_names)
                 self.emit(f"_net.dE_dinputs = [{grads}]")
+        if s.activations[k].of_layer is not None:   # softmax: the Jacobian, row by row
+            self.emit(f"_L{k}.jacobian = " + self._jacobian(neurons))
         self.check([self.ident(f"delta_{n}") for n in neurons], f"_raise_backward(_L{k})")
+
+    def _jacobian(self, neurons):
+        """``[[dout_o1/dnet_o1, dout_o1/dnet_o2], ...]``: a softmax layer's Jacobian, by rows."""
+        return "[" + ", ".join("[" + ", ".join(self.ident(f"dout_{u}/dnet_{n}") for n in neurons)
+                               + "]" for u in neurons) + "]"
 
     def _updates(self, quantities):
         """Every new value first, checked; then written (observe: one at a time, with its
@@ -664,8 +672,14 @@ class _VectorWriter(_Writer):
     def from_net(self):
         return getattr(self.s.loss, "delta", None) is not None
 
-    def loss_reads(self, o):
-        return (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if self.from_net else ())
+    def loss_reads(self, o, kind="error"):
+        s = self.s
+        if kind == "error":
+            nets = (tuple(f"net_{u}" for u in s.layers[-1][0])
+                    if self.from_net and s.activations[-1].of_layer is not None else ())
+            return (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if self.from_net else ()) + nets
+        net_for_dE = getattr(s.loss, "dE_dout_net", None) is not None
+        return (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if net_for_dE else ())
 
     def namespace(self):
         ns = super().namespace()
@@ -706,12 +720,19 @@ class _VectorWriter(_Writer):
         # forward
         for k, (neurons, _, bias_names) in enumerate(s.layers):
             xs = "_x" if k == 0 else f"_X{k}"
+            softmax = s.activations[k].of_layer is not None
             for n, b in zip(neurons, bias_names):
                 net = self.ident(f"net_{n}")
                 rule = "net threshold" if b and s.thresholds else "net"
                 self.emit(f"{net} = " + VECTOR[rule].format(W=f"_W_{v(n)}", X=xs,
                                                              b=self.ident(b) if b else "0.0"))
-                self.scalar(f"out_{n}", "out", k, (f"net_{n}",), n)
+                if not softmax:
+                    self.scalar(f"out_{n}", "out", k, (f"net_{n}",), n)
+            for n in neurons:
+                net = self.ident(f"net_{n}")
+                if softmax:     # out_n from every net input of the layer
+                    self.scalar(f"out_{n}", "out", k,
+                                [f"net_{n}"] + [f"net_{u}" for u in neurons], n)
                 if self.store:
                     self.emit(f"{v(n)}.inputs = {xs}; {v(n)}.net = {net}; "
                               f"{v(n)}.out = {self.ident('out_' + n)}")
@@ -746,7 +767,8 @@ class _VectorWriter(_Writer):
             xs = "_x" if k == 0 else f"_X{k}"
             if k == len(s.layers) - 1:
                 for o in neurons:
-                    self.scalar(f"dE/dout_{o}", "output dE_dout", k, self.loss_reads(o), o)
+                    self.scalar(f"dE/dout_{o}", "output dE_dout", k,
+                                self.loss_reads(o, "dE_dout"), o)
             else:
                 above = s.layers[k + 1][0]
                 rows = ", ".join((f"_N_{v(u)}" if each_layer else f"_W_{v(u)}") for u in above)
@@ -754,12 +776,32 @@ class _VectorWriter(_Writer):
                 for j, h in enumerate(neurons):
                     self.emit(f"{self.ident('dE/dout_' + h)} = " +
                               VECTOR["hidden dE_dout"].format(D=f"_D{k + 1}", column=f"_C[{j}]"))
+            softmax = s.activations[k].of_layer is not None
             for n in neurons:
-                self.scalar(f"dout_{n}/dnet_{n}", "dout_dnet", k, (f"net_{n}", f"out_{n}"), n)
-                if self.from_net and k == len(s.layers) - 1:
+                if softmax:     # the Jacobian's column n, then delta_n (calculation._softmax_delta)
+                    for u in neurons:
+                        if u == n:
+                            self.scalar(f"dout_{n}/dnet_{n}", "dout_dnet", k,
+                                        (f"net_{n}", f"out_{n}"), n)
+                        else:
+                            self.scalar(f"dout_{u}/dnet_{n}", "jacobian", k,
+                                        (f"out_{u}", f"out_{n}"), n)
+                    if self.from_net:
+                        self.scalar(f"delta_{n}", "output delta", k, (
+                            f"dE/dout_{n}", f"dout_{n}/dnet_{n}", f"target_{n}", f"out_{n}",
+                            *(f"target_{u}" for u in neurons)), n)
+                    else:
+                        self.scalar(f"delta_{n}", "softmax delta", k, [
+                            r for u in neurons for r in (f"dE/dout_{u}", f"dout_{u}/dnet_{n}")],
+                            n)
+                elif self.from_net and k == len(s.layers) - 1:
+                    self.scalar(f"dout_{n}/dnet_{n}", "dout_dnet", k, (f"net_{n}", f"out_{n}"),
+                                n)
                     self.scalar(f"delta_{n}", "output delta", k, (
                         f"dE/dout_{n}", f"dout_{n}/dnet_{n}", f"target_{n}", f"out_{n}"), n)
                 else:
+                    self.scalar(f"dout_{n}/dnet_{n}", "dout_dnet", k, (f"net_{n}", f"out_{n}"),
+                                n)
                     self.scalar(f"delta_{n}", "delta", k, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}"),
                                 n)
                 rule = "dE_dw decay" if s.decay else "dE_dw"
@@ -773,6 +815,8 @@ class _VectorWriter(_Writer):
                           f"{v(n)}.dnet_dw = {v(n)}.inputs; {v(n)}.dE_dw = _G_{v(n)}")
             deltas = [self.ident(f"delta_{n}") for n in neurons]
             self.emit(f"_D{k} = [{', '.join(deltas)}]")
+            if softmax:
+                self.emit(f"_L{k}.jacobian = " + self._jacobian(neurons))
             if s.bias_mode == "shared":
                 self.scalar(f"dE/d{bias_names[0]}", "dE_db", k, [f"delta_{n}" for n in neurons])
                 self.emit(f"_L{k}.dE_db = {self.ident('dE/d' + bias_names[0])}")

@@ -241,6 +241,9 @@ class NeuronOutput(Event):
     out: float
 
     def render(self, digits=DIGITS):
+        if self.activation == "softmax":   # the formula names every net input of the layer
+            return (f"out_{self.neuron} = {self.formula} = {num(self.out, digits)}    "
+                    f"(net_{self.neuron} = {num(self.net, digits)})")
         symbolic = self.formula.replace("net", f"net_{self.neuron}")
         numeric = self.formula.replace("net", operand(self.net, digits))
         return f"out_{self.neuron} = {symbolic} = {numeric} = {num(self.out, digits)}"
@@ -363,9 +366,28 @@ class Delta(Event):
     dE_dout: float
     dout_dnet: float
     delta: float
+    #: A softmax output (every out_u depends on net_n): the layer's outputs u, their dE/dout_u
+    #: (with any loss but cross-entropy), the Jacobian's column dout_u/dnet_n, and (with
+    #: cross-entropy) the targets; empty for any other neuron.
+    outputs: Tuple[str, ...] = ()
+    dE_douts: Tuple[float, ...] = ()
+    jacobian: Tuple[float, ...] = ()
+    targets: Tuple[float, ...] = ()
 
     def render(self, digits=DIGITS):
         n = self.neuron
+        if self.outputs:
+            chain = " + ".join(f"dE_total/dout_{u} * dout_{u}/dnet_{n}" for u in self.outputs)
+            if not self.targets:
+                numbers = " + ".join(f"{operand(a, digits)}*{operand(b, digits)}"
+                                     for a, b in zip(self.dE_douts, self.jacobian))
+                return f"delta_{n} = {chain} = {numbers} = {num(self.delta, digits)}"
+            total = 0.0
+            for t in self.targets:
+                total = total + t
+            short = (f"out_{n} - target_{n}" if total == 1.0 else
+                     f"out_{n} ({' + '.join('target_' + u for u in self.outputs)}) - target_{n}")
+            return f"delta_{n} = {chain} = {short} = {num(self.delta, digits)}"
         if self.dE_dout is None:   # the pair taken as one (cross-entropy after a sigmoid)
             return (f"delta_{n} = dE_total/dout_{n} * dout_{n}/dnet_{n} = out_{n} - target_{n}"
                     f" = {num(self.delta, digits)}    (dE_total/dout_{n} is not defined here)")

@@ -1,0 +1,204 @@
+"""The softmax output layer and categorical cross-entropy.
+
+Expected numbers come from PyTorch autograd in float64 (skipped without torch), from exact
+algebra written here, or from finite differences; never from neurosim's own output.
+"""
+
+import math
+
+import pytest
+
+from neurosim import NeuralNetwork, engine
+from neurosim.errors import ConfigurationError
+
+W = [[[0.15, 0.2, -0.3], [0.25, -0.3, 0.1]], [[0.4, 0.45], [0.5, -0.55], [-0.2, 0.3]]]
+B = [[0.35, -0.1], [0.6, 0.1, -0.25]]
+X = [0.05, 0.1, -0.2]
+
+
+def make(loss="cross_entropy", weights=W, biases=B, **options):
+    return NeuralNetwork.from_weights(weights, biases, activation=["sigmoid", "softmax"],
+                                      loss=loss, learning_rate=0.5, **options)
+
+
+def autograd(loss, x, t, weights=W, biases=B):
+    """E, the deltas, dE/dw, dE/db and dE/dx from PyTorch, float64."""
+    torch = pytest.importorskip("torch")
+    Ws = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in weights]
+    bs = [torch.tensor(b, dtype=torch.float64, requires_grad=True) for b in biases]
+    xs = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    ts = torch.tensor(t, dtype=torch.float64)
+    z1 = Ws[0] @ xs + bs[0]
+    z1.retain_grad()
+    h = torch.sigmoid(z1)
+    z2 = Ws[1] @ h + bs[1]
+    z2.retain_grad()
+    if loss == "cross_entropy":
+        E = -(ts * torch.log_softmax(z2, 0)).sum()
+    else:
+        E = 0.5 * ((ts - torch.softmax(z2, 0)) ** 2).sum()
+    E.backward()
+    return (E.item(), [z1.grad.tolist(), z2.grad.tolist()], [w.grad.tolist() for w in Ws],
+            [b.grad.tolist() for b in bs], xs.grad.tolist())
+
+
+def close(a, b, tol=1e-13):
+    return abs(a - b) <= tol * max(1.0, abs(b))
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "half_squared_error"])
+@pytest.mark.parametrize("t", [[0.0, 1.0, 0.0], [0.2, 0.5, 0.3], [0.5, 1.0, 0.25]])
+def test_every_partial_equals_autograd(loss, t):
+    E, deltas, dW, db, dx = autograd(loss, X, t)
+    net = make(loss)
+    assert close(net.train(X, t), E)
+    for layer, d, gw, gb in zip(net.layers, deltas, dW, db):
+        for n, dn, gwn, gbn in zip(layer.neurons, d, gw, gb):
+            assert close(n.delta, dn), (n.name, n.delta, dn)
+            assert close(n.dE_db, gbn)
+            assert all(close(a, b) for a, b in zip(n.dE_dw, gwn)), (n.name, n.dE_dw, gwn)
+    assert all(close(a, b) for a, b in zip(net.dE_dinputs, dx))
+
+
+def test_jacobian_is_out_k_times_kronecker_minus_out_j():
+    net = make()
+    net.train(X, [0.0, 1.0, 0.0])
+    out = [n.out for n in net.layers[-1].neurons]
+    J = net.layers[-1].jacobian
+    for k in range(3):
+        for j in range(3):
+            assert J[k][j] == out[k] * ((k == j) - out[j])
+        assert J[k][k] == net.layers[-1].neurons[k].dout_dnet
+    # the outputs are e^net_k / sum_j e^net_j
+    nets = [n.net for n in net.layers[-1].neurons]
+    total = sum(math.exp(z) for z in nets)
+    assert all(close(o, math.exp(z) / total) for o, z in zip(out, nets))
+
+
+def test_cross_entropy_delta_is_out_minus_target_for_one_hot():
+    net = make()
+    net.train(X, [0.0, 0.0, 1.0])
+    for n, t in zip(net.layers[-1].neurons, [0.0, 0.0, 1.0]):
+        assert n.delta == n.out - t          # bit for bit: out * 1.0 - t
+        assert n.dE_dout == (-t / n.out if t else 0.0)
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "half_squared_error"])
+def test_plain_recorded_stepped_and_per_neuron_steps_agree_bit_for_bit(loss, monkeypatch):
+    t = [0.1, 0.7, 0.2]
+    runs = []
+    for mode in ("plain", "record", "observe", "vector"):
+        net = make(loss)
+        if mode == "vector":
+            monkeypatch.setattr(engine, "UNROLL_LIMIT", 0)
+            engine._cache.clear()
+        for _ in range(3):
+            if mode == "record":
+                net.train(X, t, record=True)
+            elif mode == "observe":
+                for _event in net.step_through(X, t):
+                    pass
+            else:
+                net.train(X, t)
+        if mode == "vector":
+            monkeypatch.undo()
+            engine._cache.clear()
+        runs.append(([n.weights[:] + [n.bias, n.delta, n.dE_dout, n.dout_dnet]
+                      for layer in net.layers for n in layer.neurons],
+                     net.layers[-1].jacobian, net.dE_dinputs, net.E_total))
+    assert runs[1] == runs[0]
+    assert runs[2] == runs[0]
+    assert runs[3] == runs[0]
+
+
+def test_records_show_the_chain_rule_and_its_simplification():
+    net = make()
+    record = net.train(X, [0.0, 1.0, 0.0], record=True)
+    lines = [str(e) for e in record if str(e).startswith("delta_o")]
+    assert lines[0].startswith("delta_o1 = dE_total/dout_o1 * dout_o1/dnet_o1 + "
+                               "dE_total/dout_o2 * dout_o2/dnet_o1 + ")
+    assert "= out_o1 - target_o1 = " in lines[0]
+    soft = make(loss="half_squared_error").train(X, [0.0, 1.0, 0.0], record=True)
+    line = [str(e) for e in soft if str(e).startswith("delta_o2")][0]
+    assert line.count("*") >= 6 and "out_o2 - target_o2" not in line
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e300])
+def test_extreme_nets_give_finite_error_and_deltas(scale):
+    # net_o = +-1000 (reached through weights of 1e303 times inputs of 1e-300, or directly)
+    weights = [[[1.0, 0.0, 0.0]], [[1000.0 * scale], [-1000.0 * scale]]]
+    biases = [[0.0], [0.0, 0.0]]
+    x = [50.0, 0.0, 0.0]
+    net = NeuralNetwork.from_weights(weights, biases, activation=["relu", "softmax"],
+                                     loss="cross_entropy", learning_rate=0.0)
+    net.layers[0].neurons[0].weights[0] = 1.0 / scale
+    E = net.train([x[0] * 1.0, 0.0, 0.0], [0.0, 1.0])
+    nets = [n.net for n in net.layers[-1].neurons]
+    assert close(nets[0], 50000.0, 1e-12) and close(nets[1], -50000.0, 1e-12)
+    assert close(E, nets[0] - nets[1], 1e-15)     # -log softmax_2 = net_1 - net_2 here
+    o1, o2 = net.layers[-1].neurons
+    assert (o1.out, o2.out) == (1.0, 0.0)
+    assert (o1.delta, o2.delta) == (1.0, -1.0)     # out - t
+    assert o2.dE_dout is None                       # -1/0: not defined
+    record = net.train([50.0, 0.0, 0.0], [0.0, 1.0], record=True)
+    assert "not defined" in " ".join(str(e) for e in record)
+    for e in record:
+        for value in e:
+            assert not (isinstance(value, float) and not math.isfinite(value))
+
+
+def test_softmax_on_a_hidden_layer_is_refused():
+    with pytest.raises(ConfigurationError, match="output layer only"):
+        NeuralNetwork([2, 3, 2], activation=["softmax", "softmax"])
+
+
+def test_softmax_with_one_output_is_refused():
+    with pytest.raises(ConfigurationError, match="at least 2 outputs"):
+        NeuralNetwork([2, 2, 1], activation=["sigmoid", "softmax"])
+
+
+def test_cross_entropy_without_softmax_is_refused():
+    with pytest.raises(ConfigurationError, match="needs a softmax output layer"):
+        NeuralNetwork([2, 2, 2], activation="sigmoid", loss="cross_entropy")
+
+
+def test_softmax_activation_alone_refuses_a_single_net():
+    from neurosim import activations
+    with pytest.raises(ConfigurationError, match="all the net inputs"):
+        activations.get("softmax").f(0.5)
+
+
+def test_binary_cross_entropy_keeps_its_meaning():
+    from neurosim import losses
+    assert losses.get("bce").name == "binary_cross_entropy"
+    assert losses.get("ce").name == "cross_entropy"
+    with pytest.raises(ConfigurationError, match="sigmoid output layer"):
+        NeuralNetwork([2, 2, 2], activation=["sigmoid", "softmax"], loss="binary_cross_entropy")
+
+
+def test_finite_differences_of_the_error():
+    # dE/dw by central differences of E computed here from the formulas (log-sum-exp)
+    t = [0.2, 0.5, 0.3]
+
+    def error(weights):
+        h = [1 / (1 + math.exp(-(sum(w * x for w, x in zip(row, X)) + b)))
+             for row, b in zip(weights[0], B[0])]
+        z = [sum(w * x for w, x in zip(row, h)) + b for row, b in zip(weights[1], B[1])]
+        lse = math.log(sum(math.exp(v) for v in z))
+        return -sum(tk * (zk - lse) for tk, zk in zip(t, z))
+
+    net = make()
+    net.train(X, t)
+    grads = [n.dE_dw for layer in net.layers for n in layer.neurons]
+    k = 0
+    for li, layer in enumerate(W):
+        for j, row in enumerate(layer):
+            for i in range(len(row)):
+                h = 1e-6
+                up = [[r[:] for r in l] for l in W]
+                down = [[r[:] for r in l] for l in W]
+                up[li][j][i] += h
+                down[li][j][i] -= h
+                numeric = (error(up) - error(down)) / (2 * h)
+                assert abs(grads[k][i] - numeric) < 1e-8
+            k += 1
