@@ -74,6 +74,8 @@ def _activation(name, z):
         # log(1 + e^z); past z = 40, log1p(e^-z) < 5e-18 vanishes beside z, so returning z
         # (torch's threshold) is the float value of the formula, and 1 is its derivative.
         return F.softplus(z, beta=1.0, threshold=40.0)
+    if name == "softmax":
+        return torch.softmax(z, -1)     # over the outputs of a sample
     raise ConfigurationError(f"to_torch has no torch version of activation {name!r}")
 
 
@@ -90,6 +92,9 @@ def _loss_terms(name, outputs, targets):
     if name == "binary_cross_entropy":
         out = torch.clamp(outputs, CLIP, 1.0 - CLIP)
         return -(targets * torch.log(out) + (1.0 - targets) * torch.log(1.0 - out))
+    if name == "cross_entropy":     # -t log out, 0 where t = 0 (as neurosim.losses)
+        return torch.where(targets == 0, torch.zeros_like(outputs),
+                           -targets * torch.log(outputs))
     raise ConfigurationError(f"to_torch has no torch version of loss {name!r}")
 
 

@@ -151,6 +151,22 @@ def formula(event, c):
                  parse(event.formula, {"out": symbol(f"out_{h}"), "net": symbol(f"net_{h}")}),
                  parse(event.formula, {"out": n(event.out), "net": n(event.net)}),
                  n(event.value, False)]
+    elif t is Delta and event.outputs:      # a softmax output: the chain rule over every out_u
+        h = event.neuron
+        chain = joined([Mul(partial("E_total", f"out_{u}"), partial(f"out_{u}", f"net_{h}"))
+                        for u in event.outputs])
+        if event.targets:                   # cross-entropy: the sum taken as one
+            total = 0.0
+            for target in event.targets:
+                total = total + target
+            short = (row(symbol(f"out_{h}"), "-", symbol(f"target_{h}")) if total == 1.0 else
+                     row(Mul(symbol(f"out_{h}"), joined([symbol(f"target_{u}")
+                                                        for u in event.outputs])),
+                         "-", symbol(f"target_{h}")))
+        else:
+            short = joined([Mul(n(a, k > 0), n(b)) for k, (a, b) in
+                            enumerate(zip(event.dE_douts, event.jacobian))])
+        parts = [symbol(f"delta_{h}"), chain, short, n(event.delta, False)]
     elif t is Delta:
         h = event.neuron
         parts = [symbol(f"delta_{h}"),

@@ -54,7 +54,7 @@ TARGET_RANGES = {
 }
 
 #: Output activations each loss accepts (a loss not listed accepts every activation).
-_LOSS_OUTPUTS = {"binary_cross_entropy": ("sigmoid",)}
+_LOSS_OUTPUTS = {"binary_cross_entropy": ("sigmoid",), "cross_entropy": ("softmax",)}
 
 
 def networks(*, min_layers=2, max_layers=4, min_width=1, max_width=4, activations=None,
@@ -91,7 +91,8 @@ def networks(*, min_layers=2, max_layers=4, min_width=1, max_width=4, activation
     _check_count("max_layers", max_layers, min_layers, "(min_layers)")
     _check_count("min_width", min_width, 1, "(a layer has at least one neuron)")
     _check_count("max_width", max_width, min_width, "(min_width)")
-    hidden = (_activations.names() if activations is None
+    # softmax is an activation of a whole output layer, not drawn per layer (nor by default)
+    hidden = ([a for a in _activations.names() if a != "softmax"] if activations is None
               else _check_names("activations", activations, _activations))
     outputs = hidden if output_activations is None else _check_names(
         "output_activations", output_activations, _activations)

@@ -202,3 +202,27 @@ def test_finite_differences_of_the_error():
                 numeric = (error(up) - error(down)) / (2 * h)
                 assert abs(grads[k][i] - numeric) < 1e-8
             k += 1
+
+
+def test_gradcheck_refuses_a_softmax_layer_clearly():
+    from neurosim.gradient_check import gradcheck
+    with pytest.raises(ConfigurationError, match="compare_with_torch"):
+        gradcheck(make(), X, [0.0, 1.0, 0.0])
+
+
+def test_compare_with_torch_agrees():
+    pytest.importorskip("torch")
+    from neurosim.interop.torch import compare_with_torch
+    for loss in ("cross_entropy", "half_squared_error"):
+        report = compare_with_torch(make(loss), X, [0.2, 0.5, 0.3])
+        assert "largest difference" in str(report)
+        for row in report.rows:
+            assert abs(row.neurosim_gradient - row.torch_gradient) <= 1e-15
+
+
+def test_markdown_worksheet_shows_the_chain_over_every_output():
+    from neurosim.render.worksheet import worksheet
+    text = worksheet(make(), X, [0.0, 1.0, 0.0], format="markdown")
+    line = [l for l in text.splitlines() if l.startswith(r"$$ \delta_{\mathrm{o1}}")][0]
+    assert line.count(r"\partial E_{\mathrm{total}}") == 3       # one term per output
+    assert r"\mathrm{out}_{\mathrm{o1}} - \mathrm{target}_{\mathrm{o1}}" in line
