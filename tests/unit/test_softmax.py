@@ -204,10 +204,40 @@ def test_finite_differences_of_the_error():
             k += 1
 
 
-def test_gradcheck_refuses_a_softmax_layer_clearly():
+@pytest.mark.parametrize("loss", ["cross_entropy", "half_squared_error"])
+@pytest.mark.parametrize("t", [[0.0, 1.0, 0.0], [0.2, 0.5, 0.3], [0.5, 1.0, 0.25]])
+def test_gradcheck_passes_on_softmax_networks(loss, t):
     from neurosim.gradient_check import gradcheck
-    with pytest.raises(ConfigurationError, match="compare_with_torch"):
-        gradcheck(make(), X, [0.0, 1.0, 0.0])
+    report = gradcheck(make(loss), X, t)
+    assert report.ok, str(report)
+    statuses = {row.name: row.status for row in report.rows}
+    assert statuses["delta_o1"] == statuses["dE/dw5"] == "ok"
+    assert "dout/dnet_o2" in statuses and "dE/di1" in statuses
+
+
+def test_gradcheck_fails_a_wrong_softmax_gradient(monkeypatch):
+    # the Jacobian's off-diagonal sign flipped: every gradient below the outputs is wrong
+    from neurosim import calculation
+    from neurosim.gradient_check import gradcheck
+    kind = calculation.KINDS["jacobian"]
+    monkeypatch.setitem(calculation.KINDS, "jacobian",
+                        kind._replace(python=lambda ops, q, r: f"{ops[0]} * {ops[1]}"))
+    engine._cache.clear()
+    calculation._plan.cache_clear()
+    try:
+        report = gradcheck(make("half_squared_error"), X, [0.5, 1.0, 0.25])
+    finally:
+        monkeypatch.undo()
+        engine._cache.clear()
+        calculation._plan.cache_clear()
+    assert not report.ok
+    assert {row.name for row in report.rows if row.status == "FAIL"} >= {"delta_o1", "dE/dw5"}
+
+
+def test_gradcheck_precise_refuses_softmax_clearly():
+    from neurosim.gradient_check import gradcheck
+    with pytest.raises(ConfigurationError, match="precise=True does not cover a softmax"):
+        gradcheck(make(), X, [0.0, 1.0, 0.0], precise=True)
 
 
 def test_compare_with_torch_agrees():
