@@ -256,3 +256,27 @@ def test_markdown_worksheet_shows_the_chain_over_every_output():
     line = [l for l in text.splitlines() if l.startswith(r"$$ \delta_{\mathrm{o1}}")][0]
     assert line.count(r"\partial E_{\mathrm{total}}") == 3       # one term per output
     assert r"\mathrm{out}_{\mathrm{o1}} - \mathrm{target}_{\mathrm{o1}}" in line
+
+
+def test_the_checker_grades_a_softmax_step_from_the_matrix_reference():
+    # the claimed figures come from tests/reference.py (delta = J^T dE/da), printed to 9
+    # significant digits as a hand calculation would
+    import reference
+    from neurosim.hand_check import check
+    weights = [[[0.15, 0.2], [0.25, -0.3]], [[0.4, 0.45], [0.5, -0.55]]]
+    biases = [[0.35, -0.1], [0.6, 0.1]]
+    x, t = [0.05, 0.1], [1.0, 0.0]
+    r = reference.step(weights, biases, x, t, output_activation="softmax",
+                       loss="cross_entropy")
+    figures = {"out_o1": r.a[1][0], "E_total": r.error, "delta_o1": r.delta[1][0],
+               "delta_o2": r.delta[1][1], "dE/dw5": r.grad_W[1][0][0],
+               "delta_h1": r.delta[0][0], "w5+": r.new_W[1][0][0]}
+    text = "\n".join(f"{name} = {value:.9g}" for name, value in figures.items())
+    net = NeuralNetwork.from_weights(weights, biases, activation=["sigmoid", "softmax"],
+                                     loss="cross_entropy")
+    report = check(text, net, x, t)
+    assert report.ok, str(report)
+    wrong = text.replace(f"delta_o2 = {figures['delta_o2']:.9g}",
+                         f"delta_o2 = {figures['delta_o2'] + 0.01:.9g}")
+    report = check(wrong, net, x, t)
+    assert not report.ok and report.first_wrong.name == "delta_o2"
