@@ -429,6 +429,9 @@ class _Writer:
             self.emit(f"{v}.dE_dout = {name}")
         elif q.kind == "dout_dnet":
             self.emit(f"{v}.dout_dnet = {name}")
+            self._store_jacobian(q, q.neuron, name)
+        elif q.kind == "jacobian":
+            self._store_jacobian(q, q.owner, name)
         elif q.kind in ("delta", "output delta", "softmax delta"):
             # a neuron's dE_db is dE/d(its bias as named): delta, or -delta for a threshold
             self.emit(f"{v}.delta = {name}" if self.s.thresholds else
@@ -445,6 +448,18 @@ class _Writer:
             first = q.owner == self.s.input_names[0]
             self.emit(f"_net.dE_dinputs = [{name}]" if first
                       else f"_net.dE_dinputs.append({name})")
+
+    def _store_jacobian(self, q, u, name):
+        """observe: a softmax layer's Jacobian entry dout_u/dnet_n into ``layer.jacobian``
+        (a matrix of None until the first entry of the step is computed)."""
+        k = q.layer
+        if self.s.activations[k].of_layer is None:
+            return
+        neurons = self.s.layers[k][0]
+        n = q.name.split("/dnet_")[1]
+        if u == n == neurons[0]:     # the first entry: column o1 starts with its diagonal
+            self.emit(f"_L{k}.jacobian = [[None] * {len(neurons)} for _ in range({len(neurons)})]")
+        self.emit(f"_L{k}.jacobian[{neurons.index(u)}][{neurons.index(n)}] = {name}")
 
     def _layer_done(self, k):
         """After the backward pass of layer ``k``: store (plain modes) and check its deltas."""
@@ -466,7 +481,7 @@ class _Writer:
             if k == 0:
                 grads = ", ".join(self.ident(f"dE/d{x}") for x in s.input_names)
                 self.emit(f"_net.dE_dinputs = [{grads}]")
-        if s.activations[k].of_layer is not None:   # softmax: the Jacobian, row by row
+        if s.activations[k].of_layer is not None and not self.observe:   # by rows
             self.emit(f"_L{k}.jacobian = " + self._jacobian(neurons))
         self.check([self.ident(f"delta_{n}") for n in neurons], f"_raise_backward(_L{k})")
 

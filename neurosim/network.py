@@ -267,6 +267,8 @@ class NeuralNetwork:
         for n in self.neurons:  # so that a pause shows which quantities are not computed yet
             n.inputs = n.net = n.out = n.dE_dout = n.dout_dnet = n.delta = None
             n.dnet_dw = n.dE_dw = n.dE_db = n.target = n.error = None
+        for layer in self.layers:
+            layer.jacobian = None
 
     def total_error(self, samples):
         """Sum of E_total over ``(inputs, targets)`` pairs; leaves the neurons' state untouched.

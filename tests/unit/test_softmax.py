@@ -280,3 +280,25 @@ def test_the_checker_grades_a_softmax_step_from_the_matrix_reference():
                          f"delta_o2 = {figures['delta_o2'] + 0.01:.9g}")
     report = check(wrong, net, x, t)
     assert not report.ok and report.first_wrong.name == "delta_o2"
+
+
+def test_the_stepper_and_the_checker_know_the_jacobian_entries():
+    import io
+    from neurosim.hand_check import check
+    from neurosim.stepper import Stepper
+    net = make()
+    t = [0.0, 1.0, 0.0]
+    out = io.StringIO()
+    Stepper(net, X, t, stdout=out).run_script(
+        ["print dout_o2/dnet_o1", "break delta_o1", "continue", "print dout_o2/dnet_o1",
+         "print dout_o1/dnet_o2"])
+    lines = out.getvalue().splitlines()
+    assert "dout_o2/dnet_o1 is not computed yet" in lines
+    trained = make()
+    trained.train(X, t)
+    o1, o2 = (n.out for n in trained.layers[-1].neurons[:2])
+    assert f"dout_o2/dnet_o1 = {-o2 * o1:.9g}" in lines
+    assert "dout_o1/dnet_o2 is not computed yet" in lines     # column o2 comes later
+    report = check(f"dout_o2/dnet_o1 = {-o2 * o1:.9g}\ndout_o1/dnet_o1 = {o1 * (1 - o1):.9g}",
+                   make(), X, t)
+    assert report.ok, str(report)
