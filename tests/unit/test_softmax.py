@@ -302,3 +302,15 @@ def test_the_stepper_and_the_checker_know_the_jacobian_entries():
     report = check(f"dout_o2/dnet_o1 = {-o2 * o1:.9g}\ndout_o1/dnet_o1 = {o1 * (1 - o1):.9g}",
                    make(), X, t)
     assert report.ok, str(report)
+
+
+def test_save_and_load_keep_the_softmax_layer_and_the_loss(tmp_path):
+    net = make()
+    path = tmp_path / "softmax.json"
+    net.save(str(path))
+    loaded = NeuralNetwork.load(str(path))
+    assert loaded.layers[-1].activation.name == "softmax"
+    assert loaded.loss.name == "cross_entropy"
+    t = [0.0, 1.0, 0.0]
+    assert loaded.train(X, t) == net.train(X, t)
+    assert loaded.layers[-1].jacobian == net.layers[-1].jacobian
