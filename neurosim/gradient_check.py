@@ -144,11 +144,6 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=0.0, precise=Fa
         raise ConfigurationError(f"net must be a NeuralNetwork, got {_describe(net)}")
     if not isinstance(precise, bool):
         raise ConfigurationError(f"precise must be True or False, got {precise!r}")
-    if precise and any(layer.activation.of_layer is not None for layer in net.layers):
-        raise ConfigurationError(
-            "precise=True does not cover a softmax layer yet (the Decimal oracle has no "
-            "softmax)\nleave precise at False, or compare with PyTorch: "
-            "neurosim.interop.torch.compare_with_torch(net, inputs, targets)")
     eps = _check_tolerance("eps", eps, positive=True)
     rtol = _check_tolerance("rtol", rtol)
     atol = _check_tolerance("atol", atol)
@@ -373,6 +368,13 @@ def measurement(net, x, t, p, arith, base_E, values, rounding):
         key = ("net", who.name)
         z = values[key]
         f = p.target[2] if arith.conv is None else arith.fs[p.layer]
+        layer = net.layers[p.layer]
+        if arith.conv is not None and layer.activation.of_layer is not None:
+            nets = [values[("net", m.name)] for m in layer.neurons]
+            j = next(i for i, m in enumerate(layer.neurons) if m is who)
+
+            def f(zz):     # out_j of the softmax, net_j moved, the other nets held
+                return arith.softmax(j, nets[:j] + [zz] + nets[j + 1:])
         return Measurement(lambda d: (f(z + d), {key: z + d}), f(z), {key: z},
                            rounding.local_noise(p.target[2], float(z)), watch)
     last = p.layer == len(net.layers) - 1
@@ -487,6 +489,8 @@ class _FloatArith:
         self.decay = net.weight_decay
         self.half = 0.5
 
+    softmax = staticmethod(softmax)
+
 
 def _evaluate(net, x, t, target, h, arith, base=None, start=0):
     """E (+ the decay term of a nudged weight) and every net and out, with one value nudged.
@@ -538,7 +542,7 @@ def _evaluate(net, x, t, target, h, arith, base=None, start=0):
         if softmax_layer:
             nets = [values[("net", n.name)] for n in layer.neurons]
             for j, n in enumerate(layer.neurons):
-                o = softmax(j, nets)
+                o = arith.softmax(j, nets)
                 if kind == "out" and who is n:
                     o = o + h
                 values[("out", n.name)] = o

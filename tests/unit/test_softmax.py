@@ -234,10 +234,14 @@ def test_gradcheck_fails_a_wrong_softmax_gradient(monkeypatch):
     assert {row.name for row in report.rows if row.status == "FAIL"} >= {"delta_o1", "dE/dw5"}
 
 
-def test_gradcheck_precise_refuses_softmax_clearly():
+@pytest.mark.parametrize("loss", ["cross_entropy", "half_squared_error"])
+def test_gradcheck_precise_agrees_with_the_decimal_oracle(loss):
     from neurosim.gradient_check import gradcheck
-    with pytest.raises(ConfigurationError, match="precise=True does not cover a softmax"):
-        gradcheck(make(), X, [0.0, 1.0, 0.0], precise=True)
+    report = gradcheck(make(loss), X, [0.5, 1.0, 0.25], precise=True)
+    assert report.ok, str(report)
+    for row in report.rows:
+        assert row.status == "ok", row
+        assert abs(row.analytic - row.exact) <= 1e-14 * max(1.0, abs(row.exact)), row
 
 
 def test_compare_with_torch_agrees():
