@@ -34,6 +34,10 @@ The step (Mazur 2015; seed 004, formulas (1) to (3)), one kind per line::
     dnet_dw   x                        what the weight multiplies
     dE_dw     delta * dnet/dw  (+ lambda w with weight decay)
     dE_db     delta, or the sum of the layer's deltas for a shared bias
+    jacobian  -out_u out_n              a softmax output layer: dout_u/dnet_n off the diagonal
+                                        (the diagonal is each neuron's dout_dnet, out (1 - out))
+    softmax delta  sum_u dE/dout_u dout_u/dnet_n   a softmax output's delta (with cross-entropy
+                                        taken as one: out_n (t_1 + ... + t_n) - t_n)
     input message  delta_h * w_hi         one per connection out of an input
     input gradient sum of input messages  dE/di = sum_h delta_h w_hi (first layer, weights
                                           before the update)
@@ -315,18 +319,17 @@ def _plan(s, update):
                 add(f"dE/dout_{h}", "hidden dE_dout", h, messages, _left_to_right(messages),
                     h, k)
         for n, row in zip(neurons, weight_names):
-            if act.of_layer is not None:
+            if act.of_layer is not None:   # softmax: a column of the Jacobian, then delta
                 _softmax_delta(s, add, neurons, n, k, from_net)
-            else:
+            elif from_net and k == last:     # the pair taken as one: delta = out - target
                 add(f"dout_{n}/dnet_{n}", "dout_dnet", n, (f"net_{n}", f"out_{n}"),
                     act.derivative.replace("out", f"out_{n}").replace("net", f"net_{n}"), n, k)
-            if act.of_layer is not None:
-                pass
-            elif from_net and k == last:     # the pair taken as one: delta = out - target
                 add(f"delta_{n}", "output delta", n, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}",
                                                       f"target_{n}", f"out_{n}"),
                     _loss_formula(s.loss.delta_formula, n), n, k)
             else:
+                add(f"dout_{n}/dnet_{n}", "dout_dnet", n, (f"net_{n}", f"out_{n}"),
+                    act.derivative.replace("out", f"out_{n}").replace("net", f"net_{n}"), n, k)
                 add(f"delta_{n}", "delta", n, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}"),
                     f"dE/dout_{n} * dout_{n}/dnet_{n}", n, k)
             for w, x in zip(row, xs):
