@@ -206,4 +206,5 @@ def test_target_ranges_are_reachable_by_each_activation():
     assert TARGET_RANGES["sigmoid"] == (0.0, 1.0)
     assert TARGET_RANGES["tanh"] == TARGET_RANGES["bipolar_sigmoid"] == (-1.0, 1.0)
     assert TARGET_RANGES["relu"][0] == 0.0 and TARGET_RANGES["softplus"][0] == 0.0
-    assert set(TARGET_RANGES) == set(ACTIVATIONS)
+    assert TARGET_RANGES["softmax"] == (0.0, 1.0)     # probabilities
+    assert set(TARGET_RANGES) == set(ACTIVATIONS) | {"softmax"}
