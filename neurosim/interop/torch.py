@@ -302,9 +302,16 @@ def _activation_name(child, position):
             raise ConfigurationError(f"from_torch: Softplus at position {position} has beta "
                                      f"{child.beta!r}; neurosim's softplus has beta 1")
         return "softplus"
+    if type(child) is nn.Softmax:
+        if child.dim not in (-1, None):
+            raise ConfigurationError(f"from_torch: Softmax at position {position} has dim "
+                                     f"{child.dim!r}; neurosim's softmax is over the outputs "
+                                     f"of a sample, dim=-1")
+        return "softmax"
     raise ConfigurationError(
         f"from_torch: {type(child).__name__} at position {position} is not supported; expected "
-        "nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Identity or nn.Softplus")
+        "nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Identity, nn.Softplus or "
+        "nn.Softmax(dim=-1)")
 
 
 # The cross-check lives in torch_check.py; imported last, since it builds on the functions above.

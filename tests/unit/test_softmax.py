@@ -318,3 +318,19 @@ def test_save_and_load_keep_the_softmax_layer_and_the_loss(tmp_path):
     t = [0.0, 1.0, 0.0]
     assert loaded.train(X, t) == net.train(X, t)
     assert loaded.layers[-1].jacobian == net.layers[-1].jacobian
+
+
+def test_to_torch_and_from_torch_round_trip_a_softmax_network():
+    torch = pytest.importorskip("torch")
+    from neurosim.interop.torch import from_torch, to_torch
+    net = make()
+    module = to_torch(net)
+    x = torch.tensor(X, dtype=torch.float64)
+    assert module(x).tolist() == pytest.approx(net.feed_forward(X), rel=1e-15)
+    plain = torch.nn.Sequential(torch.nn.Linear(3, 2).double(), torch.nn.Sigmoid(),
+                                torch.nn.Linear(2, 3).double(), torch.nn.Softmax(dim=-1))
+    back = from_torch(plain, loss="cross_entropy")
+    assert back.layers[-1].activation.name == "softmax"
+    assert back.feed_forward(X) == pytest.approx(plain(x).tolist(), rel=1e-14)
+    with pytest.raises(ConfigurationError, match="dim=-1"):
+        from_torch(torch.nn.Sequential(torch.nn.Linear(3, 2).double(), torch.nn.Softmax(dim=0)))
