@@ -31,6 +31,10 @@ same function), f' as 2 e / (1 + e)^2 with e = e^-|net|:
 ReLU and leaky ReLU have a kink at 0, where they are not differentiable; neurosim uses the
 one-sided derivative from the left (0 for ReLU, the leak slope for leaky ReLU) and lists the
 point in ``kinks`` so that gradient checks can flag it instead of failing it.
+
+Softmax is an activation of a whole layer (the output layer only): out_k = e^net_k /
+sum_j e^net_j reads every net input of the layer (:func:`softmax`), and its derivative is a
+Jacobian, dout_k/dnet_j = out_k (delta_kj - out_j); ``df`` gives its diagonal out_k (1 - out_k).
 """
 
 import math
@@ -39,7 +43,7 @@ from typing import Callable, Optional, Tuple
 
 from .errors import ConfigurationError
 
-__all__ = ["Activation", "get", "names", "LEAKY_SLOPE"]
+__all__ = ["Activation", "get", "names", "LEAKY_SLOPE", "softmax", "log_softmax"]
 
 #: The slope of leaky ReLU for negative net inputs (the common default of 0.01).
 LEAKY_SLOPE = 0.01
@@ -61,6 +65,9 @@ class Activation:
     #: f' exactly as books write it, where ``df`` computes it otherwise to keep its digits
     #: (the sigmoid's out (1 - out)): the checker judges printed figures with it.
     df_written: Optional[Callable[[float, float], float]] = field(default=None, compare=False)
+    #: For an activation of the whole layer (softmax): ``of_layer(j, nets)`` is out_j from all
+    #: the layer's net inputs; ``f`` then refuses a lone net input.
+    of_layer: Optional[Callable] = field(default=None, compare=False)
 
     def __repr__(self):
         return f"<activation {self.name}: {self.formula}>"
@@ -157,6 +164,44 @@ def _softplus_df(x, out):
     return _sigmoid(x)
 
 
+def softmax(j, nets):
+    """out_j = e^net_j / (e^net_1 + ... + e^net_n), computed as e^(net_j - m) / sum_k e^(net_k - m)
+    with m = max net (the same number: the factor e^-m cancels) so that no exp overflows; the sum
+    adds left to right, as every sum of the step (see neurosim.calculation).
+
+    >>> [round(softmax(j, (1.0, 2.0)), 9) for j in (0, 1)]
+    [0.268941421, 0.731058579]
+    >>> softmax(0, (1000.0, -1000.0)), softmax(1, (1000.0, -1000.0))
+    (1.0, 0.0)
+    """
+    m = max(nets)
+    total = 0.0
+    for z in nets:
+        total = total + math.exp(z - m)
+    return math.exp(nets[j] - m) / total
+
+
+def log_softmax(j, nets):
+    """log out_j = net_j - m - log sum_k e^(net_k - m): finite for every finite net, where
+    log(softmax) would take the log of an out rounded to 0."""
+    m = max(nets)
+    total = 0.0
+    for z in nets:
+        total = total + math.exp(z - m)
+    return nets[j] - m - math.log(total)
+
+
+def _softmax_alone(x):
+    raise ConfigurationError(
+        "softmax needs all the net inputs of its layer, not one net input\n"
+        "use neurosim.activations.softmax(j, nets), or a network with a softmax output layer")
+
+
+def _softmax_df(x, out):
+    # the diagonal of the Jacobian: dout_k/dnet_k = out_k (1 - out_k)
+    return out * (1.0 - out)
+
+
 _ACTIVATIONS = {
     a.name: a
     for a in (
@@ -177,6 +222,8 @@ _ACTIVATIONS = {
         ),
         Activation("identity", _identity, _identity_df, "net", "1"),
         Activation("softplus", _softplus, _softplus_df, "log(1 + e^net)", "1 / (1 + e^(-net))"),
+        Activation("softmax", _softmax_alone, _softmax_df, "e^net / sum_k e^net_k",
+                   "out (1 - out)", of_layer=softmax),
     )
 }
 
@@ -199,7 +246,7 @@ def get(name):
     >>> get("sigmoidal")
     Traceback (most recent call last):
     ...
-    neurosim.errors.ConfigurationError: unknown activation 'sigmoidal'; expected one of: sigmoid, tanh, bipolar_sigmoid, relu, leaky_relu, identity, softplus
+    neurosim.errors.ConfigurationError: unknown activation 'sigmoidal'; expected one of: sigmoid, tanh, bipolar_sigmoid, relu, leaky_relu, identity, softplus, softmax
     """
     if isinstance(name, Activation):
         return name

@@ -217,10 +217,27 @@ def check_loss_output(loss, output_activation):
     binary cross-entropy takes logarithms of out and 1 - out, so it needs outputs in (0, 1)."""
     needed = loss.output_activation
     if needed is not None and output_activation.name != needed:
+        what = ("outputs that sum to 1" if needed == "softmax" else "outputs between 0 and 1")
         raise ConfigurationError(
-            f"loss {loss.name!r} needs a {needed} output layer (outputs between 0 and 1), but "
+            f"loss {loss.name!r} needs a {needed} output layer ({what}), but "
             f"the output activation is {output_activation.name!r}\n"
             f"give output_activation={needed!r}, or another loss")
+
+
+def check_softmax(acts, sizes):
+    """ConfigurationError for a softmax layer that is not an output layer of two or more
+    neurons: softmax turns the output layer's net inputs into probabilities that sum to 1."""
+    for k, act in enumerate(acts):
+        if act.of_layer is None:
+            continue
+        if k != len(acts) - 1:
+            raise ConfigurationError(
+                f"activation: softmax is allowed on the output layer only, got it on hidden "
+                f"layer {k + 1} of {len(acts)}\nuse sigmoid, tanh or relu for hidden layers")
+        if sizes[-1] < 2:
+            raise ConfigurationError(
+                f"activation: a softmax output layer needs at least 2 outputs, got "
+                f"{sizes[-1]}\nfor one output use sigmoid (with binary_cross_entropy)")
 
 
 def init_range(act, fan_in, fan_out):

@@ -34,6 +34,10 @@ The step (Mazur 2015; seed 004, formulas (1) to (3)), one kind per line::
     dnet_dw   x                        what the weight multiplies
     dE_dw     delta * dnet/dw  (+ lambda w with weight decay)
     dE_db     delta, or the sum of the layer's deltas for a shared bias
+    jacobian  -out_u out_n              a softmax output layer: dout_u/dnet_n off the diagonal
+                                        (the diagonal is each neuron's dout_dnet, out (1 - out))
+    softmax delta  sum_u dE/dout_u dout_u/dnet_n   a softmax output's delta (with cross-entropy
+                                        taken as one: out_n (t_1 + ... + t_n) - t_n)
     input message  delta_h * w_hi         one per connection out of an input
     input gradient sum of input messages  dE/di = sum_h delta_h w_hi (first layer, weights
                                           before the update)
@@ -84,6 +88,9 @@ _left_to_right = " + ".join
 
 def _loss_python(attribute):
     def python(ops, q, rules):
+        if len(ops) > 3:        # (target, out, net, nets...): from the softmax layer's nets
+            return (f"_loss_{attribute}_net({ops[0]}, {ops[1]}, {ops[2]}, {rules.n_out}, "
+                    f"({', '.join(ops[3:])},))")
         if len(ops) == 3:       # (target, out, net): the loss computed from the net input
             return f"_loss_{attribute}_net({ops[0]}, {ops[1]}, {ops[2]}, {rules.n_out})"
         code = getattr(getattr(rules.loss, attribute), "inline", None)
@@ -95,7 +102,10 @@ def _loss_python(attribute):
 
 def _pair_python(ops, q, rules):
     """delta of an output whose loss differentiates dE/dout * dout/dnet as one (reads
-    dE/dout, dout/dnet, target, out: the first two for the event only)."""
+    dE/dout, dout/dnet, target, out: the first two for the event only). After a softmax the
+    layer's targets follow: delta_k = out_k (t_1 + ... + t_n) - t_k (see neurosim.losses)."""
+    if len(ops) > 4:
+        return f"{ops[3]} * ({_left_to_right(ops[4:])}) - {ops[2]}"
     code = getattr(rules.loss.delta, "inline", None)
     if code and getattr(rules, "inline", True):
         return "(" + code.format(t=ops[2], o=ops[3], n=rules.n_out) + ")"
@@ -108,6 +118,9 @@ def _activation_python(attribute):
         code = getattr(getattr(rules.activations[k], attribute), "inline", None)
         if code and getattr(rules, "inline", True):
             return "(" + code.format(net=ops[0], out=ops[-1]) + ")"
+        if attribute == "f" and len(ops) > 1:   # softmax: (own net, every net of the layer)
+            j = rules.layers[k][0].index(q.neuron)
+            return f"_softmax({j}, ({', '.join(ops[1:])},))"
         if attribute == "f":
             return f"_f{k}({ops[0]})"
         return f"_df{k}({ops[0]}, {ops[1]})"
@@ -153,6 +166,10 @@ KINDS = {
     "dout_dnet": Kind("backward", ActivationDerivative, _activation_python("df")),
     "delta": Kind("backward", Delta, lambda ops, q, r: f"{ops[0]} * {ops[1]}"),
     "output delta": Kind("backward", Delta, _pair_python),
+    "jacobian": Kind("backward", None, lambda ops, q, r: f"-{ops[0]} * {ops[1]}"),
+    "softmax delta": Kind("backward", Delta,
+                          lambda ops, q, r: _left_to_right(f"{a} * {b}" for a, b in
+                                                           zip(ops[::2], ops[1::2]))),
     "dnet_dw": Kind("backward", None, lambda ops, q, r: ops[0]),
     "dE_dw": Kind("backward", WeightGradient, _gradient_python),
     "dE_db": Kind("backward", BiasGradient, lambda ops, q, r: _bias_gradient_python(ops, r)),
@@ -252,16 +269,26 @@ def _plan(s, update):
             else:
                 formula = _left_to_right(terms[:-1] + [b] if b else terms[:-1])
             add(f"net_{n}", "net", n, terms, formula, n, k)
-            add(f"out_{n}", "out", n, (f"net_{n}",),
-                act.formula.replace("net", f"net_{n}"), n, k)
+            if act.of_layer is None:
+                add(f"out_{n}", "out", n, (f"net_{n}",),
+                    act.formula.replace("net", f"net_{n}"), n, k)
+        if act.of_layer is not None:
+            # softmax, once every net input of the layer is known:
+            # out_n = e^net_n / (e^net_o1 + e^net_o2 + ...)
+            nets = [f"net_{m}" for m in neurons]
+            for n in neurons:
+                add(f"out_{n}", "out", n, [f"net_{n}"] + nets,
+                    f"e^net_{n} / ({_left_to_right('e^' + z for z in nets)})", n, k)
         senders = [(n, f"out_{n}") for n in neurons]
 
     # -- error: E_total = sum_o E_o -------------------------------------------------------------
     outputs = s.layers[-1][0]
     # A loss with a pair rule (binary cross-entropy after a sigmoid) is computed from net.
     from_net = getattr(s.loss, "delta", None) is not None
+    softmax = s.activations[-1].of_layer is not None
+    nets = tuple(f"net_{o}" for o in outputs) if softmax and from_net else ()
     for o in outputs:
-        reads = (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if from_net else ())
+        reads = (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if from_net else ()) + nets
         add(f"E_{o}", "error", o, reads, _loss_formula(s.loss.formula, o), o, len(s.layers) - 1)
     add("E_total", "total", None, [f"E_{o}" for o in outputs],
         _left_to_right(f"E_{o}" for o in outputs))
@@ -274,8 +301,9 @@ def _plan(s, update):
         act = s.activations[k]
         xs = (list(s.input_names) if k == 0 else [f"out_{n}" for n in s.layers[k - 1][0]])
         if k == last:
+            net_for_dE = getattr(s.loss, "dE_dout_net", None) is not None
             for o in neurons:
-                reads = (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if from_net else ())
+                reads = (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if net_for_dE else ())
                 add(f"dE/dout_{o}", "output dE_dout", o, reads,
                     _loss_formula(s.loss.derivative, o), o, k)
         else:
@@ -291,13 +319,17 @@ def _plan(s, update):
                 add(f"dE/dout_{h}", "hidden dE_dout", h, messages, _left_to_right(messages),
                     h, k)
         for n, row in zip(neurons, weight_names):
-            add(f"dout_{n}/dnet_{n}", "dout_dnet", n, (f"net_{n}", f"out_{n}"),
-                act.derivative.replace("out", f"out_{n}").replace("net", f"net_{n}"), n, k)
-            if from_net and k == last:     # the pair taken as one: delta = out - target
+            if act.of_layer is not None:   # softmax: a column of the Jacobian, then delta
+                _softmax_delta(s, add, neurons, n, k, from_net)
+            elif from_net and k == last:     # the pair taken as one: delta = out - target
+                add(f"dout_{n}/dnet_{n}", "dout_dnet", n, (f"net_{n}", f"out_{n}"),
+                    act.derivative.replace("out", f"out_{n}").replace("net", f"net_{n}"), n, k)
                 add(f"delta_{n}", "output delta", n, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}",
                                                       f"target_{n}", f"out_{n}"),
                     _loss_formula(s.loss.delta_formula, n), n, k)
             else:
+                add(f"dout_{n}/dnet_{n}", "dout_dnet", n, (f"net_{n}", f"out_{n}"),
+                    act.derivative.replace("out", f"out_{n}").replace("net", f"net_{n}"), n, k)
                 add(f"delta_{n}", "delta", n, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}"),
                     f"dE/dout_{n} * dout_{n}/dnet_{n}", n, k)
             for w, x in zip(row, xs):
@@ -323,6 +355,33 @@ def _plan(s, update):
     if update and not each_layer:
         _updates(s, range(len(s.layers)), add)
     return tuple(out)
+
+
+def _softmax_delta(s, add, neurons, n, k, from_net):
+    """A softmax output's column of the Jacobian and its delta.
+
+    Every out_u depends on net_n: dout_u/dnet_n = out_u (delta_un - out_n), that is
+    out_n (1 - out_n) on the diagonal (the neuron's dout_dnet) and -out_u out_n off it, so
+    delta_n = dE/dnet_n = sum_u dE/dout_u dout_u/dnet_n (left to right in u). With
+    cross-entropy the sum is taken as one: delta_n = out_n (t_1 + ... + t_n) - t_n.
+    """
+    column = []
+    for u in neurons:
+        if u == n:
+            add(f"dout_{n}/dnet_{n}", "dout_dnet", n, (f"net_{n}", f"out_{n}"),
+                f"out_{n} (1 - out_{n})", n, k)
+        else:
+            add(f"dout_{u}/dnet_{n}", "jacobian", u, (f"out_{u}", f"out_{n}"),
+                f"-out_{u}*out_{n}", n, k)
+        column += [f"dE/dout_{u}", f"dout_{u}/dnet_{n}"]
+    chain = _left_to_right(f"dE/dout_{u} * dout_{u}/dnet_{n}" for u in neurons)
+    if from_net:
+        targets = [f"target_{u}" for u in neurons]
+        add(f"delta_{n}", "output delta", n, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}",
+                                              f"target_{n}", f"out_{n}", *targets),
+            f"out_{n} * ({_left_to_right(targets)}) - target_{n}", n, k)
+    else:
+        add(f"delta_{n}", "softmax delta", n, column, chain, n, k)
 
 
 def _input_gradients(s, add):
@@ -393,7 +452,8 @@ def event_fields(q, s):
                 tuple(V(x) for x in xs), b, V(b) if b else 0.0, V(q.name), k == 0]
     if kind == "out":
         act = s.activations[k]
-        return [q.neuron, act.name, act.formula, V(q.reads[0]), V(q.name)]
+        formula = q.formula if act.of_layer is not None else act.formula
+        return [q.neuron, act.name, formula, V(q.reads[0]), V(q.name)]
     if kind in ("error", "output dE_dout"):
         loss = s.loss
         formula = loss.formula if kind == "error" else loss.derivative
@@ -409,8 +469,17 @@ def event_fields(q, s):
     if kind == "dout_dnet":
         act = s.activations[k]
         return [q.neuron, act.name, act.derivative, V(q.reads[0]), V(q.reads[1]), V(q.name)]
-    if kind in ("delta", "output delta"):
-        return [q.neuron, V(q.reads[0]), V(q.reads[1]), V(q.name)]
+    if kind in ("delta", "output delta") and len(q.reads) <= 4:
+        return [q.neuron, V(q.reads[0]), V(q.reads[1]), V(q.name), (), (), (), ()]
+    if kind in ("output delta", "softmax delta"):     # a softmax output
+        n = q.neuron
+        outputs = s.layers[k][0]
+        column = tuple(V(f"dout_{u}/dnet_{n}") for u in outputs)
+        if kind == "output delta":
+            return [n, V(f"dE/dout_{n}"), V(f"dout_{n}/dnet_{n}"), V(q.name), tuple(outputs),
+                    (), column, tuple(V(f"target_{u}") for u in outputs)]
+        return [n, V(f"dE/dout_{n}"), V(f"dout_{n}/dnet_{n}"), V(q.name), tuple(outputs),
+                tuple(V(f"dE/dout_{u}") for u in outputs), column, ()]
     if kind == "dE_dw":
         delta, x = q.reads[:2]
         w = q.owner

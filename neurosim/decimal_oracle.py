@@ -88,14 +88,33 @@ def _d_bce_net(t, out, net, n):
     return t * _d_softplus(-net) + (1 - t) * _d_softplus(net)
 
 
+def _d_softmax(j, nets):
+    """out_j = e^(net_j - m) / sum_k e^(net_k - m), m = max net, in Decimal."""
+    m = max(nets)
+    return (nets[j] - m).exp() / sum((z - m).exp() for z in nets)
+
+
+def _d_ce(t, out, n):
+    return Decimal(0) if t == 0 else -t * out.ln()
+
+
+def _d_ce_net(t, out, net, n, nets):
+    """Cross-entropy from the softmax layer's nets: -t (net - m - ln sum_k e^(net_k - m))."""
+    if t == 0:
+        return Decimal(0)
+    m = max(nets)
+    return -t * (net - m - sum((z - m).exp() for z in nets).ln())
+
+
 #: E_o from the net input, for the losses a network computes that way.
-_DECIMAL_LOSSES_NET = {"binary_cross_entropy": _d_bce_net}
+_DECIMAL_LOSSES_NET = {"binary_cross_entropy": _d_bce_net, "cross_entropy": _d_ce_net}
 
 _DECIMAL_LOSSES = {
     "half_squared_error": lambda t, o, n: (t - o) * (t - o) / 2,
     "squared_error": lambda t, o, n: (t - o) * (t - o),
     "mean_squared_error": lambda t, o, n: (t - o) * (t - o) / n,
     "binary_cross_entropy": _d_bce,
+    "cross_entropy": _d_ce,
 }
 
 
@@ -105,7 +124,9 @@ class DecimalArith:
     def __init__(self, net):
         self.conv = Decimal
         try:
-            self.fs = [_DECIMAL_ACTIVATIONS[layer.activation.name] for layer in net.layers]
+            # a softmax layer (a whole layer's activation) is computed with self.softmax
+            self.fs = [None if layer.activation.of_layer is not None
+                       else _DECIMAL_ACTIVATIONS[layer.activation.name] for layer in net.layers]
             self.loss = _DECIMAL_LOSSES[net.loss.name]
             self.loss_net = _DECIMAL_LOSSES_NET[net.loss.name] if from_net(net.loss) else None
         except KeyError as missing:
@@ -115,6 +136,8 @@ class DecimalArith:
                 f"{', '.join(_DECIMAL_LOSSES)}\ncall gradcheck without precise=True") from None
         self.decay = net.weight_decay
         self.half = Decimal("0.5")
+
+    softmax = staticmethod(_d_softmax)
 
 
 class DecimalOracle:

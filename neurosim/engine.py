@@ -45,6 +45,7 @@ from math import exp, isfinite, log, log1p, tanh
 from operator import add, mul
 
 from .calculation import KINDS, VECTOR, Quantity, Ref, event_fields, plan, shape_of
+from .activations import softmax as _softmax_out
 from .errors import NumericalError
 
 __all__ = ["compiled", "source", "namespace", "MODES"]
@@ -196,7 +197,7 @@ class _Writer:
               "_loss_dE_dout": s.loss.dE_dout,
               "_loss_error_net": getattr(s.loss, "error_net", None),
               "_loss_dE_dout_net": getattr(s.loss, "dE_dout_net", None),
-              "_loss_delta": getattr(s.loss, "delta", None)}
+              "_loss_delta": getattr(s.loss, "delta", None), "_softmax": _softmax_out}
         for k, act in enumerate(s.activations):
             ns[f"_f{k}"] = act.f
             ns[f"_df{k}"] = act.df
@@ -444,7 +445,10 @@ class _Writer:
             self.emit(f"{v}.dE_dout = {name}")
         elif q.kind == "dout_dnet":
             self.emit(f"{v}.dout_dnet = {name}")
-        elif q.kind in ("delta", "output delta"):
+            self._store_jacobian(q, q.neuron, name)
+        elif q.kind == "jacobian":
+            self._store_jacobian(q, q.owner, name)
+        elif q.kind in ("delta", "output delta", "softmax delta"):
             # a neuron's dE_db is dE/d(its bias as named): delta, or -delta for a threshold
             self.emit(f"{v}.delta = {name}" if self.s.thresholds else
                       f"{v}.delta = {v}.dE_db = {name}")
@@ -460,6 +464,18 @@ class _Writer:
             first = q.owner == self.s.input_names[0]
             self.emit(f"_net.dE_dinputs = [{name}]" if first
                       else f"_net.dE_dinputs.append({name})")
+
+    def _store_jacobian(self, q, u, name):
+        """observe: a softmax layer's Jacobian entry dout_u/dnet_n into ``layer.jacobian``
+        (a matrix of None until the first entry of the step is computed)."""
+        k = q.layer
+        if self.s.activations[k].of_layer is None:
+            return
+        neurons = self.s.layers[k][0]
+        n = q.name.split("/dnet_")[1]
+        if u == n == neurons[0]:     # the first entry: column o1 starts with its diagonal
+            self.emit(f"_L{k}.jacobian = [[None] * {len(neurons)} for _ in range({len(neurons)})]")
+        self.emit(f"_L{k}.jacobian[{neurons.index(u)}][{neurons.index(n)}] = {name}")
 
     def _layer_done(self, k):
         """After the backward pass of layer ``k``: store (plain modes) and check its deltas."""
@@ -481,7 +497,14 @@ class _Writer:
             if k == 0:
                 grads = ", ".join(self.ident(f"dE/d{x}") for x in s.input_names)
                 self.emit(f"_net.dE_dinputs = [{grads}]")
+        if s.activations[k].of_layer is not None and not self.observe:   # by rows
+            self.emit(f"_L{k}.jacobian = " + self._jacobian(neurons))
         self.check([self.ident(f"delta_{n}") for n in neurons], f"_raise_backward(_L{k})")
+
+    def _jacobian(self, neurons):
+        """``[[dout_o1/dnet_o1, dout_o1/dnet_o2], ...]``: a softmax layer's Jacobian, by rows."""
+        return "[" + ", ".join("[" + ", ".join(self.ident(f"dout_{u}/dnet_{n}") for n in neurons)
+                               + "]" for u in neurons) + "]"
 
     def _updates(self, quantities):
         """Every new value first, checked; then written (observe: one at a time, with its
@@ -712,8 +735,14 @@ class _VectorWriter(_Writer):
     def from_net(self):
         return getattr(self.s.loss, "delta", None) is not None
 
-    def loss_reads(self, o):
-        return (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if self.from_net else ())
+    def loss_reads(self, o, kind="error"):
+        s = self.s
+        if kind == "error":
+            nets = (tuple(f"net_{u}" for u in s.layers[-1][0])
+                    if self.from_net and s.activations[-1].of_layer is not None else ())
+            return (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if self.from_net else ()) + nets
+        net_for_dE = getattr(s.loss, "dE_dout_net", None) is not None
+        return (f"target_{o}", f"out_{o}") + ((f"net_{o}",) if net_for_dE else ())
 
     def namespace(self):
         ns = super().namespace()
@@ -766,6 +795,7 @@ class _VectorWriter(_Writer):
         for k, (neurons, _, bias_names) in enumerate(s.layers):
             xs = "_x" if k == 0 else f"_X{k}"
             senders = s.input_names if k == 0 else [f"out_{u}" for u in s.layers[k - 1][0]]
+            softmax = s.activations[k].of_layer is not None
             for n, row, b in zip(neurons, s.layers[k][1], bias_names):
                 net = self.ident(f"net_{n}")
                 rule = "net threshold" if b and s.thresholds else "net"
@@ -779,8 +809,14 @@ class _VectorWriter(_Writer):
                 else:
                     self.emit(f"{net} = " + VECTOR[rule].format(
                         W=f"_W_{v(n)}", X=xs, b=self.ident(b) if b else "0.0"))
-                self.scalar(f"out_{n}", "out", k, (f"net_{n}",), n)
+                if not softmax:
+                    self.scalar(f"out_{n}", "out", k, (f"net_{n}",), n)
                 self.keep(net, f"net_{n}")
+            for n in neurons:
+                net = self.ident(f"net_{n}")
+                if softmax:     # out_n from every net input of the layer
+                    self.scalar(f"out_{n}", "out", k,
+                                [f"net_{n}"] + [f"net_{u}" for u in neurons], n)
                 self.keep(self.ident(f"out_{n}"), f"out_{n}")
                 if self.store:
                     self.emit(f"{v(n)}.inputs = {xs}; {v(n)}.net = {net}; "
@@ -819,7 +855,8 @@ class _VectorWriter(_Writer):
             xs = "_x" if k == 0 else f"_X{k}"
             if k == len(s.layers) - 1:
                 for o in neurons:
-                    self.scalar(f"dE/dout_{o}", "output dE_dout", k, self.loss_reads(o), o)
+                    self.scalar(f"dE/dout_{o}", "output dE_dout", k,
+                                self.loss_reads(o, "dE_dout"), o)
             else:
                 above = s.layers[k + 1][0]
                 rows = ", ".join((f"_N_{v(u)}" if each_layer else f"_W_{v(u)}") for u in above)
@@ -832,12 +869,33 @@ class _VectorWriter(_Writer):
                     else:
                         self.emit(f"{self.ident('dE/dout_' + h)} = " + VECTOR[
                             "hidden dE_dout"].format(D=f"_D{k + 1}", column=f"_C[{j}]"))
+            softmax = s.activations[k].of_layer is not None
             for n in neurons:
-                self.scalar(f"dout_{n}/dnet_{n}", "dout_dnet", k, (f"net_{n}", f"out_{n}"), n)
-                if self.from_net and k == len(s.layers) - 1:
+                if softmax:     # the Jacobian's column n, then delta_n (calculation._softmax_delta)
+                    for u in neurons:
+                        if u == n:
+                            self.scalar(f"dout_{n}/dnet_{n}", "dout_dnet", k,
+                                        (f"net_{n}", f"out_{n}"), n)
+                        else:
+                            self.scalar(f"dout_{u}/dnet_{n}", "jacobian", k,
+                                        (f"out_{u}", f"out_{n}"), n)
+                            self.keep(self.ident(f"dout_{u}/dnet_{n}"), f"dout_{u}/dnet_{n}")
+                    if self.from_net:
+                        self.scalar(f"delta_{n}", "output delta", k, (
+                            f"dE/dout_{n}", f"dout_{n}/dnet_{n}", f"target_{n}", f"out_{n}",
+                            *(f"target_{u}" for u in neurons)), n)
+                    else:
+                        self.scalar(f"delta_{n}", "softmax delta", k, [
+                            r for u in neurons for r in (f"dE/dout_{u}", f"dout_{u}/dnet_{n}")],
+                            n)
+                elif self.from_net and k == len(s.layers) - 1:
+                    self.scalar(f"dout_{n}/dnet_{n}", "dout_dnet", k, (f"net_{n}", f"out_{n}"),
+                                n)
                     self.scalar(f"delta_{n}", "output delta", k, (
                         f"dE/dout_{n}", f"dout_{n}/dnet_{n}", f"target_{n}", f"out_{n}"), n)
                 else:
+                    self.scalar(f"dout_{n}/dnet_{n}", "dout_dnet", k, (f"net_{n}", f"out_{n}"),
+                                n)
                     self.scalar(f"delta_{n}", "delta", k, (f"dE/dout_{n}", f"dout_{n}/dnet_{n}"),
                                 n)
                 rule = "dE_dw decay" if s.decay else "dE_dw"
@@ -859,6 +917,8 @@ class _VectorWriter(_Writer):
                           f"{v(n)}.dnet_dw = {v(n)}.inputs; {v(n)}.dE_dw = _G_{v(n)}")
             deltas = [self.ident(f"delta_{n}") for n in neurons]
             self.emit(f"_D{k} = [{', '.join(deltas)}]")
+            if softmax:
+                self.emit(f"_L{k}.jacobian = " + self._jacobian(neurons))
             if s.bias_mode == "shared":
                 self.scalar(f"dE/d{bias_names[0]}", "dE_db", k, [f"delta_{n}" for n in neurons])
                 self.keep(self.ident(f"dE/d{bias_names[0]}"), f"dE/d{bias_names[0]}")
@@ -996,6 +1056,8 @@ class _Walker:
         if q.kind == "net" and q.reads[-1] != "0.0":        # w1 x1 + ... - theta
             return _sum_minus_last
         key = (q.kind, q.layer, len(q.reads))
+        if q.layer is not None and self.s.activations[q.layer].of_layer is not None:
+            key += (q.neuron,)      # a softmax layer's formulas name the neuron's place
         function = self.formulas.get(key)
         if function is None:
             names = [f"_a{i}" for i in range(len(q.reads))]
@@ -1125,6 +1187,17 @@ class _Walker:
             if update:
                 yield event(q)
 
+    def _store_jacobian(self, q, u, value, net):
+        """A softmax layer's entry dout_u/dnet_n into ``layer.jacobian`` (as _Writer's)."""
+        k = q.layer
+        if self.s.activations[k].of_layer is None:
+            return
+        neurons = self.s.layers[k][0]
+        n = q.name.split("/dnet_")[1]
+        if u == n == neurons[0]:
+            net.layers[k].jacobian = [[None] * len(neurons) for _ in neurons]
+        net.layers[k].jacobian[neurons.index(u)][neurons.index(n)] = value
+
     def _store(self, q, value, neurons, net, values):
         """Store a quantity on its neuron just before its event (as _Writer._store_one)."""
         neuron = neurons.get(q.neuron)
@@ -1136,7 +1209,10 @@ class _Walker:
             neuron.dE_dout = value
         elif kind == "dout_dnet":
             neuron.dout_dnet = value
-        elif kind in ("delta", "output delta"):
+            self._store_jacobian(q, q.neuron, value, net)
+        elif kind == "jacobian":
+            self._store_jacobian(q, q.owner, value, net)
+        elif kind in ("delta", "output delta", "softmax delta"):
             neuron.delta = value
             if not self.s.thresholds:   # a threshold's dE_db is -delta, stored with it
                 neuron.dE_db = value

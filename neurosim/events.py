@@ -24,7 +24,7 @@ from typing import ClassVar, Optional, Tuple
 
 from .event_fields import as_names, bind, checked
 from .event_fields import event_record as _record
-from .formula import (Context, Mul, Neg, Sym, equation, joined, partial, row, symbol, to_text,
+from .formula import (Context, Mul, Neg, Paren, Sym, equation, joined, partial, row, symbol, to_text,
                       written)
 from .numbers import DIGITS, num  # noqa: F401  (num: neurosim.events.num, as before)
 
@@ -226,6 +226,10 @@ class NeuronOutput(Event):
     out: float
 
     def tree(self, c):
+        if self.activation == "softmax":   # the formula names every net input of the layer
+            return equation(c.sym(f"out_{self.neuron}"), written(self.formula, {}),
+                            c.n(self.out, False),
+                            note=f"    (net_{self.neuron} = {num(self.net, c.digits)})")
         return equation(c.sym(f"out_{self.neuron}"),
                         written(self.formula, {"net": c.sym(f"net_{self.neuron}")}),
                         written(self.formula, {"net": c.n(self.net)}), c.n(self.out, False))
@@ -359,9 +363,31 @@ class Delta(Event):
     dE_dout: float
     dout_dnet: float
     delta: float
+    #: A softmax output (every out_u depends on net_n): the layer's outputs u, their dE/dout_u
+    #: (with any loss but cross-entropy), the Jacobian's column dout_u/dnet_n, and (with
+    #: cross-entropy) the targets; empty for any other neuron.
+    outputs: Tuple[str, ...] = ()
+    dE_douts: Tuple[float, ...] = ()
+    jacobian: Tuple[float, ...] = ()
+    targets: Tuple[float, ...] = ()
 
     def tree(self, c):
         h = self.neuron
+        if self.outputs:        # a softmax output: the chain rule over every out_u
+            chain = joined([row(partial("E_total", f"out_{u}"), "*", partial(f"out_{u}", f"net_{h}"))
+                            for u in self.outputs])
+            if self.targets:    # cross-entropy: the sum taken as one
+                total = 0.0
+                for target in self.targets:
+                    total = total + target
+                short = (row(symbol(f"out_{h}"), "-", symbol(f"target_{h}")) if total == 1.0 else
+                         row(Mul(symbol(f"out_{h}"), Paren(joined([symbol(f"target_{u}")
+                                                                 for u in self.outputs])),
+                                 False), "-", symbol(f"target_{h}")))
+            else:
+                short = joined([Mul(c.n(a, k > 0), c.n(b))
+                                for k, (a, b) in enumerate(zip(self.dE_douts, self.jacobian))])
+            return equation(symbol(f"delta_{h}"), chain, short, c.n(self.delta, False))
         chain = row(partial("E_total", f"out_{h}"), "*", partial(f"out_{h}", f"net_{h}"))
         if self.dE_dout is None:   # the pair taken as one (cross-entropy after a sigmoid)
             return equation(symbol(f"delta_{h}"), chain,

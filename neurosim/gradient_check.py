@@ -99,6 +99,7 @@ from operator import mul
 from typing import NamedTuple, Optional
 
 from . import propagation
+from .activations import softmax
 from .errors import ConfigurationError
 from .finite_differences import ETA, RESOLUTION, U, Stencil, judge_steps, measure
 from .gradient_report import GradientReport, GradientRow
@@ -285,15 +286,28 @@ def partials(net):
     rows = [Partial(f"dE/d{p}", *params[p]) for p in net.parameter_names() if p in params]
     for k, layer in enumerate(net.layers):
         act = layer.activation
-        for n in layer.neurons:
+        for j, n in enumerate(layer.neurons):
+            # out as a function of the neuron's own net (softmax: the other nets held)
+            f = act.f if act.of_layer is None else _softmax_of(layer, j)
             rows.append(Partial(f"dE/dout_{n.name}", n.dE_dout, ("out", n), f"out_{n.name}", k))
             rows.append(Partial(f"dout/dnet_{n.name}", n.dout_dnet,
-                                ("dout/dnet", n, act.f, act.name), f"net_{n.name}", k))
+                                ("dout/dnet", n, f, act.name), f"net_{n.name}", k))
             rows.append(Partial(f"delta_{n.name}", n.delta, ("net", n), f"net_{n.name}", k))
     if net.dE_dinputs is not None:
         rows += [Partial(f"dE/d{name}", g, ("i", k), name, 0)
                  for k, (name, g) in enumerate(zip(net.input_names, net.dE_dinputs))]
     return rows
+
+
+def _softmax_of(layer, j):
+    """out_j of a softmax layer as a function of net_j, the other nets held where they are."""
+    nets = [n.net for n in layer.neurons]
+
+    def f(z):
+        moved = list(nets)
+        moved[j] = z
+        return softmax(j, moved)
+    return f
 
 
 def _base_value(target, values):
@@ -357,10 +371,17 @@ def measurement(net, x, t, p, arith, base_E, values, rounding):
         key = ("net", who.name)
         z = values[key]
         f = p.target[2] if arith.conv is None else arith.fs[p.layer]
+        layer = net.layers[p.layer]
+        if arith.conv is not None and layer.activation.of_layer is not None:
+            nets = [values[("net", m.name)] for m in layer.neurons]
+            j = next(i for i, m in enumerate(layer.neurons) if m is who)
+
+            def f(zz):     # out_j of the softmax, net_j moved, the other nets held
+                return arith.softmax(j, nets[:j] + [zz] + nets[j + 1:])
         return Measurement(lambda d: (f(z + d), {key: z + d}), f(z), {key: z},
                            rounding.local_noise(p.target[2], float(z)), watch)
     last = p.layer == len(net.layers) - 1
-    if kind == "out" and last and from_net(net.loss):
+    if kind == "out" and last and from_net(net.loss) and net.layers[-1].activation.of_layer is None:
         z, o = values[("net", who.name)], values[("out", who.name)]
         slope = abs(net.layers[-1].activation.df(float(z), float(o)))
 
@@ -471,6 +492,8 @@ class _FloatArith:
         self.decay = net.weight_decay
         self.half = 0.5
 
+    softmax = staticmethod(softmax)
+
 
 def evaluate(net, x, t, target, h, arith, base=None, start=0):
     """E (+ the decay term of a nudged weight) and every net and out, with one value nudged.
@@ -497,6 +520,7 @@ def evaluate(net, x, t, target, h, arith, base=None, start=0):
     for layer, f in zip(net.layers[start:] if base is not None else net.layers,
                         arith.fs[start:] if base is not None else arith.fs):
         outs = []
+        softmax_layer = layer.activation.of_layer is not None
         for n in layer.neurons:
             ws = n.weights if conv is None else [conv(w) for w in n.weights]
             b = n.bias if conv is None else conv(n.bias)
@@ -510,19 +534,31 @@ def evaluate(net, x, t, target, h, arith, base=None, start=0):
             z = sum(map(mul, ws, xs)) + b
             if kind == "net" and who is n:
                 z = z + h
+            values[("net", n.name)] = z
+            if softmax_layer:           # out once every net of the layer is known
+                continue
             o = f(z)
             if kind == "out" and who is n:
                 o = o + h
-            values[("net", n.name)] = z
             values[("out", n.name)] = o
             outs.append(o)
+        if softmax_layer:
+            nets = [values[("net", n.name)] for n in layer.neurons]
+            for j, n in enumerate(layer.neurons):
+                o = arith.softmax(j, nets)
+                if kind == "out" and who is n:
+                    o = o + h
+                values[("out", n.name)] = o
+                outs.append(o)
         xs = outs
     n_out = len(xs)
     E = 0 if conv is None else conv(0)
     for ti, oi, n in zip(t, xs, net.layers[-1].neurons):
         ti = ti if conv is None else conv(ti)
         if arith.loss_net is not None and not (kind == "out" and who is n):
-            E = E + arith.loss_net(ti, oi, values[("net", n.name)], n_out)   # from net
+            nets = ((tuple(values[("net", m.name)] for m in net.layers[-1].neurons),)
+                    if net.layers[-1].activation.of_layer is not None else ())
+            E = E + arith.loss_net(ti, oi, values[("net", n.name)], n_out, *nets)  # from net
         else:  # from out: the textbook E_o(target, out), also where out itself is nudged
             E = E + arith.loss(ti, oi, n_out)
     if kind == "w" and arith.decay:

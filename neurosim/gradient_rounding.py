@@ -94,6 +94,26 @@ def steady_wiggle(g, value, error):
     return moved if math.isfinite(moved) else math.inf
 
 
+def softmax_of(layer, values, j, i=None):
+    """out_j of a softmax layer as a function of one net input (net_i, default net_j), the
+    others held at their values: what a nudge of that net input moves."""
+    from .activations import softmax
+    nets = [values[("net", n.name)] for n in layer.neurons]
+    i = j if i is None else i
+
+    def f(zz):
+        moved = list(nets)
+        moved[i] = zz
+        return softmax(j, moved)
+    return f
+
+
+def _moved(nets, i, zz):
+    moved = list(nets)
+    moved[i] = zz
+    return moved
+
+
 class ForwardRounding:
     """Bounds on the rounding error of E_total, by where a nudge starts recomputing.
 
@@ -127,7 +147,12 @@ class ForwardRounding:
         n_out = len(self.net.layers[-1].neurons)
         if self._from_out(n, nudged):
             return lambda o: self.net.loss.error(ti, o, n_out)
-        f = self.net.layers[-1].activation.f
+        layer = self.net.layers[-1]
+        if layer.activation.of_layer is not None:   # softmax: E_o from every net (log-softmax)
+            j = layer.neurons.index(n)
+            nets = [self.values[("net", m.name)] for m in layer.neurons]
+            return lambda z: self.error_net(ti, 0.0, z, n_out, _moved(nets, j, z))
+        f = layer.activation.f
         return lambda z: self.error_net(ti, f(z), z, n_out)
 
     def errors(self, layer=0, stage="sum"):
@@ -153,11 +178,25 @@ class ForwardRounding:
                         products = [abs(w * s) for w, s in zip(n.weights, senders)]
                         e_z = (units(len(products) + 1, sum(products) + abs(n.bias))
                                + sum(abs(w) * e for w, e in zip(n.weights, sender_errors)))
-                    e_o = (wiggle(f, z, e_z + argument_error(C_ARGUMENT, z))
-                           + units(C_FUNCTION, o))
+                    e_o = 0.0   # softmax: after the layer's loop, from every net input
+                    if layer_k.activation.of_layer is None:
+                        e_o = (wiggle(f, z, e_z + argument_error(C_ARGUMENT, z))
+                               + units(C_FUNCTION, o))
                 errors[n.name] = (e_z, e_o)
                 outs.append(o)
                 out_errors.append(e_o)
+            if layer_k.activation.of_layer is not None and not (
+                    k < layer or (k == layer and stage == "next")):
+                # softmax: out_j moves with every net input of the layer; each one wiggled
+                nets = layer_k.neurons
+                for j, n in enumerate(nets):
+                    e_o = units(C_FUNCTION + len(nets), self.values[("out", n.name)])
+                    for i, m in enumerate(nets):
+                        z_i = self.values[("net", m.name)]
+                        e_o += wiggle(softmax_of(layer_k, self.values, j, i), z_i,
+                                      errors[m.name][0] + argument_error(C_ARGUMENT, z_i))
+                    errors[n.name] = (errors[n.name][0], e_o)
+                    out_errors[j] = e_o
             senders, sender_errors = outs, out_errors
         return errors
 
@@ -168,9 +207,20 @@ class ForwardRounding:
         if key not in self._cache:
             errors = self.errors(layer, stage)
             total = 0.0
-            for n, ti in zip(self.net.layers[-1].neurons, self.t):
+            last = self.net.layers[-1]
+            softmax = last.activation.of_layer is not None
+            for j, (n, ti) in enumerate(zip(last.neurons, self.t)):
                 value = self._at(n, nudged)
                 error = errors[n.name][1 if self._from_out(n, nudged) else 0]
+                if softmax and not self._from_out(n, nudged):   # E_o reads every net
+                    nets = [self.values[("net", m.name)] for m in last.neurons]
+                    n_out = len(nets)
+                    for i, m in enumerate(last.neurons):
+                        total += wiggle(
+                            lambda zz, i=i, ti=ti: self.error_net(
+                                ti, 0.0, _moved(nets, i, zz)[j], n_out, _moved(nets, i, zz)),
+                            nets[i], errors[m.name][0] + argument_error(C_ARGUMENT, nets[i], ti))
+                    continue
                 total += wiggle(self._term(n, ti, nudged), value,
                                 error + argument_error(C_ARGUMENT, value, ti))
             self._cache[key] = total
@@ -188,8 +238,10 @@ class ForwardRounding:
 
     def out_noise(self, neuron):
         """The rounding of a neuron's out recomputed from its (exact) net: f's own."""
-        f = [layer.activation.f for layer in self.net.layers
-             if any(n is neuron for n in layer.neurons)][0]
+        layer = [layer for layer in self.net.layers
+                 if any(n is neuron for n in layer.neurons)][0]
+        f = (layer.activation.f if layer.activation.of_layer is None else
+             softmax_of(layer, self.values, layer.neurons.index(neuron)))
         z = self.values[("net", neuron.name)]
         return (wiggle(f, z, argument_error(C_ARGUMENT, z))
                 + units(C_FUNCTION, self.values[("out", neuron.name)])) * self.scale
@@ -226,7 +278,23 @@ def analytic_allowances(net, x, t, values, analytic, errors):
             senders = [values[("out", s.name)] for s in below]
             sender_errors = [errors[s.name][1] for s in below]
         alphas = []
+        softmax = (_softmax_allowances(net, t, values, analytic, errors)
+                   if layer.activation.of_layer is not None else None)
         for j, n in enumerate(layer.neurons):
+            if softmax is not None:
+                a_g, a_s, a_d = softmax[j]
+                d = analytic[f"delta_{n.name}"]
+                allowance[f"dE/dout_{n.name}"] = a_g
+                allowance[f"dout/dnet_{n.name}"] = a_s
+                allowance[f"delta_{n.name}"] = a_d
+                for w, w_name, x_i, e_x in zip(n.weights, n.weight_names, senders,
+                                               sender_errors):
+                    allowance[f"dE/d{w_name}"] = (abs(x_i) * a_d + abs(d) * e_x
+                                                 + units(4, abs(d * x_i) + abs(decay * w)))
+                if layer.bias_mode == "per_neuron":
+                    allowance[f"dE/d{n.bias_name}"] = a_d
+                alphas.append(a_d)
+                continue
             z, o = values[("net", n.name)], values[("out", n.name)]
             e_z, e_o = errors[n.name]
             g = analytic[f"dE/dout_{n.name}"]
@@ -275,3 +343,52 @@ def analytic_allowances(net, x, t, values, analytic, errors):
                                             in zip(upper, upper_alphas))
                                         + units(len(terms) + 1, sum(terms)))
     return {name: (a if math.isfinite(a) else math.inf) for name, a in allowance.items()}
+
+
+def _softmax_allowances(net, t, values, analytic, errors):
+    """(a(dE/dout), a(dout/dnet), a(delta)) for each neuron of a softmax output layer.
+
+    dE/dout_u = E_u'(out_u); the Jacobian dout_u/dnet_j = out_u (delta_uj - out_j) (its
+    diagonal the neuron's dout/dnet); delta_j = sum_u dE/dout_u dout_u/dnet_j, or with
+    cross-entropy as one: out_j (t_1 + ... + t_n) - t_j (neurosim.calculation)."""
+    layer = net.layers[-1]
+    loss = net.loss
+    n_out = len(layer.neurons)
+    names = [n.name for n in layer.neurons]
+    o = [values[("out", m)] for m in names]
+    e_o = [errors[m][1] for m in names]
+    g = [analytic[f"dE/dout_{m}"] for m in names]
+    a_g = [math.inf if g[u] is None else (
+        steady_wiggle(lambda oo, tu=t[u]: loss.dE_dout(tu, oo, n_out), o[u],
+                      e_o[u] + argument_error(C_ARGUMENT, o[u], t[u])) + units(C_LOSS, g[u]))
+        for u in range(n_out)]
+    df = layer.activation.df
+    a_s = [steady_wiggle(lambda oo, u=u: df(values[("net", names[u])], oo), o[u], e_o[u])
+           + units(C_FUNCTION, analytic[f"dout/dnet_{names[u]}"]) for u in range(n_out)]
+
+    def jacobian(u, j):
+        return o[u] * ((1.0 if u == j else 0.0) - o[j])
+
+    def a_jacobian(u, j):
+        if u == j:
+            return a_s[j]
+        return abs(o[u]) * e_o[j] + abs(o[j]) * e_o[u] + units(1, o[u] * o[j])
+
+    total = 0.0
+    for target in t:
+        total = total + target
+    rows = []
+    for j in range(n_out):
+        d = analytic[f"delta_{names[j]}"]
+        if getattr(loss, "delta", None) is not None:    # cross-entropy: as one
+            a_d = (steady_wiggle(lambda oo, tj=t[j]: loss.delta(tj, oo, n_out, total), o[j],
+                                 e_o[j] + argument_error(C_ARGUMENT, o[j], t[j], total))
+                   + units(C_LOSS + n_out, d) + units(n_out, total) * abs(o[j]))
+        elif any(v is None for v in g):
+            a_d = math.inf
+        else:
+            terms = [abs(g[u] * jacobian(u, j)) for u in range(n_out)]
+            a_d = (sum(abs(jacobian(u, j)) * a_g[u] + abs(g[u]) * a_jacobian(u, j)
+                       for u in range(n_out)) + units(2 * n_out, sum(terms)))
+        rows.append((a_g[j], a_s[j], a_d))
+    return rows

@@ -38,6 +38,9 @@ class NeuronLayer:
         self.dE_db = None
         #: The shared bias's momentum velocity.
         self.bias_velocity = 0.0
+        #: A softmax layer's Jacobian after a backward pass, a list of rows:
+        #: ``jacobian[k][j]`` = dout_k/dnet_j = out_k (delta_kj - out_j). None for other layers.
+        self.jacobian = None
 
     @property
     def bias(self):

@@ -19,6 +19,7 @@ half_squared_error     1/2 (target - out)^2            -(target - out)          
 squared_error          (target - out)^2                -2 (target - out)               seed 003
 mean_squared_error     (target - out)^2 / n            -2 (target - out) / n
 binary_cross_entropy   -(t log out + (1-t) log(1-out))  (out - t) / (out (1 - out))
+cross_entropy          -t log out                      -t / out                        softmax
 =====================  ==============================  ==============================  ==========
 
 >>> half = get("half_squared_error")
@@ -40,6 +41,20 @@ learning at saturation. The lone partial dE/dout = (out - t) / (out (1 - out)) i
 computed as ``(out - t) / f'(net)``; where f'(net) underflows to 0 (|net| > 745) or the quotient
 overflows it is not defined in floating point: it is stored as None, and shown as "not defined",
 never as an infinity or a NaN. (``CLIP`` is kept for old code that imports it; nothing clips.)
+
+Cross-entropy (categorical, ``"cross_entropy"``, alias ``"ce"``) needs a softmax output layer,
+out_k = e^net_k / sum_j e^net_j. It too is computed from the net inputs, through log-softmax::
+
+    E_o = -t_o log out_o = -t_o (net_o - m - log sum_j e^(net_j - m))     (m = max_j net_j)
+
+and its delta is the pair (the whole softmax layer) differentiated as one. The general form,
+for any targets, is::
+
+    delta_k = sum_j dE/dout_j dout_j/dnet_k = out_k (t_1 + ... + t_n) - t_k
+
+which is the textbooks' out_k - t_k when the targets sum to 1 (one-hot, or a probability
+distribution), bit for bit: out_k * 1.0 is out_k. The lone partial dE/dout_o = -t_o / out_o is
+shown, and stored as None ("not defined") where out_o has underflowed to 0.
 """
 
 import math
@@ -137,6 +152,42 @@ def _bce_delta(target, out, n):
     return out - target
 
 
+def _ce_error(target, out, n):
+    """E_o = -t log out from ``out`` alone (a caller without the net inputs); 0 where t = 0.
+    The network computes E_o from the net inputs instead (:func:`_ce_error_net`)."""
+    if target == 0.0:
+        return 0.0
+    return -target * math.log(max(out, 5e-324))
+
+
+def _ce_error_net(target, out, net, n, nets):
+    # E_o = -t log out_o with log out_o = net_o - m - log sum_j e^(net_j - m) (log-softmax)
+    if target == 0.0:
+        return 0.0
+    m = max(nets)
+    total = 0.0
+    for z in nets:
+        total = total + math.exp(z - m)
+    return -target * (net - m - math.log(total))
+
+
+def _ce_dE_dout(target, out, n):
+    """dE_o/dout_o = -t / out; None where out has underflowed to 0 (or the quotient
+    overflows): not defined in floating point, shown as "not defined"."""
+    if target == 0.0:
+        return 0.0
+    if out == 0.0:
+        return None
+    value = -target / out
+    return value if math.isfinite(value) else None
+
+
+def _ce_delta(target, out, n, targets_sum=1.0):
+    # dE/dnet_k = sum_j dE/dout_j dout_j/dnet_k = sum_j (-t_j/out_j) out_j (delta_jk - out_k)
+    #           = out_k (t_1 + ... + t_n) - t_k         (= out_k - t_k when the targets sum to 1)
+    return out * targets_sum - target
+
+
 @inline("0.5 * ({t} - {o}) * ({t} - {o})")
 def _half_error(target, out, n):
     return 0.5 * (target - out) * (target - out)
@@ -193,12 +244,24 @@ _LOSSES = {
             delta=_bce_delta,
             delta_formula="out - target",
         ),
+        Loss(
+            "cross_entropy",
+            _ce_error,
+            _ce_dE_dout,
+            "-target log(out)",
+            "-target / out",
+            output_activation="softmax",
+            error_net=_ce_error_net,
+            delta=_ce_delta,
+            delta_formula="out (target_1 + ... + target_n) - target",
+        ),
     )
 }
 
 # Squares are written x * x: x ** 2 raises OverflowError for huge x, x * x gives inf, which
 # the engine reports by name.
-_ALIASES = {"half_sse": "half_squared_error", "mse": "mean_squared_error", "bce": "binary_cross_entropy"}
+_ALIASES = {"half_sse": "half_squared_error", "mse": "mean_squared_error", "bce": "binary_cross_entropy",
+            "ce": "cross_entropy", "categorical_cross_entropy": "cross_entropy"}
 
 
 def names():

@@ -31,7 +31,7 @@ from math import fsum, isfinite
 from . import engine, losses, propagation
 from .calculation import threshold_name
 from .arguments import (NOT_A_LIST, check_activations, check_biases, check_flag,
-                        check_loss_output, check_names, check_number, check_seed, check_sizes,
+                        check_loss_output, check_names, check_softmax, check_number, check_seed, check_sizes,
                         check_weights, explain_vector, init_range)
 from .errors import ConfigurationError, NeurosimError, NumericalError, ShapeError, UnknownNameError
 from .layer import BIAS_MODES, NeuronLayer
@@ -96,6 +96,7 @@ class NeuralNetwork:
         #: (w5), and their weights are the new ones (w5+).
         self.weights_updated = False
         acts = check_activations(activation, output_activation, len(sizes) - 1)
+        check_softmax(acts, sizes)
         check_loss_output(self.loss, acts[-1])
         layer_names = check_names(names, sizes)
         self.input_names = layer_names[0]
@@ -266,6 +267,8 @@ class NeuralNetwork:
         for n in self.neurons:  # so that a pause shows which quantities are not computed yet
             n.inputs = n.net = n.out = n.dE_dout = n.dout_dnet = n.delta = None
             n.dnet_dw = n.dE_dw = n.dE_db = n.target = n.error = None
+        for layer in self.layers:
+            layer.jacobian = None
 
     def total_error(self, samples):
         """Sum of E_total over ``(inputs, targets)`` pairs; leaves the neurons' state untouched.

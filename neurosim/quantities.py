@@ -200,6 +200,7 @@ def from_network(net):
                 values[n.bias_name] = n.bias
                 if layer.bias_mode == "per_neuron" and n.dE_db is not None:
                     values[f"dE/d{n.bias_name}"] = n.dE_db
+        values.update(_jacobian(layer))
         if layer.index == 1 and net.dE_dinputs is not None and \
                 all(n.delta is not None for n in layer.neurons):
             values.update((f"dE/d{x}", g) for x, g in zip(net.input_names, net.dE_dinputs))
@@ -207,6 +208,15 @@ def from_network(net):
                 all(n.delta is not None for n in layer.neurons):
             values[f"dE/d{layer.bias_name}"] = layer.dE_db
     return values
+
+
+def _jacobian(layer):
+    """A softmax layer's entries dout_u/dnet_n off the diagonal (they have no event of their
+    own; the diagonal is each neuron's dout_dnet), by name; empty for other layers."""
+    if layer.jacobian is None:
+        return {}
+    return {f"dout_{u.name}/dnet_{n.name}": v for u, row in zip(layer.neurons, layer.jacobian)
+            for n, v in zip(layer.neurons, row) if v is not None and n is not u}
 
 
 def names(net):
@@ -280,6 +290,8 @@ def worked_step(net, inputs, targets):
     again = copy.deepcopy(trained).train(inputs, targets, record=True)
     after = [event for event in again if event.phase in ("forward", "error")]
     values = from_events(record)
+    for layer in trained.layers:
+        values.update(_jacobian(layer))
     values.update((name, v) for name, v in from_events(after, suffix="+").items()
                   if name.startswith(("net_", "out_", "E_")))
     return WorkedStep(StepRecord(record), after, values, trained)

@@ -8,7 +8,8 @@ from .network import NeuralNetwork
 
 __all__ = ["mazur", "MAZUR_INPUTS", "MAZUR_TARGETS", "seed002", "SEED002_INPUTS",
            "SEED002_TARGETS", "han_kamber_pei", "HAN_INPUTS", "HAN_TARGETS", "bp_chapter3",
-           "BP3_INPUTS", "BP3_TARGETS", "EXAMPLES"]
+           "BP3_INPUTS", "BP3_TARGETS", "postnetwork_softmax", "POSTNETWORK_INPUTS",
+           "POSTNETWORK_TARGETS", "EXAMPLES"]
 
 #: Mazur (2015), "A Step by Step Backpropagation Example": i1, i2 and the targets of o1, o2.
 MAZUR_INPUTS = [0.05, 0.10]
@@ -119,10 +120,38 @@ def bp_chapter3(**options):
         None, **rules)
 
 
+#: PostNetwork Academy's softmax example: x = (1, 2, -1), true label y = [1, 0].
+POSTNETWORK_INPUTS = [1.0, 2.0, -1.0]
+POSTNETWORK_TARGETS = [1.0, 0.0]
+
+
+def postnetwork_softmax(**options):
+    """The 3-2-2 softmax example of B. S. Kushwaha (PostNetwork Academy), "Understanding
+    Neural Networks: Softmax, Cross-Entropy, and Backpropagation": sigmoid hidden neurons,
+    a softmax output layer and cross-entropy, one bias per layer, b(1) = 0.5 and b(2) = 0.1.
+    Into h1: 0.2, -0.3, 0.4 (the page's w1-w3); into h2: -0.5, 0.1, 0.2 (w4-w6); into o1
+    (the page's z(3)): 0.3 from h1, 0.4 from h2; into o2 (z(4)): -0.1 and 0.2. neurosim names
+    them w7, w8 (into o1) and w9, w10 (into o2); the page's names for these four disagree
+    between its forward pass and its gradients. The page leaves the learning rate unnamed
+    (neurosim's default, 0.5, is kept).
+
+    >>> net = postnetwork_softmax()
+    >>> [round(o, 3) for o in net.feed_forward(POSTNETWORK_INPUTS)]
+    [0.567, 0.433]
+    """
+    rules = dict(activation=["sigmoid", "softmax"], loss="cross_entropy", bias="shared")
+    rules.update(options)
+    return NeuralNetwork.from_weights(
+        [[[0.2, -0.3, 0.4], [-0.5, 0.1, 0.2]],
+         [[0.3, 0.4], [-0.1, 0.2]]],
+        [0.5, 0.1], **rules)
+
+
 #: name -> (builder, inputs, targets), for the command line and the demos.
 EXAMPLES = {
     "mazur": (mazur, MAZUR_INPUTS, MAZUR_TARGETS),
     "seed002": (seed002, SEED002_INPUTS, SEED002_TARGETS),
     "han_kamber_pei": (han_kamber_pei, HAN_INPUTS, HAN_TARGETS),
     "bp_chapter3": (bp_chapter3, BP3_INPUTS, BP3_TARGETS),
+    "postnetwork_softmax": (postnetwork_softmax, POSTNETWORK_INPUTS, POSTNETWORK_TARGETS),
 }

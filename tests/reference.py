@@ -110,7 +110,29 @@ LOSSES = {
         lambda t, o: -sum(tk * math.log(ok) + (1 - tk) * math.log(1 - ok) for tk, ok in zip(t, o)),
         lambda t, o: [(ok - tk) / (ok * (1.0 - ok)) for tk, ok in zip(t, o)],
     ),
+    # categorical cross-entropy (after a softmax): E = -sum_k t_k ln o_k, dE/do_k = -t_k / o_k
+    "cross_entropy": (
+        lambda t, o: -sum(tk * math.log(ok) for tk, ok in zip(t, o)),
+        lambda t, o: [-tk / ok for tk, ok in zip(t, o)],
+    ),
 }
+
+
+# ---------------------------------------------------------------------------- softmax
+# A whole-layer activation: a = softmax(z), a_k = e^z_k / sum_j e^z_j (with max z subtracted
+# from every z, which cancels), and its Jacobian J[k][j] = da_k/dz_j = a_k (delta_kj - a_j);
+# the backward pass through it is delta = J^T dE/da (the chain rule summed over every a_k).
+
+def softmax(z):
+    m = max(z)
+    e = [math.exp(v - m) for v in z]
+    s = sum(e)
+    return [v / s for v in e]
+
+
+def softmax_jacobian(a):
+    return [[ak * ((1.0 if k == j else 0.0) - aj) for j, aj in enumerate(a)]
+            for k, ak in enumerate(a)]
 
 
 # ---------------------------------------------------------------------------- the engine
@@ -150,9 +172,12 @@ def forward(weights, biases, x, *, activation="sigmoid", output_activation=None,
     zs, as_ = [], []
     a = [float(v) for v in x]
     for l in range(L):
-        f, _ = ACTIVATIONS[acts[l]]
         z = add(matvec(weights[l], a), bvec[l])
-        a = [f(v) for v in z]
+        if acts[l] == "softmax":
+            a = softmax(z)
+        else:
+            f, _ = ACTIVATIONS[acts[l]]
+            a = [f(v) for v in z]
         zs.append(z)
         as_.append(a)
     return zs, as_
@@ -187,9 +212,12 @@ def step(weights, biases, x, target, *, activation="sigmoid", output_activation=
 
     message = dE_do(target, as_[-1])
     for l in reversed(range(L)):
-        df = ACTIVATIONS[acts[l]][1]
         r.dE_da[l] = message
-        delta = hadamard(message, [df(v) for v in zs[l]])
+        if acts[l] == "softmax":    # delta = J^T dE/da
+            delta = matvec(transpose(softmax_jacobian(as_[l])), message)
+        else:
+            df = ACTIVATIONS[acts[l]][1]
+            delta = hadamard(message, [df(v) for v in zs[l]])
         r.delta[l] = delta
         gW = outer(delta, inputs[l])
         gW = [[g + lam * w for g, w in zip(grow, wrow)] for grow, wrow in zip(gW, weights[l])]

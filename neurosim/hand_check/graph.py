@@ -309,7 +309,8 @@ _GRAPH_KIND = {"message": "message", "net": "net", "out": "out", "error": "error
                "backward": "backward", "dout_dnet": "dout/dnet", "delta": "delta",
                "output delta": "delta", "dnet_dw": "dnet/dw", "dE_dw": "dE/dw",
                "dE_db": "dE/db", "update": "update", "velocity": "update",
-               "input message": "backward", "input gradient": "dE/di"}
+               "input message": "backward", "input gradient": "dE/di",
+               "jacobian": "dout/dnet", "softmax delta": "delta"}
 
 
 class _Formulas:
@@ -355,7 +356,10 @@ def _rename(body, names):
 
 
 def _f_for_fprime(act):
-    """The slip: f(net) where f'(net) belongs."""
+    """The slip: f(net) where f'(net) belongs (for softmax, whose f reads the whole layer:
+    out itself)."""
+    if act.of_layer is not None:
+        return replace(act, df=lambda net, out: out)
     return replace(act, df=lambda net, out, f=act.f: f(net))
 
 

@@ -75,6 +75,8 @@ def _activation(name, z):
         # log(1 + e^z); past z = 40, log1p(e^-z) < 5e-18 vanishes beside z, so returning z
         # (torch's threshold) is the float value of the formula, and 1 is its derivative.
         return F.softplus(z, beta=1.0, threshold=40.0)
+    if name == "softmax":
+        return torch.softmax(z, -1)     # over the outputs of a sample
     raise ConfigurationError(f"to_torch has no torch version of activation {name!r}")
 
 
@@ -91,6 +93,9 @@ def _loss_terms(name, outputs, targets):
     if name == "binary_cross_entropy":
         out = torch.clamp(outputs, CLIP, 1.0 - CLIP)
         return -(targets * torch.log(out) + (1.0 - targets) * torch.log(1.0 - out))
+    if name == "cross_entropy":     # -t log out, 0 where t = 0 (as neurosim.losses)
+        return torch.where(targets == 0, torch.zeros_like(outputs),
+                           -targets * torch.log(outputs))
     raise ConfigurationError(f"to_torch has no torch version of loss {name!r}")
 
 
@@ -298,9 +303,16 @@ def _activation_name(child, position):
             raise ConfigurationError(f"from_torch: Softplus at position {position} has beta "
                                      f"{child.beta!r}; neurosim's softplus has beta 1")
         return "softplus"
+    if type(child) is nn.Softmax:
+        if child.dim not in (-1, None):
+            raise ConfigurationError(f"from_torch: Softmax at position {position} has dim "
+                                     f"{child.dim!r}; neurosim's softmax is over the outputs "
+                                     f"of a sample, dim=-1")
+        return "softmax"
     raise ConfigurationError(
         f"from_torch: {type(child).__name__} at position {position} is not supported; expected "
-        "nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Identity or nn.Softplus")
+        "nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Identity, nn.Softplus or "
+        "nn.Softmax(dim=-1)")
 
 
 def compare_with_torch(net, inputs, targets):

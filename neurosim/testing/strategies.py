@@ -51,10 +51,11 @@ TARGET_RANGES = {
     "softplus": (0.0, 2.0),
     "leaky_relu": (-2.0, 2.0),
     "identity": (-2.0, 2.0),
+    "softmax": (0.0, 1.0),
 }
 
 #: Output activations each loss accepts (a loss not listed accepts every activation).
-_LOSS_OUTPUTS = {"binary_cross_entropy": ("sigmoid",)}
+_LOSS_OUTPUTS = {"binary_cross_entropy": ("sigmoid",), "cross_entropy": ("softmax",)}
 
 
 def networks(*, min_layers=2, max_layers=4, min_width=1, max_width=4, activations=None,
@@ -91,10 +92,18 @@ def networks(*, min_layers=2, max_layers=4, min_width=1, max_width=4, activation
     _check_count("max_layers", max_layers, min_layers, "(min_layers)")
     _check_count("min_width", min_width, 1, "(a layer has at least one neuron)")
     _check_count("max_width", max_width, min_width, "(min_width)")
-    hidden = (_activations.names() if activations is None
+    # softmax is an activation of a whole output layer: drawn only when output_activations
+    # names it (then with at least 2 outputs), never for hidden layers nor by default
+    hidden = ([a for a in _activations.names() if a != "softmax"] if activations is None
               else _check_names("activations", activations, _activations))
+    if "softmax" in hidden:
+        raise InvalidArgument("activations includes 'softmax', which only an output layer "
+                              "may have\ngive it in output_activations=['softmax']")
     outputs = hidden if output_activations is None else _check_names(
         "output_activations", output_activations, _activations)
+    if outputs == ["softmax"] and max_width < 2:
+        raise InvalidArgument(f"output_activations=['softmax'] needs at least 2 outputs, but "
+                              f"max_width is {max_width!r}\nraise max_width to 2 or more")
     if losses is None:
         loss_names = [name for name in _losses.names() if _suits(name, outputs)]
     else:
@@ -128,7 +137,10 @@ def _networks(draw, min_layers, max_layers, min_width, max_width, hidden, output
     sizes = [draw(st.integers(min_width, max_width)) for _ in range(n_layers)]
     loss = draw(st.sampled_from(loss_names))
     acts = [draw(st.sampled_from(hidden)) for _ in range(n_layers - 2)]
-    acts.append(draw(st.sampled_from([a for a in outputs if _suits(loss, [a])])))
+    acts.append(draw(st.sampled_from([a for a in outputs if _suits(loss, [a]) and
+                                      (a != "softmax" or max_width >= 2)])))
+    if acts[-1] == "softmax":       # a softmax layer has two outputs or more
+        sizes[-1] = max(sizes[-1], 2)
     bias = draw(st.sampled_from(modes))
     matrix = [[[draw(weights) for _ in range(fan_in)] for _ in range(size)]
               for fan_in, size in zip(sizes, sizes[1:])]
@@ -177,7 +189,7 @@ def targets_for(net):
     >>> test_targets()
     """
     _check_network(net)
-    if net.loss.name == "binary_cross_entropy":
+    if net.loss.name in ("binary_cross_entropy", "cross_entropy"):
         low, high = 0.0, 1.0
     else:
         low, high = TARGET_RANGES.get(net.output_layer.activation.name, (-2.0, 2.0))

@@ -3,7 +3,8 @@
 Published figures, section E (seed 000): "a neuron-level simulator must give the same numbers
 as this matrix form, to rounding". tests/reference.py is that matrix form, written
 independently from the equations; here hypothesis draws random networks (1 to 4 weight layers,
-widths 1 to 5, every activation, loss, bias mode and rule) and one neurosim step must equal
+widths 1 to 5, every activation, loss, bias mode and rule, softmax outputs with cross-entropy or
+another loss: there the reference takes delta = J^T dE/da with the full Jacobian) and one neurosim step must equal
 one reference step to 1e-12 (relative and absolute): outputs, every neuron's delta, dE/dw,
 dE/db, and the new weights and biases.
 
@@ -37,10 +38,17 @@ unit = st.floats(-1.0, 1.0, allow_nan=False, allow_infinity=False)
 def cases(draw):
     depth = draw(st.integers(1, 4))
     sizes = draw(st.lists(st.integers(1, 5), min_size=depth + 1, max_size=depth + 1))
-    loss = draw(st.sampled_from(LOSSES))
+    loss = draw(st.sampled_from(LOSSES + ["cross_entropy"]))
+    if loss == "cross_entropy":     # softmax needs 2 outputs or more
+        sizes[-1] = max(sizes[-1], 2)
     activation = draw(st.sampled_from(ACTIVATIONS))
-    output_activation = ("sigmoid" if loss == "binary_cross_entropy"
-                         else draw(st.sampled_from(ACTIVATIONS)))
+    if loss == "binary_cross_entropy":
+        output_activation = "sigmoid"
+    elif loss == "cross_entropy":
+        output_activation = "softmax"
+    else:
+        output_activation = draw(st.sampled_from(
+            ACTIVATIONS + (["softmax"] if sizes[-1] >= 2 else [])))
     bias = draw(st.sampled_from(BIAS_MODES))
     weights = [[draw(st.lists(unit, min_size=sizes[l], max_size=sizes[l]))
                 for _ in range(sizes[l + 1])] for l in range(depth)]
@@ -52,7 +60,7 @@ def cases(draw):
         biases = [draw(st.one_of(unit, st.lists(unit, min_size=n, max_size=n)))
                   for n in sizes[1:]]
     x = draw(st.lists(unit, min_size=sizes[0], max_size=sizes[0]))
-    target_values = (st.floats(0.0, 1.0) if loss == "binary_cross_entropy"
+    target_values = (st.floats(0.0, 1.0) if loss in ("binary_cross_entropy", "cross_entropy")
                      else st.floats(-2.0, 2.0))
     t = draw(st.lists(target_values, min_size=sizes[-1], max_size=sizes[-1]))
     options = dict(
@@ -265,6 +273,20 @@ def test_loss_is_the_textbook_formula(name, data):
 
 
 # --------------------------------------------------------------------------- stability
+
+
+@given(data=st.data())
+def test_softmax_and_cross_entropy_are_the_textbook_formulas(data):
+    n = data.draw(st.integers(2, 6), label="n_outputs")
+    z = data.draw(st.lists(st.floats(-30.0, 30.0), min_size=n, max_size=n), label="nets")
+    t = data.draw(st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n), label="targets")
+    a = reference.softmax(z)
+    for k in range(n):
+        assert math.isclose(activations.softmax(k, z), a[k], rel_tol=1e-14, abs_tol=1e-300)
+    loss = losses.get("cross_entropy")
+    total = sum(loss.error_net(tk, ak, zk, n, z) for tk, ak, zk in zip(t, a, z))
+    expected = -sum(tk * (zk - math.log(sum(math.exp(v) for v in z))) for tk, zk in zip(t, z))
+    assert math.isclose(total, expected, rel_tol=1e-12, abs_tol=1e-12)
 
 
 def test_sigmoid_saturates_without_overflow():

@@ -61,7 +61,14 @@ THRESHOLDS = [dict(sizes=[3, 4, 2], thresholds=True),
                    hidden_deltas="updated_weights")]
 
 
-@pytest.mark.parametrize("k, config", list(enumerate(tp._configs() + THRESHOLDS)))
+#: A softmax output layer (every out reads every net of its layer), with cross-entropy (the pair
+#: as one) and with half squared error (the Jacobian's sum).
+SOFTMAX = [dict(sizes=[3, 4, 3], activation=["sigmoid", "softmax"], loss="cross_entropy"),
+           dict(sizes=[2, 3, 2], activation=["tanh", "softmax"], loss="half_squared_error",
+                momentum=0.5)]
+
+
+@pytest.mark.parametrize("k, config", list(enumerate(tp._configs() + THRESHOLDS + SOFTMAX)))
 def test_the_per_neuron_forms_give_the_unrolled_bits(k, config):
     with _written("unrolled"):
         unrolled = _run_every_mode(config, k)

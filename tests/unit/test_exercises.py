@@ -84,7 +84,7 @@ def test_questions_are_checked_against_the_step():
     with pytest.raises(ConfigurationError, match="students must be a whole number from 1 to "
                                                  "500, got 0"):
         variants("mazur", students=0)
-    with pytest.raises(ConfigurationError, match="example must be one of mazur, seed002, han_kamber_pei, bp_chapter3, got "
+    with pytest.raises(ConfigurationError, match="example must be one of mazur, seed002, han_kamber_pei, bp_chapter3, postnetwork_softmax, got "
                                                  "'xor'"):
         variants("xor")
 
@@ -208,7 +208,7 @@ def test_a_fifo_in_the_way_is_refused_before_anything_is_written(tmp_path, capsy
     (["--ask", "w5"], "question 'w5' is a given of the problem"),
     (["--ask", "out_h9"], "question 'out_h9' is not a quantity"),
     (["--students", "0"], "students must be a whole number from 1 to 500, got 0"),
-    (["--example", "xor"], "example must be one of mazur, seed002, han_kamber_pei, bp_chapter3, got 'xor'"),
+    (["--example", "xor"], "example must be one of mazur, seed002, han_kamber_pei, bp_chapter3, postnetwork_softmax, got 'xor'"),
     (["--digits", "2"], "digits must be a whole number from 4 to 17, got 2"),
 ])
 def test_bad_options_are_one_line_and_exit_2(tmp_path, capsys, argv, message):

@@ -208,7 +208,7 @@ def test_from_a_sequential_without_biases_or_activations(torch, interop):
 @pytest.mark.parametrize("build, message", [
     (lambda nn: nn.Sequential(nn.Linear(2, 2), nn.Dropout()),
      "from_torch: Dropout at position 1 is not supported; expected nn.Linear, nn.Sigmoid, "
-     "nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Identity or nn.Softplus"),
+     "nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Identity, nn.Softplus or nn.Softmax(dim=-1)"),
     (lambda nn: nn.Sequential(nn.Linear(2, 2), nn.LeakyReLU(0.2)),
      "from_torch: LeakyReLU at position 1 has negative_slope 0.2; neurosim's leaky_relu uses "
      "0.01"),

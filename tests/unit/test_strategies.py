@@ -71,14 +71,14 @@ def test_neurosim_testing_without_hypothesis_says_what_to_install():
     (dict(activations="relu"),
      "activations must be a list of names like ['sigmoid', 'tanh'], got 'relu'"),
     (dict(activations=[]), "activations must name at least one of ['sigmoid', 'tanh', 'bipolar_sigmoid', 'relu', "
-                           "'leaky_relu', 'identity', 'softplus'], got []"),
+                           "'leaky_relu', 'identity', 'softplus', 'softmax'], got []"),
     (dict(activations=["swish"]), "activations: unknown name 'swish'; expected one of sigmoid, "
-                                  "tanh, bipolar_sigmoid, relu, leaky_relu, identity, softplus"),
-    (dict(output_activations=["softmax"]), "output_activations: unknown name 'softmax'; expected "
-                                           "one of sigmoid, tanh, bipolar_sigmoid, relu, leaky_relu, identity, "
-                                           "softplus"),
+                                  "tanh, bipolar_sigmoid, relu, leaky_relu, identity, softplus, softmax"),
+    (dict(output_activations=["swish"]), "output_activations: unknown name 'swish'; expected "
+                                         "one of sigmoid, tanh, bipolar_sigmoid, relu, leaky_relu, identity, "
+                                         "softplus, softmax"),
     (dict(losses=["hinge"]), "losses: unknown name 'hinge'; expected one of half_squared_error, "
-                             "squared_error, mean_squared_error, binary_cross_entropy"),
+                             "squared_error, mean_squared_error, binary_cross_entropy, cross_entropy"),
     (dict(losses=["bce"], activations=["relu"]),
      "losses includes 'binary_cross_entropy', which needs a sigmoid output layer, but the output "
      "activations allowed are ['relu']\nadd 'sigmoid' to output_activations (or activations), "
@@ -206,4 +206,5 @@ def test_target_ranges_are_reachable_by_each_activation():
     assert TARGET_RANGES["sigmoid"] == (0.0, 1.0)
     assert TARGET_RANGES["tanh"] == TARGET_RANGES["bipolar_sigmoid"] == (-1.0, 1.0)
     assert TARGET_RANGES["relu"][0] == 0.0 and TARGET_RANGES["softplus"][0] == 0.0
-    assert set(TARGET_RANGES) == set(ACTIVATIONS)
+    assert TARGET_RANGES["softmax"] == (0.0, 1.0)     # probabilities
+    assert set(TARGET_RANGES) == set(ACTIVATIONS) | {"softmax"}
