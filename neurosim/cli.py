@@ -24,6 +24,7 @@ import os
 import re
 import signal
 import sys
+import textwrap
 
 from . import __version__
 from .errors import InputError, NeurosimError
@@ -61,6 +62,23 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = self.NEGATIVE_NUMBER
 
+    #: argparse's wording of a value its ``type`` refused, and the kind of value expected.
+    BAD_VALUE = re.compile(r"^argument (\S+): invalid (int|float) value: (.*)$", re.DOTALL)
+    EXPECTED = {"int": "a whole number", "float": "a number"}
+
+    def error(self, message):
+        """Stop with exit status 2 and ONE line on standard error, as every other bad input
+        does: ``neurosim gradcheck: error: --eps must be a number, got 'abc'; see 'neurosim
+        gradcheck --help'``. argparse's own ``error`` printed its usage line first, several
+        lines that buried the one naming the mistake (issue 16).
+        """
+        bad_value = self.BAD_VALUE.match(message)
+        if bad_value:
+            option, kind, value = bad_value.groups()
+            message = f"{option} must be {self.EXPECTED[kind]}, got {value}"
+        message = "; ".join(line.strip() for line in message.splitlines() if line.strip())
+        self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
+
 
 def build_parser():
     """The argument parser with every subcommand of :data:`COMMANDS`."""
@@ -70,20 +88,27 @@ def build_parser():
         epilog="Run 'neurosim COMMAND --help' for a command's options and an example.")
     parser.add_argument("--version", action="version", version=f"neurosim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.commands = {}
     for module_name in COMMANDS:
         module = importlib.import_module(f"neurosim.commands.{module_name}")
-        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP,
+        # the description is wrapped here: the raw formatter keeps the examples' layout
+        description = textwrap.fill(module.HELP, 79, break_on_hyphens=False)
+        command = sub.add_parser(module.NAME, help=module.HELP, description=description,
                                  epilog=getattr(module, "EXAMPLE", None),
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(command)
         command.set_defaults(run=module.run)
+        parser.commands[module.NAME] = command
     return parser
 
 
 def main(argv=None):
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # reported by the command's parser, so the line names the command
+        command = parser.commands.get(getattr(args, "command", None), parser)
+        command.error(f"unrecognized arguments: {' '.join(unknown)}")
     if getattr(args, "run", None) is None:
         parser.print_help()
         return 2

@@ -5,7 +5,7 @@ HELP = ("check a hand calculation: each claimed number against the simulator, th
         "one, what follows from it, and the likely slip; exit status 1 if a claim fails, 2 if "
         "the claims cannot be read or claim no number")
 EXAMPLE = """\
-claims (one 'name = value' a line, names as in the worksheet; or the same as JSON):
+claims (one 'name = value' a line, names as in the worksheet; or as JSON):
   inputs = 0.05, 0.10
   targets = 0.01, 0.99
   out_h1 = 0.593269992          # checked to half a unit of the last digit
@@ -14,14 +14,14 @@ claims (one 'name = value' a line, names as in the worksheet; or the same as JSO
   E_total@10000 = 0.0000351085  # after 10,000 updates
 
 a textbook's own names and sign of delta (see demos/claims/han_kamber_pei.txt):
-  name w46 = w7                 # the book's w46 is neurosim's w7 (and w46+ is w7+)
+  name w46 = w7                 # the book's w46 is neurosim's w7 (w46+ is w7+)
   name Err6 = delta_o1
-  convention: delta = -dE/dnet  # the book's delta (Err) is the error signal, e = t - y
+  convention: delta = -dE/dnet  # the book's delta (Err): error signal, e = t-y
   Err6 = 0.1311                 # typed as printed
   w46+ = -0.261
 
-several samples and epochs (a book's table of online steps, or its epoch errors):
-  samples = 1 1 -> 0; 0 1 -> 1; 1 0 -> 1; 0 0 -> 0   # visited in this order every epoch
+several samples and epochs (a book's table of online steps, or epoch errors):
+  samples = 1 1 -> 0; 0 1 -> 1; 1 0 -> 1; 0 0 -> 0  # this order, every epoch
   mode = online                      # or batch
   epoch_error = sum, no half, during # during|after, half|no half, sum|mean|rms
   out_o1 @ epoch 1 sample 2 = 0.5    # the step on sample 2 of epoch 1
@@ -29,10 +29,13 @@ several samples and epochs (a book's table of online steps, or its epoch errors)
   E_epoch @ epoch 1 = 0.9896         # the epoch's error under epoch_error
 
 examples:
-  neurosim check demos/claims/mazur_original.txt     # Mazur's post: which rule each figure follows
   neurosim check demos/claims/seed002.json --json    # for an autograder
-  neurosim check demos/claims/han_kamber_pei.txt     # Han, Kamber and Pei, in the book's names
-  neurosim check demos/answers.txt --network demos/net.json   # a saved network; one slip
+  # Mazur's post: which rule each figure follows
+  neurosim check demos/claims/mazur_original.txt
+  # Han, Kamber and Pei, in the book's names
+  neurosim check demos/claims/han_kamber_pei.txt
+  # a saved network; one slip
+  neurosim check demos/answers.txt --network demos/net.json
 """
 
 

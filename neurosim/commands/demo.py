@@ -15,6 +15,7 @@ import difflib
 import os
 import subprocess
 import sys
+import textwrap
 
 from ..errors import ConfigurationError
 
@@ -51,7 +52,7 @@ def find_demos(folder):
     if not os.path.isdir(folder):
         raise ConfigurationError(
             f"no demos folder at {folder!r}: the demos are scripts in the demos/ folder of "
-            "neurosim's source checkout (installed as neurosim/demos/ by pip install .)\n"
+            "neurosim's source checkout (installed as neurosim/demos/ by pip install .); "
             "run them from a checkout (python demos/xor.py) or give the folder with --dir")
     demos = {}
     for entry in sorted(os.listdir(folder)):
@@ -70,6 +71,16 @@ def example_files(folder):
             continue
         names.append(entry + "/" if os.path.isdir(os.path.join(folder, entry)) else entry)
     return names
+
+
+#: The listing's lines fit an 80-column terminal, with room for wide (CJK) characters.
+LINE_WIDTH = 76
+
+
+def _wrapped(text, first, rest):
+    """``text`` after ``first``, its further lines after ``rest``, wrapped to LINE_WIDTH."""
+    return textwrap.fill(text, LINE_WIDTH, initial_indent=first, subsequent_indent=rest,
+                         break_on_hyphens=False)
 
 
 def _first_line(path):
@@ -91,18 +102,19 @@ def run(args):
         width = max(map(len, demos))
         print(f"demos in {folder} (run one with: neurosim demo NAME):")
         for name, (_, line) in demos.items():
-            print(f"  {name:{width}}  {line}")
+            print(_wrapped(line, f"  {name:{width}}  ", " " * (width + 4)))
         others = example_files(folder)
         if others:
-            print(f"\nand files (the --help examples name them demos/NAME): "
-                  f"{', '.join(others)}")
+            print()
+            print(_wrapped(f"and files (the --help examples name them demos/NAME): "
+                           f"{', '.join(others)}", "", "  "))
         return 0
     name = args.name[:-3] if args.name.endswith(".py") else args.name
     if name not in demos:
         close = difflib.get_close_matches(name, list(demos), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ConfigurationError(f"no demo is named {args.name!r}{hint}\n"
-                                 f"demos: {', '.join(demos)}")
+        raise ConfigurationError(f"no demo is named {args.name!r}{hint}; "
+                                 f"the demos: {', '.join(demos)}")
     sys.stdout.flush()
     command = [sys.executable, "-c", _RUNNER, demos[name][0], *args.demo_args]
     try:

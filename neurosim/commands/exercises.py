@@ -12,14 +12,16 @@ HELP = ("write printable exercise sheets: one variant of a worked example per st
 EXAMPLE = """\
 files written into DIR (NN: the student's number, 01 to --students):
   sheet_NN.html   the printable sheet: diagram, givens, a blank per question
-  answers_NN.txt  the same as a claims file with blanks; filled in, 'neurosim check' grades it
-  key_NN.txt      the answer key, a claims file: 'neurosim check key_NN.txt' confirms it
+  answers_NN.txt  the same as a claims file with blanks; filled in,
+                  'neurosim check' grades it
+  key_NN.txt      the answer key, a claims file: 'neurosim check key_NN.txt'
+                  confirms it
   sheets.html     every sheet, one per printed page;  keys.html: every key
 
 examples:
   neurosim exercises -o class3b --students 30 --seed 2024
-  neurosim exercises -o quiz --example seed002 --students 12 --ask out_h4,delta_o1,w13+
-  neurosim check class3b/answers_07.txt        # a student's filled-in form, graded
+  neurosim exercises -o quiz --example seed002 --students 12 --ask out_h4,w13+
+  neurosim check class3b/answers_07.txt    # a student's filled-in form, graded
 """
 
 

@@ -11,8 +11,8 @@ HELP = ("check every dE/dw, dE/db, dE/dout, dout/dnet and delta of one backward 
         "exit status 1 if any row fails, 2 on bad input")
 EXAMPLE = """\
 examples:
-  neurosim gradcheck                           # Mazur's 2-2-2 example
-  neurosim gradcheck --precise                 # add the 50-digit Decimal oracle's columns
+  neurosim gradcheck                    # Mazur's 2-2-2 example
+  neurosim gradcheck --precise          # adds the 50-digit Decimal oracle
   neurosim gradcheck --example seed002 --eps 1e-5
   neurosim gradcheck demos/net.json --input 0.05 0.1 --target 0.01 0.99
 """

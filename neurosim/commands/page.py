@@ -28,11 +28,11 @@ HELP = ("write the classroom page: a static site that runs neurosim in the brows
         "to step, edit and train the hand calculation live; --serve opens it")
 EXAMPLE = """\
 examples:
-  neurosim page -o mazur-page --serve                    # write it, serve it, open the browser
+  neurosim page -o mazur-page --serve       # write it, serve it, open a browser
   neurosim page -o seed002-page --example seed002 --lang zh
-  neurosim page -o my-page --network demos/net.json --input 0.05 0.1 --target 0.01 0.99
-  neurosim page -o offline --pyodide /pyodide/           # a Pyodide copy on the same server
-  cd mazur-page && neurosim page --serve                 # serve a page written before
+  neurosim page -o mine --network demos/net.json --input .05 .1 --target .01 .99
+  neurosim page -o offline --pyodide /pyodide/   # Pyodide from the same server
+  cd mazur-page && neurosim page --serve    # serve a page written before
 """
 
 #: The Pyodide release the page loads by default (its official CDN); --pyodide overrides it.

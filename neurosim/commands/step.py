@@ -11,10 +11,11 @@ HELP = ("step through one training update, one event at a time, at a pdb-style p
         "(next, continue, break w5, print dE/dw5, where, list, net, quit)")
 EXAMPLE = """\
 examples:
-  neurosim step                                # Mazur's 2-2-2 example, interactively
+  neurosim step                              # Mazur's 2-2-2 example
   printf 'break w1\\ncontinue\\nprint dE/dw1 w5\\nquit\\n' | neurosim step
-  neurosim step --commands demos/lesson.txt    # a classroom script, then the prompt
-  neurosim step demos/net.json --input 0.05 0.1 --target 0.01 0.99   # a saved network
+  neurosim step --commands demos/lesson.txt  # a lesson, then the prompt
+  # a saved network:
+  neurosim step demos/net.json --input 0.05 0.1 --target 0.01 0.99
 """
 
 

@@ -19,16 +19,17 @@ NAME = "train"
 HELP = "train a network on a built-in data set and print how it went (optionally save and plot)"
 EXAMPLE = """\
 examples:
-  neurosim train xor                                   # 2-5-1, learning rate 0.5
-  neurosim train xor --hidden 4 --lr 2 --target-error 0.01 --seed 1 --save xor.json
+  neurosim train xor                          # 2-5-1, learning rate 0.5
+  neurosim train xor --hidden 4 --lr 2 --target-error 0.01 --seed 1 --save n.js
   neurosim train iris --epochs 200 --plot iris_loss.png
   neurosim train spiral --hidden 16 8 --activation tanh --lr 0.01 --epochs 1000
   neurosim train encoder --mode batch --lr 1 --momentum 0.9 --epochs 3000
-  neurosim train xor --seed 1 --full                   # every weight and partial, by name
+  neurosim train xor --seed 1 --full          # every weight and partial, named
 
-data sets: mazur, and, or, xor, encoder (8-3-8), circle, xor_quadrants, gaussians, spiral
-(TensorFlow Playground, --samples and --noise), iris (scaled to the activation's range, 20%
-kept for testing). Each has default settings, shown in the summary; every option overrides.
+data sets: mazur, and, or, xor, encoder (8-3-8), circle, xor_quadrants,
+gaussians, spiral (TensorFlow Playground, --samples and --noise), iris (scaled
+to the activation's range, 20% kept for testing). Each has default settings,
+shown in the summary; every option overrides.
 """
 
 #: name -> default settings; "hidden" lists hidden layer sizes.
@@ -55,12 +56,17 @@ def add_arguments(parser):
     net = parser.add_argument_group("network")
     net.add_argument("--hidden", nargs="*", type=int, metavar="N",
                      help="hidden layer sizes, e.g. --hidden 4 8 (none: --hidden)")
-    net.add_argument("--activation", choices=activations.names(),
-                     help="hidden layers' activation (default: sigmoid; tanh for the 2-D sets)")
-    net.add_argument("--output-activation", choices=activations.names(),
+    # the choices are named in the help, not in the usage line, which they would stretch
+    # past 80 columns
+    net.add_argument("--activation", choices=activations.names(), metavar="ACT",
+                     help=f"hidden layers' activation, one of: "
+                          f"{', '.join(activations.names())} (default: sigmoid; tanh for "
+                          f"the 2-D sets)")
+    net.add_argument("--output-activation", choices=activations.names(), metavar="ACT",
                      help="output layer's activation (default: the same as --activation)")
     net.add_argument("--loss", choices=losses.names(), default="half_squared_error",
-                     help="the loss (default: half_squared_error)")
+                     metavar="LOSS", help=f"the loss, one of: {', '.join(losses.names())} "
+                                          f"(default: half_squared_error)")
     net.add_argument("--lr", type=float, help="learning rate eta")
     run = parser.add_argument_group("training")
     run.add_argument("--epochs", type=int, help="the most epochs to run")

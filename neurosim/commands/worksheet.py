@@ -12,13 +12,14 @@ HELP = ("write one training update out as a hand calculation, every formula with
         "plain text, Markdown with LaTeX, or one self-contained HTML file (SVG diagram, MathML)")
 EXAMPLE = """\
 examples:
-  neurosim worksheet                                   # Mazur's example, as plain text
-  neurosim worksheet -o mazur.html                     # one file for the projector
-  neurosim worksheet --lang zh -o mazur.md             # the format follows the suffix
-  neurosim worksheet --format text -o mazur.html       # ... unless --format says otherwise
+  neurosim worksheet                             # Mazur's example, plain text
+  neurosim worksheet -o mazur.html               # one file for the projector
+  neurosim worksheet --lang zh -o mazur.md       # the format follows the suffix
+  neurosim worksheet --format text -o mazur.html  # ... unless --format says so
   neurosim worksheet --example seed002 --neurons h1,h4,o1 --digits 6
-  neurosim worksheet --matrix -o mazur.html           # each layer also in matrix form
-  neurosim worksheet demos/net.json --input 0.05 0.1 --target 0.01 0.99 --format html -o net.html
+  neurosim worksheet --matrix -o mazur.html      # each layer in matrix form too
+  # a saved network:
+  neurosim worksheet demos/net.json --input 0.05 0.1 --target 0.01 0.99 -o n.md
 """
 
 
