@@ -3,6 +3,7 @@ that ``neurosim check`` grades."""
 
 import os
 
+from ..worked_examples import EXAMPLES
 from ..errors import FileError
 
 NAME = "exercises"
@@ -30,7 +31,7 @@ def add_arguments(parser):
                         help="the folder to write into (made if missing)")
     parser.add_argument("--example", default="mazur", metavar="NAME",
                         help="the worked example whose network and rules every variant keeps: "
-                             "mazur (default) or seed002")
+                             f"{', '.join(EXAMPLES)} (default: mazur)")
     parser.add_argument("--students", type=int, default=1, metavar="N",
                         help="how many variants, one per student (default: 1)")
     parser.add_argument("--seed", type=int, default=0, metavar="S",

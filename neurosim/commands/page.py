@@ -50,8 +50,9 @@ def add_arguments(parser):
     parser.add_argument("-o", "--output", metavar="DIR",
                         help="the folder to write the site into (new, empty, or a page "
                              "written before); with --serve alone: the current folder")
-    parser.add_argument("--example", choices=sorted(EXAMPLES), default=None,
-                        help="the published network the page opens with (default: mazur)")
+    parser.add_argument("--example", choices=sorted(EXAMPLES), default=None, metavar="NAME",
+                        help="the published network the page opens with: "
+                             f"{', '.join(EXAMPLES)} (default: mazur)")
     parser.add_argument("--network", metavar="NET.json",
                         help="open with a network saved by net.save() (needs --input, --target)")
     parser.add_argument("--input", nargs="+", metavar="X", help="the sample's inputs")

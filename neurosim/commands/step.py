@@ -24,8 +24,9 @@ def add_network_arguments(parser):
     from ..worked_examples import EXAMPLES
     parser.add_argument("network", nargs="?", metavar="NETWORK.json",
                         help="a network saved with net.save() (default: --example)")
-    parser.add_argument("--example", choices=sorted(EXAMPLES), default=None,
-                        help="a published network with its sample (default: mazur)")
+    parser.add_argument("--example", choices=sorted(EXAMPLES), default=None, metavar="NAME",
+                        help="a published network with its sample: "
+                             f"{', '.join(EXAMPLES)} (default: mazur)")
     parser.add_argument("--input", nargs="+", metavar="X",
                         help="the inputs, e.g. --input 0.05 0.1 (default: the example's)")
     parser.add_argument("--target", nargs="+", metavar="T",

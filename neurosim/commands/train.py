@@ -20,7 +20,7 @@ HELP = "train a network on a built-in data set and print how it went (optionally
 EXAMPLE = """\
 examples:
   neurosim train xor                          # 2-5-1, learning rate 0.5
-  neurosim train xor --hidden 4 --lr 2 --target-error 0.01 --seed 1 --save n.js
+  neurosim train xor --hidden 4 --lr 2 --target-error .01 --save xor.json
   neurosim train iris --epochs 200 --plot iris_loss.png
   neurosim train spiral --hidden 16 8 --activation tanh --lr 0.01 --epochs 1000
   neurosim train encoder --mode batch --lr 1 --momentum 0.9 --epochs 3000

@@ -19,7 +19,7 @@ examples:
   neurosim worksheet --example seed002 --neurons h1,h4,o1 --digits 6
   neurosim worksheet --matrix -o mazur.html      # each layer in matrix form too
   # a saved network:
-  neurosim worksheet demos/net.json --input 0.05 0.1 --target 0.01 0.99 -o n.md
+  neurosim worksheet demos/net.json --input .05 .1 --target .01 .99 -o net.md
 """
 
 
