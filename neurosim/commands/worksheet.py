@@ -18,6 +18,7 @@ examples:
   neurosim worksheet --format text -o mazur.html       # ... unless --format says otherwise
   neurosim worksheet --example seed002 --neurons h1,h4,o1 --digits 6
   neurosim worksheet --matrix -o mazur.html           # each layer also in matrix form
+  neurosim worksheet --example han_kamber_pei --convention "delta = -dE/dnet"   # the book's sign
   neurosim worksheet demos/net.json --input 0.05 0.1 --target 0.01 0.99 --format html -o net.html
 """
 
@@ -42,6 +43,12 @@ def add_arguments(parser):
                         help="also write each layer in matrix form (z = W x + b, "
                              "delta = (W^T delta) * f'(z), dE/dW = delta x^T, W+), every entry "
                              "a number of the neuron-by-neuron lines")
+    parser.add_argument("--convention", default="delta = dE/dnet", metavar="RULE",
+                        help="the sign of delta the sheet is written in: \"delta = dE/dnet\" "
+                             "(neurosim's, the default) or \"delta = -dE/dnet\" (the error "
+                             "signal of many books, e = t - y: every delta negated, dE/dw = "
+                             "-delta*x, w+ = w + eta*delta*x; the step is the same; the "
+                             "--matrix lines stay in neurosim's sign)")
     parser.add_argument("--neurons", metavar="NAMES",
                         help="write out only these neurons, e.g. h1,o1 (for large networks)")
 
@@ -53,7 +60,8 @@ def run(args):
     net, inputs, targets = network_and_sample(args)
     args.format = args.format or format_of(args.output)
     document = worksheet(net, inputs, targets, format=args.format, digits=args.digits,
-                         lang=args.lang, neurons=args.neurons, matrix=args.matrix)
+                         lang=args.lang, neurons=args.neurons, matrix=args.matrix,
+                         convention=args.convention)
     if args.output is None or args.output == "-" or is_standard_output(args.output):
         sys.stdout.write(document)          # through the stream: `-o /dev/stdout >> f` appends
         return 0
