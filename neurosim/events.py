@@ -20,6 +20,7 @@ the same class, set there by the package) is the list of one step's events, filt
 to JSON Lines.
 """
 
+import math
 from typing import ClassVar, Optional, Tuple
 
 from .event_fields import as_names, bind, checked
@@ -379,7 +380,8 @@ class Delta(Event):
                                 row(symbol(f"target_{h}"), "-", symbol(f"out_{h}")),
                                 c.n(-self.delta, False),
                                 note=f"    (dE_total/dout_{h} is not defined here)")
-            return equation(symbol(f"delta_{h}"), Neg(partial("E_total", f"net_{h}")), chain,
+            return equation(symbol(f"delta_{h}"), Neg(partial("E_total", f"net_{h}")),
+                            self._book_chain(c) or chain,
                             Mul(c.n(-self.dE_dout, False), c.n(self.dout_dnet)),
                             c.n(-self.delta, False))
         chain = row(partial("E_total", f"out_{h}"), "*", partial(f"out_{h}", f"net_{h}"))
@@ -391,6 +393,30 @@ class Delta(Event):
         return equation(symbol(f"delta_{h}"), chain,
                         Mul(c.n(self.dE_dout, False), c.n(self.dout_dnet)),
                         c.n(self.delta, False))
+
+
+    def _book_chain(self, c):
+        """-dE/dout * f'(net) as the books write it, from the neuron's factors in ``c``:
+        (target - out) out(1 - out) at an output, (delta_o1*w5 + ...) out(1 - out) at a hidden
+        neuron; None where they are not known."""
+        h = self.neuron
+        error, messages, local = c.factors.get(h, (None, (), None))
+        if local is None or not math.isclose(self.dE_dout * self.dout_dnet, self.delta,
+                                             rel_tol=1e-12, abs_tol=1e-300):
+            return None     # (a delta not of this product, a softmax layer's: the chain)
+        f_prime = written(local.formula, {"out": symbol(f"out_{h}"), "net": symbol(f"net_{h}")})
+        f_prime = f_prime if isinstance(f_prime, (Sym, Num, Mul)) else Paren(f_prime)
+        if error is not None:       # -dE/dout at an output: the loss's derivative negated
+            dE = written(error.formula, {"target": symbol(f"target_{h}"),
+                                         "out": symbol(f"out_{h}")})
+            signal = dE.inner if isinstance(dE, Neg) else Neg(Paren(dE))
+        elif messages:              # -dE/dout_h = sum_o delta_o w_oh
+            signal = joined([Mul(symbol(f"delta_{m.receiver}"), symbol(m.weight_name))
+                             for m in messages])
+            signal = Paren(signal) if len(messages) > 1 else signal.items[0]
+        else:
+            return None
+        return Mul(signal, f_prime)
 
 
 @_record

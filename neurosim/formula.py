@@ -62,23 +62,28 @@ class Context:
     error signal, the step's own delta negated exactly (``-x`` is exact in floating point):
     delta = -dE/dnet, the messages delta*w = -dE/dout, dE/dw = -delta*x and, where the
     gradient of a weight is known (``gradients``: name -> its WeightGradient or BiasGradient
-    event), the update w+ = w + eta*delta*x. ``inputs`` are the network's input names (an
-    input's value is itself, not an out)."""
+    event), the update w+ = w + eta*delta*x; where a neuron's factors are known (``factors``:
+    neuron -> its OutputErrorDerivative or None, its BackwardMessages, its
+    ActivationDerivative), delta is written as the books write it, (target - out) f'(net) at
+    an output and (sum delta w) f'(net) at a hidden neuron. ``inputs`` are the network's input
+    names (an input's value is itself, not an out)."""
 
     def __init__(self, digits=DIGITS, n_outputs=None, suffix="", trained=(),
-                 convention=DELTA_CONVENTIONS[0], gradients=None, inputs=()):
+                 convention=DELTA_CONVENTIONS[0], gradients=None, inputs=(), factors=None):
         self.digits, self.n_outputs, self.suffix, self.trained = (digits, n_outputs, suffix,
                                                                   set(trained))
         self.sign = delta_sign(convention)
         self.convention = DELTA_CONVENTIONS[0] if self.sign > 0 else DELTA_CONVENTIONS[1]
         self.gradients, self.inputs = dict(gradients or {}), set(inputs)
+        self.factors = dict(factors or {})
 
     @classmethod
-    def of(cls, net, digits=DIGITS, suffix="", convention=DELTA_CONVENTIONS[0], gradients=None):
+    def of(cls, net, digits=DIGITS, suffix="", convention=DELTA_CONVENTIONS[0], gradients=None,
+           factors=None):
         """The context of ``net``'s lines (``suffix="+"``: the forward pass after the update)."""
         trained = [p for p in net.parameter_names() if p.startswith("w") or net.train_biases]
         return cls(digits, len(net.output_layer.neurons), suffix, trained, convention,
-                   gradients, net.input_names)
+                   gradients, net.input_names, factors)
 
     @property
     def book_sign(self):

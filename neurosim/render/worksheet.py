@@ -110,7 +110,16 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
     text = lambda key, *args: i18n.text(lang, key, *args)  # noqa: E731
     gradients = {e.weight_name if type(e) is WeightGradient else e.bias_name: e
                  for e in step.record if type(e) in (WeightGradient, BiasGradient)}
-    c = Context.of(net, digits, convention=convention, gradients=gradients)
+    factors = {}        # neuron -> (its dE/dout at an output, its messages, its f'(net))
+    for e in step.record:
+        kind = type(e).__name__
+        if kind in ("OutputErrorDerivative", "BackwardMessage", "ActivationDerivative"):
+            owner = e.sender if kind == "BackwardMessage" else e.neuron
+            error, messages, local = factors.get(owner, (None, [], None))
+            factors[owner] = (e if kind == "OutputErrorDerivative" else error,
+                              messages + [e] if kind == "BackwardMessage" else messages,
+                              e if kind == "ActivationDerivative" else local)
+    c = Context.of(net, digits, convention=convention, gradients=gradients, factors=factors)
     after_c = Context.of(net, digits, "+")
     book = c.book_sign
 

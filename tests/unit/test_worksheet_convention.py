@@ -191,3 +191,18 @@ def test_a_bad_convention_is_a_configuration_error(bad):
         worksheet(convention=bad)
     with pytest.raises(ConfigurationError):
         delta_sign(bad)
+
+
+def test_delta_is_written_as_the_books_write_it():
+    sheet = worksheet(mazur(), MAZUR_INPUTS, MAZUR_TARGETS, convention=BOOK)
+    shown = {l.split(" = ")[0].strip(): l.split(" = ")[2] for l in sheet.splitlines()
+             if l.startswith("  delta_")}
+    # at an output, (t - y) f'(net): the loss's -(target - out) negated
+    assert shown["delta_o1"] == "(target_o1 - out_o1)*out_o1 (1 - out_o1)"
+    # at a hidden neuron, (sum of delta w) f'(net), the weights of Mazur's 2-2-2 network
+    assert shown["delta_h1"] == "(delta_o1*w5 + delta_o2*w7)*out_h1 (1 - out_h1)"
+    assert shown["delta_h2"] == "(delta_o1*w6 + delta_o2*w8)*out_h2 (1 - out_h2)"
+    # and with the numbers: (0.01 - 0.75136507) * 0.186815602 = -0.138498562 (Mazur's
+    # delta_o1 = 0.138498562 with the book's sign)
+    line = next(l for l in sheet.splitlines() if l.startswith("  delta_o1"))
+    assert line.endswith("= -0.74136507*0.186815602 = -0.138498562")
