@@ -47,8 +47,8 @@ def add_arguments(parser):
                         help="the sign of delta the sheet is written in: \"delta = dE/dnet\" "
                              "(neurosim's, the default) or \"delta = -dE/dnet\" (the error "
                              "signal of many books, e = t - y: every delta negated, dE/dw = "
-                             "-delta*x, w+ = w + eta*delta*x; the step is the same; the "
-                             "--matrix lines stay in neurosim's sign)")
+                             "-delta*x, w+ = w + eta*delta*x, in the --matrix lines too; "
+                             "the step is the same)")
     parser.add_argument("--neurons", metavar="NAMES",
                         help="write out only these neurons, e.g. h1,o1 (for large networks)")
 

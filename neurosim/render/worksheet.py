@@ -255,8 +255,8 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
         if not net.train_biases and any(type(e) is BiasGradient for e in mine):
             blocks.append(("p", say("bias_gradients_only")))
         blocks.extend(line(e) for e in updates)
-        matrix_lines(matrix_form.backward_lines(net, step.values, k, digits)
-                     + matrix_form.update_lines(net, step.values, k, digits))
+        matrix_lines(matrix_form.backward_lines(net, step.values, k, digits, sign)
+                     + matrix_form.update_lines(net, step.values, k, digits, sign))
 
     if inputs_back:     # dE/di = sum_h delta_h w_hi: after the first layer, as a layer below it
         i = net.input_names[0]
@@ -432,8 +432,8 @@ def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, l
     ``convention`` is the sign of delta the sheet is written in: ``"delta = dE/dnet"``
     (neurosim's, the default) or ``"delta = -dE/dnet"`` (the error signal of many books, with
     e = t - y: every delta, message and input gradient shown negated, dE/dw = -delta*x and
-    w+ = w + eta*delta*x; the step itself is the same). The matrix form (``matrix=True``)
-    stays in neurosim's sign.
+    w+ = w + eta*delta*x; the step itself is the same), the matrix form (``matrix=True``)
+    too.
     """
     if net is None:
         from ..worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur

@@ -206,3 +206,31 @@ def test_delta_is_written_as_the_books_write_it():
     # delta_o1 = 0.138498562 with the book's sign)
     line = next(l for l in sheet.splitlines() if l.startswith("  delta_o1"))
     assert line.endswith("= -0.74136507*0.186815602 = -0.138498562")
+
+
+def matrix_lines(sheet):
+    """The matrix lines by their left side: lhs -> the last side's text."""
+    return {l.split(" = ")[0].strip(): l.split(" = ")[-1] for l in sheet.splitlines()
+            if re.match(r"  (delta_[ho]|dE_total/dW_[ho]|W_[ho]\+) = ", l)}
+
+
+def negated(matrix_text):
+    return [-float(v) for v in re.findall(r"[-\d.e]+", matrix_text)]
+
+
+def test_the_matrix_form_follows_the_books_sign():
+    ours = matrix_lines(worksheet(mazur(), MAZUR_INPUTS, MAZUR_TARGETS, matrix=True,
+                                  digits=17))
+    sheet = worksheet(mazur(), MAZUR_INPUTS, MAZUR_TARGETS, matrix=True, digits=17,
+                      convention=BOOK)
+    book = matrix_lines(sheet)
+    assert set(book) == set(ours) == {"delta_o", "delta_h", "dE_total/dW_o", "dE_total/dW_h",
+                                      "W_o+", "W_h+"}
+    for k in ("delta_o", "delta_h"):
+        assert [float(v) for v in re.findall(r"[-\d.e]+", book[k])] == negated(ours[k])
+    for k in ("dE_total/dW_o", "dE_total/dW_h", "W_o+", "W_h+"):
+        assert book[k] == ours[k]
+    assert re.search(r"^  delta_o = -dE_total/dout_o ⊙ f'\(z_o\) = ", sheet, re.M)
+    assert re.search(r"^  delta_h = \(W_o\^T delta_o\) ⊙ f'\(z_h\) = ", sheet, re.M)
+    assert re.search(r"^  dE_total/dW_o = -delta_o out_h\^T = ", sheet, re.M)
+    assert re.search(r"^  W_o\+ = W_o \+ eta delta_o out_h\^T = ", sheet, re.M)
