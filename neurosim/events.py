@@ -20,12 +20,13 @@ the same class, set there by the package) is the list of one step's events, filt
 to JSON Lines.
 """
 
+import math
 from typing import ClassVar, Optional, Tuple
 
 from .event_fields import as_names, bind, checked
 from .event_fields import event_record as _record
-from .formula import (Context, Mul, Neg, Paren, Sym, equation, joined, partial, row, symbol, to_text,
-                      written)
+from .formula import (Context, Mul, Neg, Num, Paren, Row, Sym, equation, joined, partial, row, symbol,
+                      to_text, written)
 from .numbers import DIGITS, num  # noqa: F401  (num: neurosim.events.num, as before)
 
 __all__ = [
@@ -309,9 +310,12 @@ class BackwardMessage(Event):
     product: float
 
     def tree(self, c):
-        return equation(partial(f"E_{self.receiver}", f"out_{self.sender}"),
+        # in the books' sign (c.sign = -1) the message delta*w is -dE_o/dout_h
+        left = partial(f"E_{self.receiver}", f"out_{self.sender}")
+        return equation(Neg(left) if c.book_sign else left,
                         Mul(symbol(f"delta_{self.receiver}"), symbol(self.weight_name)),
-                        Mul(c.n(self.delta, False), c.n(self.weight)), c.n(self.product, False),
+                        Mul(c.n(c.delta(self.delta), False), c.n(self.weight)),
+                        c.n(c.delta(self.product), False),
                         note=f"    ({self.receiver} -> {self.sender})")
 
 
@@ -327,6 +331,13 @@ class HiddenErrorDerivative(Event):
 
     def tree(self, c):
         h = self.neuron
+        if c.book_sign:     # -dE/dout_h = sum_o delta_o w_oh, the messages as they came
+            return equation(Neg(partial("E_total", f"out_{h}")),
+                            Row((Neg(partial(f"E_{self.receivers[0]}", f"out_{h}")),) + tuple(
+                                x for r in self.receivers[1:]
+                                for x in ("-", partial(f"E_{r}", f"out_{h}")))),
+                            joined([c.n(-p, k > 0) for k, p in enumerate(self.products)]),
+                            c.n(-self.value, False))
         return equation(partial("E_total", f"out_{h}"),
                         joined([partial(f"E_{r}", f"out_{h}") for r in self.receivers]),
                         joined([c.n(p, k > 0) for k, p in enumerate(self.products)]),
@@ -373,6 +384,9 @@ class Delta(Event):
 
     def tree(self, c):
         h = self.neuron
+        if self.outputs and c.book_sign:    # a softmax output in the books' sign
+            return equation(symbol(f"delta_{h}"), Neg(partial("E_total", f"net_{h}")),
+                            c.n(-self.delta, False))
         if self.outputs:        # a softmax output: the chain rule over every out_u
             chain = joined([row(partial("E_total", f"out_{u}"), "*", partial(f"out_{u}", f"net_{h}"))
                             for u in self.outputs])
@@ -388,6 +402,17 @@ class Delta(Event):
                 short = joined([Mul(c.n(a, k > 0), c.n(b))
                                 for k, (a, b) in enumerate(zip(self.dE_douts, self.jacobian))])
             return equation(symbol(f"delta_{h}"), chain, short, c.n(self.delta, False))
+        if c.book_sign:     # the books' error signal: delta = -dE/dnet, the same step negated
+            chain = row(Neg(partial("E_total", f"out_{h}")), "*", partial(f"out_{h}", f"net_{h}"))
+            if self.dE_dout is None:
+                return equation(symbol(f"delta_{h}"), Neg(partial("E_total", f"net_{h}")),
+                                row(symbol(f"target_{h}"), "-", symbol(f"out_{h}")),
+                                c.n(-self.delta, False),
+                                note=f"    (dE_total/dout_{h} is not defined here)")
+            return equation(symbol(f"delta_{h}"), Neg(partial("E_total", f"net_{h}")),
+                            self._book_chain(c) or chain,
+                            Mul(c.n(-self.dE_dout, False), c.n(self.dout_dnet)),
+                            c.n(-self.delta, False))
         chain = row(partial("E_total", f"out_{h}"), "*", partial(f"out_{h}", f"net_{h}"))
         if self.dE_dout is None:   # the pair taken as one (cross-entropy after a sigmoid)
             return equation(symbol(f"delta_{h}"), chain,
@@ -397,6 +422,30 @@ class Delta(Event):
         return equation(symbol(f"delta_{h}"), chain,
                         Mul(c.n(self.dE_dout, False), c.n(self.dout_dnet)),
                         c.n(self.delta, False))
+
+
+    def _book_chain(self, c):
+        """-dE/dout * f'(net) as the books write it, from the neuron's factors in ``c``:
+        (target - out) out(1 - out) at an output, (delta_o1*w5 + ...) out(1 - out) at a hidden
+        neuron; None where they are not known."""
+        h = self.neuron
+        error, messages, local = c.factors.get(h, (None, (), None))
+        if local is None or not math.isclose(self.dE_dout * self.dout_dnet, self.delta,
+                                             rel_tol=1e-12, abs_tol=1e-300):
+            return None     # (a delta not of this product, a softmax layer's: the chain)
+        f_prime = written(local.formula, {"out": symbol(f"out_{h}"), "net": symbol(f"net_{h}")})
+        f_prime = f_prime if isinstance(f_prime, (Sym, Num, Mul)) else Paren(f_prime)
+        if error is not None:       # -dE/dout at an output: the loss's derivative negated
+            dE = written(error.formula, {"target": symbol(f"target_{h}"),
+                                         "out": symbol(f"out_{h}")})
+            signal = dE.inner if isinstance(dE, Neg) else Neg(Paren(dE))
+        elif messages:              # -dE/dout_h = sum_o delta_o w_oh
+            signal = joined([Mul(symbol(f"delta_{m.receiver}"), symbol(m.weight_name))
+                             for m in messages])
+            signal = Paren(signal) if len(messages) > 1 else signal.items[0]
+        else:
+            return None
+        return Mul(signal, f_prime)
 
 
 @_record
@@ -417,6 +466,9 @@ class WeightGradient(Event):
         h, w = self.neuron, self.weight_name
         chain = row(symbol(f"delta_{h}"), "*", partial(f"net_{h}", w))
         numbers = Mul(c.n(self.delta, False), c.n(self.dnet_dw))
+        if c.book_sign:     # dE/dw = -delta*x with the books' delta = -dE/dnet
+            chain = row(Neg(symbol(f"delta_{h}")), "*", partial(f"net_{h}", w))
+            numbers = Neg(Mul(c.n(-self.delta), c.n(self.dnet_dw)))
         if self.weight_decay:
             chain = row(*chain.items, "+", Mul(Sym("λ"), symbol(w)))
             numbers = row(numbers, "+", Mul(c.n(self.weight_decay), c.n(self.weight)))
@@ -435,6 +487,17 @@ class BiasGradient(Event):
     value: float
 
     def tree(self, c):
+        if c.book_sign:     # the books' delta = -dE/dnet: dE/db = -delta, dE/dtheta = delta
+            deltas = [symbol(f"delta_{h}") for h in self.neurons]
+            numbers = [c.n(-d, k > 0) for k, d in enumerate(self.deltas)]
+            if is_threshold(self.bias_name):
+                return equation(partial("E_total", self.bias_name), deltas[0],
+                                Num(numbers[0].text, False), c.n(self.value, False))
+            if len(deltas) == 1:
+                return equation(partial("E_total", self.bias_name), Neg(deltas[0]),
+                                Neg(c.n(-self.deltas[0])), c.n(self.value, False))
+            return equation(partial("E_total", self.bias_name), Neg(Paren(joined(deltas))),
+                            Neg(Paren(joined(numbers))), c.n(self.value, False))
         if is_threshold(self.bias_name):    # dnet/dtheta = -1
             return equation(partial("E_total", self.bias_name),
                             Neg(symbol(f"delta_{self.neurons[0]}")),
@@ -461,6 +524,13 @@ class InputGradient(Event):
     value: float
 
     def tree(self, c):
+        if c.book_sign:     # -dE/di = sum_j delta_j w_jk with the books' delta
+            return equation(Neg(partial("E_total", self.input)),
+                            joined([Mul(symbol(f"delta_{r}"), symbol(w))
+                                    for r, w in zip(self.receivers, self.weight_names)]),
+                            joined([Mul(c.n(-d, k > 0), c.n(w))
+                                    for k, (d, w) in enumerate(zip(self.deltas, self.weights))]),
+                            c.n(-self.value, False))
         return equation(partial("E_total", self.input),
                         joined([Mul(symbol(f"delta_{r}"), symbol(w))
                                 for r, w in zip(self.receivers, self.weight_names)]),
@@ -496,11 +566,37 @@ class Update(Event):
             return equation(symbol(name + "+"), row(symbol(name), "+", Sym("v", name)),
                             row(c.n(self.old, False), "+", c.n(self.velocity)),
                             c.n(self.new, False))
+        gradient = c.gradients.get(name) if c.book_sign else None
+        if gradient is not None and self._book_update(gradient):
+            return self._book_tree(c, gradient)
         return equation(symbol(name + "+"),
                         row(symbol(name), "-", Mul(Sym("η"), partial("E_total", name))),
                         row(c.n(self.old, False), "-",
                             Mul(c.n(self.learning_rate), c.n(self.gradient))),
                         c.n(self.new, False))
+
+
+    def _book_update(self, gradient):
+        """Can this update be written w+ = w + eta*delta*x from ``gradient`` (its own
+        gradient's event, no weight decay, one neuron's delta)?"""
+        if type(gradient) is WeightGradient:
+            return gradient.weight_name == self.name and not gradient.weight_decay
+        return (type(gradient) is BiasGradient and gradient.bias_name == self.name
+                and len(gradient.neurons) == 1)
+
+    def _book_tree(self, c, g):
+        """w+ = w + eta*delta*x (theta+ = theta - eta*delta) in the books' sign of delta."""
+        name, eta = self.name, Sym("η")
+        if type(g) is WeightGradient:
+            x = symbol(g.sender) if g.sender in c.inputs else symbol(f"out_{g.sender}")
+            step = Mul(Mul(eta, symbol(f"delta_{g.neuron}")), x)
+            numbers = Mul(Mul(c.n(self.learning_rate), c.n(-g.delta)), c.n(g.dnet_dw))
+        else:
+            step = Mul(eta, symbol(f"delta_{g.neurons[0]}"))
+            numbers = Mul(c.n(self.learning_rate), c.n(-g.deltas[0]))
+        sign = "-" if is_threshold(name) else "+"
+        return equation(symbol(name + "+"), row(symbol(name), sign, step),
+                        row(c.n(self.old, False), sign, numbers), c.n(self.new, False))
 
 
 #: Every event class by name, as ``to_dict()`` writes it in ``"event"``.

@@ -21,30 +21,78 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from .errors import FormatError
+from .errors import ConfigurationError, FormatError
 from .numbers import DIGITS, num
 
 __all__ = ["Sym", "Num", "Row", "Frac", "Paren", "Pow", "Func", "Mul", "Neg", "Cond", "Text",
            "Matrix",
-           "Context", "symbol", "partial", "number", "row", "joined", "equation", "parse",
+           "Context", "DELTA_CONVENTIONS", "delta_sign", "symbol", "partial", "number", "row", "joined", "equation", "parse",
            "written",
            "to_text", "join_items"]
 
 
+#: The two signs of delta a worksheet can be written in: neurosim's own, the sensitivity
+#: delta = dE/dnet, and the error signal of many books, delta = -dE/dnet (with e = t - y:
+#: Haykin, Han-Kamber-Pei's Err, Mitchell). The step is the same; only its lines' sign differs.
+DELTA_CONVENTIONS = ("delta = dE/dnet", "delta = -dE/dnet")
+
+
+def delta_sign(convention):
+    """+1 for neurosim's ``"delta = dE/dnet"``, -1 for the books' ``"delta = -dE/dnet"``
+    (spaces do not matter); anything else is a :class:`~neurosim.errors.ConfigurationError`.
+
+    >>> delta_sign("delta = -dE/dnet"), delta_sign("delta=dE/dnet")
+    (-1, 1)
+    """
+    spaced = {"".join(c.split()): c for c in DELTA_CONVENTIONS}
+    if not isinstance(convention, str) or "".join(convention.split()) not in spaced:
+        raise ConfigurationError(
+            f"convention must be {DELTA_CONVENTIONS[0]!r} (neurosim's delta, the default) or "
+            f"{DELTA_CONVENTIONS[1]!r} (the books' error signal), got {convention!r}")
+    return -1 if "-" in "".join(convention.split()) else 1
+
+
 class Context:
     """What a line needs to know beyond its event: the ``digits`` shown, the network's number
-    of outputs (the ``n`` of a mean; unknown: ``n`` stays a letter), and after the update
-    (``suffix="+"``) which names changed (``trained``)."""
+    of outputs (the ``n`` of a mean; unknown: ``n`` stays a letter), after the update
+    (``suffix="+"``) which names changed (``trained``), and the sign of delta the lines are
+    written in (``convention``, one of :data:`DELTA_CONVENTIONS`).
 
-    def __init__(self, digits=DIGITS, n_outputs=None, suffix="", trained=()):
+    With ``convention="delta = -dE/dnet"`` (``sign`` -1) every delta is shown as the book's
+    error signal, the step's own delta negated exactly (``-x`` is exact in floating point):
+    delta = -dE/dnet, the messages delta*w = -dE/dout, dE/dw = -delta*x and, where the
+    gradient of a weight is known (``gradients``: name -> its WeightGradient or BiasGradient
+    event), the update w+ = w + eta*delta*x; where a neuron's factors are known (``factors``:
+    neuron -> its OutputErrorDerivative or None, its BackwardMessages, its
+    ActivationDerivative), delta is written as the books write it, (target - out) f'(net) at
+    an output and (sum delta w) f'(net) at a hidden neuron. ``inputs`` are the network's input
+    names (an input's value is itself, not an out)."""
+
+    def __init__(self, digits=DIGITS, n_outputs=None, suffix="", trained=(),
+                 convention=DELTA_CONVENTIONS[0], gradients=None, inputs=(), factors=None):
         self.digits, self.n_outputs, self.suffix, self.trained = (digits, n_outputs, suffix,
                                                                   set(trained))
+        self.sign = delta_sign(convention)
+        self.convention = DELTA_CONVENTIONS[0] if self.sign > 0 else DELTA_CONVENTIONS[1]
+        self.gradients, self.inputs = dict(gradients or {}), set(inputs)
+        self.factors = dict(factors or {})
 
     @classmethod
-    def of(cls, net, digits=DIGITS, suffix=""):
+    def of(cls, net, digits=DIGITS, suffix="", convention=DELTA_CONVENTIONS[0], gradients=None,
+           factors=None):
         """The context of ``net``'s lines (``suffix="+"``: the forward pass after the update)."""
         trained = [p for p in net.parameter_names() if p.startswith("w") or net.train_biases]
-        return cls(digits, len(net.output_layer.neurons), suffix, trained)
+        return cls(digits, len(net.output_layer.neurons), suffix, trained, convention,
+                   gradients, net.input_names, factors)
+
+    @property
+    def book_sign(self):
+        """True when delta is written as the books' error signal, -dE/dnet."""
+        return self.sign < 0
+
+    def delta(self, value):
+        """A delta of the step (neurosim's dE/dnet) in the sheet's sign."""
+        return self.sign * value
 
     def sym(self, name, kind="neuron"):
         """The symbol of a quantity, with ``+`` after the update where it changed."""

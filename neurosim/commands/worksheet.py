@@ -18,6 +18,8 @@ examples:
   neurosim worksheet --format text -o mazur.html  # ... unless --format says so
   neurosim worksheet --example seed002 --neurons h1,h4,o1 --digits 6
   neurosim worksheet --matrix -o mazur.html      # each layer in matrix form too
+  # the book's sign of delta (the error signal):
+  neurosim worksheet --example han_kamber_pei --convention "delta = -dE/dnet"
   # a saved network:
   neurosim worksheet demos/net.json --input .05 .1 --target .01 .99 -o net.md
 """
@@ -43,6 +45,12 @@ def add_arguments(parser):
                         help="also write each layer in matrix form (z = W x + b, "
                              "delta = (W^T delta) * f'(z), dE/dW = delta x^T, W+), every entry "
                              "a number of the neuron-by-neuron lines")
+    parser.add_argument("--convention", default="delta = dE/dnet", metavar="RULE",
+                        help="the sign of delta the sheet is written in: \"delta = dE/dnet\" "
+                             "(neurosim's, the default) or \"delta = -dE/dnet\" (the error "
+                             "signal of many books, e = t - y: every delta negated, dE/dw = "
+                             "-delta*x, w+ = w + eta*delta*x, in the --matrix lines too; "
+                             "the step is the same)")
     parser.add_argument("--neurons", metavar="NAMES",
                         help="write out only these neurons, e.g. h1,o1 (for large networks)")
 
@@ -54,7 +62,8 @@ def run(args):
     net, inputs, targets = network_and_sample(args)
     args.format = args.format or format_of(args.output)
     document = worksheet(net, inputs, targets, format=args.format, digits=args.digits,
-                         lang=args.lang, neurons=args.neurons, matrix=args.matrix)
+                         lang=args.lang, neurons=args.neurons, matrix=args.matrix,
+                         convention=args.convention)
     if args.output is None or args.output == "-" or is_standard_output(args.output):
         sys.stdout.write(document)          # through the stream: `-o /dev/stdout >> f` appends
         return 0

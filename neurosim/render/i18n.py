@@ -20,6 +20,11 @@ _MESSAGES = {
     "subtitle": ("{0} trained once on one sample; every number below follows from the one "
                  "before by the formula beside it.",
                  "{0} 在一个样本上训练一步；下面每个数都由前面的数按旁边的公式算出。"),
+    "convention_note": ("This sheet writes delta as the book does, {0}: the error signal (with "
+                        "{1}). neurosim's own delta is {2}, the same number with its sign "
+                        "turned; the step is the same, every delta below is neurosim's negated.",
+                        "本表按教材的写法取 {0}：误差信号（其中 {1}）。neurosim 自己的 delta 是 "
+                        "{2}，数值相同、符号相反；计算步骤不变，下面每个 delta 都是 neurosim 的取负。"),
     "given": ("The network and the sample", "网络、样本与初值"),
     "inputs": ("inputs", "输入"),
     "targets": ("targets", "目标输出"),

@@ -15,11 +15,15 @@ Every entry is a value the step computed, read by name from the step's quantitie
 the neuron lines regrouped, so that a student sees the two are one computation. Each function
 gives the lines as ``(name, tree, phase)``.
 
+With ``sign=-1`` (the worksheet's ``convention="delta = -dE/dnet"``) δ is the books' error
+signal, the step's δ negated exactly: δ_o = -∂E/∂out_o ⊙ f'(z_o), δ_h = (W_oᵀ δ_o) ⊙ f'(z_h)
+(the same form, with the books' δ_o), ∂E/∂W = -δ xᵀ and W+ = W + η δ xᵀ.
+
 Layers are labelled ``h`` and ``o`` (one hidden layer, as the issue and seed 000 write them), or
 ``1`` ... ``L`` in a deeper network.
 """
 
-from ..formula import Func, Matrix, Mul, Paren, Pow, Sym, equation, number, partial, row
+from ..formula import Func, Matrix, Mul, Neg, Paren, Pow, Sym, equation, number, partial, row
 
 __all__ = ["forward_lines", "backward_lines", "update_lines"]
 
@@ -43,9 +47,9 @@ class _Layer:
         self.inputs = (net.input_names if k == 0 else
                        [f"out_{n.name}" for n in net.layers[k - 1].neurons])
 
-    def column(self, form):
-        """The column of the values ``form.format(neuron)`` (``"delta_{}"``)."""
-        return [self.v[form.format(n)] for n in self.neurons]
+    def column(self, form, sign=1):
+        """The column of the values ``form.format(neuron)`` (``"delta_{}"``), times ``sign``."""
+        return [sign * self.v[form.format(n)] for n in self.neurons]
 
     def matrix(self, values):
         return Matrix.of(values, self.digits)
@@ -83,31 +87,37 @@ def forward_lines(net, values, k, digits):
                                    Func("f", (z,)), L.matrix(L.column("out_{}"))), "forward")]
 
 
-def backward_lines(net, values, k, digits):
-    """``δ`` of layer ``k`` (from ``∂E/∂out``, or the layer above's ``Wᵀ δ``) and ``∂E/∂W``."""
+def backward_lines(net, values, k, digits, sign=1):
+    """``δ`` of layer ``k`` (from ``∂E/∂out``, or the layer above's ``Wᵀ δ``) and ``∂E/∂W``;
+    ``sign=-1``: δ in the books' sign, -∂E/∂net."""
     L = _Layer(net, values, k, digits)
-    delta = L.matrix(L.column("delta_{}"))
+    delta = L.matrix(L.column("delta_{}", sign))
     df = Func("f'", (L.sym("z"),))
     partials = [values.get(f"dE/dout_{n}") for n in L.neurons] + L.column("dout_{0}/dnet_{0}")
     if None in partials or L.layer.activation.name == "softmax":
         # a partial not defined alone, or a Jacobian rather than f'(z): δ as the step found it
         lines = [L.line("delta", equation(L.sym("δ"), delta), "backward")]
     else:
-        dE_dout, f_prime = L.matrix(partials[:len(L.neurons)]), L.matrix(partials[len(L.neurons):])
+        dE_dout = L.matrix([sign * d for d in partials[:len(L.neurons)]])
+        f_prime = L.matrix(partials[len(L.neurons):])
         sides = [row(dE_dout, "⊙", f_prime), delta]
         if k == len(net.layers) - 1:
             message = partial("E_total", f"out_{L.label}")
+            message = Neg(message) if sign < 0 else message
         else:       # the message back is the layer above's W^T delta (Mazur: its weights before
             above = _Layer(net, values, k + 1, digits)     # the update, unless the book's rule)
             plus = "+" if net.hidden_deltas == "updated_weights" else ""
             message = Paren(Mul(Pow(above.sym("W", plus or None), T), above.sym("δ"), False))
             sides.insert(0, row(Paren(Mul(Pow(above.weights(plus), T),
-                                          above.matrix(above.column("delta_{}")), False)),
+                                          above.matrix(above.column("delta_{}", sign)),
+                                          False)),
                                 "⊙", f_prime))
         lines = [L.line("delta", equation(L.sym("δ"), row(message, "⊙", df), *sides),
                         "backward")]
     x = L.matrix([values[i] for i in L.inputs])
     symbols, numbers = Mul(L.sym("δ"), Pow(L.x(), T), False), Mul(delta, Pow(x, T), False)
+    if sign < 0:        # dE/dW = -δ xᵀ with the books' δ
+        symbols, numbers = Neg(symbols), Neg(numbers)
     if net.weight_decay:
         symbols = row(symbols, "+", Mul(Sym("λ"), L.sym("W"), False))
         numbers = row(numbers, "+", Mul(number(net.weight_decay, digits), L.weights(), False))
@@ -117,13 +127,22 @@ def backward_lines(net, values, k, digits):
     return lines
 
 
-def update_lines(net, values, k, digits):
+def update_lines(net, values, k, digits, sign=1):
     """``W+ = W − η ∂E/∂W`` of layer ``k`` (none with momentum: there the step goes through
-    each weight's velocity, written neuron by neuron)."""
+    each weight's velocity, written neuron by neuron); ``sign=-1``: ``W+ = W + η δ xᵀ`` with
+    the books' δ (without weight decay)."""
     if net.momentum:
         return []
     L = _Layer(net, values, k, digits)
     eta = number(net.learning_rate, digits)
+    if sign < 0 and not net.weight_decay:
+        x = L.matrix([values[i] for i in L.inputs])
+        step = Mul(L.matrix(L.column("delta_{}", sign)), Pow(x, T), False)
+        tree = equation(L.sym("W", "+"),
+                        row(L.sym("W"), "+", Mul(Sym("η"), Mul(L.sym("δ"), Pow(L.x(), T), False),
+                                                 False)),
+                        row(L.weights(), "+", Mul(eta, step, False)), L.weights("+"))
+        return [L.line("W+", tree, "update")]
     tree = equation(L.sym("W", "+"),
                     row(L.sym("W"), "-", Mul(Sym("η"), partial("E_total", f"W_{L.label}"), False)),
                     row(L.weights(), "-", Mul(eta, L.gradients(), False)), L.weights("+"))

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 
 from .. import quantities
 from ..errors import ConfigurationError, UnknownNameError
-from ..events import BiasGradient, ForwardMessage, InputGradient
-from ..formula import Context, Mul, Sym, Text, join_items, number, partial, row, symbol, written
+from ..events import BiasGradient, ForwardMessage, InputGradient, WeightGradient
+from ..formula import (DELTA_CONVENTIONS, Context, Mul, Neg, Sym, Text, delta_sign, join_items,
+                       number, partial, row, symbol, written)
 from ..formula import to_text
 from . import i18n, matrix_form
 
@@ -78,15 +79,19 @@ def event_formula(event, net, *, digits=9, after=False):
 
 # -- the sheet -------------------------------------------------------------------------------------
 
-def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=False):
+def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=False,
+          convention=DELTA_CONVENTIONS[0]):
     """The :class:`Sheet` of one update of ``net`` on one sample (``net`` is left unchanged);
-    ``matrix=True`` adds each layer's lines in matrix form (:mod:`.matrix_form`)."""
+    ``matrix=True`` adds each layer's lines in matrix form (:mod:`.matrix_form`);
+    ``convention="delta = -dE/dnet"`` writes every delta in the books' sign (see
+    :class:`~neurosim.formula.Context`)."""
     from ..network import NeuralNetwork
     if not isinstance(net, NeuralNetwork):
         hint = ("\nto write out a saved network: worksheet(NeuralNetwork.load(path), ...)"
                 if isinstance(net, str) else "")
         raise ConfigurationError(f"net must be a NeuralNetwork, got {net!r}{hint}")
     i18n.text(lang, "title")  # checks lang
+    sign = delta_sign(convention)
     if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 17:
         raise ConfigurationError(f"digits must be an integer from 1 to 17, got {digits!r}")
     connections = sum(a * b for a, b in zip(net.layer_sizes, net.layer_sizes[1:]))
@@ -103,7 +108,20 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
     step = quantities.worked_step(net, inputs, targets)
     say = lambda key, *args: i18n.say(lang, key, *args)  # noqa: E731
     text = lambda key, *args: i18n.text(lang, key, *args)  # noqa: E731
-    c, after_c = Context.of(net, digits), Context.of(net, digits, "+")
+    gradients = {e.weight_name if type(e) is WeightGradient else e.bias_name: e
+                 for e in step.record if type(e) in (WeightGradient, BiasGradient)}
+    factors = {}        # neuron -> (its dE/dout at an output, its messages, its f'(net))
+    for e in step.record:
+        kind = type(e).__name__
+        if kind in ("OutputErrorDerivative", "BackwardMessage", "ActivationDerivative"):
+            owner = e.sender if kind == "BackwardMessage" else e.neuron
+            error, messages, local = factors.get(owner, (None, [], None))
+            factors[owner] = (e if kind == "OutputErrorDerivative" else error,
+                              messages + [e] if kind == "BackwardMessage" else messages,
+                              e if kind == "ActivationDerivative" else local)
+    c = Context.of(net, digits, convention=convention, gradients=gradients, factors=factors)
+    after_c = Context.of(net, digits, "+")
+    book = c.book_sign
 
     def line(event, context=c):
         tree = event.tree(context)
@@ -138,6 +156,10 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
     if chosen != {n.name for n in net.neurons}:
         order = [n.name for n in net.neurons if n.name in chosen]
         blocks.append(("p", say("only_neurons", ", ".join(order))))
+    if book:
+        blocks.append(("p", say("convention_note", row(Sym("δ"), "=", Neg(partial("E", "net"))),
+                                row(Sym("e"), "=", Sym("t"), "-", Sym("y")),
+                                row(Sym("δ"), "=", partial("E", "net")))))
     blocks.append(("h2", text("given")))
     blocks.append(("givens", _givens(net, inputs, targets, chosen, c, lang)))
 
@@ -197,7 +219,8 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
         else:
             key = "hidden_prose_updated" if net.hidden_deltas == "updated_weights" \
                 else "hidden_prose"
-            blocks.append(("p", say(key, partial("E_total", f"out_{h}"),
+            dE_dout = partial("E_total", f"out_{h}")
+            blocks.append(("p", say(key, Neg(dE_dout) if book else dE_dout,
                                     Mul(Sym("δ"), Sym("w")))))
         of_neuron = {}      # neuron -> its backward events (a shared bias's gradient apart)
         for e in mine:
@@ -220,6 +243,11 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
             blocks.append(("p", say("update_prose_momentum", row(
                 symbol("w+"), "=", symbol("w"), "+", Sym("v"), Text(", "), Sym("v"), "=",
                 Mul(Sym("μ"), Sym("v")), "-", Mul(Sym("η"), partial("E_total", "w"))))))
+        elif book:
+            blocks.append(("p", say("update_prose", row(
+                symbol("w+"), "=", symbol("w"), "-", Mul(Sym("η"), partial("E_total", "w")),
+                "=", symbol("w"), "+", Mul(Mul(Sym("η"), Sym("δ")), Sym("x"))),
+                row(Sym("η"), "=", number(net.learning_rate, digits, False)))))
         else:
             blocks.append(("p", say("update_prose", row(
                 symbol("w+"), "=", symbol("w"), "-", Mul(Sym("η"), partial("E_total", "w"))),
@@ -227,13 +255,15 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
         if not net.train_biases and any(type(e) is BiasGradient for e in mine):
             blocks.append(("p", say("bias_gradients_only")))
         blocks.extend(line(e) for e in updates)
-        matrix_lines(matrix_form.backward_lines(net, step.values, k, digits)
-                     + matrix_form.update_lines(net, step.values, k, digits))
+        matrix_lines(matrix_form.backward_lines(net, step.values, k, digits, sign)
+                     + matrix_form.update_lines(net, step.values, k, digits, sign))
 
     if inputs_back:     # dE/di = sum_h delta_h w_hi: after the first layer, as a layer below it
         i = net.input_names[0]
         blocks.append(("h3", text("input_gradients")))
-        blocks.append(("p", say("input_prose", partial("E_total", i), Mul(Sym("δ"), Sym("w")))))
+        dE_di = partial("E_total", i)
+        blocks.append(("p", say("input_prose", Neg(dE_di) if book else dE_di,
+                                Mul(Sym("δ"), Sym("w")))))
         blocks.extend(line(e) for e in inputs_back)
 
     # the error after the update
@@ -389,7 +419,7 @@ def _width(text):
 
 
 def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, lang="en",
-              neurons=None, matrix=False):
+              neurons=None, matrix=False, convention=DELTA_CONVENTIONS[0]):
     """One update of ``net`` on ``(inputs, targets)`` written out; returns the document as text.
 
     ``format`` is ``"text"``, ``"markdown"`` (LaTeX in ``$$ ... $$`` blocks) or ``"html"`` (one
@@ -398,6 +428,12 @@ def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, l
     string like ``"h1,o1"``) restricts the calculation to those neurons, for large networks.
     Without a network, Mazur's example and its sample. ``net`` itself is not changed: the
     update is computed on a copy.
+
+    ``convention`` is the sign of delta the sheet is written in: ``"delta = dE/dnet"``
+    (neurosim's, the default) or ``"delta = -dE/dnet"`` (the error signal of many books, with
+    e = t - y: every delta, message and input gradient shown negated, dE/dw = -delta*x and
+    w+ = w + eta*delta*x; the step itself is the same), the matrix form (``matrix=True``)
+    too.
     """
     if net is None:
         from ..worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur
@@ -410,7 +446,7 @@ def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, l
     if format not in FORMATS:
         raise ConfigurationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     sheet = build(net, inputs, targets, digits=digits, lang=lang, neurons=neurons,
-                  matrix=matrix)
+                  matrix=matrix, convention=convention)
     from .notebook import Document     # a str that Jupyter shows rendered (notebook.py)
     if format == "text":
         return Document(to_plain(sheet), format)
