@@ -2,6 +2,7 @@
 every command's --help and the demo listing fit an 80-column terminal."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -63,7 +64,8 @@ def test_a_bad_choice_is_one_line_naming_the_choices(capsys):
     status, err = usage_error(["train", "mnist"], capsys)
     assert status == 2 and err.count("\n") == 1
     assert err.startswith("neurosim train: error: argument DATASET: invalid choice: 'mnist'")
-    assert "'xor'" in err and err.endswith("; see 'neurosim train --help'\n")
+    # the choices are quoted up to Python 3.13 ('xor'), bare from 3.14 (xor)
+    assert re.search(r"\bxor\b", err) and err.endswith("; see 'neurosim train --help'\n")
 
 
 @pytest.mark.parametrize("argv", [["no-such-command"], ["--no-such-option"]])
