@@ -324,7 +324,6 @@ class _Writer:
         """In observe mode, read each weight and bias from its neuron when it is used."""
         if not self.observe:
             return
-        s = self.s
         for r in q.reads:
             place = self._place_of_parameter(r)
             if place:
@@ -543,7 +542,6 @@ class _Writer:
             self.emit(f"{v}.bias = {name}" if update else f"{v}.bias_velocity = {name}")
 
     def _finish(self):
-        s = self.s
         if not self.observe:
             by_neuron = {}
             for q in self.deferred:
@@ -832,7 +830,7 @@ class _VectorWriter(_Writer):
             return self.source()
         # error
         outputs = s.layers[-1][0]
-        self.emit(f"_T = _t")
+        self.emit("_T = _t")
         for j, o in enumerate(outputs):
             self.emit(f"{self.ident('target_' + o)} = _T[{j}]")
             self.scalar(f"E_{o}", "error", len(s.layers) - 1, self.loss_reads(o), o)

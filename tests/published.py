@@ -37,3 +37,25 @@ def mazur_after_update():
     o1 = sigmoid(w[4] * h1 + w[5] * h2 + 0.60)
     o2 = sigmoid(w[6] * h1 + w[7] * h2 + 0.60)
     return 0.5 * (0.01 - o1) ** 2 + 0.5 * (0.99 - o2) ** 2, o1
+
+
+def half_unit(text):
+    """Half a unit of the last digit of a figure printed as ``text`` ("0.1311", "-2.406e-3"):
+    the tolerance a figure typed as printed is held to."""
+    mantissa = text.lower().split("e")[0]
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    exponent = int(text.lower().split("e")[1]) if "e" in text.lower() else 0
+    return 0.5 * 10.0 ** (exponent - decimals)
+
+
+def after_one_step(net, inputs, targets, neurons=("h1", "h2", "o1")):
+    """Train ``net`` once; its neurons' net, out and delta, and every parameter's new value
+    (``w5+``), read from the neuron objects as a book's tables list them."""
+    net.train(inputs, targets)
+    values = {}
+    for n in neurons:
+        values[f"net_{n}"], values[f"out_{n}"], values[f"delta_{n}"] = \
+            net[n].net, net[n].out, net[n].delta
+    for p in net.parameter_names():
+        values[p + "+"] = net[p]
+    return values

@@ -622,22 +622,16 @@ function wire() {
     if (answer.error) notice(answer.error, true); else { training = answer; drawTraining(); }
     ready();
   });
-  $("[data-action=restart]").addEventListener("click", () => {
+  const restartTraining = () => {
     playing = false;
     applyWords();
     busy();
     startTraining();
     saveToURL();
     ready();
-  });
-  for (const el of $$("[data-train]")) el.addEventListener("change", () => {
-    playing = false;
-    applyWords();
-    busy();
-    startTraining();
-    saveToURL();
-    ready();
-  });
+  };
+  $("[data-action=restart]").addEventListener("click", restartTraining);
+  for (const el of $$("[data-train]")) el.addEventListener("change", restartTraining);
   document.addEventListener("keydown", (event) => {
     if (event.target.closest("input, select, textarea") || event.ctrlKey || event.metaKey
         || event.altKey || page.view !== "step" || step === null) return;

@@ -54,6 +54,8 @@ import pytest
 from neurosim import check
 from neurosim.worked_examples import BP3_INPUTS, BP3_TARGETS, bp_chapter3
 
+from published import after_one_step, half_unit  # the printed digits' tolerance
+
 #: The copy's names for neurosim's: output weights w1, w2; w3, w4 into the top hidden neuron
 #: (from 0.35 and 0.9), w5, w6 into the bottom one; δ, δ1, δ2 are -delta of o1, h1, h2.
 BOOK = {"w1": "w5", "w2": "w6", "w3": "w1", "w4": "w2", "w5": "w3", "w6": "w4"}
@@ -65,13 +67,6 @@ ROUNDS_TO = {"net_h1": "0.755", "net_h2": "0.68", "out_h1": "0.68", "out_h2": "0
 
 def sigmoid(z):
     return 1.0 / (1.0 + math.exp(-z))
-
-
-def half_unit(text):
-    mantissa = text.lower().split("e")[0]
-    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
-    exponent = int(text.lower().split("e")[1]) if "e" in text.lower() else 0
-    return 0.5 * 10.0 ** (exponent - decimals)
 
 
 def reference(out_h1=None, out_h2=None, out=None, delta=None, w1_new=None, w2_new=None):
@@ -99,15 +94,7 @@ def reference(out_h1=None, out_h2=None, out=None, delta=None, w1_new=None, w2_ne
 
 @pytest.fixture(scope="module")
 def stepped():
-    net = bp_chapter3()
-    net.train(BP3_INPUTS, BP3_TARGETS)
-    values = {}
-    for n in ("h1", "h2", "o1"):
-        values[f"net_{n}"], values[f"out_{n}"], values[f"delta_{n}"] = \
-            net[n].net, net[n].out, net[n].delta
-    for p in net.parameter_names():
-        values[p + "+"] = net[p]
-    return values
+    return after_one_step(bp_chapter3(), BP3_INPUTS, BP3_TARGETS)
 
 
 @pytest.mark.parametrize("name", sorted(ROUNDS_TO))

@@ -35,6 +35,8 @@ import pytest
 from neurosim import check
 from neurosim.worked_examples import HAN_INPUTS, HAN_TARGETS, han_kamber_pei
 
+from published import after_one_step, half_unit  # the printed digits' tolerance
+
 #: The printed figures, by neurosim's names (units 4, 5, 6 are h1, h2, o1); Err as printed.
 PRINTED = {
     "net_h1": "-0.7", "net_h2": "0.1", "out_h1": "0.332", "out_h2": "0.525",
@@ -73,22 +75,9 @@ def reference():
             "t6": t6 + l * Err6, "t5": t5 + l * Err5, "t4": t4 + l * Err4}
 
 
-def half_unit(text):
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return 0.5 * 10.0 ** -decimals
-
-
 @pytest.fixture(scope="module")
 def stepped():
-    net = han_kamber_pei()
-    values = {}
-    net.train(HAN_INPUTS, HAN_TARGETS)
-    for n in ("h1", "h2", "o1"):
-        values[f"net_{n}"], values[f"out_{n}"], values[f"delta_{n}"] = \
-            net[n].net, net[n].out, net[n].delta
-    for p in net.parameter_names():
-        values[p + "+"] = net[p]
-    return values
+    return after_one_step(han_kamber_pei(), HAN_INPUTS, HAN_TARGETS)
 
 
 @pytest.mark.parametrize("name", sorted(PRINTED))
