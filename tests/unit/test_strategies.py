@@ -175,7 +175,9 @@ def test_every_bias_mode_can_be_drawn(bias):
 
 def test_examples_shrink_to_the_smallest_network():
     # Hypothesis shrinks towards the first bounds: 2 layers of min_width neurons.
-    net = find(networks(min_width=2), lambda net: True)
+    # without the example database: an example another test saved there is replayed first
+    # and find() returns it unshrunk when it already satisfies the condition
+    net = find(networks(min_width=2), lambda net: True, settings=settings(database=None))
     assert net.layer_sizes == [2, 2]
 
 
