@@ -20,7 +20,9 @@ Every variant of the step comes from the same plan, line for line:
               of ``net.train(record=True)`` are built from them when first read)
 ``observe``   a generator: stores each quantity on its neuron, then yields its event
               (``net.step_through``); each weight is read when it is used and written at its
-              update event, so a pause shows the computation exactly as far as it has gone
+              update event, so a pause shows the computation exactly as far as it has gone.
+              It is not written out: :class:`_Walker` walks the plan quantity by quantity,
+              with each kind's formula compiled once
 ``forward``   the forward pass, stored on the neurons; returns the outputs
 ``evaluate``  the forward pass, storing nothing; returns the outputs
 ``error``     the forward pass and the error, storing nothing; returns E_total and the terms
@@ -28,8 +30,7 @@ Every variant of the step comes from the same plan, line for line:
 
 Past :data:`UNROLL_LIMIT` connections (compiling costs about 18 µs per connection) the steps
 are written neuron by neuron instead: ``net_h1 = _reduce(_add, _map(_mul, _W_h1, _x)) + b_h1``,
-the same terms added in the same order, so the same bits; the observed step then walks the plan
-quantity by quantity rather than being written out.
+the same terms added in the same order, so the same bits.
 
 Each step reads the weights, biases and rates from the neuron objects when it starts and
 writes every partial and every new weight back to them: no copy of the weights outlives a step.
@@ -66,13 +67,33 @@ _SUMS = {"net", "total", "hidden dE_dout", "dE_db", "input gradient"}
 
 
 def compiled(net, mode):
-    """The compiled ``mode`` step for ``net``'s shape and rules (cached)."""
-    shape = shape_of(net)
+    """The compiled ``mode`` step for ``net``'s shape and rules.
+
+    Kept on the network with the rules it was compiled for (:func:`_rules`, a few attribute
+    reads: a step pays no hashing of every name), and shared across networks by shape."""
+    rules = _rules(net)
+    steps = net.__dict__.get("_steps")
+    if steps is None or steps[0] != rules:
+        steps = net._steps = (rules, {})
+    function = steps[1].get(mode)
+    if function is None:
+        function = steps[1][mode] = _shared(shape_of(net), mode)
+    return function
+
+
+def _rules(net):
+    """What a compiled step depends on that a user may change after construction (the names
+    are fixed then): the rules of the net and its layers, and their sizes."""
+    return (net.loss, net.bias_mode, net.train_biases, net.hidden_deltas, not net.weight_decay,
+            not net.momentum, net.thresholds, net.layers, UNROLL_LIMIT,
+            *[(layer.activation, len(layer.neurons)) for layer in net.layers])
+
+
+def _shared(shape, mode):
     key = (shape, mode)
     function = _cache.get(key)
     if function is None:
-        function = _compile(shape, mode)
-        _cache[key] = function
+        function = _cache[key] = _compile(shape, mode)
         if len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     else:
@@ -92,7 +113,7 @@ def source(net, mode="train"):
 
 
 #: Networks with more connections than this get their steps written neuron by neuron
-#: (:class:`_VectorWriter`; the observed step: :class:`_Walker`), with the same operations in
+#: (:class:`_VectorWriter`), with the same operations in
 #: the same order (``tests/unit/test_engine_forms.py`` compares the bits of both forms).
 UNROLL_LIMIT = 4096
 
@@ -103,11 +124,9 @@ def _unrolled(shape):
 
 
 def _writer(shape, mode):
-    if _unrolled(shape):
-        return _Writer(shape, mode)
     if mode == "observe":
         return _Walker(shape)
-    return _VectorWriter(shape, mode)
+    return _Writer(shape, mode) if _unrolled(shape) else _VectorWriter(shape, mode)
 
 
 def _compile(shape, mode):
@@ -144,7 +163,6 @@ class _Writer:
             phases = ("forward", "error") if mode == "error" else ("forward",)
             quantities = tuple(q for q in quantities if q.phase in phases)
         self.quantities = quantities
-        self.observe = mode == "observe"
         self.store = mode not in ("evaluate", "error")
         self.inline = mode in ("train", "gradients", "forward", "evaluate", "error")
         self.idents = dict(_RATES)
@@ -246,10 +264,9 @@ class _Writer:
             self.emit(f"{', '.join(self.neuron(n) for n in neurons)}, = _L{k}.neurons")
             for n, row, b in zip(neurons, weight_names, bias_names):
                 self.emit(f"_W_{self.neuron(n)} = {self.neuron(n)}.weights")
-                if not self.observe:
-                    self.emit(f"{self._targets(row)} = _W_{self.neuron(n)}")
-                    if b is not None and (s.bias_mode == "per_neuron" or n == neurons[0]):
-                        self.emit(f"{self.ident(b)} = {self.neuron(n)}.bias")
+                self.emit(f"{self._targets(row)} = _W_{self.neuron(n)}")
+                if b is not None and (s.bias_mode == "per_neuron" or n == neurons[0]):
+                    self.emit(f"{self.ident(b)} = {self.neuron(n)}.bias")
                 if s.momentum:
                     self.emit(f"{self._targets('v_' + w for w in row)} = "
                               f"{self.neuron(n)}.velocity")
@@ -281,11 +298,14 @@ class _Writer:
         ops = [self.operand(r) for r in q.reads]
         python = KINDS[q.kind].python
         if not self.inline:
-            # the recorded and observed steps call f, f' and the loss: an inline conditional
+            # the recorded step calls f, f' and the loss: an inline conditional
             # costs the compiler five times a call, and these steps are not the hot path
             python = _calling(python)
         if self.inline and q.kind in ("message", "backward", "dnet_dw", "input message"):
             self.expressions[q.name] = python(ops, q, self.s)
+            return
+        if self.inline and q.kind == "dE_dw":   # written where it is used: into dE_dw, w+
+            self.expressions[q.name] = f"({python(ops, q, self.s)})"
             return
         target = self.ident(q.name)
         if q.kind in _SUMS and len(ops) > _CHUNK:
@@ -307,35 +327,6 @@ class _Writer:
             self.emit("if not isfinite(_check):")
         self.emit(slow_path, 2)
 
-    def yield_event(self, q):
-        fields = event_fields(q, self.s)
-        if fields is not None:
-            items = ", ".join(self._field(f) for f in fields)
-            self.emit(f"yield _{KINDS[q.kind].event.__name__}(({items},))")
-
-    def _field(self, field):
-        if type(field) is Ref:
-            return self.operand(field.name) if field.name not in _RATES else _RATES[field.name]
-        if type(field) is tuple:
-            return "(" + "".join(self._field(f) + ", " for f in field) + ")"
-        return repr(field)
-
-    def read_weight(self, q):
-        """In observe mode, read each weight and bias from its neuron when it is used."""
-        if not self.observe:
-            return
-        for r in q.reads:
-            place = self._place_of_parameter(r)
-            if place:
-                self.emit(f"{self.ident(r)} = {place}")
-
-    def _place_of_parameter(self, name):
-        place = self.places.get(name)
-        if place is None:
-            return None
-        _, n, i = place
-        return f"{self.neuron(n)}.bias" if i is None else f"_W_{self.neuron(n)}[{i}]"
-
     # -- the phases ----------------------------------------------------------------------------
 
     def _forward(self):
@@ -351,16 +342,8 @@ class _Writer:
                 self.emit(f"{xs} = [{', '.join(self.ident(n) for n in names)}]" if k else
                           f"{xs} = _x")
             for q in by_neuron[k]:
-                self.read_weight(q)
                 self.compute(q)
-                if self.observe:
-                    attribute = {"net": "net", "out": "out"}.get(q.kind)
-                    if attribute == "net":
-                        self.emit(f"{self.neuron(q.neuron)}.inputs = {xs}")
-                    if attribute:
-                        self.emit(f"{self.neuron(q.neuron)}.{attribute} = {self.ident(q.name)}")
-                    self.yield_event(q)
-            if self.store and not self.observe:
+            if self.store:
                 for n in neurons:
                     v = self.neuron(n)
                     self.emit(f"{v}.inputs = {xs}; {v}.net = {self.ident('net_' + n)}; "
@@ -389,14 +372,8 @@ class _Writer:
                     self._updates(pending_updates)
                     pending_updates = []
                 continue
-            self.read_weight(q)
             self.compute(q)
-            if self.observe:
-                self._store_one(q)
-                if q.kind == "total":
-                    self._check_error(outputs)
-                self.yield_event(q)
-            elif q.kind == "total":
+            if q.kind == "total":
                 for o in outputs:
                     v = self.neuron(o)
                     self.emit(f"{v}.target = {self.ident('target_' + o)}; "
@@ -434,69 +411,26 @@ class _Writer:
         self.emit("_raise_error(_net)", 2)
         self.emit(f"_net.E_total = {self.ident('E_total')}")
 
-    def _store_one(self, q):
-        """observe: store a quantity on its neuron just before its event."""
-        v = self.neuron(q.neuron) if q.neuron else None
-        name = self.ident(q.name)
-        if q.kind == "error":
-            self.emit(f"{v}.target = {self.ident('target_' + q.neuron)}; {v}.error = {name}")
-        elif q.kind in ("output dE_dout", "hidden dE_dout"):
-            self.emit(f"{v}.dE_dout = {name}")
-        elif q.kind == "dout_dnet":
-            self.emit(f"{v}.dout_dnet = {name}")
-            self._store_jacobian(q, q.neuron, name)
-        elif q.kind == "jacobian":
-            self._store_jacobian(q, q.owner, name)
-        elif q.kind in ("delta", "output delta", "softmax delta"):
-            # a neuron's dE_db is dE/d(its bias as named): delta, or -delta for a threshold
-            self.emit(f"{v}.delta = {name}" if self.s.thresholds else
-                      f"{v}.delta = {v}.dE_db = {name}")
-            self.emit(f"{v}.dnet_dw = {v}.inputs")
-        elif q.kind == "dE_dw":     # a new list with the first gradient, then one more each
-            first = self.places[q.owner][2] == 0
-            self.emit(f"{v}.dE_dw = [{name}]" if first else f"{v}.dE_dw.append({name})")
-        elif q.kind == "dE_db" and q.neuron is None:
-            self.emit(f"_L{q.layer}.dE_db = {name}")
-        elif q.kind == "dE_db" and self.s.thresholds:
-            self.emit(f"{v}.dE_db = {name}")
-        elif q.kind == "input gradient":   # net.dE_dinputs: a new list, then one more each
-            first = q.owner == self.s.input_names[0]
-            self.emit(f"_net.dE_dinputs = [{name}]" if first
-                      else f"_net.dE_dinputs.append({name})")
-
-    def _store_jacobian(self, q, u, name):
-        """observe: a softmax layer's Jacobian entry dout_u/dnet_n into ``layer.jacobian``
-        (a matrix of None until the first entry of the step is computed)."""
-        k = q.layer
-        if self.s.activations[k].of_layer is None:
-            return
-        neurons = self.s.layers[k][0]
-        n = q.name.split("/dnet_")[1]
-        if u == n == neurons[0]:     # the first entry: column o1 starts with its diagonal
-            self.emit(f"_L{k}.jacobian = [[None] * {len(neurons)} for _ in range({len(neurons)})]")
-        self.emit(f"_L{k}.jacobian[{neurons.index(u)}][{neurons.index(n)}] = {name}")
-
     def _layer_done(self, k):
         """After the backward pass of layer ``k``: store (plain modes) and check its deltas."""
         s = self.s
         neurons, weight_names, bias_names = s.layers[k]
-        if not self.observe:
-            for n, row in zip(neurons, weight_names):
-                v = self.neuron(n)
-                self.emit(f"{v}.dE_dout = {self.operand('dE/dout_' + n)}; "
-                          f"{v}.dout_dnet = {self.ident(f'dout_{n}/dnet_{n}')}")
-                dE_db = (self.ident(f"dE/d{bias_names[neurons.index(n)]}") if s.thresholds
-                         else self.ident('delta_' + n))
-                self.emit(f"{v}.delta = {self.ident('delta_' + n)}; {v}.dE_db = {dE_db}; "
-                          f"{v}.dnet_dw = {v}.inputs")
-                grads = ", ".join(self.ident(f"dE/d{w}") for w in row)
-                self.emit(f"{v}.dE_dw = [{grads}]")
-            if s.bias_mode == "shared":
-                self.emit(f"_L{k}.dE_db = {self.ident('dE/d' + bias_names[0])}")
-            if k == 0:
-                grads = ", ".join(self.ident(f"dE/d{x}") for x in s.input_names)
-                self.emit(f"_net.dE_dinputs = [{grads}]")
-        if s.activations[k].of_layer is not None and not self.observe:   # by rows
+        for n, row in zip(neurons, weight_names):
+            v = self.neuron(n)
+            self.emit(f"{v}.dE_dout = {self.operand('dE/dout_' + n)}; "
+                      f"{v}.dout_dnet = {self.ident(f'dout_{n}/dnet_{n}')}")
+            dE_db = (self.ident(f"dE/d{bias_names[neurons.index(n)]}") if s.thresholds
+                     else self.ident('delta_' + n))
+            self.emit(f"{v}.delta = {self.ident('delta_' + n)}; {v}.dE_db = {dE_db}; "
+                      f"{v}.dnet_dw = {v}.inputs")
+            grads = ", ".join(self.operand(f"dE/d{w}") for w in row)
+            self.emit(f"{v}.dE_dw = [{grads}]")
+        if s.bias_mode == "shared":
+            self.emit(f"_L{k}.dE_db = {self.ident('dE/d' + bias_names[0])}")
+        if k == 0:
+            grads = ", ".join(self.ident(f"dE/d{x}") for x in s.input_names)
+            self.emit(f"_net.dE_dinputs = [{grads}]")
+        if s.activations[k].of_layer is not None:   # by rows
             self.emit(f"_L{k}.jacobian = " + self._jacobian(neurons))
         self.check([self.ident(f"delta_{n}") for n in neurons], f"_raise_backward(_L{k})")
 
@@ -506,23 +440,26 @@ class _Writer:
                                + "]" for u in neurons) + "]"
 
     def _updates(self, quantities):
-        """Every new value first, checked; then written (observe: one at a time, with its
-        event)."""
+        """Every new value first, checked; then written (:meth:`_finish`). The plain step
+        keeps each neuron's new weights as one list, ``_N_h1 = [w1 - _lr * dE_dw1, ...]``,
+        checked by its sum (finite if and only if every term is, or it overflowed)."""
         layers = sorted({q.layer for q in quantities})
+        lists, checks = {}, []
         for q in quantities:
-            self.read_weight(q)
-            self.compute(q)
-        self.check([self.ident(q.name) for q in quantities],
-                   f"_check_update(_net, [{', '.join(f'_L{k}' for k in layers)}])")
-        if self.observe:
-            for q in quantities:
-                if q.kind == "update":
-                    self._write(q)
-                    self.yield_event(q)
-                else:
-                    self._write(q)
-        else:
-            self.deferred += quantities
+            if self.inline and q.kind == "update" and self.places[q.owner][2] is not None:
+                lists.setdefault(q.neuron, []).append(q)
+            else:
+                self.compute(q)
+                checks.append(self.ident(q.name))
+        for n, qs in lists.items():
+            python = KINDS["update"].python
+            items = ", ".join(python([self.operand(r) for r in q.reads], q, self.s) for q in qs)
+            self.emit(f"_N_{self.neuron(n)} = [{items}]")
+            checks.append(f"sum(_N_{self.neuron(n)})")
+            for i, q in enumerate(qs):     # read later (hidden_deltas="updated_weights")
+                self.expressions[q.name] = f"_N_{self.neuron(n)}[{i}]"
+        self.check(checks, f"_check_update(_net, [{', '.join(f'_L{k}' for k in layers)}])")
+        self.deferred += quantities
 
     def _write(self, q):
         """Write a new weight, bias or velocity to its place on the objects."""
@@ -542,17 +479,17 @@ class _Writer:
             self.emit(f"{v}.bias = {name}" if update else f"{v}.bias_velocity = {name}")
 
     def _finish(self):
-        if not self.observe:
-            by_neuron = {}
-            for q in self.deferred:
-                if q.kind == "update" and self.places[q.owner][2] is not None:
-                    by_neuron.setdefault(q.neuron, []).append(q)
-                else:
-                    self._write(q)
-            for n, qs in by_neuron.items():
-                v = self.neuron(n)
-                self.emit(f"_W_{v}[:] = [{', '.join(self.ident(q.name) for q in qs)}]")
-        if self.mode in ("train", "apply", "record", "observe"):
+        by_neuron = {}
+        for q in self.deferred:
+            if q.kind == "update" and self.places[q.owner][2] is not None:
+                by_neuron.setdefault(q.neuron, []).append(q)
+            else:
+                self._write(q)
+        for n, qs in by_neuron.items():
+            v = self.neuron(n)
+            new = f"_N_{v}" if self.inline else f"[{', '.join(self.ident(q.name) for q in qs)}]"
+            self.emit(f"_W_{v}[:] = {new}")
+        if self.mode in ("train", "apply", "record"):
             self.emit("_net.weights_updated = True")
         E = self.ident("E_total") if self.mode != "apply" else "None"
         if self.mode == "record":
@@ -560,8 +497,6 @@ class _Writer:
             self.recorded_names = tuple(names)
             values = ", ".join(self.ident(n) if n not in _RATES else _RATES[n] for n in names)
             self.emit(f"return {E}, ({values},)")
-        elif self.observe:
-            self.emit(f"return {E}")
         else:
             self.emit(f"return {E}")
 
@@ -707,7 +642,6 @@ class _VectorWriter(_Writer):
     def __init__(self, shape, mode):
         self.s = shape
         self.mode = mode
-        self.observe = False
         self.store = mode != "evaluate"
         self.inline = True
         self.idents = dict(_RATES)
@@ -1026,11 +960,11 @@ class _VectorWriter(_Writer):
 
 
 class _Walker:
-    """The observed step of a large network: the plan walked quantity by quantity.
+    """The observed step: the plan walked quantity by quantity.
 
-    Past :data:`UNROLL_LIMIT` connections the observed step is not written out (its source
-    would grow by several lines per connection, and take minutes to compile): this generator
-    does what those lines do, in their order. Each quantity is computed with its kind's Python
+    A pausing step is not written out (a yield per quantity would make its source several
+    lines per connection, and it is not the hot path): this generator computes the plan's
+    quantities in their order. Each quantity is computed with its kind's Python
     from :data:`~neurosim.calculation.KINDS` (compiled once per kind and operand count), a sum
     with ``reduce(add, ...)`` (the same left-to-right order as ``t1 + t2 + ...``); each weight is
     read from its neuron when used and written at its update event; each quantity is stored on
@@ -1065,9 +999,8 @@ class _Walker:
         return function
 
     def source(self):
-        return (f"# the observed step of a network of more than {UNROLL_LIMIT} connections is "
-                f"not written out:\n# neurosim.engine._Walker walks the plan "
-                f"(neurosim.calculation.plan) quantity by quantity\n")
+        return ("# the observed step is not written out: neurosim.engine._Walker walks the plan "
+                "(neurosim.calculation.plan) quantity by quantity\n")
 
     def function(self):
         """The observed step, as :func:`compiled` returns it."""
@@ -1197,7 +1130,7 @@ class _Walker:
         net.layers[k].jacobian[neurons.index(u)][neurons.index(n)] = value
 
     def _store(self, q, value, neurons, net, values):
-        """Store a quantity on its neuron just before its event (as _Writer._store_one)."""
+        """Store a quantity on its neuron just before its event."""
         neuron = neurons.get(q.neuron)
         kind = q.kind
         if kind == "error":

@@ -124,6 +124,12 @@ class NeuralNetwork:
                                            bias_name=shared))
         self._index = self._build_index()
 
+    def __getstate__(self):
+        """Pickle and copy without the compiled steps kept on the network (engine.compiled)."""
+        state = self.__dict__.copy()
+        state.pop("_steps", None)
+        return state
+
     # -- construction from given weights ------------------------------------------------------
 
     @classmethod

@@ -59,7 +59,9 @@ def describe(value):
 
 
 def full_state(net):
-    return [(id(obj), sorted((name, describe(v)) for name, v in vars(obj).items()))
+    # _steps: the compiled steps the network keeps (neurosim.engine.compiled), not its state
+    return [(id(obj), sorted((name, describe(v)) for name, v in vars(obj).items()
+                             if name != "_steps"))
             for obj in [net, *net.layers, *net.neurons]]
 
 
