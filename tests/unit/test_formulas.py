@@ -692,3 +692,52 @@ def test_a_losss_inline_expressions_are_its_functions_bit_for_bit(name):
         for t in (values if loss.name != "binary_cross_entropy" else [0.0, 0.25, 0.7, 1.0]):
             for o in values:
                 assert inline(t=t, o=o, n=2).hex() == part(t, o, 2).hex(), (name, t, o)
+
+
+# -- the textbook rules (issue 14): softmax, the bipolar sigmoid, thresholds, dE/dinputs ---------
+# The formula-text mutation run found the softmax delta's pair rule unguarded by the fast test
+# command: out_k * (t_1 + ... + t_n) - t_k survived with / for * and + for -. Unnormalised
+# targets (summing to 1.3) make every factor of it count.
+
+TEXTBOOK = [
+    dict(output_activation="softmax", loss="cross_entropy"),
+    dict(output_activation="softmax", loss="half_squared_error"),
+    dict(activation="bipolar_sigmoid"),
+]
+
+
+@pytest.mark.parametrize("sizes", [[3, 4, 3], [64, 64, 3]], ids=["unrolled", "per-neuron"])
+@pytest.mark.parametrize("config", TEXTBOOK, ids=["softmax+ce", "softmax+hse", "bipolar"])
+def test_a_textbook_rule_step_equals_the_matrix_form(sizes, config):
+    options = options_of(config)
+    weights, biases, x, _ = case(sizes, seed=len(sizes) + len(config))
+    t = [0.2, 0.5, 0.6]                          # sums to 1.3, not 1
+    r = reference.step(weights, biases, x, t, **options)
+    net = NeuralNetwork.from_weights(weights, biases, **options)
+    E = net.train(x, t)
+    assert close(E, r.error)
+    for l, layer in enumerate(net.layers):
+        for j, n in enumerate(layer.neurons):
+            assert close(n.net, r.z[l][j]) and close(n.out, r.a[l][j]), (l, j, "forward")
+            assert close(n.delta, r.delta[l][j]), (l, j, "delta")
+            assert all_close(n.dE_dw, r.grad_W[l][j]), (l, j, "dE_dw")
+            assert all_close(n.weights, r.new_W[l][j]), (l, j, "w+")
+    assert all_close(net.dE_dinputs, r.dE_dx)
+
+
+@pytest.mark.parametrize("sizes", [[2, 3, 2], [64, 64, 2]], ids=["unrolled", "per-neuron"])
+def test_thresholds_are_biases_of_the_opposite_sign(sizes):
+    """net = sum w x - theta, dE/dtheta = -delta, theta+ = theta + eta delta: the matrix form's
+    step with b = -theta."""
+    options = options_of({})
+    weights, biases, x, t = case(sizes, seed=7)
+    r = reference.step(weights, [[-b for b in row] for row in biases], x, t, **options)
+    net = NeuralNetwork.from_weights(weights, biases, thresholds=True, **options)
+    net.train(x, t)
+    for l, layer in enumerate(net.layers):
+        for j, n in enumerate(layer.neurons):
+            assert close(n.net, r.z[l][j]), (l, j)
+            assert close(n.dE_db, -r.delta[l][j]), (l, j)
+            assert close(n.bias, -r.new_b[l][j]), (l, j)
+            assert all_close(n.weights, r.new_W[l][j]), (l, j)
+    assert all_close(net.dE_dinputs, r.dE_dx)
