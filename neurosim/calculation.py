@@ -46,13 +46,16 @@ The step (Mazur 2015; seed 004, formulas (1) to (3)), one kind per line::
 
 **One summation order.** Every sum of the step (a net input, the total error, a hidden
 neuron's dE/dout, a shared bias's gradient) adds its terms left to right in the order written,
-``((t1 + t2) + t3) + ...``, never with :func:`sum`: from Python 3.12 on ``sum()`` of floats is
-compensated, so it would give other bits on other Pythons. Written this way the step gives the
-same bits on every Python from 3.10 on.
+``((t1 + t2) + t3) + ...``: written out term by term, or by :func:`added` and :func:`dot` in
+the steps written neuron by neuron (never with a compensated sum: from Python 3.12 on ``sum()``
+of floats is compensated, so :func:`added` uses it only before 3.12, where it adds left to
+right). Written this way the step gives the same bits on every Python from 3.10 on.
 """
 
+import sys
 from collections import namedtuple
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import add, mul
 
 from .events import (THRESHOLD, ActivationDerivative, BackwardMessage, BiasGradient, Delta,
                      ForwardMessage, HiddenErrorDerivative, InputGradient, NetInput, is_threshold,
@@ -185,16 +188,38 @@ KINDS = {
 #: by connection (:mod:`neurosim.engine`): the same operations in the same order, so the same
 #: bits. ``W``: the neuron's weights, ``X``: its inputs, ``G``: its dE/dw, ``V``: velocities.
 VECTOR = {
-    "net": "_reduce(_add, _map(_mul, {W}, {X})) + {b}",           # w1 x1 + w2 x2 + ... + b
-    "net threshold": "_reduce(_add, _map(_mul, {W}, {X})) - {b}",  # w1 x1 + ... - theta
-    "hidden dE_dout": "_reduce(_add, _map(_mul, {D}, {column}))",  # delta_u w_uh summed over u
-    "input gradient": "[_reduce(_add, _map(_mul, {D}, c)) for c in zip({rows})]",  # per input
+    "net": "_dot({W}, {X}) + {b}",               # w1 x1 + w2 x2 + ... + b
+    "net threshold": "_dot({W}, {X}) - {b}",     # w1 x1 + ... - theta
+    "hidden dE_dout": "_dot({D}, {column})",     # delta_u w_uh summed over u
+    "input gradient": "[_dot({D}, c) for c in zip({rows})]",  # per input
     "dE_dw": "[{delta} * x for x in {X}]",
     "dE_dw decay": "[{delta} * x + _decay * w for x, w in zip({X}, {W})]",
     "velocity": "[_mu * v - _lr * g for v, g in zip({V}, {G})]",
     "update": "[w - _lr * g for w, g in zip({W}, {G})]",
     "update momentum": "[w + v for w, v in zip({W}, {V})]",
 }
+
+
+def added(terms):
+    """``t1 + t2 + ...`` added left to right, as every sum of the step is written.
+
+    Up to Python 3.11 :func:`sum` of floats adds left to right, in C; from 3.12 it is
+    compensated (other bits), so there :func:`functools.reduce` adds. Both compute
+    ``((-0.0 + t1) + t2) + ...``, and ``-0.0 + t1`` is ``t1`` to the bit (a zero's sign too).
+
+    >>> added([0.1, 0.2, 0.3]) == (0.1 + 0.2) + 0.3
+    True
+    """
+    return _added(terms, -0.0)
+
+
+_added = sum if sys.version_info < (3, 12) else (lambda terms, start: reduce(add, terms, start))
+
+
+def dot(u, v):
+    """``u1 v1 + u2 v2 + ...``, added left to right (:func:`added`): a net input's
+    ``w1 x1 + w2 x2 + ...`` in the steps written neuron by neuron (:data:`VECTOR`)."""
+    return _added(map(mul, u, v), -0.0)
 
 
 class Shape(namedtuple("Shape", "input_names layers bias_mode train_biases hidden_deltas "

@@ -29,7 +29,7 @@ Every variant of the step comes from the same plan, line for line:
 ``apply``     the update alone, from the gradients the neurons hold (batch training)
 
 Past :data:`UNROLL_LIMIT` connections (compiling costs about 18 µs per connection) the steps
-are written neuron by neuron instead: ``net_h1 = _reduce(_add, _map(_mul, _W_h1, _x)) + b_h1``,
+are written neuron by neuron instead: ``net_h1 = _dot(_W_h1, _x) + b_h1``,
 the same terms added in the same order, so the same bits.
 
 Each step reads the weights, biases and rates from the neuron objects when it starts and
@@ -41,11 +41,11 @@ raises :class:`~neurosim.errors.NumericalError` naming the neuron and the quanti
 import keyword
 import re
 from collections import OrderedDict
-from functools import lru_cache, reduce
+from functools import lru_cache
 from math import exp, isfinite, log, log1p, tanh
-from operator import add, mul
+from operator import mul
 
-from .calculation import KINDS, VECTOR, Quantity, Ref, event_fields, plan, shape_of
+from .calculation import KINDS, VECTOR, Quantity, Ref, added, dot, event_fields, plan, shape_of
 from .activations import softmax as _softmax_out
 from .errors import NumericalError
 
@@ -631,11 +631,11 @@ class _VectorWriter(_Writer):
 
     Past :data:`UNROLL_LIMIT` connections, a step written connection by connection costs more
     to compile than it saves; here each connection-level sum is written with the formulas of
-    :data:`~neurosim.calculation.VECTOR` (``reduce(add, map(mul, W, X))``: the same terms added
+    :data:`~neurosim.calculation.VECTOR` (``dot(W, X)``: the same terms added
     in the same order as ``w1*x1 + w2*x2 + ...``, so the same bits).
 
     The recorded step keeps each neuron's messages (``_M_h1 = list(_map(_mul, W, X))``, then
-    ``_reduce(_add, _M_h1) + b``: the same additions), backward messages, gradients and new
+    ``_added(_M_h1) + b``: the same additions), backward messages, gradients and new
     weights as lists, and returns them with the names of their values (:meth:`events`).
     """
 
@@ -678,7 +678,7 @@ class _VectorWriter(_Writer):
 
     def namespace(self):
         ns = super().namespace()
-        ns.update(_reduce=reduce, _add=add, _mul=mul, _map=map)
+        ns.update(_dot=dot, _added=added, _mul=mul, _map=map)
         return ns
 
     def scalar(self, name, kind, k, reads, neuron=None):
@@ -735,7 +735,7 @@ class _VectorWriter(_Writer):
                     self.emit(f"_M_{v(n)} = list(_map(_mul, _W_{v(n)}, {xs}))")
                     self.emit(f"{net} = " + VECTOR[rule].format(
                         W=f"_W_{v(n)}", X=xs, b=self.ident(b) if b else "0.0").replace(
-                        f"_map(_mul, _W_{v(n)}, {xs})", f"_M_{v(n)}"))
+                        f"_dot(_W_{v(n)}, {xs})", f"_added(_M_{v(n)})"))
                     self.keep(f"_M_{v(n)}", [f"{w}*{x}" for w, x in zip(row, senders)])
                     self.aliases += [(f"dnet_{n}/d{w}", x) for w, x in zip(row, senders)]
                 else:
@@ -796,7 +796,7 @@ class _VectorWriter(_Writer):
                 for j, h in enumerate(neurons):
                     if self.record:     # the backward messages kept, then added
                         self.emit(f"_B_{v(h)} = list(_map(_mul, _D{k + 1}, _C[{j}]))")
-                        self.emit(f"{self.ident('dE/dout_' + h)} = _reduce(_add, _B_{v(h)})")
+                        self.emit(f"{self.ident('dE/dout_' + h)} = _added(_B_{v(h)})")
                         self.keep(f"_B_{v(h)}", [f"dE_{u}/dout_{h}" for u in above])
                     else:
                         self.emit(f"{self.ident('dE/dout_' + h)} = " + VECTOR[
@@ -859,7 +859,7 @@ class _VectorWriter(_Writer):
             if k == 0 and self.record:      # the messages delta_h w_hi kept, then added
                 rows = "".join(f"_W_{v(n)}, " for n in neurons)
                 self.emit(f"_IM = [list(_map(_mul, _D0, c)) for c in zip({rows})]")
-                self.emit("_IG = [_reduce(_add, m) for m in _IM]")
+                self.emit("_IG = [_added(m) for m in _IM]")
                 self.emit("_net.dE_dinputs = _IG[:]")
                 for i, x in enumerate(s.input_names):
                     self.keep(f"_IM[{i}]", [f"dE_{n}/d{x}" for n in neurons])
@@ -966,7 +966,7 @@ class _Walker:
     lines per connection, and it is not the hot path): this generator computes the plan's
     quantities in their order. Each quantity is computed with its kind's Python
     from :data:`~neurosim.calculation.KINDS` (compiled once per kind and operand count), a sum
-    with ``reduce(add, ...)`` (the same left-to-right order as ``t1 + t2 + ...``); each weight is
+    with :func:`~neurosim.calculation.added` (the left-to-right order of ``t1 + t2 + ...``); each weight is
     read from its neuron when used and written at its update event; each quantity is stored on
     its neuron, then its event is yielded.
     """
@@ -1165,11 +1165,11 @@ class _Walker:
 
 
 def _sum_left_to_right(*terms):
-    return reduce(add, terms)
+    return added(terms)
 
 
 def _sum_minus_last(*terms):
-    return reduce(add, terms[:-1]) - terms[-1]
+    return added(terms[:-1]) - terms[-1]
 
 
 def _event_template(q, shape):

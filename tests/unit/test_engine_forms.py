@@ -2,7 +2,7 @@
 
 :mod:`neurosim.engine` writes a step connection by connection (``w1 * i1 + w2 * i2 + b1``) up
 to ``engine.UNROLL_LIMIT`` connections, and neuron by neuron past it (the plain and recorded
-steps as list operations, ``_reduce(_add, _map(_mul, W, X)) + b``; the observed step as a walk
+steps as list operations, ``_dot(W, X) + b``; the observed step as a walk
 over the plan). Both must perform the same float operations in the same order. Here the limit
 is set to 0, so that every network of ``test_propagation``'s configurations is written neuron by
 neuron, and every number each mode leaves (compared with ``float.hex``) and every event must be
@@ -73,7 +73,7 @@ def test_the_per_neuron_forms_give_the_unrolled_bits(k, config):
     with _written("unrolled"):
         unrolled = _run_every_mode(config, k)
     with _written("per neuron"):
-        assert "_reduce(_add" in engine.source(tp._build(config, seed=k), "record")
+        assert "_added(_M_" in engine.source(tp._build(config, seed=k), "record")
         per_neuron = _run_every_mode(config, k)
     assert per_neuron == unrolled
 

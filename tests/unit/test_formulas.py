@@ -126,7 +126,7 @@ def test_the_big_network_takes_the_neuron_by_neuron_step():
     net = NeuralNetwork(BIG, seed=0)
     assert sum(len(n.weights) for n in net.neurons) > engine.UNROLL_LIMIT
     for mode in ("train", "gradients", "apply", "forward", "evaluate", "error"):
-        assert "_reduce(_add, _map(_mul" in engine.source(net, mode) or mode == "apply", mode
+        assert "_dot(_W_" in engine.source(net, mode) or mode == "apply", mode
         assert "w4224" not in engine.source(net, mode), mode   # not written connection by connection
 
 
