@@ -143,8 +143,9 @@ def _update_python(ops, q, rules):
 
 
 def _net_python(ops, rules):
-    """net = w1*x1 + ... + b, or with a threshold: net = w1*x1 + ... - theta."""
-    if getattr(rules, "thresholds", False) and ops[-1] != "0.0":
+    """net = w1*x1 + ... + b, or with a threshold: net = w1*x1 + ... - theta (every neuron
+    has one then: thresholds need bias="per_neuron")."""
+    if getattr(rules, "thresholds", False):
         return _left_to_right(ops[:-1]) + " - " + ops[-1]
     return _left_to_right(ops)
 
