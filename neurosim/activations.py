@@ -174,21 +174,25 @@ def softmax(j, nets):
     >>> softmax(0, (1000.0, -1000.0)), softmax(1, (1000.0, -1000.0))
     (1.0, 0.0)
     """
-    m = max(nets)
-    total = 0.0
-    for z in nets:
-        total = total + math.exp(z - m)
+    m, total = exp_total(nets)
     return math.exp(nets[j] - m) / total
 
 
 def log_softmax(j, nets):
     """log out_j = net_j - m - log sum_k e^(net_k - m): finite for every finite net, where
     log(softmax) would take the log of an out rounded to 0."""
+    m, total = exp_total(nets)
+    return nets[j] - m - math.log(total)
+
+
+def exp_total(nets):
+    """``(m, e^(net_1 - m) + ... + e^(net_n - m))`` with ``m`` the largest net input: the
+    denominator of :func:`softmax` without overflow, added left to right."""
     m = max(nets)
     total = 0.0
     for z in nets:
         total = total + math.exp(z - m)
-    return nets[j] - m - math.log(total)
+    return m, total
 
 
 def _softmax_alone(x):
@@ -212,14 +216,9 @@ _ACTIVATIONS = {
                    "2 / (1 + e^(-net)) - 1", "1/2 (1 + out) (1 - out)",
                    df_written=lambda net, out: 0.5 * (1.0 + out) * (1.0 - out)),
         Activation("relu", _relu, _relu_df, "max(0, net)", "1 if net > 0 else 0", (0.0,)),
-        Activation(
-            "leaky_relu",
-            _leaky_relu,
-            _leaky_relu_df,
-            f"net if net > 0 else {LEAKY_SLOPE} net",
-            f"1 if net > 0 else {LEAKY_SLOPE}",
-            (0.0,),
-        ),
+        Activation("leaky_relu", _leaky_relu, _leaky_relu_df,
+                   f"net if net > 0 else {LEAKY_SLOPE} net", f"1 if net > 0 else {LEAKY_SLOPE}",
+                   (0.0,)),
         Activation("identity", _identity, _identity_df, "net", "1"),
         Activation("softplus", _softplus, _softplus_df, "log(1 + e^net)", "1 / (1 + e^(-net))"),
         Activation("softmax", _softmax_alone, _softmax_df, "e^net / sum_k e^net_k",

@@ -61,7 +61,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .activations import inline
+from .activations import exp_total, inline
 from .errors import ConfigurationError, InputError
 
 __all__ = ["Loss", "get", "names", "CLIP"]
@@ -164,10 +164,7 @@ def _ce_error_net(target, out, net, n, nets):
     # E_o = -t log out_o with log out_o = net_o - m - log sum_j e^(net_j - m) (log-softmax)
     if target == 0.0:
         return 0.0
-    m = max(nets)
-    total = 0.0
-    for z in nets:
-        total = total + math.exp(z - m)
+    m, total = exp_total(nets)
     return -target * (net - m - math.log(total))
 
 
@@ -208,58 +205,22 @@ def _squared_dE_dout(target, out, n):
     return -2.0 * (target - out)
 
 
-_LOSSES = {
-    loss.name: loss
-    for loss in (
-        Loss(
-            "half_squared_error",
-            _half_error,
-            _half_dE_dout,
-            "1/2 (target - out)^2",
-            "-(target - out)",
-        ),
-        Loss(
-            "squared_error",
-            _squared_error,
-            _squared_dE_dout,
-            "(target - out)^2",
-            "-2 (target - out)",
-        ),
-        Loss(
-            "mean_squared_error",
-            lambda target, out, n: (target - out) * (target - out) / n,
-            lambda target, out, n: -2.0 * (target - out) / n,
-            "(target - out)^2 / n",
-            "-2 (target - out) / n",
-        ),
-        Loss(
-            "binary_cross_entropy",
-            _bce_error,
-            _bce_dE_dout,
-            "-(target log(out) + (1 - target) log(1 - out))",
-            "(out - target) / (out (1 - out))",
-            output_activation="sigmoid",
-            error_net=_bce_error_net,
-            dE_dout_net=_bce_dE_dout_net,
-            delta=_bce_delta,
-            delta_formula="out - target",
-        ),
-        Loss(
-            "cross_entropy",
-            _ce_error,
-            _ce_dE_dout,
-            "-target log(out)",
-            "-target / out",
-            output_activation="softmax",
-            error_net=_ce_error_net,
-            delta=_ce_delta,
-            delta_formula="out (target_1 + ... + target_n) - target",
-        ),
-    )
-}
-
-# Squares are written x * x: x ** 2 raises OverflowError for huge x, x * x gives inf, which
-# the engine reports by name.
+_LOSSES = {loss.name: loss for loss in (
+    Loss("half_squared_error", _half_error, _half_dE_dout, "1/2 (target - out)^2",
+         "-(target - out)"),
+    Loss("squared_error", _squared_error, _squared_dE_dout, "(target - out)^2",
+         "-2 (target - out)"),
+    Loss("mean_squared_error", lambda target, out, n: (target - out) * (target - out) / n,
+         lambda target, out, n: -2.0 * (target - out) / n, "(target - out)^2 / n",
+         "-2 (target - out) / n"),
+    Loss("binary_cross_entropy", _bce_error, _bce_dE_dout,
+         "-(target log(out) + (1 - target) log(1 - out))", "(out - target) / (out (1 - out))",
+         output_activation="sigmoid", error_net=_bce_error_net, dE_dout_net=_bce_dE_dout_net,
+         delta=_bce_delta, delta_formula="out - target"),
+    Loss("cross_entropy", _ce_error, _ce_dE_dout, "-target log(out)", "-target / out",
+         output_activation="softmax", error_net=_ce_error_net, delta=_ce_delta,
+         delta_formula="out (target_1 + ... + target_n) - target"),
+)}
 _ALIASES = {"half_sse": "half_squared_error", "mse": "mean_squared_error", "bce": "binary_cross_entropy",
             "ce": "cross_entropy", "categorical_cross_entropy": "cross_entropy"}
 
