@@ -90,7 +90,7 @@ def _rules(net):
 
 
 def _shared(shape, mode):
-    key = (shape, mode)
+    key = (shape, mode, UNROLL_LIMIT)
     function = _cache.get(key)
     if function is None:
         function = _cache[key] = _compile(shape, mode)
