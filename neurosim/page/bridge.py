@@ -26,6 +26,7 @@ The functions run the same on CPython, so the unit tests call them directly:
 [('out_h1', '0.593269992'), ('w5+', '0.35891648')]
 """
 
+import functools
 import json
 import math
 from importlib import resources
@@ -61,13 +62,12 @@ TEXTS = {lang: {**{key: words[lang] for key, words in _WORDS.items()},
 
 def _answer(function):
     """Wrap a bridge function: JSON in, JSON out, a NeurosimError as ``{"error": text}``."""
+    @functools.wraps(function)
     def wrapped(*args):
         try:
             return json.dumps(function(*args), allow_nan=False)
         except NeurosimError as error:
             return json.dumps({"error": str(error)})
-    wrapped.__name__, wrapped.__doc__ = function.__name__, function.__doc__
-    wrapped.__wrapped__ = function
     return wrapped
 
 
