@@ -5,6 +5,7 @@ Also the default names of a network's neurons (``i1.., h1.., o1..``) and the ran
 initial weights.
 """
 
+import itertools
 import math
 from collections.abc import Mapping
 from numbers import Real
@@ -37,38 +38,47 @@ def is_real(value):
     return isinstance(value, Real) and not isinstance(value, bool)
 
 
+def _finite(value):
+    """Whether ``float(value)`` is finite; False past the float range (``10**400``) and for
+    what has no float value (``Decimal("sNaN")``: "cannot convert signaling NaN to float")."""
+    try:
+        return math.isfinite(float(value))
+    except (OverflowError, ValueError):
+        return False
+
+
 def shown(value):
     """``repr(value)``, except for an int too large for a float, whose repr may run to thousands
     of digits (or fail, past 4300): its order of magnitude, ``an integer of about 1e400``."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            float(value)
-        except OverflowError:
-            sign = "-" if value < 0 else ""
-            return f"an integer of about {sign}1e{int(math.log10(abs(value)))}"
+    if isinstance(value, int) and not isinstance(value, bool) and not _finite(value):
+        sign = "-" if value < 0 else ""
+        return f"an integer of about {sign}1e{int(math.log10(abs(value)))}"
     return repr(value)
 
 
-def _unordered(field, values, order):
-    """ShapeError for a set given where an ordered list is needed (a set iterates in hash order,
-    so {0.99, 0.01} would silently become [0.01, 0.99])."""
-    return ShapeError(f"{field} must be a list in order ({order}), got the set {values!r}, "
-                      "which has no order\ngive a list")
+def _cut(text, width=60):
+    """``text`` cut to about ``width`` characters for a message."""
+    return text if len(text) <= width else f"{text[:width - 15]}...{text[-10:]}"
 
 
-def _not_a_list(field, values, what):
-    """ShapeError for bytes or a mapping given where a list of ``what`` is needed: they iterate,
-    but as byte values (b"ab" as 97, 98) or as keys, not as the numbers meant; else None."""
+def _refuse_unlisted(field, values, what, order=None):
+    """ShapeError for what iterates without being the ordered list of ``what`` meant: a set
+    (no order: {0.99, 0.01} would silently become [0.01, 0.99]; ``order`` says the order meant),
+    bytes (byte values: b"ab" as 97, 98) or a mapping (its keys)."""
+    if isinstance(values, UNORDERED):
+        raise ShapeError(f"{field} must be a list in order ({order}), got the set {values!r}, "
+                         "which has no order\ngive a list" if order is not None else
+                         f"{field} must be a list of {what} in order, got the set "
+                         f"{_cut(repr(values))}, which has no order\ngive a list")
     if isinstance(values, BYTES_LIKE):
         got = (f"a memoryview of {values.nbytes} bytes" if isinstance(values, memoryview)
                else f"the {type(values).__name__} {_cut(repr(values))}")
-        return ShapeError(f"{field} must be a list of {what}, got {got}, whose items would be "
-                          f"read as byte values (0 to 255)\ngive a list of numbers")
+        raise ShapeError(f"{field} must be a list of {what}, got {got}, whose items would be "
+                         f"read as byte values (0 to 255)\ngive a list of numbers")
     if isinstance(values, Mapping):
-        return ShapeError(f"{field} must be a list of {what}, got a {type(values).__name__} "
-                          f"{_cut(repr(values))}, whose keys would be read as the values\n"
-                          f"give a list")
-    return None
+        raise ShapeError(f"{field} must be a list of {what}, got a {type(values).__name__} "
+                         f"{_cut(repr(values))}, whose keys would be read as the values\n"
+                         f"give a list")
 
 
 def check_list(field, values, what="numbers"):
@@ -77,12 +87,7 @@ def check_list(field, values, what="numbers"):
     Refused, though they iterate: a set (no order), a str (its characters), bytes (byte values:
     ``b"ab"`` is 97, 98) and a mapping (its keys).
     """
-    if isinstance(values, UNORDERED):
-        raise ShapeError(f"{field} must be a list of {what} in order, got the set "
-                         f"{_cut(repr(values))}, which has no order\ngive a list")
-    refused = _not_a_list(field, values, what)
-    if refused is not None:
-        raise refused
+    _refuse_unlisted(field, values, what)
     if isinstance(values, str):
         raise ShapeError(f"{field} must be a list of {what}, got the str {_cut(repr(values))}")
     try:
@@ -92,17 +97,13 @@ def check_list(field, values, what="numbers"):
                          f"{_cut(repr(values))}") from None
 
 
-def _cut(text, width=60):
-    """``text`` cut to about ``width`` characters for a message."""
-    return text if len(text) <= width else f"{text[:width - 15]}...{text[-10:]}"
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_sizes(layer_sizes):
-    if isinstance(layer_sizes, UNORDERED):
-        raise _unordered("layer_sizes", layer_sizes, "inputs first, outputs last")
-    refused = _not_a_list("layer_sizes", layer_sizes, "layer sizes like [2, 2, 2]")
-    if refused is not None:
-        raise refused
+    _refuse_unlisted("layer_sizes", layer_sizes, "layer sizes like [2, 2, 2]",
+                     order="inputs first, outputs last")
     try:
         sizes = list(layer_sizes)
     except TypeError:
@@ -112,7 +113,7 @@ def check_sizes(layer_sizes):
         raise ConfigurationError(f"layer_sizes must list at least 2 sizes (inputs first, outputs "
                                  f"last), got {layer_sizes!r}")
     for k, size in enumerate(sizes):
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        if not (_is_int(size) and size >= 1):
             raise ConfigurationError(f"layer_sizes[{k}] must be a positive whole number, "
                                      f"got {size!r} in {layer_sizes!r}")
     connections = sum(a * b for a, b in zip(sizes, sizes[1:]))
@@ -130,11 +131,7 @@ def check_sizes(layer_sizes):
 def check_number(field, value, low=None, below=None, error=InputError):
     """``value`` as a float, if it is a finite real number within the bounds; else ``error``
     (InputError for a parameter value, ConfigurationError for a setting)."""
-    try:
-        finite = is_real(value) and math.isfinite(value)
-    except OverflowError:  # an int (or Fraction) past the float range: 10**400
-        finite = False
-    if not finite:
+    if not (is_real(value) and _finite(value)):
         raise error(f"{field} must be a finite real number, got {shown(value)}")
     if low is not None and value < low:
         raise ConfigurationError(f"{field} must be at least {low}, got {value!r}")
@@ -152,7 +149,7 @@ def check_count(field, value, low, high, unit="", error=ConfigurationError):
     >>> check_count("n", 500, 2, 100_000, "samples")
     500
     """
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if not (_is_int(value) and low <= value <= high):
         of = f" of {unit}" if unit else ""
         raise error(f"{field} must be a whole number{of} from {low:,} to {high:,}, "
                     f"got {shown(value)}")
@@ -173,12 +170,10 @@ def check_type(field, value, kind, described):
 def check_network(value, field="net"):
     """``value`` if it is a NeuralNetwork; else ConfigurationError (a path: load it first)."""
     from .network import NeuralNetwork
-    if not isinstance(value, NeuralNetwork):
-        hint = ("\nto use a saved network: NeuralNetwork.load(path)" if isinstance(value, str)
-                else "")
-        raise ConfigurationError(f"{field} must be a NeuralNetwork, got {type(value).__name__} "
-                                 f"{_cut(repr(value))}{hint}")
-    return value
+    if isinstance(value, str):
+        raise ConfigurationError(f"{field} must be a NeuralNetwork, got str {_cut(repr(value))}"
+                                 f"\nto use a saved network: NeuralNetwork.load(path)")
+    return check_type(field, value, NeuralNetwork, "a NeuralNetwork")
 
 
 def check_flag(field, value):
@@ -193,7 +188,7 @@ def check_seed(seed):
     saved network keeps its seed, "lesson 3" included); else ConfigurationError.
     ``random.Random`` would also take a float or bytes, and fail on a list with a TypeError
     from inside the random module."""
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
+    if not (seed is None or isinstance(seed, str) or _is_int(seed)):
         raise ConfigurationError(f"seed must be None, an integer or a string, got {seed!r}")
     return seed
 
@@ -227,33 +222,28 @@ def check_loss_output(loss, output_activation):
 def check_softmax(acts, sizes):
     """ConfigurationError for a softmax layer that is not an output layer of two or more
     neurons: softmax turns the output layer's net inputs into probabilities that sum to 1."""
-    for k, act in enumerate(acts):
-        if act.of_layer is None:
-            continue
-        if k != len(acts) - 1:
+    for k, act in enumerate(acts[:-1]):
+        if act.of_layer is not None:
             raise ConfigurationError(
                 f"activation: softmax is allowed on the output layer only, got it on hidden "
                 f"layer {k + 1} of {len(acts)}\nuse sigmoid, tanh or relu for hidden layers")
-        if sizes[-1] < 2:
-            raise ConfigurationError(
-                f"activation: a softmax output layer needs at least 2 outputs, got "
-                f"{sizes[-1]}\nfor one output use sigmoid (with binary_cross_entropy)")
+    if acts[-1].of_layer is not None and sizes[-1] < 2:
+        raise ConfigurationError(
+            f"activation: a softmax output layer needs at least 2 outputs, got "
+            f"{sizes[-1]}\nfor one output use sigmoid (with binary_cross_entropy)")
 
 
 def init_range(act, fan_in, fan_out):
-    if act.name in ("relu", "leaky_relu"):
-        return math.sqrt(6.0 / fan_in)
-    return math.sqrt(6.0 / (fan_in + fan_out))
+    """The bound r of the uniform initial weights U(-r, r): He's sqrt(6 / fan_in) for relu
+    and leaky_relu, Glorot's sqrt(6 / (fan_in + fan_out)) for the others."""
+    return math.sqrt(6.0 / (fan_in + (0 if act.name in ("relu", "leaky_relu") else fan_out)))
 
 
 def default_names(sizes):
-    names = [[f"i{i + 1}" for i in range(sizes[0])]]
-    h = 0
-    for size in sizes[1:-1]:
-        names.append([f"h{h + j + 1}" for j in range(size)])
-        h += size
-    names.append([f"o{j + 1}" for j in range(sizes[-1])])
-    return names
+    hidden = itertools.count(1)
+    return ([[f"i{i + 1}" for i in range(sizes[0])]]
+            + [[f"h{next(hidden)}" for _ in range(size)] for size in sizes[1:-1]]
+            + [[f"o{j + 1}" for j in range(sizes[-1])]])
 
 
 #: The quantities of a step named by a prefix and a neuron's name (:mod:`neurosim.quantities`):
@@ -316,8 +306,6 @@ def sequence(value):
     >>> sequence((1, 2)), sequence(range(3)), sequence("12"), sequence(5)
     ([1, 2], [0, 1, 2], None, None)
     """
-    if isinstance(value, (list, tuple)):
-        return list(value)
     if isinstance(value, NOT_A_LIST) or not (hasattr(value, "__len__")
                                              and hasattr(value, "__getitem__")):
         return None
@@ -330,33 +318,31 @@ def sequence(value):
 def check_weights(weights):
     """The weight matrices as lists of lists of floats; each level may be a list, a tuple or
     any sequence (a NumPy array of shape (receiving, sending) for a layer)."""
-    given = weights
-    weights = sequence(weights)
-    if not weights:
+    layers = sequence(weights)
+    if not layers:
         raise ShapeError(f"weights must be a list of weight matrices, one per layer, got "
-                         f"{_cut(repr(given))}")
-    weights = [sequence(layer) or layer for layer in weights]
+                         f"{_cut(repr(weights))}")
+    layers = [sequence(layer) or layer for layer in layers]
     matrix = []
-    for l, layer in enumerate(weights):
+    for l, layer in enumerate(layers):
         if not isinstance(layer, list) or not layer:
             raise ShapeError(f"weights[{l}] must be a non-empty list of rows (one per receiving "
                              f"neuron of layer {l + 1}), got {_cut(repr(layer))}")
-        fan_in = len(weights[l - 1]) if l else None
-        rows = []
+        # the first layer's rows are as long as its row 0; the others' one per neuron below
+        expected = len(layers[l - 1]) if l else len(sequence(layer[0]) or [])
+        source = f"one per neuron of layer {l}" if l else "the same as row 0"
+        matrix.append([])
         for j, row in enumerate(layer):
             row = sequence(row) or row
             if not isinstance(row, list) or not row:
                 raise ShapeError(f"weights[{l}][{j}] must be a non-empty list of weights into "
                                  f"neuron {j + 1} of layer {l + 1}, got {_cut(repr(row))}")
-            expected = fan_in if fan_in is not None else len(sequence(layer[0]) or [])
             if len(row) != expected:
-                source = (f"one per neuron of layer {l}" if fan_in is not None
-                          else "the same as row 0")
-                noun = "weight" if len(row) == 1 else "weights"
-                raise ShapeError(f"weights[{l}] row {j} has {len(row)} {noun}, expected "
+                raise ShapeError(f"weights[{l}] row {j} has {len(row)} "
+                                 f"{'weight' if len(row) == 1 else 'weights'}, expected "
                                  f"{expected} ({source}): {row!r}")
-            rows.append([check_number(f"weights[{l}][{j}][{i}]", w) for i, w in enumerate(row)])
-        matrix.append(rows)
+            matrix[-1].append([check_number(f"weights[{l}][{j}][{i}]", w)
+                               for i, w in enumerate(row)])
     return matrix
 
 
@@ -365,13 +351,12 @@ def check_biases(biases, sizes, mode, field="biases"):
     sequence (a NumPy array included)."""
     if biases is None:
         return None
-    given = biases
-    biases = sequence(biases)
-    if biases is None or len(biases) != len(sizes) - 1:
+    layers = sequence(biases)
+    if layers is None or len(layers) != len(sizes) - 1:
         raise ShapeError(f"{field} must have one entry per non-input layer ({len(sizes) - 1}), "
-                         f"got {_cut(repr(given))}")
+                         f"got {_cut(repr(biases))}")
     out = []
-    for l, (b, size) in enumerate(zip(biases, sizes[1:])):
+    for l, (b, size) in enumerate(zip(layers, sizes[1:])):
         values = sequence(b)
         if is_real(b):
             out.append([check_number(f"{field}[{l}]", b)] * size)
@@ -401,27 +386,18 @@ def explain_vector(values, expected, field, names):
     ...
     neurosim.errors.ShapeError: targets must have 1 value (for o1), got 2: [0.5, 0.5]
     """
-    numbers = f"{expected} number{'' if expected == 1 else 's'} ({', '.join(names)})"
-    if isinstance(values, UNORDERED):
-        raise _unordered(field, values, ", ".join(names))
-    refused = _not_a_list(field, values, numbers)
-    if refused is not None:
-        raise refused
+    s = "" if expected == 1 else "s"
+    numbers = f"{expected} number{s} ({', '.join(names)})"
+    _refuse_unlisted(field, values, numbers, order=", ".join(names))
     if isinstance(values, str) or not hasattr(values, "__len__"):
         fix = f"\nwrite it as a list: [{values!r}]" if expected == 1 and is_real(values) else ""
         raise ShapeError(f"{field} must be a list of {numbers}, got {_cut(repr(values))}{fix}")
     if len(values) != expected:
         per = f"for {names[0]}" if expected == 1 else f"one per {', '.join(names)}"
-        raise ShapeError(f"{field} must have {expected} value{'' if expected == 1 else 's'} "
-                         f"({per}), got {len(values)}: {_cut(repr(list(values)))}")
+        raise ShapeError(f"{field} must have {expected} value{s} ({per}), got {len(values)}: "
+                         f"{_cut(repr(list(values)))}")
     for name, v in zip(names, values):
         if not is_real(v) and not (hasattr(v, "__float__") and not isinstance(v, (str, bytes))):
             raise InputError(f"{field}: {name} must be a real number, got {v!r}")
-        try:
-            finite = math.isfinite(float(v))
-        except OverflowError:  # an int past the float range: 10**400
-            finite = False
-        except ValueError:  # Decimal("sNaN"): "cannot convert signaling NaN to float"
-            finite = False
-        if not finite:
+        if not _finite(v):
             raise InputError(f"{field}: {name} must be finite, got {shown(v)}")

@@ -92,10 +92,6 @@ def _is_number(value):
         return False
 
 
-def _rng(seed):
-    return random.Random(check_seed(seed))  # the seeds a network and fit() take
-
-
 def _pairs(samples, field="samples"):
     """``samples`` as a list of (inputs list, targets list) copies; ShapeError when it is not."""
     try:
@@ -121,12 +117,8 @@ def _finite_inputs(x, field):
     return [check_number(f"{field}[{i}]", v) for i, v in enumerate(x)]
 
 
-def _label_values(labels):
-    if labels == "binary":
-        return 0.0, 1.0
-    if labels == "signed":
-        return -1.0, 1.0
-    raise ConfigurationError(f"labels must be 'binary' (0/1) or 'signed' (-1/+1), got {labels!r}")
+#: The targets of the two classes of a 2-D set: (negative, positive).
+_LABELS = {"binary": (0.0, 1.0), "signed": (-1.0, 1.0)}
 
 
 # -- tiny hand-made sets ------------------------------------------------------------------------
@@ -204,29 +196,22 @@ def encoder_8_3_8():
 # classifyTwoGaussData, classifySpiralData). The Playground's noise slider runs from 0 to 50
 # and divides by 100, so noise here is 0..0.5 as in its code; n = 500 is its
 # NUM_SAMPLES_CLASSIFY. Its two-class loops run n/2 times each; here the positive class gets
-# the extra point when n is odd, so len() == n.
-
-def _uniform(rng, a, b):
-    """randUniform(a, b) of the Playground: a + (b - a) * U[0, 1)."""
-    return a + (b - a) * rng.random()
-
+# the extra point when n is odd, so len() == n. The Playground's randUniform(a, b),
+# a + (b - a) * U[0, 1), is random.uniform(a, b) to the bit.
 
 def _normal(rng, mean, variance):
     """The Playground's normalRandom (Marsaglia's polar method): redraw until
     0 < s = v1^2 + v2^2 <= 1 (it only rejects s > 1; s = 0 would take ln 0), then
     z = v1 sqrt(-2 ln s / s) and the result is mean + sqrt(variance) z."""
     while True:
-        v1 = 2 * rng.random() - 1
-        v2 = 2 * rng.random() - 1
+        v1, v2 = 2 * rng.random() - 1, 2 * rng.random() - 1
         s = v1 * v1 + v2 * v2
         if 0 < s <= 1:
-            break
-    return mean + math.sqrt(variance) * math.sqrt(-2 * math.log(s) / s) * v1
+            return mean + math.sqrt(variance) * math.sqrt(-2 * math.log(s) / s) * v1
 
 
 def _playground(name, points, labels, text, noise, seed):
-    negative, positive = _label_values(labels)
-    pairs = [([x, y], [positive if label > 0 else negative]) for x, y, label in points]
+    pairs = [([x, y], [_LABELS[labels][label > 0]]) for x, y, label in points]
     return Dataset(name, pairs, ("x1", "x2"), ("label",),
                    f"{text} (noise={noise}, seed={seed})", PLAYGROUND, ("negative", "positive"))
 
@@ -242,8 +227,10 @@ def _checked(n, noise, seed, labels):
     check_count("n", n, 2, MAX_SAMPLES, "samples")
     if not _is_number(noise) or not 0 <= noise <= 0.5:
         raise ConfigurationError(f"noise must be between 0 and 0.5, got {noise!r}")
-    _label_values(labels)
-    return _rng(seed), (n + 1) // 2, n // 2
+    if labels not in tuple(_LABELS):
+        raise ConfigurationError(f"labels must be 'binary' (0/1) or 'signed' (-1/+1), "
+                                 f"got {labels!r}")
+    return random.Random(check_seed(seed)), (n + 1) // 2, n // 2
 
 
 def circle(n=500, *, noise=0.0, seed=None, labels="binary"):
@@ -263,11 +250,9 @@ def circle(n=500, *, noise=0.0, seed=None, labels="binary"):
     points = []
     for count, r_lo, r_hi in ((n_pos, 0.0, radius * 0.5), (n_neg, radius * 0.7, radius)):
         for _ in range(count):
-            r = _uniform(rng, r_lo, r_hi)
-            angle = _uniform(rng, 0.0, 2 * math.pi)
+            r, angle = rng.uniform(r_lo, r_hi), rng.uniform(0.0, 2 * math.pi)
             x, y = r * math.sin(angle), r * math.cos(angle)
-            noise_x = _uniform(rng, -radius, radius) * noise
-            noise_y = _uniform(rng, -radius, radius) * noise
+            noise_x, noise_y = (rng.uniform(-radius, radius) * noise for _ in "xy")
             inside = math.hypot(x + noise_x, y + noise_y) < radius * 0.5
             points.append((x, y, 1 if inside else -1))
     return _playground("circle", points, labels, "TensorFlow Playground circle", noise, seed)
@@ -285,15 +270,11 @@ def xor_quadrants(n=500, *, noise=0.0, seed=None, labels="binary"):
     ([[-3.96, 3.77], [-0.35, -0.81], [-4.36, -5.02], [2.92, -5.28]], [[0.0], [1.0], [1.0], [0.0]])
     """
     rng, _, _ = _checked(n, noise, seed, labels)
-    padding = 0.3
     points = []
     for _ in range(n):
-        x = _uniform(rng, -5.0, 5.0)
-        x += padding if x > 0 else -padding
-        y = _uniform(rng, -5.0, 5.0)
-        y += padding if y > 0 else -padding
-        noise_x = _uniform(rng, -5.0, 5.0) * noise
-        noise_y = _uniform(rng, -5.0, 5.0) * noise
+        x, y = (v + (0.3 if v > 0 else -0.3) for v in (rng.uniform(-5.0, 5.0),
+                                                      rng.uniform(-5.0, 5.0)))   # padding 0.3
+        noise_x, noise_y = (rng.uniform(-5.0, 5.0) * noise for _ in "xy")
         points.append((x, y, 1 if (x + noise_x) * (y + noise_y) >= 0 else -1))
     return _playground("xor_quadrants", points, labels, "TensorFlow Playground exclusive or",
                        noise, seed)
@@ -314,12 +295,9 @@ def gaussians(n=500, *, noise=0.0, seed=None, labels="binary"):
     """
     rng, n_pos, n_neg = _checked(n, noise, seed, labels)
     variance = 0.5 + (4.0 - 0.5) * noise / 0.5
-    points = []
-    for count, centre, label in ((n_pos, 2.0, 1), (n_neg, -2.0, -1)):
-        for _ in range(count):
-            x = _normal(rng, centre, variance)
-            y = _normal(rng, centre, variance)
-            points.append((x, y, label))
+    points = [(_normal(rng, centre, variance), _normal(rng, centre, variance), label)
+              for count, centre, label in ((n_pos, 2.0, 1), (n_neg, -2.0, -1))
+              for _ in range(count)]
     return _playground("gaussians", points, labels, "TensorFlow Playground two gaussians",
                        noise, seed)
 
@@ -340,14 +318,11 @@ def spiral(n=500, *, noise=0.0, seed=None, labels="binary"):
     ([[0.0, 0.0], [-1.77, 1.77], [0.0, -0.0], [1.77, -1.77]], [[1.0], [1.0], [0.0], [0.0]])
     """
     rng, n_pos, n_neg = _checked(n, noise, seed, labels)
-    points = []
-    for count, delta_t, label in ((n_pos, 0.0, 1), (n_neg, math.pi, -1)):
-        for i in range(count):
-            r = i / count * 5
-            t = 1.75 * i / count * 2 * math.pi + delta_t
-            x = r * math.sin(t) + _uniform(rng, -1.0, 1.0) * noise
-            y = r * math.cos(t) + _uniform(rng, -1.0, 1.0) * noise
-            points.append((x, y, label))
+    points = [(r * math.sin(t) + rng.uniform(-1.0, 1.0) * noise,
+               r * math.cos(t) + rng.uniform(-1.0, 1.0) * noise, label)
+              for count, delta_t, label in ((n_pos, 0.0, 1), (n_neg, math.pi, -1))
+              for i in range(count)
+              for r, t in [(i / count * 5, 1.75 * i / count * 2 * math.pi + delta_t)]]
     return _playground("spiral", points, labels, "TensorFlow Playground spiral", noise, seed)
 
 
@@ -372,13 +347,9 @@ def iris():
     (150, ([5.1, 3.5, 1.4, 0.2], [1.0, 0.0, 0.0]), ('setosa', 'versicolor', 'virginica'))
     """
     text = (importlib.resources.files(__package__) / "data" / "iris.csv").read_text("utf-8")
-    rows = csv.reader(text.splitlines())
-    header = next(rows)
-    pairs = []
-    for row in rows:
-        *measurements, species = row
-        one_hot = [1.0 if species == name else 0.0 for name in IRIS_SPECIES]
-        pairs.append(([float(v) for v in measurements], one_hot))
+    header, *rows = csv.reader(text.splitlines())
+    pairs = [([float(v) for v in measurements], [float(species == name) for name in IRIS_SPECIES])
+             for *measurements, species in rows]
     return Dataset("iris", pairs, tuple(header[:4]), IRIS_SPECIES,
                    "150 iris flowers, 4 measurements in cm, 3 species (one-hot)",
                    "Fisher (1936); UCI Machine Learning Repository, Iris (bezdekIris.data)",
@@ -401,7 +372,7 @@ def train_test_split(samples, *, test_fraction=0.2, seed=None):
     if not _is_number(test_fraction) or not 0 < test_fraction < 1:
         raise ConfigurationError(f"test_fraction must be strictly between 0 and 1, "
                                  f"got {test_fraction!r}")
-    rng = _rng(seed)
+    rng = random.Random(check_seed(seed))     # the seeds a network and fit() take
     pairs = _pairs(samples)
     if len(pairs) < 2:
         raise ShapeError(f"train_test_split needs at least 2 samples, got {len(pairs)}")
@@ -455,52 +426,48 @@ class MinMaxScaler:
         self.data_max = [max(column) for column in zip(*inputs)]
         return self
 
-    def _fitted(self, x, field="inputs"):
+    def _map(self, inputs, field, verb, f):
+        """[f(x, min, max) for each entry x of ``inputs``], after checking them; InputError
+        naming the first result that left the float range."""
         if self.data_min is None:
             raise ConfigurationError("this MinMaxScaler is not fitted yet\n"
                                      "call scaler.fit(train) first")
-        x = check_list(field, x, f"{len(self.data_min)} numbers")
+        x = check_list(field, inputs, f"{len(self.data_min)} numbers")
         if len(x) != len(self.data_min):
             raise ShapeError(f"MinMaxScaler was fitted on {len(self.data_min)} inputs, "
                              f"got {len(x)}: {x!r}")
-        x = _finite_inputs(x, field)
-        return zip(x, self.data_min, self.data_max)
+        values = [f(*v) for v in zip(_finite_inputs(x, field), self.data_min, self.data_max)]
+        for i, v in enumerate(values):
+            if not math.isfinite(v):
+                raise InputError(
+                    f"{field}[{i}] = {x[i]!r} {verb} to {v!r}, outside the float "
+                    f"range; it lies too far outside the fitted range "
+                    f"[{self.data_min[i]!r}, {self.data_max[i]!r}]")
+        return values
 
     def transform_inputs(self, inputs, field="inputs"):
         """Scale one input list."""
         middle, span = (self.lo + self.hi) / 2, self.hi - self.lo
-        scaled = []
-        for x, x_min, x_max in self._fitted(inputs, field):
+
+        def scale(x, x_min, x_max):
             width = x_max - x_min
             if width == 0:
-                scaled.append(middle)
-            elif math.isinf(width):  # min -1e308, max 1e308: halve everything first
-                scaled.append(self.lo + (x / 2 - x_min / 2) / (x_max / 2 - x_min / 2) * span)
-            else:
-                scaled.append(self.lo + (x - x_min) * span / width)
-        return self._checked(scaled, inputs, field, "scales")
+                return middle
+            if math.isinf(width):  # min -1e308, max 1e308: halve everything first
+                return self.lo + (x / 2 - x_min / 2) / (x_max / 2 - x_min / 2) * span
+            return self.lo + (x - x_min) * span / width
+        return self._map(inputs, field, "scales", scale)
 
     def inverse(self, inputs):
         """Undo transform_inputs on one input list: x = min + (x' - lo) (max - min) / (hi - lo)."""
         span = self.hi - self.lo
-        original = []
-        for x, x_min, x_max in self._fitted(inputs):
+
+        def original(x, x_min, x_max):
             width = x_max - x_min
             if math.isinf(width):  # as 2 (min/2 + f (max/2 - min/2)): no overflow on the way
-                original.append((x_min / 2 + (x - self.lo) / span * (x_max / 2 - x_min / 2)) * 2)
-            else:
-                original.append(x_min + (x - self.lo) * width / span)
-        return self._checked(original, inputs, "inputs", "maps back")
-
-    def _checked(self, values, inputs, field, verb):
-        """``values``, or InputError naming the first entry that left the float range."""
-        for i, v in enumerate(values):
-            if not math.isfinite(v):
-                raise InputError(
-                    f"{field}[{i}] = {list(inputs)[i]!r} {verb} to {v!r}, outside the float "
-                    f"range; it lies too far outside the fitted range "
-                    f"[{self.data_min[i]!r}, {self.data_max[i]!r}]")
-        return values
+                return (x_min / 2 + (x - self.lo) / span * (x_max / 2 - x_min / 2)) * 2
+            return x_min + (x - self.lo) * width / span
+        return self._map(inputs, "inputs", "maps back", original)
 
     def transform(self, samples):
         """New (inputs, targets) pairs with the inputs scaled; a Dataset in, a Dataset out."""

@@ -51,6 +51,7 @@ import re
 import stat
 import sys
 import time
+from contextlib import suppress
 
 from .errors import ConfigurationError, FileError, FormatError
 
@@ -75,6 +76,10 @@ _O_BINARY = getattr(os, "O_BINARY", 0)         # Windows only
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _TEMPORARY = re.compile(r"\.neurosim-[0-9a-f]{8}\.tmp\Z")
 
+#: What a file that is not a regular file is, in words (any other kind: "special file").
+_KINDS = {stat.S_IFDIR: "folder", stat.S_IFCHR: "character device", stat.S_IFBLK: "block device",
+          stat.S_IFIFO: "FIFO (named pipe)", stat.S_IFSOCK: "socket"}
+
 
 # -- paths -----------------------------------------------------------------------------------------
 
@@ -84,40 +89,25 @@ def check_path(path, what=None):
     Not a str, bytes or os.PathLike (``None``, a number, which ``open`` would take as a file
     descriptor): :class:`~neurosim.errors.ConfigurationError`. A NUL character, which no file name
     can hold: :class:`~neurosim.errors.FileError` (``open`` raises a bare ValueError), saying
-    ``cannot read {what}`` when reading a ``what``.
+    ``cannot read {what}`` when reading a ``what``. Messages show a bytes path decoded as the
+    operating system would (:func:`os.fsdecode`).
     """
     if not isinstance(path, (str, bytes, os.PathLike)):
         raise ConfigurationError(f"path must be a file name (str, bytes or os.PathLike), "
                                  f"got {path!r}")
     path = os.fspath(path)
-    if not isinstance(path, (str, bytes)):
-        raise ConfigurationError(f"path must be a file name, got {path!r}")
-    if ("\0" if isinstance(path, str) else b"\0") in path:
-        where = f"cannot read {what} {_shown(path)!r}" if what else repr(_shown(path))
-        raise FileError(f"{where}: a file name cannot contain a NUL character")
+    if "\0" in os.fsdecode(path):
+        where = f"cannot read {what} " if what else ""
+        raise FileError(f"{where}{os.fsdecode(path)!r}: a file name cannot contain a NUL "
+                        f"character")
     return path
-
-
-def _shown(path):
-    """The path as the user wrote it, for messages (a bytes path decoded as the OS would)."""
-    return os.fsdecode(path)
-
-
-def _kind(mode):
-    """What a file that is not a regular file is, in words."""
-    for test, name in ((stat.S_ISDIR, "folder"), (stat.S_ISCHR, "character device"),
-                       (stat.S_ISBLK, "block device"), (stat.S_ISFIFO, "FIFO (named pipe)"),
-                       (stat.S_ISSOCK, "socket")):
-        if test(mode):
-            return name
-    return "special file"
 
 
 def _os_error(error, path):
     """The same kind of OSError, naming the user's ``path`` (not a temporary file)."""
-    if error.errno is None or isinstance(error, FileError):
+    if error.errno is None:                   # a FileError: it names the path already
         return error
-    return type(error)(error.errno, error.strerror, _shown(path))
+    return type(error)(error.errno, error.strerror, os.fsdecode(path))
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -136,15 +126,13 @@ def read_bytes(path, what, *, max_bytes, stdin=False, raw_os_errors=False):
     path = check_path(path, what)
     if stdin and path in ("-", b"-"):
         return _read_stdin(what, max_bytes)
-    shown = _shown(path)
     try:
-        return _read_file(path, shown, what, max_bytes)
-    except FileError:
-        raise
+        return _read_file(path, os.fsdecode(path), what, max_bytes)
     except OSError as error:
-        if raw_os_errors:
+        if raw_os_errors or isinstance(error, FileError):
             raise _os_error(error, path) from None
-        raise FileError(f"cannot read {what} {shown!r}: {error.strerror or error}") from None
+        raise FileError(f"cannot read {what} {os.fsdecode(path)!r}: "
+                        f"{error.strerror or error}") from None
 
 
 def read_text(path, what, *, max_bytes, stdin=False, raw_os_errors=False):
@@ -152,81 +140,68 @@ def read_text(path, what, *, max_bytes, stdin=False, raw_os_errors=False):
     mark; text that is not UTF-8 is a :class:`~neurosim.errors.FormatError` naming the file and
     the first bad byte."""
     data = read_bytes(path, what, max_bytes=max_bytes, stdin=stdin, raw_os_errors=raw_os_errors)
-    name = "standard input" if stdin and path in ("-", b"-") else repr(_shown(path))
-    return decode(data, f"{what} {name}")
-
-
-def decode(data, where):
-    """``data`` as UTF-8 text, a leading byte order mark dropped; FormatError naming ``where``."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise FormatError(f"{where} is not UTF-8 text (byte {error.start}: "
+        name = "standard input" if stdin and path in ("-", b"-") else repr(os.fsdecode(path))
+        raise FormatError(f"{what} {name} is not UTF-8 text (byte {error.start}: "
                           f"{data[error.start:error.start + 1]!r})\n"
                           f"save it as UTF-8 text") from None
 
 
-def _too_large(what, where, max_bytes):
-    return FileError(f"cannot read {what} {where}: it holds more than {_size(max_bytes)}, the "
-                     f"most neurosim reads as a {what}")
-
-
-def _size(n):
-    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= scale and n % scale == 0:
-            return f"{n // scale} {unit} ({n:,} bytes)"
-    return f"{n:,} bytes"
+def _too_large(what, where, n):
+    """The refusal of more than ``n`` bytes, ``n`` also in the largest unit that divides it."""
+    size = next((f"{n // scale} {unit} ({n:,} bytes)" for unit, scale in
+                 (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10))
+                 if n >= scale and n % scale == 0), f"{n:,} bytes")
+    return FileError(f"cannot read {what} {where}: it holds more than {size}, the most neurosim "
+                     f"reads as a {what}")
 
 
 def _read_stdin(what, max_bytes):
     """Standard input to its end, at most ``max_bytes`` (a terminal, a pipe, a file: any)."""
-    stream = sys.stdin
-    if stream is None:
+    if sys.stdin is None:
         raise FileError(f"cannot read {what} from standard input: there is none")
-    source = getattr(stream, "buffer", None)
+    source = getattr(sys.stdin, "buffer", None)
     data = source.read(max_bytes + 1) if source is not None else \
-        stream.read(max_bytes + 1).encode("utf-8", "surrogateescape")
+        sys.stdin.read(max_bytes + 1).encode("utf-8", "surrogateescape")
     if len(data) > max_bytes:
         raise _too_large(what, "from standard input", max_bytes)
     return data
 
 
 def _read_file(path, shown, what, max_bytes):
-    info = os.stat(path)                      # follows symbolic links, /dev/fd/N included
-    _check_readable(info.st_mode, shown, what)
+    _check_readable(os.stat(path).st_mode, shown, what)   # follows links, /dev/fd/N included
     # O_NONBLOCK: opening a FIFO must not wait for a writer (nor a file swapped in meanwhile).
     fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_BINARY | _O_CLOEXEC)
     try:
         info = os.fstat(fd)
         _check_readable(info.st_mode, shown, what)
-        first = b""
+        data = b""
         if stat.S_ISFIFO(info.st_mode):
-            first, ended = _wait_for_writer(fd, shown, what)
+            data, ended = _wait_for_writer(fd, shown, what)
             if ended:
-                return first
+                return data
             os.set_blocking(fd, True)         # a writer is there: wait for its every byte
         elif info.st_size > max_bytes:        # (O_NONBLOCK does nothing to a regular file)
             raise _too_large(what, repr(shown), max_bytes)
-        chunks, total = [first], len(first)
-        while total <= max_bytes:
-            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-        if total > max_bytes:
+        data = bytearray(data)
+        while len(data) <= max_bytes and (chunk := os.read(fd, min(_CHUNK, max_bytes + 1
+                                                                      - len(data)))):
+            data += chunk
+        if len(data) > max_bytes:
             raise _too_large(what, repr(shown), max_bytes)
-        return b"".join(chunks)
+        return bytes(data)
     finally:
         os.close(fd)
 
 
 def _check_readable(mode, shown, what):
-    if stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
-        return
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), shown)
-    raise FileError(f"cannot read {what} {shown!r}: it is a {_kind(mode)}, not a file")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise FileError(f"cannot read {what} {shown!r}: it is a "
+                        f"{_KINDS.get(stat.S_IFMT(mode), 'special file')}, not a file")
 
 
 def _wait_for_writer(fd, shown, what):
@@ -237,23 +212,16 @@ def _wait_for_writer(fd, shown, what):
     for writing, and fails with EAGAIN when one has but wrote nothing yet (POSIX, read()).
     """
     import select
-    deadline = time.monotonic() + WRITER_WAIT
-    waited = False
-    while True:
+    for waited in (False, True):
         try:
             chunk = os.read(fd, _CHUNK)
         except BlockingIOError:
             return b"", False                 # a writer is there: read it to its end
-        if chunk:
-            return chunk, False
-        if waited:
-            return b"", True                  # a writer came and left without writing
-        remaining = deadline - time.monotonic()
-        ready = remaining > 0 and select.select([fd], [], [], remaining)[0]
-        if not ready:
+        if chunk or waited:
+            return chunk, not chunk           # (b"", True): a writer came and left
+        if not select.select([fd], [], [], WRITER_WAIT)[0]:
             raise FileError(f"cannot read {what} {shown!r}: it is a FIFO (named pipe) and "
                             f"nothing was written to it within {WRITER_WAIT:g} s")
-        waited = True
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -267,10 +235,10 @@ def check_target(path, *, force=False, force_hint="pass force=True"):
     Returns ``os.stat(path)``, or None when there is no file yet.
     """
     path = check_path(path)
-    shown = _shown(path)
+    shown = os.fsdecode(path)
     if not shown:
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), shown)
-    if shown.endswith(("/", os.sep) + ((os.altsep,) if os.altsep else ())):
+    if shown.endswith(tuple(filter(None, ("/", os.sep, os.altsep)))):
         raise FileError(f"{shown!r} ends with {shown[-1]!r}, so it names a folder; neurosim "
                         f"writes files\ngive a file name, e.g. {shown + 'net.json'!r}")
     try:
@@ -283,11 +251,12 @@ def check_target(path, *, force=False, force_hint="pass force=True"):
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), shown)
     if not stat.S_ISREG(mode):
-        raise FileError(f"{shown!r} is a {_kind(mode)}, not a regular file; neurosim writes "
-                        f"only regular files (a new one, or one it replaces)")
+        raise FileError(f"{shown!r} is a {_KINDS.get(stat.S_IFMT(mode), 'special file')}, not "
+                        f"a regular file; neurosim writes only regular files (a new one, or one "
+                        f"it replaces)")
     if force:
         return info
-    euid = os.geteuid() if hasattr(os, "geteuid") else None
+    euid = getattr(os, "geteuid", lambda: None)()
     if not mode & 0o222 or (euid not in (None, 0) and not os.access(path, os.W_OK)):
         raise FileError(f"{shown!r} is read-only (mode {stat.S_IMODE(mode):#o}); neurosim does "
                         f"not replace a read-only file\n{force_hint} to replace it anyway, or "
@@ -312,11 +281,10 @@ def write_atomically(path, text, *, force=False, force_hint="pass force=True"):
     """
     started = time.time()
     info = check_target(path, force=force, force_hint=force_hint)
-    path = _shown(os.fspath(path))
+    path = os.fsdecode(path)
     target = os.path.realpath(path)           # write through a symlink, not over it
     folder = os.path.dirname(target)
     _remove_orphans(folder, started, os.path.basename(target))
-    data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
     try:
         fd, tmp = _create_temporary(folder)
     except OSError as error:
@@ -324,9 +292,7 @@ def write_atomically(path, text, *, force=False, force_hint="pass force=True"):
     locked = _lock(fd)
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            _write_all(fd, text.encode("utf-8") if isinstance(text, str) else bytes(text))
             os.fsync(fd)
             if info is not None:
                 _keep_owner_and_mode(fd, tmp, info)
@@ -335,17 +301,26 @@ def write_atomically(path, text, *, force=False, force_hint="pass force=True"):
                 fd = None
             os.replace(tmp, target)
         except BaseException as error:
-            try:
+            with suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             if isinstance(error, OSError):
                 raise _os_error(error, path) from None
             raise
     finally:
         if fd is not None:
             os.close(fd)                      # after the rename: locked until in place
-    _fsync_folder(folder)
+    with suppress(OSError):                   # make the rename itself durable (POSIX)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def is_standard_output(path):
@@ -369,7 +344,7 @@ def is_pipe(path):
 def write_to_pipe(path, text, what="the output"):
     """Write ``text`` (UTF-8) into the pipe or FIFO ``path``, once a program reads it; a FIFO
     no program opens for reading within :data:`WRITER_WAIT` seconds is a FileError."""
-    shown = _shown(check_path(path))
+    shown = os.fsdecode(check_path(path))
     deadline = time.monotonic() + WRITER_WAIT
     while True:
         try:
@@ -385,9 +360,7 @@ def write_to_pipe(path, text, what="the output"):
     try:
         if _O_NONBLOCK:
             os.set_blocking(fd, True)
-        view = memoryview(text.encode("utf-8"))
-        while view:
-            view = view[os.write(fd, view):]
+        _write_all(fd, text.encode("utf-8"))
     finally:
         os.close(fd)
 
@@ -396,17 +369,17 @@ def _create_temporary(folder):
     """A new, empty file ``.neurosim-XXXXXXXX.tmp`` in ``folder`` (os.open: the umask applies)."""
     for _ in range(100):
         tmp = os.path.join(folder, f".neurosim-{os.urandom(4).hex()}.tmp")
-        try:
+        with suppress(FileExistsError):
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY | _O_CLOEXEC,
                            0o666), tmp
-        except FileExistsError:
-            continue
     raise FileExistsError(errno.EEXIST, "could not create a temporary file", folder)
 
 
 def _lock(fd):
-    """Hold an exclusive advisory lock on our temporary file while it exists, so a concurrent
-    save does not take it for an orphan; False where there is no fcntl (Windows, Pyodide)."""
+    """Take an exclusive advisory lock on ``fd`` without waiting: True if taken; False where
+    there is no fcntl (Windows, Pyodide) or another open file holds it (or cannot tell). A save
+    holds the lock of its temporary file while it exists, so a concurrent save does not take it
+    for an orphan."""
     try:
         import fcntl
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -420,41 +393,30 @@ def _remove_orphans(folder, started, base):
     ``.{base}.XXXXXXXX.tmp``, the one earlier versions used for the target ``base``), a regular
     file of ours, last written before this save ``started`` and locked by no one."""
     earlier = re.compile(re.escape(f".{base}.") + r"[0-9a-f]{8}\.tmp\Z")
-    euid = os.geteuid() if hasattr(os, "geteuid") else None
-    try:
-        entries = os.scandir(folder)
-    except OSError:
-        return
-    with entries:
+    euid = getattr(os, "geteuid", lambda: None)()
+    with suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
             if not (_TEMPORARY.match(entry.name) or earlier.match(entry.name)):
                 continue
-            try:
+            with suppress(OSError):
                 info = entry.stat(follow_symlinks=False)
-                if (not stat.S_ISREG(info.st_mode) or info.st_mtime >= started
-                        or euid not in (None, 0, info.st_uid) or _in_use(entry.path)):
-                    continue
-                os.unlink(entry.path)
-            except OSError:
-                continue
+                if (stat.S_ISREG(info.st_mode) and info.st_mtime < started
+                        and euid in (None, 0, info.st_uid)
+                        and not _in_use(entry.path)):
+                    os.unlink(entry.path)
 
 
 def _in_use(path):
     """Whether a running save holds the lock of the temporary file at ``path``."""
     try:
-        import fcntl
+        import fcntl  # noqa: F401 (whether there are locks)
     except ImportError:
         return False                           # Pyodide: one process; Windows: open files stay
     fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return True                            # cannot tell (a file system without locks): keep
+        return not _lock(fd)
     finally:
         os.close(fd)
-    return False
 
 
 def _keep_owner_and_mode(fd, tmp, info):
@@ -464,22 +426,6 @@ def _keep_owner_and_mode(fd, tmp, info):
         try:
             os.chown(tmp, info.st_uid, info.st_gid)
         except OSError:                        # not root: keep the group where we are in it
-            try:
+            with suppress(OSError):
                 os.chown(tmp, -1, info.st_gid)
-            except OSError:
-                pass
     os.chmod(tmp, stat.S_IMODE(info.st_mode))  # after chown, which clears set-id bits
-
-
-def _fsync_folder(folder):
-    """Make the rename itself durable where the platform allows it (POSIX); best effort."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

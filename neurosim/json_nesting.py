@@ -19,6 +19,7 @@ Traceback (most recent call last):
 neurosim.errors.FormatError: $: the JSON is nested too deeply (more than 100 levels of [ and {)
 """
 
+import itertools
 import re
 
 from .errors import FormatError
@@ -38,16 +39,11 @@ def nesting_depth(text, limit=MAX_DEPTH):
     too deep. Brackets need not match (the parser reports that); only the depth is measured.
     """
     brackets = _NOT_A_BRACKET.sub("", _STRING.sub('""', text))
-    depth = deepest = 0
-    for bracket in brackets:
-        if bracket in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > limit:
-                    break
-        else:
-            depth -= 1
+    deepest = 0
+    for depth in itertools.accumulate(1 if bracket in "[{" else -1 for bracket in brackets):
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
     return deepest
 
 

@@ -145,27 +145,23 @@ def from_document(doc):
     """A network from a parsed document (a dict), after checking every field."""
     _check_document(doc)
     from .network import NeuralNetwork
+    layers = doc["layers"]
     options = dict(
-        activation=[layer["activation"] for layer in doc["layers"]],
+        activation=[layer["activation"] for layer in layers],
         loss=doc["loss"], learning_rate=doc["learning_rate"],
         bias="per_neuron" if doc["bias"] == "threshold" else doc["bias"],
         train_biases=doc["train_biases"], weight_decay=doc["weight_decay"],
         hidden_deltas=doc["hidden_deltas"], momentum=doc["momentum"], seed=doc["seed"],
-        names=[doc["input_names"]] + [[n["name"] for n in layer["neurons"]]
-                                      for layer in doc["layers"]])
-    weights = [[n["weights"] for n in layer["neurons"]] for layer in doc["layers"]]
-    if doc["bias"] == "shared":
-        biases = [layer["neurons"][0]["bias"] for layer in doc["layers"]]
-    else:
-        biases = [[n["bias"] for n in layer["neurons"]] for layer in doc["layers"]]
-    try:
-        if doc["bias"] == "threshold":
-            net = NeuralNetwork.from_weights(weights, thresholds=biases, **options)
-        else:
-            net = NeuralNetwork.from_weights(weights, biases, **options)
-    except NeurosimError as error:  # the checks above should leave nothing for these
+        names=[doc["input_names"]] + [[n["name"] for n in layer["neurons"]] for layer in layers])
+    weights = [[n["weights"] for n in layer["neurons"]] for layer in layers]
+    biases = [layer["neurons"][0]["bias"] if doc["bias"] == "shared" else
+              [n["bias"] for n in layer["neurons"]] for layer in layers]
+    try:     # thresholds=True: the "bias" fields hold thresholds (see _BIASES)
+        net = NeuralNetwork.from_weights(weights, biases, thresholds=doc["bias"] == "threshold",
+                                         **options)
+    except NeurosimError as error:   # what the fields allow but no network is (softmax hidden)
         raise FormatError(f"$: the network cannot be built: {error}") from None
-    for layer, saved in zip(net.layers, doc["layers"]):
+    for layer, saved in zip(net.layers, layers):
         layer.bias_velocity = float(saved["bias_velocity"])
         for n, s in zip(layer.neurons, saved["neurons"]):
             n.velocity = [float(v) for v in s["velocity"]]
@@ -186,11 +182,9 @@ def _parse(data):
     try:
         return json.loads(data, parse_constant=_reject_constant, parse_float=_parse_float,
                           object_pairs_hook=_unique_keys)
-    except FormatError:
-        raise
-    except RecursionError:
-        raise FormatError("$: the JSON is nested too deeply to be a saved network") from None
     except ValueError as error:  # json.JSONDecodeError, and ints too long to convert
+        if isinstance(error, FormatError):
+            raise
         raise FormatError(f"$: not valid JSON: {error}") from None
 
 
@@ -217,16 +211,17 @@ def _unique_keys(pairs):
 
 # -- validation ------------------------------------------------------------------------------------
 
-def _fail(path, expected, value):
-    shown = repr(value)
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
-    raise FormatError(f"{path}: expected {expected}, got {shown}")
+def _expect(ok, path, expected, value):
+    """``value`` if ``ok``; else FormatError ``path: expected ..., got ...`` (the value cut)."""
+    if not ok:
+        shown = repr(value)
+        raise FormatError(f"{path}: expected {expected}, got "
+                          f"{shown if len(shown) <= 60 else shown[:57] + '...'}")
+    return value
 
 
 def _object(value, path, keys):
-    if not isinstance(value, dict):
-        _fail(path, "an object", value)
+    _expect(isinstance(value, dict), path, "an object", value)
     for key in keys:
         if key not in value:
             raise FormatError(f"{path}: the field {key!r} is missing")
@@ -237,35 +232,33 @@ def _object(value, path, keys):
     return value
 
 
-def _list(value, path, length=None, what="a list"):
-    if not isinstance(value, list):
-        _fail(path, what if length is None else f"a list of {length}", value)
+def _list(value, path, length=None):
+    _expect(isinstance(value, list), path, "a list" if length is None else f"a list of {length}",
+            value)
     if length is not None and len(value) != length:
         raise FormatError(f"{path}: expected a list of {length}, got {len(value)} entries")
     return value
 
 
+def _is_whole(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _number(value, path):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        _fail(path, "a finite number", value)
     try:
-        ok = math.isfinite(float(value))
-    except OverflowError:
+        ok = (_is_whole(value) or isinstance(value, float)) and math.isfinite(value)
+    except OverflowError:    # an int past the float range
         ok = False
-    if not ok:
-        _fail(path, "a finite number", value)
-    return value
+    return _expect(ok, path, "a finite number", value)
 
 
 def _choice(value, path, choices):
-    if not isinstance(value, str) or value not in choices:
-        _fail(path, f"one of {', '.join(map(repr, choices))}", value)
-    return value
+    return _expect(isinstance(value, str) and value in choices, path,
+                   f"one of {', '.join(map(repr, choices))}", value)
 
 
 def _name(value, path, seen, is_input=False):
-    if not isinstance(value, str) or not value.isidentifier():
-        _fail(path, "a name like 'h1'", value)
+    _expect(isinstance(value, str) and value.isidentifier(), path, "a name like 'h1'", value)
     if value in seen:
         raise FormatError(f"{path}: the name {value!r} is used twice")
     clash = name_clash(value, is_input)      # the rule NeuralNetwork(names=...) applies
@@ -277,11 +270,8 @@ def _name(value, path, seen, is_input=False):
 def _check_document(doc):
     """Check every field of a document; raise FormatError naming the first bad one's path."""
     _object(doc, "$", _TOP_KEYS)
-    if doc["format"] != FORMAT:
-        _fail("$.format", repr(FORMAT), doc["format"])
-    version = doc["version"]
-    if isinstance(version, bool) or not isinstance(version, int):
-        _fail("$.version", "a whole number", version)
+    _expect(doc["format"] == FORMAT, "$.format", repr(FORMAT), doc["format"])
+    version = _expect(_is_whole(doc["version"]), "$.version", "a whole number", doc["version"])
     if version != VERSION:
         raise FormatError(f"$.version: this neurosim reads version {VERSION}, got {version!r}"
                           + ("\nthe file was written by a newer neurosim; upgrade to read it"
@@ -290,45 +280,39 @@ def _check_document(doc):
     if len(sizes) < 2:
         raise FormatError(f"$.layer_sizes: expected at least 2 sizes, got {sizes!r}")
     for k, size in enumerate(sizes):
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-            _fail(f"$.layer_sizes[{k}]", "a whole number >= 1", size)
+        _expect(_is_whole(size) and size >= 1, f"$.layer_sizes[{k}]", "a whole number >= 1", size)
     seen = set()
     for k, name in enumerate(_list(doc["input_names"], "$.input_names", sizes[0])):
         _name(name, f"$.input_names[{k}]", seen, is_input=True)
     _choice(doc["loss"], "$.loss", losses.names())
     mode = _choice(doc["bias"], "$.bias", _BIASES)
-    if not isinstance(doc["train_biases"], bool):
-        _fail("$.train_biases", "true or false", doc["train_biases"])
+    _expect(isinstance(doc["train_biases"], bool), "$.train_biases", "true or false",
+            doc["train_biases"])
     if doc["train_biases"] and mode == "none":
         raise FormatError("$.train_biases: must be false when bias is 'none'")
     for key in ("learning_rate", "weight_decay"):
-        if _number(doc[key], f"$.{key}") < 0:
-            _fail(f"$.{key}", "a number >= 0", doc[key])
+        _expect(_number(doc[key], f"$.{key}") >= 0, f"$.{key}", "a number >= 0", doc[key])
     _choice(doc["hidden_deltas"], "$.hidden_deltas", _HIDDEN_DELTAS)
-    if not 0 <= _number(doc["momentum"], "$.momentum") < 1:
-        _fail("$.momentum", "a number >= 0 and < 1", doc["momentum"])
+    _expect(0 <= _number(doc["momentum"], "$.momentum") < 1, "$.momentum",
+            "a number >= 0 and < 1", doc["momentum"])
     seed = doc["seed"]
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
-        _fail("$.seed", "null, an integer or a string (as NeuralNetwork's seed)", seed)
-    layers = _list(doc["layers"], "$.layers", len(sizes) - 1)
-    for l, layer in enumerate(layers):
+    _expect(seed is None or _is_whole(seed) or isinstance(seed, str), "$.seed",
+            "null, an integer or a string (as NeuralNetwork's seed)", seed)
+    for l, layer in enumerate(_list(doc["layers"], "$.layers", len(sizes) - 1)):
         lp = f"$.layers[{l}]"
         _object(layer, lp, _LAYER_KEYS)
         _choice(layer["activation"], f"{lp}.activation", activations.names())
         _number(layer["bias_velocity"], f"{lp}.bias_velocity")
-        fan_in = sizes[l]
         neurons = _list(layer["neurons"], f"{lp}.neurons", sizes[l + 1])
         for j, neuron in enumerate(neurons):
             np_ = f"{lp}.neurons[{j}]"
             _object(neuron, np_, _NEURON_KEYS)
             _name(neuron["name"], f"{np_}.name", seen)
             for key in ("weights", "velocity"):
-                for i, w in enumerate(_list(neuron[key], f"{np_}.{key}", fan_in)):
+                for i, w in enumerate(_list(neuron[key], f"{np_}.{key}", sizes[l])):
                     _number(w, f"{np_}.{key}[{i}]")
             bias = _number(neuron["bias"], f"{np_}.bias")
             _number(neuron["bias_velocity"], f"{np_}.bias_velocity")
-            if mode == "none" and bias != 0:
-                _fail(f"{np_}.bias", "0 (bias is 'none')", bias)
-            if mode == "shared" and bias != neurons[0]["bias"]:
-                _fail(f"{np_}.bias", f"{neurons[0]['bias']!r}, the layer's shared bias "
-                      "(bias is 'shared')", bias)
+            _expect(mode != "none" or bias == 0, f"{np_}.bias", "0 (bias is 'none')", bias)
+            _expect(mode != "shared" or bias == neurons[0]["bias"], f"{np_}.bias",
+                    f"{neurons[0]['bias']!r}, the layer's shared bias (bias is 'shared')", bias)

@@ -26,8 +26,10 @@ The functions run the same on CPython, so the unit tests call them directly:
 [('out_h1', '0.593269992'), ('w5+', '0.35891648')]
 """
 
+import functools
 import json
 import math
+from importlib import resources
 
 from .. import quantities
 from ..errors import ConfigurationError, InputError, NeurosimError
@@ -37,7 +39,7 @@ from ..formula import Row, to_text
 from ..render.mathml import to_mathml
 from ..render.svg import diagram
 from ..render.worksheet import event_formula
-from ..serialize import from_document, to_document
+from ..serialize import from_document, loads, to_document
 
 __all__ = ["example", "state_of", "problem", "step", "edit", "load_network", "train", "check",
            "training_start", "training_run", "training_neuron", "DATASETS", "MAX_RUN", "TEXTS"]
@@ -48,139 +50,24 @@ MAX_RUN = 100_000
 #: The data sets of the training view: neurosim.datasets functions of two inputs, one output.
 DATASETS = ("xor", "circle", "xor_quadrants", "gaussians", "spiral", "and_gate", "or_gate")
 
-#: The page's words in English and Chinese (the worksheet's own headings are in
-#: :mod:`neurosim.render.i18n`); ``page.js`` puts them where ``data-text="KEY"`` stands.
-TEXTS = {"en": {}, "zh": {}}
-for _key, _en, _zh in (
-        ('title', "Backpropagation, live: the hand calculation on neurosim's own engine",
-         '反向传播实时演示：用 neurosim 自己的引擎手算'),
-        ('loading', 'Loading Python (Pyodide) and neurosim...',
-         '正在加载 Python（Pyodide）和 neurosim……'),
-        ('file_notice', 'This page runs neurosim in the browser, which browsers refuse for a '
-                        'page opened from the disk. In a terminal, in this folder, run: '
-                        'neurosim page --serve. Meanwhile, here is the static worksheet.',
-         '此页面在浏览器中运行 neurosim，但浏览器不允许从本地磁盘直接打开的页面这样做。'
-         '请在终端中进入此文件夹并运行：neurosim page --serve。下面先显示静态的计算表。'),
-        ('step_view', 'Step',
-         '单步'),
-        ('train_view', 'Train',
-         '训练'),
-        ('back', 'Back',
-         '后退'),
-        ('next', 'Next',
-         '下一步'),
-        ('next_phase', 'Next phase',
-         '下一阶段'),
-        ('finish', 'Finish',
-         '完成'),
-        ('reset', 'Reset',
-         '重置'),
-        ('run', 'Run steps',
-         '训练几步'),
-        ('steps', 'steps',
-         '步'),
-        ('large', 'Large type',
-         '大字号'),
-        ('export', 'Export network',
-         '导出网络'),
-        ('import', 'Import network',
-         '导入网络'),
-        ('share', 'Copy link',
-         '复制链接'),
-        ('copied', 'The link to this exact page is in the address bar (copied if the browser '
-                   'allowed).',
-         '此页面状态的链接已在地址栏中（浏览器允许时已复制）。'),
-        ('keys', 'Keys: \u2192 next, \u2190 back, P next phase, F finish, R reset',
-         '快捷键：\u2192 下一步，\u2190 后退，P 下一阶段，F 完成，R 重置'),
-        ('message', 'Message {0} of {1}',
-         '第 {0} 条，共 {1} 条'),
-        ('start', 'Press Next (or \u2192) to compute the first message of the step.',
-         '按“下一步”（或 \u2192）计算第一条消息。'),
-        ('parameters', 'Parameters (edit any; everything recomputes)',
-         '参数（可直接修改，立即重新计算）'),
-        ('values', 'Values computed so far',
-         '已算出的值'),
-        ('learning_rate', 'learning rate \u03b7',
-         '学习率 \u03b7'),
-        ('forward', 'forward pass',
-         '前向传播'),
-        ('error', 'total error',
-         '总误差'),
-        ('backward', 'backward pass',
-         '反向传播'),
-        ('update', 'new weights',
-         '更新权值'),
-        ('after', 'after the update',
-         '更新后'),
-        ('ran', '{0} steps done: E_total is now {1}',
-         '已训练 {0} 步：E_total 现为 {1}'),
-        ('exercise', 'Exercise',
-         '练习'),
-        ('teacher', 'Teacher: tick the values to hide, then share the link',
-         '教师：勾选要隐藏的值，然后分享链接'),
-        ('hide', 'hide',
-         '隐藏'),
-        ('answer', 'your answer',
-         '你的答案'),
-        ('check', 'Check',
-         '检查'),
-        ('right', 'right',
-         '正确'),
-        ('rounding', 'right (rounding)',
-         '正确（舍入误差）'),
-        ('wrong', 'wrong',
-         '错误'),
-        ('dataset', 'Data set',
-         '数据集'),
-        ('hidden', 'Hidden layers',
-         '隐含层'),
-        ('activation', 'Activation',
-         '激活函数'),
-        ('play', 'Play',
-         '开始'),
-        ('pause', 'Pause',
-         '暂停'),
-        ('epoch', 'Epoch',
-         '轮次'),
-        ('one_epoch', 'One epoch',
-         '一轮'),
-        ('restart', 'Restart',
-         '重新开始'),
-        ('accuracy', 'accuracy',
-         '准确率'),
-        ('loss', 'total error over the data set',
-         '数据集上的总误差'),
-        ('boundary', 'Output over the plane (orange: class 0, blue: class 1)',
-         '平面上的输出（橙色：0 类，蓝色：1 类）'),
-        ('inspect', 'Click a neuron to open its numbers',
-         '点击神经元查看其数值'),
-        ('neuron_out', 'out of {0} over the plane',
-         '{0} 的输出在平面上的分布'),
-        ('noise', 'Noise',
-         '噪声'),
-        ('labels_hidden', 'This network has many connections: the weights are shown on hover.',
-         '此网络连接较多：将鼠标移到连线上查看权重。'),
-        ('engine_error', 'neurosim could not start in the browser: {0}',
-         'neurosim 无法在浏览器中启动：{0}'),
-        ('bad_link', "The link's state could not be read ({0}); the page opened with its own "
-                     "network.",
-         '无法读取链接中的状态（{0}）；页面使用默认网络。'),
-):
-    TEXTS["en"][_key], TEXTS["zh"][_key] = _en, _zh
-for _key in ("inputs", "targets", "weights", "biases"):     # the worksheet's own words
-    for _lang in TEXTS:
-        TEXTS[_lang][_key] = i18n.text(_lang, _key)
+#: The page's words in English and Chinese, from ``texts.json`` (each key with its "en" and
+#: "zh"), and the worksheet's own words from :mod:`neurosim.render.i18n`; ``page.js`` puts them
+#: where ``data-text="KEY"`` stands.
+_WORDS = json.loads(resources.files(__package__).joinpath("texts.json").read_text("utf-8"))
+TEXTS = {lang: {**{key: words[lang] for key, words in _WORDS.items()},
+                **{key: i18n.text(lang, key) for key in ("inputs", "targets", "weights",
+                                                         "biases")}}
+         for lang in ("en", "zh")}
 
 
 def _answer(function):
     """Wrap a bridge function: JSON in, JSON out, a NeurosimError as ``{"error": text}``."""
+    @functools.wraps(function)
     def wrapped(*args):
         try:
             return json.dumps(function(*args), allow_nan=False)
         except NeurosimError as error:
             return json.dumps({"error": str(error)})
-    wrapped.__name__, wrapped.__doc__ = function.__name__, function.__doc__
-    wrapped.__wrapped__ = function
     return wrapped
 
 
@@ -200,59 +87,57 @@ def state_of(net, inputs, targets, lang="en"):
             "targets": [float(t) for t in targets], "lang": lang}
 
 
+def _parsed(text, what="the page's state"):
+    """The page's state (or the typed answers, a training configuration) from its JSON text;
+    a dict is taken as it is."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise InputError(f"{what} must be JSON, got an error: {error}") from None
+
+
+def _with(state, net, inputs, targets):
+    """``state`` with its network and sample replaced, its other keys (the language) kept."""
+    return dict(state, **state_of(net, inputs, targets, state.get("lang", "en")))
+
+
 def problem(state):
     """(net, inputs, targets) of a state (its JSON text or dict), checked."""
-    if isinstance(state, str):
-        try:
-            state = json.loads(state)
-        except ValueError as error:
-            raise InputError(f"the page's state must be JSON, got an error: {error}") from None
+    state = _parsed(state)
     if not isinstance(state, dict) or not {"network", "inputs", "targets"} <= set(state):
         raise InputError("the page's state must be an object with network, inputs and "
                          f"targets, got {str(state)[:80]!r}")
     net = from_document(state["network"])
-    inputs = net._vector(state["inputs"], "inputs", net.layer_sizes[0])
-    targets = net._vector(state["targets"], "targets", net.layer_sizes[-1])
-    return net, inputs, targets
-
-
-def _shown(x):
-    return num(x, 9)
+    return (net, net._vector(state["inputs"], "inputs", net.layer_sizes[0]),
+            net._vector(state["targets"], "targets", net.layer_sizes[-1]))
 
 
 def _message(event, net, weights, after):
     """One event as the page shows it."""
-    name = quantities.name_of(event) + ("+" if after else "")
-    value = quantities.from_events([event], "+" if after else "")[name]
+    suffix = "+" if after else ""
+    name = quantities.name_of(event) + suffix
+    value = quantities.from_events([event], suffix)[name]
     tree = event_formula(event, net, after=after)
     items = tree.items if isinstance(tree, Row) else (tree,)
-    question = Row(tuple(items[:3])) if len(items) > 3 else tree    # name = the symbols
-    edge = getattr(event, "weight_name", None)
-    if type(event) is Update and event.name in weights:
-        edge = event.name
-    if type(event).__name__ == "BackwardMessage":
-        neuron = event.sender               # the message enters the hidden neuron it names
-    else:
-        neuron = getattr(event, "neuron", None) or getattr(event, "receiver", None)
-    return {"name": name, "value": repr(value), "shown": _shown(value),
+    edge = event.name if type(event) is Update and event.name in weights else \
+        getattr(event, "weight_name", None)
+    # a BackwardMessage enters the hidden neuron it names as its sender
+    neuron = event.sender if type(event).__name__ == "BackwardMessage" else \
+        getattr(event, "neuron", None) or getattr(event, "receiver", None)
+    return {"name": name, "value": repr(value), "shown": num(value, 9),
             "phase": "after" if after else event.phase, "edge": edge, "neuron": neuron,
-            "text": to_text(tree),
-            "mathml": _pieces(tree), "question": _pieces(question)}
+            "text": to_text(tree), "mathml": _pieces(items),
+            "question": _pieces(items[:3])}        # name = the symbols, for the exercise
 
 
-def _pieces(tree):
-    """The formula as one ``<math>`` per side of its ``=`` signs, so that a long line wraps at
-    an ``=`` on a narrow screen (as the HTML worksheet writes its lines)."""
-    items = tree.items if isinstance(tree, Row) else (tree,)
-    parts, current = [], []
-    for item in items:
-        if item == "=" and current:
-            parts.append(current)
-            current = []
-        current.append(item)
-    parts.append(current)
-    return "".join(f'<math displaystyle="true">{to_mathml(Row(tuple(part)))}</math>'
-                   for part in parts)
+def _pieces(items):
+    """The formula's ``items`` as one ``<math>`` per side of its ``=`` signs, so that a long
+    line wraps at an ``=`` on a narrow screen (as the HTML worksheet writes its lines)."""
+    cuts = [0] + [k for k, item in enumerate(items) if item == "=" and k] + [len(items)]
+    return "".join(f'<math displaystyle="true">{to_mathml(Row(tuple(items[a:b])))}</math>'
+                   for a, b in zip(cuts, cuts[1:]))
 
 
 @_answer
@@ -268,9 +153,8 @@ def step(state):
                   for i, x in zip(net.input_names, inputs)]
     parameters += [{"name": f"target_{n.name}", "kind": "target", "value": repr(t)}
                    for n, t in zip(net.output_layer.neurons, targets)]
-    for name in net.parameter_names():
-        parameters.append({"name": name, "kind": "weight" if name in weights else "bias",
-                           "value": repr(float(net[name]))})
+    parameters += [{"name": name, "kind": "weight" if name in weights else "bias",
+                    "value": repr(float(net[name]))} for name in net.parameter_names()]
     parameters.append({"name": "learning_rate", "kind": "rule",
                        "value": repr(float(net.learning_rate))})
     new = {n: worked.values[n + "+"] for n in net.parameter_names() if n + "+" in worked.values}
@@ -294,7 +178,7 @@ def _number(name, text):
 def edit(state, name, text):
     """The state with the parameter ``name`` (``w5``, ``b1``, ``i1``, ``target_o1`` or
     ``learning_rate``) set to the number ``text``."""
-    state = json.loads(state) if isinstance(state, str) else state
+    state = _parsed(state)
     net, inputs, targets = problem(state)
     value = _number(name, text)
     outputs = [f"target_{n.name}" for n in net.output_layer.neurons]
@@ -303,46 +187,40 @@ def edit(state, name, text):
     elif name in outputs:
         targets[outputs.index(name)] = value
     elif name == "learning_rate":
-        document = to_document(net)
-        document["learning_rate"] = value
-        net = from_document(document)       # the saved format's own checks
+        net = from_document(dict(to_document(net), learning_rate=value))   # the format's checks
     elif name in net.parameter_names():
         net[name] = value
     else:
         raise InputError(f"no parameter of this network is named {name!r}; the page edits "
                          f"{', '.join(list(net.input_names) + outputs + net.parameter_names())}"
                          f" and learning_rate")
-    return dict(state, **state_of(net, inputs, targets, state.get("lang", "en")))
+    return _with(state, net, inputs, targets)
 
 
 @_answer
 def load_network(state, text):
     """The state with the network of ``text`` (a saved network's JSON, as an imported file
     holds); the sample is kept where its sizes fit, else zeros of the new sizes."""
-    from ..serialize import loads
-    state = json.loads(state) if isinstance(state, str) else state
+    state = _parsed(state)
     net = loads(text)
-    inputs, targets = state.get("inputs", []), state.get("targets", [])
-    if len(inputs) != net.layer_sizes[0]:
-        inputs = [0.0] * net.layer_sizes[0]
-    if len(targets) != net.layer_sizes[-1]:
-        targets = [0.0] * net.layer_sizes[-1]
-    return dict(state, **state_of(net, inputs, targets, state.get("lang", "en")))
+    inputs, targets = (given if len(given) == size else [0.0] * size for given, size in
+                       ((state.get("inputs", []), net.layer_sizes[0]),
+                        (state.get("targets", []), net.layer_sizes[-1])))
+    return _with(state, net, inputs, targets)
 
 
 @_answer
 def train(state, count):
     """The state after ``count`` updates on its sample, and the error before each update."""
-    state = json.loads(state) if isinstance(state, str) else state
+    state = _parsed(state)
     net, inputs, targets = problem(state)
-    count = int(_number("the number of steps", count)) if not isinstance(count, int) else count
+    count = count if isinstance(count, int) else int(_number("the number of steps", count))
     if not 1 <= count <= MAX_RUN:
         raise InputError(f"the number of steps must be from 1 to {MAX_RUN:,}, got {count}")
-    errors = [net.train(inputs, targets) for _ in range(count)]
+    first = [net.train(inputs, targets) for _ in range(count)][0]
     after = net.total_error([(inputs, targets)])
-    return {"state": dict(state, **state_of(net, inputs, targets, state.get("lang", "en"))),
-            "steps": count, "first": repr(errors[0]), "E_total": repr(after),
-            "shown": _shown(after)}
+    return {"state": _with(state, net, inputs, targets), "steps": count, "first": repr(first),
+            "E_total": repr(after), "shown": num(after, 9)}
 
 
 @_answer
@@ -351,8 +229,8 @@ def check(state, answers):
     against the state's step: per name its status (right, rounding, wrong) and explanation."""
     from ..hand_check import check as judge
     net, inputs, targets = problem(state)
-    answers = json.loads(answers) if isinstance(answers, str) else answers
-    claims = {name: str(text).strip() for name, text in answers.items() if str(text).strip()}
+    claims = {name: str(text).strip() for name, text in _parsed(answers, "the answers").items()
+              if str(text).strip()}
     if not claims:
         raise InputError("type a value to check first: every answer is blank")
     report = judge(claims, net, inputs, targets)
@@ -362,6 +240,9 @@ def check(state, answers):
 
 
 # -- the training view ----------------------------------------------------------------------------
+
+GRID = 40
+
 
 class _Training:
     """A network training on a 2-D data set: kept between calls, as the page trains in ticks."""
@@ -384,38 +265,44 @@ class _Training:
         data = make() if name in ("xor", "and_gate", "or_gate") else \
             make(int(_number("points", config.get("points", 200))), seed=self.seed,
                  noise=_number("noise", config.get("noise", 0.0)))
-        self.scaler = datasets.MinMaxScaler(-1, 1).fit(list(data))
-        self.samples = self.scaler.transform(list(data))
+        self.samples = datasets.MinMaxScaler(-1, 1).fit_transform(list(data))
         self.net = NeuralNetwork([2, *map(int, hidden), 1], seed=self.seed,
                                  activation=config.get("activation", "tanh"),
                                  output_activation="sigmoid",
                                  learning_rate=_number("learning rate",
                                                        config.get("learning_rate", 0.5)))
-        self.errors, self.epoch = [], 0
+        self.errors = []
 
-    def run(self, epochs):
+    def grid(self, neuron=None):
+        """The output (or ``neuron``'s out) at GRID x GRID points of [-1.2, 1.2]^2, rows from
+        the top (y = 1.2) down, as the canvas paints them."""
+        ticks = [-1.2 + 2.4 * k / (GRID - 1) for k in range(GRID)]
+        return [out[0] if neuron is None else self.net[neuron].out
+                for y in ticks for x in ticks for out in [self.net.feed_forward([x, -y])]]
+
+    def view(self, epochs):
+        """Train ``epochs`` more epochs; the loss curve, accuracy and decision grid."""
         from ..training import accuracy, fit
         if epochs:
-            history = fit(self.net, self.samples, epochs=epochs, seed=self.seed + self.epoch)
-            self.errors += history.errors
-            self.epoch += len(history.errors)
-        return accuracy(self.net, self.samples)
-
-    def grid(self, size, neuron=None):
-        """The output (or ``neuron``'s out) at size x size points of [-1.2, 1.2]^2, rows from
-        the top (y = 1.2) down, as the canvas paints them."""
-        values = []
-        for r in range(size):
-            y = 1.2 - 2.4 * r / (size - 1)
-            for c in range(size):
-                x = -1.2 + 2.4 * c / (size - 1)
-                out = self.net.feed_forward([x, y])
-                values.append(out[0] if neuron is None else self.net[neuron].out)
-        return values
+            self.errors += fit(self.net, self.samples, epochs=epochs,
+                               seed=self.seed + len(self.errors)).errors
+        net, errors = self.net, self.errors
+        return {"epoch": len(errors), "errors": [repr(e) for e in errors],
+                "loss": repr(errors[-1]) if errors else None,
+                "loss_shown": num(errors[-1], 9) if errors else "",
+                "accuracy": repr(accuracy(net, self.samples)), "grid": self.grid(),
+                "size": GRID, "points": [[x[0], x[1], t[0]] for x, t in self.samples],
+                "neurons": [n.name for n in net.neurons], "summary": repr(net),
+                "svg": diagram(net, labels=sum(len(n.weights) for n in net.neurons) <= 24)}
 
 
 _training = None
-GRID = 40
+
+
+def _started():
+    if _training is None:
+        raise ConfigurationError("start the training view first (training_start)")
+    return _training
 
 
 @_answer
@@ -423,43 +310,25 @@ def training_start(config):
     """Build the training view's network and data set from ``config`` (JSON: dataset, hidden,
     activation, learning_rate, points, noise, seed)."""
     global _training
-    config = json.loads(config) if isinstance(config, str) else config
-    _training = _Training(config)
-    return _training_view(0)
+    _training = _Training(_parsed(config, "the training configuration"))
+    return _training.view(0)
 
 
 @_answer
 def training_run(epochs):
     """Train ``epochs`` more epochs; the loss curve (``errors``: the total error over the data
     set after each epoch; ``loss``: the last), accuracy and decision grid."""
-    if _training is None:
-        raise ConfigurationError("start the training view first (training_start)")
-    return _training_view(int(epochs))
-
-
-def _training_view(epochs):
-    accuracy = _training.run(epochs)
-    net = _training.net
-    return {"epoch": _training.epoch, "errors": [repr(e) for e in _training.errors],
-            "loss": repr(_training.errors[-1]) if _training.errors else None,
-            "loss_shown": _shown(_training.errors[-1]) if _training.errors else "",
-            "accuracy": repr(accuracy), "grid": _training.grid(GRID), "size": GRID,
-            "points": [[x[0], x[1], t[0]] for x, t in _training.samples],
-            "neurons": [n.name for n in net.neurons], "summary": repr(net),
-            "svg": diagram(net, labels=sum(len(n.weights) for n in net.neurons) <= 24)}
+    return _started().view(int(epochs))
 
 
 @_answer
 def training_neuron(name):
     """One neuron of the training network opened: its weights, bias and its out over the grid."""
-    if _training is None:
-        raise ConfigurationError("start the training view first (training_start)")
-    net = _training.net
-    neuron = net[name]
+    neuron = _started().net[name]
     if not hasattr(neuron, "weights"):
         raise InputError(f"{name!r} is not a neuron of the training network")
-    grid = _training.grid(GRID, name)
-    return {"name": name, "weights": [[w, repr(v), _shown(v)] for w, v in
+    grid = _training.grid(name)
+    return {"name": name, "weights": [[w, repr(v), num(v, 9)] for w, v in
                                       zip(neuron.weight_names, neuron.weights)],
-            "bias": [neuron.bias_name, repr(neuron.bias), _shown(neuron.bias)],
+            "bias": [neuron.bias_name, repr(neuron.bias), num(neuron.bias, 9)],
             "grid": grid, "size": GRID, "lo": min(grid), "hi": max(grid)}
