@@ -10,7 +10,7 @@ import json
 import os
 import re
 
-from .event_fields import PARAMETER_FIELDS, as_names
+from .events import PARAMETER_FIELDS, as_names
 from .events import EVENT_TYPES, PHASES, Event
 from .json_nesting import check_nesting
 
