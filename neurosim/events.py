@@ -65,9 +65,11 @@ def is_threshold(name):
 
 # -- how an event stores and checks its fields ---------------------------------------------------
 #
-# An event class lists its fields in ``_fields``, as :func:`collections.namedtuple` takes them
-# (``"sender receiver ... from_input=False"``, a default after ``=``). One field name has one
-# meaning in every event, so what a field holds follows from its name: the tables below.
+# An event class names its phase and its fields in its header, the fields as
+# :func:`collections.namedtuple` takes them (``fields="sender receiver ... from_input=False"``,
+# a default after ``=``), with the fields that may be None (``optional``) and those that hold
+# one entry per connection, output or neuron (``same_length``). One field name has one meaning
+# in every event, so what a field holds follows from its name: the tables below.
 
 #: Fields holding neuron, weight and bias names (what ``Event.names`` and filtering read).
 NAME_FIELDS = {"neuron", "sender", "receiver", "weight_name", "bias_name", "name", "neurons",
@@ -175,7 +177,7 @@ def checked(cls, values):
 class _Record(type):
     """Makes an event class a tuple record, as :func:`collections.namedtuple` does.
 
-    Every field of ``_fields`` becomes a read-only attribute reading one item of the tuple,
+    Every field of the class header's ``fields`` becomes a read-only attribute reading one item of the tuple,
     ``_fields`` the tuple of their names, ``_field_defaults`` the defaults, and
     ``cls._make(values)`` (``values``: a tuple of every field, in order) builds an event without
     checking it. ``_make`` is ``tuple.__new__`` bound to the class, all in C: a recorded step of
@@ -183,11 +185,11 @@ class _Record(type):
     twice as long.
     """
 
-    def __new__(mcls, name, bases, namespace):
-        spec = [field.partition("=") for field in namespace.get("_fields", "").split()]
+    def __new__(mcls, name, bases, namespace, phase="", fields="", optional=(), same_length=()):
+        spec = [field.partition("=") for field in fields.split()]
         names = tuple(field for field, _, _ in spec)
-        optional = namespace.get("_optional", ())
-        namespace.update(__slots__=(), _fields=names,
+        namespace.update(__slots__=(), phase=phase, _fields=names, _optional=optional,
+                         _same_length=same_length,
                          _field_defaults={f: literal_eval(d) for f, eq, d in spec if eq})
         namespace["_spec"] = tuple(
             (f, "optional name" if f in optional and f in NAME_FIELDS else
@@ -207,9 +209,6 @@ class Event(tuple, metaclass=_Record):
     hashable, equal to an event of the same class with the same fields. The constructor checks
     every field; the engine builds events with ``cls._make(fields)``, which does not.
     """
-
-    phase = ""
-    _optional = _same_length = ()
 
     def __new__(cls, *args, **kwargs):
         # The constructor people call checks its fields; the engine's _make skips this.
@@ -305,11 +304,9 @@ def _loss_line(e, c, left, out, result):
                     written(e.formula, c.loss_values(e.target, e.out)), c.n(result, False))
 
 
-class ForwardMessage(Event):
+class ForwardMessage(Event, phase="forward",
+        fields="sender receiver weight_name value weight product from_input=False"):
     """One connection carries the sender's output, times its weight, into the receiver."""
-
-    phase = "forward"
-    _fields = "sender receiver weight_name value weight product from_input=False"
 
     def tree(self, c):
         return equation(Mul(symbol(self.weight_name), c.value_of(self.sender, self.from_input)),
@@ -317,13 +314,11 @@ class ForwardMessage(Event):
                         note=f"    ({self.sender} -> {self.receiver})")
 
 
-class NetInput(Event):
+class NetInput(Event, phase="forward",
+        fields="neuron weight_names senders weights values bias_name bias net from_inputs=False",
+        optional=("bias_name",),
+        same_length=("weight_names", "senders", "weights", "values")):
     """A neuron sums its incoming messages and its bias: net = sum_i w_i x_i + b."""
-
-    phase = "forward"
-    _fields = "neuron weight_names senders weights values bias_name bias net from_inputs=False"
-    _optional = ("bias_name",)
-    _same_length = ("weight_names", "senders", "weights", "values")
 
     def tree(self, c):
         symbolic = joined([Mul(c.sym(w, "w"), c.value_of(s, self.from_inputs))
@@ -337,11 +332,8 @@ class NetInput(Event):
         return equation(c.sym(f"net_{self.neuron}"), symbolic, numeric, c.n(self.net, False))
 
 
-class NeuronOutput(Event):
+class NeuronOutput(Event, phase="forward", fields="neuron activation formula net out"):
     """A neuron squashes its net input with its activation: out = f(net)."""
-
-    phase = "forward"
-    _fields = "neuron activation formula net out"
 
     def tree(self, c):
         out = c.sym(f"out_{self.neuron}")
@@ -352,23 +344,17 @@ class NeuronOutput(Event):
                         written(self.formula, {"net": c.n(self.net)}), c.n(self.out, False))
 
 
-class OutputError(Event):
+class OutputError(Event, phase="error", fields="neuron loss formula target out error"):
     """One output neuron's own term of the total error, E_o."""
-
-    phase = "error"
-    _fields = "neuron loss formula target out error"
 
     def tree(self, c):
         o = self.neuron
         return _loss_line(self, c, c.sym(f"E_{o}"), c.sym(f"out_{o}"), self.error)
 
 
-class TotalError(Event):
+class TotalError(Event, phase="error", fields="outputs errors total",
+        same_length=("outputs", "errors")):
     """The total error of the sample: E_total = sum of the output terms."""
-
-    phase = "error"
-    _fields = "outputs errors total"
-    _same_length = ("outputs", "errors")
 
     def tree(self, c):
         return equation(c.sym("E_total"), joined([c.sym(f"E_{o}") for o in self.outputs]),
@@ -376,27 +362,22 @@ class TotalError(Event):
                         c.n(self.total, False))
 
 
-class OutputErrorDerivative(Event):
+class OutputErrorDerivative(Event, phase="backward", fields="neuron loss formula target out value",
+        optional=("value",)):
     """The backward pass starts at an output: dE_total/dout_o = dE_o/dout_o."""
-
-    phase = "backward"
-    _fields = "neuron loss formula target out value"
-    _optional = ("value",)
 
     def tree(self, c):
         o = self.neuron
         return _loss_line(self, c, partial("E_total", f"out_{o}"), symbol(f"out_{o}"), self.value)
 
 
-class BackwardMessage(Event):
+class BackwardMessage(Event, phase="backward",
+        fields="sender receiver weight_name delta weight product"):
     """One connection carries the receiver's delta, times its weight, back into the sender.
 
     ``sender`` is the neuron the weight leaves in the forward direction (the one receiving
     this message); ``receiver`` is the neuron whose delta travels back.
     """
-
-    phase = "backward"
-    _fields = "sender receiver weight_name delta weight product"
 
     def tree(self, c):
         # in the books' sign (c.sign = -1) the message delta*w is -dE_o/dout_h
@@ -408,12 +389,9 @@ class BackwardMessage(Event):
                         note=f"    ({self.receiver} -> {self.sender})")
 
 
-class HiddenErrorDerivative(Event):
+class HiddenErrorDerivative(Event, phase="backward", fields="neuron receivers products value",
+        same_length=("receivers", "products")):
     """A hidden neuron sums the messages from the layer above: dE/dout_h = sum_o delta_o w_oh."""
-
-    phase = "backward"
-    _fields = "neuron receivers products value"
-    _same_length = ("receivers", "products")
 
     def tree(self, c):
         h = self.neuron
@@ -429,11 +407,9 @@ class HiddenErrorDerivative(Event):
                         c.n(c.delta(self.value), False))
 
 
-class ActivationDerivative(Event):
+class ActivationDerivative(Event, phase="backward",
+        fields="neuron activation formula net out value"):
     """The local derivative of the activation: dout/dnet = f'(net)."""
-
-    phase = "backward"
-    _fields = "neuron activation formula net out value"
 
     def tree(self, c):
         h = self.neuron
@@ -444,7 +420,9 @@ class ActivationDerivative(Event):
                         c.n(self.value, False))
 
 
-class Delta(Event):
+class Delta(Event, phase="backward",
+        fields="neuron dE_dout dout_dnet delta outputs=() dE_douts=() jacobian=() targets=()",
+        optional=("dE_dout",)):
     """The neuron's error term: delta = dE/dnet = dE/dout * dout/dnet.
 
     A softmax output (every out_u depends on net_n) also has the layer's ``outputs`` u, their
@@ -452,10 +430,6 @@ class Delta(Event):
     (``jacobian``), and (with cross-entropy) the ``targets``; they are empty for any other
     neuron.
     """
-
-    phase = "backward"
-    _fields = "neuron dE_dout dout_dnet delta outputs=() dE_douts=() jacobian=() targets=()"
-    _optional = ("dE_dout",)
 
     def tree(self, c):
         h = self.neuron
@@ -512,11 +486,9 @@ class Delta(Event):
         return Mul(signal, f_prime)
 
 
-class WeightGradient(Event):
+class WeightGradient(Event, phase="backward",
+        fields="weight_name neuron sender delta dnet_dw weight_decay weight value"):
     """dE/dw = delta_receiver * dnet/dw (= the sender's out), plus lambda*w with weight decay."""
-
-    phase = "backward"
-    _fields = "weight_name neuron sender delta dnet_dw weight_decay weight value"
 
     def tree(self, c):
         h, w = self.neuron, self.weight_name
@@ -530,14 +502,11 @@ class WeightGradient(Event):
         return equation(partial("E_total", w), chain, numbers, c.n(self.value, False))
 
 
-class BiasGradient(Event):
+class BiasGradient(Event, phase="backward", fields="bias_name neurons deltas value",
+        same_length=("neurons", "deltas")):
     """dE/db = delta (dnet/db = 1); a bias shared by a layer sums its neurons' deltas; a
     threshold's is dE/dtheta = -delta (dnet/dtheta = -1). In the books' sign (delta = -dE/dnet)
     dE/db = -delta and dE/dtheta = delta."""
-
-    phase = "backward"
-    _fields = "bias_name neurons deltas value"
-    _same_length = ("neurons", "deltas")
 
     def tree(self, c):
         deltas = [symbol(f"delta_{h}") for h in self.neurons]
@@ -554,14 +523,12 @@ class BiasGradient(Event):
                         c.n(self.value, False))
 
 
-class InputGradient(Event):
+class InputGradient(Event, phase="backward",
+        fields="input receivers weight_names deltas weights products value",
+        same_length=("receivers", "weight_names", "deltas", "weights", "products")):
     """The gradient on one input: dE/di_k = sum_j delta_j w_jk over the first layer's neurons
     (what a hidden neuron's dE/dout would be, one layer further down: the gradient an input
     layer, an embedding or a whole earlier network receives)."""
-
-    phase = "backward"
-    _fields = "input receivers weight_names deltas weights products value"
-    _same_length = ("receivers", "weight_names", "deltas", "weights", "products")
 
     def tree(self, c):
         left = partial("E_total", self.input)   # -dE/di = sum_j delta_j w_jk with the books' delta
@@ -573,16 +540,14 @@ class InputGradient(Event):
                         c.n(c.delta(self.value), False))
 
 
-class Update(Event):
+class Update(Event, phase="update",
+        fields="name old learning_rate gradient new momentum=0.0 velocity=0.0"):
     """Gradient descent on one weight or bias: new = old - eta * dE/d(name).
 
     With momentum mu the step goes through a velocity: v = mu v - eta dE/dw, new = old + v.
     In the books' sign, where the gradient's event is known (one neuron's delta, no weight
     decay), w+ = w + eta*delta*x (theta+ = theta - eta*delta).
     """
-
-    phase = "update"
-    _fields = "name old learning_rate gradient new momentum=0.0 velocity=0.0"
 
     @property
     def change(self):
