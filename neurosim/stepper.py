@@ -46,6 +46,13 @@ HISTORY_FILE = os.path.join("~", ".neurosim_history")
 _PHASE_TITLES = {"forward": "forward pass", "error": "total error", "backward": "backward pass",
                  "update": "update"}
 
+#: What a breakpoint stops at, by what its name is.
+_STOPS = {"phase": "stops at the first event of the {}",
+          "neuron": "stops at every event computing a quantity of {}",
+          "parameter": "stops where dE/d{0} is computed and where {0} is updated",
+          "given": "stops at every event that reads {} (it is given, not computed)",
+          "quantity": "stops where {} is computed"}
+
 #: The short forms of the commands, as pdb's (help does not list them).
 _ALIASES = {"n": "next", "s": "next", "step": "next", "c": "continue", "cont": "continue",
             "b": "break", "cl": "clear", "p": "print", "w": "where", "l": "list", "q": "quit",
@@ -110,6 +117,12 @@ class Stepper(cmd.Cmd):
         self.parameters = set(net.parameter_names())
         self.neuron_names = {n.name for n in net.neurons}
         self.givens = set(net.input_names) | {f"target_{n.name}" for n in net.output_layer}
+        #: What each name a breakpoint can be set at is, without a quantity's (a name is
+        #: unique in a network; a phase comes first)
+        self.places = {**dict.fromkeys(self.givens, "given"),
+                       **dict.fromkeys(self.parameters, "parameter"),
+                       **dict.fromkeys(self.neuron_names, "neuron"),
+                       **dict.fromkeys(PHASES, "phase")}
         self.intro = (f"stepping through one update of {net!r}\n"
                       f"{self.total} events; type help for the commands, next to begin")
 
@@ -215,8 +228,8 @@ class Stepper(cmd.Cmd):
         quantity = self.plan[len(self.events) - 1]
         starts = len(self.events) == 1 or self.events[-2].phase != event.phase
         return next((bp for bp in self.breakpoints
-                     if (event.phase == bp and starts if bp in PHASES else
-                         bp in quantity.reads if bp in self.givens else
+                     if (event.phase == bp and starts if self.places.get(bp) == "phase" else
+                         bp in quantity.reads if self.places.get(bp) == "given" else
                          bp in (quantity.owner, quantity.name))), None)
 
     # -- commands --------------------------------------------------------------------------
@@ -248,8 +261,7 @@ class Stepper(cmd.Cmd):
                 self._say(f"breakpoint {self.breakpoints[bp]} at {bp}: {self._explain(bp)}")
 
     def _breakpoint(self, name):
-        if name in PHASES or name in self.neuron_names or name in self.parameters or \
-                name in self.givens:
+        if name in self.places:
             return name
         key = quantities.canonical(name)
         if key in self.known:
@@ -263,15 +275,7 @@ class Stepper(cmd.Cmd):
         return None
 
     def _explain(self, bp):
-        if bp in PHASES:
-            return f"stops at the first event of the {_PHASE_TITLES[bp]}"
-        if bp in self.neuron_names:
-            return f"stops at every event computing a quantity of {bp}"
-        if bp in self.parameters:
-            return f"stops where dE/d{bp} is computed and where {bp} is updated"
-        if bp in self.givens:
-            return f"stops at every event that reads {bp} (it is given, not computed)"
-        return f"stops where {bp} is computed"
+        return _STOPS[self.places.get(bp, "quantity")].format(_PHASE_TITLES.get(bp, bp))
 
     def do_clear(self, arg):
         """clear [NAME or NUMBER ...]: remove breakpoints (all of them without an argument);
