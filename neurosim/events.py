@@ -22,6 +22,7 @@ to JSON Lines.
 
 import math
 from ast import literal_eval
+from contextlib import suppress
 from functools import partial as _bound, reduce
 from itertools import chain
 from operator import add, itemgetter
@@ -109,17 +110,12 @@ def as_names(value, field):
 def _valid(kind, value):
     """``value`` as a field of ``kind`` holds it (an int becomes a float), or _BAD (bools are
     not numbers; an int past the float range is not finite)."""
-    if kind == "flag":
-        return value if isinstance(value, bool) else _BAD
     if kind != "number":
-        return value if isinstance(value, str) else _BAD
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return _BAD
-    try:
-        value = float(value)
-    except OverflowError:
-        return _BAD
-    return value if math.isfinite(value) else _BAD
+        return value if isinstance(value, bool if kind == "flag" else str) else _BAD
+    with suppress(OverflowError):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+    return _BAD
 
 
 def bind(cls, args, kwargs):
@@ -130,13 +126,12 @@ def bind(cls, args, kwargs):
         raise TypeError(f"{name}() takes {len(fields)} arguments ({', '.join(fields)}), "
                         f"got {len(args)}")
     given = dict(zip(fields, args))
-    for key, value in kwargs.items():
-        if key not in fields:
-            raise TypeError(f"{name}() got an unexpected keyword argument {key!r}; its fields "
-                            f"are {', '.join(fields)}")
-        if key in given:
-            raise TypeError(f"{name}() got multiple values for argument {key!r}")
-        given[key] = value
+    for key in kwargs:
+        if key not in fields or key in given:
+            raise TypeError(f"{name}() got multiple values for argument {key!r}" if key in given
+                            else f"{name}() got an unexpected keyword argument {key!r}; its "
+                            f"fields are {', '.join(fields)}")
+    given.update(kwargs)
     missing = [f for f in fields if f not in given and f not in cls._field_defaults]
     if missing:
         raise TypeError(f"{name}() missing the argument(s) {', '.join(missing)}")
@@ -555,22 +550,21 @@ class Update(Event, phase="update",
         return self.new - self.old
 
     def tree(self, c):
-        name, eta, g = self.name, Sym("η"), c.gradients.get(self.name) if c.book_sign else None
-        if self.momentum:
-            return equation(symbol(name + "+"), row(symbol(name), "+", Sym("v", name)),
-                            row(c.n(self.old, False), "+", c.n(self.velocity)),
-                            c.n(self.new, False))
-        if type(g) is WeightGradient and g.weight_name == name and not g.weight_decay:
+        name, eta = self.name, Sym("η")
+        g = c.gradients.get(name) if c.book_sign and not self.momentum else None
+        sign = "-" if is_threshold(name) else "+"   # the books' w + eta*delta*x, theta - eta*delta
+        if self.momentum:       # through the velocity: new = old + v
+            sign, step, numbers = "+", Sym("v", name), c.n(self.velocity)
+        elif type(g) is WeightGradient and g.weight_name == name and not g.weight_decay:
             x = symbol(g.sender) if g.sender in c.inputs else symbol(f"out_{g.sender}")
-            sign, step = "+", Mul(Mul(eta, symbol(f"delta_{g.neuron}")), x)
+            step = Mul(Mul(eta, symbol(f"delta_{g.neuron}")), x)
             numbers = Mul(Mul(c.n(self.learning_rate), c.n(-g.delta)), c.n(g.dnet_dw))
         elif type(g) is BiasGradient and g.bias_name == name and len(g.neurons) == 1:
-            sign, step = "+", Mul(eta, symbol(f"delta_{g.neurons[0]}"))
+            step = Mul(eta, symbol(f"delta_{g.neurons[0]}"))
             numbers = Mul(c.n(self.learning_rate), c.n(-g.deltas[0]))
         else:
             sign, step = "-", Mul(eta, partial("E_total", name))
             numbers = Mul(c.n(self.learning_rate), c.n(self.gradient))
-        sign = "-" if sign == "-" or is_threshold(name) else "+"
         return equation(symbol(name + "+"), row(symbol(name), sign, step),
                         row(c.n(self.old, False), sign, numbers), c.n(self.new, False))
 

@@ -135,37 +135,25 @@ def from_network(net):
 
     Weights and biases are their current values (``w5`` is the new value once it is updated).
     """
-    values = {}
     first = net.layers[0].neurons[0]
-    if first.inputs is not None:
-        values.update(zip(net.input_names, first.inputs))
+    pairs = list(zip(net.input_names, first.inputs or ()))
     for layer in net.layers:
         for n in layer.neurons:
-            for q, name in (("target", f"target_{n.name}"), ("net", f"net_{n.name}"),
-                            ("out", f"out_{n.name}"), ("error", f"E_{n.name}"),
-                            ("dE_dout", f"dE/dout_{n.name}"),
-                            ("dout_dnet", f"dout_{n.name}/dnet_{n.name}"),
-                            ("delta", f"delta_{n.name}")):
-                v = getattr(n, q)
-                if v is not None:
-                    values[name] = v
-            values.update(zip(n.weight_names, n.weights))
-            if n.dnet_dw is not None:
-                values.update((f"dnet_{n.name}/d{w}", x) for w, x in zip(n.weight_names, n.dnet_dw))
-            if n.dE_dw is not None:
-                values.update((f"dE/d{w}", g) for w, g in zip(n.weight_names, n.dE_dw))
-            if n.bias_name is not None:
-                values[n.bias_name] = n.bias
-                if layer.bias_mode == "per_neuron" and n.dE_db is not None:
-                    values[f"dE/d{n.bias_name}"] = n.dE_db
-        values.update(_jacobian(layer))
-        if layer.index == 1 and net.dE_dinputs is not None and \
-                all(n.delta is not None for n in layer.neurons):
-            values.update((f"dE/d{x}", g) for x, g in zip(net.input_names, net.dE_dinputs))
-        if layer.bias_mode == "shared" and layer.dE_db is not None and \
-                all(n.delta is not None for n in layer.neurons):
-            values[f"dE/d{layer.bias_name}"] = layer.dE_db
-    return values
+            h, ws = n.name, n.weight_names
+            pairs += [(f"target_{h}", n.target), (f"net_{h}", n.net), (f"out_{h}", n.out),
+                      (f"E_{h}", n.error), (f"dE/dout_{h}", n.dE_dout),
+                      (f"dout_{h}/dnet_{h}", n.dout_dnet), (f"delta_{h}", n.delta),
+                      *zip(ws, n.weights), *zip([f"dnet_{h}/d{w}" for w in ws], n.dnet_dw or ()),
+                      *zip([f"dE/d{w}" for w in ws], n.dE_dw or ()), (n.bias_name, n.bias)]
+            if layer.bias_mode == "per_neuron":
+                pairs.append((f"dE/d{n.bias_name}", n.dE_db))
+        pairs += _jacobian(layer).items()
+        if all(n.delta is not None for n in layer.neurons):   # the layer's backward pass is done
+            pairs += zip([f"dE/d{x}" for x in net.input_names],
+                         net.dE_dinputs if layer.index == 1 and net.dE_dinputs else ())
+            if layer.bias_mode == "shared":
+                pairs.append((f"dE/d{layer.bias_name}", layer.dE_db))
+    return {name: v for name, v in pairs if name is not None and v is not None}
 
 
 def _jacobian(layer):
