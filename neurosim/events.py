@@ -82,7 +82,8 @@ PARAMETER_FIELDS = {"weight_name", "bias_name", "name", "weight_names"}
 #: What each field holds when its name does not say "a name" or "a number".
 _KIND_OF = {**dict.fromkeys(("activation", "formula", "loss"), "text"),
             **dict.fromkeys(("from_input", "from_inputs"), "flag"),
-            **dict.fromkeys(("neurons", "senders", "weight_names", "outputs", "receivers"), "names"),
+            **dict.fromkeys(("neurons", "senders", "weight_names", "outputs", "receivers"),
+                            "names"),
             **dict.fromkeys(("weights", "values", "errors", "products", "deltas", "dE_douts",
                              "jacobian", "targets"), "numbers")}
 
@@ -172,12 +173,12 @@ def checked(cls, values):
 class _Record(type):
     """Makes an event class a tuple record, as :func:`collections.namedtuple` does.
 
-    Every field of the class header's ``fields`` becomes a read-only attribute reading one item of the tuple,
-    ``_fields`` the tuple of their names, ``_field_defaults`` the defaults, and
-    ``cls._make(values)`` (``values``: a tuple of every field, in order) builds an event without
-    checking it. ``_make`` is ``tuple.__new__`` bound to the class, all in C: a recorded step of
-    a 64-32-10 network makes some 7,700 events, and a frozen dataclass's builder took about
-    twice as long.
+    Every field the class header names (``fields="..."``) becomes a read-only attribute reading
+    one item of the tuple, ``_fields`` the tuple of their names, ``_field_defaults`` the
+    defaults, and ``cls._make(values)`` (``values``: a tuple of every field, in order) builds an
+    event without checking it. ``_make`` is ``tuple.__new__`` bound to the class, all in C: a
+    recorded step of a 64-32-10 network makes some 7,700 events, and a frozen dataclass's
+    builder took about twice as long.
     """
 
     def __new__(mcls, name, bases, namespace, phase="", fields="", optional=(), same_length=()):
@@ -288,8 +289,7 @@ class Event(tuple, metaclass=_Record):
         """
         return to_text(self.tree(Context.of(net, digits) if net else Context(digits)))
 
-    def __str__(self):
-        return self.render()
+    __str__ = render
 
 
 def _loss_line(e, c, left, out, result):
