@@ -21,10 +21,12 @@ to JSON Lines.
 """
 
 import math
-from typing import ClassVar, Optional, Tuple
+from ast import literal_eval
+from contextlib import suppress
+from functools import partial as _bound, reduce
+from itertools import chain
+from operator import add, itemgetter
 
-from .event_fields import as_names, bind, checked
-from .event_fields import event_record as _record
 from .formula import (Context, Mul, Neg, Num, Paren, Row, Sym, equation, joined, partial, row, symbol,
                       to_text, written)
 from .numbers import DIGITS, num  # noqa: F401  (num: neurosim.events.num, as before)
@@ -62,7 +64,140 @@ def is_threshold(name):
     return isinstance(name, str) and name.rstrip("+").split("/d")[-1].startswith(THRESHOLD)
 
 
-class Event(tuple):
+# -- how an event stores and checks its fields ---------------------------------------------------
+#
+# An event class names its phase and its fields in its header, the fields as
+# :func:`collections.namedtuple` takes them (``fields="sender receiver ... from_input=False"``,
+# a default after ``=``), with the fields that may be None (``optional``) and those that hold
+# one entry per connection, output or neuron (``same_length``). One field name has one meaning
+# in every event, so what a field holds follows from its name: the tables below.
+
+#: Fields holding neuron, weight and bias names (what ``Event.names`` and filtering read).
+NAME_FIELDS = {"neuron", "sender", "receiver", "weight_name", "bias_name", "name", "neurons",
+               "senders", "weight_names", "outputs", "input"}
+
+#: The name fields naming a weight or bias (the rest name neurons and inputs).
+PARAMETER_FIELDS = {"weight_name", "bias_name", "name", "weight_names"}
+
+#: What each field holds when its name does not say "a name" or "a number".
+_KIND_OF = {**dict.fromkeys(("activation", "formula", "loss"), "text"),
+            **dict.fromkeys(("from_input", "from_inputs"), "flag"),
+            **dict.fromkeys(("neurons", "senders", "weight_names", "outputs", "receivers"),
+                            "names"),
+            **dict.fromkeys(("weights", "values", "errors", "products", "deltas", "dE_douts",
+                             "jacobian", "targets"), "numbers")}
+
+#: What each kind of field holds, as the error messages say it.
+_WHAT = {
+    "name": "a name (str)",
+    "text": "a str",
+    "number": "a finite number",
+    "flag": "true or false",
+    "names": "a list of names (str)",
+    "numbers": "a list of finite numbers",
+    "optional name": "a name (str) or null",
+}
+
+_BAD = object()
+
+
+def as_names(value, field):
+    """The names a field's value holds (none for a field that holds no names)."""
+    if field not in NAME_FIELDS or value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _valid(kind, value):
+    """``value`` as a field of ``kind`` holds it (an int becomes a float), or _BAD (bools are
+    not numbers; an int past the float range is not finite)."""
+    if kind != "number":
+        return value if isinstance(value, bool if kind == "flag" else str) else _BAD
+    with suppress(OverflowError):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+    return _BAD
+
+
+def bind(cls, args, kwargs):
+    """The field values of ``cls(*args, **kwargs)`` in order, defaults filled in, or the
+    TypeError a function with the fields as its parameters would raise."""
+    fields, name = cls._fields, cls.__name__
+    if len(args) > len(fields):
+        raise TypeError(f"{name}() takes {len(fields)} arguments ({', '.join(fields)}), "
+                        f"got {len(args)}")
+    given = dict(zip(fields, args))
+    for key in kwargs:
+        if key not in fields or key in given:
+            raise TypeError(f"{name}() got multiple values for argument {key!r}" if key in given
+                            else f"{name}() got an unexpected keyword argument {key!r}; its "
+                            f"fields are {', '.join(fields)}")
+    given.update(kwargs)
+    missing = [f for f in fields if f not in given and f not in cls._field_defaults]
+    if missing:
+        raise TypeError(f"{name}() missing the argument(s) {', '.join(missing)}")
+    return [given.get(f, cls._field_defaults.get(f)) for f in fields]
+
+
+def checked(cls, values):
+    """Check (and normalise: lists to tuples, ints to floats) every field of a new event.
+
+    Raises :class:`~neurosim.errors.InputError` naming the class, the field, what it must be
+    and what it got, e.g. ``ForwardMessage.value must be a finite number, got None``. A field
+    in the class's ``_optional`` may be None (a name left out, or a lone partial not defined
+    in floating point; see neurosim.losses); the fields in ``_same_length`` hold one entry per
+    connection, output or neuron, so must have equal lengths.
+    """
+    from .errors import InputError
+    out = []
+    for (name, kind), value in zip(cls._spec, values):
+        many = kind in ("names", "numbers")
+        if many and not isinstance(value, (list, tuple)):
+            raise InputError(f"{cls.__name__}.{name} must be {_WHAT[kind]}, got {value!r}")
+        items = [(f"{name}[{k}]", v) for k, v in enumerate(value)] if many else [(name, value)]
+        one = kind[:-1] if many else kind
+        good = [None if v is None and name in cls._optional else _valid(one, v) for _, v in items]
+        for (where, v), g in zip(items, good):
+            if g is _BAD:
+                raise InputError(f"{cls.__name__}.{where} must be {_WHAT[one]}, got {v!r}")
+        out.append(tuple(good) if many else good[0])
+    group = cls._same_length
+    lengths = [len(out[cls._fields.index(name)]) for name in group]
+    if len(set(lengths)) > 1:
+        raise InputError(f"{cls.__name__}: {', '.join(group[:-1])} and {group[-1]} must "
+                         f"have the same length, got {', '.join(map(str, lengths[:-1]))} "
+                         f"and {lengths[-1]}")
+    return out
+
+
+class _Record(type):
+    """Makes an event class a tuple record, as :func:`collections.namedtuple` does.
+
+    Every field the class header names (``fields="..."``) becomes a read-only attribute reading
+    one item of the tuple, ``_fields`` the tuple of their names, ``_field_defaults`` the
+    defaults, and ``cls._make(values)`` (``values``: a tuple of every field, in order) builds an
+    event without checking it. ``_make`` is ``tuple.__new__`` bound to the class, all in C: a
+    recorded step of a 64-32-10 network makes some 7,700 events, and a frozen dataclass's
+    builder took about twice as long.
+    """
+
+    def __new__(mcls, name, bases, namespace, phase="", fields="", optional=(), same_length=()):
+        spec = [field.partition("=") for field in fields.split()]
+        names = tuple(field for field, _, _ in spec)
+        namespace.update(__slots__=(), phase=phase, _fields=names, _optional=optional,
+                         _same_length=same_length,
+                         _field_defaults={f: literal_eval(d) for f, eq, d in spec if eq})
+        namespace["_spec"] = tuple(
+            (f, "optional name" if f in optional and f in NAME_FIELDS else
+             _KIND_OF.get(f, "name" if f in NAME_FIELDS else "number")) for f in names)
+        for k, field in enumerate(names):
+            namespace[field] = property(itemgetter(k), doc=f"Field {k} of the event ({field}).")
+        record = super().__new__(mcls, name, bases, namespace)
+        record._make = _bound(tuple.__new__, record)
+        return record
+
+
+class Event(tuple, metaclass=_Record):
     """Base of every event: a ``phase``, the names it involves, ``to_dict()`` and one line.
 
     An event is a tuple of its fields, in the order ``_fields`` lists them, each also an
@@ -70,11 +205,6 @@ class Event(tuple):
     hashable, equal to an event of the same class with the same fields. The constructor checks
     every field; the engine builds events with ``cls._make(fields)``, which does not.
     """
-
-    __slots__ = ()
-    phase: ClassVar[str] = ""
-    _fields: ClassVar[Tuple[str, ...]] = ()
-    _field_defaults: ClassVar[dict] = {}
 
     def __new__(cls, *args, **kwargs):
         # The constructor people call checks its fields; the engine's _make skips this.
@@ -98,21 +228,18 @@ class Event(tuple):
         return False if isinstance(other, tuple) else NotImplemented
 
     def __ne__(self, other):
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
+        return not self == other
 
     __hash__ = tuple.__hash__
 
     @property
     def names(self):
         """Every neuron, weight and bias name this event involves (for filtering)."""
-        return {v for field, value in zip(self._fields, self) for v in as_names(value, field)}
+        return set(chain.from_iterable(map(as_names, self, self._fields)))
 
     def to_dict(self):
         """The event as a JSON-ready dict, with its ``event`` class name and ``phase``."""
-        d = {"event": type(self).__name__, "phase": self.phase}
-        d.update(zip(self._fields, self))
-        return d
+        return {"event": type(self).__name__, "phase": self.phase, **dict(zip(self._fields, self))}
 
     @classmethod
     def from_dict(cls, data):
@@ -131,18 +258,16 @@ class Event(tuple):
             raise FormatError(f"an event must be a JSON object, got {data!r}")
         name = data.get("event")
         kind = EVENT_TYPES.get(name) if isinstance(name, str) else None
-        if kind is None or (cls is not Event and kind is not cls):
-            raise FormatError(f"event must be one of {', '.join(EVENT_TYPES)}, "
-                              f"got {name!r}")
-        names = set(kind._fields)
+        if kind is None or cls not in (Event, kind):
+            raise FormatError(f"event must be one of {', '.join(EVENT_TYPES)}, got {name!r}")
         given = {k: v for k, v in data.items() if k not in ("event", "phase")}
-        if not names >= set(given) or data.get("phase", kind.phase) != kind.phase:
-            raise FormatError(f"{kind.__name__} has the fields {', '.join(sorted(names))}, "
-                              f"got {', '.join(sorted(data))}")
         missing = [f for f in kind._fields if f not in kind._field_defaults and f not in given]
-        if missing:
-            raise FormatError(f"{kind.__name__} needs the fields {', '.join(missing)}, "
-                              f"got {', '.join(sorted(data))}")
+        for wrong, what in ((not set(kind._fields) >= set(given) or
+                             data.get("phase", kind.phase) != kind.phase,
+                             f"has the fields {', '.join(sorted(kind._fields))}"),
+                            (missing, f"needs the fields {', '.join(missing)}")):
+            if wrong:
+                raise FormatError(f"{kind.__name__} {what}, got {', '.join(sorted(data))}")
         try:
             return kind(**given)
         except InputError as error:
@@ -164,22 +289,19 @@ class Event(tuple):
         """
         return to_text(self.tree(Context.of(net, digits) if net else Context(digits)))
 
-    def __str__(self):
-        return self.render()
+    __str__ = render
 
 
-@_record
-class ForwardMessage(Event):
+def _loss_line(e, c, left, out, result):
+    """A loss term or its derivative: left = the loss formula in names = in numbers = result."""
+    o = e.neuron
+    return equation(left, written(e.formula, {"target": symbol(f"target_{o}"), "out": out}),
+                    written(e.formula, c.loss_values(e.target, e.out)), c.n(result, False))
+
+
+class ForwardMessage(Event, phase="forward",
+        fields="sender receiver weight_name value weight product from_input=False"):
     """One connection carries the sender's output, times its weight, into the receiver."""
-
-    phase: ClassVar[str] = "forward"
-    sender: str
-    receiver: str
-    weight_name: str
-    value: float
-    weight: float
-    product: float
-    from_input: bool = False
 
     def tree(self, c):
         return equation(Mul(symbol(self.weight_name), c.value_of(self.sender, self.from_input)),
@@ -187,27 +309,17 @@ class ForwardMessage(Event):
                         note=f"    ({self.sender} -> {self.receiver})")
 
 
-@_record
-class NetInput(Event):
+class NetInput(Event, phase="forward",
+        fields="neuron weight_names senders weights values bias_name bias net from_inputs=False",
+        optional=("bias_name",),
+        same_length=("weight_names", "senders", "weights", "values")):
     """A neuron sums its incoming messages and its bias: net = sum_i w_i x_i + b."""
 
-    phase: ClassVar[str] = "forward"
-    neuron: str
-    weight_names: Tuple[str, ...]
-    senders: Tuple[str, ...]
-    weights: Tuple[float, ...]
-    values: Tuple[float, ...]
-    bias_name: Optional[str]
-    bias: float
-    net: float
-    from_inputs: bool = False
-
     def tree(self, c):
-        symbols = [Mul(c.sym(w, "w"), c.value_of(s, self.from_inputs))
-                   for w, s in zip(self.weight_names, self.senders)]
-        numbers = [Mul(c.n(w, k > 0), c.n(x)) for k, (w, x) in enumerate(zip(self.weights,
-                                                                              self.values))]
-        symbolic, numeric = joined(symbols), joined(numbers)
+        symbolic = joined([Mul(c.sym(w, "w"), c.value_of(s, self.from_inputs))
+                           for w, s in zip(self.weight_names, self.senders)])
+        numeric = joined([Mul(c.n(w, k > 0), c.n(x))
+                          for k, (w, x) in enumerate(zip(self.weights, self.values))])
         if self.bias_name is not None:     # + b, or - theta (net = sum w x - theta)
             sign = "-" if is_threshold(self.bias_name) else "+"
             symbolic = row(symbolic, sign, c.sym(self.bias_name, "b"))
@@ -215,56 +327,29 @@ class NetInput(Event):
         return equation(c.sym(f"net_{self.neuron}"), symbolic, numeric, c.n(self.net, False))
 
 
-@_record
-class NeuronOutput(Event):
+class NeuronOutput(Event, phase="forward", fields="neuron activation formula net out"):
     """A neuron squashes its net input with its activation: out = f(net)."""
 
-    phase: ClassVar[str] = "forward"
-    neuron: str
-    activation: str
-    formula: str
-    net: float
-    out: float
-
     def tree(self, c):
+        out = c.sym(f"out_{self.neuron}")
         if self.activation == "softmax":   # the formula names every net input of the layer
-            return equation(c.sym(f"out_{self.neuron}"), written(self.formula, {}),
-                            c.n(self.out, False),
+            return equation(out, written(self.formula, {}), c.n(self.out, False),
                             note=f"    (net_{self.neuron} = {num(self.net, c.digits)})")
-        return equation(c.sym(f"out_{self.neuron}"),
-                        written(self.formula, {"net": c.sym(f"net_{self.neuron}")}),
+        return equation(out, written(self.formula, {"net": c.sym(f"net_{self.neuron}")}),
                         written(self.formula, {"net": c.n(self.net)}), c.n(self.out, False))
 
 
-@_record
-class OutputError(Event):
+class OutputError(Event, phase="error", fields="neuron loss formula target out error"):
     """One output neuron's own term of the total error, E_o."""
-
-    phase: ClassVar[str] = "error"
-    neuron: str
-    loss: str
-    formula: str
-    target: float
-    out: float
-    error: float
 
     def tree(self, c):
         o = self.neuron
-        return equation(c.sym(f"E_{o}"),
-                        written(self.formula, {"target": symbol(f"target_{o}"),
-                                             "out": c.sym(f"out_{o}")}),
-                        written(self.formula, c.loss_values(self.target, self.out)),
-                        c.n(self.error, False))
+        return _loss_line(self, c, c.sym(f"E_{o}"), c.sym(f"out_{o}"), self.error)
 
 
-@_record
-class TotalError(Event):
+class TotalError(Event, phase="error", fields="outputs errors total",
+        same_length=("outputs", "errors")):
     """The total error of the sample: E_total = sum of the output terms."""
-
-    phase: ClassVar[str] = "error"
-    outputs: Tuple[str, ...]
-    errors: Tuple[float, ...]
-    total: float
 
     def tree(self, c):
         return equation(c.sym("E_total"), joined([c.sym(f"E_{o}") for o in self.outputs]),
@@ -272,42 +357,22 @@ class TotalError(Event):
                         c.n(self.total, False))
 
 
-@_record
-class OutputErrorDerivative(Event):
+class OutputErrorDerivative(Event, phase="backward", fields="neuron loss formula target out value",
+        optional=("value",)):
     """The backward pass starts at an output: dE_total/dout_o = dE_o/dout_o."""
-
-    phase: ClassVar[str] = "backward"
-    neuron: str
-    loss: str
-    formula: str
-    target: float
-    out: float
-    value: float
 
     def tree(self, c):
         o = self.neuron
-        return equation(partial("E_total", f"out_{o}"),
-                        written(self.formula, {"target": symbol(f"target_{o}"),
-                                             "out": symbol(f"out_{o}")}),
-                        written(self.formula, c.loss_values(self.target, self.out)),
-                        c.n(self.value, False))
+        return _loss_line(self, c, partial("E_total", f"out_{o}"), symbol(f"out_{o}"), self.value)
 
 
-@_record
-class BackwardMessage(Event):
+class BackwardMessage(Event, phase="backward",
+        fields="sender receiver weight_name delta weight product"):
     """One connection carries the receiver's delta, times its weight, back into the sender.
 
     ``sender`` is the neuron the weight leaves in the forward direction (the one receiving
     this message); ``receiver`` is the neuron whose delta travels back.
     """
-
-    phase: ClassVar[str] = "backward"
-    sender: str
-    receiver: str
-    weight_name: str
-    delta: float
-    weight: float
-    product: float
 
     def tree(self, c):
         # in the books' sign (c.sign = -1) the message delta*w is -dE_o/dout_h
@@ -319,110 +384,78 @@ class BackwardMessage(Event):
                         note=f"    ({self.receiver} -> {self.sender})")
 
 
-@_record
-class HiddenErrorDerivative(Event):
+class HiddenErrorDerivative(Event, phase="backward", fields="neuron receivers products value",
+        same_length=("receivers", "products")):
     """A hidden neuron sums the messages from the layer above: dE/dout_h = sum_o delta_o w_oh."""
-
-    phase: ClassVar[str] = "backward"
-    neuron: str
-    receivers: Tuple[str, ...]
-    products: Tuple[float, ...]
-    value: float
 
     def tree(self, c):
         h = self.neuron
+        left, messages = partial("E_total", f"out_{h}"), [partial(f"E_{r}", f"out_{h}")
+                                                          for r in self.receivers]
         if c.book_sign:     # -dE/dout_h = sum_o delta_o w_oh, the messages as they came
-            return equation(Neg(partial("E_total", f"out_{h}")),
-                            Row((Neg(partial(f"E_{self.receivers[0]}", f"out_{h}")),) + tuple(
-                                x for r in self.receivers[1:]
-                                for x in ("-", partial(f"E_{r}", f"out_{h}")))),
-                            joined([c.n(-p, k > 0) for k, p in enumerate(self.products)]),
-                            c.n(-self.value, False))
-        return equation(partial("E_total", f"out_{h}"),
-                        joined([partial(f"E_{r}", f"out_{h}") for r in self.receivers]),
-                        joined([c.n(p, k > 0) for k, p in enumerate(self.products)]),
-                        c.n(self.value, False))
+            left = Neg(left)
+            symbolic = Row((Neg(messages[0]),) + tuple(x for m in messages[1:] for x in ("-", m)))
+        else:
+            symbolic = joined(messages)
+        return equation(left, symbolic,
+                        joined([c.n(c.delta(p), k > 0) for k, p in enumerate(self.products)]),
+                        c.n(c.delta(self.value), False))
 
 
-@_record
-class ActivationDerivative(Event):
+class ActivationDerivative(Event, phase="backward",
+        fields="neuron activation formula net out value"):
     """The local derivative of the activation: dout/dnet = f'(net)."""
-
-    phase: ClassVar[str] = "backward"
-    neuron: str
-    activation: str
-    formula: str
-    net: float
-    out: float
-    value: float
 
     def tree(self, c):
         h = self.neuron
         return equation(partial(f"out_{h}", f"net_{h}"),
                         written(self.formula, {"out": symbol(f"out_{h}"),
-                                             "net": symbol(f"net_{h}")}),
+                                               "net": symbol(f"net_{h}")}),
                         written(self.formula, {"out": c.n(self.out), "net": c.n(self.net)}),
                         c.n(self.value, False))
 
 
-@_record
-class Delta(Event):
-    """The neuron's error term: delta = dE/dnet = dE/dout * dout/dnet."""
+class Delta(Event, phase="backward",
+        fields="neuron dE_dout dout_dnet delta outputs=() dE_douts=() jacobian=() targets=()",
+        optional=("dE_dout",)):
+    """The neuron's error term: delta = dE/dnet = dE/dout * dout/dnet.
 
-    phase: ClassVar[str] = "backward"
-    neuron: str
-    dE_dout: float
-    dout_dnet: float
-    delta: float
-    #: A softmax output (every out_u depends on net_n): the layer's outputs u, their dE/dout_u
-    #: (with any loss but cross-entropy), the Jacobian's column dout_u/dnet_n, and (with
-    #: cross-entropy) the targets; empty for any other neuron.
-    outputs: Tuple[str, ...] = ()
-    dE_douts: Tuple[float, ...] = ()
-    jacobian: Tuple[float, ...] = ()
-    targets: Tuple[float, ...] = ()
+    A softmax output (every out_u depends on net_n) also has the layer's ``outputs`` u, their
+    ``dE_douts`` (with any loss but cross-entropy), the Jacobian's column dout_u/dnet_n
+    (``jacobian``), and (with cross-entropy) the ``targets``; they are empty for any other
+    neuron.
+    """
 
     def tree(self, c):
         h = self.neuron
+        delta, dE_dnet = symbol(f"delta_{h}"), partial("E_total", f"net_{h}")
         if self.outputs and c.book_sign:    # a softmax output in the books' sign
-            return equation(symbol(f"delta_{h}"), Neg(partial("E_total", f"net_{h}")),
-                            c.n(-self.delta, False))
+            return equation(delta, Neg(dE_dnet), c.n(-self.delta, False))
         if self.outputs:        # a softmax output: the chain rule over every out_u
             chain = joined([row(partial("E_total", f"out_{u}"), "*", partial(f"out_{u}", f"net_{h}"))
                             for u in self.outputs])
-            if self.targets:    # cross-entropy: the sum taken as one
-                total = 0.0
-                for target in self.targets:
-                    total = total + target
-                short = (row(symbol(f"out_{h}"), "-", symbol(f"target_{h}")) if total == 1.0 else
-                         row(Mul(symbol(f"out_{h}"), Paren(joined([symbol(f"target_{u}")
-                                                                 for u in self.outputs])),
-                                 False), "-", symbol(f"target_{h}")))
-            else:
+            if not self.targets:
                 short = joined([Mul(c.n(a, k > 0), c.n(b))
                                 for k, (a, b) in enumerate(zip(self.dE_douts, self.jacobian))])
-            return equation(symbol(f"delta_{h}"), chain, short, c.n(self.delta, False))
-        if c.book_sign:     # the books' error signal: delta = -dE/dnet, the same step negated
-            chain = row(Neg(partial("E_total", f"out_{h}")), "*", partial(f"out_{h}", f"net_{h}"))
-            if self.dE_dout is None:
-                return equation(symbol(f"delta_{h}"), Neg(partial("E_total", f"net_{h}")),
-                                row(symbol(f"target_{h}"), "-", symbol(f"out_{h}")),
-                                c.n(-self.delta, False),
-                                note=f"    (dE_total/dout_{h} is not defined here)")
-            return equation(symbol(f"delta_{h}"), Neg(partial("E_total", f"net_{h}")),
-                            self._book_chain(c) or chain,
-                            Mul(c.n(-self.dE_dout, False), c.n(self.dout_dnet)),
-                            c.n(-self.delta, False))
-        chain = row(partial("E_total", f"out_{h}"), "*", partial(f"out_{h}", f"net_{h}"))
+            elif reduce(add, self.targets, 0.0) == 1.0:    # cross-entropy: the sum taken as one
+                short = row(symbol(f"out_{h}"), "-", symbol(f"target_{h}"))
+            else:
+                short = row(Mul(symbol(f"out_{h}"), Paren(joined([symbol(f"target_{u}")
+                                                                 for u in self.outputs])), False),
+                            "-", symbol(f"target_{h}"))
+            return equation(delta, chain, short, c.n(self.delta, False))
+        # the books' error signal: delta = -dE/dnet, the same step negated
+        dE_dout = partial("E_total", f"out_{h}")
+        chain = row(Neg(dE_dout) if c.book_sign else dE_dout, "*", partial(f"out_{h}", f"net_{h}"))
         if self.dE_dout is None:   # the pair taken as one (cross-entropy after a sigmoid)
-            return equation(symbol(f"delta_{h}"), chain,
-                            row(symbol(f"out_{h}"), "-", symbol(f"target_{h}")),
-                            c.n(self.delta, False),
+            pair = (f"target_{h}", f"out_{h}") if c.book_sign else (f"out_{h}", f"target_{h}")
+            return equation(delta, Neg(dE_dnet) if c.book_sign else chain,
+                            row(symbol(pair[0]), "-", symbol(pair[1])),
+                            c.n(c.delta(self.delta), False),
                             note=f"    (dE_total/dout_{h} is not defined here)")
-        return equation(symbol(f"delta_{h}"), chain,
-                        Mul(c.n(self.dE_dout, False), c.n(self.dout_dnet)),
-                        c.n(self.delta, False))
-
+        sides = [Neg(dE_dnet), self._book_chain(c) or chain] if c.book_sign else [chain]
+        return equation(delta, *sides, Mul(c.n(c.delta(self.dE_dout), False), c.n(self.dout_dnet)),
+                        c.n(c.delta(self.delta), False))
 
     def _book_chain(self, c):
         """-dE/dout * f'(net) as the books write it, from the neuron's factors in ``c``:
@@ -448,112 +481,68 @@ class Delta(Event):
         return Mul(signal, f_prime)
 
 
-@_record
-class WeightGradient(Event):
+class WeightGradient(Event, phase="backward",
+        fields="weight_name neuron sender delta dnet_dw weight_decay weight value"):
     """dE/dw = delta_receiver * dnet/dw (= the sender's out), plus lambda*w with weight decay."""
-
-    phase: ClassVar[str] = "backward"
-    weight_name: str
-    neuron: str
-    sender: str
-    delta: float
-    dnet_dw: float
-    weight_decay: float
-    weight: float
-    value: float
 
     def tree(self, c):
         h, w = self.neuron, self.weight_name
-        chain = row(symbol(f"delta_{h}"), "*", partial(f"net_{h}", w))
-        numbers = Mul(c.n(self.delta, False), c.n(self.dnet_dw))
-        if c.book_sign:     # dE/dw = -delta*x with the books' delta = -dE/dnet
-            chain = row(Neg(symbol(f"delta_{h}")), "*", partial(f"net_{h}", w))
-            numbers = Neg(Mul(c.n(-self.delta), c.n(self.dnet_dw)))
+        delta = symbol(f"delta_{h}")        # dE/dw = -delta*x with the books' delta = -dE/dnet
+        chain = row(Neg(delta) if c.book_sign else delta, "*", partial(f"net_{h}", w))
+        numbers = Mul(c.n(c.delta(self.delta), c.book_sign), c.n(self.dnet_dw))
+        numbers = Neg(numbers) if c.book_sign else numbers
         if self.weight_decay:
             chain = row(*chain.items, "+", Mul(Sym("λ"), symbol(w)))
             numbers = row(numbers, "+", Mul(c.n(self.weight_decay), c.n(self.weight)))
         return equation(partial("E_total", w), chain, numbers, c.n(self.value, False))
 
 
-@_record
-class BiasGradient(Event):
+class BiasGradient(Event, phase="backward", fields="bias_name neurons deltas value",
+        same_length=("neurons", "deltas")):
     """dE/db = delta (dnet/db = 1); a bias shared by a layer sums its neurons' deltas; a
-    threshold's is dE/dtheta = -delta (dnet/dtheta = -1)."""
-
-    phase: ClassVar[str] = "backward"
-    bias_name: str
-    neurons: Tuple[str, ...]
-    deltas: Tuple[float, ...]
-    value: float
+    threshold's is dE/dtheta = -delta (dnet/dtheta = -1). In the books' sign (delta = -dE/dnet)
+    dE/db = -delta and dE/dtheta = delta."""
 
     def tree(self, c):
-        if c.book_sign:     # the books' delta = -dE/dnet: dE/db = -delta, dE/dtheta = delta
-            deltas = [symbol(f"delta_{h}") for h in self.neurons]
-            numbers = [c.n(-d, k > 0) for k, d in enumerate(self.deltas)]
-            if is_threshold(self.bias_name):
-                return equation(partial("E_total", self.bias_name), deltas[0],
-                                Num(numbers[0].text, False), c.n(self.value, False))
-            if len(deltas) == 1:
-                return equation(partial("E_total", self.bias_name), Neg(deltas[0]),
-                                Neg(c.n(-self.deltas[0])), c.n(self.value, False))
-            return equation(partial("E_total", self.bias_name), Neg(Paren(joined(deltas))),
-                            Neg(Paren(joined(numbers))), c.n(self.value, False))
-        if is_threshold(self.bias_name):    # dnet/dtheta = -1
-            return equation(partial("E_total", self.bias_name),
-                            Neg(symbol(f"delta_{self.neurons[0]}")),
-                            Neg(c.n(self.deltas[0])), c.n(self.value, False))
-        return equation(partial("E_total", self.bias_name),
-                        joined([symbol(f"delta_{h}") for h in self.neurons]),
-                        joined([c.n(d, k > 0) for k, d in enumerate(self.deltas)]),
+        deltas = [symbol(f"delta_{h}") for h in self.neurons]
+        numbers = [c.n(c.delta(d), k > 0) for k, d in enumerate(self.deltas)]
+        if c.book_sign != is_threshold(self.bias_name):     # dE/db = -delta
+            symbolic, numeric = ((Neg(deltas[0]), Neg(c.n(c.delta(self.deltas[0]))))
+                                 if len(deltas) == 1 else
+                                 (Neg(Paren(joined(deltas))), Neg(Paren(joined(numbers)))))
+        elif c.book_sign:       # the books' dE/dtheta = delta
+            symbolic, numeric = deltas[0], numbers[0]
+        else:
+            symbolic, numeric = joined(deltas), joined(numbers)
+        return equation(partial("E_total", self.bias_name), symbolic, numeric,
                         c.n(self.value, False))
 
 
-@_record
-class InputGradient(Event):
+class InputGradient(Event, phase="backward",
+        fields="input receivers weight_names deltas weights products value",
+        same_length=("receivers", "weight_names", "deltas", "weights", "products")):
     """The gradient on one input: dE/di_k = sum_j delta_j w_jk over the first layer's neurons
     (what a hidden neuron's dE/dout would be, one layer further down: the gradient an input
     layer, an embedding or a whole earlier network receives)."""
 
-    phase: ClassVar[str] = "backward"
-    input: str
-    receivers: Tuple[str, ...]
-    weight_names: Tuple[str, ...]
-    deltas: Tuple[float, ...]
-    weights: Tuple[float, ...]
-    products: Tuple[float, ...]
-    value: float
-
     def tree(self, c):
-        if c.book_sign:     # -dE/di = sum_j delta_j w_jk with the books' delta
-            return equation(Neg(partial("E_total", self.input)),
-                            joined([Mul(symbol(f"delta_{r}"), symbol(w))
-                                    for r, w in zip(self.receivers, self.weight_names)]),
-                            joined([Mul(c.n(-d, k > 0), c.n(w))
-                                    for k, (d, w) in enumerate(zip(self.deltas, self.weights))]),
-                            c.n(-self.value, False))
-        return equation(partial("E_total", self.input),
+        left = partial("E_total", self.input)   # -dE/di = sum_j delta_j w_jk with the books' delta
+        return equation(Neg(left) if c.book_sign else left,
                         joined([Mul(symbol(f"delta_{r}"), symbol(w))
                                 for r, w in zip(self.receivers, self.weight_names)]),
-                        joined([Mul(c.n(d, k > 0), c.n(w))
+                        joined([Mul(c.n(c.delta(d), k > 0), c.n(w))
                                 for k, (d, w) in enumerate(zip(self.deltas, self.weights))]),
-                        c.n(self.value, False))
+                        c.n(c.delta(self.value), False))
 
 
-@_record
-class Update(Event):
+class Update(Event, phase="update",
+        fields="name old learning_rate gradient new momentum=0.0 velocity=0.0"):
     """Gradient descent on one weight or bias: new = old - eta * dE/d(name).
 
     With momentum mu the step goes through a velocity: v = mu v - eta dE/dw, new = old + v.
+    In the books' sign, where the gradient's event is known (one neuron's delta, no weight
+    decay), w+ = w + eta*delta*x (theta+ = theta - eta*delta).
     """
-
-    phase: ClassVar[str] = "update"
-    name: str
-    old: float
-    learning_rate: float
-    gradient: float
-    new: float
-    momentum: float = 0.0
-    velocity: float = 0.0
 
     @property
     def change(self):
@@ -561,40 +550,21 @@ class Update(Event):
         return self.new - self.old
 
     def tree(self, c):
-        name = self.name
-        if self.momentum:
-            return equation(symbol(name + "+"), row(symbol(name), "+", Sym("v", name)),
-                            row(c.n(self.old, False), "+", c.n(self.velocity)),
-                            c.n(self.new, False))
-        gradient = c.gradients.get(name) if c.book_sign else None
-        if gradient is not None and self._book_update(gradient):
-            return self._book_tree(c, gradient)
-        return equation(symbol(name + "+"),
-                        row(symbol(name), "-", Mul(Sym("η"), partial("E_total", name))),
-                        row(c.n(self.old, False), "-",
-                            Mul(c.n(self.learning_rate), c.n(self.gradient))),
-                        c.n(self.new, False))
-
-
-    def _book_update(self, gradient):
-        """Can this update be written w+ = w + eta*delta*x from ``gradient`` (its own
-        gradient's event, no weight decay, one neuron's delta)?"""
-        if type(gradient) is WeightGradient:
-            return gradient.weight_name == self.name and not gradient.weight_decay
-        return (type(gradient) is BiasGradient and gradient.bias_name == self.name
-                and len(gradient.neurons) == 1)
-
-    def _book_tree(self, c, g):
-        """w+ = w + eta*delta*x (theta+ = theta - eta*delta) in the books' sign of delta."""
         name, eta = self.name, Sym("η")
-        if type(g) is WeightGradient:
+        g = c.gradients.get(name) if c.book_sign and not self.momentum else None
+        sign = "-" if is_threshold(name) else "+"   # the books' w + eta*delta*x, theta - eta*delta
+        if self.momentum:       # through the velocity: new = old + v
+            sign, step, numbers = "+", Sym("v", name), c.n(self.velocity)
+        elif type(g) is WeightGradient and g.weight_name == name and not g.weight_decay:
             x = symbol(g.sender) if g.sender in c.inputs else symbol(f"out_{g.sender}")
             step = Mul(Mul(eta, symbol(f"delta_{g.neuron}")), x)
             numbers = Mul(Mul(c.n(self.learning_rate), c.n(-g.delta)), c.n(g.dnet_dw))
-        else:
+        elif type(g) is BiasGradient and g.bias_name == name and len(g.neurons) == 1:
             step = Mul(eta, symbol(f"delta_{g.neurons[0]}"))
             numbers = Mul(c.n(self.learning_rate), c.n(-g.deltas[0]))
-        sign = "-" if is_threshold(name) else "+"
+        else:
+            sign, step = "-", Mul(eta, partial("E_total", name))
+            numbers = Mul(c.n(self.learning_rate), c.n(self.gradient))
         return equation(symbol(name + "+"), row(symbol(name), sign, step),
                         row(c.n(self.old, False), sign, numbers), c.n(self.new, False))
 

@@ -74,7 +74,7 @@ def name_of(event):
     >>> name_of(Update("w5", 0.4, 0.5, 0.0821670406, 0.35891648))
     'w5+'
     """
-    return _NAME[type(event)](event)
+    return _QUANTITY[type(event)][0](event)
 
 
 def owner_of(event):
@@ -83,79 +83,36 @@ def owner_of(event):
     A forward message belongs to the neuron it enters, a backward message to the hidden neuron
     it enters; a gradient and an update belong to their weight or bias.
     """
-    return _OWNER[type(event)](event)
+    owner = _QUANTITY[type(event)][1]
+    return owner and getattr(event, owner)
 
 
-_NAME = {
-    ForwardMessage: lambda e: (f"{e.weight_name}*{e.sender}" if e.from_input
-                               else f"{e.weight_name}*out_{e.sender}"),
-    NetInput: lambda e: f"net_{e.neuron}",
-    NeuronOutput: lambda e: f"out_{e.neuron}",
-    OutputError: lambda e: f"E_{e.neuron}",
-    TotalError: lambda e: "E_total",
-    OutputErrorDerivative: lambda e: f"dE/dout_{e.neuron}",
-    BackwardMessage: lambda e: f"dE_{e.receiver}/dout_{e.sender}",
-    HiddenErrorDerivative: lambda e: f"dE/dout_{e.neuron}",
-    ActivationDerivative: lambda e: f"dout_{e.neuron}/dnet_{e.neuron}",
-    Delta: lambda e: f"delta_{e.neuron}",
-    WeightGradient: lambda e: f"dE/d{e.weight_name}",
-    BiasGradient: lambda e: f"dE/d{e.bias_name}",
-    InputGradient: lambda e: f"dE/d{e.input}",
-    Update: lambda e: f"{e.name}+",
+#: Each event class: the name of its quantity, the field naming its owner (see owner_of), the
+#: field holding its value, and the other (name, value) pairs it states (what it read).
+_QUANTITY = {
+    ForwardMessage: (lambda e: (f"{e.weight_name}*{e.sender}" if e.from_input
+                                else f"{e.weight_name}*out_{e.sender}"), "receiver", "product",
+                     None),
+    NetInput: (lambda e: f"net_{e.neuron}", "neuron", "net",
+               lambda e: [*zip(e.weight_names, e.weights),
+                          *(zip(e.senders, e.values) if e.from_inputs else ()),
+                          *([(e.bias_name, e.bias)] if e.bias_name is not None else ())]),
+    NeuronOutput: (lambda e: f"out_{e.neuron}", "neuron", "out", None),
+    OutputError: (lambda e: f"E_{e.neuron}", "neuron", "error",
+                  lambda e: [(f"target_{e.neuron}", e.target)]),
+    TotalError: (lambda e: "E_total", None, "total", None),
+    OutputErrorDerivative: (lambda e: f"dE/dout_{e.neuron}", "neuron", "value", None),
+    BackwardMessage: (lambda e: f"dE_{e.receiver}/dout_{e.sender}", "sender", "product", None),
+    HiddenErrorDerivative: (lambda e: f"dE/dout_{e.neuron}", "neuron", "value", None),
+    ActivationDerivative: (lambda e: f"dout_{e.neuron}/dnet_{e.neuron}", "neuron", "value", None),
+    Delta: (lambda e: f"delta_{e.neuron}", "neuron", "delta", None),
+    WeightGradient: (lambda e: f"dE/d{e.weight_name}", "weight_name", "value",
+                     lambda e: [(f"dnet_{e.neuron}/d{e.weight_name}", e.dnet_dw)]),
+    BiasGradient: (lambda e: f"dE/d{e.bias_name}", "bias_name", "value", None),
+    InputGradient: (lambda e: f"dE/d{e.input}", "input", "value",
+                    lambda e: [(f"dE_{r}/d{e.input}", p) for r, p in zip(e.receivers, e.products)]),
+    Update: (lambda e: f"{e.name}+", "name", "new", lambda e: [(e.name, e.old)]),
 }
-
-_OWNER = {
-    ForwardMessage: lambda e: e.receiver,
-    NetInput: lambda e: e.neuron,
-    NeuronOutput: lambda e: e.neuron,
-    OutputError: lambda e: e.neuron,
-    TotalError: lambda e: None,
-    OutputErrorDerivative: lambda e: e.neuron,
-    BackwardMessage: lambda e: e.sender,
-    HiddenErrorDerivative: lambda e: e.neuron,
-    ActivationDerivative: lambda e: e.neuron,
-    Delta: lambda e: e.neuron,
-    WeightGradient: lambda e: e.weight_name,
-    BiasGradient: lambda e: e.bias_name,
-    InputGradient: lambda e: e.input,
-    Update: lambda e: e.name,
-}
-
-
-def _values(e):
-    """(name, value) pairs an event states: its own quantity first, then what it read."""
-    t = type(e)
-    if t is ForwardMessage:
-        return [(name_of(e), e.product)]
-    if t is NetInput:
-        pairs = [(f"net_{e.neuron}", e.net)] + list(zip(e.weight_names, e.weights))
-        if e.from_inputs:
-            pairs += list(zip(e.senders, e.values))
-        if e.bias_name is not None:
-            pairs.append((e.bias_name, e.bias))
-        return pairs
-    if t is NeuronOutput:
-        return [(f"out_{e.neuron}", e.out)]
-    if t is OutputError:
-        return [(f"E_{e.neuron}", e.error), (f"target_{e.neuron}", e.target)]
-    if t is TotalError:
-        return [("E_total", e.total)]
-    if t in (OutputErrorDerivative, HiddenErrorDerivative, ActivationDerivative):
-        return [(name_of(e), e.value)]
-    if t is BackwardMessage:
-        return [(name_of(e), e.product)]
-    if t is Delta:
-        return [(f"delta_{e.neuron}", e.delta)]
-    if t is WeightGradient:
-        return [(f"dE/d{e.weight_name}", e.value), (f"dnet_{e.neuron}/d{e.weight_name}", e.dnet_dw)]
-    if t is BiasGradient:
-        return [(f"dE/d{e.bias_name}", e.value)]
-    if t is InputGradient:
-        return [(f"dE/d{e.input}", e.value)] + [
-            (f"dE_{r}/d{e.input}", p) for r, p in zip(e.receivers, e.products)]
-    if t is Update:
-        return [(f"{e.name}+", e.new), (e.name, e.old)]
-    raise TypeError(f"not a neurosim event: {e!r}")
 
 
 def from_events(events, suffix=""):
@@ -167,8 +124,9 @@ def from_events(events, suffix=""):
     """
     values = {}
     for event in events:
-        for name, value in _values(event):
-            values.setdefault(name + suffix, value)
+        name, _, field, also = _QUANTITY[type(event)]
+        for key, value in [(name(event), getattr(event, field)), *(also(event) if also else ())]:
+            values.setdefault(key + suffix, value)
     return values
 
 
@@ -177,37 +135,25 @@ def from_network(net):
 
     Weights and biases are their current values (``w5`` is the new value once it is updated).
     """
-    values = {}
     first = net.layers[0].neurons[0]
-    if first.inputs is not None:
-        values.update(zip(net.input_names, first.inputs))
+    pairs = list(zip(net.input_names, first.inputs or ()))
     for layer in net.layers:
         for n in layer.neurons:
-            for q, name in (("target", f"target_{n.name}"), ("net", f"net_{n.name}"),
-                            ("out", f"out_{n.name}"), ("error", f"E_{n.name}"),
-                            ("dE_dout", f"dE/dout_{n.name}"),
-                            ("dout_dnet", f"dout_{n.name}/dnet_{n.name}"),
-                            ("delta", f"delta_{n.name}")):
-                v = getattr(n, q)
-                if v is not None:
-                    values[name] = v
-            values.update(zip(n.weight_names, n.weights))
-            if n.dnet_dw is not None:
-                values.update((f"dnet_{n.name}/d{w}", x) for w, x in zip(n.weight_names, n.dnet_dw))
-            if n.dE_dw is not None:
-                values.update((f"dE/d{w}", g) for w, g in zip(n.weight_names, n.dE_dw))
-            if n.bias_name is not None:
-                values[n.bias_name] = n.bias
-                if layer.bias_mode == "per_neuron" and n.dE_db is not None:
-                    values[f"dE/d{n.bias_name}"] = n.dE_db
-        values.update(_jacobian(layer))
-        if layer.index == 1 and net.dE_dinputs is not None and \
-                all(n.delta is not None for n in layer.neurons):
-            values.update((f"dE/d{x}", g) for x, g in zip(net.input_names, net.dE_dinputs))
-        if layer.bias_mode == "shared" and layer.dE_db is not None and \
-                all(n.delta is not None for n in layer.neurons):
-            values[f"dE/d{layer.bias_name}"] = layer.dE_db
-    return values
+            h, ws = n.name, n.weight_names
+            pairs += [(f"target_{h}", n.target), (f"net_{h}", n.net), (f"out_{h}", n.out),
+                      (f"E_{h}", n.error), (f"dE/dout_{h}", n.dE_dout),
+                      (f"dout_{h}/dnet_{h}", n.dout_dnet), (f"delta_{h}", n.delta),
+                      *zip(ws, n.weights), *zip([f"dnet_{h}/d{w}" for w in ws], n.dnet_dw or ()),
+                      *zip([f"dE/d{w}" for w in ws], n.dE_dw or ()), (n.bias_name, n.bias)]
+            if layer.bias_mode == "per_neuron":
+                pairs.append((f"dE/d{n.bias_name}", n.dE_db))
+        pairs += _jacobian(layer).items()
+        if all(n.delta is not None for n in layer.neurons):   # the layer's backward pass is done
+            pairs += zip([f"dE/d{x}" for x in net.input_names],
+                         net.dE_dinputs if layer.index == 1 and net.dE_dinputs else ())
+            if layer.bias_mode == "shared":
+                pairs.append((f"dE/d{layer.bias_name}", layer.dE_db))
+    return {name: v for name, v in pairs if name is not None and v is not None}
 
 
 def _jacobian(layer):
@@ -233,27 +179,17 @@ def names(net):
     return givens + forward + list(net.parameter_names()) + rest + after
 
 
-_DELTA = re.compile(r"^dE(?:_total)?/dnet_(\w+)$")
-_OWN_DELTA = re.compile(r"^dE_(\w+)/dnet_(\w+)$")
-_OWN_DOUT = re.compile(r"^dE_(\w+)/dout_(\w+)$")
-
-
 def canonical(name):
     """The name in the spelling of the table above: ``"dE_total/dw5"`` -> ``"dE/dw5"``.
 
     >>> canonical("dE_o1 / dnet_o1"), canonical("∂E_total/∂out_h1"), canonical("w5+")
     ('delta_o1', 'dE/dout_h1', 'w5+')
     """
-    text = "".join(str(name).split()).replace("∂", "d")
-    if text.startswith("dE_total/"):
-        text = "dE/" + text[len("dE_total/"):]
-    match = _DELTA.match(text)
-    if match:
-        return f"delta_{match.group(1)}"
-    for pattern, form in ((_OWN_DELTA, "delta_{}"), (_OWN_DOUT, "dE/dout_{}")):
-        match = pattern.match(text)
-        if match and match.group(1) == match.group(2):
-            return form.format(match.group(1))
+    text = re.sub("^dE_total/", "dE/", "".join(str(name).split()).replace("∂", "d"))
+    # dE/dnet_h, dE_h/dnet_h: delta_h; dE_o/dout_o: dE/dout_o (a neuron's own error term)
+    match = re.match(r"dE(?:_(\w+))?/d(net|out)_(\w+)$", text)
+    if match and match.group(1) in (None, match.group(3)):
+        return ("delta_" if match.group(2) == "net" else "dE/dout_") + match.group(3)
     return text
 
 

@@ -9,8 +9,9 @@ import difflib
 import json
 import os
 import re
+from functools import partial
 
-from .event_fields import PARAMETER_FIELDS, as_names
+from .events import PARAMETER_FIELDS, as_names
 from .events import EVENT_TYPES, PHASES, Event
 from .json_nesting import check_nesting
 
@@ -40,15 +41,10 @@ def _lines(text):
 def _path_hint(text):
     """A second line for a file name passed where the text of the file belongs."""
     path = text.strip()
-    try:
-        is_file = "\n" not in path and os.path.isfile(path)
-    except (OSError, ValueError):   # a name too long, or with a NUL
-        is_file = False
-    if not is_file:
+    if "\n" in path or not os.path.isfile(path):   # (False for a name too long or with a NUL)
         return ""
     return (f"\n{path!r} is a file name, not the file's text; to read a file: "
             f"StepRecord.from_jsonl(pathlib.Path(path))")
-
 
 
 class StepRecord:
@@ -62,8 +58,7 @@ class StepRecord:
     """
 
     def __init__(self, events=()):
-        self._events = list(events)
-        self._build = self._values = None
+        self.events = list(events)
         self._origin = None   # the record this one was filtered from (to know its names)
 
     @classmethod
@@ -72,21 +67,19 @@ class StepRecord:
         on first use (a step's values cost far less to keep than thousands of event objects,
         and a user collecting a run's records may never read most of them)."""
         record = cls()
-        record._build, record._values = build, values
+        record._build = partial(build, values)
         return record
 
     @property
     def events(self):
         """The events, in order (a list)."""
-        if self._build is not None:
-            self._events = self._build(self._values)
-            self._build = self._values = None
+        if self._build:
+            self._events, self._build = self._build(), None
         return self._events
 
     @events.setter
     def events(self, events):
-        self._events = events
-        self._build = self._values = None
+        self._events, self._build = events, None
 
     def filter(self, *, phase=None, neuron=None, weight=None, kind=None):
         """The events of one phase, involving one neuron or weight/bias name, or of one class.
@@ -99,52 +92,42 @@ class StepRecord:
         if phase is not None and phase not in PHASES:
             raise ConfigurationError(
                 f"phase must be one of {', '.join(PHASES)}, got {phase!r}")
-        for option, name in (("neuron", neuron), ("weight", weight)):
+        for option, name, example in (("neuron", neuron, "o1"), ("weight", weight, "w5")):
             if name is not None and not isinstance(name, str):
-                raise ConfigurationError(
-                    f"{option} must be one name (a str), e.g. {option}="
-                    f"{'o1' if option == 'neuron' else 'w5'!r}, got {name!r}")
-        if kind is not None:
-            kind = getattr(kind, "__name__", kind)
-            if kind not in EVENT_TYPES:
-                raise ConfigurationError(f"kind must be an event class or its name, one of "
-                                         f"{', '.join(EVENT_TYPES)}, got {kind!r}")
-        out = self.events
-        if phase is not None:
-            out = [e for e in out if e.phase == phase]
-        for option, name in (("neuron", neuron), ("weight", weight)):
-            if name is not None:
-                out = [e for e in out if name in e.names]
-                if not out:
-                    self._check_known(option, name)
-        if kind is not None:
-            out = [e for e in out if type(e).__name__ == kind]
-        result = StepRecord(out)
+                raise ConfigurationError(f"{option} must be one name (a str), e.g. "
+                                         f"{option}={example!r}, got {name!r}")
+        kind = getattr(kind, "__name__", kind)
+        if kind is not None and kind not in EVENT_TYPES:
+            raise ConfigurationError(f"kind must be an event class or its name, one of "
+                                     f"{', '.join(EVENT_TYPES)}, got {kind!r}")
+        result = StepRecord([e for e in self.events if phase in (None, e.phase) and
+                             kind in (None, type(e).__name__) and
+                             all(name is None or name in e.names for name in (neuron, weight))])
         result._origin = self._origin if self._origin is not None else self
+        if not result.events:       # a name no event involves is a typo
+            for option, name in (("neuron", neuron), ("weight", weight)):
+                if name is not None:
+                    result._origin._check_known(option, name)
         return result
 
     def _check_known(self, option, name):
-        """Raise UnknownNameError when no event of the whole record involves ``name``."""
+        """Raise UnknownNameError when no event of this record involves ``name``."""
         from .errors import UnknownNameError
-        origin = self._origin if self._origin is not None else self
         known = {"neuron": {}, "weight": {}}        # dicts: names in order of appearance
-        for e in origin.events:
+        for e in self.events:
             for field, value in zip(e._fields, e):
                 group = "weight" if field in PARAMETER_FIELDS else "neuron"
-                for n in as_names(value, field):
-                    known[group].setdefault(n, None)
+                known[group].update(dict.fromkeys(as_names(value, field)))
         every = [*known["neuron"], *known["weight"]]
         if not every or name in every:
             return
         mine = sorted(known[option], key=_natural)
         close = [n for n in every if n.lower() == name.lower()]
         close += [n for n in difflib.get_close_matches(name, mine, n=3) if n not in close]
-        if close:
-            hint = f"did you mean {', '.join(close[:3])}?"
-        else:
-            shown = mine if len(mine) <= 10 else mine[:5] + ["..."] + mine[-2:]
-            what = "neurons" if option == "neuron" else "weights and biases"
-            hint = f"its {what} are {', '.join(shown)}"
+        shown = mine if len(mine) <= 10 else mine[:5] + ["..."] + mine[-2:]
+        what = "neurons" if option == "neuron" else "weights and biases"
+        hint = (f"did you mean {', '.join(close[:3])}?" if close else
+                f"its {what} are {', '.join(shown)}")
         raise UnknownNameError(f"{option}: no event of this record involves {name!r}; {hint}")
 
     def to_jsonl(self):
@@ -176,20 +159,16 @@ class StepRecord:
             raise ConfigurationError(f"from_jsonl takes the text of a .jsonl file (str) or "
                                      f"its path (pathlib.Path), got {text!r}")
         events = []
-        for number, line in enumerate(_lines(text), 1):
-            if number == 1:
-                line = line.lstrip("\ufeff")     # a byte order mark some editors write
-            if line.strip():
+        for number, line in enumerate(_lines(text.lstrip("\ufeff")), 1):  # (a byte order mark
+            if line.strip():                                              # some editors write)
                 check_nesting(line, f"line {number}")
                 try:
-                    data = json.loads(line)
+                    events.append(Event.from_dict(json.loads(line)))
+                except FormatError as error:
+                    raise FormatError(f"line {number}: {error}") from None
                 except ValueError as error:
                     raise FormatError(f"line {number} is not JSON: {error}"
                                       f"{_path_hint(text)}") from None
-                try:
-                    events.append(Event.from_dict(data))
-                except FormatError as error:
-                    raise FormatError(f"line {number}: {error}") from None
         return cls(events)
 
     def __eq__(self, other):

@@ -25,13 +25,15 @@ commands and names get a one-line hint; no command prints a traceback.
 
 import cmd
 import difflib
+import itertools
 import os
 import sys
+from contextlib import suppress
 
 from . import quantities
 from .arguments import check_network
 from .calculation import KINDS, plan
-from .errors import NeurosimError
+from .errors import ConfigurationError, NeurosimError
 from .events import PHASES
 from .numbers import num
 from .quantities import NotComputedError, name_of, owner_of
@@ -44,11 +46,28 @@ HISTORY_FILE = os.path.join("~", ".neurosim_history")
 _PHASE_TITLES = {"forward": "forward pass", "error": "total error", "backward": "backward pass",
                  "update": "update"}
 
+#: What a breakpoint stops at, by what its name is.
+_STOPS = {"phase": "stops at the first event of the {}",
+          "neuron": "stops at every event computing a quantity of {}",
+          "parameter": "stops where dE/d{0} is computed and where {0} is updated",
+          "given": "stops at every event that reads {} (it is given, not computed)",
+          "quantity": "stops where {} is computed"}
+
+#: The short forms of the commands, as pdb's (help does not list them).
+_ALIASES = {"n": "next", "s": "next", "step": "next", "c": "continue", "cont": "continue",
+            "b": "break", "cl": "clear", "p": "print", "w": "where", "l": "list", "q": "quit",
+            "exit": "quit"}
+
+
+def _event_plan(net):
+    """The quantities of the step's plan that have an event of their own, in order."""
+    return [q for q in plan(net) if KINDS[q.kind].event is not None]
+
 
 def event_count(net):
     """How many events one step of ``net`` yields (so ``where`` can say "event 9 of 53"): one
     per quantity of the step's plan that has an event of its own."""
-    return sum(1 for q in plan(net) if KINDS[q.kind].event is not None)
+    return len(_event_plan(net))
 
 
 class Stepper(cmd.Cmd):
@@ -87,16 +106,23 @@ class Stepper(cmd.Cmd):
         self.steps = net.step_through(inputs, targets)
         self.events = []
         #: The quantity of each event, in order (the plan of neurosim.calculation).
-        self.plan = [q for q in plan(net) if KINDS[q.kind].event is not None]
+        self.plan = _event_plan(net)
         self.total = len(self.plan)
         self.finished = False
-        self.breakpoints = []        # names, in the order they were set
-        self._numbers = {}           # name -> its number, kept when others are cleared (pdb)
-        self._last_number = 0
+        #: name -> its number, in the order they were set; a number is kept when others are
+        #: cleared (pdb)
+        self.breakpoints = {}
+        self._numbers = itertools.count(1)
         self.known = quantities.names(net)
         self.parameters = set(net.parameter_names())
         self.neuron_names = {n.name for n in net.neurons}
         self.givens = set(net.input_names) | {f"target_{n.name}" for n in net.output_layer}
+        #: What each name a breakpoint can be set at is, without a quantity's (a name is
+        #: unique in a network; a phase comes first)
+        self.places = {**dict.fromkeys(self.givens, "given"),
+                       **dict.fromkeys(self.parameters, "parameter"),
+                       **dict.fromkeys(self.neuron_names, "neuron"),
+                       **dict.fromkeys(PHASES, "phase")}
         self.intro = (f"stepping through one update of {net!r}\n"
                       f"{self.total} events; type help for the commands, next to begin")
 
@@ -108,32 +134,43 @@ class Stepper(cmd.Cmd):
         if isinstance(lines, str):
             lines = lines.splitlines()
         elif not isinstance(lines, (list, tuple)) or not all(isinstance(x, str) for x in lines):
-            from .errors import ConfigurationError
             raise ConfigurationError(f"run_script takes the commands as a list of lines or "
                                      f"one text, e.g. ['break w1', 'continue'], got {lines!r}")
         for line in lines:
             line = line.rstrip("\n")
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            self._echo(line)
-            if self.onecmd(line):
-                return True
+            if line.strip() and not line.lstrip().startswith("#"):
+                self._say(self.prompt + line)
+                if self.onecmd(line):
+                    return True
         return False
 
     def cmdloop(self, intro=None):
-        """Read and run commands until ``quit`` or the end of the input."""
-        history = self._load_history() if self.interactive else None
+        """Read and run commands until ``quit`` or the end of the input (at a terminal, with
+        readline's editing and the history file, where the readline module exists)."""
+        readline = history = None
+        if self.interactive:
+            with suppress(ImportError):     # (Windows without pyreadline: no history)
+                import readline
+                history = os.path.expanduser(HISTORY_FILE)
+                with suppress(OSError):
+                    readline.read_history_file(history)
         try:
             super().cmdloop(intro)
         except KeyboardInterrupt:
             self._say("")
         finally:
             if history:
-                self._save_history(history)
+                with suppress(OSError):
+                    readline.set_history_length(1000)
+                    readline.write_history_file(history)
+
+    def parseline(self, line):
+        command, arg, line = super().parseline(line)
+        return _ALIASES.get(command, command), arg, line
 
     def precmd(self, line):
         if not self.use_rawinput and line != "EOF":
-            self._echo(line.rstrip("\n"), prompt=False)
+            self._say(line.rstrip("\n"))
         return line
 
     def onecmd(self, line):
@@ -154,118 +191,77 @@ class Stepper(cmd.Cmd):
 
     def emptyline(self):
         # Enter repeats the last command, as in pdb (a piped blank line does nothing).
-        if self.use_rawinput and self.lastcmd:
-            return self.onecmd(self.lastcmd)
-        return False
-
-    def _echo(self, line, prompt=True):
-        self._say((self.prompt if prompt else "") + line)
+        return bool(self.use_rawinput and self.lastcmd) and self.onecmd(self.lastcmd)
 
     def _say(self, text):
         self.stdout.write(text + "\n")
 
-    def _advance(self):
-        """Compute one more event; print it and return it, or None at the end of the step."""
+    def _run(self, count=None):
+        """Compute ``count`` more events, printing each, or (without a count) compute events
+        up to the next breakpoint, printing its line, or to the end of the step."""
         if self.finished:
-            return None
-        try:
-            event = next(self.steps)
-        except StopIteration:
-            self.finished = True
-            self._say(f"the step is finished: {len(self.events)} events, every trainable "
-                      f"weight and bias updated")
-            return None
-        except NeurosimError:
-            self.finished = True
-            raise
-        self.events.append(event)
-        return event
+            return self._say("the step is finished; print a quantity, or quit")
+        for _ in range(count) if count else itertools.count():
+            try:
+                event = next(self.steps)
+            except StopIteration:
+                self.finished = True
+                return self._say(f"the step is finished: {len(self.events)} events, every "
+                                 f"trainable weight and bias updated")
+            except NeurosimError:
+                self.finished = True
+                raise
+            self.events.append(event)
+            hit = not count and self._hits(event)
+            if hit:
+                self._say(f"stopped at breakpoint {hit}")
+            if hit or count:
+                self._say(self._line(len(self.events), event))
+            if hit:
+                return None
 
     def _line(self, number, event):
         return f"{number:>3} {event.phase:<9} {event.render(self.digits, self.net)}"
 
-    def _hits(self, event, previous):
+    def _hits(self, event):
+        """The breakpoint the event just computed stops at, or None."""
         quantity = self.plan[len(self.events) - 1]
-        for bp in self.breakpoints:
-            if bp in PHASES:
-                if event.phase == bp and (previous is None or previous.phase != bp):
-                    return bp
-            elif bp in self.givens:
-                if bp in quantity.reads:
-                    return bp
-            elif bp == quantity.owner or bp == quantity.name:
-                return bp
-        return None
-
-    def _names(self, arg):
-        return arg.replace(",", " ").split()
+        starts = len(self.events) == 1 or self.events[-2].phase != event.phase
+        return next((bp for bp in self.breakpoints
+                     if (event.phase == bp and starts if self.places.get(bp) == "phase" else
+                         bp in quantity.reads if self.places.get(bp) == "given" else
+                         bp in (quantity.owner, quantity.name))), None)
 
     # -- commands --------------------------------------------------------------------------
 
     def do_next(self, arg):
         """next [N]: compute the next event (or the next N) and print its line."""
         try:
-            count = int(arg) if arg.strip() else 1
+            count = int(arg or 1)
         except ValueError:
-            self._say(f"next takes a number of events, got {arg.strip()!r}; e.g. next 5")
-            return
+            return self._say(f"next takes a number of events, got {arg!r}; e.g. next 5")
         if count < 1:
-            self._say(f"next takes a positive count of events, got {count}; e.g. next 5")
-            return
-        if self.finished:
-            self._say("the step is finished; print a quantity, or quit")
-            return
-        for _ in range(count):
-            event = self._advance()
-            if event is None:
-                break
-            self._say(self._line(len(self.events), event))
-
-    do_n = do_step = do_s = do_next
+            return self._say(f"next takes a positive count of events, got {count}; e.g. next 5")
+        return self._run(count)
 
     def do_continue(self, arg):
         """continue: compute events up to the next breakpoint (printing its line) or the end."""
-        if self.finished:
-            self._say("the step is finished; print a quantity, or quit")
-            return
-        while True:
-            previous = self.events[-1] if self.events else None
-            event = self._advance()
-            if event is None:
-                return
-            hit = self._hits(event, previous)
-            if hit:
-                self._say(f"stopped at breakpoint {hit}")
-                self._say(self._line(len(self.events), event))
-                return
-
-    do_c = do_cont = do_continue
+        return self._run()
 
     def do_break(self, arg):
         """break [NAME ...]: stop at a neuron (o1), weight or bias (w5), phase (backward) or
         quantity (delta_h1); without a name, list the breakpoints."""
-        names = self._names(arg)
-        if not names:
-            if not self.breakpoints:
-                self._say("no breakpoints; e.g. break w5, break o1, break backward")
-            for bp in self.breakpoints:
-                self._say(f"breakpoint {self._numbers[bp]} at {bp}: {self._explain(bp)}")
-            return
-        for name in names:
-            bp = self._breakpoint(name)
-            if bp is None:
-                continue
-            if bp not in self.breakpoints:
-                self.breakpoints.append(bp)
-                self._last_number += 1
-                self._numbers[bp] = self._last_number
-            self._say(f"breakpoint {self._numbers[bp]} at {bp}: {self._explain(bp)}")
-
-    do_b = do_break
+        names = arg.replace(",", " ").split()
+        if not names and not self.breakpoints:
+            self._say("no breakpoints; e.g. break w5, break o1, break backward")
+        for bp in (self._breakpoint(n) for n in names) if names else list(self.breakpoints):
+            if bp is not None:
+                if bp not in self.breakpoints:
+                    self.breakpoints[bp] = next(self._numbers)
+                self._say(f"breakpoint {self.breakpoints[bp]} at {bp}: {self._explain(bp)}")
 
     def _breakpoint(self, name):
-        if name in PHASES or name in self.neuron_names or name in self.parameters or \
-                name in self.givens:
+        if name in self.places:
             return name
         key = quantities.canonical(name)
         if key in self.known:
@@ -279,96 +275,70 @@ class Stepper(cmd.Cmd):
         return None
 
     def _explain(self, bp):
-        if bp in PHASES:
-            return f"stops at the first event of the {_PHASE_TITLES[bp]}"
-        if bp in self.neuron_names:
-            return f"stops at every event computing a quantity of {bp}"
-        if bp in self.parameters:
-            return f"stops where dE/d{bp} is computed and where {bp} is updated"
-        if bp in self.givens:
-            return f"stops at every event that reads {bp} (it is given, not computed)"
-        return f"stops where {bp} is computed"
+        return _STOPS[self.places.get(bp, "quantity")].format(_PHASE_TITLES.get(bp, bp))
 
     def do_clear(self, arg):
         """clear [NAME or NUMBER ...]: remove breakpoints (all of them without an argument);
         a breakpoint keeps the number break gave it, as in pdb."""
-        names = self._names(arg)
+        names = arg.replace(",", " ").split()
         if not names:
             self.breakpoints.clear()
-            self._numbers.clear()
             self._say("every breakpoint cleared")
-            return
-        by_number = {str(k): bp for bp, k in self._numbers.items()}
+        by_number = {k: bp for bp, k in self.breakpoints.items()}
         for name in names:
-            if name.isdigit():
-                bp = by_number.get(str(int(name)))
-                if bp is None:
-                    self._say(f"no breakpoint number {name}; break lists them")
-                    continue
-            else:
-                bp = quantities.canonical(name) if quantities.canonical(name) in \
-                    self.breakpoints else name
+            key = quantities.canonical(name)
+            bp = (by_number.get(int(name)) if name.isdigit() else
+                  key if key in self.breakpoints else name)
             if bp in self.breakpoints:
-                self.breakpoints.remove(bp)
-                self._say(f"cleared breakpoint {self._numbers.pop(bp)} at {bp}")
+                self._say(f"cleared breakpoint {self.breakpoints.pop(bp)} at {bp}")
+            elif name.isdigit():
+                self._say(f"no breakpoint number {name}; break lists them")
             else:
                 self._say(f"no breakpoint at {name!r}; break lists them")
-
-    do_cl = do_clear
 
     def do_print(self, arg):
         """print NAME ...: the value of quantities as they are now (out_h1, dE/dw5, delta_o1, w5,
         w5+, dE_o1/dout_h1, E_total; a neuron, h1: all of its quantities so far); without a
         name, the quantity just computed. w5 is the value before the update, w5+ after."""
-        names = self._names(arg)
-        if not names:
-            if not self.events:
-                self._say("nothing is computed yet; e.g. next, then print out_h1")
-                return
-            names = [name_of(self.events[-1])]
+        names = arg.replace(",", " ").split()
+        if not names and not self.events:
+            return self._say("nothing is computed yet; e.g. next, then print out_h1")
         # What the neurons hold now, then what the events state: w5 is the value before the
         # update (the event's), w5+ the new one, as everywhere in neurosim.
-        values = quantities.from_network(self.net)
-        values.update(quantities.from_events(self.events))
-        for name in list(names):   # a neuron: every quantity of it computed so far
-            if name in self.neuron_names:
-                owned = [q.name for q in self.plan if q.neuron == name and q.name in values]
-                if not owned:
-                    self._say(f"nothing of {name} is computed yet")
-                k = names.index(name)
-                names[k:k + 1] = owned
-        for name in names:
+        values = {**quantities.from_network(self.net), **quantities.from_events(self.events)}
+        shown = []
+        for name in names or [name_of(self.events[-1])]:
+            # a neuron: every quantity of it computed so far
+            owned = ([q.name for q in self.plan if q.neuron == name and q.name in values]
+                     if name in self.neuron_names else [name])
+            if not owned:
+                self._say(f"nothing of {name} is computed yet")
+            shown += owned
+        for name in shown:
             try:
                 key, value = quantities.lookup(values, name, self.known)
             except NotComputedError as error:
                 key = quantities.canonical(name)
-                if key.endswith("+") and key.startswith(("net_", "out_", "E_")):
-                    self._say(f"{key} belongs to the forward pass after the update, which the "
-                              f"stepper does not run; neurosim worksheet writes it out")
-                else:
-                    self._say(str(error))
-                continue
+                after = key.endswith("+") and key.startswith(("net_", "out_", "E_"))
+                self._say(f"{key} belongs to the forward pass after the update, which the "
+                          f"stepper does not run; neurosim worksheet writes it out" if after
+                          else str(error))
             except NeurosimError as error:
                 self._say(str(error).splitlines()[0])
-                continue
-            self._say(f"{key} = {num(value, self.digits)}")
-
-    do_p = do_print
+            else:
+                self._say(f"{key} = {num(value, self.digits)}")
 
     def do_where(self, arg):
         """where: the phase and position of the computation, and the event just computed."""
         done = len(self.events)
         if not done:
-            self._say(f"at the start of the step: nothing computed yet, {self.total} events to go")
-            return
+            return self._say(f"at the start of the step: nothing computed yet, {self.total} "
+                             f"events to go")
         event = self.events[-1]
         owner = owner_of(event)
         place = f", {self._layer_of(owner)}" if owner else ""
         state = "the step is finished" if self.finished else f"event {done} of {self.total}"
-        self._say(f"{_PHASE_TITLES[event.phase]}{place}: {state}")
-        self._say(self._line(done, event))
-
-    do_w = do_where
+        self._say(f"{_PHASE_TITLES[event.phase]}{place}: {state}\n{self._line(done, event)}")
 
     def _layer_of(self, owner):
         for layer in self.net.layers:
@@ -381,19 +351,11 @@ class Stepper(cmd.Cmd):
     def do_list(self, arg):
         """list [PHASE or NAME]: the events computed so far, numbered (only a phase's, or only
         those involving a neuron, weight or bias)."""
-        key = arg.strip()
-        shown = 0
-        for number, event in enumerate(self.events, 1):
-            if key and key != event.phase and key not in event.names and \
-                    key != owner_of(event) and quantities.canonical(key) != name_of(event):
-                continue
-            self._say(self._line(number, event))
-            shown += 1
-        if not shown:
-            self._say("no events yet; next computes one" if not self.events
-                      else f"no event so far matches {key!r}")
-
-    do_l = do_list
+        shown = [self._line(k, e) for k, e in enumerate(self.events, 1)
+                 if not arg or arg in (e.phase, owner_of(e)) or arg in e.names or
+                 quantities.canonical(arg) == name_of(e)]
+        self._say("\n".join(shown) if shown else "no events yet; next computes one"
+                  if not self.events else f"no event so far matches {arg!r}")
 
     def do_net(self, arg):
         """net: the table of every neuron as it is now (weights, bias, net, out, partials)."""
@@ -404,8 +366,6 @@ class Stepper(cmd.Cmd):
         """quit: leave the stepper (the weights keep the updates computed so far)."""
         return True
 
-    do_q = do_exit = do_quit
-
     def do_EOF(self, arg):
         """End of the input: quit."""
         self._say("")
@@ -413,53 +373,23 @@ class Stepper(cmd.Cmd):
 
     def do_help(self, arg):
         """help [COMMAND]: the commands, or one command's description."""
-        if arg and not hasattr(self, "do_" + arg.strip()):
-            self.default(arg)
-            return
+        arg = _ALIASES.get(arg, arg)
+        if arg and not hasattr(self, "do_" + arg):
+            return self.default(arg)
         return super().do_help(arg)
 
     def get_names(self):
-        # Aliases (do_n, do_c, ...) and EOF are not listed in help.
-        hidden = {"do_n", "do_s", "do_step", "do_c", "do_cont", "do_b", "do_cl", "do_p",
-                  "do_w", "do_l", "do_q", "do_exit", "do_EOF"}
-        return [n for n in super().get_names() if n not in hidden]
+        # EOF is not listed in help.
+        return [n for n in super().get_names() if n != "do_EOF"]
 
     # -- completion (readline) ---------------------------------------------------------------
 
-    def _complete(self, text, choices):
-        return [c for c in choices if c.startswith(text)]
+    def complete_print(self, text, *where):
+        return [c for c in self.known if c.startswith(text)]
 
-    def complete_print(self, text, line, begidx, endidx):
-        return self._complete(text, self.known)
-
-    def complete_break(self, text, line, begidx, endidx):
-        return self._complete(text, list(PHASES) + sorted(self.neuron_names) +
-                              sorted(self.parameters) + self.known)
-
-    complete_p = complete_print
-    complete_b = complete_break
-
-    # -- history (readline) ------------------------------------------------------------------
-
-    def _load_history(self):
-        try:
-            import readline
-        except ImportError:  # pragma: no cover - Windows without pyreadline
-            return None
-        path = os.path.expanduser(HISTORY_FILE)
-        try:
-            readline.read_history_file(path)
-        except OSError:
-            pass
-        return readline, path
-
-    def _save_history(self, history):
-        readline, path = history
-        try:
-            readline.set_history_length(1000)
-            readline.write_history_file(path)
-        except OSError:
-            pass
+    def complete_break(self, text, *where):
+        return [c for c in [*PHASES, *sorted(self.neuron_names), *sorted(self.parameters),
+                            *self.known] if c.startswith(text)]
 
 
 def _isatty(stream):
