@@ -167,15 +167,6 @@ def check_type(field, value, kind, described):
     return value
 
 
-def check_network(value, field="net"):
-    """``value`` if it is a NeuralNetwork; else ConfigurationError (a path: load it first)."""
-    from .network import NeuralNetwork
-    if isinstance(value, str):
-        raise ConfigurationError(f"{field} must be a NeuralNetwork, got str {_cut(repr(value))}"
-                                 f"\nto use a saved network: NeuralNetwork.load(path)")
-    return check_type(field, value, NeuralNetwork, "a NeuralNetwork")
-
-
 def check_flag(field, value):
     """``value`` if it is True or False; else ConfigurationError (``"no"`` is not False)."""
     if value is not True and value is not False:

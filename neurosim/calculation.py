@@ -52,6 +52,7 @@ of floats is compensated, so :func:`added` uses it only before 3.12, where it ad
 right). Written this way the step gives the same bits on every Python from 3.10 on.
 """
 
+import re
 import sys
 from collections import namedtuple
 from functools import lru_cache, reduce
@@ -62,7 +63,7 @@ from .events import (THRESHOLD, ActivationDerivative, BackwardMessage, BiasGradi
                      NeuronOutput, OutputError,
                      OutputErrorDerivative, TotalError, Update, WeightGradient)
 
-__all__ = ["Quantity", "Shape", "plan", "shape_of", "event", "KINDS", "Kind", "VECTOR",
+__all__ = ["Quantity", "Shape", "plan", "shape_of", "names", "canonical", "event", "KINDS", "Kind", "VECTOR",
            "THRESHOLD", "threshold_name", "is_threshold"]
 
 
@@ -270,6 +271,36 @@ def plan(net_or_shape, *, update=True):
     """
     shape = net_or_shape if isinstance(net_or_shape, Shape) else shape_of(net_or_shape)
     return _plan(shape, update)
+
+
+def names(net):
+    """Every quantity name of one step of ``net``, in the order of the hand calculation
+    (:mod:`neurosim.quantities` lists them, with their meanings): the
+    givens, then the plan of :mod:`neurosim.calculation` (the weights and biases standing after
+    the forward pass, as the hand calculation lists them before the error), then the same
+    sample's forward pass with the updated weights (``net_h1+`` ... ``E_total+``)."""
+    steps = plan(net)
+    givens = list(net.input_names) + [f"target_{n.name}" for n in net.output_layer.neurons]
+    forward = [q.name for q in steps if q.phase == "forward"]
+    rest = [q.name for q in steps if q.phase != "forward" and q.kind != "velocity"]
+    after = [q.name + "+" for q in steps if q.kind in ("net", "out")]
+    after += [f"E_{n.name}+" for n in net.output_layer.neurons] + ["E_total+"]
+    return givens + forward + list(net.parameter_names()) + rest + after
+
+
+def canonical(name):
+    """The name in the spelling of :func:`names` (:mod:`neurosim.quantities` has the table of
+    names and the accepted spellings): ``"dE_total/dw5"`` -> ``"dE/dw5"``.
+
+    >>> canonical("dE_o1 / dnet_o1"), canonical("∂E_total/∂out_h1"), canonical("w5+")
+    ('delta_o1', 'dE/dout_h1', 'w5+')
+    """
+    text = re.sub("^dE_total/", "dE/", "".join(str(name).split()).replace("∂", "d"))
+    # dE/dnet_h, dE_h/dnet_h: delta_h; dE_o/dout_o: dE/dout_o (a neuron's own error term)
+    match = re.match(r"dE(?:_(\w+))?/d(net|out)_(\w+)$", text)
+    if match and match.group(1) in (None, match.group(3)):
+        return ("delta_" if match.group(2) == "net" else "dE/dout_") + match.group(3)
+    return text
 
 
 @lru_cache(maxsize=256)

@@ -29,14 +29,13 @@ import random
 from math import fsum, isfinite
 
 from . import engine, losses, propagation
-from .calculation import threshold_name
-from .arguments import (NOT_A_LIST, check_activations, check_biases, check_flag,
+from .calculation import canonical, names, threshold_name
+from .arguments import (NOT_A_LIST, check_activations, check_biases, check_flag, check_type,
                         check_loss_output, check_names, check_softmax, check_number, check_seed, check_sizes,
                         check_weights, explain_vector, init_range)
 from .errors import ConfigurationError, NeurosimError, NumericalError, ShapeError, UnknownNameError
 from .layer import BIAS_MODES, NeuronLayer
 from .neuron import Neuron
-from .record import StepRecord
 
 __all__ = ["NeuralNetwork"]
 
@@ -418,7 +417,6 @@ class NeuralNetwork:
                                    "pass input values to feed_forward() or train()")
         where = self._quantity(name)
         if where is not None:
-            from .quantities import canonical
             raise UnknownNameError(
                 f"{name!r} is a quantity of a training step, not a neuron, weight or bias\n"
                 f"read it {where}, or every quantity of one step by name: "
@@ -431,7 +429,6 @@ class NeuralNetwork:
     def _quantity(self, name):
         """Where a step's quantity ``name`` (``delta_o1``, ``dE/dw5``: :mod:`neurosim.quantities`)
         is to be read on the network's objects, in words; None if ``name`` is no quantity."""
-        from .quantities import canonical, names
         key = canonical(name) if isinstance(name, str) else None
         if key is None or key not in names(self):
             return None
@@ -535,3 +532,13 @@ def _recorded(record, *args):
         if enabled:
             gc.enable()
 
+
+def check_network(value, field="net"):
+    """``value`` if it is a NeuralNetwork; else ConfigurationError (a path: load it first)."""
+    try:
+        return check_type(field, value, NeuralNetwork, "a NeuralNetwork")
+    except ConfigurationError as error:
+        if isinstance(value, str):
+            raise ConfigurationError(f"{error}\nto use a saved network: "
+                                     "NeuralNetwork.load(path)") from None
+        raise

@@ -48,15 +48,14 @@ computed on a copy of the network, including the values after the update).
 
 import copy
 import difflib
-import re
 from collections import namedtuple
 
-from .arguments import check_network
-from .calculation import plan
+from .calculation import canonical, names
 from .errors import UnknownNameError
 from .events import (ActivationDerivative, BackwardMessage, BiasGradient, Delta, ForwardMessage,
                      HiddenErrorDerivative, InputGradient, NetInput, NeuronOutput, OutputError,
                      OutputErrorDerivative, TotalError, Update, WeightGradient)
+from .network import check_network
 from .record import StepRecord
 
 __all__ = ["canonical", "name_of", "owner_of", "from_events", "from_network", "names", "lookup",
@@ -163,34 +162,6 @@ def _jacobian(layer):
         return {}
     return {f"dout_{u.name}/dnet_{n.name}": v for u, row in zip(layer.neurons, layer.jacobian)
             for n, v in zip(layer.neurons, row) if v is not None and n is not u}
-
-
-def names(net):
-    """Every quantity name of one step of ``net``, in the order of the hand calculation: the
-    givens, then the plan of :mod:`neurosim.calculation` (the weights and biases standing after
-    the forward pass, as the hand calculation lists them before the error), then the same
-    sample's forward pass with the updated weights (``net_h1+`` ... ``E_total+``)."""
-    steps = plan(net)
-    givens = list(net.input_names) + [f"target_{n.name}" for n in net.output_layer.neurons]
-    forward = [q.name for q in steps if q.phase == "forward"]
-    rest = [q.name for q in steps if q.phase != "forward" and q.kind != "velocity"]
-    after = [q.name + "+" for q in steps if q.kind in ("net", "out")]
-    after += [f"E_{n.name}+" for n in net.output_layer.neurons] + ["E_total+"]
-    return givens + forward + list(net.parameter_names()) + rest + after
-
-
-def canonical(name):
-    """The name in the spelling of the table above: ``"dE_total/dw5"`` -> ``"dE/dw5"``.
-
-    >>> canonical("dE_o1 / dnet_o1"), canonical("∂E_total/∂out_h1"), canonical("w5+")
-    ('delta_o1', 'dE/dout_h1', 'w5+')
-    """
-    text = re.sub("^dE_total/", "dE/", "".join(str(name).split()).replace("∂", "d"))
-    # dE/dnet_h, dE_h/dnet_h: delta_h; dE_o/dout_o: dE/dout_o (a neuron's own error term)
-    match = re.match(r"dE(?:_(\w+))?/d(net|out)_(\w+)$", text)
-    if match and match.group(1) in (None, match.group(3)):
-        return ("delta_" if match.group(2) == "net" else "dE/dout_") + match.group(3)
-    return text
 
 
 def lookup(values, name, known):

@@ -31,11 +31,11 @@ import sys
 from contextlib import suppress
 
 from . import quantities
-from .arguments import check_network
 from .calculation import KINDS, plan
 from .errors import ConfigurationError, NeurosimError
 from .events import PHASES
 from .numbers import num
+from .network import check_network
 from .quantities import NotComputedError, name_of, owner_of
 
 __all__ = ["Stepper", "event_count", "HISTORY_FILE"]
