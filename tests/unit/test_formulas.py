@@ -741,3 +741,50 @@ def test_thresholds_are_biases_of_the_opposite_sign(sizes):
             assert close(n.bias, -r.new_b[l][j]), (l, j)
             assert all_close(n.weights, r.new_W[l][j]), (l, j)
     assert all_close(net.dE_dinputs, r.dE_dx)
+
+
+# -- the cosmic-ray sample of 7 December 2026 (second run): the survivors that were real -------
+
+def test_sums_start_from_minus_zero_so_a_zero_keeps_its_sign():
+    """-0.0 + t is t to the bit; 0.0 + (-0.0) would be 0.0."""
+    assert math.copysign(1.0, calculation.added([-0.0, -0.0])) == -1.0
+    assert math.copysign(1.0, calculation.dot([-1.0, 2.0], [0.0, -0.0])) == -1.0
+    assert calculation.added([0.1, 0.2, 0.3]) == (0.1 + 0.2) + 0.3
+
+
+def test_cross_entropy_from_out_alone():
+    """E_o = -t log out and dE/dout_o = -t / out, 0 where t = 0, not defined where out = 0; the
+    pair rule delta = out (t_1 + ... + t_n) - t."""
+    ce = losses.get("cross_entropy")
+    assert ce.error(0.0, 0.3, 3) == 0.0 and ce.dE_dout(0.0, 0.3, 3) == 0.0
+    assert close(ce.error(0.5, 0.25, 3), -0.5 * math.log(0.25))
+    assert ce.dE_dout(0.5, 0.25, 3) == -2.0
+    assert ce.dE_dout(0.5, 0.0, 3) is None
+    assert close(ce.delta(0.2, 0.7, 3, 1.3), 0.7 * 1.3 - 0.2)
+
+
+def test_the_written_derivatives_are_the_books():
+    """bipolar sigmoid: 1/2 (1 + out) (1 - out), the value df computes another way; relu: 1."""
+    bipolar = activations.get("bipolar_sigmoid")
+    for net in (-2.0, -0.3, 0.0, 0.7, 3.0):
+        out = bipolar.f(net)
+        assert bipolar.df_written(net, out) == 0.5 * (1.0 + out) * (1.0 - out)
+        assert close(bipolar.df_written(net, out), bipolar.df(net, out))
+    relu = activations.get("relu")
+    assert relu.df(2.5, 2.5) == 1.0 and relu.df(-2.5, 0.0) == 0.0
+
+
+def test_a_softmax_delta_event_shows_the_chain_rule_with_squared_error():
+    """With a loss other than cross-entropy a softmax output's delta is the sum over the layer:
+    its event carries the dE/dout of every output and no targets (and the reverse with
+    cross-entropy)."""
+    weights, biases, x, _ = case([2, 3, 3], seed=3)
+    t = [0.2, 0.5, 0.3]
+    for loss, summed in (("half_squared_error", True), ("cross_entropy", False)):
+        net = NeuralNetwork.from_weights(weights, biases, output_activation="softmax", loss=loss)
+        deltas = [e for e in net.train(x, t, record=True)
+                  if isinstance(e, Delta) and e.neuron.startswith("o")]
+        assert len(deltas) == 3
+        for e in deltas:
+            assert len(e.jacobian) == 3 and e.outputs == ("o1", "o2", "o3")
+            assert (len(e.dE_douts), len(e.targets)) == ((3, 0) if summed else (0, 3)), loss
