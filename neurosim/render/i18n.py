@@ -7,6 +7,7 @@ renderer writes its own way (plain text, inline LaTeX, inline MathML).
 The Chinese wording follows seed 001 (前向传播, 反向传播, 计算总误差, 隐含层---->输出层的权值更新).
 """
 
+import functools
 import re
 
 from ..errors import ConfigurationError
@@ -107,15 +108,10 @@ _MESSAGES = {
 _FIELD = re.compile(r"\{(\d+)\}")
 
 
-def _check(lang):
+def _index(lang):
     if lang not in LANGUAGES:
         raise ConfigurationError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     return LANGUAGES.index(lang)
-
-
-def text(lang, key, *args):
-    """The message with plain values filled in (for headings)."""
-    return _MESSAGES[key][_check(lang)].format(*args)
 
 
 def say(lang, key, *args):
@@ -124,14 +120,16 @@ def say(lang, key, *args):
     >>> say("en", "from_to", "a", "b")
     ['a', ' → ', 'b']
     """
-    template = _MESSAGES[key][_check(lang)]
-    out = []
-    position = 0
-    for match in _FIELD.finditer(template):
-        if match.start() > position:
-            out.append(template[position:match.start()])
-        out.append(args[int(match.group(1))])
-        position = match.end()
-    if position < len(template):
-        out.append(template[position:])
-    return out
+    parts = _FIELD.split(_MESSAGES[key][_index(lang)])   # text, field, text, ...
+    return [args[int(part)] if k % 2 else part for k, part in enumerate(parts) if k % 2 or part]
+
+
+def text(lang, key, *args):
+    """The message with plain values filled in (for headings)."""
+    return "".join(map(str, say(lang, key, *args)))
+
+
+def speaker(lang):
+    """:func:`say` and :func:`text` in ``lang``: ``say, text = speaker("zh")``."""
+    _index(lang)
+    return functools.partial(say, lang), functools.partial(text, lang)
