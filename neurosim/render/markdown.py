@@ -97,29 +97,29 @@ def _segments(segments):
     return "".join(s if isinstance(s, str) else f"${to_latex(s)}$" for s in segments)
 
 
+def write_blocks(sheet, writers):
+    """The sheet's blocks (a :class:`~neurosim.render.worksheet.Sheet`) as lines of text, each written by ``writers[kind]`` (a list of lines)."""
+    return [line for kind, content in sheet.blocks for line in writers[kind](content)]
+
+
+def given_lines(givens, lang, segments, formula, bullet=""):
+    """The givens, a label a line: the formulas joined by commas (a note after them), the
+    rules by semicolons; ``segments`` and ``formula`` write prose and a formula."""
+    colon = "：" if lang == "zh" else ": "
+    return [f"{bullet}{label}{colon}" + ("; ".join(map(segments, items))
+                                         if items and isinstance(items[0], list)
+                                         else join_items(items, formula, str))
+            for label, items in givens]
+
+
 def to_markdown(sheet):
     """The worksheet (a :class:`~neurosim.render.worksheet.Sheet`) as Markdown."""
     first, *rest = sheet.subtitle          # the network's repr, as code
-    out = [f"# {sheet.title}", "", f"`{first}`" + _segments(rest)]
-    colon = "：" if sheet.lang == "zh" else ": "
-    for kind, content in sheet.blocks:
-        if kind == "h2":
-            out += ["", f"## {content}"]
-        elif kind == "h3":
-            out += ["", f"### {content}"]
-        elif kind == "p":
-            out += ["", _segments(content)]
-        elif kind == "line":
-            out += ["", f"$$ {to_latex(content.formula)} $$"]
-        elif kind == "givens":
-            out.append("")
-            for label, items in content:
-                if items and isinstance(items[0], list):
-                    out.append(f"- {label}{colon}" + "; ".join(_segments(s) for s in items))
-                else:
-                    out.append(f"- {label}{colon}" + join_items(
-                        items, lambda t: f"${to_latex(t)}$", str))
-    return "\n".join(out) + "\n"
-
-
-
+    return "\n".join([f"# {sheet.title}", "", f"`{first}`" + _segments(rest)] + write_blocks(sheet, {
+        "h2": lambda heading: ["", f"## {heading}"],
+        "h3": lambda heading: ["", f"### {heading}"],
+        "p": lambda segments: ["", _segments(segments)],
+        "line": lambda line: ["", f"$$ {to_latex(line.formula)} $$"],
+        "givens": lambda givens: [""] + given_lines(givens, sheet.lang, _segments,
+                                                    lambda tree: f"${to_latex(tree)}$", "- "),
+    })) + "\n"

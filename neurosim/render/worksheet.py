@@ -21,15 +21,17 @@ by name. :func:`worksheet` writes it as plain text (the stepper's lines), Markdo
 """
 
 import textwrap
+import unicodedata
 from dataclasses import dataclass, field
 
 from .. import quantities
 from ..errors import ConfigurationError, UnknownNameError
 from ..events import BiasGradient, ForwardMessage, InputGradient, WeightGradient
-from ..formula import (DELTA_CONVENTIONS, Context, Mul, Neg, Sym, Text, delta_sign, join_items,
+from ..formula import (DELTA_CONVENTIONS, Context, Mul, Neg, Sym, Text, delta_sign,
                        number, partial, row, symbol, written)
 from ..formula import to_text
 from . import i18n, matrix_form
+from .markdown import given_lines, write_blocks
 
 __all__ = ["worksheet", "build", "event_formula", "Sheet", "Line", "FORMATS"]
 
@@ -335,25 +337,16 @@ def _factors(net, shown):
 
 def to_plain(sheet):
     """The worksheet as plain text: headings underlined, each line of the calculation indented."""
-    out = [sheet.title, "=" * _width(sheet.title)]
-    out += textwrap.wrap(_segments_text(sheet.subtitle), 100, break_on_hyphens=False)
-    colon = "：" if sheet.lang == "zh" else ": "
-    for kind, content in sheet.blocks:
-        if kind == "h2":
-            out += ["", content, "-" * _width(content)]
-        elif kind == "h3":
-            out += ["", content]
-        elif kind == "p":
-            out += textwrap.wrap(_segments_text(content), 100, break_on_hyphens=False)
-        elif kind == "line":
-            out.append("  " + content.text)
-        elif kind == "givens":
-            for label, trees in content:
-                if trees and isinstance(trees[0], list):
-                    out.append(f"{label}{colon}" + "; ".join(_segments_text(t) for t in trees))
-                else:
-                    out.append(f"{label}{colon}" + join_items(trees, to_text, str))
-    return "\n".join(out) + "\n"
+    wrap = lambda segments: textwrap.wrap(_segments_text(segments), 100,  # noqa: E731
+                                          break_on_hyphens=False)
+    underlined = lambda heading, rule: [heading, rule * _width(heading)]  # noqa: E731
+    return "\n".join(underlined(sheet.title, "=") + wrap(sheet.subtitle) + write_blocks(sheet, {
+        "h2": lambda heading: [""] + underlined(heading, "-"),
+        "h3": lambda heading: ["", heading],
+        "p": wrap,
+        "line": lambda line: ["  " + line.text],
+        "givens": lambda givens: given_lines(givens, sheet.lang, _segments_text, to_text),
+    })) + "\n"
 
 
 def _segments_text(segments):
@@ -362,7 +355,6 @@ def _segments_text(segments):
 
 def _width(text):
     """Columns a heading takes in a terminal (CJK characters are two wide)."""
-    import unicodedata
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -395,12 +387,8 @@ def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, l
         raise ConfigurationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     sheet = build(net, inputs, targets, digits=digits, lang=lang, neurons=neurons,
                   matrix=matrix, convention=convention)
+    from . import html, markdown
     from .notebook import Document     # a str that Jupyter shows rendered (notebook.py)
-    if format == "text":
-        return Document(to_plain(sheet), format)
-    if format == "markdown":
-        from .markdown import to_markdown
-        return Document(to_markdown(sheet), format)
-    from .html import to_html
-    return Document(to_html(sheet), format)
+    writer = {"text": to_plain, "markdown": markdown.to_markdown, "html": html.to_html}[format]
+    return Document(writer(sheet), format)
 
