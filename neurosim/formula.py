@@ -240,34 +240,37 @@ _FUNCTIONS = {"tanh", "log", "max", "exp", "ln"}
 class _Parser:
     """Recursive descent over: cond := sum ['if' sum ('>'|'<') sum 'else' sum];
     sum := term (('+'|'-') term)*; term := unary (('*'|'/') unary | unary)*;
-    unary := '-' unary | power; power := atom ['^' unary]; atom := number | name ['(' args ')']
-    | '(' cond ')'. A token is ``(kind, value)``, kind ``"num"``, ``"name"`` or ``"op"``."""
+    unary := '-' unary | atom ['^' unary]; atom := number | name ['(' args ')'] | '(' cond ')'.
+    A token is ``(kind, value)``, kind ``"num"``, ``"name"`` or ``"op"``; ``(None, None)`` ends
+    the formula."""
 
     def __init__(self, text, values):
         self.text, self.values, self.k = text, values, 0
         self.tokens = [("num", n) if n else ("name", w) if w else ("op", o)
-                       for n, w, o in _TOKEN.findall(text)]
+                       for n, w, o in _TOKEN.findall(text)] + [(None, None)]
 
-    def peek(self):
-        return self.tokens[self.k] if self.k < len(self.tokens) else (None, None)
+    def skip(self, *values):
+        """Take the next token if it is one of ``values``: its value, else None."""
+        value = self.tokens[self.k][1]
+        self.k += value in values
+        return value if value in values else None
 
     def take(self, value=None):
-        token = self.peek()
-        if token[0] is None or (value is not None and token[1] != value):
-            raise FormatError(f"cannot read the formula {self.text!r}: expected {value!r} at "
-                              f"token {self.k + 1}")
+        """The next token (it must be ``value`` if that is given); else a FormatError."""
+        token = self.tokens[self.k]
+        if token[0] is None or value not in (None, token[1]):
+            got = "the end" if token[0] is None else repr(token[1])
+            raise FormatError(f"cannot read the formula {self.text!r}: expected "
+                              f"{repr(value) if value else 'more'} at token {self.k + 1}, "
+                              f"got {got}")
         self.k += 1
         return token
 
-    def skip(self, *values):
-        """Take the next token if it is the operator or name ``values`` allow."""
-        return self.take()[1] if self.peek()[1] in values else None
-
     def parse(self):
         node = self.cond()
-        if self.peek()[0] is not None:
+        if self.tokens[self.k][0] is not None:
             raise FormatError(f"cannot read the formula {self.text!r}: unexpected "
-                              f"{self.peek()[1]!r}")
+                              f"{self.tokens[self.k][1]!r}")
         return node
 
     def cond(self):
@@ -287,20 +290,18 @@ class _Parser:
     def term(self):
         node = self.unary()
         while True:
-            kind, value = self.peek()
-            if self.skip("*"):
-                node = Mul(node, self.unary(), True)
-            elif self.skip("/"):
-                node = Frac(_bare(node), _bare(self.unary()))
+            kind, value = self.tokens[self.k]
+            if self.skip("*", "/"):
+                right = self.unary()
+                node = Mul(node, right) if value == "*" else Frac(_bare(node), _bare(right))
             elif kind in ("num", "name") and value not in ("if", "else") or value == "(":
-                node = Mul(node, self.unary(), False)
+                node = Mul(node, self.unary(), False)       # juxtaposed: 0.01 net
             else:
                 return node
 
     def unary(self):
-        return Neg(self.unary()) if self.skip("-") else self.power()
-
-    def power(self):
+        if self.skip("-"):
+            return Neg(self.unary())
         base = self.atom()
         return Pow(base, _bare(self.unary())) if self.skip("^") else base
 
@@ -316,12 +317,12 @@ class _Parser:
             return Func(value, tuple(args))
         if kind == "name":
             return self.values.get(value, Sym("e", constant=True) if value == "e" else Sym(value))
-        if value == "(":
-            inner = self.cond()
-            self.take(")")
-            # "(net)" with a number put in: its own parentheses, if negative, are enough
-            return inner if isinstance(inner, (Num, Sym)) else Paren(inner)
-        raise FormatError(f"cannot read the formula {self.text!r}: unexpected {value!r}")
+        if value != "(":
+            raise FormatError(f"cannot read the formula {self.text!r}: unexpected {value!r}")
+        inner = self.cond()
+        self.take(")")
+        # "(net)" with a number put in: its own parentheses, if negative, are enough
+        return inner if isinstance(inner, (Num, Sym)) else Paren(inner)
 
 
 def _bare(node):
