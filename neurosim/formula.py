@@ -71,11 +71,9 @@ class Context:
 
     def __init__(self, digits=DIGITS, n_outputs=None, suffix="", trained=(),
                  convention=DELTA_CONVENTIONS[0], gradients=None, inputs=(), factors=None):
-        self.digits, self.n_outputs, self.suffix, self.trained = (digits, n_outputs, suffix,
-                                                                  set(trained))
-        self.sign = delta_sign(convention)
-        self.gradients, self.inputs = dict(gradients or {}), set(inputs)
-        self.factors = dict(factors or {})
+        self.digits, self.n_outputs, self.suffix = digits, n_outputs, suffix
+        self.trained, self.inputs, self.sign = set(trained), set(inputs), delta_sign(convention)
+        self.gradients, self.factors = dict(gradients or {}), dict(factors or {})
 
     @classmethod
     def of(cls, net, digits=DIGITS, suffix="", convention=DELTA_CONVENTIONS[0], gradients=None,
@@ -108,23 +106,19 @@ class Context:
 
     def loss_values(self, target, out):
         """The names of a loss formula replaced by numbers (``n`` where it is known)."""
-        values = {"target": self.n(target), "out": self.n(out)}
-        if self.n_outputs is not None:
-            values["n"] = Num(str(self.n_outputs))
-        return values
+        known = {} if self.n_outputs is None else {"n": Num(str(self.n_outputs))}
+        return {"target": self.n(target), "out": self.n(out), **known}
 
 
 def equation(*sides, note=None):
     """The sides joined by ``=``; a side equal to the one before it is left out (``dout/dnet
     = 1 = 1`` is ``dout/dnet = 1``); ``note`` (words) after the last."""
     kept = []
-    for side in sides:
-        if isinstance(side, Num):       # a side on its own is no operand: -0.12, not (-0.12)
-            side = Num(side.text, False)
+    for side in sides:      # a side on its own is no operand: -0.12, not (-0.12)
+        side = Num(side.text, False) if isinstance(side, Num) else side
         if side is not None and (not kept or to_text(side) != to_text(kept[-1])):
             kept.append(side)
-    tree = joined(kept, "=")
-    return Row(tree.items + (Text(note),)) if note else tree
+    return Row(joined(kept, "=").items + ((Text(note),) if note else ()))
 
 # -- the trees ---------------------------------------------------------------------------------
 
@@ -355,24 +349,18 @@ def written(text, values):
 
 def write(writers, node):
     """``node`` written by the table ``writers`` (node type -> function of the node)."""
-    for kind in type(node).__mro__:
-        if kind in writers:
-            return writers[kind](node)
-    raise TypeError(f"not a formula node: {node!r}")
+    writer = next((writers[kind] for kind in type(node).__mro__ if kind in writers), None)
+    if writer is None:
+        raise TypeError(f"not a formula node: {node!r}")
+    return writer(node)
 
 
 def starts_with_number(node):
     """True where a product's right factor opens with a number (then a dot, not juxtaposition,
     separates it from the left: ``2 \\cdot 3``)."""
-    while True:
-        if isinstance(node, Mul):
-            node = node.left
-        elif isinstance(node, Pow):
-            node = node.base
-        elif isinstance(node, Row) and node.items:
-            node = node.items[0]
-        else:
-            return isinstance(node, (Num, Frac))
+    first = (node.left if isinstance(node, Mul) else node.base if isinstance(node, Pow)
+             else node.items[0] if isinstance(node, Row) and node.items else None)
+    return isinstance(node, (Num, Frac)) or first is not None and starts_with_number(first)
 
 
 def bare_args(func):
