@@ -139,21 +139,19 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
 
     blocks = []
 
-    def lines(events, context=c, heading=None):
-        """The events' lines, under ``heading`` (an h3) if there are any."""
-        events = list(events)
-        if heading and events:
+    def lines(events, context=c, heading=None, written=()):
+        """The events' lines (and the ``written`` ones: ``(name, tree, phase)``), under
+        ``heading`` (an h3) if there are any."""
+        written = [(quantities.name_of(e) + context.suffix, e.tree(context), e.phase)
+                   for e in events] + list(written)
+        if heading and written:
             blocks.append(("h3", heading))
-        for e in events:
-            tree = e.tree(context)
-            blocks.append(("line", Line(quantities.name_of(e) + context.suffix, to_text(tree),
-                                        tree, e.phase)))
+        blocks.extend(("line", Line(name, to_text(tree), tree, phase))
+                      for name, tree, phase in written)
 
     def matrix_lines(written):
         if matrix:
-            blocks.append(("h3", text("matrix_form")))
-            blocks.extend(("line", Line(name, to_text(tree), tree, phase))
-                          for name, tree, phase in written)
+            lines((), heading=text("matrix_form"), written=written)
 
     # dE/di = sum_h delta_h w_hi reads every first-layer neuron: shown with all of them
     first_layer = {n.name for n in net.layers[0].neurons}
@@ -212,18 +210,16 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
         if shared:
             lines(shared, heading=text("shared_bias", shared[0].bias_name))
         blocks.append(("h3", text("new_weights")))
-        update = row(symbol("w+"), "=", symbol("w"), "-", Mul(Sym("η"), partial("E_total", "w")))
-        eta = row(Sym("η"), "=", c.n(net.learning_rate, False))
+        descent = Mul(Sym("η"), partial("E_total", "w"))
         if net.momentum:
             blocks.append(("p", say("update_prose_momentum", row(
                 symbol("w+"), "=", symbol("w"), "+", Sym("v"), Text(", "), Sym("v"), "=",
-                Mul(Sym("μ"), Sym("v")), "-", Mul(Sym("η"), partial("E_total", "w"))))))
-        elif book:
-            blocks.append(("p", say("update_prose", row(*update.items, "=", symbol("w"), "+",
-                                                        Mul(Mul(Sym("η"), Sym("δ")), Sym("x"))),
-                                    eta)))
-        else:
-            blocks.append(("p", say("update_prose", update, eta)))
+                Mul(Sym("μ"), Sym("v")), "-", descent))))
+        else:       # the books: = w + eta*delta*x too
+            book_step = ("=", symbol("w"), "+", Mul(Mul(Sym("η"), Sym("δ")), Sym("x")))
+            blocks.append(("p", say("update_prose", row(
+                symbol("w+"), "=", symbol("w"), "-", descent, *(book_step if book else ())),
+                row(Sym("η"), "=", c.n(net.learning_rate, False)))))
         if not net.train_biases and any(type(e) is BiasGradient for e in mine):
             blocks.append(("p", say("bias_gradients_only")))
         lines(e for e in mine if e.phase == "update")
