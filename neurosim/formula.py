@@ -26,10 +26,8 @@ from .errors import ConfigurationError, FormatError
 from .numbers import DIGITS, num
 
 __all__ = ["Sym", "Num", "Row", "Frac", "Paren", "Pow", "Func", "Mul", "Neg", "Cond", "Text",
-           "Matrix",
-           "Context", "DELTA_CONVENTIONS", "delta_sign", "symbol", "partial", "number", "row", "joined", "equation", "parse",
-           "written",
-           "to_text", "join_items"]
+           "Matrix", "Context", "DELTA_CONVENTIONS", "delta_sign", "symbol", "partial", "number",
+           "row", "joined", "equation", "parse", "written", "to_text", "join_items", "write"]
 
 
 #: The two signs of delta a worksheet can be written in: neurosim's own, the sensitivity

@@ -98,7 +98,8 @@ def _segments(segments):
 
 
 def write_blocks(sheet, writers):
-    """The sheet's blocks (a :class:`~neurosim.render.worksheet.Sheet`) as lines of text, each written by ``writers[kind]`` (a list of lines)."""
+    """The sheet's blocks (a :class:`~neurosim.render.worksheet.Sheet`) as lines of text, each
+    written by ``writers[kind]`` (a list of lines)."""
     return [line for kind, content in sheet.blocks for line in writers[kind](content)]
 
 
@@ -115,7 +116,8 @@ def given_lines(givens, lang, segments, formula, bullet=""):
 def to_markdown(sheet):
     """The worksheet (a :class:`~neurosim.render.worksheet.Sheet`) as Markdown."""
     first, *rest = sheet.subtitle          # the network's repr, as code
-    return "\n".join([f"# {sheet.title}", "", f"`{first}`" + _segments(rest)] + write_blocks(sheet, {
+    head = [f"# {sheet.title}", "", f"`{first}`" + _segments(rest)]
+    return "\n".join(head + write_blocks(sheet, {
         "h2": lambda heading: ["", f"## {heading}"],
         "h3": lambda heading: ["", f"### {heading}"],
         "p": lambda segments: ["", _segments(segments)],

@@ -31,7 +31,8 @@ def _mn(text):
         exp = str(int(exp))
         exp_ml = f"<mrow><mo>\u2212</mo><mn>{exp[1:]}</mn></mrow>" if exp.startswith("-") \
             else f"<mn>{exp}</mn>"
-        return f"<mrow>{sign}<mn>{mantissa}</mn><mo>\u00d7</mo><msup><mn>10</mn>{exp_ml}</msup></mrow>"
+        return (f"<mrow>{sign}<mn>{mantissa}</mn><mo>\u00d7</mo><msup><mn>10</mn>{exp_ml}</msup>"
+                "</mrow>")
     return f"<mrow>{sign}<mn>{text}</mn></mrow>" if sign else f"<mn>{text}</mn>"
 
 
