@@ -16,6 +16,11 @@ __all__ = ["LANGUAGES", "say", "text"]
 
 LANGUAGES = ("en", "zh")
 
+#: How a hidden neuron's dE/dout is found, before the rule's weights are named.
+_HIDDEN = ("A hidden neuron's output reaches every neuron of the next layer, so {0} sums the "
+           "messages {1} coming back along its connections.",
+           "隐含层神经元的输出影响下一层的每个神经元，所以 {0} 是沿各连接传回的 {1} 之和")
+
 _MESSAGES = {
     "title": ("Backpropagation, one step by hand", "反向传播：手算一步"),
     "subtitle": ("{0} trained once on one sample; every number below follows from the one "
@@ -54,18 +59,12 @@ _MESSAGES = {
     "output_prose": ("How much does a change in a weight change the total error? The chain "
                      "rule multiplies the local derivatives along the path: {0}.",
                      "权重的变化对总误差有多大影响？用链式法则把路径上的偏导数相乘：{0}。"),
-    "hidden_prose": ("A hidden neuron's output reaches every neuron of the next layer, so {0} "
-                     "sums the messages {1} coming back along its connections. The weights in "
-                     "them are the ones from before the update.",
-                     "隐含层神经元的输出影响下一层的每个神经元，所以 {0} 是沿各连接传回的 {1} "
-                     "之和；这里用的是更新前的权重。"),
-    "hidden_prose_updated": ("A hidden neuron's output reaches every neuron of the next layer, "
-                             "so {0} sums the messages {1} coming back along its connections. "
-                             "Here the weights in them are the already updated ones "
+    "hidden_prose": (_HIDDEN[0] + " The weights in them are the ones from before the update.",
+                     _HIDDEN[1] + "；这里用的是更新前的权重。"),
+    "hidden_prose_updated": (_HIDDEN[0] + " Here the weights in them are the already updated ones "
                              "(hidden_deltas=\"updated_weights\"): not backpropagation, but "
                              "the rule behind some printed figures.",
-                             "隐含层神经元的输出影响下一层的每个神经元，所以 {0} 是沿各连接传回的 "
-                             "{1} 之和。此处用的是已经更新过的权重"
+                             _HIDDEN[1] + "。此处用的是已经更新过的权重"
                              "（hidden_deltas=\"updated_weights\"）：这不是标准的反向传播，"
                              "只是为了复现某些已发表的数字。"),
     "neuron": ("neuron {0}", "神经元 {0}"),
