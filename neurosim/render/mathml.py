@@ -27,12 +27,9 @@ def _mn(text):
     sign = "<mo>\u2212</mo>" if text.startswith("-") else ""
     text = text.lstrip("-")
     if "e" in text:
-        mantissa, exp = text.split("e")
-        exp = str(int(exp))
-        exp_ml = f"<mrow><mo>\u2212</mo><mn>{exp[1:]}</mn></mrow>" if exp.startswith("-") \
-            else f"<mn>{exp}</mn>"
-        return (f"<mrow>{sign}<mn>{mantissa}</mn><mo>\u00d7</mo><msup><mn>10</mn>{exp_ml}</msup>"
-                "</mrow>")
+        mantissa, exp = text.split("e")     # the exponent a number itself: 1e-05 -> 10^-5
+        return (f"<mrow>{sign}<mn>{mantissa}</mn><mo>\u00d7</mo><msup><mn>10</mn>"
+                f"{_mn(str(int(exp)))}</msup></mrow>")
     return f"<mrow>{sign}<mn>{text}</mn></mrow>" if sign else f"<mn>{text}</mn>"
 
 
