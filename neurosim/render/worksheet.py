@@ -242,10 +242,9 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
         lines(rows, after_c, text("from_to", names[k], names[k + 1]))
     lines((e for e in after if e.phase == "error"), after_c, text("total_error"))
 
-    sheet = Sheet(text("title"), say("subtitle", repr(net)), blocks, lang, net, step, chosen,
-                  digits=digits)
-    sheet.factors = _factors(net, {b[1].name for b in blocks if b[0] == "line"})
-    return sheet
+    shown = {content.name for kind, content in blocks if kind == "line"}
+    return Sheet(text("title"), say("subtitle", repr(net)), blocks, lang, net, step, chosen,
+                 _factors(net, shown), digits)
 
 
 def _chosen(net, neurons):
