@@ -139,19 +139,19 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
 
     blocks = []
 
-    def lines(events, context=c, heading=None, written=()):
-        """The events' lines (and the ``written`` ones: ``(name, tree, phase)``), under
+    def lines(events, context=c, heading=None, more=()):
+        """The events' lines (and ``more`` lines, each ``(name, tree, phase)``), under
         ``heading`` (an h3) if there are any."""
-        written = [(quantities.name_of(e) + context.suffix, e.tree(context), e.phase)
-                   for e in events] + list(written)
-        if heading and written:
+        rows = [(quantities.name_of(e) + context.suffix, e.tree(context), e.phase)
+                for e in events] + list(more)
+        if heading and rows:
             blocks.append(("h3", heading))
         blocks.extend(("line", Line(name, to_text(tree), tree, phase))
-                      for name, tree, phase in written)
+                      for name, tree, phase in rows)
 
-    def matrix_lines(written):
+    def matrix_lines(rows):
         if matrix:
-            lines((), heading=text("matrix_form"), written=written)
+            lines((), heading=text("matrix_form"), more=rows)
 
     # dE/di = sum_h delta_h w_hi reads every first-layer neuron: shown with all of them
     first_layer = {n.name for n in net.layers[0].neurons}
