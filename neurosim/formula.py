@@ -347,7 +347,8 @@ def written(text, values):
 
 def write(writers, node):
     """``node`` written by the table ``writers`` (node type -> function of the node)."""
-    writer = next((writers[kind] for kind in type(node).__mro__ if kind in writers), None)
+    writer = writers.get(type(node)) or next(
+        (writer for kind, writer in writers.items() if isinstance(node, kind)), None)
     if writer is None:
         raise TypeError(f"not a formula node: {node!r}")
     return writer(node)
