@@ -278,11 +278,11 @@ def _layer_names(net, text):
 def _givens(net, inputs, targets, chosen, c, lang):
     say, text = i18n.speaker(lang)
     eq = lambda name, value: row(symbol(name), "=", c.n(value, False))  # noqa: E731
-    outputs = [n.name for n in net.output_layer.neurons]
+    given = lambda sym, value: row(Sym(sym), "=", c.n(value, False))  # noqa: E731
+    outputs = [(n.name, t) for n, t in zip(net.output_layer.neurons, targets)]
+    shown = [(o, t) for o, t in outputs if o in chosen] or outputs    # else all of them
     items = [(text("inputs"), [eq(i, x) for i, x in zip(net.input_names, inputs)]),
-             (text("targets"), [eq(f"target_{o}", t) for o, t in zip(outputs, targets)
-                                if o in chosen] or
-              [eq(f"target_{o}", t) for o, t in zip(outputs, targets)])]
+             (text("targets"), [eq(f"target_{o}", t) for o, t in shown])]
     for layer in net.layers:
         weights = [eq(w, v) for n in layer.neurons if n.name in chosen
                    for w, v in zip(n.weight_names, n.weights)]
@@ -294,7 +294,7 @@ def _givens(net, inputs, targets, chosen, c, lang):
     if biases:
         items.append((text("biases"), biases + ([] if net.train_biases
                                                 else [text("biases_fixed")])))
-    rules = [say("learning_rate", row(Sym("η"), "=", c.n(net.learning_rate, False)))]
+    rules = [say("learning_rate", given("η", net.learning_rate))]
     acts = {}
     for layer in net.layers:
         acts.setdefault(layer.activation.name, layer.activation)
@@ -305,10 +305,9 @@ def _givens(net, inputs, targets, chosen, c, lang):
     rules.append(say("loss", row(Sym("E", "o"), "=", written(net.loss.formula, {
         "target": Sym("target"), "out": Sym("out"), "n": Sym("n")}))))
     if net.weight_decay:
-        rules.append(say("weight_decay", row(Sym("λ"), "=", c.n(net.weight_decay, False)),
-                         Mul(Sym("λ"), Sym("w"))))
+        rules.append(say("weight_decay", given("λ", net.weight_decay), Mul(Sym("λ"), Sym("w"))))
     if net.momentum:
-        rules.append(say("momentum", row(Sym("μ"), "=", c.n(net.momentum, False))))
+        rules.append(say("momentum", given("μ", net.momentum)))
     return items + [(text("rules"), rules)]
 
 
