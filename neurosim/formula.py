@@ -4,7 +4,8 @@ Each event of a step (:mod:`neurosim.events`) builds its line as a tree here (le
 symbols = numbers = result), and every view is a writer of that one tree: plain text
 (:func:`to_text`: ``str(event)``, the stepper, the text worksheet), MathML
 (:mod:`neurosim.render.mathml`) and LaTeX (:mod:`neurosim.render.markdown`). A new rule is one
-edit: its event's ``formula`` method.
+edit: its event's ``formula`` method. A writer is a table, node type -> how to write it
+(:func:`write`), so the three writers read side by side.
 
 The activation and loss formulas, which :mod:`neurosim.activations` and :mod:`neurosim.losses`
 keep as plain text (``"1 / (1 + e^(-net))"``, ``"1/2 (target - out)^2"``), are parsed into trees
@@ -18,17 +19,15 @@ by :func:`parse`, with ``net``, ``out``, ``target`` replaced by a neuron's symbo
 """
 
 import re
-from dataclasses import dataclass
-from typing import Optional, Tuple
+from dataclasses import dataclass, make_dataclass
+from typing import Optional
 
 from .errors import ConfigurationError, FormatError
 from .numbers import DIGITS, num
 
 __all__ = ["Sym", "Num", "Row", "Frac", "Paren", "Pow", "Func", "Mul", "Neg", "Cond", "Text",
-           "Matrix",
-           "Context", "DELTA_CONVENTIONS", "delta_sign", "symbol", "partial", "number", "row", "joined", "equation", "parse",
-           "written",
-           "to_text", "join_items"]
+           "Matrix", "Context", "DELTA_CONVENTIONS", "delta_sign", "symbol", "partial", "number",
+           "row", "joined", "equation", "parse", "written", "to_text", "join_items", "write"]
 
 
 #: The two signs of delta a worksheet can be written in: neurosim's own, the sensitivity
@@ -44,12 +43,12 @@ def delta_sign(convention):
     >>> delta_sign("delta = -dE/dnet"), delta_sign("delta=dE/dnet")
     (-1, 1)
     """
-    spaced = {"".join(c.split()): c for c in DELTA_CONVENTIONS}
-    if not isinstance(convention, str) or "".join(convention.split()) not in spaced:
+    squeezed = "".join(convention.split()) if isinstance(convention, str) else None
+    if squeezed not in [c.replace(" ", "") for c in DELTA_CONVENTIONS]:
         raise ConfigurationError(
             f"convention must be {DELTA_CONVENTIONS[0]!r} (neurosim's delta, the default) or "
             f"{DELTA_CONVENTIONS[1]!r} (the books' error signal), got {convention!r}")
-    return -1 if "-" in "".join(convention.split()) else 1
+    return -1 if "-" in squeezed else 1
 
 
 class Context:
@@ -70,12 +69,9 @@ class Context:
 
     def __init__(self, digits=DIGITS, n_outputs=None, suffix="", trained=(),
                  convention=DELTA_CONVENTIONS[0], gradients=None, inputs=(), factors=None):
-        self.digits, self.n_outputs, self.suffix, self.trained = (digits, n_outputs, suffix,
-                                                                  set(trained))
-        self.sign = delta_sign(convention)
-        self.convention = DELTA_CONVENTIONS[0] if self.sign > 0 else DELTA_CONVENTIONS[1]
-        self.gradients, self.inputs = dict(gradients or {}), set(inputs)
-        self.factors = dict(factors or {})
+        self.digits, self.n_outputs, self.suffix = digits, n_outputs, suffix
+        self.trained, self.inputs, self.sign = set(trained), set(inputs), delta_sign(convention)
+        self.gradients, self.factors = dict(gradients or {}), dict(factors or {})
 
     @classmethod
     def of(cls, net, digits=DIGITS, suffix="", convention=DELTA_CONVENTIONS[0], gradients=None,
@@ -96,9 +92,8 @@ class Context:
 
     def sym(self, name, kind="neuron"):
         """The symbol of a quantity, with ``+`` after the update where it changed."""
-        if self.suffix and (kind == "neuron" or name in self.trained):
-            return symbol(name + self.suffix)
-        return symbol(name)
+        changed = self.suffix and (kind == "neuron" or name in self.trained)
+        return symbol(name + self.suffix if changed else name)
 
     def n(self, x, operand=True):
         return number(x, self.digits, operand)
@@ -109,25 +104,22 @@ class Context:
 
     def loss_values(self, target, out):
         """The names of a loss formula replaced by numbers (``n`` where it is known)."""
-        values = {"target": self.n(target), "out": self.n(out)}
-        if self.n_outputs is not None:
-            values["n"] = Num(str(self.n_outputs))
-        return values
+        known = {} if self.n_outputs is None else {"n": Num(str(self.n_outputs))}
+        return {"target": self.n(target), "out": self.n(out), **known}
 
 
 def equation(*sides, note=None):
     """The sides joined by ``=``; a side equal to the one before it is left out (``dout/dnet
     = 1 = 1`` is ``dout/dnet = 1``); ``note`` (words) after the last."""
     kept = []
-    for side in sides:
-        if isinstance(side, Num):       # a side on its own is no operand: -0.12, not (-0.12)
-            side = Num(side.text, False)
+    for side in sides:      # a side on its own is no operand: -0.12, not (-0.12)
+        side = Num(side.text, False) if isinstance(side, Num) else side
         if side is not None and (not kept or to_text(side) != to_text(kept[-1])):
             kept.append(side)
-    tree = joined(kept, "=")
-    return Row(tree.items + (Text(note),)) if note else tree
+    return Row(joined(kept, "=").items + ((Text(note),) if note else ()))
 
 # -- the trees ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Sym:
@@ -144,61 +136,29 @@ class Num:
     text: str
     operand: bool = True
 
-
-@dataclass(frozen=True)
-class Text:
-    """Words inside a formula."""
-    text: str
-
-
-@dataclass(frozen=True)
-class Row:
-    """Items side by side; strings among them are operators (``"+"``, ``"-"``, ``"="``)."""
-    items: Tuple
+    @property
+    def bracketed(self):
+        """True for a negative operand: it is written in parentheses, ``0.5*(-0.25)``."""
+        return self.operand and self.text.startswith("-")
 
 
-@dataclass(frozen=True)
-class Frac:
-    num: object
-    den: object
+def _node(name, fields, doc):
+    return make_dataclass(name, fields, frozen=True,
+                          namespace={"__doc__": doc, "__module__": __name__})
 
 
-@dataclass(frozen=True)
-class Paren:
-    inner: object
-
-
-@dataclass(frozen=True)
-class Pow:
-    base: object
-    exp: object
-
-
-@dataclass(frozen=True)
-class Func:
-    name: str
-    args: Tuple
-
-
-@dataclass(frozen=True)
-class Mul:
-    """A product; ``explicit`` is a written ``*`` (a dot), otherwise juxtaposition."""
-    left: object
-    right: object
-    explicit: bool = True
-
-
-@dataclass(frozen=True)
-class Neg:
-    inner: object
-
-
-@dataclass(frozen=True)
-class Cond:
-    """``value if test else other`` (ReLU and leaky ReLU)."""
-    value: object
-    test: object
-    other: object
+Text = _node("Text", ["text"], "Words inside a formula.")
+Row = _node("Row", ["items"], """Items side by side; strings among them are operators
+    (``"+"``, ``"-"``, ``"="``).""")
+Frac = _node("Frac", ["num", "den"], "A fraction, ``num`` over ``den``.")
+Paren = _node("Paren", ["inner"], "``inner`` in parentheses.")
+Pow = _node("Pow", ["base", "exp"], "``base`` to the power ``exp``.")
+Func = _node("Func", ["name", "args"], "A function applied to a tuple of ``args``.")
+Mul = _node("Mul", ["left", "right", ("explicit", bool, True)],
+            "A product; ``explicit`` is a written ``*`` (a dot), otherwise juxtaposition.")
+Neg = _node("Neg", ["inner"], "``-inner``.")
+Cond = _node("Cond", ["value", "test", "other"],
+             "``value if test else other`` (ReLU and leaky ReLU).")
 
 
 @dataclass(frozen=True)
@@ -208,7 +168,7 @@ class Matrix:
     In plain text it is written as NumPy writes arrays: ``[[0.15, 0.2], [0.25, 0.3]]``, a
     column vector as a one-dimensional array ``[0.05, 0.1]``.
     """
-    rows: Tuple
+    rows: tuple
 
     @classmethod
     def of(cls, values, digits=DIGITS):
@@ -218,6 +178,7 @@ class Matrix:
 
 
 _GREEK = {"delta": "δ", "eta": "η", "lambda": "λ", "mu": "μ", "theta": "θ"}
+_LATIN = {letter: name for name, letter in _GREEK.items()}
 _SYMBOL = re.compile(r"^([A-Za-z]+)(\d+)$")
 
 
@@ -229,14 +190,10 @@ def symbol(name):
     >>> symbol("w5+")
     Sym(base='w', sub='5', sup='+', constant=False)
     """
-    sup = None
-    if name.endswith("+"):
-        name, sup = name[:-1], "+"
-    if "_" in name:
-        base, sub = name.split("_", 1)
-    else:
-        match = _SYMBOL.match(name)
-        base, sub = (match.group(1), match.group(2)) if match else (name, None)
+    sup = "+" if name.endswith("+") else None
+    name = name[:-1] if sup else name
+    match = _SYMBOL.match(name)
+    base, sub = name.split("_", 1) if "_" in name else match.groups() if match else (name, None)
     return Sym(_GREEK.get(base, base), sub or None, sup)
 
 
@@ -256,145 +213,108 @@ def row(*items):
 
 def joined(nodes, op="+"):
     """nodes joined by an operator; a negative number after ``+`` keeps its parentheses."""
-    items = []
-    for k, node in enumerate(nodes):
-        if k:
-            items.append(op)
-        items.append(node)
-    return Row(tuple(items))
+    nodes = list(nodes)
+    return Row(tuple(nodes[:1]) + tuple(item for node in nodes[1:] for item in (op, node)))
 
 
 def join_items(items, tree, note):
     """Formulas joined by commas, a note (a string) after them with a space."""
-    out = ""
-    for k, item in enumerate(items):
-        if isinstance(item, str):
-            out += " " + note(item)
-        else:
-            out += (", " if k else "") + tree(item)
-    return out
+    return "".join(" " + note(item) if isinstance(item, str) else (", " if k else "") + tree(item)
+                   for k, item in enumerate(items))
 
 
 # -- parsing the plain-text formulas of activations and losses -----------------------------------
 
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_]\w*)|(.))")
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_]\w*)|(\S))")
 _FUNCTIONS = {"tanh", "log", "max", "exp", "ln"}
-
-
-def _tokens(text):
-    out = []
-    for match in _TOKEN.finditer(text):
-        number_, name, op = match.groups()
-        if number_ is not None:
-            out.append(("num", number_))
-        elif name is not None:
-            out.append(("name", name))
-        elif op is not None and not op.isspace():
-            out.append(("op", op))
-    return out
 
 
 class _Parser:
     """Recursive descent over: cond := sum ['if' sum ('>'|'<') sum 'else' sum];
     sum := term (('+'|'-') term)*; term := unary (('*'|'/') unary | unary)*;
-    unary := '-' unary | power; power := atom ['^' unary]; atom := number | name ['(' args ')']
-    | '(' cond ')'."""
+    unary := '-' unary | atom ['^' unary]; atom := number | name ['(' args ')'] | '(' cond ')'.
+    A token is ``(kind, value)``, kind ``"num"``, ``"name"`` or ``"op"``; ``(None, None)`` ends
+    the formula."""
 
     def __init__(self, text, values):
-        self.text = text
-        self.tokens = _tokens(text)
-        self.k = 0
-        self.values = values
+        self.text, self.values, self.k = text, values, 0
+        self.tokens = [("num", n) if n else ("name", w) if w else ("op", o)
+                       for n, w, o in _TOKEN.findall(text)] + [(None, None)]
 
-    def peek(self):
-        return self.tokens[self.k] if self.k < len(self.tokens) else (None, None)
+    def skip(self, *values):
+        """Take the next token if it is one of ``values``: its value, else None."""
+        value = self.tokens[self.k][1]
+        self.k += value in values
+        return value if value in values else None
 
     def take(self, value=None):
-        token = self.peek()
-        if token[0] is None or (value is not None and token[1] != value):
-            raise FormatError(f"cannot read the formula {self.text!r}: expected {value!r} at "
-                              f"token {self.k + 1}")
+        """The next token (it must be ``value`` if that is given); else a FormatError."""
+        token = self.tokens[self.k]
+        if token[0] is None or value not in (None, token[1]):
+            got = "the end" if token[0] is None else repr(token[1])
+            raise FormatError(f"cannot read the formula {self.text!r}: expected "
+                              f"{repr(value) if value else 'more'} at token {self.k + 1}, "
+                              f"got {got}")
         self.k += 1
         return token
 
     def parse(self):
         node = self.cond()
-        if self.peek()[0] is not None:
+        if self.tokens[self.k][0] is not None:
             raise FormatError(f"cannot read the formula {self.text!r}: unexpected "
-                              f"{self.peek()[1]!r}")
+                              f"{self.tokens[self.k][1]!r}")
         return node
 
     def cond(self):
         value = self.sum()
-        if self.peek() == ("name", "if"):
-            self.take()
-            left = self.sum()
-            op = self.take()[1]
-            test = row(left, op, self.sum())
-            self.take("else")
-            return Cond(value, test, self.sum())
-        return value
+        if not self.skip("if"):
+            return value
+        test = row(self.sum(), self.take()[1], self.sum())
+        self.take("else")
+        return Cond(value, test, self.sum())
 
     def sum(self):
         items = [self.term()]
-        while self.peek() in (("op", "+"), ("op", "-")):
-            items.append(self.take()[1])
-            items.append(self.term())
+        while op := self.skip("+", "-"):
+            items += [op, self.term()]
         return items[0] if len(items) == 1 else Row(tuple(items))
 
     def term(self):
         node = self.unary()
         while True:
-            kind, value = self.peek()
-            if (kind, value) == ("op", "*"):
-                self.take()
-                node = Mul(node, self.unary(), True)
-            elif (kind, value) == ("op", "/"):
-                self.take()
-                node = Frac(_bare(node), _bare(self.unary()))
-            elif kind in ("num", "name") and value not in ("if", "else") or \
-                    (kind, value) == ("op", "("):
-                node = Mul(node, self.unary(), False)
+            kind, value = self.tokens[self.k]
+            if self.skip("*", "/"):
+                right = self.unary()
+                node = Mul(node, right) if value == "*" else Frac(_bare(node), _bare(right))
+            elif kind in ("num", "name") and value not in ("if", "else") or value == "(":
+                node = Mul(node, self.unary(), False)       # juxtaposed: 0.01 net
             else:
                 return node
 
     def unary(self):
-        if self.peek() == ("op", "-"):
-            self.take()
+        if self.skip("-"):
             return Neg(self.unary())
-        return self.power()
-
-    def power(self):
         base = self.atom()
-        if self.peek() == ("op", "^"):
-            self.take()
-            return Pow(base, _bare(self.unary()))
-        return base
+        return Pow(base, _bare(self.unary())) if self.skip("^") else base
 
     def atom(self):
         kind, value = self.take()
         if kind == "num":
             return Num(value)
-        if kind == "name":
-            if value in _FUNCTIONS and self.peek() == ("op", "("):
-                self.take("(")
-                args = [self.cond()]
-                while self.peek() == ("op", ","):
-                    self.take()
-                    args.append(self.cond())
-                self.take(")")
-                return Func(value, tuple(args))
-            if value in self.values:
-                return self.values[value]
-            if value == "e":
-                return Sym("e", constant=True)
-            return Sym(value)
-        if value == "(":
-            inner = self.cond()
+        if kind == "name" and value in _FUNCTIONS and self.skip("("):
+            args = [self.cond()]
+            while self.skip(","):
+                args.append(self.cond())
             self.take(")")
-            # "(net)" with a number put in: its own parentheses, if negative, are enough
-            return inner if isinstance(inner, (Num, Sym)) else Paren(inner)
-        raise FormatError(f"cannot read the formula {self.text!r}: unexpected {value!r}")
+            return Func(value, tuple(args))
+        if kind == "name":
+            return self.values.get(value, Sym("e", constant=True) if value == "e" else Sym(value))
+        if value != "(":
+            raise FormatError(f"cannot read the formula {self.text!r}: unexpected {value!r}")
+        inner = self.cond()
+        self.take(")")
+        # "(net)" with a number put in: its own parentheses, if negative, are enough
+        return inner if isinstance(inner, (Num, Sym)) else Paren(inner)
 
 
 def _bare(node):
@@ -423,71 +343,23 @@ def written(text, values):
                            if m.group() in values else m.group(), text))
 
 
-# -- plain text --------------------------------------------------------------------------------
+# -- writing a tree ------------------------------------------------------------------------------
+
+def write(writers, node):
+    """``node`` written by the table ``writers`` (node type -> function of the node)."""
+    writer = writers.get(type(node)) or next(
+        (writer for kind, writer in writers.items() if isinstance(node, kind)), None)
+    if writer is None:
+        raise TypeError(f"not a formula node: {node!r}")
+    return writer(node)
+
 
 def starts_with_number(node):
-    while True:
-        if isinstance(node, Num):
-            return True
-        if isinstance(node, Mul):
-            node = node.left
-        elif isinstance(node, Pow):
-            node = node.base
-        elif isinstance(node, Row) and node.items:
-            node = node.items[0]
-        elif isinstance(node, Frac):
-            return True
-        else:
-            return False
-
-
-def to_text(node):
-    """The formula as plain text, the events' lines (``out_h1 (1 - out_h1)``)."""
-    if isinstance(node, str):
-        return {"∂": "d"}.get(node, node)
-    if isinstance(node, Sym):
-        base = {"δ": "delta", "η": "eta", "λ": "lambda", "μ": "mu", "θ": "theta"}.get(node.base, node.base)
-        return base + (f"_{node.sub}" if node.sub and not node.sub.isdigit() else node.sub or "") \
-            + (node.sup or "")
-    if isinstance(node, Num):
-        return f"({node.text})" if node.operand and node.text.startswith("-") else node.text
-    if isinstance(node, Text):
-        return node.text
-    if isinstance(node, Row):
-        out = ""
-        for item in node.items:
-            text = to_text(item)
-            if isinstance(item, str) and item != "∂":
-                out = out.rstrip(" ") + f" {text} "
-            else:
-                out += text
-        return out
-    if isinstance(node, Frac):
-        if isinstance(node.num, Row) and node.num.items[:1] == ("∂",):
-            return f"{to_text(node.num)}/{to_text(node.den)}"
-        if isinstance(node.num, Num) and isinstance(node.den, Num):
-            return f"{to_text(node.num)}/{to_text(node.den)}"
-        return f"{_text_operand(node.num)} / {_text_operand(node.den)}"
-    if isinstance(node, Paren):
-        return f"({to_text(node.inner)})"
-    if isinstance(node, Pow):
-        exp = to_text(node.exp)
-        exp = exp if isinstance(node.exp, (Sym, Num)) else f"({exp})"
-        return f"{_text_operand(node.base)}^{exp}"
-    if isinstance(node, Func):
-        return f"{node.name}({', '.join(to_text(a) for a in bare_args(node))})"
-    if isinstance(node, Mul):
-        return f"{to_text(node.left)}{'*' if node.explicit else ' '}{to_text(node.right)}"
-    if isinstance(node, Neg):
-        return f"-{to_text(node.inner)}"
-    if isinstance(node, Matrix):
-        rows = [", ".join(to_text(entry) for entry in row) for row in node.rows]
-        if all(len(row) == 1 for row in node.rows):
-            return f"[{', '.join(rows)}]"
-        return "[" + ", ".join(f"[{row}]" for row in rows) + "]"
-    if isinstance(node, Cond):
-        return f"{to_text(node.value)} if {to_text(node.test)} else {to_text(node.other)}"
-    raise TypeError(f"not a formula node: {node!r}")
+    """True where a product's right factor opens with a number (then a dot, not juxtaposition,
+    separates it from the left: ``2 \\cdot 3``)."""
+    first = (node.left if isinstance(node, Mul) else node.base if isinstance(node, Pow)
+             else node.items[0] if isinstance(node, Row) and node.items else None)
+    return isinstance(node, (Num, Frac)) or first is not None and starts_with_number(first)
 
 
 def bare_args(func):
@@ -495,7 +367,52 @@ def bare_args(func):
     return [Num(a.text, False) if isinstance(a, Num) else a for a in func.args]
 
 
+def _row_text(node):
+    out = ""
+    for item in node.items:     # an operator spaced on both sides, once
+        out = out.rstrip(" ") + f" {item} " if isinstance(item, str) and item != "∂" \
+            else out + to_text(item)
+    return out
+
+
+def _frac_text(node):
+    """A partial or a fraction of two numbers written compactly (``dE/dw5``, ``1/2``)."""
+    if (isinstance(node.num, Row) and node.num.items[:1] == ("∂",)
+            or isinstance(node.num, Num) and isinstance(node.den, Num)):
+        return f"{to_text(node.num)}/{to_text(node.den)}"
+    return f"{_text_operand(node.num)} / {_text_operand(node.den)}"
+
+
+def _matrix_text(node):
+    rows = [", ".join(map(to_text, row)) for row in node.rows]
+    vector = all(len(row) == 1 for row in node.rows)
+    return "[" + ", ".join(rows if vector else [f"[{row}]" for row in rows]) + "]"
+
+
 def _text_operand(node):
     text = to_text(node)
     return f"({text})" if isinstance(node, (Row, Mul, Neg, Cond)) else text
 
+
+_TEXT = {
+    str: lambda n: "d" if n == "∂" else n,
+    Sym: lambda n: _LATIN.get(n.base, n.base) + (f"_{n.sub}" if n.sub and not n.sub.isdigit()
+                                                  else n.sub or "") + (n.sup or ""),
+    Num: lambda n: f"({n.text})" if n.bracketed else n.text,
+    Text: lambda n: n.text,
+    Row: _row_text,
+    Frac: _frac_text,
+    Paren: lambda n: f"({to_text(n.inner)})",
+    Pow: lambda n: f"{_text_operand(n.base)}^" + (to_text(n.exp) if isinstance(n.exp, (Sym, Num))
+                                                   else f"({to_text(n.exp)})"),
+    Func: lambda n: f"{n.name}({', '.join(map(to_text, bare_args(n)))})",
+    Mul: lambda n: f"{to_text(n.left)}{'*' if n.explicit else ' '}{to_text(n.right)}",
+    Neg: lambda n: f"-{to_text(n.inner)}",
+    Matrix: _matrix_text,
+    Cond: lambda n: f"{to_text(n.value)} if {to_text(n.test)} else {to_text(n.other)}",
+}
+
+
+def to_text(node):
+    """The formula as plain text, the events' lines (``out_h1 (1 - out_h1)``)."""
+    return write(_TEXT, node)

@@ -136,11 +136,18 @@ def _section_class(lines):
     return max(set(phases), key=phases.count) if phases else "backward"
 
 
+#: How each block of a section is written (a block of another kind is left out).
+_BLOCKS = {
+    "h3": lambda heading: f"<h3>{escape(heading)}</h3>",
+    "p": lambda segments: f"<p>{_segments(segments)}</p>",
+    "line": lambda line: (f'<div class="eq{" update" if line.phase == "update" else ""}" '
+                          f'data-q="{escape(line.name)}">{_equation(line)}</div>'),
+}
+
+
 def to_html(sheet):
     """The worksheet (a :class:`~neurosim.render.worksheet.Sheet`) as one HTML document."""
-    lang = sheet.lang
-    net = sheet.network
-    step = sheet.step
+    lang, net, step = sheet.lang, sheet.network, sheet.step
     new = {name[:-1]: v for name, v in step.values.items()
            if name.endswith("+") and name[:-1] in net}
     svg = diagram(net, inputs=[step.values[i] for i in net.input_names],
@@ -151,48 +158,32 @@ def to_html(sheet):
     words = caption(net, lang, labels='data-labels="all"' in svg)
     aside = [f'<figure class="card">{svg}<figcaption>{escape(words)} '
              f'{escape(i18n.text(lang, "hint"))}</figcaption></figure>']
-    sections, current, lines, notes = [], None, [], []
-
-    def close():
-        if current is not None:
-            sections.append(f'<section class="card {_section_class(lines)}">'
-                            + "".join(current) + "</section>")
-
-    blocks = list(sheet.blocks)
-    k = 0
-    while k < len(blocks):
-        kind, content = blocks[k]
-        if kind == "h2" and k + 1 < len(blocks) and blocks[k + 1][0] == "givens":
-            close()
-            current, lines = None, []
-            aside.append(f'<section class="card givens"><h2>{escape(content)}</h2>'
-                         f'{_givens(blocks[k + 1][1])}</section>')
-            k += 2
-            continue
-        if kind == "h2":
-            close()
-            current, lines = [f"<h2>{escape(content)}</h2>"], []
-        elif current is None:          # prose before the first section: a note in the header
-            notes.append(f"<p>{_segments(content)}</p>" if kind == "p" else "")
-        elif kind == "h3":
-            current.append(f"<h3>{escape(content)}</h3>")
-        elif kind == "p":
-            current.append(f"<p>{_segments(content)}</p>")
-        elif kind == "line":
-            lines.append(content)
-            cls = "eq update" if content.phase == "update" else "eq"
-            current.append(f'<div class="{cls}" data-q="{escape(content.name)}">'
-                           f"{_equation(content)}</div>")
-        k += 1
-    close()
-    subtitle = "".join(f"<code>{escape(s)}</code>" if not k else escape(s)
-                       for k, s in enumerate(to_text_segments(sheet.subtitle)))
+    groups = [[]]       # the blocks before the first h2 (notes in the header), then by h2
+    for block in sheet.blocks:
+        if block[0] == "h2":
+            groups.append([])
+        groups[-1].append(block)
+    notes = "".join(f"<p>{_segments(content)}</p>" for kind, content in groups[0] if kind == "p")
+    sections = []
+    for (_, heading), *rest in groups[1:]:
+        if rest and rest[0][0] == "givens":
+            aside.append(f'<section class="card givens"><h2>{escape(heading)}</h2>'
+                         f'{_givens(rest[0][1])}</section>')
+        else:
+            lines = [content for kind, content in rest if kind == "line"]
+            sections.append(f'<section class="card {_section_class(lines)}"><h2>'
+                            f'{escape(heading)}</h2>' + "".join(
+                                _BLOCKS[kind](content) for kind, content in rest
+                                if kind in _BLOCKS) + "</section>")
+    first, *rest = sheet.subtitle           # the network's repr, as code
+    subtitle = f"<code>{escape(first)}</code>" + "".join(
+        escape(s if isinstance(s, str) else to_text(s)) for s in rest)
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
             '<meta charset="utf-8"/>\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
             f"<title>{escape(sheet.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             f'<header><h1>{escape(sheet.title)}</h1><p class="subtitle">{subtitle}</p>'
-            f'{"".join(notes)}</header>\n'
+            f'{notes}</header>\n'
             f'<main style="{_columns(net)}">\n<aside>{"".join(aside)}</aside>\n<article>\n'
             + "\n".join(sections) +
             f"\n</article>\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
@@ -205,36 +196,35 @@ def _columns(net):
     return f"--aside: {share}%"
 
 
+def _split(items, at):
+    """``items`` in groups, a new group before each item that ``at`` accepts (unless the group
+    so far is empty or only an ``=``)."""
+    groups = [[]]
+    for item in items:
+        if at(item) and groups[-1] not in ([], ["="]):
+            groups.append([])
+        groups[-1].append(item)
+    return groups
+
+
 def _equation(line):
     """A line as its sides (split at its ``=`` signs), each side one ``<math>`` per term and
     factor: a long line breaks at an ``=`` first (the rest indented, as a derivation is written
     on a board), and a side too long for a line of its own breaks between its terms, never
     inside one; nothing is hidden in a sideways scroll (issue 16)."""
     items = line.formula.items if isinstance(line.formula, Row) else (line.formula,)
-    sides, current = [], []
-    for item in items:
-        if (item == "=" or isinstance(item, Text)) and current:    # a note: a side of its own
-            sides.append(current)
-            current = []
-        current.append(item)
-    sides.append(current)
     out = []
-    for k, side in enumerate(sides):
-        pieces = [[]]
-        for term in [t for item in side for t in _terms(item)]:
-            if isinstance(term, str) and term in _BREAKS and pieces[-1] not in ([], ["="]):
-                pieces.append([])
-            if term != "":                      # a break between two matrices multiplied
-                pieces[-1].append(term)
+    for k, side in enumerate(_split(items, lambda item: item == "=" or isinstance(item, Text))):
+        terms = [t for item in side for t in _terms(item)]
         maths = []
-        for piece in pieces:
-            first, rest = piece[0], Row(tuple(piece[1:]))
+        for piece in _split(terms, lambda term: isinstance(term, str) and term in _BREAKS):
+            first, *rest = [term for term in piece if term != ""]   # "": two matrices multiplied
             # an operator opening a piece is still infix (spaced on both sides), not a sign
             head = (to_mathml(first).replace("<mo>", '<mo form="infix">', 1)
                     if isinstance(first, str) else to_mathml(first))
             alt = f' alttext="{escape(line.text)}"' if not (k or maths) else ""
-            maths.append(f'<math displaystyle="true"{alt}><mrow>{head}{to_mathml(rest)}</mrow>'
-                         "</math>")
+            maths.append(f'<math displaystyle="true"{alt}><mrow>{head}'
+                         f'{to_mathml(Row(tuple(rest)))}</mrow></math>')
         out.append(f'<span class="side">{"".join(maths)}</span>')
     return "".join(out)
 
@@ -258,26 +248,20 @@ def _matrix(node):
     return isinstance(node, Matrix) or isinstance(node, Pow) and isinstance(node.base, Matrix)
 
 
-def to_text_segments(segments):
-    return [s if isinstance(s, str) else to_text(s) for s in segments]
+def _given(values):
+    """One entry of the givens: formulas with a comma after each but the last (no line starts
+    with a comma), then the notes; or the rules, one a line."""
+    if values and isinstance(values[0], list):
+        return "<br/>".join(map(_segments, values))
+    maths = [math_inline(v) for v in values if not isinstance(v, str)]
+    return " ".join(f'<span class="item">{m}</span>' for m in [m + "," for m in maths[:-1]]
+                    + maths[-1:]) + "".join(f' <span class="note">{escape(v)}</span>'
+                                            for v in values if isinstance(v, str))
 
 
 def _givens(items):
-    out = ["<dl>"]
-    previous = None
-    for label, values in items:
-        out.append(f"<dt>{escape(label) if label != previous else ''}</dt><dd>")
-        previous = label
-        if values and isinstance(values[0], list):
-            out.append("<br/>".join(_segments(s) for s in values))
-        else:
-            # each formula with the comma after it unbreakable (no line starts with a comma)
-            formulas = [v for v in values if not isinstance(v, str)]
-            out.append(" ".join(f'<span class="item">{math_inline(v)}'
-                                f'{"," if k < len(formulas) - 1 else ""}</span>'
-                                for k, v in enumerate(formulas)))
-            out.extend(f' <span class="note">{escape(v)}</span>' for v in values
-                       if isinstance(v, str))
-        out.append("</dd>")
-    out.append("</dl>")
-    return "".join(out)
+    """The givens as a definition list (a label repeated is shown once)."""
+    before = [None] + [label for label, _ in items]
+    return "<dl>" + "".join(f"<dt>{escape(label) if label != previous else ''}</dt>"
+                            f"<dd>{_given(values)}</dd>"
+                            for (label, values), previous in zip(items, before)) + "</dl>"

@@ -7,6 +7,7 @@ renderer writes its own way (plain text, inline LaTeX, inline MathML).
 The Chinese wording follows seed 001 (前向传播, 反向传播, 计算总误差, 隐含层---->输出层的权值更新).
 """
 
+import functools
 import re
 
 from ..errors import ConfigurationError
@@ -14,6 +15,11 @@ from ..errors import ConfigurationError
 __all__ = ["LANGUAGES", "say", "text"]
 
 LANGUAGES = ("en", "zh")
+
+#: How a hidden neuron's dE/dout is found, before the rule's weights are named.
+_HIDDEN = ("A hidden neuron's output reaches every neuron of the next layer, so {0} sums the "
+           "messages {1} coming back along its connections.",
+           "隐含层神经元的输出影响下一层的每个神经元，所以 {0} 是沿各连接传回的 {1} 之和")
 
 _MESSAGES = {
     "title": ("Backpropagation, one step by hand", "反向传播：手算一步"),
@@ -53,18 +59,12 @@ _MESSAGES = {
     "output_prose": ("How much does a change in a weight change the total error? The chain "
                      "rule multiplies the local derivatives along the path: {0}.",
                      "权重的变化对总误差有多大影响？用链式法则把路径上的偏导数相乘：{0}。"),
-    "hidden_prose": ("A hidden neuron's output reaches every neuron of the next layer, so {0} "
-                     "sums the messages {1} coming back along its connections. The weights in "
-                     "them are the ones from before the update.",
-                     "隐含层神经元的输出影响下一层的每个神经元，所以 {0} 是沿各连接传回的 {1} "
-                     "之和；这里用的是更新前的权重。"),
-    "hidden_prose_updated": ("A hidden neuron's output reaches every neuron of the next layer, "
-                             "so {0} sums the messages {1} coming back along its connections. "
-                             "Here the weights in them are the already updated ones "
+    "hidden_prose": (_HIDDEN[0] + " The weights in them are the ones from before the update.",
+                     _HIDDEN[1] + "；这里用的是更新前的权重。"),
+    "hidden_prose_updated": (_HIDDEN[0] + " Here the weights in them are the already updated ones "
                              "(hidden_deltas=\"updated_weights\"): not backpropagation, but "
                              "the rule behind some printed figures.",
-                             "隐含层神经元的输出影响下一层的每个神经元，所以 {0} 是沿各连接传回的 "
-                             "{1} 之和。此处用的是已经更新过的权重"
+                             _HIDDEN[1] + "。此处用的是已经更新过的权重"
                              "（hidden_deltas=\"updated_weights\"）：这不是标准的反向传播，"
                              "只是为了复现某些已发表的数字。"),
     "neuron": ("neuron {0}", "神经元 {0}"),
@@ -107,15 +107,10 @@ _MESSAGES = {
 _FIELD = re.compile(r"\{(\d+)\}")
 
 
-def _check(lang):
+def _index(lang):
     if lang not in LANGUAGES:
         raise ConfigurationError(f"lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     return LANGUAGES.index(lang)
-
-
-def text(lang, key, *args):
-    """The message with plain values filled in (for headings)."""
-    return _MESSAGES[key][_check(lang)].format(*args)
 
 
 def say(lang, key, *args):
@@ -124,14 +119,16 @@ def say(lang, key, *args):
     >>> say("en", "from_to", "a", "b")
     ['a', ' → ', 'b']
     """
-    template = _MESSAGES[key][_check(lang)]
-    out = []
-    position = 0
-    for match in _FIELD.finditer(template):
-        if match.start() > position:
-            out.append(template[position:match.start()])
-        out.append(args[int(match.group(1))])
-        position = match.end()
-    if position < len(template):
-        out.append(template[position:])
-    return out
+    parts = _FIELD.split(_MESSAGES[key][_index(lang)])   # text, field, text, ...
+    return [args[int(part)] if k % 2 else part for k, part in enumerate(parts) if k % 2 or part]
+
+
+def text(lang, key, *args):
+    """The message with plain values filled in (for headings)."""
+    return "".join(map(str, say(lang, key, *args)))
+
+
+def speaker(lang):
+    """:func:`say` and :func:`text` in ``lang``: ``say, text = speaker("zh")``."""
+    _index(lang)
+    return functools.partial(say, lang), functools.partial(text, lang)

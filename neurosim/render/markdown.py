@@ -10,15 +10,16 @@ partials as ``\\frac{\\partial E_{\\mathrm{total}}}{\\partial w_{5}}``.
 """
 
 from ..formula import (Cond, Frac, Func, Matrix, Mul, Neg, Num, Paren, Pow, Row, Sym, Text,
-                       bare_args, join_items, starts_with_number)
+                       bare_args, join_items, starts_with_number, write)
 
 __all__ = ["to_latex", "to_markdown"]
 
-_GREEK = {"⊙": r"\odot", "δ": r"\delta", "η": r"\eta", "λ": r"\lambda", "μ": r"\mu", "θ": r"\theta", "Σ": r"\sum"}
-_OPS = {"-": "-", "*": r"\cdot", "⊙": r"\odot", ">": ">", "<": "<", "=": "=", "+": "+",
-        "∂": r"\partial ", "Σ": r"\sum"}
+_GREEK = {"⊙": r"\odot", "δ": r"\delta", "η": r"\eta", "λ": r"\lambda", "μ": r"\mu",
+          "θ": r"\theta", "Σ": r"\sum"}
+_OPS = {"*": r"\cdot", "⊙": r"\odot", "∂": r"\partial ", "Σ": r"\sum"}
 _SPECIAL = {"\\": r"\backslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
             "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}"}
+_FUNCTIONS = {"log": r"\log", "tanh": r"\tanh", "max": r"\max", "exp": r"\exp", "ln": r"\ln"}
 
 
 def _escape(text):
@@ -28,100 +29,99 @@ def _escape(text):
 def _name(text):
     if text in _GREEK:
         return _GREEK[text]
-    if len(text) == 1 or text.isdigit():
-        return _escape(text)
-    return rf"\mathrm{{{_escape(text)}}}"
+    return _escape(text) if len(text) == 1 or text.isdigit() else rf"\mathrm{{{_escape(text)}}}"
 
 
 def _number(text):
-    sign = ""
-    if text.startswith("-"):
-        sign, text = "-", text[1:]
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
     if "e" in text:
         mantissa, exp = text.split("e")
         return rf"{sign}{mantissa} \times 10^{{{int(exp)}}}"
     return sign + text
 
 
+def _fenced(latex):
+    """LaTeX in parentheses that grow with it."""
+    return rf"\left({latex}\right)"
+
+
+def _sym(node):
+    base = _name(node.base) if not node.constant else r"\mathrm{e}"
+    return (base + (f"_{{{_name(node.sub)}}}" if node.sub else "")
+            + (f"^{{{node.sup}}}" if node.sup else ""))
+
+
+def _row(node):
+    return "".join(to_latex(item) if item == "∂" or not isinstance(item, str)
+                   else f" {to_latex(item)} " for item in node.items).strip()
+
+
+def _pow(node):
+    base = to_latex(node.base)
+    return "{" + (_fenced(base) if isinstance(node.base, (Row, Mul, Neg, Frac, Cond)) else base) \
+        + f"}}^{{{to_latex(node.exp)}}}"
+
+
+def _neg(node):
+    negative = isinstance(node.inner, Num) and node.inner.text.startswith("-")
+    return "-" + (_fenced(_number(node.inner.text)) if negative else to_latex(node.inner))
+
+
+_LATEX = {
+    str: lambda n: _OPS.get(n, _escape(n)),
+    Sym: _sym,
+    Num: lambda n: _fenced(_number(n.text)) if n.bracketed else _number(n.text),
+    Text: lambda n: _GREEK.get(n.text.strip(), None) or rf"\text{{{_escape(n.text)}}}",
+    Row: _row,
+    Frac: lambda n: rf"\frac{{{to_latex(n.num)}}}{{{to_latex(n.den)}}}",
+    Paren: lambda n: _fenced(to_latex(n.inner)),
+    Pow: _pow,
+    Func: lambda n: _FUNCTIONS.get(n.name, rf"\operatorname{{{_escape(n.name)}}}")
+    + _fenced(", ".join(map(to_latex, bare_args(n)))),
+    Mul: lambda n: f"{to_latex(n.left)} "
+    + (r"\cdot " if n.explicit or starts_with_number(n.right) else r"\,") + to_latex(n.right),
+    Neg: _neg,
+    Matrix: lambda n: r"\begin{bmatrix} " + r" \\ ".join(" & ".join(map(to_latex, row))
+                                                        for row in n.rows) + r" \end{bmatrix}",
+    Cond: lambda n: (rf"\begin{{cases}} {to_latex(n.value)} & \text{{if }} {to_latex(n.test)}"
+                     rf" \\ {to_latex(n.other)} & \text{{otherwise}} \end{{cases}}"),
+}
+
+
 def to_latex(node):
     """The formula as LaTeX (math mode, no delimiters)."""
-    if isinstance(node, str):
-        return _OPS.get(node, _escape(node))
-    if isinstance(node, Sym):
-        base = _name(node.base) if not node.constant else r"\mathrm{e}"
-        sub = f"_{{{_name(node.sub)}}}" if node.sub else ""
-        sup = f"^{{{node.sup}}}" if node.sup else ""
-        return base + sub + sup
-    if isinstance(node, Num):
-        text = _number(node.text)
-        return rf"\left({text}\right)" if node.operand and node.text.startswith("-") else text
-    if isinstance(node, Text):
-        return _GREEK.get(node.text.strip(), None) or rf"\text{{{_escape(node.text)}}}"
-    if isinstance(node, Row):
-        out = []
-        for item in node.items:
-            text = to_latex(item)
-            out.append(text if item == "∂" else (f" {text} " if isinstance(item, str) else text))
-        return "".join(out).strip()
-    if isinstance(node, Frac):
-        return rf"\frac{{{to_latex(node.num)}}}{{{to_latex(node.den)}}}"
-    if isinstance(node, Paren):
-        return rf"\left({to_latex(node.inner)}\right)"
-    if isinstance(node, Pow):
-        base = to_latex(node.base)
-        if isinstance(node.base, (Row, Mul, Neg, Frac, Cond)):
-            base = rf"\left({base}\right)"
-        return f"{{{base}}}^{{{to_latex(node.exp)}}}"
-    if isinstance(node, Func):
-        args = ", ".join(to_latex(a) for a in bare_args(node))
-        name = {"log": r"\log", "tanh": r"\tanh", "max": r"\max", "exp": r"\exp",
-                "ln": r"\ln"}.get(node.name, rf"\operatorname{{{_escape(node.name)}}}")
-        return rf"{name}\left({args}\right)"
-    if isinstance(node, Mul):
-        dot = node.explicit or starts_with_number(node.right)
-        op = r"\cdot " if dot else r"\,"
-        return f"{to_latex(node.left)} {op}{to_latex(node.right)}"
-    if isinstance(node, Neg):
-        inner = to_latex(node.inner)
-        if isinstance(node.inner, Num) and node.inner.text.startswith("-"):
-            inner = rf"\left({_number(node.inner.text)}\right)"
-        return f"-{inner}"
-    if isinstance(node, Matrix):
-        rows = r" \\ ".join(" & ".join(to_latex(e) for e in row) for row in node.rows)
-        return rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}"
-    if isinstance(node, Cond):
-        return (rf"\begin{{cases}} {to_latex(node.value)} & \text{{if }} {to_latex(node.test)}"
-                rf" \\ {to_latex(node.other)} & \text{{otherwise}} \end{{cases}}")
-    raise TypeError(f"not a formula node: {node!r}")
+    return write(_LATEX, node)
 
 
 def _segments(segments):
     return "".join(s if isinstance(s, str) else f"${to_latex(s)}$" for s in segments)
 
 
+def write_blocks(sheet, writers):
+    """The sheet's blocks (a :class:`~neurosim.render.worksheet.Sheet`) as lines of text, each
+    written by ``writers[kind]`` (a list of lines)."""
+    return [line for kind, content in sheet.blocks for line in writers[kind](content)]
+
+
+def given_lines(givens, lang, segments, formula, bullet=""):
+    """The givens, a label a line: the formulas joined by commas (a note after them), the
+    rules by semicolons; ``segments`` and ``formula`` write prose and a formula."""
+    colon = "：" if lang == "zh" else ": "
+    return [f"{bullet}{label}{colon}" + ("; ".join(map(segments, items))
+                                         if items and isinstance(items[0], list)
+                                         else join_items(items, formula, str))
+            for label, items in givens]
+
+
 def to_markdown(sheet):
     """The worksheet (a :class:`~neurosim.render.worksheet.Sheet`) as Markdown."""
     first, *rest = sheet.subtitle          # the network's repr, as code
-    out = [f"# {sheet.title}", "", f"`{first}`" + _segments(rest)]
-    colon = "：" if sheet.lang == "zh" else ": "
-    for kind, content in sheet.blocks:
-        if kind == "h2":
-            out += ["", f"## {content}"]
-        elif kind == "h3":
-            out += ["", f"### {content}"]
-        elif kind == "p":
-            out += ["", _segments(content)]
-        elif kind == "line":
-            out += ["", f"$$ {to_latex(content.formula)} $$"]
-        elif kind == "givens":
-            out.append("")
-            for label, items in content:
-                if items and isinstance(items[0], list):
-                    out.append(f"- {label}{colon}" + "; ".join(_segments(s) for s in items))
-                else:
-                    out.append(f"- {label}{colon}" + join_items(
-                        items, lambda t: f"${to_latex(t)}$", str))
-    return "\n".join(out) + "\n"
-
-
-
+    head = [f"# {sheet.title}", "", f"`{first}`" + _segments(rest)]
+    return "\n".join(head + write_blocks(sheet, {
+        "h2": lambda heading: ["", f"## {heading}"],
+        "h3": lambda heading: ["", f"### {heading}"],
+        "p": lambda segments: ["", _segments(segments)],
+        "line": lambda line: ["", f"$$ {to_latex(line.formula)} $$"],
+        "givens": lambda givens: [""] + given_lines(givens, sheet.lang, _segments,
+                                                    lambda tree: f"${to_latex(tree)}$", "- "),
+    })) + "\n"

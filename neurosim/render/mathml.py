@@ -6,12 +6,10 @@
 """
 
 from ..formula import (Cond, Frac, Func, Matrix, Mul, Neg, Num, Paren, Pow, Row, Sym, Text,
-                       bare_args, starts_with_number)
+                       bare_args, starts_with_number, write)
 
 __all__ = ["to_mathml", "math_inline", "escape"]
 
-
-# -- MathML ------------------------------------------------------------------------------------
 
 def escape(text):
     """Text for XML: ``&``, ``<``, ``>`` and quotes escaped."""
@@ -20,92 +18,84 @@ def escape(text):
 
 
 _OPS = {"-": "\u2212", "*": "\u22c5", ">": "&gt;", "<": "&lt;", "=": "=", "Σ": "\u2211",
-        "⊙": "\u2299"}
+        "⊙": "\u2299", "∂": "\u2202"}
 
 
 def _mn(text):
     """A number: minus sign and exponent (1e-05 -> 1 x 10^-5) as mathematics."""
     # The sign opens its own mrow, so that it is a prefix operator (no space after it).
-    sign = ""
-    if text.startswith("-"):
-        sign, text = "<mo>\u2212</mo>", text[1:]
+    sign = "<mo>\u2212</mo>" if text.startswith("-") else ""
+    text = text.lstrip("-")
     if "e" in text:
-        mantissa, exp = text.split("e")
-        exp = str(int(exp))
-        exp_ml = f"<mrow><mo>\u2212</mo><mn>{exp[1:]}</mn></mrow>" if exp.startswith("-") \
-            else f"<mn>{exp}</mn>"
-        body = f"<mn>{mantissa}</mn><mo>\u00d7</mo><msup><mn>10</mn>{exp_ml}</msup>"
-        return f"<mrow>{sign}{body}</mrow>"
+        mantissa, exp = text.split("e")     # the exponent a number itself: 1e-05 -> 10^-5
+        return (f"<mrow>{sign}<mn>{mantissa}</mn><mo>\u00d7</mo><msup><mn>10</mn>"
+                f"{_mn(str(int(exp)))}</msup></mrow>")
     return f"<mrow>{sign}<mn>{text}</mn></mrow>" if sign else f"<mn>{text}</mn>"
 
 
 def _mi(text):
-    if text.isdigit():
-        return f"<mn>{text}</mn>"
-    return f"<mi>{escape(text)}</mi>"
+    return f"<mn>{text}</mn>" if text.isdigit() else f"<mi>{escape(text)}</mi>"
+
+
+def _fenced(inner):
+    """MathML in parentheses."""
+    return f"<mrow><mo>(</mo>{inner}<mo>)</mo></mrow>"
+
+
+def _sym(node):
+    base = (f'<mi mathvariant="normal">{escape(node.base)}</mi>' if node.constant
+            else _mi(node.base))
+    sup = node.sup and (f"<mo>{escape(node.sup)}</mo>" if node.sup == "+" else _mi(node.sup))
+    tag = "m" + "sub" * bool(node.sub) + "sup" * bool(node.sup)     # msub, msup, msubsup
+    return base if tag == "m" else \
+        f"<{tag}>{base}{_mi(node.sub) if node.sub else ''}{sup or ''}</{tag}>"
+
+
+def _pow(node):
+    base = to_mathml(node.base)
+    if isinstance(node.base, (Row, Mul, Neg, Frac, Cond)) or (
+            isinstance(node.base, Num) and node.base.text.startswith("-")):
+        base = _fenced(base)
+    return f"<msup>{base}{_wrap(node.exp)}</msup>"
+
+
+def _neg(node):
+    negative = isinstance(node.inner, Num) and node.inner.text.startswith("-")
+    inner = _fenced(_mn(node.inner.text)) if negative else to_mathml(node.inner)
+    return f"<mrow><mo>\u2212</mo>{inner}</mrow>"
+
+
+def _cells(rows):
+    return "".join("<mtr>" + "".join(f"<mtd>{cell}</mtd>" for cell in row) + "</mtr>"
+                   for row in rows)
+
+
+_MATHML = {
+    str: lambda n: f"<mo>{_OPS.get(n, escape(n))}</mo>",
+    Sym: _sym,
+    Num: lambda n: _fenced(_mn(n.text)) if n.bracketed else _mn(n.text),
+    Text: lambda n: f"<mtext>{escape(n.text.replace('->', '→')).replace(' ', '&#xa0;')}</mtext>",
+    Row: lambda n: "<mrow>" + "".join(map(to_mathml, n.items)) + "</mrow>",
+    Frac: lambda n: f"<mfrac>{_wrap(n.num)}{_wrap(n.den)}</mfrac>",
+    Paren: lambda n: _fenced(to_mathml(n.inner)),
+    Pow: _pow,
+    Func: lambda n: (f"<mrow><mi>{escape(n.name)}</mi><mo>&#x2061;</mo>"
+                     + _fenced("<mo>,</mo>".join(map(to_mathml, bare_args(n)))) + "</mrow>"),
+    Mul: lambda n: (f"<mrow>{to_mathml(n.left)}<mo>"
+                    + ("\u22c5" if n.explicit or starts_with_number(n.right) else "&#x2062;")
+                    + f"</mo>{to_mathml(n.right)}</mrow>"),
+    Neg: _neg,
+    Matrix: lambda n: ("<mrow><mo>[</mo><mtable>" + _cells([map(to_mathml, row) for row in n.rows])
+                       + "</mtable><mo>]</mo></mrow>"),
+    Cond: lambda n: ('<mrow><mo>{</mo><mtable columnalign="left">' + _cells([
+        [to_mathml(n.value), f"<mtext>if&#xa0;</mtext>{to_mathml(n.test)}"],
+        [to_mathml(n.other), "<mtext>otherwise</mtext>"]]) + "</mtable></mrow>"),
+}
 
 
 def to_mathml(node):
     """The formula as MathML Core elements (no ``<math>`` wrapper)."""
-    if isinstance(node, str):
-        if node == "∂":
-            return "<mo>\u2202</mo>"
-        return f"<mo>{_OPS.get(node, escape(node))}</mo>"
-    if isinstance(node, Sym):
-        base = (f'<mi mathvariant="normal">{escape(node.base)}</mi>' if node.constant
-                else _mi(node.base))
-        sup = node.sup and (f"<mo>{escape(node.sup)}</mo>" if node.sup == "+" else _mi(node.sup))
-        if node.sub and node.sup:
-            return f"<msubsup>{base}{_mi(node.sub)}{sup}</msubsup>"
-        if node.sub:
-            return f"<msub>{base}{_mi(node.sub)}</msub>"
-        if node.sup:
-            return f"<msup>{base}{sup}</msup>"
-        return base
-    if isinstance(node, Num):
-        inner = _mn(node.text)
-        if node.operand and node.text.startswith("-"):
-            return f"<mrow><mo>(</mo>{inner}<mo>)</mo></mrow>"
-        return inner
-    if isinstance(node, Text):
-        text = escape(node.text.replace("->", "\u2192")).replace(" ", "&#xa0;")
-        return f"<mtext>{text}</mtext>"
-    if isinstance(node, Row):
-        return "<mrow>" + "".join(to_mathml(i) for i in node.items) + "</mrow>"
-    if isinstance(node, Frac):
-        return f"<mfrac>{_wrap(node.num)}{_wrap(node.den)}</mfrac>"
-    if isinstance(node, Paren):
-        return f"<mrow><mo>(</mo>{to_mathml(node.inner)}<mo>)</mo></mrow>"
-    if isinstance(node, Pow):
-        base = to_mathml(node.base)
-        if isinstance(node.base, (Row, Mul, Neg, Frac, Cond)) or (
-                isinstance(node.base, Num) and node.base.text.startswith("-")):
-            base = f"<mrow><mo>(</mo>{to_mathml(node.base)}<mo>)</mo></mrow>"
-        return f"<msup>{base}{_wrap(node.exp)}</msup>"
-    if isinstance(node, Func):
-        args = "<mo>,</mo>".join(to_mathml(a) for a in bare_args(node))
-        return (f"<mrow><mi>{escape(node.name)}</mi><mo>&#x2061;</mo>"
-                f"<mrow><mo>(</mo>{args}<mo>)</mo></mrow></mrow>")
-    if isinstance(node, Mul):
-        dot = node.explicit or starts_with_number(node.right)
-        op = "<mo>\u22c5</mo>" if dot else "<mo>&#x2062;</mo>"
-        return f"<mrow>{to_mathml(node.left)}{op}{to_mathml(node.right)}</mrow>"
-    if isinstance(node, Neg):
-        inner = to_mathml(node.inner)
-        if isinstance(node.inner, Num) and node.inner.text.startswith("-"):
-            inner = f"<mrow><mo>(</mo>{_mn(node.inner.text)}<mo>)</mo></mrow>"
-        return f"<mrow><mo>\u2212</mo>{inner}</mrow>"
-    if isinstance(node, Matrix):
-        rows = "".join("<mtr>" + "".join(f"<mtd>{to_mathml(e)}</mtd>" for e in row) + "</mtr>"
-                       for row in node.rows)
-        return f"<mrow><mo>[</mo><mtable>{rows}</mtable><mo>]</mo></mrow>"
-    if isinstance(node, Cond):
-        return ("<mrow><mo>{</mo><mtable columnalign=\"left\">"
-                f"<mtr><mtd>{to_mathml(node.value)}</mtd><mtd><mtext>if&#xa0;</mtext>"
-                f"{to_mathml(node.test)}</mtd></mtr>"
-                f"<mtr><mtd>{to_mathml(node.other)}</mtd><mtd><mtext>otherwise</mtext></mtd>"
-                "</mtr></mtable></mrow>")
-    raise TypeError(f"not a formula node: {node!r}")
+    return write(_MATHML, node)
 
 
 def _wrap(node):
@@ -116,4 +106,3 @@ def _wrap(node):
 
 def math_inline(node):
     return f"<math>{to_mathml(node)}</math>"
-

@@ -37,15 +37,17 @@ def labels(net):
 
 
 class _Layer:
-    """Layer ``k`` of ``net`` with the values ``v`` (a step's quantities by name)."""
+    """Layer ``k`` of ``net`` with the values ``v`` (a step's quantities by name); ``sign`` -1:
+    its δ in the books' sign."""
 
-    def __init__(self, net, v, k, digits):
-        self.net, self.v, self.k, self.digits = net, v, k, digits
-        self.layer = net.layers[k]
+    def __init__(self, net, v, k, digits, sign=1):
+        self.v, self.digits, self.layer = v, digits, net.layers[k]
         self.neurons = [n.name for n in self.layer.neurons]
         self.label = labels(net)[k]
-        self.inputs = (net.input_names if k == 0 else
-                       [f"out_{n.name}" for n in net.layers[k - 1].neurons])
+        inputs = net.input_names if k == 0 else [f"out_{n.name}" for n in net.layers[k - 1].neurons]
+        self.x = self.matrix([v[i] for i in inputs])
+        self.x_sym = Sym("x") if k == 0 else Sym("out", labels(net)[k - 1])
+        self.delta = self.matrix(self.column("delta_{}", sign))
 
     def column(self, form, sign=1):
         """The column of the values ``form.format(neuron)`` (``"delta_{}"``), times ``sign``."""
@@ -54,76 +56,69 @@ class _Layer:
     def matrix(self, values):
         return Matrix.of(values, self.digits)
 
-    def weights(self, suffix=""):
-        return self.matrix([[self.v[w + suffix] for w in n.weight_names]
-                            for n in self.layer.neurons])
-
-    def gradients(self):
-        return self.matrix([[self.v[f"dE/d{w}"] for w in n.weight_names]
+    def weights(self, form="{}"):
+        """The matrix of the values ``form.format(weight)`` (``"{}+"``: the new weights)."""
+        return self.matrix([[self.v[form.format(w)] for w in n.weight_names]
                             for n in self.layer.neurons])
 
     def sym(self, base, sup=None):
         return Sym(base, self.label, sup)
 
-    def x(self):
-        """The symbol of the layer's inputs: ``x``, or the outputs of the layer below."""
-        return Sym("x") if self.k == 0 else Sym("out", labels(self.net)[self.k - 1])
+    def outer(self):
+        """δ xᵀ, as symbols and with the numbers."""
+        return (Mul(self.sym("δ"), Pow(self.x_sym, T), False),
+                Mul(self.delta, Pow(self.x, T), False))
 
-    def line(self, name, tree, phase):
-        return (f"matrix {name}_{self.label}", tree, phase)
+    def line(self, name, phase, *sides):
+        """The line ``matrix name_label``: the layer's symbol ``name`` = the ``sides``."""
+        left = self.sym({"delta": "δ", "W+": "W"}.get(name, name), "+" if name == "W+" else None)
+        return (f"matrix {name}_{self.label}", equation(left, *sides), phase)
 
 
 def forward_lines(net, values, k, digits):
     """``z = W x + b`` and ``out = f(z)`` of layer ``k``."""
     L = _Layer(net, values, k, digits)
-    symbols, numbers = Mul(L.sym("W"), L.x(), False), Mul(L.weights(), L.matrix(
-        [values[i] for i in L.inputs]), False)
+    symbols, numbers = Mul(L.sym("W"), L.x_sym, False), Mul(L.weights(), L.x, False)
     if L.layer.bias_mode != "none":
         biases = [values[n.bias_name] for n in L.layer.neurons]
         symbols, numbers = row(symbols, "+", L.sym("b")), row(numbers, "+", L.matrix(biases))
     z = L.matrix(L.column("net_{}"))
-    return [L.line("z", equation(L.sym("z"), symbols, numbers, z), "forward"),
-            L.line("out", equation(L.sym("out"), Func("f", (L.sym("z"),)),
-                                   Func("f", (z,)), L.matrix(L.column("out_{}"))), "forward")]
+    return [L.line("z", "forward", symbols, numbers, z),
+            L.line("out", "forward", Func("f", (L.sym("z"),)), Func("f", (z,)),
+                   L.matrix(L.column("out_{}")))]
 
 
 def backward_lines(net, values, k, digits, sign=1):
     """``δ`` of layer ``k`` (from ``∂E/∂out``, or the layer above's ``Wᵀ δ``) and ``∂E/∂W``;
     ``sign=-1``: δ in the books' sign, -∂E/∂net."""
-    L = _Layer(net, values, k, digits)
-    delta = L.matrix(L.column("delta_{}", sign))
+    L = _Layer(net, values, k, digits, sign)
     df = Func("f'", (L.sym("z"),))
     partials = [values.get(f"dE/dout_{n}") for n in L.neurons] + L.column("dout_{0}/dnet_{0}")
     if None in partials or L.layer.activation.name == "softmax":
         # a partial not defined alone, or a Jacobian rather than f'(z): δ as the step found it
-        lines = [L.line("delta", equation(L.sym("δ"), delta), "backward")]
+        lines = [L.line("delta", "backward", L.delta)]
     else:
         dE_dout = L.matrix([sign * d for d in partials[:len(L.neurons)]])
         f_prime = L.matrix(partials[len(L.neurons):])
-        sides = [row(dE_dout, "⊙", f_prime), delta]
+        sides = [row(dE_dout, "⊙", f_prime), L.delta]
         if k == len(net.layers) - 1:
             message = partial("E_total", f"out_{L.label}")
             message = Neg(message) if sign < 0 else message
         else:       # the message back is the layer above's W^T delta (Mazur: its weights before
-            above = _Layer(net, values, k + 1, digits)     # the update, unless the book's rule)
+            above = _Layer(net, values, k + 1, digits, sign)   # the update, unless the book's)
             plus = "+" if net.hidden_deltas == "updated_weights" else ""
             message = Paren(Mul(Pow(above.sym("W", plus or None), T), above.sym("δ"), False))
-            sides.insert(0, row(Paren(Mul(Pow(above.weights(plus), T),
-                                          above.matrix(above.column("delta_{}", sign)),
-                                          False)),
-                                "⊙", f_prime))
-        lines = [L.line("delta", equation(L.sym("δ"), row(message, "⊙", df), *sides),
-                        "backward")]
-    x = L.matrix([values[i] for i in L.inputs])
-    symbols, numbers = Mul(L.sym("δ"), Pow(L.x(), T), False), Mul(delta, Pow(x, T), False)
+            sides.insert(0, row(Paren(Mul(Pow(above.weights("{}" + plus), T), above.delta,
+                                          False)), "⊙", f_prime))
+        lines = [L.line("delta", "backward", row(message, "⊙", df), *sides)]
+    symbols, numbers = L.outer()
     if sign < 0:        # dE/dW = -δ xᵀ with the books' δ
         symbols, numbers = Neg(symbols), Neg(numbers)
     if net.weight_decay:
         symbols = row(symbols, "+", Mul(Sym("λ"), L.sym("W"), False))
         numbers = row(numbers, "+", Mul(number(net.weight_decay, digits), L.weights(), False))
-    gradient = partial("E_total", f"W_{L.label}")
-    lines.append(L.line("dE/dW", equation(gradient, symbols, numbers, L.gradients()),
-                        "backward"))
+    lines.append((f"matrix dE/dW_{L.label}", equation(partial("E_total", f"W_{L.label}"), symbols,
+                                                      numbers, L.weights("dE/d{}")), "backward"))
     return lines
 
 
@@ -133,17 +128,11 @@ def update_lines(net, values, k, digits, sign=1):
     the books' δ (without weight decay)."""
     if net.momentum:
         return []
-    L = _Layer(net, values, k, digits)
-    eta = number(net.learning_rate, digits)
+    L = _Layer(net, values, k, digits, sign)
     if sign < 0 and not net.weight_decay:
-        x = L.matrix([values[i] for i in L.inputs])
-        step = Mul(L.matrix(L.column("delta_{}", sign)), Pow(x, T), False)
-        tree = equation(L.sym("W", "+"),
-                        row(L.sym("W"), "+", Mul(Sym("η"), Mul(L.sym("δ"), Pow(L.x(), T), False),
-                                                 False)),
-                        row(L.weights(), "+", Mul(eta, step, False)), L.weights("+"))
-        return [L.line("W+", tree, "update")]
-    tree = equation(L.sym("W", "+"),
-                    row(L.sym("W"), "-", Mul(Sym("η"), partial("E_total", f"W_{L.label}"), False)),
-                    row(L.weights(), "-", Mul(eta, L.gradients(), False)), L.weights("+"))
-    return [L.line("W+", tree, "update")]
+        op, (symbols, numbers) = "+", L.outer()
+    else:
+        op, symbols, numbers = "-", partial("E_total", f"W_{L.label}"), L.weights("dE/d{}")
+    eta = number(net.learning_rate, digits)
+    return [L.line("W+", "update", row(L.sym("W"), op, Mul(Sym("η"), symbols, False)),
+                   row(L.weights(), op, Mul(eta, numbers, False)), L.weights("{}+"))]

@@ -21,15 +21,17 @@ by name. :func:`worksheet` writes it as plain text (the stepper's lines), Markdo
 """
 
 import textwrap
+import unicodedata
 from dataclasses import dataclass, field
 
 from .. import quantities
 from ..errors import ConfigurationError, UnknownNameError
 from ..events import BiasGradient, ForwardMessage, InputGradient, WeightGradient
-from ..formula import (DELTA_CONVENTIONS, Context, Mul, Neg, Sym, Text, delta_sign, join_items,
+from ..formula import (DELTA_CONVENTIONS, Context, Mul, Neg, Sym, Text, delta_sign,
                        number, partial, row, symbol, written)
 from ..formula import to_text
 from . import i18n, matrix_form
+from .markdown import given_lines, write_blocks
 
 __all__ = ["worksheet", "build", "event_formula", "Sheet", "Line", "FORMATS"]
 
@@ -90,7 +92,7 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
         hint = ("\nto write out a saved network: worksheet(NeuralNetwork.load(path), ...)"
                 if isinstance(net, str) else "")
         raise ConfigurationError(f"net must be a NeuralNetwork, got {net!r}{hint}")
-    i18n.text(lang, "title")  # checks lang
+    say, text = i18n.speaker(lang)      # checks lang
     sign = delta_sign(convention)
     if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 17:
         raise ConfigurationError(f"digits must be an integer from 1 to 17, got {digits!r}")
@@ -106,185 +108,143 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
     # a number; bytes, a dict, NaN are refused with the field named)
     inputs, targets = net._vector(inputs, "inputs"), net._vector(targets, "targets")
     step = quantities.worked_step(net, inputs, targets)
-    say = lambda key, *args: i18n.say(lang, key, *args)  # noqa: E731
-    text = lambda key, *args: i18n.text(lang, key, *args)  # noqa: E731
-    gradients = {e.weight_name if type(e) is WeightGradient else e.bias_name: e
-                 for e in step.record if type(e) in (WeightGradient, BiasGradient)}
-    factors = {}        # neuron -> (its dE/dout at an output, its messages, its f'(net))
+    gradients = {quantities.owner_of(e): e for e in step.record
+                 if type(e) in (WeightGradient, BiasGradient)}
+    factors = {}        # neuron -> [its dE/dout at an output, its messages, its f'(net)]
     for e in step.record:
         kind = type(e).__name__
         if kind in ("OutputErrorDerivative", "BackwardMessage", "ActivationDerivative"):
-            owner = e.sender if kind == "BackwardMessage" else e.neuron
-            error, messages, local = factors.get(owner, (None, [], None))
-            factors[owner] = (e if kind == "OutputErrorDerivative" else error,
-                              messages + [e] if kind == "BackwardMessage" else messages,
-                              e if kind == "ActivationDerivative" else local)
+            mine = factors.setdefault(quantities.owner_of(e), [None, [], None])
+            if kind == "BackwardMessage":
+                mine[1].append(e)
+            else:
+                mine[0 if kind == "OutputErrorDerivative" else 2] = e
     c = Context.of(net, digits, convention=convention, gradients=gradients, factors=factors)
-    after_c = Context.of(net, digits, "+")
     book = c.book_sign
-
-    def line(event, context=c):
-        tree = event.tree(context)
-        return ("line", Line(quantities.name_of(event) + context.suffix, to_text(tree), tree,
-                             event.phase))
-
-    layer_of = {}
+    where = {}          # a neuron's, weight's or bias's name -> (its layer, its neurons)
     for k, layer in enumerate(net.layers):
         for n in layer.neurons:
-            layer_of[n.name] = k
-            layer_of.update((w, k) for w in n.weight_names)
-            if n.bias_name:
-                layer_of[n.bias_name] = k
+            for name in [n.name] + n.weight_names + ([n.bias_name] if n.bias_name else []):
+                where.setdefault(name, (k, []))[1].append(n.name)
 
-    neurons_of = {}     # a weight's or bias's name -> the neurons it belongs to
-    for n in net.neurons:
-        for p in n.weight_names + ([n.bias_name] if n.bias_name else []):
-            neurons_of.setdefault(p, []).append(n.name)
-
-    def wanted(event):
+    def wanted(event):      # of a chosen neuron (or of none: E_total)
         owner = quantities.owner_of(event)
-        if owner is None or owner in chosen:
-            return True
-        return any(n in chosen for n in neurons_of.get(owner, ()))   # of a chosen neuron?
+        return owner is None or bool(chosen.intersection(where[owner][1]))
+
+    def by_layer(events):
+        layers = {}
+        for e in events:
+            layers.setdefault(where[quantities.owner_of(e)][0], []).append(e)
+        return sorted(layers.items())
+
+    blocks = []
+
+    def lines(events, context=c, heading=None, more=()):
+        """The events' lines (and ``more`` lines, each ``(name, tree, phase)``), under
+        ``heading`` (an h3) if there are any."""
+        rows = [(quantities.name_of(e) + context.suffix, e.tree(context), e.phase)
+                for e in events] + list(more)
+        if heading and rows:
+            blocks.append(("h3", heading))
+        blocks.extend(("line", Line(name, to_text(tree), tree, phase))
+                      for name, tree, phase in rows)
+
+    def matrix_lines(rows):
+        if matrix:
+            lines((), heading=text("matrix_form"), more=rows)
 
     # dE/di = sum_h delta_h w_hi reads every first-layer neuron: shown with all of them
     first_layer = {n.name for n in net.layers[0].neurons}
     inputs_back = [e for e in step.record if type(e) is InputGradient and first_layer <= chosen]
     events = [e for e in step.record if type(e) not in (ForwardMessage, InputGradient)
               and wanted(e)]
-    blocks = []
     if chosen != {n.name for n in net.neurons}:
-        order = [n.name for n in net.neurons if n.name in chosen]
-        blocks.append(("p", say("only_neurons", ", ".join(order))))
+        blocks.append(("p", say("only_neurons", ", ".join(n.name for n in net.neurons
+                                                           if n.name in chosen))))
     if book:
         blocks.append(("p", say("convention_note", row(Sym("δ"), "=", Neg(partial("E", "net"))),
                                 row(Sym("e"), "=", Sym("t"), "-", Sym("y")),
                                 row(Sym("δ"), "=", partial("E", "net")))))
-    blocks.append(("h2", text("given")))
-    blocks.append(("givens", _givens(net, inputs, targets, chosen, c, lang)))
+    blocks += [("h2", text("given")), ("givens", _givens(net, inputs, targets, chosen, c, lang))]
 
     # 1. forward
-    number_ = 1
-    blocks.append(("h2", text("forward", number_)))
-    act = net.layers[0].activation
-    blocks.append(("p", say("forward_prose",
-                            row(Sym("net"), "=", "Σ", Mul(Sym("w"), Sym("x")), "+", Sym("b")),
-                            row(Sym("out"), "=", written(act.formula, {"net": Sym("net")})))))
-    names = _layer_names(net, lang)
-    forward_of = {}     # layer -> its forward events, in one pass (deep networks)
-    for e in events:
-        if e.phase == "forward":
-            forward_of.setdefault(layer_of[e.neuron], []).append(e)
+    blocks += [("h2", text("forward", 1)), ("p", say(
+        "forward_prose", row(Sym("net"), "=", "Σ", Mul(Sym("w"), Sym("x")), "+", Sym("b")),
+        row(Sym("out"), "=", written(net.layers[0].activation.formula, {"net": Sym("net")}))))]
+    names = _layer_names(net, text)
     if matrix:
         blocks.append(("p", say("matrix_prose", Sym("W"), Sym("⊙"))))
-
-    def matrix_lines(lines):
-        if matrix:
-            blocks.append(("h3", text("matrix_form")))
-            blocks.extend(("line", Line(name, to_text(tree), tree, phase))
-                          for name, tree, phase in lines)
-
-    for k, layer in enumerate(net.layers):
-        rows = forward_of.get(k, [])
-        if rows:
-            blocks.append(("h3", text("from_to", names[k], names[k + 1])))
-            blocks.extend(line(e) for e in rows)
-            matrix_lines(matrix_form.forward_lines(net, step.values, k, digits))
+    for k, rows in by_layer(e for e in events if e.phase == "forward"):
+        lines(rows, heading=text("from_to", names[k], names[k + 1]))
+        matrix_lines(matrix_form.forward_lines(net, step.values, k, digits))
 
     # 2. the total error
-    number_ += 1
-    blocks.append(("h2", text("error", number_)))
-    blocks.append(("p", say("error_prose")))
-    blocks.extend(line(e) for e in events if e.phase == "error")
+    blocks += [("h2", text("error", 2)), ("p", say("error_prose"))]
+    lines(e for e in events if e.phase == "error")
 
     # 3... each layer from the top: gradients, then new weights
-    gradients_of = {}   # layer -> its backward and update events, in one pass
-    for e in events:
-        if e.phase in ("backward", "update"):
-            gradients_of.setdefault(layer_of[quantities.owner_of(e)], []).append(e)
-    for k in range(len(net.layers) - 1, -1, -1):
+    number_ = 2
+    for k, mine in reversed(by_layer(e for e in events if e.phase in ("backward", "update"))):
         layer = net.layers[k]
-        mine = gradients_of.get(k, [])
-        if not mine:
-            continue
         number_ += 1
         blocks.append(("h2", text("gradients", number_, text("from_to", names[k], names[k + 1])
                                   if lang == "zh" else names[k + 1])))
         h, w = layer.neurons[0].name, layer.neurons[0].weight_names[0]
+        dE_dout = partial("E_total", f"out_{h}")
         if k == len(net.layers) - 1:
-            blocks.append(("p", say("output_prose", row(
-                partial("E_total", w), "=", Mul(Mul(partial("E_total", f"out_{h}"),
-                                                    partial(f"out_{h}", f"net_{h}")),
-                                                partial(f"net_{h}", w))))))
+            blocks.append(("p", say("output_prose", row(partial("E_total", w), "=", Mul(
+                Mul(dE_dout, partial(f"out_{h}", f"net_{h}")), partial(f"net_{h}", w))))))
         else:
             key = "hidden_prose_updated" if net.hidden_deltas == "updated_weights" \
                 else "hidden_prose"
-            dE_dout = partial("E_total", f"out_{h}")
             blocks.append(("p", say(key, Neg(dE_dout) if book else dE_dout,
                                     Mul(Sym("δ"), Sym("w")))))
+        shared = [e for e in mine if type(e) is BiasGradient and len(e.neurons) > 1]
         of_neuron = {}      # neuron -> its backward events (a shared bias's gradient apart)
         for e in mine:
-            if e.phase == "backward" and not (type(e) is BiasGradient and len(e.neurons) > 1):
-                owner = quantities.owner_of(e)
-                for name in neurons_of.get(owner, (owner,)):
+            if e.phase == "backward" and e not in shared:
+                for name in where[quantities.owner_of(e)][1]:
                     of_neuron.setdefault(name, []).append(e)
         for n in layer.neurons:
-            rows = of_neuron.get(n.name, [])
-            if rows:
-                blocks.append(("h3", text("neuron", n.name)))
-                blocks.extend(line(e) for e in rows)
-        shared = [e for e in mine if type(e) is BiasGradient and len(e.neurons) > 1]
+            lines(of_neuron.get(n.name, ()), heading=text("neuron", n.name))
         if shared:
-            blocks.append(("h3", text("shared_bias", shared[0].bias_name)))
-            blocks.extend(line(e) for e in shared)
-        updates = [e for e in mine if e.phase == "update"]
+            lines(shared, heading=text("shared_bias", shared[0].bias_name))
         blocks.append(("h3", text("new_weights")))
+        descent = Mul(Sym("η"), partial("E_total", "w"))
         if net.momentum:
             blocks.append(("p", say("update_prose_momentum", row(
                 symbol("w+"), "=", symbol("w"), "+", Sym("v"), Text(", "), Sym("v"), "=",
-                Mul(Sym("μ"), Sym("v")), "-", Mul(Sym("η"), partial("E_total", "w"))))))
-        elif book:
+                Mul(Sym("μ"), Sym("v")), "-", descent))))
+        else:       # the books: = w + eta*delta*x too
+            book_step = ("=", symbol("w"), "+", Mul(Mul(Sym("η"), Sym("δ")), Sym("x")))
             blocks.append(("p", say("update_prose", row(
-                symbol("w+"), "=", symbol("w"), "-", Mul(Sym("η"), partial("E_total", "w")),
-                "=", symbol("w"), "+", Mul(Mul(Sym("η"), Sym("δ")), Sym("x"))),
-                row(Sym("η"), "=", number(net.learning_rate, digits, False)))))
-        else:
-            blocks.append(("p", say("update_prose", row(
-                symbol("w+"), "=", symbol("w"), "-", Mul(Sym("η"), partial("E_total", "w"))),
-                row(Sym("η"), "=", number(net.learning_rate, digits, False)))))
+                symbol("w+"), "=", symbol("w"), "-", descent, *(book_step if book else ())),
+                row(Sym("η"), "=", c.n(net.learning_rate, False)))))
         if not net.train_biases and any(type(e) is BiasGradient for e in mine):
             blocks.append(("p", say("bias_gradients_only")))
-        blocks.extend(line(e) for e in updates)
+        lines(e for e in mine if e.phase == "update")
         matrix_lines(matrix_form.backward_lines(net, step.values, k, digits, sign)
                      + matrix_form.update_lines(net, step.values, k, digits, sign))
 
     if inputs_back:     # dE/di = sum_h delta_h w_hi: after the first layer, as a layer below it
-        i = net.input_names[0]
         blocks.append(("h3", text("input_gradients")))
-        dE_di = partial("E_total", i)
+        dE_di = partial("E_total", net.input_names[0])
         blocks.append(("p", say("input_prose", Neg(dE_di) if book else dE_di,
                                 Mul(Sym("δ"), Sym("w")))))
-        blocks.extend(line(e) for e in inputs_back)
+        lines(inputs_back)
 
     # the error after the update
-    number_ += 1
-    blocks.append(("h2", text("after", number_)))
-    E, E_plus = step.values["E_total"], step.values["E_total+"]
-    blocks.append(("p", say("after_prose", number(E, digits, False), number(E_plus, digits,
-                                                                            False))))
+    after_c = Context.of(net, digits, "+")
+    blocks += [("h2", text("after", number_ + 1)), ("p", say(
+        "after_prose", c.n(step.values["E_total"], False), c.n(step.values["E_total+"], False)))]
     after = [e for e in step.after if type(e) is not ForwardMessage and wanted(e)]
-    for k, layer in enumerate(net.layers):
-        rows = [e for e in after if e.phase == "forward" and layer_of[e.neuron] == k]
-        if rows:
-            blocks.append(("h3", text("from_to", names[k], names[k + 1])))
-            blocks.extend(line(e, after_c) for e in rows)
-    blocks.append(("h3", text("total_error")))
-    blocks.extend(line(e, after_c) for e in after if e.phase == "error")
+    for k, rows in by_layer(e for e in after if e.phase == "forward"):
+        lines(rows, after_c, text("from_to", names[k], names[k + 1]))
+    lines((e for e in after if e.phase == "error"), after_c, text("total_error"))
 
-    sheet = Sheet(text("title"), say("subtitle", repr(net)), blocks, lang, net, step, chosen,
-                  digits=digits)
-    sheet.factors = _factors(net, {b[1].name for b in blocks if b[0] == "line"})
-    return sheet
+    shown = {content.name for kind, content in blocks if kind == "line"}
+    return Sheet(text("title"), say("subtitle", repr(net)), blocks, lang, net, step, chosen,
+                 _factors(net, shown), digits)
 
 
 def _chosen(net, neurons):
@@ -292,11 +252,10 @@ def _chosen(net, neurons):
     if neurons is None:
         return set(every)
     if isinstance(neurons, str):
-        neurons = [p for p in neurons.replace(",", " ").split()]
+        neurons = neurons.replace(",", " ").split()
     if not isinstance(neurons, (list, tuple, set, frozenset)):
         raise ConfigurationError(f"neurons must be neuron names, a list like ['h1', 'o1'] or a "
                                  f"str like 'h1,o1', got {neurons!r}")
-    chosen = set()
     for name in neurons:
         if not isinstance(name, str):
             raise ConfigurationError(f"neurons must be neuron names (str), got {name!r} in "
@@ -304,81 +263,66 @@ def _chosen(net, neurons):
         if name not in every:
             raise UnknownNameError(f"neurons: no neuron is named {name!r}; the neurons are "
                                    f"{', '.join(every)}")
-        chosen.add(name)
-    if not chosen:
+    if not neurons:
         raise ConfigurationError("neurons must name at least one neuron, got none")
-    return chosen
+    return set(neurons)
 
 
-def _layer_names(net, lang):
+def _layer_names(net, text):
     hidden = len(net.layers) - 1
-    names = [i18n.text(lang, "input_layer")]
-    for k in range(1, hidden + 1):
-        names.append(i18n.text(lang, "hidden_layer") if hidden == 1
-                     else i18n.text(lang, "hidden_layer_k", k))
-    return names + [i18n.text(lang, "output_layer")]
+    return ([text("input_layer")]
+            + [text("hidden_layer") if hidden == 1 else text("hidden_layer_k", k)
+               for k in range(1, hidden + 1)] + [text("output_layer")])
 
 
 def _givens(net, inputs, targets, chosen, c, lang):
-    say = lambda key, *args: i18n.say(lang, key, *args)  # noqa: E731
-    text = lambda key: i18n.text(lang, key)  # noqa: E731
-    eq = lambda name, value: row(symbol(name), "=", number(value, c.digits, False))  # noqa: E731
-    outputs = [n.name for n in net.output_layer.neurons]
+    say, text = i18n.speaker(lang)
+    eq = lambda name, value: row(symbol(name), "=", c.n(value, False))  # noqa: E731
+    given = lambda sym, value: row(Sym(sym), "=", c.n(value, False))  # noqa: E731
+    outputs = [(n.name, t) for n, t in zip(net.output_layer.neurons, targets)]
+    shown = [(o, t) for o, t in outputs if o in chosen] or outputs    # else all of them
     items = [(text("inputs"), [eq(i, x) for i, x in zip(net.input_names, inputs)]),
-             (text("targets"), [eq(f"target_{o}", t) for o, t in zip(outputs, targets)
-                                if o in chosen] or
-              [eq(f"target_{o}", t) for o, t in zip(outputs, targets)])]
+             (text("targets"), [eq(f"target_{o}", t) for o, t in shown])]
     for layer in net.layers:
         weights = [eq(w, v) for n in layer.neurons if n.name in chosen
                    for w, v in zip(n.weight_names, n.weights)]
         if weights:
             items.append((text("weights"), weights))
-    biases = []
-    for layer in net.layers:
-        if layer.bias_mode == "shared":
-            biases.append(eq(layer.bias_name, layer.neurons[0].bias))
-        elif layer.bias_mode == "per_neuron":
-            biases += [eq(n.bias_name, n.bias) for n in layer.neurons if n.name in chosen]
+    biases = [eq(n.bias_name, n.bias) for layer in net.layers for k, n in enumerate(layer.neurons)
+              if layer.bias_mode == "per_neuron" and n.name in chosen
+              or layer.bias_mode == "shared" and k == 0]
     if biases:
         items.append((text("biases"), biases + ([] if net.train_biases
                                                 else [text("biases_fixed")])))
-    rules = [say("learning_rate", row(Sym("η"), "=", number(net.learning_rate, c.digits, False)))]
-    acts = []
+    rules = [say("learning_rate", given("η", net.learning_rate))]
+    acts = {}
     for layer in net.layers:
-        if layer.activation.name not in acts:
-            acts.append(layer.activation.name)
-            rules.append(say("activation", row(Sym("out"), "=",
-                                               written(layer.activation.formula,
-                                                     {"net": Sym("net")}),
-                                               Text(f" ({layer.activation.name})"))))
+        acts.setdefault(layer.activation.name, layer.activation)
+    for act in acts.values():
+        rules.append(say("activation", row(Sym("out"), "=", written(act.formula,
+                                                                   {"net": Sym("net")}),
+                                           Text(f" ({act.name})"))))
     rules.append(say("loss", row(Sym("E", "o"), "=", written(net.loss.formula, {
         "target": Sym("target"), "out": Sym("out"), "n": Sym("n")}))))
     if net.weight_decay:
-        rules.append(say("weight_decay", row(Sym("λ"), "=", number(net.weight_decay, c.digits,
-                                                                   False)),
-                         Mul(Sym("λ"), Sym("w"))))
+        rules.append(say("weight_decay", given("λ", net.weight_decay), Mul(Sym("λ"), Sym("w"))))
     if net.momentum:
-        rules.append(say("momentum", row(Sym("μ"), "=", number(net.momentum, c.digits, False))))
-    items.append((text("rules"), rules))
-    return items
+        rules.append(say("momentum", given("μ", net.momentum)))
+    return items + [(text("rules"), rules)]
 
 
 def _factors(net, shown):
     """For each weight, the names of the lines of its chain rule (for the HTML highlighting)."""
     factors = {}
-    layers = net.layers
-    for k, layer in enumerate(layers):
-        senders = net.input_names if k == 0 else [n.name for n in layers[k - 1].neurons]
+    for k, layer in enumerate(net.layers):
+        senders = net.input_names if k == 0 else [n.name for n in net.layers[k - 1].neurons]
+        above = net.layers[k + 1].neurons if k + 1 < len(net.layers) else []
         for n in layer.neurons:
             h = n.name
-            chain = [f"dE/dout_{h}", f"dout_{h}/dnet_{h}", f"delta_{h}"]
-            if k < len(layers) - 1:
-                for u in layers[k + 1].neurons:
-                    chain += [f"dE_{u.name}/dout_{h}", f"delta_{u.name}"]
+            chain = [f"dE/dout_{h}", f"dout_{h}/dnet_{h}", f"delta_{h}"] + [
+                name for u in above for name in (f"dE_{u.name}/dout_{h}", f"delta_{u.name}")]
             for w, s in zip(n.weight_names, senders):
-                names = [f"dE/d{w}", f"{w}+"] + chain
-                if k:
-                    names.append(f"out_{s}")
+                names = [f"dE/d{w}", f"{w}+"] + chain + ([f"out_{s}"] if k else [])
                 factors[w] = [name for name in names if name in shown]
     return factors
 
@@ -387,25 +331,16 @@ def _factors(net, shown):
 
 def to_plain(sheet):
     """The worksheet as plain text: headings underlined, each line of the calculation indented."""
-    out = [sheet.title, "=" * _width(sheet.title)]
-    out += textwrap.wrap(_segments_text(sheet.subtitle), 100, break_on_hyphens=False)
-    colon = "：" if sheet.lang == "zh" else ": "
-    for kind, content in sheet.blocks:
-        if kind == "h2":
-            out += ["", content, "-" * _width(content)]
-        elif kind == "h3":
-            out += ["", content]
-        elif kind == "p":
-            out += textwrap.wrap(_segments_text(content), 100, break_on_hyphens=False)
-        elif kind == "line":
-            out.append("  " + content.text)
-        elif kind == "givens":
-            for label, trees in content:
-                if trees and isinstance(trees[0], list):
-                    out.append(f"{label}{colon}" + "; ".join(_segments_text(t) for t in trees))
-                else:
-                    out.append(f"{label}{colon}" + join_items(trees, to_text, str))
-    return "\n".join(out) + "\n"
+    wrap = lambda segments: textwrap.wrap(_segments_text(segments), 100,  # noqa: E731
+                                          break_on_hyphens=False)
+    underlined = lambda heading, rule: [heading, rule * _width(heading)]  # noqa: E731
+    return "\n".join(underlined(sheet.title, "=") + wrap(sheet.subtitle) + write_blocks(sheet, {
+        "h2": lambda heading: [""] + underlined(heading, "-"),
+        "h3": lambda heading: ["", heading],
+        "p": wrap,
+        "line": lambda line: ["  " + line.text],
+        "givens": lambda givens: given_lines(givens, sheet.lang, _segments_text, to_text),
+    })) + "\n"
 
 
 def _segments_text(segments):
@@ -414,7 +349,6 @@ def _segments_text(segments):
 
 def _width(text):
     """Columns a heading takes in a terminal (CJK characters are two wide)."""
-    import unicodedata
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -447,12 +381,8 @@ def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, l
         raise ConfigurationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     sheet = build(net, inputs, targets, digits=digits, lang=lang, neurons=neurons,
                   matrix=matrix, convention=convention)
+    from . import html, markdown
     from .notebook import Document     # a str that Jupyter shows rendered (notebook.py)
-    if format == "text":
-        return Document(to_plain(sheet), format)
-    if format == "markdown":
-        from .markdown import to_markdown
-        return Document(to_markdown(sheet), format)
-    from .html import to_html
-    return Document(to_html(sheet), format)
+    writer = {"text": to_plain, "markdown": markdown.to_markdown, "html": html.to_html}[format]
+    return Document(writer(sheet), format)
 
