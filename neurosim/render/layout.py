@@ -34,7 +34,7 @@ False
 
 import math
 from itertools import product
-from dataclasses import dataclass, field
+from collections import namedtuple
 
 __all__ = ["MOST_LABELLED", "Box", "Edge", "Label", "BiasNode", "Layout", "layout",
            "text_size", "labelled", "wiring"]
@@ -77,14 +77,8 @@ def text_size(text, font):
     return (widest + 2 * PAD) * font, (height + 2 * PAD) * font
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(namedtuple("Box", "x0 y0 x1 y1")):
     """An axis-aligned rectangle, ``y`` growing downwards (as in SVG)."""
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
     @classmethod
     def around(cls, x, y, width, height):
         return cls(x - width / 2, y - height / 2, x + width / 2, y + height / 2)
@@ -105,68 +99,33 @@ class Box:
         lo, hi = 0.0, 1.0
         for p, q0, q1 in ((x2 - x1, self.x0 - x1, self.x1 - x1),
                           (y2 - y1, self.y0 - y1, self.y1 - y1)):
-            if p == 0:
-                if q0 >= 0 or q1 <= 0:      # parallel and outside (or on the border)
-                    return False
-                continue
-            a, b = sorted((q0 / p, q1 / p))
-            lo, hi = max(lo, a), min(hi, b)
-            if lo >= hi:
+            if p == 0 and (q0 >= 0 or q1 <= 0):      # parallel and outside (or on the border)
                 return False
-        return True
+            if p:
+                a, b = sorted((q0 / p, q1 / p))
+                lo, hi = max(lo, a), min(hi, b)
+        return lo < hi
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(namedtuple("Edge", "name sender receiver start end")):
     """One connection: weight ``name`` from ``sender`` to ``receiver``, drawn as the segment
     ``start`` to ``end`` (circle border to circle border)."""
-    name: str
-    sender: str
-    receiver: str
-    start: tuple
-    end: tuple
 
-
-@dataclass(frozen=True)
-class Label:
+class Label(namedtuple("Label", "text owner kind x y box font")):
     """A text placed on the diagram: its ``owner`` (a weight, neuron or bias name), its
-    ``kind`` (``"weight"``, ``"note"``, ``"side"``, ``"bias"``) and centre ``(x, y)``."""
-    text: str
-    owner: str
-    kind: str
-    x: float
-    y: float
-    box: Box
-    font: float
+    ``kind`` (``"weight"``, ``"note"``, ``"side"``, ``"bias"``), centre ``(x, y)``, ``box`` and
+    ``font`` size."""
 
+class BiasNode(namedtuple("BiasNode", "name box receivers segments")):
+    """A shared bias: its box, the neurons it feeds and the dashed segments to them."""
 
-@dataclass(frozen=True)
-class BiasNode:
-    """A shared bias: its box, and the dashed segments to the neurons it feeds."""
-    name: str
-    box: Box
-    receivers: tuple
-    segments: tuple
-
-
-@dataclass
-class Layout:
-    """Everything a drawing needs; sizes in user units, ``y`` downwards."""
-    width: float
-    height: float
-    radius: float
-    font: float
-    columns: list
-    kinds: list
-    centres: dict
-    edges: list
-    biases: list
-    labels: list = field(default_factory=list)
-    #: True when every connection's weight label was placed (False past MOST_LABELLED, or
-    #: when none was asked for).
-    labelled: bool = False
-    connections: int = 0
-
+class Layout(namedtuple("Layout", "width height radius font columns kinds centres edges biases "
+                                  "labels labelled connections")):
+    """Everything a drawing needs; sizes in user units, ``y`` downwards: the neurons'
+    ``columns`` (names, inputs first), their ``kinds`` and ``centres``, the ``edges``, the shared
+    ``biases``, the placed ``labels``; ``labelled`` is True when every connection's weight
+    label was placed (False past MOST_LABELLED, or when none was asked for) and
+    ``connections`` counts them."""
 
 def labelled(net, most=MOST_LABELLED):
     """Whether ``net``'s diagram labels its connections (at most ``most`` of them)."""
@@ -216,10 +175,9 @@ def layout(net, *, edge_texts=None, notes=None, sides=None, bias_texts=None, fon
                         notes or {}, sides or {}, bias_texts or {}, attempt < ATTEMPTS)
         if plan is not None:
             break
-    plan.connections = connections
     weights = {lab.owner for lab in plan.labels if lab.kind == "weight"}
-    plan.labelled = bool(edge_texts) and weights >= edge_texts.keys()
-    return plan
+    return plan._replace(labelled=bool(edge_texts) and weights >= edge_texts.keys(),
+                         connections=connections)
 
 
 def _attempt(net, columns, spacing, column, r, font, edge_texts, notes, sides, bias_texts,
@@ -257,7 +215,8 @@ def _attempt(net, columns, spacing, column, r, font, edge_texts, notes, sides, b
              for w, sender, receiver in wiring(net)]
 
     plan = Layout(width, total, r, font, columns,
-                  ["input"] + [layer.kind for layer in net.layers], centres, edges, biases)
+                  ["input"] + [layer.kind for layer in net.layers], centres, edges, biases, [],
+                  False, 0)
     canvas = Box(0, 0, width, total)
     segments = [(e.start, e.end) for e in edges] + [s for b in biases for s in b.segments]
     q = r + 3                   # no label touches a neuron (its circle's square) or a bias box
