@@ -51,15 +51,13 @@ def _finish(fig, path):
     return fig
 
 
-def _layer_outputs(net, x):
-    """Every layer's outputs for inputs ``x`` (inputs first), computed without storing them."""
-    outs = [list(map(float, x))]
-    for layer in net.layers:
-        f = layer.activation.f
-        sign = -1.0 if net.thresholds else 1.0      # a threshold theta is the bias -theta
-        x = [f(sum(map(mul, n.weights, x)) + sign * n.bias) for n in layer.neurons]
-        outs.append(x)
-    return outs
+def _hidden_outputs(net, x, layer):
+    """The outputs of hidden layer ``layer`` (1 = the first) for inputs ``x``, computed without
+    storing them (no hidden layer is a softmax: each neuron's out is its own)."""
+    sign = -1.0 if net.thresholds else 1.0      # a threshold theta is the bias -theta
+    for lay in net.layers[:layer]:
+        x = [lay.activation.f(sum(map(mul, n.weights, x)) + sign * n.bias) for n in lay.neurons]
+    return x
 
 
 # -- loss curve ----------------------------------------------------------------------------------
@@ -270,6 +268,7 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
     samples are one scatter (circles), misclassified ones ringed in black. The title gives
     the accuracy.
     """
+    from .propagation import evaluate
     from .training import classification_rule, classify
 
     if net.layer_sizes[0] != 2:
@@ -291,7 +290,7 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
         return lo, hi, [lo + (hi - lo) * k / (resolution - 1) for k in range(resolution)]
     x_lo, x_hi, gx = span([x[0] for x, _ in pairs])
     y_lo, y_hi, gy = span([x[1] for x, _ in pairs])
-    grid = [[_layer_outputs(net, [x, y])[-1] for x in gx] for y in gy]
+    grid = [[evaluate(net, [x, y]) for x in gx] for y in gy]
 
     fig = _figure(figsize=(6, 5.2))
     ax = fig.add_subplot()
@@ -312,7 +311,7 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
     for x, t in pairs:
         truth = classify(t, rule)
         groups.setdefault(int(truth), []).append(
-            (x, truth == classify(_layer_outputs(net, x)[-1], rule)))
+            (x, truth == classify(evaluate(net, x), rule)))
     handles = []
     for c in sorted(groups):
         points = groups[c]
@@ -356,7 +355,7 @@ def hidden_activations(net, samples, *, layer=1, path=None, digits=2, title=None
     pairs = [list(map(float, x)) for x, _ in samples]
     if not pairs:
         raise ShapeError("hidden_activations needs at least one sample, got none")
-    values = [_layer_outputs(net, x)[layer] for x in pairs]
+    values = [_hidden_outputs(net, x, layer) for x in pairs]
     names = [n.name for n in hidden[layer - 1].neurons]
 
     fig = _figure(figsize=(1.0 * len(names) + 2.5, 0.45 * len(pairs) + 1.6))
