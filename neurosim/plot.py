@@ -22,6 +22,7 @@ Plotting never changes the network: outputs are computed from the weights, not s
 
 import math
 import os
+from functools import partial
 from operator import mul
 
 from .errors import ConfigurationError, NumericalError, ShapeError
@@ -95,9 +96,7 @@ def loss_curve(history, *, path=None, log=None, title="Loss curve"):
         ax.plot(epochs[:len(curve)], curve, label=label, color=colour)
     if all(v > 0 for curve in curves for v in curve) if log is None else log:
         ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("mean error per sample")
-    ax.set_title(title)
+    ax.set(xlabel="epoch", ylabel="mean error per sample", title=title)
     if history.accuracies:
         # The accuracy of a small data set jumps between a few values from epoch to epoch (XOR:
         # 0.5, 0.75, 0.5, ...): the raw curve is drawn faint and its running mean over
@@ -117,8 +116,7 @@ def loss_curve(history, *, path=None, log=None, title="Loss curve"):
                 label += f" (mean of {window} epochs)"
             ax2.plot(epochs[:len(values)], _running_mean(values, window), color=colour,
                      linestyle="--", label=label)
-        ax2.set_ylim(-0.02, 1.02)
-        ax2.set_ylabel("accuracy")
+        ax2.set(ylim=(-0.02, 1.02), ylabel="accuracy")
     # One legend for both axes, below them, never over a curve (the accuracy = 1 line runs
     # along the top).
     handles, labels = (sum(part, []) for part in zip(*(a.get_legend_handles_labels()
@@ -162,13 +160,9 @@ def network_diagram(net, *, show_deltas=False, path=None, digits=4, weight_label
     worksheet's SVG: no label overlaps another and no line crosses a label (a weight's label
     sits beside its line). One layout unit is drawn as half a point.
     """
-    from .render.layout import labelled, layout, wiring
+    from .render.layout import MOST_LABELLED, layout
     fig = _figure()                                    # first: without matplotlib, what to install
-    connections = len(wiring(net))
-    weight_labels = labelled(net) if weight_labels is None else weight_labels
-
-    def g(value):
-        return num(value, digits)
+    g = partial(num, digits=digits)
 
     def lines(*rows):
         """The rows ``(name, value, shown)`` shown, as ``name=value`` lines."""
@@ -186,22 +180,22 @@ def network_diagram(net, *, show_deltas=False, path=None, digits=4, weight_label
                            ("delta", n.delta, show_deltas and n.delta is not None),
                            (n.bias_name, n.bias, layer.bias_mode == "per_neuron"))
              for layer in net.layers for n in layer.neurons}
-    inputs = net.layers[0].neurons[0].inputs
     bias_texts = {layer.bias_name: lines((layer.bias_name, layer.neurons[0].bias, True),
                                          (f"dE/d{layer.bias_name}", layer.dE_db,
                                           show_deltas and layer.dE_db is not None))
                   for layer in net.layers if layer.bias_mode == "shared"}
-    plan = layout(net, edge_texts=edge_texts if weight_labels else {},
+    plan = layout(net, edge_texts=edge_texts,
                   notes={name: text for name, text in notes.items() if text},
-                  sides=dict(zip(net.input_names, map(g, inputs or ()))),
-                  bias_texts=bias_texts, font=18, most=connections if weight_labels else -1)
+                  sides=dict(zip(net.input_names, map(g, net.layers[0].neurons[0].inputs or ()))), bias_texts=bias_texts,
+                  font=18, most=MOST_LABELLED if weight_labels is None else
+                  math.inf if weight_labels else -1)
 
     if title is None:
         acts = ", ".join(sorted({layer.activation.name for layer in net.layers}))
         title = (f"{'-'.join(map(str, net.layer_sizes))} network ({acts}, {net.loss.name})"
                  + ("\nweights after the update (w+); out, delta and dE/dw from the step "
                     "before it" if show_deltas and net.weights_updated else "")
-                 + ("" if plan.labelled else f"\n{connections} connections: weights not "
+                 + ("" if plan.labelled else f"\n{plan.connections} connections: weights not "
                     "written on the lines (colour and width show them)"))
     band = 40 * (title.count("\n") + 1) + 20           # the title's height, layout units
     points = _UNIT / 72                                  # inches per layout unit
@@ -256,6 +250,7 @@ def _colormap(name):
 # -- decision boundary ---------------------------------------------------------------------------
 
 _DOT = 60   # a sample's dot, in points squared: visible on a projector
+MOST_RESOLUTION = 2000   # grid points per side: 4 million forward passes
 
 
 def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, title=None):
@@ -268,6 +263,7 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
     samples are one scatter (circles), misclassified ones ringed in black. The title gives
     the accuracy.
     """
+    from .arguments import check_count
     from .propagation import evaluate
     from .training import classification_rule, classify
 
@@ -281,8 +277,7 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
     if rule is None:
         raise ConfigurationError("decision_boundary needs classification targets: one output "
                                  "with two target values, or one-hot targets over outputs")
-    if not isinstance(resolution, int) or resolution < 2:
-        raise ConfigurationError(f"resolution must be a whole number >= 2, got {resolution!r}")
+    check_count("resolution", resolution, 2, MOST_RESOLUTION)
 
     def span(values):           # the samples' range, widened by the margin, and the grid on it
         pad = (max(values) - min(values)) * margin or 1.0
