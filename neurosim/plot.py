@@ -22,6 +22,7 @@ Plotting never changes the network: outputs are computed from the weights, not s
 
 import math
 import os
+from statistics import fmean
 from functools import partial
 from operator import mul
 
@@ -129,13 +130,7 @@ def loss_curve(history, *, path=None, log=None, title="Loss curve"):
 
 def _running_mean(values, window):
     """The mean of each value and the ``window - 1`` before it (fewer at the start)."""
-    means, total = [], 0.0
-    for k, v in enumerate(values):
-        total += v
-        if k >= window:
-            total -= values[k - window]
-        means.append(total / min(k + 1, window))
-    return means
+    return [fmean(values[max(0, k + 1 - window):k + 1]) for k in range(len(values))]
 
 
 def _with_initial(initial, values, n):

@@ -129,11 +129,7 @@ class Layout(namedtuple("Layout", "width height radius font columns kinds centre
 
 def labelled(net, most=MOST_LABELLED):
     """Whether ``net``'s diagram labels its connections (at most ``most`` of them)."""
-    return _connections(net) <= most
-
-
-def _connections(net):
-    return sum(len(n.weights) for n in net.neurons)
+    return len(wiring(net)) <= most
 
 
 def wiring(net):
@@ -162,7 +158,7 @@ def layout(net, *, edge_texts=None, notes=None, sides=None, bias_texts=None, fon
     Each attempt spreads the diagram :data:`GROW` times further out; the last one, crowded
     beyond spreading, keeps what finds no spot to its tooltip.
     """
-    connections = _connections(net)
+    connections = len(wiring(net))
     edge_texts = dict(edge_texts or {}) if connections <= most else {}
     columns = [list(net.input_names)] + [[n.name for n in layer.neurons] for layer in net.layers]
     biggest = max(map(len, columns))
@@ -220,8 +216,8 @@ def _attempt(net, columns, spacing, column, r, font, edge_texts, notes, sides, b
     canvas = Box(0, 0, width, total)
     segments = [(e.start, e.end) for e in edges] + [s for b in biases for s in b.segments]
     q = r + 3                   # no label touches a neuron (its circle's square) or a bias box
-    blocked = [Box(x - q, y - q, x + q, y + q) for x, y in centres.values()]
-    blocked += [b.box for b in biases]
+    blocked = ([Box(x - q, y - q, x + q, y + q) for x, y in centres.values()]
+               + [b.box for b in biases])
     placed = plan.labels
 
     def place(text, owner, kind, size, candidates, nearest=lambda x, y: True):

@@ -138,8 +138,7 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
             out += [f'<g class="neuron {plan.kinds[k]}{" faded" if dim else ""}" '
                     f'data-neuron="{escape(name)}">',
                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>',
-                    _text(x, y + font * 0.35, font + 1, name, "name")]
-            out += [_label(side, "value")] if side else []
-            out.append("</g>")
+                    _text(x, y + font * 0.35, font + 1, name, "name"),
+                    *([_label(side, "value")] if side else []), "</g>"]
     out.append("</g></svg>")
     return "\n".join(out)
