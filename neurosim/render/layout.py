@@ -194,17 +194,16 @@ def _attempt(net, columns, spacing, column, r, font, edge_texts, notes, sides, b
     width = left + right + (len(columns) - 1) * column
     bottom = top + height
 
-    biases = []
     bias_y = bottom + max(spacing * 0.8, 70)
-    for k, layer in enumerate(net.layers):
-        if layer.bias_mode == "shared":
-            bw, bh = text_size(bias_texts.get(layer.bias_name, layer.bias_name), font)
-            # under the gap before its layer: steep lines
-            box = Box.around(left + (k + 0.55) * column, bias_y, max(bw, 2 * r), max(bh, 40))
-            ends = tuple(((box.x1, bias_y), (centres[n.name][0] - r, centres[n.name][1]))
-                         for n in layer.neurons)
-            biases.append(BiasNode(layer.bias_name, box, tuple(n.name for n in layer.neurons),
-                                   ends))
+
+    def bias_node(k, layer):    # under the gap before its layer: steep lines
+        bw, bh = text_size(bias_texts.get(layer.bias_name, layer.bias_name), font)
+        box = Box.around(left + (k + 0.55) * column, bias_y, max(bw, 2 * r), max(bh, 40))
+        return BiasNode(layer.bias_name, box, tuple(n.name for n in layer.neurons),
+                        tuple(((box.x1, bias_y), (centres[n.name][0] - r, centres[n.name][1]))
+                              for n in layer.neurons))
+    biases = [bias_node(k, layer) for k, layer in enumerate(net.layers)
+              if layer.bias_mode == "shared"]
     total = (bias_y + 20 if biases else bottom) + top
     edges = [Edge(w, sender, receiver, (centres[sender][0] + r, centres[sender][1]),
                   (centres[receiver][0] - r, centres[receiver][1]))

@@ -267,11 +267,9 @@ class Document(str):
         return (Document, (str(self), self.format))
 
     def _repr_html_(self):
-        if self.format != "html":
-            return None
         return (f'<iframe srcdoc="{escape(str(self), quote=True)}" title="neurosim worksheet" '
                 f'style="width:100%;height:42em;border:1px solid #ccc;resize:vertical">'
-                f"</iframe>")
+                f"</iframe>") if self.format == "html" else None
 
     def _repr_markdown_(self):
         return str(self) if self.format == "markdown" else None
