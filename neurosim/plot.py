@@ -22,9 +22,9 @@ Plotting never changes the network: outputs are computed from the weights, not s
 
 import math
 import os
-from statistics import fmean
 from functools import partial
 from operator import mul
+from statistics import fmean
 
 from .errors import ConfigurationError, NumericalError, ShapeError
 from .numbers import num
@@ -199,12 +199,13 @@ def network_diagram(net, *, show_deltas=False, path=None, digits=4, weight_label
     ax.set(xlim=(0, plan.width), ylim=(plan.height, 0))   # y downwards, as the layout's
     ax.axis("off")
     ax.set_title(title, fontsize=22 * _UNIT, pad=4)
+    from matplotlib import colormaps
     from matplotlib.colors import Normalize
     from matplotlib.patches import Circle, FancyBboxPatch
 
     weights = {w: v for n in net.neurons for w, v in zip(n.weight_names, n.weights)}
     biggest = max((abs(w) for w in weights.values()), default=0.0) or 1.0
-    norm, cmap = Normalize(-biggest, biggest), _colormap("coolwarm")
+    norm, cmap = Normalize(-biggest, biggest), colormaps["coolwarm"]
     for edge in plan.edges:
         w = weights[edge.name]
         ax.plot(*zip(edge.start, edge.end), color=cmap(norm(w)),
@@ -235,11 +236,6 @@ def network_diagram(net, *, show_deltas=False, path=None, digits=4, weight_label
 
 
 _UNIT = 0.5   # points per layout unit: the worksheet's 18-unit labels print at 9 points
-
-
-def _colormap(name):
-    import matplotlib
-    return matplotlib.colormaps[name]
 
 
 # -- decision boundary ---------------------------------------------------------------------------
@@ -287,14 +283,15 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
     kind, midpoint = rule
     if kind == "threshold":
         z = [[o[0] for o in row] for row in grid]
-        filled = ax.contourf(gx, gy, z, levels=20, cmap=_colormap("coolwarm"), alpha=0.55)
+        filled = ax.contourf(gx, gy, z, levels=20, cmap="coolwarm", alpha=0.55)
         ax.contour(gx, gy, z, levels=[midpoint], colors="black", linewidths=1.2)
         fig.colorbar(filled, ax=ax, label=f"out_{net.output_layer.neurons[0].name}")
     else:
         z = [[classify(o, rule) for o in row] for row in grid]
         ax.contourf(gx, gy, z, levels=[c - 0.5 for c in range(net.layer_sizes[-1] + 1)],
-                    cmap=_colormap("tab10"), alpha=0.35, vmin=0, vmax=9)
+                    cmap="tab10", alpha=0.35, vmin=0, vmax=9)
 
+    from matplotlib import colormaps
     from matplotlib.lines import Line2D
     classes = getattr(samples, "classes", ()) or ()
     groups = {}
@@ -305,7 +302,7 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
     handles = []
     for c in sorted(groups):
         points = groups[c]
-        colour = ("tab:blue", "tab:red")[c] if kind == "threshold" else _colormap("tab10")(c)
+        colour = ("tab:blue", "tab:red")[c] if kind == "threshold" else colormaps["tab10"](c)
         name = classes[c] if c < len(classes) else f"class {c}"
         dots = ax.scatter([x[0] for x, _ in points], [x[1] for x, _ in points], s=_DOT,
                           color=colour, edgecolors=["white" if ok else "black" for _, ok in points],
