@@ -157,10 +157,9 @@ def _draw(example, rng):
     grid = ([str(k) for k in range(-2, 3) if k]
             if all(float(net[name]).is_integer() for name in params)
             else [_decimal(k / 20) for k in range(-19, 20) if k])
-    positive = [v for v in grid if float(v) > 0]
-    givens = {name: rng.choice(positive) for name in net.input_names}
-    unit = [_decimal(k / 100) for k in range(1, 100)]
-    givens.update((f"target_{n.name}", rng.choice(unit)) for n in net.output_layer.neurons)
+    givens = {name: rng.choice([v for v in grid if float(v) > 0]) for name in net.input_names}
+    givens.update((f"target_{n.name}", rng.choice([_decimal(k / 100) for k in range(1, 100)]))
+                  for n in net.output_layer.neurons)
     givens.update((name, rng.choice(grid)) for name in params)
     return givens
 

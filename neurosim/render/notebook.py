@@ -128,13 +128,12 @@ def history_html(history):
     >>> "<svg" in html, "20 epochs" in html, html.count("<polyline")
     (True, True, 1)
     """
-    rows = [_row(["total training error", _g(history.initial_error), _g(history.error)])]
-    for name, before, after, spec in (
+    rows = [_row(["total training error", _g(history.initial_error), _g(history.error)])] + [
+        _row([name, _g(before, spec), _g(after[-1], spec)]) for name, before, after, spec in (
             ("training accuracy", history.initial_accuracy, history.accuracies, ".4f"),
             ("total test error", history.initial_test_error, history.test_errors, ".6g"),
-            ("test accuracy", history.initial_test_accuracy, history.test_accuracies, ".4f")):
-        if after:
-            rows.append(_row([name, _g(before, spec), _g(after[-1], spec)]))
+            ("test accuracy", history.initial_test_accuracy, history.test_accuracies, ".4f"))
+        if after]
     return _div(f"<p><b>training history</b>: {escape(history.mode)}, {history.stopped_epoch} "
                 f"epochs, stopped by {escape(str(history.stop_reason))}, {history.n_samples} "
                 f"training samples</p>", _table(["", "before", "after"], rows),

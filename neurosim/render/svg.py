@@ -105,9 +105,8 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
     placed = {(lab.kind, lab.owner): lab for lab in plan.labels}
     for edge in plan.edges:
         w = edge.name
-        tip = f"{w}: {edge.sender} \u2192 {edge.receiver}, {num(weights[w])}"
-        if w in new_weights:
-            tip += f" \u2192 {w}+ = {num(new_weights[w])}"
+        tip = (f"{w}: {edge.sender} \u2192 {edge.receiver}, {num(weights[w])}"
+               + (f" \u2192 {w}+ = {num(new_weights[w])}" if w in new_weights else ""))
         (x1, y1), (x2, y2) = edge.start, edge.end
         label = placed.get(("weight", w))
         out += [f'<g class="{"edge faded" if w in faded else "edge"}" data-w="{w}" '
