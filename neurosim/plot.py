@@ -23,6 +23,7 @@ Plotting never changes the network: outputs are computed from the weights, not s
 import math
 import os
 from functools import partial
+from itertools import repeat
 from operator import mul
 from statistics import fmean
 
@@ -164,13 +165,11 @@ def network_diagram(net, *, show_deltas=False, path=None, digits=4, weight_label
         return "\n".join(f"{name}={g(value)}" for name, value, shown in rows if shown)
     # After a training step the weights are the new ones (w5+), while out, delta and dE/dw are
     # of the weights before the update: say which.
-    edge_texts = {}
-    for n in net.neurons:
-        deltas = show_deltas and n.dE_dw is not None
-        plus = "+" if deltas and net.weights_updated else ""
-        edge_texts.update((w, lines((w + plus, v, True), (f"dE/d{w}", deltas and n.dE_dw[k],
-                                                           deltas)))
-                          for k, (w, v) in enumerate(zip(n.weight_names, n.weights)))
+    edge_texts = {w: lines((w + ("+" if net.weights_updated and g_w is not None else ""), v, True),
+                           (f"dE/d{w}", g_w, g_w is not None))
+                  for n in net.neurons for w, v, g_w in zip(
+                      n.weight_names, n.weights,
+                      n.dE_dw if show_deltas and n.dE_dw is not None else repeat(None))}
     notes = {n.name: lines(("out", n.out, n.out is not None),
                            ("delta", n.delta, show_deltas and n.delta is not None),
                            (n.bias_name, n.bias, layer.bias_mode == "per_neuron"))
