@@ -30,10 +30,10 @@ network = mazur
 """
 
 import random
-from dataclasses import dataclass
-from fractions import Fraction
+from collections import namedtuple
 
 from .. import quantities
+from ..arguments import check_count
 from ..errors import ConfigurationError, UnknownNameError
 from ..worked_examples import EXAMPLES
 from .mathml import escape
@@ -44,19 +44,12 @@ __all__ = ["Variant", "variants", "default_questions", "keys_html"]
 MOST_STUDENTS = 500
 
 
-@dataclass(frozen=True)
-class Variant:
-    """One student's problem: ``example`` (a worked example's name), ``student`` (1, 2, ...),
-    ``givens`` (name -> value: inputs, targets, weights, biases, as printed), ``questions``
-    (quantity names, in order), ``answers`` (name -> full-precision value) and ``digits``."""
-    example: str
-    student: int
-    students: int
-    seed: int
-    givens: dict
-    questions: list
-    answers: dict
-    digits: int
+class Variant(namedtuple("Variant", "example student students seed givens questions answers "
+                                    "digits")):
+    """One student's problem: ``example`` (a worked example's name), ``student`` (1, 2, ...) of
+    ``students``, the ``seed``, ``givens`` (name -> value: inputs, targets, weights, biases, as
+    printed), ``questions`` (quantity names, in order), ``answers`` (name -> full-precision
+    value) and ``digits``."""
 
     @property
     def number(self):
@@ -65,48 +58,42 @@ class Variant:
 
     def network(self):
         """The variant's network, its weights and biases set."""
-        make = EXAMPLES[self.example][0]
-        net = make()
-        for name, value in self.givens.items():
-            if name in net.parameter_names():
-                net[name] = float(value)
+        net = EXAMPLES[self.example][0]()
+        for name in net.parameter_names():
+            net[name] = float(self.givens[name])
         return net
 
     def sample(self):
         net = self.network()
-        inputs = [float(self.givens[name]) for name in net.input_names]
-        targets = [float(self.givens[f"target_{n.name}"]) for n in net.output_layer.neurons]
-        return inputs, targets
+        return ([float(self.givens[name]) for name in net.input_names],
+                [float(self.givens[f"target_{n.name}"]) for n in net.output_layer.neurons])
 
-    def _header(self, what):
-        return [f"# neurosim exercises: {what}, student {self.number} of {self.students} "
-                f"(seed {self.seed})",
-                f"# {self.example}: {_describe(self.example)}",
-                "# Grade it:  neurosim check <this file>",
-                "#"]
-
-    def _givens(self):
+    def _claims(self, what, preface, answers):
+        """A claims file: the header, ``preface``, the givens, then the ``answers`` lines."""
         net = self.network()
-        lines = [f"network = {self.example}",
-                 "inputs = " + ", ".join(self.givens[n] for n in net.input_names),
-                 "targets = " + ", ".join(self.givens[f"target_{n.name}"]
-                                          for n in net.output_layer.neurons),
-                 "# the weights and biases of this variant"]
-        lines += [f"{name} = {self.givens[name]}" for name in net.parameter_names()]
-        return lines
+        return "\n".join(
+            [f"# neurosim exercises: {what}, student {self.number} of {self.students} "
+             f"(seed {self.seed})", f"# {self.example}: {_describe(self.example)}",
+             "# Grade it:  neurosim check <this file>", "#"] + preface
+            + [f"network = {self.example}",
+               "inputs = " + ", ".join(self.givens[n] for n in net.input_names),
+               "targets = " + ", ".join(self.givens[f"target_{n.name}"]
+                                        for n in net.output_layer.neurons),
+               "# the weights and biases of this variant"]
+            + [f"{name} = {self.givens[name]}" for name in net.parameter_names()]
+            + answers) + "\n"
 
     def form(self):
         """The answers form: a claims file with a blank after every question."""
-        return "\n".join(self._header("answers form")
-                         + ["# Fill in every blank (or delete the line of a question you skip);",
-                            "# each number is checked to half a unit of its last digit.", ""]
-                         + self._givens() + ["", "# your answers"]
-                         + [f"{name} = " for name in self.questions]) + "\n"
+        return self._claims("answers form",
+                            ["# Fill in every blank (or delete the line of a question you skip);",
+                             "# each number is checked to half a unit of its last digit.", ""],
+                            ["", "# your answers"] + [f"{name} = " for name in self.questions])
 
     def key(self):
         """The answer key: a claims file that ``neurosim check`` confirms."""
-        return "\n".join(self._header("answer key") + self._givens() + ["", "# the answers"]
-                         + [f"{name} = {self.printed(name)}" for name in self.questions]) + "\n"
+        return self._claims("answer key", [], ["", "# the answers"] + [
+            f"{name} = {self.printed(name)}" for name in self.questions])
 
     def printed(self, name):
         """The answer to ``name`` to the variant's significant digits (no ``-0``)."""
@@ -115,11 +102,7 @@ class Variant:
 
     def html(self):
         """The printable sheet: a page of its own (one per student when concatenated)."""
-        net = self.network()
         inputs, targets = self.sample()
-        svg = diagram(net, inputs=inputs, targets=targets)
-        givens = "".join(f"<tr><th>{escape(name)}</th><td>{escape(value)}</td></tr>"
-                         for name, value in self.givens.items())
         blanks = "".join(f'<tr><th>{escape(name)}</th><td class="blank" '
                          f'data-quantity="{escape(name)}"></td></tr>' for name in self.questions)
         return (f'<section class="sheet" data-student="{self.student}">'
@@ -127,22 +110,26 @@ class Variant:
                 f'<p class="who">Name: <span class="line"></span></p>'
                 f"<p>{escape(_describe(self.example))} One training step on the sample below. "
                 f"Write each asked quantity to at least four significant digits.</p>"
-                f"<figure>{svg}</figure>"
-                f'<div class="columns"><table class="givens"><caption>Given</caption>{givens}'
+                f"<figure>{diagram(self.network(), inputs=inputs, targets=targets)}</figure>"
+                f'<div class="columns"><table class="givens"><caption>Given</caption>'
+                f"{_rows(self.givens.items())}"
                 f'</table><table class="answers"><caption>Asked</caption>{blanks}</table></div>'
                 f'<p class="how">To have it graded, type your answers into '
                 f"<code>answers_{self.number}.txt</code> and run <code>neurosim check "
                 f"answers_{self.number}.txt</code>.</p></section>")
 
 
+def _rows(pairs):
+    return "".join(f"<tr><th>{escape(name)}</th><td>{escape(value)}</td></tr>"
+                   for name, value in pairs)
+
+
 def _describe(example):
     net = EXAMPLES[example][0]()
     acts = ", ".join(sorted({layer.activation.name for layer in net.layers}))
-    rules = f"learning rate {net.learning_rate:g}"
-    if net.weight_decay:
-        rules += f", weight decay {net.weight_decay:g}"
-    if not net.train_biases:
-        rules += ", biases not updated"
+    rules = (f"learning rate {net.learning_rate:g}"
+             + (f", weight decay {net.weight_decay:g}" if net.weight_decay else "")
+             + ("" if net.train_biases else ", biases not updated"))
     return (f"A {'-'.join(map(str, net.layer_sizes))} network ({acts}, {net.loss.name}; "
             f"{rules}).")
 
@@ -151,39 +138,29 @@ def default_questions(net):
     """The usual questions of one step: the first hidden and output neuron's ``out``, the
     total error, the first output's ``delta``, the gradient and update of its first weight,
     then the same for the first hidden neuron's first weight."""
-    hidden = net.layers[0].neurons[0]
-    output = net.output_layer.neurons[0]
-    questions = [f"out_{hidden.name}", f"out_{output.name}", "E_total", f"delta_{output.name}",
-                 f"dE/d{output.weight_names[0]}", f"{output.weight_names[0]}+",
-                 f"delta_{hidden.name}", f"dE/d{hidden.weight_names[0]}",
-                 f"{hidden.weight_names[0]}+"]
-    return list(dict.fromkeys(questions))
+    hidden, output = net.layers[0].neurons[0], net.output_layer.neurons[0]
+    return list(dict.fromkeys([
+        f"out_{hidden.name}", f"out_{output.name}", "E_total", f"delta_{output.name}",
+        f"dE/d{output.weight_names[0]}", f"{output.weight_names[0]}+", f"delta_{hidden.name}",
+        f"dE/d{hidden.weight_names[0]}", f"{hidden.weight_names[0]}+"]))
 
 
-def _grid(example_values):
-    """The values a variant draws from: whole numbers when the example's are, else 0.05s."""
-    if all(float(v).is_integer() for v in example_values):
-        return [str(k) for k in range(-2, 3) if k]
-    return [_decimal(Fraction(k, 20)) for k in range(-19, 20) if k]
-
-
-def _decimal(fraction):
-    return format(float(fraction), ".2f").rstrip("0").rstrip(".")
+def _decimal(x):
+    return format(x, ".2f").rstrip("0").rstrip(".")
 
 
 def _draw(example, rng):
+    """A variant's givens: the inputs, then targets a sigmoid can reach (0.01 to 0.99), then
+    the weights and biases, from whole numbers when the example's are, else 0.05s."""
     net = EXAMPLES[example][0]()
     params = net.parameter_names()
-    grid = _grid([net[name] for name in params])
-    givens = {}
-    positive = [v for v in grid if float(v) > 0]
-    for name in net.input_names:
-        givens[name] = rng.choice(positive)
-    unit = [_decimal(Fraction(k, 100)) for k in range(1, 100)]
-    for n in net.output_layer.neurons:      # targets a sigmoid can reach: 0.01 to 0.99
-        givens[f"target_{n.name}"] = rng.choice(unit)
-    for name in params:
-        givens[name] = rng.choice(grid)
+    grid = ([str(k) for k in range(-2, 3) if k]
+            if all(float(net[name]).is_integer() for name in params)
+            else [_decimal(k / 20) for k in range(-19, 20) if k])
+    givens = {name: rng.choice([v for v in grid if float(v) > 0]) for name in net.input_names}
+    givens.update((f"target_{n.name}", rng.choice([_decimal(k / 100) for k in range(1, 100)]))
+                  for n in net.output_layer.neurons)
+    givens.update((name, rng.choice(grid)) for name in params)
     return givens
 
 
@@ -198,14 +175,10 @@ def variants(example="mazur", *, students=1, seed=0, questions=None, digits=9):
     if example not in EXAMPLES:
         raise ConfigurationError(f"example must be one of {', '.join(EXAMPLES)}, "
                                  f"got {example!r}")
-    if isinstance(students, bool) or not isinstance(students, int) \
-            or not 1 <= students <= MOST_STUDENTS:
-        raise ConfigurationError(f"students must be a whole number from 1 to {MOST_STUDENTS}, "
-                                 f"got {students!r}")
+    check_count("students", students, 1, MOST_STUDENTS)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ConfigurationError(f"seed must be a whole number 0 or more, got {seed!r}")
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 4 <= digits <= 17:
-        raise ConfigurationError(f"digits must be a whole number from 4 to 17, got {digits!r}")
+    check_count("digits", digits, 4, 17)
     net = EXAMPLES[example][0]()
     asked = _questions(net, default_questions(net) if questions is None else questions)
     drawn, seen = [], set()
@@ -216,23 +189,18 @@ def variants(example="mazur", *, students=1, seed=0, questions=None, digits=9):
             givens = _draw(example, rng)
         seen.add(tuple(givens.values()))
         variant = Variant(example, student, students, seed, givens, asked, {}, digits)
-        inputs, targets = variant.sample()
-        values = quantities.of_step(variant.network(), inputs, targets)
-        drawn.append(Variant(example, student, students, seed, givens, asked,
-                             {name: values[name] for name in asked}, digits))
+        values = quantities.of_step(variant.network(), *variant.sample())
+        drawn.append(variant._replace(answers={name: values[name] for name in asked}))
     return drawn
 
 
 def _questions(net, names):
-    if isinstance(names, str):
-        names = [n for n in names.replace(",", " ").split() if n]
-    names = list(names)
+    names = list(names.replace(",", " ").split() if isinstance(names, str) else names)
     if not names:
         raise ConfigurationError("questions must name at least one quantity, got none")
     known = quantities.names(net)
     givens = set(net.parameter_names()) | set(net.input_names) | {
         f"target_{n.name}" for n in net.output_layer.neurons}
-    asked = []
     for name in names:
         canonical = quantities.canonical(str(name))
         if canonical in givens:
@@ -246,9 +214,7 @@ def _questions(net, names):
             raise UnknownNameError(f"question {name!r} is not a quantity of this network's "
                                    f"step; names are the worksheet's, e.g. "
                                    f"{', '.join(close or known[:5])}")
-        if canonical not in asked:
-            asked.append(canonical)
-    return asked
+    return list(dict.fromkeys(quantities.canonical(str(name)) for name in names))
 
 
 CSS = """
@@ -284,12 +250,9 @@ def document(title, sections):
 
 def keys_html(variants):
     """Every variant's answers on printable pages: the teacher's key."""
-    sections = []
-    for v in variants:
-        rows = "".join(f"<tr><th>{escape(name)}</th><td>{escape(v.printed(name))}</td></tr>"
-                       for name in v.questions)
+    def key(v):
         givens = ", ".join(f"{name} = {value}" for name, value in v.givens.items())
-        sections.append(f'<section class="sheet" data-student="{v.student}"><h1>Answer key: '
-                        f"exercise {v.number}</h1><p>{escape(givens)}</p>"
-                        f'<table class="key">{rows}</table></section>')
-    return document("neurosim exercises: answer keys", sections)
+        return (f'<section class="sheet" data-student="{v.student}"><h1>Answer key: exercise '
+                f'{v.number}</h1><p>{escape(givens)}</p><table class="key">'
+                f"{_rows((name, v.printed(name)) for name in v.questions)}</table></section>")
+    return document("neurosim exercises: answer keys", [key(v) for v in variants])

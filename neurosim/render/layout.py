@@ -33,10 +33,11 @@ False
 """
 
 import math
-from dataclasses import dataclass, field
+from itertools import product
+from collections import namedtuple
 
 __all__ = ["MOST_LABELLED", "Box", "Edge", "Label", "BiasNode", "Layout", "layout",
-           "text_size", "labelled"]
+           "text_size", "labelled", "wiring"]
 
 #: The most connections whose lines carry their weights' labels; past it, hover or selection.
 MOST_LABELLED = 40
@@ -76,14 +77,8 @@ def text_size(text, font):
     return (widest + 2 * PAD) * font, (height + 2 * PAD) * font
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(namedtuple("Box", "x0 y0 x1 y1")):
     """An axis-aligned rectangle, ``y`` growing downwards (as in SVG)."""
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
     @classmethod
     def around(cls, x, y, width, height):
         return cls(x - width / 2, y - height / 2, x + width / 2, y + height / 2)
@@ -104,87 +99,44 @@ class Box:
         lo, hi = 0.0, 1.0
         for p, q0, q1 in ((x2 - x1, self.x0 - x1, self.x1 - x1),
                           (y2 - y1, self.y0 - y1, self.y1 - y1)):
-            if p == 0:
-                if q0 >= 0 or q1 <= 0:      # parallel and outside (or on the border)
-                    return False
-                continue
-            a, b = sorted((q0 / p, q1 / p))
-            lo, hi = max(lo, a), min(hi, b)
-            if lo >= hi:
+            if p == 0 and (q0 >= 0 or q1 <= 0):      # parallel and outside (or on the border)
                 return False
-        return True
+            if p:
+                a, b = sorted((q0 / p, q1 / p))
+                lo, hi = max(lo, a), min(hi, b)
+        return lo < hi
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(namedtuple("Edge", "name sender receiver start end")):
     """One connection: weight ``name`` from ``sender`` to ``receiver``, drawn as the segment
     ``start`` to ``end`` (circle border to circle border)."""
-    name: str
-    sender: str
-    receiver: str
-    start: tuple
-    end: tuple
 
-
-@dataclass(frozen=True)
-class Label:
+class Label(namedtuple("Label", "text owner kind x y box font")):
     """A text placed on the diagram: its ``owner`` (a weight, neuron or bias name), its
-    ``kind`` (``"weight"``, ``"note"``, ``"side"``, ``"bias"``) and centre ``(x, y)``."""
-    text: str
-    owner: str
-    kind: str
-    x: float
-    y: float
-    box: Box
-    font: float
+    ``kind`` (``"weight"``, ``"note"``, ``"side"``, ``"bias"``), centre ``(x, y)``, ``box`` and
+    ``font`` size."""
 
+class BiasNode(namedtuple("BiasNode", "name box receivers segments")):
+    """A shared bias: its box, the neurons it feeds and the dashed segments to them."""
 
-@dataclass(frozen=True)
-class BiasNode:
-    """A shared bias: its box, and the dashed segments to the neurons it feeds."""
-    name: str
-    box: Box
-    receivers: tuple
-    segments: tuple
-
-
-@dataclass
-class Layout:
-    """Everything a drawing needs; sizes in user units, ``y`` downwards."""
-    width: float
-    height: float
-    radius: float
-    font: float
-    columns: list
-    kinds: list
-    centres: dict
-    edges: list
-    biases: list
-    labels: list = field(default_factory=list)
-    #: True when every connection's weight label was placed (False past MOST_LABELLED, or
-    #: when none was asked for).
-    labelled: bool = False
-    connections: int = 0
-
-    def segments(self):
-        """Every line of the drawing: connections, then the shared biases' dashed lines."""
-        return ([(e.start, e.end) for e in self.edges]
-                + [s for b in self.biases for s in b.segments])
-
-    def obstacles(self):
-        """The boxes no label may touch: every neuron (its circle's square) and bias box."""
-        r = self.radius + 3
-        return ([Box(x - r, y - r, x + r, y + r) for x, y in self.centres.values()]
-                + [b.box for b in self.biases])
-
+class Layout(namedtuple("Layout", "width height radius font columns kinds centres edges biases "
+                                  "labels labelled connections")):
+    """Everything a drawing needs; sizes in user units, ``y`` downwards: the neurons'
+    ``columns`` (names, inputs first), their ``kinds`` and ``centres``, the ``edges``, the shared
+    ``biases``, the placed ``labels``; ``labelled`` is True when every connection's weight
+    label was placed (False past MOST_LABELLED, or when none was asked for) and
+    ``connections`` counts them."""
 
 def labelled(net, most=MOST_LABELLED):
     """Whether ``net``'s diagram labels its connections (at most ``most`` of them)."""
-    return _connections(net) <= most
+    return len(wiring(net)) <= most
 
 
-def _connections(net):
-    return sum(len(n.weights) for n in net.neurons)
+def wiring(net):
+    """Every connection of ``net`` as ``(weight name, sender, receiver)``, layer by layer."""
+    columns = [list(net.input_names)] + [[n.name for n in layer.neurons] for layer in net.layers]
+    return [(w, sender, n.name) for layer, senders in zip(net.layers, columns)
+            for n in layer.neurons for w, sender in zip(n.weight_names, senders)]
 
 
 #: Where along a connection (from the sender) its label may go, in order of preference: near
@@ -202,130 +154,103 @@ def layout(net, *, edge_texts=None, notes=None, sides=None, bias_texts=None, fon
     free); ``sides`` to a text beside it (the inputs' values left of the input neurons, the
     targets right of the outputs); ``bias_texts`` maps a shared bias's name to its box's
     text. ``font`` is the labels' size (default: from the neurons' radius).
+
+    Each attempt spreads the diagram :data:`GROW` times further out; the last one, crowded
+    beyond spreading, keeps what finds no spot to its tooltip.
     """
-    edge_texts = dict(edge_texts or {})
-    connections = _connections(net)
-    if connections > most:
-        edge_texts = {}
-    notes, sides, bias_texts = dict(notes or {}), dict(sides or {}), dict(bias_texts or {})
+    connections = len(wiring(net))
+    edge_texts = dict(edge_texts or {}) if connections <= most else {}
     columns = [list(net.input_names)] + [[n.name for n in layer.neurons] for layer in net.layers]
-    biggest = max(len(c) for c in columns)
-    spacing0 = SPACING if biggest < 2 else min(SPACING, TALLEST / (biggest - 1))
-    radius = max(7.0, min(32.0, spacing0 * 0.3))
-    if font is None:
-        font = max(11, min(22, int(radius * 0.75)))
-    plan = None
-    for attempt in range(ATTEMPTS):
-        scale = GROW ** attempt
-        plan = _attempt(net, columns, spacing0 * scale, COLUMN * scale, radius, font,
-                        edge_texts, notes, sides, bias_texts)
+    biggest = max(map(len, columns))
+    spacing = SPACING if biggest < 2 else min(SPACING, TALLEST / (biggest - 1))
+    radius = max(7.0, min(32.0, spacing * 0.3))
+    font = font or max(11, min(22, int(radius * 0.75)))
+    for attempt in range(ATTEMPTS + 1):
+        scale = GROW ** min(attempt, ATTEMPTS - 1)
+        plan = _attempt(net, columns, spacing * scale, COLUMN * scale, radius, font, edge_texts,
+                        notes or {}, sides or {}, bias_texts or {}, attempt < ATTEMPTS)
         if plan is not None:
             break
-    if plan is None:          # crowded beyond spreading: what finds no spot keeps its tooltip
-        plan = _attempt(net, columns, spacing0 * scale, COLUMN * scale, radius, font,
-                        edge_texts, notes, sides, bias_texts, must_fit=False)
-    plan.connections = connections
-    plan.labelled = bool(edge_texts) and all(
-        any(lab.owner == w and lab.kind == "weight" for lab in plan.labels) for w in edge_texts)
-    return plan
+    weights = {lab.owner for lab in plan.labels if lab.kind == "weight"}
+    return plan._replace(labelled=bool(edge_texts) and weights >= edge_texts.keys(),
+                         connections=connections)
 
 
 def _attempt(net, columns, spacing, column, r, font, edge_texts, notes, sides, bias_texts,
-             must_fit=True):
+             must_fit):
     """One placement at this spacing, or None when some label found no free spot."""
-    biggest = max(len(c) for c in columns)
-    height = (biggest - 1) * spacing
-    note_h = max((text_size(t, font - 2)[1] for t in notes.values()), default=0.0)
-    label_h = text_size("w", font)[1]
-    top = r + note_h + label_h + 16
-    note_w = max((text_size(t, font - 2)[0] for t in notes.values()), default=0.0)
-    left = max(r + 20 + max((text_size(sides[name], font - 1)[0] for name in columns[0]
-                             if name in sides), default=0.0), note_w + 10)
-    right = max(r + 20 + max((text_size(sides[name], font - 1)[0] for name in columns[-1]
-                              if name in sides), default=0.0), note_w + 10)
-    centres = {}
-    for k, names in enumerate(columns):
-        first = top + (height - (len(names) - 1) * spacing) / 2
-        for j, name in enumerate(names):
-            centres[name] = (left + k * column, first + j * spacing)
+    height = (max(map(len, columns)) - 1) * spacing
+    sizes = [text_size(t, font - 2) for t in notes.values()]
+    note_w = max((w for w, _ in sizes), default=0.0)
+    top = r + max((h for _, h in sizes), default=0.0) + text_size("w", font)[1] + 16
+
+    def margin(names):          # room for the notes and for the sides' texts of a column
+        return max(r + 20 + max((text_size(sides[name], font - 1)[0] for name in names
+                                 if name in sides), default=0.0), note_w + 10)
+    left, right = margin(columns[0]), margin(columns[-1])
+    centres = {name: (left + k * column, top + (height - (len(names) - 1) * spacing) / 2
+                      + j * spacing)
+               for k, names in enumerate(columns) for j, name in enumerate(names)}
     width = left + right + (len(columns) - 1) * column
     bottom = top + height
 
-    biases = []
-    if any(layer.bias_mode == "shared" for layer in net.layers):
-        bias_y = bottom + max(spacing * 0.8, 70)
-        for k, layer in enumerate(net.layers):
-            if layer.bias_mode != "shared":
-                continue
-            text = bias_texts.get(layer.bias_name, layer.bias_name)
-            bw, bh = text_size(text, font)
-            bw, bh = max(bw, 2 * r), max(bh, 40)
-            bx = left + (k + 0.55) * column     # under the gap before its layer: steep lines
-            box = Box.around(bx, bias_y, bw, bh)
-            ends = tuple(((box.x1, bias_y), (centres[n.name][0] - r, centres[n.name][1]))
-                         for n in layer.neurons)
-            biases.append(BiasNode(layer.bias_name, box, tuple(n.name for n in layer.neurons),
-                                   ends))
-        bottom = bias_y + 20
-    total = bottom + top
+    bias_y = bottom + max(spacing * 0.8, 70)
 
-    edges = []
-    senders = list(net.input_names)
-    for layer in net.layers:
-        for n in layer.neurons:
-            for w_name, sender in zip(n.weight_names, senders):
-                (x1, y1), (x2, y2) = centres[sender], centres[n.name]
-                edges.append(Edge(w_name, sender, n.name, (x1 + r, y1), (x2 - r, y2)))
-        senders = [n.name for n in layer.neurons]
+    def bias_node(k, layer):    # under the gap before its layer: steep lines
+        bw, bh = text_size(bias_texts.get(layer.bias_name, layer.bias_name), font)
+        box = Box.around(left + (k + 0.55) * column, bias_y, max(bw, 2 * r), max(bh, 40))
+        return BiasNode(layer.bias_name, box, tuple(n.name for n in layer.neurons),
+                        tuple(((box.x1, bias_y), (centres[n.name][0] - r, centres[n.name][1]))
+                              for n in layer.neurons))
+    biases = [bias_node(k, layer) for k, layer in enumerate(net.layers)
+              if layer.bias_mode == "shared"]
+    total = (bias_y + 20 if biases else bottom) + top
+    edges = [Edge(w, sender, receiver, (centres[sender][0] + r, centres[sender][1]),
+                  (centres[receiver][0] - r, centres[receiver][1]))
+             for w, sender, receiver in wiring(net)]
 
     plan = Layout(width, total, r, font, columns,
-                  ["input"] + [layer.kind for layer in net.layers], centres, edges, biases)
+                  ["input"] + [layer.kind for layer in net.layers], centres, edges, biases, [],
+                  False, 0)
     canvas = Box(0, 0, width, total)
-    segments = plan.segments()
-    blocked = plan.obstacles()
+    segments = [(e.start, e.end) for e in edges] + [s for b in biases for s in b.segments]
+    q = r + 3                   # no label touches a neuron (its circle's square) or a bias box
+    blocked = ([Box(x - q, y - q, x + q, y + q) for x, y in centres.values()]
+               + [b.box for b in biases])
     placed = plan.labels
 
-    def free(box):
-        if not box.inside(canvas):
-            return False
-        if any(box.overlaps(b) for b in blocked):
-            return False
-        if any(box.overlaps(lab.box, gap=2) for lab in placed):
-            return False
-        return not any(box.crosses(a, b) for a, b in segments)
-
-    def place(text, owner, kind, size, candidates, nearest=None):
+    def place(text, owner, kind, size, candidates, nearest=lambda x, y: True):
         """Put the label at the first free candidate (nearer to its own line than to any
         other, for a weight's); False when there is none and it must fit."""
         w, h = text_size(text, size)
         for x, y in candidates(w, h):
             box = Box.around(x, y, w, h)
-            if free(box) and (nearest is None or nearest(x, y)):
+            if (box.inside(canvas) and not any(box.overlaps(b) for b in blocked)
+                    and not any(box.overlaps(lab.box, gap=2) for lab in placed)
+                    and not any(box.crosses(a, b) for a, b in segments) and nearest(x, y)):
                 placed.append(Label(text, owner, kind, x, y, box, size))
                 return True
         return not must_fit
 
-    for name, text in sides.items():
+    def spots(name, kind):
+        """Beside the neuron, outside its column (a side); below it, above it, then shifted
+        half a width (a note)."""
         x, y = centres[name]
         sign = -1 if name in columns[0] else 1
-        if not place(text, name, "side", font - 1,
-                     lambda w, h: [(x + sign * (r + 8 + w / 2), y)]):
-            return None
-    for name, text in notes.items():
-        x, y = centres[name]
-        if not place(text, name, "note", font - 2, lambda w, h: [
-                (x, y + r + 6 + h / 2), (x, y - r - 6 - h / 2),
-                (x + w / 2, y + r + 6 + h / 2), (x - w / 2, y + r + 6 + h / 2),
-                (x + w / 2, y - r - 6 - h / 2), (x - w / 2, y - r - 6 - h / 2)]):
-            return None
-    for edge in edges:
-        text = edge_texts.get(edge.name)
-        if text is None:
-            continue
-        if not place(text, edge.name, "weight", font, _beside(edge, font),
-                     nearest=_nearest_is(edge, edges)):
-            return None
-    return plan
+
+        def candidates(w, h):
+            if kind == "side":
+                return [(x + sign * (r + 8 + w / 2), y)]
+            below, above = y + r + 6 + h / 2, y - r - 6 - h / 2
+            return [(x, below), (x, above)] + [(x + s * w / 2, at) for at in (below, above)
+                                               for s in (1, -1)]
+        return candidates
+
+    jobs = [(text, name, "side", font - 1, spots(name, "side")) for name, text in sides.items()]
+    jobs += [(text, name, "note", font - 2, spots(name, "note")) for name, text in notes.items()]
+    jobs += [(edge_texts[e.name], e.name, "weight", font, _beside(e, font), _nearest_is(e, edges))
+             for e in edges if e.name in edge_texts]
+    return plan if all(place(*job) for job in jobs) else None
 
 
 def _beside(edge, font):
@@ -339,17 +264,16 @@ def _beside(edge, font):
     gap = 0.2 * font
 
     def candidates(w, h):
+        # just off the line, then one and two heights further; at each spot, above first
         reach = w / 2 * abs(nx) + h / 2 * abs(ny) + gap
-        for far in (0.0, h, 2 * h):    # just off the line, then one and two heights further
-            for t in _SPOTS:
-                px, py = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
-                for side in (1, -1):
-                    yield px + side * nx * (reach + far), py + side * ny * (reach + far)
+        return ((x1 + t * (x2 - x1) + side * nx * (reach + far),
+                 y1 + t * (y2 - y1) + side * ny * (reach + far))
+                for far, t, side in product((0.0, h, 2 * h), _SPOTS, (1, -1)))
     return candidates
 
 
-def _distance(x, y, start, end):
-    (x1, y1), (x2, y2) = start, end
+def _distance(x, y, edge):
+    (x1, y1), (x2, y2) = edge.start, edge.end
     dx, dy = x2 - x1, y2 - y1
     t = max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / ((dx * dx + dy * dy) or 1.0)))
     return math.hypot(x - x1 - t * dx, y - y1 - t * dy)
@@ -357,7 +281,5 @@ def _distance(x, y, start, end):
 
 def _nearest_is(edge, edges):
     """A test that a label centred at (x, y) is nearer to ``edge`` than to any other line."""
-    def nearest(x, y):
-        own = _distance(x, y, edge.start, edge.end)
-        return all(_distance(x, y, e.start, e.end) > own for e in edges if e is not edge)
-    return nearest
+    return lambda x, y: _distance(x, y, edge) < min(
+        (_distance(x, y, e) for e in edges if e is not edge), default=math.inf)

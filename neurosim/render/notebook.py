@@ -26,6 +26,8 @@ Every name and number is escaped; nothing here prints or writes files.
 """
 
 import math
+from collections import Counter
+from decimal import Decimal
 from html import escape
 
 from .text import fmt
@@ -44,37 +46,45 @@ _STYLE = ("<style>.neurosim table{border-collapse:collapse;margin-bottom:0.6em}"
 _COLUMNS = (("net", "net"), ("out", "out"), ("dE/dout", "dE_dout"), ("dout/dnet", "dout_dnet"),
             ("delta", "delta"), ("dE/db", "dE_db"))
 
+_STATUS_CLASS = {"ok": "good", "FAIL": "bad", "kink": "warn", "unresolved": "warn",
+                 "right": "good", "rounding": "good", "wrong": "bad"}
+
+
+def _div(*parts):
+    return f'<div class="neurosim">{_STYLE}{"".join(parts)}</div>'
+
+
+def _row(cells, row_class=None):
+    """One table row; a cell is a text, or (text, css class)."""
+    cells = [cell if isinstance(cell, tuple) else (cell, None) for cell in cells]
+    return (f'<tr class="{row_class}">' if row_class else "<tr>") + "".join(
+        f'<td class="{cls}">{escape(text)}</td>' if cls else f"<td>{escape(text)}</td>"
+        for text, cls in cells) + "</tr>"
+
+
+def _table(header, rows, caption=None):
+    """A table of ``rows`` (from :func:`_row`) under the ``header``'s names."""
+    return ("<table>" + (f"<caption>{escape(caption)}</caption>" if caption else "")
+            + "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _neurons(caption, neurons, digits):
+    return _table(["neuron", "weights", "bias"] + [label for label, _ in _COLUMNS], [_row(
+        [n.name, " ".join(f"{name}={fmt(w, digits)}" for name, w in zip(n.weight_names, n.weights)),
+         f"{n.bias_name}={fmt(n.bias, digits)}" if n.bias_name else "-"]
+        + [fmt(getattr(n, attr), digits) for _, attr in _COLUMNS]) for n in neurons], caption)
+
+
+def _layer(layer, digits):
+    return _neurons(f"layer {layer.index} ({layer.kind}, {layer.activation.name}, "
+                    f"bias {layer.bias_mode})", layer.neurons, digits)
+
 
 def network_html(net, digits=9):
     """The network's summary table as HTML: one table per layer, one row per neuron."""
-    parts = ['<div class="neurosim">', _STYLE, f"<p><code>{escape(repr(net))}</code></p>"]
-    parts += [_layer_table(layer, digits) for layer in net.layers]
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def _caption(layer):
-    return (f"layer {layer.index} ({layer.kind}, {layer.activation.name}, "
-            f"bias {layer.bias_mode})")
-
-
-def _neuron_row(n, digits):
-    weights = " ".join(f"{name}={fmt(w, digits)}" for name, w in zip(n.weight_names, n.weights))
-    bias = f"{n.bias_name}={fmt(n.bias, digits)}" if n.bias_name else "-"
-    cells = [n.name, weights, bias] + [fmt(getattr(n, attr), digits) for _, attr in _COLUMNS]
-    return "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>"
-
-
-def _table(caption, neurons, digits):
-    header = "".join(f"<th>{escape(h)}</th>" for h in
-                     ["neuron", "weights", "bias"] + [label for label, _ in _COLUMNS])
-    rows = "".join(_neuron_row(n, digits) for n in neurons)
-    return (f"<table><caption>{escape(caption)}</caption><thead><tr>{header}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
-
-
-def _layer_table(layer, digits):
-    return _table(_caption(layer), layer.neurons, digits)
+    return _div(f"<p><code>{escape(repr(net))}</code></p>",
+                *(_layer(layer, digits) for layer in net.layers))
 
 
 def layer_html(layer, digits=9):
@@ -85,7 +95,7 @@ def layer_html(layer, digits=9):
     >>> "layer 2 (output, sigmoid, bias shared)" in html, html.count("<tr>")
     (True, 3)
     """
-    return f'<div class="neurosim">{_STYLE}{_layer_table(layer, digits)}</div>'
+    return _div(_layer(layer, digits))
 
 
 def neuron_html(neuron, digits=9):
@@ -99,21 +109,7 @@ def neuron_html(neuron, digits=9):
     >>> "w5=0.35891648" in html, "0.138498562" in html        # Mazur: w5+ and delta_o1
     (True, True)
     """
-    return f'<div class="neurosim">{_STYLE}{_table(f"neuron {neuron.name}", [neuron], digits)}</div>'
-
-
-def _cells(cells, row_class=None):
-    """One table row; a cell is a text, or (text, css class)."""
-    out = []
-    for cell in cells:
-        text, cls = cell if isinstance(cell, tuple) else (cell, None)
-        out.append(f'<td class="{cls}">{escape(text)}</td>' if cls else f"<td>{escape(text)}</td>")
-    start = f'<tr class="{row_class}">' if row_class else "<tr>"
-    return start + "".join(out) + "</tr>"
-
-
-def _header(names):
-    return "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in names) + "</tr></thead>"
+    return _div(_neurons(f"neuron {neuron.name}", [neuron], digits))
 
 
 def _g(value, spec=".6g"):
@@ -132,23 +128,16 @@ def history_html(history):
     >>> "<svg" in html, "20 epochs" in html, html.count("<polyline")
     (True, True, 1)
     """
-    rows = [("total training error", _g(history.initial_error), _g(history.error))]
-    if history.accuracies:
-        rows.append(("training accuracy", _g(history.initial_accuracy, ".4f"),
-                     _g(history.accuracies[-1], ".4f")))
-    if history.test_errors:
-        rows.append(("total test error", _g(history.initial_test_error),
-                     _g(history.test_errors[-1])))
-    if history.test_accuracies:
-        rows.append(("test accuracy", _g(history.initial_test_accuracy, ".4f"),
-                     _g(history.test_accuracies[-1], ".4f")))
-    table = ("<table>" + _header(["", "before", "after"])
-             + "<tbody>" + "".join(_cells(r) for r in rows) + "</tbody></table>")
-    head = (f"<p><b>training history</b>: {escape(history.mode)}, {history.stopped_epoch} "
-            f"epochs, stopped by {escape(str(history.stop_reason))}, {history.n_samples} "
-            f"training samples</p>")
-    return (f'<div class="neurosim">{_STYLE}{head}{table}'
-            f"{_curve(history.errors, history.test_errors)}</div>")
+    rows = [_row(["total training error", _g(history.initial_error), _g(history.error)])] + [
+        _row([name, _g(before, spec), _g(after[-1], spec)]) for name, before, after, spec in (
+            ("training accuracy", history.initial_accuracy, history.accuracies, ".4f"),
+            ("total test error", history.initial_test_error, history.test_errors, ".6g"),
+            ("test accuracy", history.initial_test_accuracy, history.test_accuracies, ".4f"))
+        if after]
+    return _div(f"<p><b>training history</b>: {escape(history.mode)}, {history.stopped_epoch} "
+                f"epochs, stopped by {escape(str(history.stop_reason))}, {history.n_samples} "
+                f"training samples</p>", _table(["", "before", "after"], rows),
+                _curve(history.errors, history.test_errors))
 
 
 def _curve(errors, test_errors, width=360, height=140, pad=34):
@@ -157,39 +146,34 @@ def _curve(errors, test_errors, width=360, height=140, pad=34):
         return ""
     values = [v for v in list(errors) + list(test_errors) if math.isfinite(v)]
     log = all(v > 0 for v in values)
-    def y_of(v):
-        return math.log10(v) if log else v
+    y_of = math.log10 if log else float
     low, high = min(map(y_of, values)), max(map(y_of, values))
     span = (high - low) or 1.0
 
-    def points(series):
-        n = len(series)
-        return " ".join(f"{pad + (width - pad - 6) * k / max(n - 1, 1):.1f},"
-                        f"{6 + (height - pad) * (high - y_of(v)) / span:.1f}"
-                        for k, v in enumerate(series))
-    lines = [f'<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" '
-             f'points="{points(errors)}"/>']
-    if len(test_errors) >= 2:
-        lines.append(f'<polyline fill="none" stroke="#d62728" stroke-width="1.5" '
-                     f'stroke-dasharray="4 3" points="{points(test_errors)}"/>')
-    top = 10 ** high if log else high
-    bottom = 10 ** low if log else low
+    def polyline(series, dashes=""):
+        points = " ".join(f"{pad + (width - pad - 6) * k / max(len(series) - 1, 1):.1f},"
+                          f"{6 + (height - pad) * (high - y_of(v)) / span:.1f}"
+                          for k, v in enumerate(series))
+        return (f'<polyline fill="none" stroke="{"#d62728" if dashes else "#1f77b4"}" '
+                f'stroke-width="1.5" {dashes}points="{points}"/>')
+    dashed = len(test_errors) >= 2
+    lines = polyline(errors) + (polyline(test_errors, 'stroke-dasharray="4 3" ') if dashed else "")
+    top, bottom = (10 ** high, 10 ** low) if log else (high, low)
     labels = (f'<text x="2" y="14" font-size="10">{_g(top, ".3g")}</text>'
               f'<text x="2" y="{height - pad + 6}" font-size="10">{_g(bottom, ".3g")}</text>'
               f'<text x="{pad}" y="{height - 8}" font-size="10">epoch 1</text>'
               f'<text x="{width - 6}" y="{height - 8}" font-size="10" text-anchor="end">'
               f"epoch {len(errors)}</text>")
-    title = ("total error per epoch" + (" (log scale)" if log else "")
-             + ("; test error dashed" if len(test_errors) >= 2 else ""))
+    title = escape("total error per epoch" + (" (log scale)" if log else "")
+                   + ("; test error dashed" if dashed else ""))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+            f'role="img" aria-label="{title}"><title>{title}</title>'
             f'<rect x="{pad}" y="4" width="{width - pad - 4}" height="{height - pad}" '
-            f'fill="none" stroke="#ccc"/>{"".join(lines)}{labels}</svg>'
-            f'<p class="small">{escape(title)}</p>')
+            f'fill="none" stroke="#ccc"/>{lines}{labels}</svg><p class="small">{title}</p>')
 
 
-_STATUS_CLASS = {"ok": "good", "FAIL": "bad", "kink": "warn", "unresolved": "warn",
-                 "right": "good", "rounding": "good", "wrong": "bad"}
+def _small(lines, prefix=""):
+    return "".join(f'<p class="small">{escape(prefix + line)}</p>' for line in lines)
 
 
 def gradient_html(report):
@@ -202,26 +186,33 @@ def gradient_html(report):
     >>> "dE/dw5" in html, html.count('class="good">ok<'), 'class="bad"' in html
     (True, 24, False)
     """
-    from ..gradient_report import STATUSES
-    counts = {s: len([r for r in report.rows if r.status == s]) for s in STATUSES}
-    head = (f"<p><b>gradient check</b>: {len(report.rows)} quantities, {counts['ok']} ok, "
-            f"{counts['kink']} at a kink, {counts['unresolved']} unresolved, "
-            f'<span class="{"bad" if counts["FAIL"] else "good"}">{counts["FAIL"]} FAIL</span>'
-            f"</p>")
-    rule = "".join(f'<p class="small">{escape(line)}</p>'
-                   for line in report.tolerances().splitlines())
-    reference = "exact" if report.precise else "numeric"
-    rows = []
-    for r in report.rows:
-        shown = r.exact if report.precise else r.numeric
-        rows.append(_cells([r.name, _g(r.analytic, ".12g"), _g(shown, ".12g"),
-                            _g(r.abs_error, ".1e"), _g(r.tolerance, ".1e"),
-                            (r.status, _STATUS_CLASS[r.status])],
-                           "first" if r.status == "FAIL" else None))
-    table = ("<table>" + _header(["name", "analytic", reference, "difference", "tolerance",
-                                  "status"]) + "<tbody>" + "".join(rows) + "</tbody></table>")
-    notes = "".join(f'<p class="small">{escape(line)}</p>' for line in report._notes(report.rows))
-    return f'<div class="neurosim">{_STYLE}{head}{rule}{table}{notes}</div>'
+    counts = Counter(r.status for r in report.rows)
+    rows = [_row([r.name, _g(r.analytic, ".12g"), _g(r.exact if report.precise else r.numeric,
+                                                      ".12g"),
+                  _g(r.abs_error, ".1e"), _g(r.tolerance, ".1e"),
+                  (r.status, _STATUS_CLASS[r.status])], "first" if r.status == "FAIL" else None)
+            for r in report.rows]
+    return _div(f"<p><b>gradient check</b>: {len(report.rows)} quantities, {counts['ok']} ok, "
+                f"{counts['kink']} at a kink, {counts['unresolved']} unresolved, "
+                f'<span class="{"bad" if counts["FAIL"] else "good"}">{counts["FAIL"]} FAIL'
+                f"</span></p>", _small(report.tolerances().splitlines()),
+                _table(["name", "analytic", "exact" if report.precise else "numeric",
+                        "difference", "tolerance", "status"], rows),
+                _small(report._notes(report.rows)))
+
+
+def _shown(value, printed):
+    """``value`` with two digits more than ``printed`` shows (at most 17 significant): the
+    neurosim column of ``neurosim check``'s table."""
+    if value is None or not math.isfinite(value):
+        return repr(value)
+    d = Decimal(printed).as_tuple()
+    if "e" in printed.lower():
+        return f"{value:.{min(16, len(d.digits) + 1)}e}"
+    decimals = max(0, -d.exponent) + 2
+    if value:
+        decimals = min(decimals, 16 - math.floor(math.log10(abs(value))))
+    return f"{value:.{max(decimals, 0)}f}"
 
 
 def check_html(report):
@@ -233,33 +224,25 @@ def check_html(report):
     >>> 'class="first"' in html, "probable typo" in html
     (True, True)
     """
-    from ..hand_check.report import shown as _shown
     counts = report.counts()
     n = len(report.results)
-    head = (f"<p><b>{escape(str(report.source))}</b>: {n} claim{'' if n == 1 else 's'}, "
-            f'<span class="good">{counts["right"]} right</span>, '
-            + (f"{counts['rounding']} within carried rounding, " if counts["rounding"] else "")
-            + f'<span class="{"bad" if counts["wrong"] else "good"}">{counts["wrong"]} wrong'
-            f"</span></p><p class=\"small\">network {escape(str(report.network))}, inputs "
-            f"{escape(', '.join(fmt(v) for v in report.inputs))}, targets "
-            f"{escape(', '.join(fmt(v) for v in report.targets))}, learning rate "
-            f"{escape(fmt(report.learning_rate))}</p>")
-    rows = []
-    for r in report.results:
-        status = {"right": "right", "rounding": "rounding", "wrong": "WRONG"}[r.status]
-        if r is report.first_wrong:
-            status += " (first wrong claim)"
-        printed = f"{r.printed} ± {fmt(r.claim.tol)}" if r.tol_stated else r.printed
-        rows.append(_cells([r.name, printed, _shown(r.simulated, r.printed),
-                            f"{r.difference:+.2g}" if r.difference else "0",
-                            (status, _STATUS_CLASS[r.status]),
-                            "  ".join(filter(None, [r.explanation,
-                                                    f"# {r.label}" if r.label else ""]))],
-                           "first" if r is report.first_wrong else None))
-    table = ("<table>" + _header(["claim", "printed", "neurosim", "difference", "", "why"])
-             + "<tbody>" + "".join(rows) + "</tbody></table>")
-    notes = "".join(f'<p class="small">note: {escape(note)}</p>' for note in report.notes)
-    return f'<div class="neurosim">{_STYLE}{head}{table}{notes}</div>'
+    rows = [_row([r.name, f"{r.printed} ± {fmt(r.claim.tol)}" if r.tol_stated else r.printed,
+                  _shown(r.simulated, r.printed), f"{r.difference:+.2g}" if r.difference else "0",
+                  ({"right": "right", "rounding": "rounding", "wrong": "WRONG"}[r.status]
+                   + (" (first wrong claim)" if r is report.first_wrong else ""),
+                   _STATUS_CLASS[r.status]),
+                  "  ".join(filter(None, [r.explanation, f"# {r.label}" if r.label else ""]))],
+                 "first" if r is report.first_wrong else None) for r in report.results]
+    return _div(f"<p><b>{escape(str(report.source))}</b>: {n} claim{'' if n == 1 else 's'}, "
+                f'<span class="good">{counts["right"]} right</span>, '
+                + (f"{counts['rounding']} within carried rounding, " if counts["rounding"] else "")
+                + f'<span class="{"bad" if counts["wrong"] else "good"}">{counts["wrong"]} wrong'
+                f"</span></p><p class=\"small\">network {escape(str(report.network))}, inputs "
+                f"{escape(', '.join(fmt(v) for v in report.inputs))}, targets "
+                f"{escape(', '.join(fmt(v) for v in report.targets))}, learning rate "
+                f"{escape(fmt(report.learning_rate))}</p>",
+                _table(["claim", "printed", "neurosim", "difference", "", "why"], rows),
+                _small(report.notes, "note: "))
 
 
 class Document(str):
@@ -283,11 +266,9 @@ class Document(str):
         return (Document, (str(self), self.format))
 
     def _repr_html_(self):
-        if self.format != "html":
-            return None
         return (f'<iframe srcdoc="{escape(str(self), quote=True)}" title="neurosim worksheet" '
                 f'style="width:100%;height:42em;border:1px solid #ccc;resize:vertical">'
-                f"</iframe>")
+                f"</iframe>") if self.format == "html" else None
 
     def _repr_markdown_(self):
         return str(self) if self.format == "markdown" else None
@@ -305,12 +286,6 @@ def record_html(record, digits=9):
     >>> "0.35891648" in html, html.count("<tr>")
     (True, 2)
     """
-    rows = []
-    for event in record:
-        rows.append(f"<tr><td>{escape(event.phase)}</td><td>{escape(type(event).__name__)}"
-                    f"</td><td>{escape(event.render(digits))}</td></tr>")
-    count = len(rows)
-    caption = f"step record: {count} event{'' if count == 1 else 's'}"
-    return (f'<div class="neurosim">{_STYLE}<table><caption>{escape(caption)}</caption>'
-            "<thead><tr><th>phase</th><th>event</th><th>calculation</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    rows = [_row([event.phase, type(event).__name__, event.render(digits)]) for event in record]
+    caption = f"step record: {len(rows)} event{'' if len(rows) == 1 else 's'}"
+    return _div(_table(["phase", "event", "calculation"], rows, caption))

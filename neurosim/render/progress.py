@@ -6,33 +6,42 @@ standard error is a terminal. Each bar is a fit() callback with a ``close()``.
 """
 
 import sys
+from functools import partial
+
 from ..numbers import num
 
 __all__ = ["progress_bar", "Lines", "Bar", "Silent", "Deferred"]
 
 
-def _g(value):
-    return num(value, 6)
+class Silent:
+    """No progress shown (and the others' base: a fit() callback with a ``close()``)."""
+
+    def __call__(self, history):
+        pass
+
+    def close(self):
+        pass
 
 
-class Lines:
+class Lines(Silent):
     """The progress without tqdm: the epoch and the total error, rewritten in place."""
 
     def __init__(self, total, stream):
-        self.total = total
-        self.stream = stream
+        self.total, self.stream = total, stream
 
     def __call__(self, history):
-        text = f"epoch {history.stopped_epoch}/{self.total}  error {_g(history.errors[-1])}"
-        self.stream.write("\r" + text.ljust(50))
-        self.stream.flush()
+        self._write(f"\repoch {history.stopped_epoch}/{self.total}  error "
+                    f"{num(history.errors[-1], 6)}".ljust(51))
 
     def close(self):
-        self.stream.write("\n")
+        self._write("\n")
+
+    def _write(self, text):
+        self.stream.write(text)
         self.stream.flush()
 
 
-class Bar:
+class Bar(Silent):
     """tqdm's bar, one step per epoch, the total error beside it."""
 
     def __init__(self, bar):
@@ -44,16 +53,6 @@ class Bar:
 
     def close(self):
         self.bar.close()
-
-
-class Silent:
-    """No progress shown."""
-
-    def __call__(self, history):
-        pass
-
-    def close(self):
-        pass
 
 
 def progress_bar(total, stream=None, *, leave=True):
@@ -70,20 +69,18 @@ def progress_bar(total, stream=None, *, leave=True):
     return Bar(tqdm(total=total, unit="epoch", file=stream, leave=leave))
 
 
-class Deferred:
+class Deferred(Silent):
     """A :func:`progress_bar` drawn from the end of the first epoch on, so that a call refused
     for a bad argument (or stopped before any epoch) draws nothing."""
 
     def __init__(self, total, stream=None, *, leave=True):
-        self.arguments = (total, stream)
-        self.leave = leave
+        self.start = partial(progress_bar, total, stream, leave=leave)
         self.bar = None
 
     def __call__(self, history):
-        if self.bar is None:
-            self.bar = progress_bar(*self.arguments, leave=self.leave)
+        self.bar = self.bar or self.start()
         self.bar(history)
 
     def close(self):
-        if self.bar is not None:
+        if self.bar:
             self.bar.close()

@@ -17,7 +17,7 @@ weights show on hover or selection (the tooltip), and the ``<svg>`` says which w
 """
 
 from ..numbers import num
-from .layout import MOST_LABELLED, layout
+from .layout import MOST_LABELLED, labelled, layout, wiring
 from .mathml import escape
 
 __all__ = ["diagram", "caption"]
@@ -44,9 +44,25 @@ _CAPTIONS = {
 def caption(net, lang="en", *, labels=None):
     """The sentence under the diagram, true to what it shows: labelled connections, or (past
     :data:`~neurosim.render.layout.MOST_LABELLED` of them) weights on hover or selection."""
-    connections = sum(len(n.weights) for n in net.neurons)
-    shown = "all" if (connections <= MOST_LABELLED if labels is None else labels) else "hover"
-    return _CAPTIONS[shown, lang].format(connections, MOST_LABELLED)
+    shown = "all" if (labelled(net) if labels is None else labels) else "hover"
+    return _CAPTIONS[shown, lang].format(len(wiring(net)), MOST_LABELLED)
+
+
+def _text(x, y, size, words, cls=None, of=None):
+    """A text centred on ``x``, its baseline at ``y``."""
+    attrs = (f' class="{cls}"' if cls else "") + (f' data-of="{of}"' if of else "")
+    return (f'<text{attrs} x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="{size:g}">'
+            f"{escape(words)}</text>")
+
+
+def _label(label, cls=None, of=None):
+    # the baseline sits (ascent - descent) / 2 below the box's centre
+    return _text(label.x, label.y + 0.346 * label.font, label.font, label.text, cls, of)
+
+
+def _line(cls, start, end):
+    (x1, y1), (x2, y2) = start, end
+    return f'<line class="{cls}" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>'
 
 
 def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, chosen=None,
@@ -60,112 +76,68 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
     ``labels`` forces the weight labels on or off (default: on up to
     :data:`~neurosim.render.layout.MOST_LABELLED` connections).
     """
-    new_weights = new_weights or {}
-    factors = factors or {}
-    faded = set()
-    senders = list(net.input_names)
-    for layer in net.layers:
-        for n in layer.neurons:
-            for w_name, sender in zip(n.weight_names, senders):
-                if chosen is not None and n.name not in chosen and sender not in chosen:
-                    faded.add(w_name)
-        senders = [n.name for n in layer.neurons]
-    connections = sum(len(n.weights) for n in net.neurons)
-    if labels is None:
-        labels = connections <= MOST_LABELLED
+    new_weights, factors = new_weights or {}, factors or {}
+    wires = wiring(net)
+    faded = {w for w, sender, receiver in wires
+             if chosen is not None and receiver not in chosen and sender not in chosen}
+    labels = labelled(net) if labels is None else labels
     weights = {w: value for n in net.neurons for w, value in zip(n.weight_names, n.weights)}
-    edge_texts = ({w: f"{w} = {num(v, 4)}" for w, v in weights.items() if w not in faded}
-                  if labels else {})
-    notes = {}
-    if labels:
-        for layer in net.layers:
-            if layer.bias_mode == "per_neuron":
-                notes.update((n.name, f"{n.bias_name} = {num(n.bias, 4)}") for n in layer.neurons
-                             if chosen is None or n.name in chosen)
-    sides = {}
-    if inputs is not None:
-        sides.update((name, num(v, 4)) for name, v in zip(net.input_names, inputs))
-    if targets is not None:
-        sides.update((n.name, f"target {num(v, 4)}")
-                     for n, v in zip(net.output_layer.neurons, targets))
+    edge_texts = {w: f"{w} = {num(v, 4)}" for w, v in weights.items() if labels and w not in faded}
+    notes = {n.name: f"{n.bias_name} = {num(n.bias, 4)}" for layer in net.layers
+             if labels and layer.bias_mode == "per_neuron" for n in layer.neurons
+             if chosen is None or n.name in chosen}
+    sides = {name: num(v, 4) for name, v in zip(net.input_names, () if inputs is None else inputs)}
+    sides.update((n.name, f"target {num(v, 4)}")
+                 for n, v in zip(net.output_layer.neurons, () if targets is None else targets))
     bias_texts = {layer.bias_name: f"{layer.bias_name} = {num(layer.neurons[0].bias, 4)}"
                   for layer in net.layers if layer.bias_mode == "shared"}
     plan = layout(net, edge_texts=edge_texts, notes=notes, sides=sides, bias_texts=bias_texts,
-                  most=connections if labels else -1)
+                  most=len(wires) if labels else -1)
     r, font = plan.radius, plan.font
-    shown = "all" if plan.labelled else "hover"
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {plan.width:.0f} '
            f'{plan.height:.0f}" role="img" aria-label="{escape(repr(net))}" '
-           f'data-labels="{shown}" font-family="{FONT_FAMILY}">']
-    out.append(f"<style>{ON_DEMAND}</style>")
+           f'data-labels="{"all" if plan.labelled else "hover"}" font-family="{FONT_FAMILY}">',
+           f"<style>{ON_DEMAND}</style>",
+           # shared biases' dashed lines first, under the connections and their labels
+           '<g class="biases">']
+    out += [_line("bias-edge", *segment) for bias in plan.biases for segment in bias.segments]
+    out.append('</g>\n<g class="edges">')
     placed = {(lab.kind, lab.owner): lab for lab in plan.labels}
-
-    def text(label, cls=None, **extra):
-        attrs = f' class="{cls}"' if cls else ""
-        attrs += "".join(f' {k.replace("_", "-")}="{v}"' for k, v in extra.items())
-        # the baseline sits (ascent - descent) / 2 below the box's centre
-        return (f'<text{attrs} x="{label.x:.1f}" y="{label.y + 0.346 * label.font:.1f}" '
-                f'text-anchor="middle" font-size="{label.font:g}">{escape(label.text)}</text>')
-
-    # shared biases' dashed lines first, under the connections and their labels
-    out.append('<g class="biases">')
-    for bias in plan.biases:
-        for (x1, y1), (x2, y2) in bias.segments:
-            out.append(f'<line class="bias-edge" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
-                       f'y2="{y2:.1f}"/>')
-    out.append("</g>")
-
-    out.append('<g class="edges">')
     for edge in plan.edges:
-        cls = "edge faded" if edge.name in faded else "edge"
-        data = " ".join(factors.get(edge.name, ()))
-        tip = f"{edge.name}: {edge.sender} \u2192 {edge.receiver}, {num(weights[edge.name])}"
-        if edge.name in new_weights:
-            tip += f" \u2192 {edge.name}+ = {num(new_weights[edge.name])}"
+        w = edge.name
+        tip = (f"{w}: {edge.sender} \u2192 {edge.receiver}, {num(weights[w])}"
+               + (f" \u2192 {w}+ = {num(new_weights[w])}" if w in new_weights else ""))
         (x1, y1), (x2, y2) = edge.start, edge.end
-        out.append(f'<g class="{cls}" data-w="{edge.name}" data-factors="{escape(data)}" '
-                   f'tabindex="0"><title>{escape(tip)}</title>')
-        out.append(f'<line class="w" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>')
-        out.append(f'<line class="hit" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
-                   f'y2="{y2:.1f}"/>')
-        label = placed.get(("weight", edge.name))
-        if label is not None:
-            out.append(text(label))
-        else:       # shown only while the connection is pointed at, focused or pinned
-            mx, my = (x1 + x2) / 2, (y1 + y2) / 2 - 0.6 * font
-            out.append(f'<text class="on-demand" x="{mx:.1f}" y="{my:.1f}" '
-                       f'text-anchor="middle" font-size="{font:g}">'
-                       f'{escape(f"{edge.name} = {num(weights[edge.name], 4)}")}</text>')
-        out.append("</g>")
+        label = placed.get(("weight", w))
+        out += [f'<g class="{"edge faded" if w in faded else "edge"}" data-w="{w}" '
+                f'data-factors="{escape(" ".join(factors.get(w, ())))}" tabindex="0">'
+                f"<title>{escape(tip)}</title>",
+                _line("w", edge.start, edge.end), _line("hit", edge.start, edge.end),
+                # else shown only while the connection is pointed at, focused or pinned
+                _label(label) if label else _text((x1 + x2) / 2, (y1 + y2) / 2 - 0.6 * font,
+                                                  font, f"{w} = {num(weights[w], 4)}",
+                                                  "on-demand"),
+                "</g>"]
     out.append("</g>")
 
     boxes = []
     for bias in plan.biases:
         b = bias.box
-        boxes.append(f'<rect class="bias" x="{b.x0:.1f}" y="{b.y0:.1f}" width="{b.x1 - b.x0:.1f}" '
-                     f'height="{b.y1 - b.y0:.1f}" rx="8"/>')
-        words = bias_texts[bias.name]
-        baseline = (b.y0 + b.y1) / 2 + 0.346 * font
-        boxes.append(f'<text class="bias-label" x="{(b.x0 + b.x1) / 2:.1f}" '
-                     f'y="{baseline:.1f}" text-anchor="middle" font-size="{font:g}">'
-                     f'{escape(words)}</text>')
-    boxes += [text(lab, "bias-label", data_of=lab.owner) for lab in plan.labels
-              if lab.kind == "note"]
-    out.append('<g class="bias-boxes">' + "".join(boxes) + "</g>")
-
-    out.append('<g class="neurons">')
+        boxes += [f'<rect class="bias" x="{b.x0:.1f}" y="{b.y0:.1f}" width="{b.x1 - b.x0:.1f}" '
+                  f'height="{b.y1 - b.y0:.1f}" rx="8"/>',
+                  _text((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2 + 0.346 * font, font,
+                        bias_texts[bias.name], "bias-label")]
+    boxes += [_label(lab, "bias-label", lab.owner) for lab in plan.labels if lab.kind == "note"]
+    out.append('<g class="bias-boxes">' + "".join(boxes) + '</g>\n<g class="neurons">')
     for k, names in enumerate(plan.columns):
         for name in names:
             x, y = plan.centres[name]
             dim = chosen is not None and k > 0 and name not in chosen
-            cls = f"neuron {plan.kinds[k]}" + (" faded" if dim else "")
-            out.append(f'<g class="{cls}" data-neuron="{escape(name)}">')
-            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>')
-            out.append(f'<text class="name" x="{x:.1f}" y="{y + font * 0.35:.1f}" '
-                       f'text-anchor="middle" font-size="{font + 1}">{escape(name)}</text>')
             side = placed.get(("side", name))
-            if side is not None:
-                out.append(text(side, "value"))
-            out.append("</g>")
+            out += [f'<g class="neuron {plan.kinds[k]}{" faded" if dim else ""}" '
+                    f'data-neuron="{escape(name)}">',
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>',
+                    _text(x, y + font * 0.35, font + 1, name, "name"),
+                    *([_label(side, "value")] if side else []), "</g>"]
     out.append("</g></svg>")
     return "\n".join(out)

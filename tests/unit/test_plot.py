@@ -278,6 +278,23 @@ def test_decision_boundary_of_one_hot_targets_uses_argmax():
                if c.get_label().startswith("class")) == 3
 
 
+def test_decision_boundary_of_a_softmax_output_layer():
+    """A softmax output reads every net input of its layer: the plot once evaluated it neuron by
+    neuron and failed. Its argmax is the argmax of the net inputs W x + b (softmax keeps the
+    order), worked out here by hand."""
+    weights, biases = [[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]], [0.0, 0.0, 0.5]
+    net = NeuralNetwork.from_weights([weights], [biases], output_activation="softmax",
+                                     loss="cross_entropy")
+    samples = [([2.0, 0.0], [1.0, 0.0, 0.0]), ([0.0, 2.0], [0.0, 1.0, 0.0]),
+               ([-1.0, -1.0], [0.0, 0.0, 1.0]), ([1.0, 3.0], [1.0, 0.0, 0.0])]
+    nets = [[sum(w * v for w, v in zip(row, x)) + b for row, b in zip(weights, biases)]
+            for x, _ in samples]
+    right = sum(n.index(max(n)) == t.index(1.0) for n, (_, t) in zip(nets, samples))
+    assert right == 3                                  # (1, 3) is class 1 by its net inputs
+    ax = plot.decision_boundary(net, samples, resolution=10).axes[0]
+    assert ax.get_title() == "Decision boundary (accuracy 0.750 on 4 samples)"
+
+
 def test_decision_boundary_needs_two_inputs_and_classes():
     with pytest.raises(ShapeError, match="2 inputs, got 3"):
         plot.decision_boundary(NeuralNetwork([3, 1], seed=1), [([0, 0, 0], [1])])
