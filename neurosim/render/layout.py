@@ -279,7 +279,13 @@ def _distance(x, y, edge):
     return math.hypot(x - x1 - t * dx, y - y1 - t * dy)
 
 
+#: How much nearer to its own line than to any other a weight's label must be: a reader (and a
+#: renderer whose font is a little wider than the table of widths) must not see a tie.
+NEARER_BY = 1.0
+
+
 def _nearest_is(edge, edges):
-    """A test that a label centred at (x, y) is nearer to ``edge`` than to any other line."""
-    return lambda x, y: _distance(x, y, edge) < min(
+    """A test that a label centred at (x, y) is nearer to ``edge`` than to any other line, by
+    :data:`NEARER_BY` at least."""
+    return lambda x, y: _distance(x, y, edge) + NEARER_BY <= min(
         (_distance(x, y, e) for e in edges if e is not edge), default=math.inf)
