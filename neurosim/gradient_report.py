@@ -148,7 +148,7 @@ class GradientReport:
             if self.precise:
                 cells += [_g(r.exact), _e(r.truncation), _e(r.rounding)]
             table.append(cells + [_e(r.abs_error), _e(r.estimate), _e(r.tolerance), r.status])
-        return "\n".join([head, self.tolerances()] + _align(table) + self._notes(self.rows))
+        return "\n".join([head, self.tolerances()] + align(table) + self._notes(self.rows))
 
     @staticmethod
     def _notes(rows):
@@ -177,7 +177,7 @@ class GradientReport:
                           _e(r.tolerance)])
         raise GradientCheckError("\n".join(
             [f"gradient check failed for {len(failures)} of {len(self.rows)} quantities: "
-             + ", ".join(r.name for r in failures), self.tolerances()] + _align(table)
+             + ", ".join(r.name for r in failures), self.tolerances()] + align(table)
             + self._notes(failures)))
 
     def _repr_html_(self):
@@ -203,7 +203,7 @@ def _s(value):
     return num(value, 2)
 
 
-def _align(table):
+def align(table):
     """Rows of cells as aligned lines: the first column left, the others right-aligned."""
     widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
     return ["  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)
