@@ -53,9 +53,6 @@ KNOWN_CYCLES = {
     # one; arguments checks that an argument is one).
     frozenset({"neurosim.network", "neurosim.serialize", "neurosim.training",
                "neurosim.arguments", "neurosim.quantities"}),
-    # gradcheck(precise=True) loads the Decimal oracle, which reruns gradient_check's forward
-    # pass and measurements in Decimal.
-    frozenset({"neurosim.gradient_check", "neurosim.decimal_oracle"}),
     # the reports' notebook views (_repr_html_) call render.notebook, which reads the reports.
     frozenset({"neurosim.render.notebook", "neurosim.gradient_report",
                "neurosim.hand_check.report"}),
