@@ -1,7 +1,8 @@
 """The arithmetic of the Decimal oracle of :func:`neurosim.gradcheck` with ``precise=True``.
 
-The oracle (``neurosim.gradient_check.DecimalOracle``) runs gradient_check's forward pass again, in :class:`decimal.Decimal` at ``PRECISION`` digits, with every
-activation and loss written from its formula (exp and ln from Decimal). A central difference
+The oracle (``neurosim.gradient_check.DecimalOracle``) runs gradient_check's forward pass
+again, in :class:`decimal.Decimal` at ``PRECISION`` digits, with every activation and loss
+written from its formula (exp and ln from Decimal). A central difference
 with the tiny step ``EXACT_EPS`` then gives the derivative to far better than float precision,
 judged by the same rules as the float one (:mod:`neurosim.finite_differences`), and the
 report can split the float check's error into its two parts::

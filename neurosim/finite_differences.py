@@ -222,9 +222,7 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
         if verdict.status == "ok" and not (refine and first.truncation > first.rounding):
             return verdict, 1
     tried = [first]
-    scale = max(abs(a), abs(first.central) if first.finite else 0.0,
-                abs(first.left) if first.finite else 0.0,
-                abs(first.right) if first.finite else 0.0)
+    scale = max([abs(a)] + [abs(first.central), abs(first.left), abs(first.right)] * first.finite)
     if first.finite and first.smooth and first.rounding >= first.truncation:
         factors = [factor ** k for k in range(1, larger + 1)]
     else:
@@ -245,13 +243,10 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
             if flat >= 2 or s.truncation > best:
                 break  # truncation only grows from here, or E does not move at all
     smooth = [s for s in tried if s.finite and s.smooth]
-    if smooth:
-        chosen = min(smooth, key=lambda s: s.estimate)
-    else:
-        finite = [s for s in tried if s.finite]
-        if not finite:
-            return None, len(tried)
-        chosen = min(finite, key=lambda s: s.side_error)
+    usable = smooth or [s for s in tried if s.finite]
+    if not usable:
+        return None, len(tried)
+    chosen = min(usable, key=lambda s: s.estimate if smooth else s.side_error)
     return judge(a, allowance, chosen, rtol, atol, floor), len(tried)
 
 

@@ -93,6 +93,7 @@ splits the float numeric error into ``truncation`` (exact arithmetic, step h) an
 True
 """
 
+import contextlib
 import decimal
 import math
 from decimal import Decimal
@@ -150,12 +151,9 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=0.0, precise=Fa
     atol = _check_tolerance("atol", atol)
     x = net._vector(inputs, "inputs")
     t = net._vector(targets, "targets")
-    saved = _snapshot(net)
-    try:
+    with _left_as_found(net):
         propagation.gradients(net, x, t)  # forward, error, backward on the real objects
         checks = partials(net)
-    finally:
-        _restore(saved)
     flt = _FloatArith(net)
     base_E, values = evaluate(net, x, t, None, 0.0, flt)
     rounding = ForwardRounding(net, x, t, values)
@@ -577,24 +575,21 @@ class DecimalOracle:
 
 # -- leaving the network as it was ----------------------------------------------------------------
 
-def _snapshot(net):
-    """Every attribute of the network, its layers and neurons, with the contents of its lists."""
-    saved = []
-    for obj in [net, *net.layers, *net.neurons]:
-        state = dict(vars(obj))
-        lists = [(v, v[:]) for v in state.values() if isinstance(v, list)]
-        saved.append((obj, state, lists))
-    return saved
-
-
-def _restore(saved):
-    """Put back every attribute (the same objects) and every list's contents."""
-    for obj, state, lists in saved:
-        for lst, contents in lists:
-            lst[:] = contents
-        attributes = vars(obj)
-        attributes.clear()
-        attributes.update(state)
+@contextlib.contextmanager
+def _left_as_found(net):
+    """Put back afterwards every attribute of the network, its layers and neurons (the same
+    objects), and the contents of every list among them."""
+    saved = [(vars(obj), dict(vars(obj)), [(v, v[:]) for v in vars(obj).values()
+                                           if isinstance(v, list)])
+             for obj in [net, *net.layers, *net.neurons]]
+    try:
+        yield
+    finally:
+        for attributes, state, lists in saved:
+            for lst, contents in lists:
+                lst[:] = contents
+            attributes.clear()
+            attributes.update(state)
 
 
 # -- validation and formatting ---------------------------------------------------------------------

@@ -220,7 +220,8 @@ def from_torch(module, *, loss=None, **options):
     layout = getattr(module, "neurosim_layout", None)
     if layout is not None:
         linears = module.linears
-        settings = dict(layout["options"], names=layout["names"], loss=layout["loss"] if loss is None else loss,
+        settings = dict(layout["options"], names=layout["names"],
+                        loss=layout["loss"] if loss is None else loss,
                         activation=list(layout["activations"]), bias=layout["bias"])
     else:
         if isinstance(module, nn.Linear):
@@ -249,8 +250,9 @@ def from_torch(module, *, loss=None, **options):
             raise ConfigurationError("from_torch: the nn.Sequential has no nn.Linear layer")
         with_bias = [linear.bias is not None for linear in linears]
         if any(with_bias) and not all(with_bias):
-            raise ConfigurationError("from_torch: every nn.Linear must have a bias, or none; "
-                                     f"got bias on layers {[k for k, b in enumerate(with_bias) if b]}")
+            raise ConfigurationError(
+                "from_torch: every nn.Linear must have a bias, or none; got bias on layers "
+                f"{[k for k, b in enumerate(with_bias) if b]}")
         settings = dict(activation=[a or "identity" for a in acts],
                         loss=loss or "half_squared_error",
                         bias="per_neuron" if all(with_bias) else "none")
