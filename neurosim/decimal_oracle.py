@@ -32,12 +32,8 @@ EXACT_EPS = Decimal("1e-20")
 UNIT = 0.5 * 10.0 ** (1 - PRECISION)
 
 
-def _d_exp_neg_abs(x):
-    return (-abs(x)).exp()
-
-
 def _d_sigmoid(x):
-    e = _d_exp_neg_abs(x)  # never overflows: exp(-|x|) <= 1
+    e = (-abs(x)).exp()  # never overflows: exp(-|x|) <= 1
     return 1 / (1 + e) if x >= 0 else e / (1 + e)
 
 
@@ -60,7 +56,7 @@ def _d_ln1p(u):
 
 
 def _d_softplus(x):
-    return max(x, Decimal(0)) + _d_ln1p(_d_exp_neg_abs(x))
+    return max(x, Decimal(0)) + _d_ln1p((-abs(x)).exp())
 
 
 _DECIMAL_ACTIVATIONS = {
@@ -74,12 +70,8 @@ _DECIMAL_ACTIVATIONS = {
 }
 
 
-def _d_clip(out):
-    return min(max(out, Decimal(CLIP)), Decimal(1.0 - CLIP))
-
-
 def _d_bce(t, out, n):
-    out = _d_clip(out)
+    out = min(max(out, Decimal(CLIP)), Decimal(1.0 - CLIP))
     return -(t * out.ln() + (1 - t) * (1 - out).ln())
 
 
@@ -92,10 +84,6 @@ def _d_softmax(j, nets):
     """out_j = e^(net_j - m) / sum_k e^(net_k - m), m = max net, in Decimal."""
     m = max(nets)
     return (nets[j] - m).exp() / sum((z - m).exp() for z in nets)
-
-
-def _d_ce(t, out, n):
-    return Decimal(0) if t == 0 else -t * out.ln()
 
 
 def _d_ce_net(t, out, net, n, nets):
@@ -114,15 +102,18 @@ _DECIMAL_LOSSES = {
     "squared_error": lambda t, o, n: (t - o) * (t - o),
     "mean_squared_error": lambda t, o, n: (t - o) * (t - o) / n,
     "binary_cross_entropy": _d_bce,
-    "cross_entropy": _d_ce,
+    "cross_entropy": lambda t, o, n: Decimal(0) if t == 0 else -t * o.ln(),
 }
 
 
 class DecimalArith:
     """The same functions in Decimal, written from their formulas (exp and ln from Decimal)."""
 
+    conv = Decimal
+    half = Decimal("0.5")
+    softmax = staticmethod(_d_softmax)
+
     def __init__(self, net):
-        self.conv = Decimal
         try:
             # a softmax layer (a whole layer's activation) is computed with self.softmax
             self.fs = [None if layer.activation.of_layer is not None
@@ -135,6 +126,3 @@ class DecimalArith:
                 f"activations {', '.join(_DECIMAL_ACTIVATIONS)} and the losses "
                 f"{', '.join(_DECIMAL_LOSSES)}\ncall gradcheck without precise=True") from None
         self.decay = net.weight_decay
-        self.half = Decimal("0.5")
-
-    softmax = staticmethod(_d_softmax)

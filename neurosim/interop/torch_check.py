@@ -31,13 +31,8 @@ class TorchRow:
     neurosim_new: float
     torch_new: float
 
-    @property
-    def gradient_difference(self):
-        return abs(self.neurosim_gradient - self.torch_gradient)
-
-    @property
-    def step_difference(self):
-        return abs(self.neurosim_new - self.torch_new)
+    gradient_difference = property(lambda self: abs(self.neurosim_gradient - self.torch_gradient))
+    step_difference = property(lambda self: abs(self.neurosim_new - self.torch_new))
 
     def __repr__(self):
         return (f"TorchRow({self.name!r}, gradient {self.neurosim_gradient!r} vs "
@@ -67,13 +62,10 @@ class TorchComparison:
     def __len__(self):
         return len(self.rows)
 
-    @property
-    def max_gradient_difference(self):
-        return max((r.gradient_difference for r in self.rows), default=0.0)
-
-    @property
-    def max_step_difference(self):
-        return max((r.step_difference for r in self.rows), default=0.0)
+    max_gradient_difference = property(
+        lambda self: max((r.gradient_difference for r in self.rows), default=0.0))
+    max_step_difference = property(
+        lambda self: max((r.step_difference for r in self.rows), default=0.0))
 
     @property
     def max_difference(self):
