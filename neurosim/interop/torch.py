@@ -188,13 +188,8 @@ def to_torch(net):
     }
     module = _module_class()(layout)
     with torch.no_grad():
-        for k, (layer, linear) in enumerate(zip(net.layers, module.linears)):
-            linear.weight.copy_(torch.tensor(layer.weights, dtype=torch.float64))
-            if linear.bias is not None:
-                linear.bias.copy_(torch.tensor([n.bias for n in layer.neurons],
-                                               dtype=torch.float64))
-            if module.shared_biases is not None:
-                module.shared_biases[k].fill_(layer.neurons[0].bias)
+        for name, p, index in module.named_neurosim_parameters():
+            p[index] = net[name]
     return module
 
 
