@@ -116,8 +116,7 @@ class ForwardRounding:
         self.scale = unit / U
         #: E_o from the net input (binary cross-entropy after a sigmoid), else None
         self.error_net = net.loss.error_net if from_net(net.loss) else None
-        terms = [abs(g(value)) for g, value in (self._term(j, ti, None) for j, ti in
-                                                enumerate(self.t))]
+        terms = [abs(g(value)) for g, value in (self._term(j, ti) for j, ti in enumerate(self.t))]
         #: sum |E_o| at the sample: what the loss terms and their sum round relative to
         self.loss_magnitude = sum(terms) if all(map(math.isfinite, terms)) else math.inf
         self._cache = {}
@@ -125,15 +124,12 @@ class ForwardRounding:
     def _nets(self, layer):
         return [self.values[("net", n.name)] for n in layer.neurons]
 
-    def _from_out(self, n, nudged):
-        return self.error_net is None or n is nudged
-
-    def _term(self, j, ti, nudged, i=None):
+    def _term(self, j, ti, i=None):
         """(E_o as a function of one value, that value): of out_o, or of net_o (out_o = f(net_o))
         for a loss from net; under softmax, of net_i (default net_o), the other nets held."""
         last = self.net.layers[-1]
         n, n_out = last.neurons[j], len(last.neurons)
-        if self._from_out(n, nudged):
+        if self.error_net is None:
             return (lambda o: self.net.loss.error(ti, o, n_out)), self.values[("out", n.name)]
         nets = self._nets(last)
         i = j if i is None else i
@@ -180,28 +176,28 @@ class ForwardRounding:
             sender_errors = [errors[n.name][1] for n in neurons]
         return errors
 
-    def propagated(self, layer, stage, nudged=None):
+    def propagated(self, layer, stage):
         """The part of E_total's error bound carried in from the recomputed outputs, and the
-        loss terms' own (``nudged``: an output whose out is nudged, so E_o is taken from it)."""
-        key = (layer, stage, nudged)
+        loss terms' own."""
+        key = (layer, stage)
         if key not in self._cache:
             errors = self.errors(layer, stage)
             total = 0.0
             last = self.net.layers[-1]
-            for j, (n, ti) in enumerate(zip(last.neurons, self.t)):
-                from_out = self._from_out(n, nudged)
+            from_out = self.error_net is None
+            for j, ti in enumerate(self.t):
                 # under softmax E_o from net reads every net of the layer
                 for i in ([j] if from_out or last.activation.of_layer is None
                           else range(len(last.neurons))):
-                    g, value = self._term(j, ti, nudged, i)
+                    g, value = self._term(j, ti, i)
                     error = errors[last.neurons[i].name][1 if from_out else 0]
                     total += wiggle(g, value, error + argument_error(C_ARGUMENT, value, ti))
             self._cache[key] = total
         return self._cache[key]
 
-    def noise(self, layer, stage, nudged=None):
+    def noise(self, layer, stage):
         """A function: E (a value computed from that point on) -> a bound on its rounding."""
-        carried = self.propagated(layer, stage, nudged)
+        carried = self.propagated(layer, stage)
         per_term = C_LOSS + len(self.net.layers[-1].neurons)
         return lambda E: (carried + units(per_term, max(abs(float(E)), self.loss_magnitude))
                           ) * self.scale
