@@ -161,7 +161,7 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=0.0, precise=Fa
                                      rounding.errors())
     steps = [_step(p, values, eps) for p in checks]  # a hopeless eps fails before any work
     oracle = DecimalOracle(net, x, t, values) if precise else None
-    rows = [_check_row(p, step, lambda p: measurement(net, x, t, p, flt, base_E, values,
+    rows = [_check_row(p, step, lambda q: measurement(net, x, t, q, flt, base_E, values,
                                                       rounding),
                        allowances[p.name], rtol, atol, oracle)
             for p, step in zip(checks, steps)]
@@ -246,9 +246,9 @@ class Partial(NamedTuple):
     """One partial the backward pass left, and what to nudge to check it.
 
     ``target``: ``("w", neuron, i)``, ``("b", neurons)``, ``("out", neuron)``, ``("net",
-    neuron)``, ``("dout/dnet", neuron, f)`` (f: out of the neuron's net) or ``("i", index of the
-    input)``. ``quantity`` names the nudged
-    value (``w5``, ``b_h1``, ``net_h1``, ``out_h1``) and ``layer`` is the index of its layer.
+    neuron)``, ``("dout/dnet", neuron, f)`` (f: out as a function of the neuron's net) or
+    ``("i", index of the input)``. ``quantity`` names the nudged value (``w5``, ``b_h1``,
+    ``net_h1``, ``out_h1``) and ``layer`` is the index of its layer.
     """
 
     name: str
