@@ -67,7 +67,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Stencil", "measure", "judge", "judge_steps", "U", "ETA", "RESOLUTION"]
+__all__ = ["Stencil", "measure", "judge", "judge_steps", "finite", "unusable", "U", "ETA",
+           "RESOLUTION"]
 
 #: The unit roundoff of float64: every correctly rounded operation errs by at most
 #: u |result| + eta (Higham, Accuracy and Stability of Numerical Algorithms, section 2.1).
@@ -124,9 +125,8 @@ def measure(values, offsets, noise, step=None, kinks=0, offset_noise=0.0):
     E, x, n = values, offsets, noise
     if step is None:
         step = float(x[1] - x[-1]) / 2
-    if not all(_finite(E[k]) for k in E):
-        return Stencil(step, math.nan, math.inf, math.inf, math.nan, math.nan, math.inf,
-                       math.inf, finite=False, jump=math.nan)
+    if not all(map(finite, E.values())):
+        return unusable(step)
     h = float(x[1] - x[-1]) / 2
     # Every difference in the arithmetic of the values (Decimal stays Decimal), floats at the end.
     central = (E[1] - E[-1]) / (x[1] - x[-1])
@@ -222,9 +222,7 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
         if verdict.status == "ok" and not (refine and first.truncation > first.rounding):
             return verdict, 1
     tried = [first]
-    scale = max(abs(a), abs(first.central) if first.finite else 0.0,
-                abs(first.left) if first.finite else 0.0,
-                abs(first.right) if first.finite else 0.0)
+    scale = max([abs(a)] + [abs(first.central), abs(first.left), abs(first.right)] * first.finite)
     if first.finite and first.smooth and first.rounding >= first.truncation:
         factors = [factor ** k for k in range(1, larger + 1)]
     else:
@@ -245,17 +243,20 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
             if flat >= 2 or s.truncation > best:
                 break  # truncation only grows from here, or E does not move at all
     smooth = [s for s in tried if s.finite and s.smooth]
-    if smooth:
-        chosen = min(smooth, key=lambda s: s.estimate)
-    else:
-        finite = [s for s in tried if s.finite]
-        if not finite:
-            return None, len(tried)
-        chosen = min(finite, key=lambda s: s.side_error)
+    usable = smooth or [s for s in tried if s.finite]
+    if not usable:
+        return None, len(tried)
+    chosen = min(usable, key=lambda s: s.estimate if smooth else s.side_error)
     return judge(a, allowance, chosen, rtol, atol, floor), len(tried)
 
 
-def _finite(value):
-    if isinstance(value, Decimal):  # a Decimal of 1e400 is finite, but not as a float
-        return value.is_finite()
-    return math.isfinite(value)
+def finite(value):
+    """Whether a float or a Decimal is finite (a Decimal of 1e400 is, though not as a float)."""
+    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+
+
+def unusable(step):
+    """The stencil at ``step`` where no difference could be taken (a step lost in rounding, an
+    overflow): not ``finite``, which the step search skips."""
+    return Stencil(float(step), math.nan, math.inf, math.inf, math.nan, math.nan, math.inf,
+                   math.inf, finite=False, jump=math.nan)

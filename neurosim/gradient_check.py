@@ -93,6 +93,8 @@ splits the float numeric error into ``truncation`` (exact arithmetic, step h) an
 True
 """
 
+import contextlib
+import decimal
 import math
 from decimal import Decimal
 from operator import mul
@@ -100,10 +102,12 @@ from typing import NamedTuple, Optional
 
 from . import propagation
 from .activations import softmax
+from .arguments import check_flag, check_number
+from .decimal_oracle import EXACT_EPS, PRECISION, UNIT, DecimalArith
 from .errors import ConfigurationError
-from .finite_differences import ETA, RESOLUTION, U, Stencil, judge_steps, measure
+from .finite_differences import ETA, RESOLUTION, U, finite, judge_steps, measure, unusable
 from .gradient_report import GradientReport, GradientRow
-from .gradient_rounding import ForwardRounding, analytic_allowances
+from .gradient_rounding import ForwardRounding, analytic_allowances, from_net, softmax_of
 from .losses import CLIP
 from .network import NeuralNetwork
 from .numbers import num
@@ -111,11 +115,9 @@ from .numbers import num
 __all__ = ["gradcheck", "partials", "GradientReport", "GradientRow", "Partial", "PRECISION",
            "EXACT_EPS"]
 
-#: Significant digits of the Decimal oracle (``precise=True``).
-PRECISION = 50
-#: The step of the Decimal central difference taken as the exact derivative: truncation error
-#: about h^2 = 1e-40, rounding error about 10^-PRECISION / h = 1e-30.
-EXACT_EPS = Decimal("1e-20")
+#: The exact step relative to a large value: 1e-30 keeps 20 of the 50 digits between v0 + h
+#: and v0 - h (equal to EXACT_EPS at |v0| = 1e10).
+_EXACT_RELATIVE = Decimal("1e-30")
 
 
 def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=0.0, precise=False):
@@ -143,38 +145,32 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=0.0, precise=Fa
     """
     if not isinstance(net, NeuralNetwork):
         raise ConfigurationError(f"net must be a NeuralNetwork, got {_describe(net)}")
-    if not isinstance(precise, bool):
-        raise ConfigurationError(f"precise must be True or False, got {precise!r}")
+    check_flag("precise", precise)
     eps = _check_tolerance("eps", eps, positive=True)
     rtol = _check_tolerance("rtol", rtol)
     atol = _check_tolerance("atol", atol)
     x = net._vector(inputs, "inputs")
     t = net._vector(targets, "targets")
-    saved = _snapshot(net)
-    try:
+    with _left_as_found(net):
         propagation.gradients(net, x, t)  # forward, error, backward on the real objects
         checks = partials(net)
-    finally:
-        _restore(saved)
     flt = _FloatArith(net)
     base_E, values = evaluate(net, x, t, None, 0.0, flt)
     rounding = ForwardRounding(net, x, t, values)
     allowances = analytic_allowances(net, x, t, values, {p.name: p.analytic for p in checks},
                                      rounding.errors())
     steps = [_step(p, values, eps) for p in checks]  # a hopeless eps fails before any work
-    oracle = None
-    if precise:  # the Decimal oracle is loaded only when asked for
-        from .decimal_oracle import DecimalOracle
-        oracle = DecimalOracle(net, x, t, values)
-    rows = [_check_row(net, x, t, p, step, flt, base_E, values, rounding,
+    oracle = DecimalOracle(net, x, t, values) if precise else None
+    rows = [_check_row(p, step, lambda q: measurement(net, x, t, q, flt, base_E, values,
+                                                      rounding),
                        allowances[p.name], rtol, atol, oracle)
             for p, step in zip(checks, steps)]
     return GradientReport(rows, eps=eps, rtol=rtol, atol=atol, precise=precise, E_total=base_E)
 
 
-def _check_row(net, x, t, p, step, flt, base_E, values, rounding, allowance, rtol, atol,
-               oracle):
-    """The :class:`GradientRow` of one partial: measure, choose a step, judge."""
+def _check_row(p, step, measured, allowance, rtol, atol, oracle):
+    """The :class:`GradientRow` of one partial: measure (``measured(p)``), choose a step,
+    judge."""
     quantity, v0, h, note = step
     a = p.analytic
     if a is None:
@@ -185,17 +181,16 @@ def _check_row(net, x, t, p, step, flt, base_E, values, rounding, allowance, rto
         why = note or f"the analytic value is {a}"
         return GradientRow(p.name, a, math.nan, math.inf, math.inf, "FAIL", step=h, note=why,
                            score=math.inf)
-    m = measurement(net, x, t, p, flt, base_E, values, rounding)
+    m = measured(p)
     # a derivative too small to move E's last digit (nor anything above the subnormals)
     floor = (U * abs(m.E0) / max(1.0, abs(v0)) if math.isfinite(m.E0) else 0.0) + 64 * ETA
-    float_verdict, _ = judge_steps(a, allowance, lambda step_h: stencil(m, v0, step_h), h,
-                                   rtol, atol, floor)
-    chosen = float_verdict.stencil if float_verdict is not None else _unusable(h)
+    verdict, _ = judge_steps(a, allowance, lambda step_h: stencil(m, v0, step_h), h,
+                             rtol, atol, floor)
+    chosen = verdict.stencil if verdict is not None else unusable(h)
+    extra = {}
     if oracle is not None:
         verdict = oracle.judge(p, v0, a, allowance, rtol, atol, floor)
         extra = oracle.columns(p, v0, chosen.step, chosen, verdict.stencil) if verdict else {}
-    else:
-        verdict, extra = float_verdict, {}
     if verdict is None:
         return GradientRow(p.name, a, chosen.central, math.nan, math.nan, "unresolved", step=h,
                            score=0.0, note=_join(note, (
@@ -203,8 +198,7 @@ def _check_row(net, x, t, p, step, flt, base_E, values, rounding, allowance, rto
                                f"any step tried from h = {num(h, 2)} (E overflows, or the value "
                                f"does not move in floats)"
                                + ("" if oracle else "; precise=True may"))))
-    reference = verdict.reference
-    scale = max(abs(a), abs(reference))
+    scale = max(abs(a), abs(verdict.reference))
     one_sided = {} if verdict.stencil.smooth else dict(left=verdict.stencil.left,
                                                        right=verdict.stencil.right)
     return GradientRow(p.name, a, chosen.central, verdict.difference,
@@ -252,8 +246,9 @@ class Partial(NamedTuple):
     """One partial the backward pass left, and what to nudge to check it.
 
     ``target``: ``("w", neuron, i)``, ``("b", neurons)``, ``("out", neuron)``, ``("net",
-    neuron)``, ``("dout/dnet", neuron, f, activation name)`` or ``("i", index of the input)``. ``quantity`` names the nudged
-    value (``w5``, ``b_h1``, ``net_h1``, ``out_h1``) and ``layer`` is the index of its layer.
+    neuron)``, ``("dout/dnet", neuron, f)`` (f: out as a function of the neuron's net) or
+    ``("i", index of the input)``. ``quantity`` names the nudged value (``w5``, ``b_h1``,
+    ``net_h1``, ``out_h1``) and ``layer`` is the index of its layer.
     """
 
     name: str
@@ -288,26 +283,15 @@ def partials(net):
         act = layer.activation
         for j, n in enumerate(layer.neurons):
             # out as a function of the neuron's own net (softmax: the other nets held)
-            f = act.f if act.of_layer is None else _softmax_of(layer, j)
+            f = act.f if act.of_layer is None else softmax_of([m.net for m in layer.neurons], j)
             rows.append(Partial(f"dE/dout_{n.name}", n.dE_dout, ("out", n), f"out_{n.name}", k))
-            rows.append(Partial(f"dout/dnet_{n.name}", n.dout_dnet,
-                                ("dout/dnet", n, f, act.name), f"net_{n.name}", k))
+            rows.append(Partial(f"dout/dnet_{n.name}", n.dout_dnet, ("dout/dnet", n, f),
+                                f"net_{n.name}", k))
             rows.append(Partial(f"delta_{n.name}", n.delta, ("net", n), f"net_{n.name}", k))
     if net.dE_dinputs is not None:
         rows += [Partial(f"dE/d{name}", g, ("i", k), name, 0)
                  for k, (name, g) in enumerate(zip(net.input_names, net.dE_dinputs))]
     return rows
-
-
-def _softmax_of(layer, j):
-    """out_j of a softmax layer as a function of net_j, the other nets held where they are."""
-    nets = [n.net for n in layer.neurons]
-
-    def f(z):
-        moved = list(nets)
-        moved[j] = z
-        return softmax(j, moved)
-    return f
 
 
 def _base_value(target, values):
@@ -367,40 +351,35 @@ def measurement(net, x, t, p, arith, base_E, values, rounding):
     """The :class:`Measurement` of row ``p`` in ``arith`` (floats, or Decimal for the oracle)."""
     kind, who = p.target[0], p.target[1]
     watch = kink_watch(net, p)
+    layer = net.layers[p.layer]
     if kind == "dout/dnet":  # local: f(net + d), nothing downstream
         key = ("net", who.name)
         z = values[key]
-        f = p.target[2] if arith.conv is None else arith.fs[p.layer]
-        layer = net.layers[p.layer]
-        if arith.conv is not None and layer.activation.of_layer is not None:
-            nets = [values[("net", m.name)] for m in layer.neurons]
-            j = next(i for i, m in enumerate(layer.neurons) if m is who)
-
-            def f(zz):     # out_j of the softmax, net_j moved, the other nets held
-                return arith.softmax(j, nets[:j] + [zz] + nets[j + 1:])
+        f = p.target[2] if arith.conv is float else arith.fs[p.layer]
+        if arith.conv is not float and layer.activation.of_layer is not None:
+            # out_j of the softmax, net_j moved, the other nets held
+            f = softmax_of([values[("net", m.name)] for m in layer.neurons],
+                           layer.neurons.index(who), of=arith.softmax)
         return Measurement(lambda d: (f(z + d), {key: z + d}), f(z), {key: z},
                            rounding.local_noise(p.target[2], float(z)), watch)
-    last = p.layer == len(net.layers) - 1
-    if kind == "out" and last and from_net(net.loss) and net.layers[-1].activation.of_layer is None:
+    if (kind == "out" and layer is net.layers[-1] and from_net(net.loss)
+            and layer.activation.of_layer is None):
         z, o = values[("net", who.name)], values[("out", who.name)]
-        slope = abs(net.layers[-1].activation.df(float(z), float(o)))
+        slope = abs(layer.activation.df(float(z), float(o)))
 
         def E_at(d):
             if not slope:
                 return math.nan, {("out", who.name): o}
-            return evaluate(net, x, t, ("net", who), d / (slope if arith.conv is None
-                                                           else arith.conv(slope)), arith,
-                             values, p.layer)
+            return evaluate(net, x, t, ("net", who), d / arith.conv(slope), arith)
         return Measurement(E_at, base_E, values, rounding.noise(p.layer, "f"), watch,
                            along=("out", who.name), along_noise=2 * rounding.out_noise(who))
 
     def E_at(d):
-        return evaluate(net, x, t, p.target, d, arith, values, p.layer)
+        return evaluate(net, x, t, p.target, d, arith)
 
     stage = {"w": "sum", "b": "sum", "i": "sum", "net": "f", "out": "next"}[kind]
     # E at d = 0 is the sample's E, except with the nudged weight's decay term
-    E0 = E_at(0.0 if arith.conv is None else arith.conv(0))[0] if (
-        kind == "w" and net.weight_decay) else base_E
+    E0 = E_at(arith.conv(0))[0] if kind == "w" and net.weight_decay else base_E
     return Measurement(E_at, E0, values, rounding.noise(p.layer, stage), watch)
 
 
@@ -426,10 +405,8 @@ def crossings(points, watch):
     """How many watched values pass a kink of theirs while the nudge runs over ``points``."""
     count = 0
     for key, kinks in watch:
-        moved = [values[key] for values in points]
-        low, high = min(moved), max(moved)
-        if low < high and any(low <= k <= high for k in kinks):
-            count += 1
+        low, high = min(values[key] for values in points), max(values[key] for values in points)
+        count += low < high and any(low <= k <= high for k in kinks)
     return count
 
 
@@ -440,92 +417,63 @@ def stencil(m, v0, h):
     of out, see :class:`Measurement`); a step lost in rounding or an overflow gives a stencil
     that is not ``finite``, which the step search skips.
     """
+    ks = (-2, -1, 1, 2)
+    offsets = {0: 0 * h, **{k: (v0 + k * h) - v0 for k in ks}}
+    if m.along is None and not _increasing(offsets):
+        return unusable(h)
     E, points = {0: m.E0}, {0: m.values0}
-    offsets = {0: 0 * h}
-    if m.along is None:
-        for k in (-2, -1, 1, 2):
-            offsets[k] = (v0 + k * h) - v0
-        if not _increasing(offsets):
-            return _unusable(h)
-    for k in (-2, -1, 1, 2):
+    for k in ks:
         E[k], points[k] = m.E_at(k * h)
     if m.along is not None:
-        for k in (-2, -1, 1, 2):
-            offsets[k] = points[k][m.along] - m.values0[m.along]
+        offsets.update({k: points[k][m.along] - m.values0[m.along] for k in ks})
         if not _increasing(offsets):
-            return _unusable(h)
-    noise = {k: m.noise(v) if _finite(v) else math.inf for k, v in E.items()}
+            return unusable(h)
+    noise = {k: m.noise(v) if finite(v) else math.inf for k, v in E.items()}
     return measure(E, offsets, noise, step=float(h), kinks=crossings(points.values(), m.watch),
                    offset_noise=m.along_noise)
 
 
-def _increasing(offsets):
-    x = offsets
-    return (_finite(x[-2]) and _finite(x[2]) and x[-2] < x[-1] < 0 < x[1] < x[2])
-
-
-def _finite(value):
-    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
-
-
-def _unusable(h):
-    return Stencil(float(h), math.nan, math.inf, math.inf, math.nan, math.nan, math.inf,
-                   math.inf, finite=False, jump=math.nan)
+def _increasing(x):
+    return finite(x[-2]) and finite(x[2]) and x[-2] < x[-1] < 0 < x[1] < x[2]
 
 
 # -- the forward pass with one nudge ---------------------------------------------------------------
 
-def from_net(loss):
-    """Whether the network computes this loss's E_o from the net input (``error_net``), as it
-    does binary cross-entropy after a sigmoid, taking delta = dE/dout * dout/dnet as one."""
-    return getattr(loss, "delta", None) is not None and getattr(loss, "error_net", None) is not None
-
-
 class _FloatArith:
-    """The network's own float functions."""
+    """The network's own float functions (:class:`~neurosim.decimal_oracle.DecimalArith` has
+    the same attributes in Decimal)."""
+
+    softmax = staticmethod(softmax)
+    conv = float
+    half = 0.5
 
     def __init__(self, net):
-        self.conv = None
         self.fs = [layer.activation.f for layer in net.layers]
         self.loss = net.loss.error
         self.loss_net = net.loss.error_net if from_net(net.loss) else None
         self.decay = net.weight_decay
-        self.half = 0.5
-
-    softmax = staticmethod(softmax)
 
 
-def evaluate(net, x, t, target, h, arith, base=None, start=0):
+def evaluate(net, x, t, target, h, arith):
     """E (+ the decay term of a nudged weight) and every net and out, with one value nudged.
 
     ``target`` names what is nudged by ``h`` (see :class:`Partial`); the weights are read from
-    the neuron objects and nothing is stored on them. With ``arith.conv`` set (Decimal), every
-    number is converted first and every operation is exact to the context's precision. The
-    layers below ``start``, which the nudge does not reach, are taken from ``base`` (the same
-    operations on the same numbers gave them).
+    the neuron objects and nothing is stored on them. Every number is converted with
+    ``arith.conv`` first (float, or Decimal: then every operation is exact to the context's
+    precision).
     """
     conv = arith.conv
-    kind = target[0] if target else None
-    who = target[1] if target else None
-    xs = list(x) if conv is None else [conv(v) for v in x]
+    kind, who = target[:2] if target else (None, None)
+    xs = [conv(v) for v in x]
     if kind == "i":
         xs[who] = xs[who] + h
     values = {("in", k): v for k, v in enumerate(xs)}
-    if base is not None and start > 0:
-        for layer in net.layers[:start]:
-            for n in layer.neurons:
-                values[("net", n.name)] = base[("net", n.name)]
-                values[("out", n.name)] = base[("out", n.name)]
-        xs = [base[("out", n.name)] for n in net.layers[start - 1].neurons]
-    for layer, f in zip(net.layers[start:] if base is not None else net.layers,
-                        arith.fs[start:] if base is not None else arith.fs):
-        outs = []
-        softmax_layer = layer.activation.of_layer is not None
+    for layer, f in zip(net.layers, arith.fs):
+        nets = []
         for n in layer.neurons:
-            ws = n.weights if conv is None else [conv(w) for w in n.weights]
-            b = n.bias if conv is None else conv(n.bias)
+            ws = [conv(w) for w in n.weights]
+            b = conv(n.bias)
             if kind == "w" and who is n:
-                ws = list(ws)
                 ws[target[2]] = ws[target[2]] + h
             elif kind == "b" and any(m is n for m in who):
                 b = b + h
@@ -535,60 +483,113 @@ def evaluate(net, x, t, target, h, arith, base=None, start=0):
             if kind == "net" and who is n:
                 z = z + h
             values[("net", n.name)] = z
-            if softmax_layer:           # out once every net of the layer is known
-                continue
-            o = f(z)
+            nets.append(z)
+        xs = []
+        for j, n in enumerate(layer.neurons):   # a softmax's out once every net is known
+            o = f(nets[j]) if layer.activation.of_layer is None else arith.softmax(j, nets)
             if kind == "out" and who is n:
                 o = o + h
             values[("out", n.name)] = o
-            outs.append(o)
-        if softmax_layer:
-            nets = [values[("net", n.name)] for n in layer.neurons]
-            for j, n in enumerate(layer.neurons):
-                o = arith.softmax(j, nets)
-                if kind == "out" and who is n:
-                    o = o + h
-                values[("out", n.name)] = o
-                outs.append(o)
-        xs = outs
-    n_out = len(xs)
-    E = 0 if conv is None else conv(0)
-    for ti, oi, n in zip(t, xs, net.layers[-1].neurons):
-        ti = ti if conv is None else conv(ti)
-        if arith.loss_net is not None and not (kind == "out" and who is n):
-            nets = ((tuple(values[("net", m.name)] for m in net.layers[-1].neurons),)
-                    if net.layers[-1].activation.of_layer is not None else ())
-            E = E + arith.loss_net(ti, oi, values[("net", n.name)], n_out, *nets)  # from net
+            xs.append(o)
+    E = conv(0)
+    last = net.layers[-1]
+    nets = (tuple(nets),) if last.activation.of_layer is not None else ()
+    for ti, oi, n in zip(t, xs, last.neurons):
+        if arith.loss_net is not None and not (kind == "out" and who is n):  # from net
+            E = E + arith.loss_net(conv(ti), oi, values[("net", n.name)], len(xs), *nets)
         else:  # from out: the textbook E_o(target, out), also where out itself is nudged
-            E = E + arith.loss(ti, oi, n_out)
+            E = E + arith.loss(conv(ti), oi, len(xs))
     if kind == "w" and arith.decay:
         # lambda/2 sum w^2: only the nudged weight's term changes, the others cancel exactly.
-        w = (target[1].weights[target[2]] if conv is None
-             else conv(target[1].weights[target[2]])) + h
-        E = E + (arith.half * (arith.decay if conv is None else conv(arith.decay))) * w * w
+        w = conv(who.weights[target[2]]) + h
+        E = E + (arith.half * conv(arith.decay)) * w * w
     return E, values
+
+
+class DecimalOracle:
+    """The exact derivative of each row, with its own error estimate and kink test.
+
+    The same :func:`measurement` of each row as the float check's, in Decimal
+    (:mod:`neurosim.decimal_oracle`): a stencil at h = EXACT_EPS (or |v0| * 1e-30 beyond
+    |v0| = 1e10), its rounding bounded as the float pass's is with the unit roundoff of 50
+    digits (5e-50) instead of 2^-53, judged by the same rules. ``columns`` gives ``exact``,
+    ``truncation`` and ``rounding`` of the float numeric value.
+    """
+
+    def __init__(self, net, x, t, values):
+        self.net, self.x, self.t = net, x, t
+        self.arith = DecimalArith(net)
+        self.rounding = ForwardRounding(net, x, t, values, unit=UNIT)
+        self.context = decimal.Context(prec=PRECISION, Emax=decimal.MAX_EMAX,
+                                       Emin=decimal.MIN_EMIN)
+        with decimal.localcontext(self.context):
+            self.E, self.values = evaluate(net, x, t, None, Decimal(0), self.arith)
+
+    def _measurement(self, p, v0):
+        values = self.values
+        if p.target[0] == "dout/dnet":  # f'(net) at the float net, exactly
+            values = {**values, ("net", p.target[1].name): Decimal(v0)}
+        return measurement(self.net, self.x, self.t, p, self.arith, self.E, values,
+                           self.rounding)
+
+    def judge(self, p, v0, a, allowance, rtol, atol, floor):
+        """The verdict on ``a`` against the oracle: at the exact step; for a derivative too
+        small for it (below about 1e-30 |E|) at steps 1e4, 1e8 and 1e12 times larger; where
+        E curves within 1e-20 of v (the out of a saturated sigmoid, 1 - out = 4e-18) at steps
+        1e4, 1e8 and 1e12 times smaller, keeping the one with the smallest estimate."""
+
+        def stencil_at(h):
+            with decimal.localcontext(self.context):
+                return stencil(self._measurement(p, v0), Decimal(v0), Decimal(h))
+        h = max(EXACT_EPS, abs(Decimal(v0)) * _EXACT_RELATIVE)
+        return judge_steps(a, allowance, stencil_at, h, rtol, atol, floor,
+                           factor=Decimal(10000), smaller=3, larger=3, refine=True)[0]
+
+    def columns(self, p, v0, h, nominal, exact):
+        """exact, and the float numeric error split into truncation and rounding.
+
+        The float steps actually taken, ``(v0 + h) - v0`` and ``(v0 - h) - v0``, are exact
+        in Decimal; the Decimal difference at those steps differs from ``exact`` by truncation
+        alone, and from the float difference by rounding alone.
+        """
+        columns = {"exact": exact.central, "truncation": None, "rounding": None}
+        with decimal.localcontext(self.context):
+            m = self._measurement(p, v0)
+            if m.along is None:
+                d_plus, d_minus = Decimal((v0 + h) - v0), Decimal((v0 - h) - v0)
+            else:
+                d_plus, d_minus = Decimal(h), -Decimal(h)
+            if not (nominal.finite and d_plus > d_minus):
+                return columns
+            (E_plus, plus), (E_minus, minus) = m.E_at(d_plus), m.E_at(d_minus)
+            if m.along is not None:
+                at = m.values0[m.along]
+                d_plus, d_minus = plus[m.along] - at, minus[m.along] - at
+            if not (E_plus.is_finite() and E_minus.is_finite() and d_plus > d_minus):
+                return columns
+            at_step = (E_plus - E_minus) / (d_plus - d_minus)
+            columns.update(truncation=float(at_step) - exact.central,
+                           rounding=float(Decimal(nominal.central) - at_step))
+        return columns
 
 
 # -- leaving the network as it was ----------------------------------------------------------------
 
-def _snapshot(net):
-    """Every attribute of the network, its layers and neurons, with the contents of its lists."""
-    saved = []
-    for obj in [net, *net.layers, *net.neurons]:
-        state = dict(vars(obj))
-        lists = [(v, v[:]) for v in state.values() if isinstance(v, list)]
-        saved.append((obj, state, lists))
-    return saved
-
-
-def _restore(saved):
-    """Put back every attribute (the same objects) and every list's contents."""
-    for obj, state, lists in saved:
-        for lst, contents in lists:
-            lst[:] = contents
-        attributes = vars(obj)
-        attributes.clear()
-        attributes.update(state)
+@contextlib.contextmanager
+def _left_as_found(net):
+    """Put back afterwards every attribute of the network, its layers and neurons (the same
+    objects), and the contents of every list among them."""
+    saved = [(vars(obj), dict(vars(obj)), [(v, v[:]) for v in vars(obj).values()
+                                           if isinstance(v, list)])
+             for obj in [net, *net.layers, *net.neurons]]
+    try:
+        yield
+    finally:
+        for attributes, state, lists in saved:
+            for lst, contents in lists:
+                lst[:] = contents
+            attributes.clear()
+            attributes.update(state)
 
 
 # -- validation and formatting ---------------------------------------------------------------------
@@ -597,19 +598,13 @@ def _check_tolerance(field, value, positive=False):
     if isinstance(value, str):
         raise ConfigurationError(f"{field} must be a number, got the text {value!r}\n"
                                  f"write it without quotes, e.g. {field}=1e-6")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigurationError(f"{field} must be a finite real number, got {value!r}")
-    try:
-        number = float(value)
-    except OverflowError:  # an int beyond the floats, such as 10**400
+    if isinstance(value, int) and abs(value) >= 2 ** 1024 - 2 ** 970:  # float() overflows
         raise ConfigurationError(
             f"{field} must be a finite real number, got an integer of {len(str(abs(value)))} "
-            f"digits (beyond the largest float, 1.8e308)") from None
-    if not math.isfinite(number):
-        raise ConfigurationError(f"{field} must be a finite real number, got {value!r}")
-    if number < 0 or (positive and number == 0):
-        raise ConfigurationError(
-            f"{field} must be {'greater than 0' if positive else 'at least 0'}, got {value!r}")
+            f"digits (beyond the largest float, 1.8e308)")
+    number = check_number(field, value, low=None if positive else 0, error=ConfigurationError)
+    if positive and number <= 0:
+        raise ConfigurationError(f"{field} must be greater than 0, got {value!r}")
     return number
 
 

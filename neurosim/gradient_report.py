@@ -70,34 +70,17 @@ class GradientReport:
     def _with(self, status):
         return [r for r in self.rows if r.status == status]
 
-    @property
-    def failures(self):
-        """The rows whose analytic value is outside their tolerance."""
-        return self._with("FAIL")
-
-    @property
-    def kinks(self):
-        """The rows where E is not differentiable and the analytic value is a one-sided slope."""
-        return self._with("kink")
-
-    @property
-    def unresolved(self):
-        """The rows whose derivative is below what the differences resolve (not failures)."""
-        return self._with("unresolved")
-
-    @property
-    def ok(self):
-        """True when no row failed (kinks and unresolved rows do not count)."""
-        return not self.failures
-
-    @property
-    def worst(self):
-        """The largest ``score`` = difference / tolerance of any row (0.0 if none): a FAIL > 1."""
-        return max((r.score for r in self.rows), default=0.0)
-
-    def _worst_row(self):
-        worst = self.worst
-        return next((r for r in self.rows if r.score == worst), None)
+    failures = property(lambda self: self._with("FAIL"),
+                        doc="The rows whose analytic value is outside their tolerance.")
+    kinks = property(lambda self: self._with("kink"), doc="The rows where E is not "
+                     "differentiable and the analytic value is a one-sided slope.")
+    unresolved = property(lambda self: self._with("unresolved"), doc="The rows whose "
+                          "derivative is below what the differences resolve (not failures).")
+    ok = property(lambda self: not self.failures,
+                  doc="True when no row failed (kinks and unresolved rows do not count).")
+    worst = property(lambda self: max((r.score for r in self.rows), default=0.0),
+                     doc="The largest ``score`` = difference / tolerance of any row (0.0 if "
+                         "none): a FAIL > 1.")
 
     def __getitem__(self, name):
         for row in self.rows:
@@ -116,12 +99,9 @@ class GradientReport:
     def __len__(self):
         return len(self.rows)
 
-    def _reference(self):
-        return "exact" if self.precise else "numeric"
-
     def tolerances(self):
         """Two lines: the rule a row must pass, with the tolerances and the step used."""
-        ref = self._reference()
+        ref = "exact" if self.precise else "numeric"
         estimate = ("the oracle's estimate (rounding at 50 digits + truncation at h = 1e-20)"
                     if self.precise else "estimate (rounding + truncation 2 |D(2h) - D(h)| / 3)")
         return (f"a row fails when |analytic - {ref}| > tolerance = {estimate} + the analytic "
@@ -134,21 +114,17 @@ class GradientReport:
         counts = {s: len(self._with(s)) for s in STATUSES}
         head = (f"gradient check: {len(self.rows)} quantities, {counts['ok']} ok, "
                 f"{counts['kink']} at a kink, {counts['unresolved']} unresolved, "
-                f"{counts['FAIL']} FAIL; worst difference / tolerance {_s(self.worst)}")
-        worst = self._worst_row()
-        if worst is not None and self.worst:
+                f"{counts['FAIL']} FAIL; worst difference / tolerance {num(self.worst, 2)}")
+        worst = next((r for r in self.rows if r.score == self.worst), None) if self.worst else None
+        if worst is not None:
             head += f" ({worst.name}, {worst.status})"
-        header = ["name", "analytic", "numeric"]
-        if self.precise:
-            header += ["exact", "truncation", "rounding"]
-        header += ["difference", "estimate", "tolerance", "status"]
-        table = [header]
-        for r in self.rows:
-            cells = [r.name, _g(r.analytic), _g(r.numeric)]
-            if self.precise:
-                cells += [_g(r.exact), _e(r.truncation), _e(r.rounding)]
-            table.append(cells + [_e(r.abs_error), _e(r.estimate), _e(r.tolerance), r.status])
-        return "\n".join([head, self.tolerances()] + _align(table) + self._notes(self.rows))
+        precise = self.precise    # the oracle's three columns, or none
+        table = [["name", "analytic", "numeric"] + ["exact", "truncation", "rounding"] * precise
+                 + ["difference", "estimate", "tolerance", "status"]]
+        table += [[r.name, _g(r.analytic), _g(r.numeric)]
+                  + [_g(r.exact), _e(r.truncation), _e(r.rounding)] * precise
+                  + [_e(r.abs_error), _e(r.estimate), _e(r.tolerance), r.status] for r in self.rows]
+        return "\n".join([head, self.tolerances()] + align(table) + self._notes(self.rows))
 
     @staticmethod
     def _notes(rows):
@@ -169,15 +145,13 @@ class GradientReport:
         failures = self.failures
         if not failures:
             return
-        ref = self._reference()
+        ref = "exact" if self.precise else "numeric"
         table = [["name", "analytic", ref, "difference", "tolerance"]]
-        for r in failures:
-            reference = r.exact if self.precise else r.numeric
-            table.append([r.name, _g(r.analytic), _g(reference), _e(r.analytic - reference),
-                          _e(r.tolerance)])
+        table += [[r.name, _g(r.analytic), _g(getattr(r, ref)), _e(r.analytic - getattr(r, ref)),
+                   _e(r.tolerance)] for r in failures]
         raise GradientCheckError("\n".join(
             [f"gradient check failed for {len(failures)} of {len(self.rows)} quantities: "
-             + ", ".join(r.name for r in failures), self.tolerances()] + _align(table)
+             + ", ".join(r.name for r in failures), self.tolerances()] + align(table)
             + self._notes(failures)))
 
     def _repr_html_(self):
@@ -198,12 +172,7 @@ def _e(value):
     return num(value, 2, exponent=True, missing="-")
 
 
-def _s(value):
-    """A score: two significant digits."""
-    return num(value, 2)
-
-
-def _align(table):
+def align(table):
     """Rows of cells as aligned lines: the first column left, the others right-aligned."""
     widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
     return ["  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)

@@ -41,9 +41,11 @@ computed from a different description, this function must follow it.
 
 import math
 
+from .activations import softmax
 from .finite_differences import ETA, U
 
-__all__ = ["ForwardRounding", "analytic_allowances", "C_FUNCTION", "C_LOSS", "C_ARGUMENT"]
+__all__ = ["ForwardRounding", "analytic_allowances", "from_net", "softmax_of", "C_FUNCTION",
+           "C_LOSS", "C_ARGUMENT"]
 
 #: Units of u an activation (exp, log1p, tanh, a division) may err by on its own.
 C_FUNCTION = 8
@@ -52,6 +54,12 @@ C_LOSS = 8
 #: Roundings of the largest number a function combines its argument with (``1 - out``,
 #: ``target - out``): one subtraction, and one more for safety.
 C_ARGUMENT = 2
+
+
+def from_net(loss):
+    """Whether the network computes this loss's E_o from the net input (``error_net``), as it
+    does binary cross-entropy after a sigmoid, taking delta = dE/dout * dout/dnet as one."""
+    return loss.delta is not None and loss.error_net is not None
 
 
 def units(c, value):
@@ -67,51 +75,32 @@ def argument_error(c, *magnitudes):
     return c * U * max(1.0, *map(abs, magnitudes))
 
 
-def wiggle(g, value, error):
-    """max |g(value +- error) - g(value)|: how far an error in the argument moves g."""
+def wiggle(g, value, error, pick=max):
+    """max |g(value +- error) - g(value)|: how far an error in the argument moves g.
+
+    With ``pick=min`` (the analytic partials) it is blind to a jump of g on one side: f'(net)
+    at a ReLU's kink is one of its one-sided slopes by convention, and a stencil across the
+    kink judges it by those slopes; the jump is not a rounding error."""
     if not error:
         return 0.0
     try:
         centre = g(value)
-        moved = max(abs(g(value + error) - centre), abs(g(value - error) - centre))
+        moved = pick(abs(g(value + error) - centre), abs(g(value - error) - centre))
     except (OverflowError, ValueError, ZeroDivisionError, TypeError):  # TypeError: g gave None
         return math.inf
     return moved if math.isfinite(moved) else math.inf
 
 
 def steady_wiggle(g, value, error):
-    """min |g(value +- error) - g(value)|: as :func:`wiggle` where g is smooth (both sides
-    move alike), but blind to a jump of g on one side. For the analytic partials: f'(net) at a
-    ReLU's kink is one of its one-sided slopes by convention, and a stencil across the kink
-    judges it by those slopes; the jump is not a rounding error."""
-    if not error:
-        return 0.0
-    try:
-        centre = g(value)
-        moved = min(abs(g(value + error) - centre), abs(g(value - error) - centre))
-    except (OverflowError, ValueError, ZeroDivisionError, TypeError):
-        return math.inf
-    return moved if math.isfinite(moved) else math.inf
+    """:func:`wiggle` with ``pick=min``: for the analytic partials."""
+    return wiggle(g, value, error, min)
 
 
-def softmax_of(layer, values, j, i=None):
-    """out_j of a softmax layer as a function of one net input (net_i, default net_j), the
-    others held at their values: what a nudge of that net input moves."""
-    from .activations import softmax
-    nets = [values[("net", n.name)] for n in layer.neurons]
+def softmax_of(nets, j, i=None, of=softmax):
+    """out_j of a softmax layer (``of``: the softmax in the arithmetic used) as a function of
+    one net input (net_i, default net_j), the other ``nets`` held: what a nudge of it moves."""
     i = j if i is None else i
-
-    def f(zz):
-        moved = list(nets)
-        moved[i] = zz
-        return softmax(j, moved)
-    return f
-
-
-def _moved(nets, i, zz):
-    moved = list(nets)
-    moved[i] = zz
-    return moved
+    return lambda z: of(j, nets[:i] + [z] + nets[i + 1:])
 
 
 class ForwardRounding:
@@ -125,35 +114,31 @@ class ForwardRounding:
     def __init__(self, net, x, t, values, unit=U):
         self.net, self.x, self.t, self.values = net, list(x), list(t), values
         self.scale = unit / U
-        loss = net.loss
         #: E_o from the net input (binary cross-entropy after a sigmoid), else None
-        self.error_net = (loss.error_net if getattr(loss, "delta", None) is not None
-                          and getattr(loss, "error_net", None) else None)
-        terms = [abs(self._term(n, ti, None)(self._at(n, None))) for n, ti in
-                 zip(net.layers[-1].neurons, self.t)]
+        self.error_net = net.loss.error_net if from_net(net.loss) else None
+        terms = [abs(g(value)) for g, value in (self._term(j, ti) for j, ti in enumerate(self.t))]
         #: sum |E_o| at the sample: what the loss terms and their sum round relative to
         self.loss_magnitude = sum(terms) if all(map(math.isfinite, terms)) else math.inf
         self._cache = {}
 
-    def _from_out(self, n, nudged):
-        return self.error_net is None or n is nudged
+    def _nets(self, layer):
+        return [self.values[("net", n.name)] for n in layer.neurons]
 
-    def _at(self, n, nudged):
-        """The value E_o is a function of: out_o, or net_o for a loss computed from it."""
-        return self.values[("out" if self._from_out(n, nudged) else "net", n.name)]
-
-    def _term(self, n, ti, nudged):
-        """E_o as a function of out_o, or of net_o (out_o = f(net_o)) for a loss from net."""
-        n_out = len(self.net.layers[-1].neurons)
-        if self._from_out(n, nudged):
-            return lambda o: self.net.loss.error(ti, o, n_out)
-        layer = self.net.layers[-1]
-        if layer.activation.of_layer is not None:   # softmax: E_o from every net (log-softmax)
-            j = layer.neurons.index(n)
-            nets = [self.values[("net", m.name)] for m in layer.neurons]
-            return lambda z: self.error_net(ti, 0.0, z, n_out, _moved(nets, j, z))
-        f = layer.activation.f
-        return lambda z: self.error_net(ti, f(z), z, n_out)
+    def _term(self, j, ti, i=None):
+        """(E_o as a function of one value, that value): of out_o, or of net_o (out_o = f(net_o))
+        for a loss from net; under softmax, of net_i (default net_o), the other nets held."""
+        last = self.net.layers[-1]
+        n, n_out = last.neurons[j], len(last.neurons)
+        if self.error_net is None:
+            return (lambda o: self.net.loss.error(ti, o, n_out)), self.values[("out", n.name)]
+        nets = self._nets(last)
+        i = j if i is None else i
+        if last.activation.of_layer is not None:   # softmax: E_o from every net (log-softmax)
+            def moved(z):
+                return nets[:i] + [z] + nets[i + 1:]
+            return (lambda z: self.error_net(ti, 0.0, moved(z)[j], n_out, moved(z))), nets[i]
+        f = last.activation.f
+        return (lambda z: self.error_net(ti, f(z), z, n_out)), nets[j]
 
     def errors(self, layer=0, stage="sum"):
         """{neuron name: (e(net), e(out))} when everything from (layer, stage) on is recomputed.
@@ -165,92 +150,71 @@ class ForwardRounding:
         errors = {}
         senders, sender_errors = self.x, [0.0] * len(self.x)
         for k, layer_k in enumerate(self.net.layers):
-            f = layer_k.activation.f
-            outs, out_errors = [], []
-            for n in layer_k.neurons:
+            f, neurons = layer_k.activation.f, layer_k.neurons
+            fresh = not (k < layer or (k == layer and stage == "next"))
+            softmax_layer = layer_k.activation.of_layer is not None
+            for n in neurons:
                 z, o = self.values[("net", n.name)], self.values[("out", n.name)]
-                if k < layer or (k == layer and stage == "next"):
-                    e_z = e_o = 0.0
-                else:
-                    if k == layer and stage == "f":
-                        e_z = 0.0
-                    else:
-                        products = [abs(w * s) for w, s in zip(n.weights, senders)]
-                        e_z = (units(len(products) + 1, sum(products) + abs(n.bias))
-                               + sum(abs(w) * e for w, e in zip(n.weights, sender_errors)))
-                    e_o = 0.0   # softmax: after the layer's loop, from every net input
-                    if layer_k.activation.of_layer is None:
-                        e_o = (wiggle(f, z, e_z + argument_error(C_ARGUMENT, z))
-                               + units(C_FUNCTION, o))
+                e_z = e_o = 0.0
+                if fresh and not (k == layer and stage == "f"):
+                    products = [abs(w * s) for w, s in zip(n.weights, senders)]
+                    e_z = (units(len(products) + 1, sum(products) + abs(n.bias))
+                           + sum(abs(w) * e for w, e in zip(n.weights, sender_errors)))
+                if fresh and not softmax_layer:  # softmax: after the loop, from every net
+                    e_o = wiggle(f, z, e_z + argument_error(C_ARGUMENT, z)) + units(C_FUNCTION, o)
                 errors[n.name] = (e_z, e_o)
-                outs.append(o)
-                out_errors.append(e_o)
-            if layer_k.activation.of_layer is not None and not (
-                    k < layer or (k == layer and stage == "next")):
+            if fresh and softmax_layer:
                 # softmax: out_j moves with every net input of the layer; each one wiggled
-                nets = layer_k.neurons
-                for j, n in enumerate(nets):
-                    e_o = units(C_FUNCTION + len(nets), self.values[("out", n.name)])
-                    for i, m in enumerate(nets):
-                        z_i = self.values[("net", m.name)]
-                        e_o += wiggle(softmax_of(layer_k, self.values, j, i), z_i,
-                                      errors[m.name][0] + argument_error(C_ARGUMENT, z_i))
+                nets = self._nets(layer_k)
+                for j, n in enumerate(neurons):
+                    e_o = units(C_FUNCTION + len(neurons), self.values[("out", n.name)])
+                    for i, m in enumerate(neurons):
+                        e_o += wiggle(softmax_of(nets, j, i), nets[i],
+                                      errors[m.name][0] + argument_error(C_ARGUMENT, nets[i]))
                     errors[n.name] = (errors[n.name][0], e_o)
-                    out_errors[j] = e_o
-            senders, sender_errors = outs, out_errors
+            senders = [self.values[("out", n.name)] for n in neurons]
+            sender_errors = [errors[n.name][1] for n in neurons]
         return errors
 
-    def propagated(self, layer, stage, nudged=None):
+    def propagated(self, layer, stage):
         """The part of E_total's error bound carried in from the recomputed outputs, and the
-        loss terms' own (``nudged``: an output whose out is nudged, so E_o is taken from it)."""
-        key = (layer, stage, nudged)
+        loss terms' own."""
+        key = (layer, stage)
         if key not in self._cache:
             errors = self.errors(layer, stage)
             total = 0.0
             last = self.net.layers[-1]
-            softmax = last.activation.of_layer is not None
-            for j, (n, ti) in enumerate(zip(last.neurons, self.t)):
-                value = self._at(n, nudged)
-                error = errors[n.name][1 if self._from_out(n, nudged) else 0]
-                if softmax and not self._from_out(n, nudged):   # E_o reads every net
-                    nets = [self.values[("net", m.name)] for m in last.neurons]
-                    n_out = len(nets)
-                    for i, m in enumerate(last.neurons):
-                        total += wiggle(
-                            lambda zz, i=i, ti=ti: self.error_net(
-                                ti, 0.0, _moved(nets, i, zz)[j], n_out, _moved(nets, i, zz)),
-                            nets[i], errors[m.name][0] + argument_error(C_ARGUMENT, nets[i], ti))
-                    continue
-                total += wiggle(self._term(n, ti, nudged), value,
-                                error + argument_error(C_ARGUMENT, value, ti))
+            from_out = self.error_net is None
+            for j, ti in enumerate(self.t):
+                # under softmax E_o from net reads every net of the layer
+                for i in ([j] if from_out or last.activation.of_layer is None
+                          else range(len(last.neurons))):
+                    g, value = self._term(j, ti, i)
+                    error = errors[last.neurons[i].name][1 if from_out else 0]
+                    total += wiggle(g, value, error + argument_error(C_ARGUMENT, value, ti))
             self._cache[key] = total
         return self._cache[key]
 
-    def noise(self, layer, stage, nudged=None):
+    def noise(self, layer, stage):
         """A function: E (a value computed from that point on) -> a bound on its rounding."""
-        carried = self.propagated(layer, stage, nudged)
+        carried = self.propagated(layer, stage)
         per_term = C_LOSS + len(self.net.layers[-1].neurons)
-        scale = self.scale
-
-        def bound(E):
-            return (carried + units(per_term, max(abs(float(E)), self.loss_magnitude))) * scale
-        return bound
+        return lambda E: (carried + units(per_term, max(abs(float(E)), self.loss_magnitude))
+                          ) * self.scale
 
     def out_noise(self, neuron):
         """The rounding of a neuron's out recomputed from its (exact) net: f's own."""
-        layer = [layer for layer in self.net.layers
-                 if any(n is neuron for n in layer.neurons)][0]
+        layer = next(layer for layer in self.net.layers if neuron in layer.neurons)
         f = (layer.activation.f if layer.activation.of_layer is None else
-             softmax_of(layer, self.values, layer.neurons.index(neuron)))
+             softmax_of(self._nets(layer), layer.neurons.index(neuron)))
         z = self.values[("net", neuron.name)]
         return (wiggle(f, z, argument_error(C_ARGUMENT, z))
                 + units(C_FUNCTION, self.values[("out", neuron.name)])) * self.scale
 
     def local_noise(self, f, z):
         """For dout/dnet rows, whose 'E' is f(net) alone: f's own rounding near ``z``."""
-        scale = self.scale
         backward = wiggle(f, z, argument_error(C_ARGUMENT, z))
-        return lambda value: (backward + units(C_FUNCTION, float(value))) * scale
+        return lambda value: (backward + units(C_FUNCTION, float(value))) * self.scale
 
 
 def analytic_allowances(net, x, t, values, analytic, errors):
@@ -266,8 +230,8 @@ def analytic_allowances(net, x, t, values, analytic, errors):
     n_out = len(layers[-1].neurons)
     decay = net.weight_decay
     loss = net.loss
-    pair = getattr(loss, "delta", None) is not None  # delta = out - target, taken as one
-    upper, upper_alphas = None, None
+    pair = loss.delta is not None  # delta = out - target, taken as one
+    upper = None
     for k in reversed(range(len(layers))):
         layer = layers[k]
         f, df = layer.activation.f, layer.activation.df
@@ -281,47 +245,37 @@ def analytic_allowances(net, x, t, values, analytic, errors):
         softmax = (_softmax_allowances(net, t, values, analytic, errors)
                    if layer.activation.of_layer is not None else None)
         for j, n in enumerate(layer.neurons):
+            d = analytic[f"delta_{n.name}"]
             if softmax is not None:
                 a_g, a_s, a_d = softmax[j]
-                d = analytic[f"delta_{n.name}"]
-                allowance[f"dE/dout_{n.name}"] = a_g
-                allowance[f"dout/dnet_{n.name}"] = a_s
-                allowance[f"delta_{n.name}"] = a_d
-                for w, w_name, x_i, e_x in zip(n.weights, n.weight_names, senders,
-                                               sender_errors):
-                    allowance[f"dE/d{w_name}"] = (abs(x_i) * a_d + abs(d) * e_x
-                                                 + units(4, abs(d * x_i) + abs(decay * w)))
-                if layer.bias_mode == "per_neuron":
-                    allowance[f"dE/d{n.bias_name}"] = a_d
-                alphas.append(a_d)
-                continue
-            z, o = values[("net", n.name)], values[("out", n.name)]
-            e_z, e_o = errors[n.name]
-            g = analytic[f"dE/dout_{n.name}"]
-            s = analytic[f"dout/dnet_{n.name}"]
-            d = analytic[f"delta_{n.name}"]
-            if upper is None and pair:  # dE/dout_o from out and net; may be None
-                g_of = loss.dE_dout_net
-                a_g = math.inf if g is None else (
-                    steady_wiggle(lambda oo, tj=t[j]: g_of(tj, oo, z, n_out), o,
-                           e_o + argument_error(C_ARGUMENT, o, t[j]))
-                    + steady_wiggle(lambda zz, tj=t[j]: g_of(tj, o, zz, n_out), z,
-                             e_z + argument_error(C_ARGUMENT, z)) + units(C_LOSS, g))
-            elif upper is None:  # dE/dout_o = E_o'(out_o)
-                a_g = (steady_wiggle(lambda oo, tj=t[j]: loss.dE_dout(tj, oo, n_out), o,
-                              e_o + argument_error(C_ARGUMENT, o, t[j])) + units(C_LOSS, g))
-            else:  # dE/dout_h = sum_o w_oh delta_o
-                terms = [abs(u.weights[j] * u_delta) for u, u_delta in upper]
-                a_g = (sum(abs(u.weights[j]) * a for (u, _), a in zip(upper, upper_alphas))
-                       + units(len(terms) + 1, sum(terms)))
-            # dout/dnet = f'(net, out): wiggled through net (with out = f(net)) and through out
-            a_s = (steady_wiggle(lambda zz: df(zz, f(zz)), z, e_z + argument_error(C_ARGUMENT, z))
-                   + steady_wiggle(lambda oo, z=z: df(z, oo), o, e_o) + units(C_FUNCTION, s))
-            if upper is None and pair:  # delta = E_o'(out) as one: out - target
-                a_d = (steady_wiggle(lambda oo, tj=t[j]: loss.delta(tj, oo, n_out), o,
-                              e_o + argument_error(C_ARGUMENT, o, t[j])) + units(C_LOSS, d))
-            else:  # delta = dE/dout * dout/dnet
-                a_d = abs(s) * a_g + abs(g) * a_s + units(2, d)
+            else:
+                z, o = values[("net", n.name)], values[("out", n.name)]
+                e_z, e_o = errors[n.name]
+                g = analytic[f"dE/dout_{n.name}"]
+                s = analytic[f"dout/dnet_{n.name}"]
+                if upper is None and pair:  # dE/dout_o from out and net; may be None
+                    g_of = loss.dE_dout_net
+                    a_g = math.inf if g is None else (
+                        steady_wiggle(lambda oo, tj=t[j]: g_of(tj, oo, z, n_out), o,
+                                      e_o + argument_error(C_ARGUMENT, o, t[j]))
+                        + steady_wiggle(lambda zz, tj=t[j]: g_of(tj, o, zz, n_out), z,
+                                        e_z + argument_error(C_ARGUMENT, z)) + units(C_LOSS, g))
+                elif upper is None:  # dE/dout_o = E_o'(out_o)
+                    a_g = (steady_wiggle(lambda oo, tj=t[j]: loss.dE_dout(tj, oo, n_out), o,
+                                         e_o + argument_error(C_ARGUMENT, o, t[j]))
+                           + units(C_LOSS, g))
+                else:  # dE/dout_h = sum_o w_oh delta_o
+                    a_g = _sum_of_deltas(upper, j)
+                # dout/dnet = f'(net, out): wiggled through net (with out = f(net)), through out
+                a_s = (steady_wiggle(lambda zz: df(zz, f(zz)), z,
+                                     e_z + argument_error(C_ARGUMENT, z))
+                       + steady_wiggle(lambda oo, z=z: df(z, oo), o, e_o) + units(C_FUNCTION, s))
+                if upper is None and pair:  # delta = E_o'(out) as one: out - target
+                    a_d = (steady_wiggle(lambda oo, tj=t[j]: loss.delta(tj, oo, n_out), o,
+                                         e_o + argument_error(C_ARGUMENT, o, t[j]))
+                           + units(C_LOSS, d))
+                else:  # delta = dE/dout * dout/dnet
+                    a_d = abs(s) * a_g + abs(g) * a_s + units(2, d)
             allowance[f"dE/dout_{n.name}"] = a_g
             allowance[f"dout/dnet_{n.name}"] = a_s
             allowance[f"delta_{n.name}"] = a_d
@@ -334,15 +288,18 @@ def analytic_allowances(net, x, t, values, analytic, errors):
         if layer.bias_mode == "shared":
             deltas = [abs(analytic[f"delta_{n.name}"]) for n in layer.neurons]
             allowance[f"dE/d{layer.bias_name}"] = sum(alphas) + units(len(deltas) + 1, sum(deltas))
-        upper = [(n, analytic[f"delta_{n.name}"]) for n in layer.neurons]
-        upper_alphas = alphas
+        upper = [(n, analytic[f"delta_{n.name}"], a) for n, a in zip(layer.neurons, alphas)]
     for i, name in enumerate(net.input_names):   # dE/di = sum_h delta_h w_hi, as dE/dout_h
         if f"dE/d{name}" in analytic:
-            terms = [abs(u.weights[i] * u_delta) for u, u_delta in upper]
-            allowance[f"dE/d{name}"] = (sum(abs(u.weights[i]) * a for (u, _), a
-                                            in zip(upper, upper_alphas))
-                                        + units(len(terms) + 1, sum(terms)))
+            allowance[f"dE/d{name}"] = _sum_of_deltas(upper, i)
     return {name: (a if math.isfinite(a) else math.inf) for name, a in allowance.items()}
+
+
+def _sum_of_deltas(upper, j):
+    """The rounding of sum_o w_oj delta_o, from ``upper`` = (neuron o, delta_o, its rounding)."""
+    terms = [abs(u.weights[j] * u_delta) for u, u_delta, _ in upper]
+    return (sum(abs(u.weights[j]) * a for u, _, a in upper)
+            + units(len(terms) + 1, sum(terms)))
 
 
 def _softmax_allowances(net, t, values, analytic, errors):
@@ -380,7 +337,7 @@ def _softmax_allowances(net, t, values, analytic, errors):
     rows = []
     for j in range(n_out):
         d = analytic[f"delta_{names[j]}"]
-        if getattr(loss, "delta", None) is not None:    # cross-entropy: as one
+        if loss.delta is not None:    # cross-entropy: as one
             a_d = (steady_wiggle(lambda oo, tj=t[j]: loss.delta(tj, oo, n_out, total), o[j],
                                  e_o[j] + argument_error(C_ARGUMENT, o[j], t[j], total))
                    + units(C_LOSS + n_out, d) + units(n_out, total) * abs(o[j]))

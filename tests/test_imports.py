@@ -52,9 +52,6 @@ KNOWN_CYCLES = {
     # file format and the object that saves itself stand on each other (a method put on the
     # class from serialize would hide where save is written).
     frozenset({"neurosim.network", "neurosim.serialize"}),
-    # gradcheck(precise=True) loads the Decimal oracle, which reruns gradient_check's forward
-    # pass and measurements in Decimal.
-    frozenset({"neurosim.gradient_check", "neurosim.decimal_oracle"}),
 }
 
 

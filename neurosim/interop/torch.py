@@ -59,44 +59,43 @@ def _torch():
 def _activation(name, z):
     torch = _torch()
     F = torch.nn.functional
-    if name == "sigmoid":
-        return torch.sigmoid(z)
-    if name == "tanh":
-        return torch.tanh(z)
-    if name == "bipolar_sigmoid":
-        return torch.tanh(0.5 * z)   # 2 / (1 + e^-z) - 1, computed as neurosim computes it
-    if name == "relu":
-        return torch.relu(z)  # autograd: 0 at net = 0, as neurosim's left derivative
-    if name == "leaky_relu":
-        return F.leaky_relu(z, LEAKY_SLOPE)
-    if name == "identity":
-        return z
-    if name == "softplus":
+    formulas = {
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "bipolar_sigmoid": lambda z: torch.tanh(0.5 * z),  # 2 / (1 + e^-z) - 1, as neurosim
+        "relu": torch.relu,  # autograd: 0 at net = 0, as neurosim's left derivative
+        "leaky_relu": lambda z: F.leaky_relu(z, LEAKY_SLOPE),
+        "identity": lambda z: z,
         # log(1 + e^z); past z = 40, log1p(e^-z) < 5e-18 vanishes beside z, so returning z
         # (torch's threshold) is the float value of the formula, and 1 is its derivative.
-        return F.softplus(z, beta=1.0, threshold=40.0)
-    if name == "softmax":
-        return torch.softmax(z, -1)     # over the outputs of a sample
-    raise ConfigurationError(f"to_torch has no torch version of activation {name!r}")
+        "softplus": lambda z: F.softplus(z, beta=1.0, threshold=40.0),
+        "softmax": lambda z: torch.softmax(z, -1),     # over the outputs of a sample
+    }
+    if name not in formulas:
+        raise ConfigurationError(f"to_torch has no torch version of activation {name!r}")
+    return formulas[name](z)
 
 
 def _loss_terms(name, outputs, targets):
     """The per-output terms E_o (same shape as ``outputs``), as neurosim.losses defines them."""
     torch = _torch()
     n = outputs.shape[-1]
-    if name == "half_squared_error":
-        return 0.5 * (targets - outputs) ** 2
-    if name == "squared_error":
-        return (targets - outputs) ** 2
-    if name == "mean_squared_error":
-        return (targets - outputs) ** 2 / n
-    if name == "binary_cross_entropy":
-        out = torch.clamp(outputs, CLIP, 1.0 - CLIP)
+
+    def bce(out):
+        out = torch.clamp(out, CLIP, 1.0 - CLIP)
         return -(targets * torch.log(out) + (1.0 - targets) * torch.log(1.0 - out))
-    if name == "cross_entropy":     # -t log out, 0 where t = 0 (as neurosim.losses)
-        return torch.where(targets == 0, torch.zeros_like(outputs),
-                           -targets * torch.log(outputs))
-    raise ConfigurationError(f"to_torch has no torch version of loss {name!r}")
+    terms = {
+        "half_squared_error": lambda o: 0.5 * (targets - o) ** 2,
+        "squared_error": lambda o: (targets - o) ** 2,
+        "mean_squared_error": lambda o: (targets - o) ** 2 / n,
+        "binary_cross_entropy": bce,
+        # -t log out, 0 where t = 0 (as neurosim.losses)
+        "cross_entropy": lambda o: torch.where(targets == 0, torch.zeros_like(o),
+                                               -targets * torch.log(o)),
+    }
+    if name not in terms:
+        raise ConfigurationError(f"to_torch has no torch version of loss {name!r}")
+    return terms[name](outputs)
 
 
 @functools.lru_cache(maxsize=None)
@@ -119,15 +118,12 @@ def _module_class():
             super().__init__()
             self.neurosim_layout = layout
             sizes = layout["layer_sizes"]
-            per_neuron = layout["bias"] == "per_neuron"
             self.linears = nn.ModuleList(
-                nn.Linear(a, b, bias=per_neuron, dtype=torch.float64)
+                nn.Linear(a, b, bias=layout["bias"] == "per_neuron", dtype=torch.float64)
                 for a, b in zip(sizes, sizes[1:]))
-            if layout["bias"] == "shared":
-                self.shared_biases = nn.ParameterList(
-                    nn.Parameter(torch.zeros((), dtype=torch.float64)) for _ in sizes[1:])
-            else:
-                self.shared_biases = None
+            self.shared_biases = nn.ParameterList(
+                nn.Parameter(torch.zeros((), dtype=torch.float64)) for _ in sizes[1:]
+            ) if layout["bias"] == "shared" else None
             self.activations = tuple(layout["activations"])
             self.loss_name = layout["loss"]
 
@@ -183,7 +179,7 @@ def to_torch(net):
         "activations": [layer.activation.name for layer in net.layers],
         "loss": net.loss.name,
         "bias": net.bias_mode,
-        "parameter_names": _parameter_order(net),
+        "parameter_names": net.parameter_names(),
         "options": dict(learning_rate=net.learning_rate, weight_decay=net.weight_decay,
                         momentum=net.momentum, train_biases=net.train_biases,
                         hidden_deltas=net.hidden_deltas),
@@ -192,27 +188,9 @@ def to_torch(net):
     }
     module = _module_class()(layout)
     with torch.no_grad():
-        for k, (layer, linear) in enumerate(zip(net.layers, module.linears)):
-            linear.weight.copy_(torch.tensor(layer.weights, dtype=torch.float64))
-            if linear.bias is not None:
-                linear.bias.copy_(torch.tensor([n.bias for n in layer.neurons],
-                                               dtype=torch.float64))
-            if module.shared_biases is not None:
-                module.shared_biases[k].fill_(layer.neurons[0].bias)
+        for name, p, index in module.named_neurosim_parameters():
+            p[index] = net[name]
     return module
-
-
-def _parameter_order(net):
-    """Parameter names in the order of NeurosimModule.named_neurosim_parameters: per layer,
-    the weights row by row, then the biases."""
-    names = []
-    for layer in net.layers:
-        names += [w for n in layer.neurons for w in n.weight_names]
-        if layer.bias_mode == "per_neuron":
-            names += [n.bias_name for n in layer.neurons]
-        elif layer.bias_mode == "shared":
-            names.append(layer.bias_name)
-    return names
 
 
 def from_torch(module, *, loss=None, **options):
@@ -233,86 +211,74 @@ def from_torch(module, *, loss=None, **options):
     ``nn.Softplus`` returns ``net`` itself past its ``threshold`` (20 by default), where
     neurosim adds ``log(1 + e^-net)``, less than 2.1e-9.
     """
-    torch = _torch()
-    nn = torch.nn
+    nn = _torch().nn
     layout = getattr(module, "neurosim_layout", None)
     if layout is not None:
-        weights = [linear.weight.detach().tolist() for linear in module.linears]
-        if layout["bias"] == "per_neuron":
-            biases = [linear.bias.detach().tolist() for linear in module.linears]
-        elif layout["bias"] == "shared":
-            biases = [float(b.detach()) for b in module.shared_biases]
-        else:
-            biases = None
-        settings = dict(layout["options"], names=layout["names"], loss=layout["loss"],
+        linears = module.linears
+        settings = dict(layout["options"], names=layout["names"],
+                        loss=layout["loss"] if loss is None else loss,
                         activation=list(layout["activations"]), bias=layout["bias"])
-        if loss is not None:
-            settings["loss"] = loss
-        settings.update(options)
-        return NeuralNetwork.from_weights(weights, biases, **settings)
-    if isinstance(module, nn.Linear):
-        module = nn.Sequential(module)
-    if not isinstance(module, nn.Sequential):
-        raise ConfigurationError(
-            f"from_torch expects a module made by to_torch, an nn.Sequential of nn.Linear "
-            f"layers and activations, or an nn.Linear; got {type(module).__name__}")
-    linears, acts = [], []
-    for position, child in enumerate(module):
-        if isinstance(child, nn.Linear):
-            if linears and child.in_features != linears[-1].out_features:
-                raise ShapeError(f"from_torch: layer {position} ({child}) takes "
-                                 f"{child.in_features} inputs, but the layer before it gives "
-                                 f"{linears[-1].out_features}")
-            linears.append(child)
-            acts.append(None)
-            continue
-        name = _activation_name(child, position)
-        if not linears or acts[-1] is not None:
-            raise ConfigurationError(f"from_torch: {type(child).__name__} at position {position} "
-                                     "must follow an nn.Linear (one activation per layer)")
-        acts[-1] = name
-    if not linears:
-        raise ConfigurationError("from_torch: the nn.Sequential has no nn.Linear layer")
-    with_bias = [linear.bias is not None for linear in linears]
-    if any(with_bias) and not all(with_bias):
-        raise ConfigurationError("from_torch: every nn.Linear must have a bias, or none; got "
-                                 f"bias on layers {[k for k, b in enumerate(with_bias) if b]}")
-    weights = [linear.weight.detach().double().tolist() for linear in linears]
+    else:
+        if isinstance(module, nn.Linear):
+            module = nn.Sequential(module)
+        if not isinstance(module, nn.Sequential):
+            raise ConfigurationError(
+                f"from_torch expects a module made by to_torch, an nn.Sequential of nn.Linear "
+                f"layers and activations, or an nn.Linear; got {type(module).__name__}")
+        linears, acts = [], []
+        for position, child in enumerate(module):
+            if isinstance(child, nn.Linear):
+                if linears and child.in_features != linears[-1].out_features:
+                    raise ShapeError(f"from_torch: layer {position} ({child}) takes "
+                                     f"{child.in_features} inputs, but the layer before it "
+                                     f"gives {linears[-1].out_features}")
+                linears.append(child)
+                acts.append(None)
+                continue
+            name = _activation_name(child, position)
+            if not linears or acts[-1] is not None:
+                raise ConfigurationError(f"from_torch: {type(child).__name__} at position "
+                                         f"{position} must follow an nn.Linear (one activation "
+                                         "per layer)")
+            acts[-1] = name
+        if not linears:
+            raise ConfigurationError("from_torch: the nn.Sequential has no nn.Linear layer")
+        with_bias = [linear.bias is not None for linear in linears]
+        if any(with_bias) and not all(with_bias):
+            raise ConfigurationError(
+                "from_torch: every nn.Linear must have a bias, or none; got bias on layers "
+                f"{[k for k, b in enumerate(with_bias) if b]}")
+        settings = dict(activation=[a or "identity" for a in acts],
+                        loss=loss or "half_squared_error",
+                        bias="per_neuron" if all(with_bias) else "none")
+    mode = settings["bias"]
     biases = ([linear.bias.detach().double().tolist() for linear in linears]
-              if all(with_bias) else None)
-    return NeuralNetwork.from_weights(
-        weights, biases, activation=[a or "identity" for a in acts],
-        loss=loss or "half_squared_error", bias="per_neuron" if all(with_bias) else "none",
-        **options)
+              if mode == "per_neuron" else [float(b.detach()) for b in module.shared_biases]
+              if mode == "shared" else None)
+    return NeuralNetwork.from_weights([linear.weight.detach().double().tolist()
+                                       for linear in linears], biases, **{**settings, **options})
 
 
 def _activation_name(child, position):
     nn = _torch().nn
-    simple = {nn.Sigmoid: "sigmoid", nn.Tanh: "tanh", nn.ReLU: "relu", nn.Identity: "identity"}
-    for kind, name in simple.items():
-        if type(child) is kind:
-            return name
-    if type(child) is nn.LeakyReLU:
-        if child.negative_slope != LEAKY_SLOPE:
-            raise ConfigurationError(
-                f"from_torch: LeakyReLU at position {position} has negative_slope "
-                f"{child.negative_slope!r}; neurosim's leaky_relu uses {LEAKY_SLOPE}")
-        return "leaky_relu"
-    if type(child) is nn.Softplus:
-        if child.beta != 1:
-            raise ConfigurationError(f"from_torch: Softplus at position {position} has beta "
-                                     f"{child.beta!r}; neurosim's softplus has beta 1")
-        return "softplus"
-    if type(child) is nn.Softmax:
-        if child.dim not in (-1, None):
-            raise ConfigurationError(f"from_torch: Softmax at position {position} has dim "
-                                     f"{child.dim!r}; neurosim's softmax is over the outputs "
-                                     f"of a sample, dim=-1")
-        return "softmax"
-    raise ConfigurationError(
-        f"from_torch: {type(child).__name__} at position {position} is not supported; expected "
-        "nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Identity, nn.Softplus or "
-        "nn.Softmax(dim=-1)")
+    # the module type -> neurosim's name, and the setting that must match neurosim's
+    known = {nn.Sigmoid: ("sigmoid", None), nn.Tanh: ("tanh", None), nn.ReLU: ("relu", None),
+             nn.Identity: ("identity", None),
+             nn.LeakyReLU: ("leaky_relu", ("negative_slope", (LEAKY_SLOPE,),
+                                           f"neurosim's leaky_relu uses {LEAKY_SLOPE}")),
+             nn.Softplus: ("softplus", ("beta", (1,), "neurosim's softplus has beta 1")),
+             nn.Softmax: ("softmax", ("dim", (-1, None), "neurosim's softmax is over the "
+                                                         "outputs of a sample, dim=-1"))}
+    if type(child) not in known:
+        raise ConfigurationError(
+            f"from_torch: {type(child).__name__} at position {position} is not supported; "
+            "expected nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Identity, "
+            "nn.Softplus or nn.Softmax(dim=-1)")
+    name, setting = known[type(child)]
+    if setting and getattr(child, setting[0]) not in setting[1]:
+        raise ConfigurationError(f"from_torch: {type(child).__name__} at position {position} "
+                                 f"has {setting[0]} {getattr(child, setting[0])!r}; {setting[2]}")
+    return name
 
 
 def compare_with_torch(net, inputs, targets):

@@ -9,33 +9,30 @@ it; an input is not stepped, so its value "after the step" is the input in both.
 """
 
 import copy
+import difflib
+from dataclasses import dataclass
 
 from .. import propagation
-from ..errors import ConfigurationError, GradientCheckError
+from ..errors import ConfigurationError, GradientCheckError, UnknownNameError
+from ..gradient_check import partials
+from ..gradient_report import align
 from ..numbers import num
 
 __all__ = ["compare", "TorchComparison", "TorchRow"]
 
 
+@dataclass(frozen=True)
 class TorchRow:
     """One parameter in both engines: gradients and values after one step."""
 
-    __slots__ = ("name", "neurosim_gradient", "torch_gradient", "neurosim_new", "torch_new")
+    name: str
+    neurosim_gradient: float
+    torch_gradient: float
+    neurosim_new: float
+    torch_new: float
 
-    def __init__(self, name, neurosim_gradient, torch_gradient, neurosim_new, torch_new):
-        self.name = name
-        self.neurosim_gradient = neurosim_gradient
-        self.torch_gradient = torch_gradient
-        self.neurosim_new = neurosim_new
-        self.torch_new = torch_new
-
-    @property
-    def gradient_difference(self):
-        return abs(self.neurosim_gradient - self.torch_gradient)
-
-    @property
-    def step_difference(self):
-        return abs(self.neurosim_new - self.torch_new)
+    gradient_difference = property(lambda self: abs(self.neurosim_gradient - self.torch_gradient))
+    step_difference = property(lambda self: abs(self.neurosim_new - self.torch_new))
 
     def __repr__(self):
         return (f"TorchRow({self.name!r}, gradient {self.neurosim_gradient!r} vs "
@@ -55,8 +52,6 @@ class TorchComparison:
         for row in self.rows:
             if row.name == name:
                 return row
-        import difflib
-        from ..errors import UnknownNameError
         close = difflib.get_close_matches(str(name), [r.name for r in self.rows], n=3)
         raise UnknownNameError(f"no parameter is named {name!r}"
                                + (f"; did you mean {', '.join(close)}?" if close else ""))
@@ -67,13 +62,10 @@ class TorchComparison:
     def __len__(self):
         return len(self.rows)
 
-    @property
-    def max_gradient_difference(self):
-        return max((r.gradient_difference for r in self.rows), default=0.0)
-
-    @property
-    def max_step_difference(self):
-        return max((r.step_difference for r in self.rows), default=0.0)
+    max_gradient_difference = property(
+        lambda self: max((r.gradient_difference for r in self.rows), default=0.0))
+    max_step_difference = property(
+        lambda self: max((r.step_difference for r in self.rows), default=0.0))
 
     @property
     def max_difference(self):
@@ -91,37 +83,30 @@ class TorchComparison:
         """Raise GradientCheckError listing the parameters where the engines disagree."""
         bad = self.mismatches(rtol=rtol, atol=atol)
         E_bad = abs(self.neurosim_E - self.torch_E) > atol + rtol * abs(self.torch_E)
-        if not bad and not E_bad:
-            return
-        lines = [f"neurosim and torch disagree on {len(bad)} of {len(self.rows)} parameters"
-                 f"{' and on E_total' if E_bad else ''} (rtol={num(rtol, 6)}, atol={num(atol, 6)})"]
-        lines += _table(bad)
-        if self.note:
-            lines.append(self.note)
-        raise GradientCheckError("\n".join(lines))
+        if bad or E_bad:
+            raise GradientCheckError(self._text(
+                f"neurosim and torch disagree on {len(bad)} of {len(self.rows)} parameters"
+                f"{' and on E_total' if E_bad else ''} (rtol={num(rtol, 6)}, "
+                f"atol={num(atol, 6)})", bad))
 
     def __str__(self):
-        head = (f"neurosim vs torch: E_total {num(self.neurosim_E, 12)} vs "
-                f"{num(self.torch_E, 12)}; largest difference: gradient "
-                f"{_e(self.max_gradient_difference)}, after one SGD step "
-                f"{_e(self.max_step_difference)}")
-        return "\n".join([head] + _table(self.rows) + ([self.note] if self.note else []))
+        return self._text(f"neurosim vs torch: E_total {num(self.neurosim_E, 12)} vs "
+                          f"{num(self.torch_E, 12)}; largest difference: gradient "
+                          f"{_e(self.max_gradient_difference)}, after one SGD step "
+                          f"{_e(self.max_step_difference)}", self.rows)
+
+    def _text(self, head, rows):
+        """``head``, the table of ``rows`` and the note, as lines."""
+        table = [["name", "dE/dp neurosim", "dE/dp torch", "difference", "p+ neurosim",
+                  "p+ torch", "difference"]]
+        table += [[r.name, num(r.neurosim_gradient, 12), num(r.torch_gradient, 12),
+                   _e(r.gradient_difference), num(r.neurosim_new, 12), num(r.torch_new, 12),
+                   _e(r.step_difference)] for r in rows]
+        return "\n".join([head] + align(table) + ([self.note] if self.note else []))
 
 
 def _e(difference):
     return num(difference, 2, exponent=True)
-
-
-def _table(rows):
-    table = [["name", "dE/dp neurosim", "dE/dp torch", "difference", "p+ neurosim", "p+ torch",
-              "difference"]]
-    for r in rows:
-        table.append([r.name, num(r.neurosim_gradient, 12), num(r.torch_gradient, 12),
-                      _e(r.gradient_difference), num(r.neurosim_new, 12), num(r.torch_new, 12),
-                      _e(r.step_difference)])
-    widths = [max(len(row[c]) for row in table) for c in range(len(table[0]))]
-    return ["  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)
-                      for c, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in table]
 
 
 def compare(net, inputs, targets, to_torch, torch):
@@ -144,7 +129,7 @@ def compare(net, inputs, targets, to_torch, torch):
     # neurosim: gradients from one backward pass, the step from train(), both on copies.
     probe = copy.deepcopy(net)
     neurosim_E = propagation.gradients(probe, x, t)
-    gradients = _gradients_by_name(probe)
+    gradients = {p.name[len("dE/d"):]: p.analytic for p in partials(probe)}
     stepped = copy.deepcopy(net)
     stepped.train(x, t)
     # torch
@@ -159,21 +144,19 @@ def compare(net, inputs, targets, to_torch, torch):
                                                      for linear in module.linears)
     objective.backward()
     torch_gradients = {name: float(p.grad[index]) for name, p, index in entries}
-    trained = [p for p in _unique(p for name, p, _ in entries)
-               if net.train_biases or p.ndim == 2]  # weights are the only 2-d parameters
-    lr, mu = net.learning_rate, net.momentum
-    optimizer = torch.optim.SGD(trained, lr=lr, momentum=mu, dampening=0.0) if trained else None
-    if mu:
-        _set_momentum_buffers(net, module, optimizer, lr, torch)
-    if optimizer is not None:
+    # each tensor once; the weights are the only 2-d parameters (frozen biases left out)
+    trained = list({id(p): p for _, p, _ in entries
+                    if net.train_biases or p.ndim == 2}.values())
+    if trained:
+        optimizer = torch.optim.SGD(trained, lr=net.learning_rate, momentum=net.momentum,
+                                    dampening=0.0)
+        if net.momentum:
+            _set_momentum_buffers(net, entries, optimizer, torch)
         optimizer.step()
-    rows = []
-    for name, p, index in entries:
-        rows.append(TorchRow(name, gradients[name], torch_gradients[name], stepped[name],
-                             float(p.detach()[index])))
-    for name, ours, theirs, value in zip(net.input_names, probe.dE_dinputs,
-                                         inputs.grad.tolist(), x):
-        rows.append(TorchRow(name, ours, theirs, value, value))
+    rows = [TorchRow(name, gradients[name], torch_gradients[name], stepped[name],
+                     float(p.detach()[index])) for name, p, index in entries]
+    rows += [TorchRow(name, ours, theirs, value, value) for name, ours, theirs, value
+             in zip(net.input_names, probe.dE_dinputs, inputs.grad.tolist(), x)]
     note = ("" if net.hidden_deltas == "original_weights" else
             "the hidden layers' new values differ on purpose: hidden_deltas='updated_weights' "
             "takes the hidden deltas from already updated weights, which is not "
@@ -181,45 +164,20 @@ def compare(net, inputs, targets, to_torch, torch):
     return TorchComparison(rows, neurosim_E, float(E.detach()), note)
 
 
-def _gradients_by_name(net):
-    grads = {}
-    for layer in net.layers:
-        for n in layer.neurons:
-            grads.update(zip(n.weight_names, n.dE_dw))
-            if layer.bias_mode == "per_neuron":
-                grads[n.bias_name] = n.dE_db
-        if layer.bias_mode == "shared":
-            grads[layer.bias_name] = layer.dE_db
-    return grads
-
-
-def _unique(params):
-    seen, out = set(), []
-    for p in params:
-        if id(p) not in seen:
-            seen.add(id(p))
-            out.append(p)
-    return out
-
-
-def _set_momentum_buffers(net, module, optimizer, lr, torch):
+def _set_momentum_buffers(net, entries, optimizer, torch):
     """torch's SGD keeps buf (w -= lr * buf); neurosim keeps v = -lr * buf (w += v)."""
-    velocities = [v for n in net.neurons for v in n.velocity]
-    velocities += [n.bias_velocity for n in net.neurons]
-    velocities += [layer.bias_velocity for layer in net.layers]
-    if not any(velocities):
+    velocity = {layer.bias_name: layer.bias_velocity for layer in net.layers}
+    for n in net.neurons:
+        velocity.update(zip(n.weight_names, n.velocity))
+        velocity.setdefault(n.bias_name, n.bias_velocity)
+    if not any(velocity[name] for name, _, _ in entries):
         return  # torch's first step (buf = g) is neurosim's first step (v = -lr g)
-    if lr == 0:
+    if net.learning_rate == 0:
         raise ConfigurationError("compare_with_torch cannot express non-zero velocities with "
                                  "learning_rate 0 in torch's SGD (buf = -v / lr)")
-    for k, (layer, linear) in enumerate(zip(net.layers, module.linears)):
-        buffers = {id(linear.weight): [[-v / lr for v in n.velocity] for n in layer.neurons]}
-        if linear.bias is not None:
-            buffers[id(linear.bias)] = [-n.bias_velocity / lr for n in layer.neurons]
-        if module.shared_biases is not None:
-            buffers[id(module.shared_biases[k])] = -layer.bias_velocity / lr
-        for group in optimizer.param_groups:
-            for p in group["params"]:
-                if id(p) in buffers:
-                    optimizer.state[p]["momentum_buffer"] = torch.tensor(
-                        buffers[id(p)], dtype=torch.float64)
+    trained = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    for name, p, index in entries:
+        if id(p) in trained:
+            state = optimizer.state[p]
+            state.setdefault("momentum_buffer", torch.zeros_like(p, requires_grad=False))
+            state["momentum_buffer"][index] = -velocity[name] / net.learning_rate
