@@ -51,7 +51,7 @@ def add_arguments(parser):
 def run(args):
     from ..files import check_target
     from ..render.exercises import document, keys_html, variants
-    from .worksheet import write_atomically
+    from . import write_file
     drawn = variants(args.example, students=args.students, seed=args.seed, questions=args.ask,
                      digits=args.digits)
     folder = args.output
@@ -77,7 +77,7 @@ def run(args):
     except OSError as error:
         raise FileError(f"cannot make the folder {folder!r}: {error.strerror or error}") from None
     for name, text in files.items():
-        write_atomically(os.path.join(folder, name), text, force=args.force)
+        write_file(os.path.join(folder, name), text, force=args.force)
     print(f"neurosim exercises: wrote {len(drawn)} variant{'s' * (len(drawn) != 1)} of "
           f"{args.example} into {folder} ({len(files)} files; keys: key_*.txt, keys.html)")
     return 0

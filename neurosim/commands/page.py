@@ -12,7 +12,6 @@ the marker file ``.neurosim-page``); a folder holding anything else is refused u
 ``--force`` (which adds the page's files and removes nothing).
 """
 
-import argparse
 import functools
 import html
 import http.server
@@ -22,6 +21,7 @@ import sys
 import zipfile
 
 from ..errors import ConfigurationError, FileError
+from . import add_network_arguments, network_and_sample, write_file
 
 NAME = "page"
 HELP = ("write the classroom page: a static site that runs neurosim in the browser (Pyodide) "
@@ -46,17 +46,10 @@ ARCHIVE = "neurosim.zip"
 
 
 def add_arguments(parser):
-    from ..worked_examples import EXAMPLES
     parser.add_argument("-o", "--output", metavar="DIR",
                         help="the folder to write the site into (new, empty, or a page "
                              "written before); with --serve alone: the current folder")
-    parser.add_argument("--example", choices=sorted(EXAMPLES), default=None, metavar="NAME",
-                        help="the published network the page opens with: "
-                             f"{', '.join(EXAMPLES)} (default: mazur)")
-    parser.add_argument("--network", metavar="NET.json",
-                        help="open with a network saved by net.save() (needs --input, --target)")
-    parser.add_argument("--input", nargs="+", metavar="X", help="the sample's inputs")
-    parser.add_argument("--target", nargs="+", metavar="T", help="the sample's targets")
+    add_network_arguments(parser, page=True)
     parser.add_argument("--lang", choices=("en", "zh"), default="en",
                         help="language of the page (default: en; the page can switch)")
     parser.add_argument("--pyodide", metavar="URL", default=PYODIDE_CDN,
@@ -95,13 +88,8 @@ def run(args):
 def network_state(args):
     """The page's opening state from --example / --network / --input / --target."""
     from ..page.bridge import state_of
-    from .step import network_and_sample
-    chosen = argparse.Namespace(network=args.network, example=args.example, input=args.input,
-                                target=args.target)
-    net, inputs, targets = network_and_sample(chosen)
-    inputs = net._vector(inputs, "inputs")
-    targets = net._vector(targets, "targets")
-    return state_of(net, inputs, targets, args.lang)
+    net, inputs, targets = network_and_sample(args)
+    return state_of(net, net._vector(inputs, "inputs"), net._vector(targets, "targets"), args.lang)
 
 
 def check_folder(folder, force=False):
@@ -146,7 +134,6 @@ def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
     """Write the page into ``folder``; return the names written."""
     import json
     from importlib import resources
-    from ..files import write_atomically
     from ..page import bridge
     from ..render.worksheet import worksheet
     if not isinstance(pyodide, str) or not pyodide.strip():
@@ -179,13 +166,7 @@ def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
         MARKER: "This folder was written by `neurosim page`; it may be rewritten by it.\n",
     }
     for name, content in files.items():
-        path = os.path.join(folder, name)
-        try:
-            write_atomically(path, content, force=force, force_hint="give --force")
-        except FileError:
-            raise
-        except OSError as error:
-            raise FileError(f"cannot write {path!r}: {error.strerror or error}") from None
+        write_file(os.path.join(folder, name), content, force=force)
     return [name for name in files if name != MARKER]
 
 
