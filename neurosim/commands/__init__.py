@@ -1,6 +1,9 @@
 """The subcommands of the ``neurosim`` command line, one module each (see :mod:`neurosim.cli`),
 and what several of them share: the network options and their reading, the check of
-``--digits``, writing a file."""
+``--digits``, writing a file, Ctrl-C as a flag."""
+
+import contextlib
+import signal
 
 from ..errors import ConfigurationError, FileError, InputError, ShapeError
 
@@ -94,3 +97,42 @@ def write_file(path, text, force=False):
 def plural(n, noun):
     """``n`` and ``noun``, plural unless ``n`` is 1: ``plural(4, "training sample")``."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+class CtrlC:
+    """Ctrl-C noted, for the length of a ``with`` block, as a flag the command checks where it
+    can stop cleanly: ``with CtrlC() as ctrl_c: net.fit(..., interrupt=ctrl_c.is_set)`` (so it
+    never lands inside an update).
+
+    The first Ctrl-C sets the flag and gives SIGINT back its previous handler, so a second one
+    stops at once (KeyboardInterrupt; a save under way then leaves the old file). With
+    ``stop=True`` the first one also raises KeyboardInterrupt, as Python's own handler does:
+    the stepper's prompt ends quietly on it, and ``neurosim step`` still exits 130. Where SIGINT
+    is ignored (``nohup``, ``&``) or cannot be handled (Pyodide; not the main thread, where
+    ``signal.signal`` refuses with ValueError) it is left alone, and the flag is never set.
+    """
+
+    _set, _previous = False, None
+
+    def __init__(self, stop=False):
+        self.stop = stop
+
+    def is_set(self):
+        return self._set
+
+    def _handle(self, signum, frame):
+        self._set = True
+        signal.signal(signal.SIGINT, self._previous)
+        if self.stop:
+            raise KeyboardInterrupt
+
+    def __enter__(self):
+        with contextlib.suppress(ValueError, OSError, RuntimeError, AttributeError):
+            if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+                self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            with contextlib.suppress(ValueError, OSError, RuntimeError):
+                signal.signal(signal.SIGINT, self._previous)

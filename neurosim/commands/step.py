@@ -1,9 +1,8 @@
 """``neurosim step``: step through one training update at a pdb-style prompt."""
 
-import signal
 import sys
 
-from . import add_network_arguments, check_digits, network_and_sample
+from . import CtrlC, add_network_arguments, check_digits, network_and_sample
 
 NAME = "step"
 HELP = ("step through one training update, one event at a time, at a pdb-style prompt "
@@ -40,35 +39,7 @@ def run(args):
     stepper.stdout.write(stepper.intro + "\n")
     if script is not None and stepper.run_script(script):
         return 0
-    interrupted = _until_interrupted(lambda: stepper.cmdloop(intro=""))
+    with CtrlC(stop=True) as ctrl_c:   # the prompt ends quietly on Ctrl-C: exit 130 all the same
+        stepper.cmdloop(intro="")
     sys.stdout.flush()
-    return 130 if interrupted else 0
-
-
-def _until_interrupted(loop):
-    """Run ``loop()``; return True if Ctrl-C ended it.
-
-    The stepper's prompt ends quietly on Ctrl-C (a new line, the history saved) and returns as
-    it does after ``quit``, but the command must still exit with 130, as every neurosim command
-    does on Ctrl-C. So SIGINT's handler notes the interrupt for the length of the loop, then
-    raises KeyboardInterrupt as Python's own handler does. Where SIGINT is ignored or handled
-    by someone else, or signals cannot be handled (not the main thread), it is left alone.
-    """
-    interrupted = []
-
-    def note(signum, frame):
-        interrupted.append(signum)
-        signal.default_int_handler(signum, frame)
-
-    try:
-        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-            raise ValueError("SIGINT is not Python's own")
-        previous = signal.signal(signal.SIGINT, note)
-    except ValueError:  # another handler, SIG_IGN, or not the main thread
-        loop()
-        return False
-    try:
-        loop()
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    return bool(interrupted)
+    return 130 if ctrl_c.is_set() else 0

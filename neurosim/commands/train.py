@@ -8,13 +8,12 @@ progress bar, the summary within 80 columns, the ``--full`` table) is in
 import contextlib
 import os
 import random
-import signal
 import sys
 import time
 
 from ..errors import ConfigurationError, FileError
 from ..numbers import num
-from . import plural
+from . import CtrlC, plural
 
 NAME = "train"
 HELP = "train a network on a built-in data set and print how it went (optionally save and plot)"
@@ -134,7 +133,7 @@ def run(args):
     _check_batching(args, len(train))
     _note_ignored_options(args)                    # every check is done: now the output
     finished, failure = [], None                   # the History of every finished epoch
-    with _CtrlC() as ctrl_c:                       # from the first line on, Ctrl-C is a flag
+    with CtrlC() as ctrl_c:                        # from the first line on, Ctrl-C is a flag
         try:
             print(train_output.header(description, net, seed, args.mode, epochs))
         except BrokenPipeError:
@@ -223,38 +222,6 @@ def _say(line):
     with contextlib.suppress(OSError, ValueError):
         print(line, file=sys.stderr)
         sys.stderr.flush()
-
-
-class _CtrlC:
-    """Ctrl-C as a flag that training checks between two steps, so it never lands inside an
-    update: ``with _CtrlC() as flag: net.fit(..., interrupt=flag.is_set)``.
-
-    The first Ctrl-C sets the flag and gives SIGINT back its default action, so a second one
-    stops at once (KeyboardInterrupt; a save under way then leaves the old file). Where there
-    are no signals, or not in the main thread (Pyodide, a thread: signal.signal refuses with
-    ValueError), the flag is never set and Ctrl-C works as before; so it does where SIGINT is
-    ignored (``nohup``, ``&``).
-    """
-
-    _set, _previous = False, None
-
-    def is_set(self):
-        return self._set
-
-    def _handle(self, signum, frame):
-        self._set = True
-        signal.signal(signal.SIGINT, self._previous)
-
-    def __enter__(self):
-        with contextlib.suppress(ValueError, OSError, RuntimeError, AttributeError):
-            if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-                self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc):
-        if self._previous is not None:
-            with contextlib.suppress(ValueError, OSError, RuntimeError):
-                signal.signal(signal.SIGINT, self._previous)
 
 
 def _check_options(args):
