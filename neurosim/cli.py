@@ -89,7 +89,7 @@ def build_parser():
         epilog="Run 'neurosim COMMAND --help' for a command's options and an example.")
     parser.add_argument("--version", action="version", version=f"neurosim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    parser.commands = {}
+    parser.commands = sub.choices                  # name -> the command's parser
     for module_name in COMMANDS:
         module = importlib.import_module(f"neurosim.commands.{module_name}")
         # the description is wrapped here: the raw formatter keeps the examples' layout
@@ -99,7 +99,6 @@ def build_parser():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(command)
         command.set_defaults(run=module.run)
-        parser.commands[module.NAME] = command
     return parser
 
 

@@ -170,9 +170,7 @@ def answers(net, samples, width=WIDTH):
         outputs = evaluate(net, list(inputs))
         lines.append("  " + " ".join(map(short, inputs)) + "  ->  " + "  ".join(
             f"{short(o)} ({short(t)})" for o, t in zip(outputs, targets)))
-    if max(map(len, lines)) > width:
-        return None
-    return "\n".join(lines)
+    return "\n".join(lines) if max(map(len, lines)) <= width else None
 
 
 def full_table(net, samples):
@@ -187,13 +185,12 @@ def full_table(net, samples):
             f"{net.summary()}")
 
 
-def progress(total, disabled, stream=None):
+def progress(total, disabled):
     """The progress callback for ``total`` epochs: tqdm's bar (or, without tqdm, a line
-    rewritten in place) when ``stream`` (standard error) is a terminal, else nothing."""
+    rewritten in place) when standard error is a terminal, else nothing."""
     from ..render.progress import Silent, progress_bar
-    stream = sys.stderr if stream is None else stream
     try:
-        terminal = not disabled and stream.isatty()
+        terminal = not disabled and sys.stderr.isatty()
     except (AttributeError, ValueError, OSError):   # no stream, or a closed one
         terminal = False
-    return progress_bar(total, stream, leave=False) if terminal else Silent()
+    return progress_bar(total, sys.stderr, leave=False) if terminal else Silent()
