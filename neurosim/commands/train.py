@@ -117,19 +117,20 @@ def run(args):
     from ..network import NeuralNetwork
     from . import train_output
     _check_options(args)
-    defaults = DEFAULTS[args.dataset]
+    # the data set's default settings, each replaced by the option when it is given
+    settings = {**DEFAULTS[args.dataset],
+                **{name: value for name, value in vars(args).items() if value is not None}}
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10 ** 6)
-    activation = args.activation or defaults.get("activation", "sigmoid")
-    output_activation = args.output_activation or activation
-    train, test, description = _data(args, defaults, seed, output_activation)
-    hidden = defaults["hidden"] if args.hidden is None else args.hidden
-    sizes = [len(train[0][0])] + list(hidden) + [len(train[0][1])]
+    activation = settings.get("activation", "sigmoid")
+    output_activation = settings.get("output_activation", activation)
+    train, test, description = _data(args.dataset, settings, seed, output_activation)
+    sizes = [len(train[0][0]), *settings["hidden"], len(train[0][1])]
     if any(size < 1 for size in sizes):
-        raise ConfigurationError(f"--hidden sizes must be at least 1, got {hidden}")
-    lr = defaults["lr"] if args.lr is None else args.lr
-    epochs = defaults["epochs"] if args.epochs is None else args.epochs
+        raise ConfigurationError(f"--hidden sizes must be at least 1, got {settings['hidden']}")
+    epochs = settings["epochs"]
     net = NeuralNetwork(sizes, activation=activation, output_activation=output_activation,
-                        loss=args.loss, learning_rate=lr, momentum=args.momentum, seed=seed)
+                        loss=args.loss, learning_rate=settings["lr"], momentum=args.momentum,
+                        seed=seed)
     _check_batching(args, len(train))
     _note_ignored_options(args)                    # every check is done: now the output
     finished, failure = [], None                   # the History of every finished epoch
@@ -304,26 +305,24 @@ def _check_destination(option, path, force=None):
         raise ConfigurationError(f"{option} {path!r}: {error.strerror or error}") from None
 
 
-def _data(args, defaults, seed, output_activation):
-    """(training samples, test samples, a description) for the data set the arguments name."""
+def _data(name, settings, seed, output_activation):
+    """(training samples, test samples, a description) for the data set ``name``."""
     from .. import datasets
-    name = args.dataset
     if name in PLAYGROUND:
         labels = "signed" if output_activation == "tanh" else "binary"
-        n = defaults.get("samples", 200) if args.samples is None else args.samples
-        noise = 0.0 if args.noise is None else args.noise
-        data = getattr(datasets, name)(n, noise=noise, seed=seed, labels=labels)
+        data = getattr(datasets, name)(settings.get("samples", 200),
+                                       noise=settings.get("noise", 0.0), seed=seed, labels=labels)
     else:
         data = getattr(datasets, {"and": "and_gate", "or": "or_gate",
                                   "encoder": "encoder_8_3_8"}.get(name, name))()
-    fraction = defaults.get("test_fraction") if args.test_fraction is None else args.test_fraction
     test = []
-    if fraction:
-        data, test = datasets.train_test_split(data, test_fraction=fraction, seed=seed)
+    if settings.get("test_fraction"):
+        data, test = datasets.train_test_split(data, test_fraction=settings["test_fraction"],
+                                               seed=seed)
     text = f"{name}, {plural(len(data), 'training sample')}"
     if test:
         text += f", {plural(len(test), 'test sample')}"
-    if defaults.get("scale"):
+    if settings.get("scale"):
         lo = -1.0 if output_activation == "tanh" else 0.0
         scaler = datasets.MinMaxScaler(lo, 1.0).fit(data)
         data = scaler.transform(data)
