@@ -43,8 +43,9 @@ def add_network_arguments(parser, page=False):
                             help="a network saved with net.save() (default: --example)")
     for option, metavar, what, values in (("--input", "X", "inputs", "0.05 0.1"),
                                           ("--target", "T", "targets", "0.01 0.99")):
-        parser.add_argument(option, nargs="+", metavar=metavar, help=f"the sample's {what}" if page
-                            else f"the {what}, e.g. {option} {values} (default: the example's)")
+        parser.add_argument(option, nargs="+", metavar=metavar,
+                            help=f"the sample's {what}" if page else
+                            f"the {what}, e.g. {option} {values} (default: the example's)")
 
 
 def network_and_sample(args):
@@ -69,10 +70,13 @@ def network_and_sample(args):
 
 def _numbers(option, words):
     """The numbers of ``--input 0.05 0.1`` (commas too: ``--input 0.05,0.1``)."""
-    try:
-        return [float(part) for word in words for part in word.replace(",", " ").split()]
-    except ValueError as error:
-        raise InputError(f"{option} takes numbers, got {str(error).split(': ', 1)[1]}") from None
+    values = []
+    for part in " ".join(words).replace(",", " ").split():
+        try:
+            values.append(float(part))
+        except ValueError:
+            raise InputError(f"{option} takes numbers, got {part!r}") from None
+    return values
 
 
 def check_digits(digits):
