@@ -19,6 +19,7 @@ Examples::
 """
 
 import argparse
+import contextlib
 import importlib
 import os
 import re
@@ -88,17 +89,16 @@ def build_parser():
         epilog="Run 'neurosim COMMAND --help' for a command's options and an example.")
     parser.add_argument("--version", action="version", version=f"neurosim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    parser.commands = {}
+    parser.commands = sub.choices                  # name -> the command's parser
     for module_name in COMMANDS:
         module = importlib.import_module(f"neurosim.commands.{module_name}")
         # the description is wrapped here: the raw formatter keeps the examples' layout
-        description = textwrap.fill(module.HELP, 79, break_on_hyphens=False)
-        command = sub.add_parser(module.NAME, help=module.HELP, description=description,
-                                 epilog=getattr(module, "EXAMPLE", None),
+        command = sub.add_parser(module.NAME, help=module.HELP,
+                                 description=textwrap.fill(module.HELP, 79, break_on_hyphens=False),
+                                 epilog=module.EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
         module.add_arguments(command)
         command.set_defaults(run=module.run)
-        parser.commands[module.NAME] = command
     return parser
 
 
@@ -118,14 +118,12 @@ def main(argv=None):
         print(f"neurosim {args.command}: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `neurosim train ... | head`: the reader left; stop quietly
-        try:  # what is still buffered for the closed pipe goes nowhere, not into exit status 120
+        # what is still buffered for the closed pipe goes nowhere, not into exit status 120
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
-        try:
+        # standard error's buffer may be bound for the closed pipe too (`2>&1 | head`)
+        with contextlib.suppress(OSError):
             sys.stderr.close()
-        except OSError:  # its buffer was bound for the closed pipe (`2>&1 | head`); now closed
-            pass
         return 141
     except KeyboardInterrupt:
         return 130

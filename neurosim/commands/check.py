@@ -61,9 +61,7 @@ def run(args):
     from . import load_network
     if args.window < 0:
         raise ConfigurationError(f"--window must be 0 or more, got {args.window}")
-    net = None
-    if args.network is not None:
-        net = load_network(args.network)
+    net = None if args.network is None else load_network(args.network)
     claims = args.claims
     if claims == "-":
         from ..files import MAX_TYPED_BYTES, read_text

@@ -54,23 +54,17 @@ def find_demos(folder):
             f"no demos folder at {folder!r}: the demos are scripts in the demos/ folder of "
             "neurosim's source checkout (installed as neurosim/demos/ by pip install .); "
             "run them from a checkout (python demos/xor.py) or give the folder with --dir")
-    demos = {}
-    for entry in sorted(os.listdir(folder)):
-        if entry.endswith(".py") and not entry.startswith("_"):
-            path = os.path.join(folder, entry)
-            demos[entry[:-3]] = (path, _first_line(path))
-    return demos
+    return {entry[:-3]: (os.path.join(folder, entry), _first_line(os.path.join(folder, entry)))
+            for entry in sorted(os.listdir(folder))
+            if entry.endswith(".py") and not entry.startswith("_")}
 
 
 def example_files(folder):
     """The other files and folders in the demos folder (``net.json``, ``claims/``, ...), the
     ones the ``--help`` examples name as ``demos/...``: an installed copy keeps them there."""
-    names = []
-    for entry in sorted(os.listdir(folder)):
-        if entry.startswith((".", "_")) or entry.endswith(".py"):
-            continue
-        names.append(entry + "/" if os.path.isdir(os.path.join(folder, entry)) else entry)
-    return names
+    return [entry + "/" * os.path.isdir(os.path.join(folder, entry))
+            for entry in sorted(os.listdir(folder))
+            if not entry.startswith((".", "_")) and not entry.endswith(".py")]
 
 
 #: The listing's lines fit an 80-column terminal, with room for wide (CJK) characters.
@@ -105,34 +99,31 @@ def run(args):
             print(_wrapped(line, f"  {name:{width}}  ", " " * (width + 4)))
         others = example_files(folder)
         if others:
-            print()
-            print(_wrapped(f"and files (the --help examples name them demos/NAME): "
+            print("\n" + _wrapped(f"and files (the --help examples name them demos/NAME): "
                            f"{', '.join(others)}", "", "  "))
         return 0
-    name = args.name[:-3] if args.name.endswith(".py") else args.name
+    name = args.name.removesuffix(".py")
     if name not in demos:
         close = difflib.get_close_matches(name, list(demos), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise ConfigurationError(f"no demo is named {args.name!r}{hint}; "
                                  f"the demos: {', '.join(demos)}")
     sys.stdout.flush()
-    command = [sys.executable, "-c", _RUNNER, demos[name][0], *args.demo_args]
+    path = demos[name][0]
     try:
-        status = subprocess.call(command)
+        status = subprocess.call([sys.executable, "-c", _RUNNER, path, *args.demo_args])
     except OSError as error:
         if sys.platform == "emscripten":  # Pyodide: "emscripten does not support processes"
-            raise ConfigurationError(_NO_PROCESSES.format(path=demos[name][0])) from None
+            raise ConfigurationError(
+                f"a demo runs as a separate Python process, and Pyodide cannot start one; run "
+                f"it in this interpreter instead: import runpy; runpy.run_path({path!r}, "
+                f"run_name='__main__')") from None
         # no Python to start (a frozen or sandboxed interpreter)
         raise ConfigurationError(f"cannot start {sys.executable!r} to run the demo: "
                                  f"{error.strerror or error}") from None
     # Killed by a signal (SIGPIPE when the reader of a pipe left): 128 + its number, as a shell
     # reports it (141 for SIGPIPE, the status of cli.main after a BrokenPipeError).
     return 128 - status if status < 0 else status
-
-
-_NO_PROCESSES = ("a demo runs as a separate Python process, and Pyodide cannot start one; "
-                 "run it in this interpreter instead: import runpy; "
-                 "runpy.run_path({path!r}, run_name='__main__')")
 
 
 #: Runs a demo as ``python DEMO.py ARGS`` does (``sys.argv``, ``sys.path[0]``, ``__main__``),

@@ -51,15 +51,14 @@ def add_arguments(parser):
 def run(args):
     from ..files import check_target
     from ..render.exercises import document, keys_html, variants
-    from .worksheet import write_atomically
+    from . import plural, write_file
     drawn = variants(args.example, students=args.students, seed=args.seed, questions=args.ask,
                      digits=args.digits)
     folder = args.output
     files = {}
     for v in drawn:
-        files[f"sheet_{v.number}.html"] = document(f"Exercise {v.number}", [v.html()])
-        files[f"answers_{v.number}.txt"] = v.form()
-        files[f"key_{v.number}.txt"] = v.key()
+        files.update({f"sheet_{v.number}.html": document(f"Exercise {v.number}", [v.html()]),
+                      f"answers_{v.number}.txt": v.form(), f"key_{v.number}.txt": v.key()})
     files["sheets.html"] = document("neurosim exercises: sheets", [v.html() for v in drawn])
     files["keys.html"] = keys_html(drawn)
     if os.path.exists(folder) and not os.path.isdir(folder):
@@ -77,8 +76,8 @@ def run(args):
     except OSError as error:
         raise FileError(f"cannot make the folder {folder!r}: {error.strerror or error}") from None
     for name, text in files.items():
-        write_atomically(os.path.join(folder, name), text, force=args.force)
-    print(f"neurosim exercises: wrote {len(drawn)} variant{'s' * (len(drawn) != 1)} of "
+        write_file(os.path.join(folder, name), text, force=args.force)
+    print(f"neurosim exercises: wrote {plural(len(drawn), 'variant')} of "
           f"{args.example} into {folder} ({len(files)} files; keys: key_*.txt, keys.html)")
     return 0
 

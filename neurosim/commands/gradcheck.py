@@ -3,7 +3,7 @@
 import math
 
 from ..errors import ConfigurationError
-from .step import add_network_arguments, network_and_sample
+from . import add_network_arguments, network_and_sample
 
 NAME = "gradcheck"
 HELP = ("check every dE/dw, dE/db, dE/dout, dout/dnet and delta of one backward pass against "
@@ -40,30 +40,24 @@ def add_arguments(parser):
 def run(args):
     from ..gradient_check import gradcheck
     net, inputs, targets = network_and_sample(args)
-    if inputs is None or targets is None:
-        raise ConfigurationError("gradcheck needs a sample: give --input and --target")
-    for option, value, positive in (("--eps", args.eps, True), ("--rtol", args.rtol, False),
-                                    ("--atol", args.atol, False)):
+    for option, value, low in (("--eps", args.eps, "greater than 0"),
+                               ("--rtol", args.rtol, "at least 0"), ("--atol", args.atol, "at least 0")):
         # the options as typed (0, not 0.0), named as on the command line
         if not math.isfinite(value):
             raise ConfigurationError(f"{option} must be a finite number, got {value:g}")
-        if value < 0 or (positive and value == 0):
-            raise ConfigurationError(f"{option} must be {'greater than 0' if positive else 'at least 0'}"
-                                     f", got {value:g}")
+        if value < 0 or (value == 0 and option == "--eps"):
+            raise ConfigurationError(f"{option} must be {low}, got {value:g}")
     try:
         report = gradcheck(net, inputs, targets, eps=args.eps, rtol=args.rtol, atol=args.atol,
                            precise=args.precise)
     except ConfigurationError as error:          # e.g. an eps below the weights' float spacing
-        text = str(error)
-        if text.startswith(("eps ", "rtol ", "atol ")):
-            raise ConfigurationError("--" + text) from None
+        if str(error).startswith(("eps ", "rtol ", "atol ")):
+            raise ConfigurationError(f"--{error}") from None
         raise
     print(report)
-    if report.ok:
-        return 0
     try:
         report.assert_ok()
     except AssertionError as failure:
-        print()
-        print(failure)
-    return 1
+        print(f"\n{failure}")
+        return 1
+    return 0

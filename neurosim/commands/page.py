@@ -12,16 +12,17 @@ the marker file ``.neurosim-page``); a folder holding anything else is refused u
 ``--force`` (which adds the page's files and removes nothing).
 """
 
-import argparse
 import functools
 import html
 import http.server
 import io
 import os
+import pathlib
 import sys
 import zipfile
 
 from ..errors import ConfigurationError, FileError
+from . import add_network_arguments, network_and_sample, write_file
 
 NAME = "page"
 HELP = ("write the classroom page: a static site that runs neurosim in the browser (Pyodide) "
@@ -41,22 +42,14 @@ PYODIDE_CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 
 #: The file that marks a folder as a page this command wrote (so rewriting it needs no --force).
 MARKER = ".neurosim-page"
-ASSETS = ("index.html", "page.js", "page.css")
 ARCHIVE = "neurosim.zip"
 
 
 def add_arguments(parser):
-    from ..worked_examples import EXAMPLES
     parser.add_argument("-o", "--output", metavar="DIR",
                         help="the folder to write the site into (new, empty, or a page "
                              "written before); with --serve alone: the current folder")
-    parser.add_argument("--example", choices=sorted(EXAMPLES), default=None, metavar="NAME",
-                        help="the published network the page opens with: "
-                             f"{', '.join(EXAMPLES)} (default: mazur)")
-    parser.add_argument("--network", metavar="NET.json",
-                        help="open with a network saved by net.save() (needs --input, --target)")
-    parser.add_argument("--input", nargs="+", metavar="X", help="the sample's inputs")
-    parser.add_argument("--target", nargs="+", metavar="T", help="the sample's targets")
+    add_network_arguments(parser, page=True)
     parser.add_argument("--lang", choices=("en", "zh"), default="en",
                         help="language of the page (default: en; the page can switch)")
     parser.add_argument("--pyodide", metavar="URL", default=PYODIDE_CDN,
@@ -95,50 +88,38 @@ def run(args):
 def network_state(args):
     """The page's opening state from --example / --network / --input / --target."""
     from ..page.bridge import state_of
-    from .step import network_and_sample
-    chosen = argparse.Namespace(network=args.network, example=args.example, input=args.input,
-                                target=args.target)
-    net, inputs, targets = network_and_sample(chosen)
-    inputs = net._vector(inputs, "inputs")
-    targets = net._vector(targets, "targets")
-    return state_of(net, inputs, targets, args.lang)
+    net, inputs, targets = network_and_sample(args)
+    return state_of(net, net._vector(inputs, "inputs"), net._vector(targets, "targets"), args.lang)
 
 
 def check_folder(folder, force=False):
-    """Refuse a folder the page must not be written into; return whether it exists."""
+    """Refuse a folder the page must not be written into: a file, or a folder holding other
+    files and no page (unless ``force``)."""
     if os.path.exists(folder) and not os.path.isdir(folder):
         raise FileError(f"-o must name a folder, but {folder!r} is a file\nchoose a new "
                         f"folder name, e.g. -o page")
-    if not os.path.isdir(folder):
-        return False
-    entries = os.listdir(folder)
+    entries = os.listdir(folder) if os.path.isdir(folder) else []
     if entries and MARKER not in entries and not force:
         shown = ", ".join(sorted(entries)[:4]) + (", ..." if len(entries) > 4 else "")
         raise FileError(f"the folder {folder!r} holds other files ({shown}) and no neurosim "
                         f"page\nchoose a new or empty folder, or give --force to add the page's "
                         f"files there (nothing else is removed)")
-    return True
 
 
 def archive_bytes():
     """This neurosim package as a zip (``neurosim/...``), for ``pyodide.unpackArchive``:
-    the Python sources and the data files, no caches."""
+    the Python sources and the data files, no caches, no dot files; the same bytes for the
+    same sources (fixed dates, sorted names)."""
     import neurosim
-    root = os.path.dirname(os.path.abspath(neurosim.__file__))
+    package = pathlib.Path(neurosim.__file__).resolve().parent
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for folder, subfolders, files in os.walk(root):
-            subfolders[:] = sorted(d for d in subfolders
-                                   if d != "__pycache__" and not d.startswith("."))
-            for name in sorted(files):
-                if name.endswith((".pyc", ".pyo")) or name.startswith("."):
-                    continue
-                full = os.path.join(folder, name)
-                relative = os.path.relpath(full, os.path.dirname(root)).replace(os.sep, "/")
-                info = zipfile.ZipInfo(relative, date_time=(2020, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                with open(full, "rb") as f:
-                    archive.writestr(info, f.read())
+        for path in sorted(package.rglob("*")):
+            name = path.relative_to(package.parent).as_posix()
+            if path.is_file() and path.suffix not in (".pyc", ".pyo") and not any(
+                    part == "__pycache__" or part.startswith(".") for part in name.split("/")):
+                info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+                archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -146,23 +127,19 @@ def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
     """Write the page into ``folder``; return the names written."""
     import json
     from importlib import resources
-    from ..files import write_atomically
     from ..page import bridge
     from ..render.worksheet import worksheet
     if not isinstance(pyodide, str) or not pyodide.strip():
         raise ConfigurationError(f"--pyodide must be a URL or a path, got {pyodide!r}")
     pyodide = pyodide.strip()
-    if not pyodide.endswith("/"):
-        pyodide += "/"
-    exists = check_folder(folder, force)
+    pyodide += "" if pyodide.endswith("/") else "/"
+    check_folder(folder, force)
     net, inputs, targets = bridge.problem(state)
     sheet = worksheet(net, inputs, targets, format="html", lang=lang)
-    if not exists:
-        try:
-            os.makedirs(folder)
-        except OSError as error:
-            raise FileError(f"cannot create the folder {folder!r}: "
-                            f"{error.strerror or error}") from None
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as error:
+        raise FileError(f"cannot create the folder {folder!r}: {error.strerror or error}") from None
     config = {"pyodide": pyodide, "lang": lang, "state": state, "archive": ARCHIVE,
               "texts": bridge.TEXTS, "datasets": list(bridge.DATASETS)}
     page = resources.files("neurosim.page")
@@ -179,13 +156,7 @@ def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
         MARKER: "This folder was written by `neurosim page`; it may be rewritten by it.\n",
     }
     for name, content in files.items():
-        path = os.path.join(folder, name)
-        try:
-            write_atomically(path, content, force=force, force_hint="give --force")
-        except FileError:
-            raise
-        except OSError as error:
-            raise FileError(f"cannot write {path!r}: {error.strerror or error}") from None
+        write_file(os.path.join(folder, name), content, force=force)
     return [name for name in files if name != MARKER]
 
 
@@ -211,14 +182,13 @@ def make_server(folder, port=0):
                         f"--port, or 0 for a free one") from None
 
 
-def serve(folder, port=0, open_browser=True):
+def serve(folder, port=0):
     """Serve ``folder`` until Ctrl-C, opening the page in the browser."""
+    import webbrowser
     server = make_server(folder, port)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     print(f"neurosim page: serving {folder} at {url} (Ctrl-C stops)", flush=True)
-    if open_browser:
-        import webbrowser
-        webbrowser.open(url)
+    webbrowser.open(url)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -18,11 +18,8 @@ def add_arguments(parser):
 
 
 def run(args):
-    from ..errors import ConfigurationError
     from ..render.text import summary
-    from . import load_network
-    if not 1 <= args.digits <= 17:
-        raise ConfigurationError(f"--digits must be between 1 and 17, got {args.digits}")
-    net = load_network(args.network)
-    print(summary(net, digits=args.digits))
+    from . import check_digits, load_network
+    check_digits(args.digits)
+    print(summary(load_network(args.network), digits=args.digits))
     return 0

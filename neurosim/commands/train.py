@@ -5,15 +5,15 @@ progress bar, the summary within 80 columns, the ``--full`` table) is in
 :mod:`neurosim.commands.train_output`.
 """
 
+import contextlib
 import os
 import random
-import signal
 import sys
-import threading
 import time
 
 from ..errors import ConfigurationError, FileError
 from ..numbers import num
+from . import CtrlC, plural
 
 NAME = "train"
 HELP = "train a network on a built-in data set and print how it went (optionally save and plot)"
@@ -117,23 +117,24 @@ def run(args):
     from ..network import NeuralNetwork
     from . import train_output
     _check_options(args)
-    defaults = DEFAULTS[args.dataset]
+    # the data set's default settings, each replaced by the option when it is given
+    settings = {**DEFAULTS[args.dataset],
+                **{name: value for name, value in vars(args).items() if value is not None}}
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10 ** 6)
-    activation = args.activation or defaults.get("activation", "sigmoid")
-    output_activation = args.output_activation or activation
-    train, test, description = _data(args, defaults, seed, output_activation)
-    hidden = defaults["hidden"] if args.hidden is None else args.hidden
-    sizes = [len(train[0][0])] + list(hidden) + [len(train[0][1])]
+    activation = settings.get("activation", "sigmoid")
+    output_activation = settings.get("output_activation", activation)
+    train, test, description = _data(args.dataset, settings, seed, output_activation)
+    sizes = [len(train[0][0]), *settings["hidden"], len(train[0][1])]
     if any(size < 1 for size in sizes):
-        raise ConfigurationError(f"--hidden sizes must be at least 1, got {hidden}")
-    lr = defaults["lr"] if args.lr is None else args.lr
-    epochs = defaults["epochs"] if args.epochs is None else args.epochs
+        raise ConfigurationError(f"--hidden sizes must be at least 1, got {settings['hidden']}")
+    epochs = settings["epochs"]
     net = NeuralNetwork(sizes, activation=activation, output_activation=output_activation,
-                        loss=args.loss, learning_rate=lr, momentum=args.momentum, seed=seed)
+                        loss=args.loss, learning_rate=settings["lr"], momentum=args.momentum,
+                        seed=seed)
     _check_batching(args, len(train))
     _note_ignored_options(args)                    # every check is done: now the output
-    last, failure = _Last(), None
-    with _CtrlC() as ctrl_c:                       # from the first line on, Ctrl-C is a flag
+    finished, failure = [], None                   # the History of every finished epoch
+    with CtrlC() as ctrl_c:                        # from the first line on, Ctrl-C is a flag
         try:
             print(train_output.header(description, net, seed, args.mode, epochs))
         except BrokenPipeError:
@@ -145,40 +146,39 @@ def run(args):
         try:
             history = net.fit(train, epochs=epochs, mode=args.mode, batch_size=args.batch_size,
                               seed=seed, target_error=args.target_error,
-                              callbacks=[last, progress], test_samples=test or None,
+                              callbacks=[finished.append, progress], test_samples=test or None,
                               interrupt=ctrl_c.is_set)
         except NumericalError as error:     # the weights: as the last finished step left them
             failure, history = error, error.history
         except BrokenPipeError as error:    # the progress bar's reader left (2>&1 | head)
-            failure, history = error, last.history
+            failure, history = error, finished[-1] if finished else None
         finally:
-            _close_quietly(progress)
-    if isinstance(failure, NumericalError):
-        saved = _save_early(args, net)
-        _say(f"neurosim train: error: {failure}")
-        _say(f"neurosim train: diverged {_when(history)}; {saved}")
-        return 1
-    if failure is not None:
-        _say(f"neurosim train: the output was closed {_when(history)}; "
-             f"{_save_early(args, net)}")
-        raise failure
+            with contextlib.suppress(OSError, ValueError):
+                progress.close()
     elapsed = time.perf_counter() - start
-    if history.stop_reason == "interrupt":
-        _say(f"neurosim train: interrupted {_when(history)}; {_save_early(args, net)}")
-        return 130
-    saved = _save(args, net)                       # before printing: `| head` loses nothing
-    if saved is not None:
-        return saved
+    if failure is not None or history.stop_reason == "interrupt":
+        if isinstance(failure, NumericalError):
+            _say(f"neurosim train: error: {failure}")
+        failed = _save(args, net)
+        saved = ("nothing saved (no --save)" if not args.save else
+                 f"could not save it to {args.save!r}: {failed}" if failed else
+                 f"saved the network as it was then to {args.save}")
+        how = ("diverged" if isinstance(failure, NumericalError) else
+               "the output was closed" if failure else "interrupted")
+        _say(f"neurosim train: {how} {_when(history)}; {saved}")
+        if isinstance(failure, BrokenPipeError):
+            raise failure
+        return 1 if failure else 130
+    failed = _save(args, net)                      # before printing: `| head` loses nothing
+    if failed:
+        print(f"neurosim train: error: cannot save {args.save!r}: {failed}", file=sys.stderr)
+        return 2
     try:
-        print("\n" + train_output.summary(history, elapsed))
-        answers = train_output.answers(net, train)
-        if answers:
-            print("\n" + answers)
-        print("\n" + train_output.weights(net))
-        if args.full:
-            print("\n" + train_output.full_table(net, train))
-        if args.save:
-            print(f"\nsaved the network to {args.save}")
+        for part in (train_output.summary(history, elapsed), train_output.answers(net, train),
+                     train_output.weights(net), args.full and train_output.full_table(net, train),
+                     args.save and f"saved the network to {args.save}"):
+            if part:
+                print("\n" + part)
         sys.stdout.flush()
     except BrokenPipeError:
         _say(f"neurosim train: the output was closed after training ({_when(history)}); "
@@ -198,131 +198,53 @@ def run(args):
 
 
 def _save(args, net):
-    """Save to ``--save`` if given: None when done (or nothing to do), else exit status 2 after
-    one line on standard error."""
-    if not args.save:
-        return None
-    try:
-        net.save(args.save, force=args.force)
-    except OSError as error:                     # FileError too: the file changed since the check
-        print(f"neurosim train: error: cannot save {args.save!r}: {_reason(error)}",
-              file=sys.stderr)
-        return 2
+    """Save to ``--save`` if given: None when done (or nothing to do), else why it failed."""
+    if args.save:
+        try:
+            net.save(args.save, force=args.force)
+        except OSError as error:                 # FileError too: the file changed since the check
+            return error if isinstance(error, FileError) else error.strerror or error
     return None
-
-
-def _save_early(args, net):
-    """Save the network of a run that stopped early; the words that say where it went."""
-    if not args.save:
-        return "nothing saved (no --save)"
-    try:
-        net.save(args.save, force=args.force)
-    except OSError as error:
-        return f"could not save it to {args.save!r}: {_reason(error)}"
-    return f"saved the network as it was then to {args.save}"
-
-
-def _reason(error):
-    return error if isinstance(error, FileError) else error.strerror or error
 
 
 def _when(history):
     """Where training stopped, in words: ``after epoch 12``, ``in epoch 13, after 3 of 4
     updates``."""
-    if history is None:
+    if history is None or not (history.stopped_epoch or history.stopped_step):
         return "before the first epoch"
-    per_epoch = -(-history.n_samples // history.batch_size)
     if history.stopped_step:
         return (f"in epoch {history.stopped_epoch + 1}, after {history.stopped_step} of "
-                f"{per_epoch} updates")
-    if history.stopped_epoch == 0:
-        return "before the first epoch"
+                f"{-(-history.n_samples // history.batch_size)} updates")
     return f"after epoch {history.stopped_epoch}"
 
 
 def _say(line):
     """One line on standard error, if it is still open (a closed pipe only loses the line)."""
-    try:
+    with contextlib.suppress(OSError, ValueError):
         print(line, file=sys.stderr)
         sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-
-
-def _close_quietly(progress):
-    try:
-        progress.close()
-    except (OSError, ValueError):
-        pass
-
-
-class _Last:
-    """The callback that keeps the History of the last finished epoch (for a closed output)."""
-
-    history = None
-
-    def __call__(self, history):
-        self.history = history
-
-
-class _CtrlC:
-    """Ctrl-C as a flag that training checks between two steps, so it never lands inside an
-    update: ``with _CtrlC() as flag: net.fit(..., interrupt=flag.is_set)``.
-
-    The first Ctrl-C sets the flag and gives SIGINT back its default action, so a second one
-    stops at once (KeyboardInterrupt; a save under way then leaves the old file). Where there
-    are no signals, or not in the main thread (Pyodide, a thread), the flag is never set and
-    Ctrl-C works as before.
-    """
-
-    def __init__(self):
-        self._set = False
-        self._previous = None
-
-    def is_set(self):
-        return self._set
-
-    def _handle(self, signum, frame):
-        self._set = True
-        signal.signal(signal.SIGINT, self._previous)
-
-    def __enter__(self):
-        if hasattr(signal, "SIGINT") and threading.current_thread() is threading.main_thread():
-            try:
-                if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:   # `nohup`, `&`
-                    self._previous = signal.signal(signal.SIGINT, self._handle)
-            except (ValueError, OSError, RuntimeError, AttributeError):
-                self._previous = None
-        return self
-
-    def __exit__(self, *exc):
-        if self._previous is not None:
-            try:
-                signal.signal(signal.SIGINT, self._previous)
-            except (ValueError, OSError, RuntimeError):
-                pass
-        return False
 
 
 def _check_options(args):
     """Refuse, before any output and any training, what training cannot use or could not save
     at the end (the checks that need the data: :func:`_check_batching`)."""
-    if args.epochs is not None and args.epochs < 0:
-        raise ConfigurationError(f"--epochs must be 0 or more, got {args.epochs}")
-    if args.batch_size is not None and args.batch_size < 1:
-        raise ConfigurationError(f"--batch-size must be at least 1, got {args.batch_size}")
-    if args.mode == "minibatch" and args.batch_size is None:
-        raise ConfigurationError("--mode minibatch needs --batch-size N, the samples per "
-                                 "update, got none")
-    if args.target_error is not None and not args.target_error > 0:
-        raise ConfigurationError(f"--target-error must be greater than 0 (training stops when "
-                                 f"the total error falls below it), got {args.target_error}")
-    if args.test_fraction is not None and not 0 <= args.test_fraction < 1:
-        raise ConfigurationError(f"--test-fraction must be at least 0 (0: no test set) and "
-                                 f"less than 1, got {args.test_fraction}")
+    for wrong, message in (
+            (args.epochs is not None and args.epochs < 0,
+             f"--epochs must be 0 or more, got {args.epochs}"),
+            (args.batch_size is not None and args.batch_size < 1,
+             f"--batch-size must be at least 1, got {args.batch_size}"),
+            (args.mode == "minibatch" and args.batch_size is None,
+             "--mode minibatch needs --batch-size N, the samples per update, got none"),
+            (args.target_error is not None and not args.target_error > 0,
+             f"--target-error must be greater than 0 (training stops when the total error "
+             f"falls below it), got {args.target_error}"),
+            (args.test_fraction is not None and not 0 <= args.test_fraction < 1,
+             f"--test-fraction must be at least 0 (0: no test set) and less than 1, got "
+             f"{args.test_fraction}")):
+        if wrong:
+            raise ConfigurationError(message)
     if args.save is not None:
-        _check_destination("--save", args.save)
-        _check_save_target(args.save, args.force)
+        _check_destination("--save", args.save, args.force)
     if args.plot is not None:
         from ..plot import IMAGE_FORMATS
         _check_destination("--plot", args.plot)
@@ -338,41 +260,27 @@ def _check_options(args):
 
 def _check_batching(args, n):
     """--batch-size against --mode, as fit checks it, with the options' names."""
-    size = args.batch_size
-    if args.mode == "online" and size not in (None, 1):
-        raise ConfigurationError(f"--batch-size {size} needs --mode minibatch (--mode online "
-                                 f"updates after every sample)")
-    if args.mode == "batch" and size not in (None, n):
-        raise ConfigurationError(f"--batch-size {size} needs --mode minibatch (--mode batch "
-                                 f"updates once per epoch, with all {n} samples)")
+    if args.mode != "minibatch" and args.batch_size not in (None, 1 if args.mode == "online" else n):
+        raise ConfigurationError(f"--batch-size {args.batch_size} needs --mode minibatch " + (
+            "(--mode online updates after every sample)" if args.mode == "online" else
+            f"(--mode batch updates once per epoch, with all {n} samples)"))
 
 
 def _note_ignored_options(args):
     """A one-line note for --samples and --noise on a set they do not apply to."""
-    if args.dataset not in PLAYGROUND:
-        given = [option for option, value in (("--samples", args.samples),
-                                               ("--noise", args.noise)) if value is not None]
-        if given:
-            verb, it = ("applies", "it") if len(given) == 1 else ("apply", "them")
-            print(f"neurosim train: note: {' and '.join(given)} {verb} only to the 2-D sets "
-                  f"({', '.join(PLAYGROUND)}); {args.dataset} ignores {it}", file=sys.stderr)
+    given = [option for option, value in (("--samples", args.samples), ("--noise", args.noise))
+             if value is not None]
+    if given and args.dataset not in PLAYGROUND:
+        verb, it = ("applies", "it") if len(given) == 1 else ("apply", "them")
+        print(f"neurosim train: note: {' and '.join(given)} {verb} only to the 2-D sets "
+              f"({', '.join(PLAYGROUND)}); {args.dataset} ignores {it}", file=sys.stderr)
 
 
-def _check_save_target(path, force):
-    """ConfigurationError when --save names a file saving would refuse (a device, a FIFO, a
-    read-only or hard-linked file without --force), checked before training."""
-    from ..files import check_target
-    try:
-        check_target(path, force=force, force_hint="give --force")
-    except FileError as error:
-        raise ConfigurationError(f"--save {error}") from None
-    except OSError as error:
-        raise ConfigurationError(f"--save {path!r}: {error.strerror or error}") from None
-
-
-def _check_destination(option, path):
-    """ConfigurationError unless a file can be written at ``path`` (checked before training)."""
-    from ..files import check_path
+def _check_destination(option, path, force=None):
+    """ConfigurationError unless a file can be written at ``path`` (checked before training);
+    for --save (``force`` given) also a file saving would refuse: a device, a FIFO, a read-only
+    or hard-linked file without --force."""
+    from ..files import check_path, check_target
     if not path:
         raise ConfigurationError(f"{option} needs a file name, got {path!r}")
     try:
@@ -387,35 +295,37 @@ def _check_destination(option, path):
         raise ConfigurationError(f"{option} {path!r}: the folder {folder!r} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ConfigurationError(f"{option} {path!r}: the folder {folder!r} is not writable")
+    if force is None:
+        return
+    try:
+        check_target(path, force=force, force_hint="give --force")
+    except FileError as error:
+        raise ConfigurationError(f"{option} {error}") from None
+    except OSError as error:
+        raise ConfigurationError(f"{option} {path!r}: {error.strerror or error}") from None
 
 
-def _data(args, defaults, seed, output_activation):
-    """(training samples, test samples, a description) for the data set the arguments name."""
+def _data(name, settings, seed, output_activation):
+    """(training samples, test samples, a description) for the data set ``name``."""
     from .. import datasets
-    name = args.dataset
     if name in PLAYGROUND:
         labels = "signed" if output_activation == "tanh" else "binary"
-        n = defaults.get("samples", 200) if args.samples is None else args.samples
-        noise = 0.0 if args.noise is None else args.noise
-        data = getattr(datasets, name)(n, noise=noise, seed=seed, labels=labels)
+        data = getattr(datasets, name)(settings.get("samples", 200),
+                                       noise=settings.get("noise", 0.0), seed=seed, labels=labels)
     else:
         data = getattr(datasets, {"and": "and_gate", "or": "or_gate",
                                   "encoder": "encoder_8_3_8"}.get(name, name))()
-    fraction = defaults.get("test_fraction") if args.test_fraction is None else args.test_fraction
     test = []
-    if fraction:
-        data, test = datasets.train_test_split(data, test_fraction=fraction, seed=seed)
-    text = f"{name}, {_count(len(data), 'training sample')}"
+    if settings.get("test_fraction"):
+        data, test = datasets.train_test_split(data, test_fraction=settings["test_fraction"],
+                                               seed=seed)
+    text = f"{name}, {plural(len(data), 'training sample')}"
     if test:
-        text += f", {_count(len(test), 'test sample')}"
-    if defaults.get("scale"):
+        text += f", {plural(len(test), 'test sample')}"
+    if settings.get("scale"):
         lo = -1.0 if output_activation == "tanh" else 0.0
         scaler = datasets.MinMaxScaler(lo, 1.0).fit(data)
         data = scaler.transform(data)
         test = scaler.transform(test) if test else test
         text += f", inputs scaled to [{num(lo, 6)}, 1] on the training part"
     return list(data), list(test), text
-
-
-def _count(n, noun):
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -16,6 +16,7 @@ import math
 import sys
 import textwrap
 from ..numbers import num
+from . import plural
 
 __all__ = ["WIDTH", "header", "summary", "weights", "answers", "full_table", "progress"]
 
@@ -55,23 +56,13 @@ def wrapped(prefix, text, width=WIDTH):
             quote = None if char == quote else quote
         elif char in "'\"":
             quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 1:
-            parts.append(text[start:k + 1])
-            start = k + 2                               # the space after the comma
-    parts.append(text[start:])
-    indent = " " * (len(prefix) + text.find("(") + 1)
-    lines, line = [], prefix + parts[0]
-    for part in parts[1:]:
-        if len(line) + 1 + len(part) <= width:
-            line += " " + part
         else:
-            lines.append(line)
-            line = indent + part
-    return "\n".join(lines + [line])
+            depth += (char in "([{") - (char in ")]}")
+            if char == "," and depth == 1:
+                parts.append(text[start:k + 1])
+                start = k + 2                           # the space after the comma
+    return "\n".join(_filled(prefix, parts + [text[start:]], width,
+                             indent=len(prefix) + text.find("(") + 1))
 
 
 def header(description, net, seed, mode, epochs):
@@ -120,9 +111,8 @@ def weights(net, width=WIDTH):
     lines = ["weights and biases, 4 digits (every digit and partial: --full)"]
     for layer in net.layers:
         neurons = layer.neurons
-        count = f"{len(neurons)} neuron{'' if len(neurons) == 1 else 's'}"
-        lines.append(f"layer {layer.index} ({layer.kind}, {layer.activation.name}, {count}, "
-                     f"bias {layer.bias_mode})")
+        lines.append(f"layer {layer.index} ({layer.kind}, {layer.activation.name}, "
+                     f"{plural(len(neurons), 'neuron')}, bias {layer.bias_mode})")
         name_width = max(len(n.name) for n in neurons)
         rows = []
         for n in neurons:
@@ -150,16 +140,16 @@ def weights(net, width=WIDTH):
     return "\n".join(lines)
 
 
-def _filled(first, words, width):
-    """``words`` after ``first``, as many a line as fit in ``width``, continuation lines
-    indented as far as the first word."""
+def _filled(first, words, width, indent=None):
+    """The lines of ``words`` after ``first``, as many a line as fit in ``width``, continuation
+    lines indented by ``indent`` (default: as far as the first word)."""
     lines, line = [], first + words[0]
     for word in words[1:]:
         if len(line) + 1 + len(word) <= width:
             line += " " + word
         else:
             lines.append(line.rstrip())
-            line = " " * len(first) + word
+            line = " " * (len(first) if indent is None else indent) + word
     return lines + [line.rstrip()]
 
 
@@ -180,9 +170,7 @@ def answers(net, samples, width=WIDTH):
         outputs = evaluate(net, list(inputs))
         lines.append("  " + " ".join(map(short, inputs)) + "  ->  " + "  ".join(
             f"{short(o)} ({short(t)})" for o, t in zip(outputs, targets)))
-    if max(map(len, lines)) > width:
-        return None
-    return "\n".join(lines)
+    return "\n".join(lines) if max(map(len, lines)) <= width else None
 
 
 def full_table(net, samples):
@@ -197,18 +185,12 @@ def full_table(net, samples):
             f"{net.summary()}")
 
 
-def _is_terminal(stream):
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError, OSError):
-        return False
-
-
-def progress(total, disabled, stream=None):
+def progress(total, disabled):
     """The progress callback for ``total`` epochs: tqdm's bar (or, without tqdm, a line
-    rewritten in place) when ``stream`` (standard error) is a terminal, else nothing."""
+    rewritten in place) when standard error is a terminal, else nothing."""
     from ..render.progress import Silent, progress_bar
-    stream = sys.stderr if stream is None else stream
-    if disabled or not _is_terminal(stream):
-        return Silent()
-    return progress_bar(total, stream, leave=False)
+    try:
+        terminal = not disabled and sys.stderr.isatty()
+    except (AttributeError, ValueError, OSError):   # no stream, or a closed one
+        terminal = False
+    return progress_bar(total, sys.stderr, leave=False) if terminal else Silent()

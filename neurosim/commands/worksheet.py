@@ -3,9 +3,8 @@
 import os
 import sys
 
-from ..errors import ConfigurationError, FileError
 from ..files import is_pipe, is_standard_output, write_to_pipe
-from .step import add_network_arguments, network_and_sample
+from . import add_network_arguments, check_digits, network_and_sample, write_file
 
 NAME = "worksheet"
 HELP = ("write one training update out as a hand calculation, every formula with its numbers: "
@@ -57,8 +56,7 @@ def add_arguments(parser):
 
 def run(args):
     from ..render.worksheet import worksheet
-    if not 1 <= args.digits <= 17:
-        raise ConfigurationError(f"--digits must be between 1 and 17, got {args.digits}")
+    check_digits(args.digits)
     net, inputs, targets = network_and_sample(args)
     args.format = args.format or format_of(args.output)
     document = worksheet(net, inputs, targets, format=args.format, digits=args.digits,
@@ -70,7 +68,7 @@ def run(args):
     if is_pipe(args.output):                # -o >(gzip > sheet.html.gz), a FIFO
         write_to_pipe(args.output, document, "the worksheet")
     else:
-        write_atomically(args.output, document, force=args.force)
+        write_file(args.output, document, force=args.force)
     print(f"neurosim worksheet: wrote {args.output} ({args.format}, "
           f"{len(document.splitlines())} lines)")
     return 0
@@ -89,15 +87,3 @@ def format_of(path):
     """
     return SUFFIXES.get(os.path.splitext(path or "")[1].lower(), "text")
 
-
-def write_atomically(path, text, force=False):
-    """Write ``text`` to ``path`` as :func:`neurosim.files.write_atomically` does (a reader
-    sees the old file or the new one; permissions, owner and symbolic links are kept; only
-    regular files); a failure is one line naming the path."""
-    from ..files import write_atomically as write
-    try:
-        write(path, text, force=force, force_hint="give --force")
-    except FileError:
-        raise
-    except OSError as error:
-        raise FileError(f"cannot write {path!r}: {error.strerror or error}") from None

@@ -477,8 +477,8 @@ def test_divergence_saves_the_network_of_the_last_finite_step(tmp_path, capsys):
 
 
 def test_an_interrupted_run_without_save_says_nothing_was_saved(monkeypatch, capsys):
-    from neurosim.commands import train
-    monkeypatch.setattr(train._CtrlC, "is_set", lambda self: True)   # Ctrl-C before step 1
+    from neurosim.commands import CtrlC
+    monkeypatch.setattr(CtrlC, "is_set", lambda self: True)   # Ctrl-C before step 1
     assert main(["train", "xor", "--seed", "1", "--no-progress"]) == 130
     assert capsys.readouterr().err == ("neurosim train: interrupted before the first epoch; "
                                        "nothing saved (no --save)\n")
