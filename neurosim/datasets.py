@@ -27,7 +27,7 @@ import importlib.resources
 import math
 import random
 
-from .arguments import check_count, check_list, check_number, check_seed, is_real
+from .validation import check_count, check_list, check_number, check_seed, is_real
 from .errors import ConfigurationError, InputError, ShapeError
 from .worked_examples import MAZUR_INPUTS, MAZUR_TARGETS
 

@@ -60,7 +60,7 @@ __all__ = ["read_bytes", "read_text", "write_atomically", "check_target", "check
            "MAX_TYPED_BYTES", "WRITER_WAIT"]
 
 #: The most read from a file neurosim writes (a network, a record): 1 GiB. A network at the
-#: size limits of :func:`neurosim.arguments.check_sizes` (10 million connections, a million
+#: size limits of :func:`neurosim.validation.check_sizes` (10 million connections, a million
 #: neurons with default names) saves to less, even with every number at its longest.
 MAX_WRITTEN_BYTES = 1 << 30
 

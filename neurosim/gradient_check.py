@@ -102,7 +102,7 @@ from typing import NamedTuple, Optional
 
 from . import propagation
 from .activations import softmax
-from .arguments import check_flag, check_number
+from .validation import check_flag, check_number
 from .decimal_oracle import EXACT_EPS, PRECISION, UNIT, DecimalArith
 from .errors import ConfigurationError
 from .finite_differences import ETA, RESOLUTION, U, finite, judge_steps, measure, unusable

@@ -30,7 +30,7 @@ from math import fsum, isfinite
 
 from . import engine, losses, propagation
 from .calculation import canonical, names, threshold_name
-from .arguments import (NOT_A_LIST, check_activations, check_biases, check_flag, check_type,
+from .validation import (NOT_A_LIST, check_activations, check_biases, check_flag, check_type,
                         check_loss_output, check_names, check_softmax, check_number, check_seed, check_sizes,
                         check_weights, explain_vector, init_range)
 from .errors import ConfigurationError, NeurosimError, NumericalError, ShapeError, UnknownNameError

@@ -75,7 +75,7 @@ def loss_curve(history, *, path=None, log=None, title="Loss curve"):
     A NaN or an infinity in the history raises NumericalError naming it (a curve would
     silently leave it out).
     """
-    from .arguments import check_type
+    from .validation import check_type
     from .training import History
     check_type("history", history, History, "a History (what net.fit returns)")
     for field in ("initial_error", "errors", "initial_test_error", "test_errors"):
@@ -253,7 +253,7 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
     samples are one scatter (circles), misclassified ones ringed in black. The title gives
     the accuracy.
     """
-    from .arguments import check_count
+    from .validation import check_count
     from .propagation import evaluate
     from .training import classification_rule, classify
 
@@ -333,7 +333,7 @@ def hidden_activations(net, samples, *, layer=1, path=None, digits=2, title=None
     the 8-3-8 encoder's one-hot patterns are); one column per neuron; each cell shows the
     value. Trained on the 8-3-8 encoder, the three columns come out close to a binary code.
     """
-    from .arguments import check_count
+    from .validation import check_count
     hidden = [lay for lay in net.layers if lay.kind == "hidden"]
     if not hidden:
         raise ConfigurationError("hidden_activations needs a network with a hidden layer")

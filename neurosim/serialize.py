@@ -53,7 +53,7 @@ import json
 import math
 
 from . import activations, losses
-from .arguments import name_clash
+from .validation import name_clash
 from .errors import FormatError, NeurosimError
 from .files import MAX_WRITTEN_BYTES, check_path, read_bytes, write_atomically
 from .json_nesting import check_nesting

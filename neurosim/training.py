@@ -54,7 +54,7 @@ import math
 import random
 
 from . import propagation
-from .arguments import check_flag, check_seed
+from .validation import check_flag, check_seed
 from .errors import ConfigurationError, NumericalError, ShapeError
 from .history import History
 

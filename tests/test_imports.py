@@ -160,3 +160,56 @@ def test_the_cycle_finder_finds_a_cycle_and_a_private_import(tmp_path):
     found = _imports({"neurosim.m": str(path), "neurosim.events": str(tmp_path / "events.py")})
     assert [(s, w) for _, s, w, _ in found] == [("neurosim.events", "_secret"),
                                                 ("neurosim.events", "Update")]
+
+
+# -- the module map of the README: every import points to its own line or a line above --------
+
+def _module_map():
+    """The README's module map: a list of lines, each the list of its module patterns."""
+    root = os.path.dirname(PACKAGE)
+    with open(os.path.join(root, "README.rst"), encoding="utf-8") as f:
+        text = f.read()
+    block = text.split("another module's private names::\n\n", 1)[1].split("\n\n", 1)[0]
+    lines, pending = [], ""
+    for row in block.splitlines():
+        if row.startswith("        "):         # a description
+            if pending:
+                lines.append([p.strip() for p in pending.split(",") if p.strip()])
+                pending = ""
+        else:
+            pending += row
+    return lines
+
+
+def _line_of(module, lines):
+    name = module[len("neurosim."):] if module != "neurosim" else "__init__"
+    for k, patterns in enumerate(lines):
+        for pattern in patterns:
+            if name == pattern or (pattern.endswith(".*") and name.startswith(pattern[:-1])) \
+                    or (pattern.endswith(".*") and name == pattern[:-2]):
+                return k
+    return None
+
+
+def _in_repr_html(path):
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read(), path)
+    return {line for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef) and node.name == "_repr_html_"
+            for line in range(node.lineno, node.end_lineno + 1)}
+
+
+def test_the_readme_module_map_is_true():
+    modules = _modules()
+    lines = _module_map()
+    assert len(lines) >= 8
+    missing = [m for m in modules if m != "neurosim" and _line_of(m, lines) is None]
+    assert missing == [], "modules the README's map does not place"
+    shows = {m: _in_repr_html(p) for m, p in modules.items()}
+    upward = [f"{importer} (line {_line_of(importer, lines)}) imports {source} "
+              f"(line {_line_of(source, lines)})"
+              for importer, source, _, line in _imports(modules)
+              if importer != "neurosim" and source in modules and source != "neurosim"
+              and line not in shows[importer]
+              and _line_of(source, lines) > _line_of(importer, lines)]
+    assert upward == []

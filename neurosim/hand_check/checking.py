@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from .. import quantities
-from ..arguments import check_count, check_flag, check_type
+from ..validation import check_count, check_flag, check_type
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
 from .claims import ClaimSheet, parse, parse_mapping, read, short as _short
 from .diagnose import StepDiagnosis, slack

@@ -33,7 +33,7 @@ import random
 from collections import namedtuple
 
 from .. import quantities
-from ..arguments import check_count
+from ..validation import check_count
 from ..errors import ConfigurationError, UnknownNameError
 from ..worked_examples import EXAMPLES
 from .mathml import escape

@@ -28,7 +28,7 @@ from .. import quantities
 from ..errors import ConfigurationError, UnknownNameError
 from ..events import BiasGradient, ForwardMessage, InputGradient, WeightGradient
 from ..formula import (DELTA_CONVENTIONS, Context, Mul, Neg, Sym, Text, delta_sign,
-                       number, partial, row, symbol, written)
+                       partial, row, symbol, written)
 from ..formula import to_text
 from . import i18n, matrix_form
 from .markdown import given_lines, write_blocks

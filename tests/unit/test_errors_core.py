@@ -119,7 +119,7 @@ LOSS_NAMES = ["half_squared_error", "squared_error", "mean_squared_error",
 
 def test_the_largest_network_accepted_passes_the_size_check():
     # 3,162 * 3,162 = 9,998,244 connections: under the limit; checked without building it
-    from neurosim.arguments import check_sizes
+    from neurosim.validation import check_sizes
     assert check_sizes([3162, 3162]) == [3162, 3162]
     assert check_sizes((1, 1_000_000)) == [1, 1_000_000]
 

@@ -230,7 +230,7 @@ def test_the_largest_network_neurosim_builds_saves_within_the_read_limit():
     # number at its longest repr (24 characters), bounded for the largest network check_sizes
     # accepts; 8 more bytes a neuron for names up to 'h999999'.
     from neurosim import NeuralNetwork
-    from neurosim.arguments import MAX_CONNECTIONS, MAX_NEURONS
+    from neurosim.validation import MAX_CONNECTIONS, MAX_NEURONS
     from neurosim.serialize import dumps
     longest = -2.2250738585072014e-308
     assert len(repr(longest)) == 24

@@ -1,5 +1,7 @@
-"""Checks of the arguments of a network: one sentence naming the field, the value and what
-was expected, raised before anything is built (:class:`~neurosim.network.NeuralNetwork`).
+"""The validation of user input: one vocabulary of checks (``check_number``, ``check_count``,
+``check_flag``, ``check_list``, ...), each raising one sentence that names the field, the value
+and what was expected, before anything is built (:class:`~neurosim.network.NeuralNetwork`,
+``fit``, the data sets, the commands).
 
 Also the default names of a network's neurons (``i1.., h1.., o1..``) and the range of its random
 initial weights.
