@@ -9,7 +9,7 @@ from dataclasses import replace
 from .. import quantities
 from ..arguments import check_count, check_flag, check_type
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
-from .claims import ClaimSheet, parse, parse_mapping, read, short as _short
+from .claims import ClaimSheet, close_to, parse, parse_mapping, read, short
 from .diagnose import StepDiagnosis, slack
 from . import epochs
 from .graph import Structure
@@ -53,12 +53,11 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     check_flag("diagnose", diagnose)
     sheet = _sheet(claims)
     net, inputs, targets, label = _problem(sheet, net, inputs, targets)
-    step_claims, long_claims, givens, epoch_claims = _claims(sheet, net, inputs, targets)
+    step_claims, long_claims, givens, epoch_claims, book = _claims(sheet, net, inputs, targets)
     if not step_claims and not long_claims and not epoch_claims:
         raise FormatError(f"{sheet.source}: no claims to check: expected at least one "
                           f"'name = value' naming a quantity of the step (such as "
                           f"'out_h1 = 0.593269992'), got {_nothing(sheet)}")
-    book = _book_names(sheet, step_claims + long_claims + epoch_claims)
     sim = quantities.of_step(net, inputs, targets)
     order = {name: k for k, name in enumerate(quantities.names(net))}
     diagnosis = StepDiagnosis(Structure(net, inputs, targets), step_claims, sim, order)
@@ -188,21 +187,23 @@ def _problem(sheet, net, inputs, targets):
 
 def _claims(sheet, net, inputs, targets):
     """Split the entries into givens (applied to ``net``, ``inputs``, ``targets``) and the
-    step and long-run claims, with canonical names; returns the claims of both kinds and the
-    givens (name -> value), which the report lists: they change the problem."""
+    step, long-run and epoch claims, with canonical names. Returns the claims of each kind, the
+    givens (name -> value), which the report lists: they change the problem, and the book's
+    name of each claim the book's names (``name w46 = w7``) renamed."""
     known = quantities.names(net)
     params = set(net.parameter_names())
     outputs = [n.name for n in net.output_layer.neurons]
     forward = {n for n in known if n.startswith(("net_", "out_", "E_")) and "+" not in n}
-    step, long, seen, givens = [], [], {}, {}
     flip = (sheet.conventions or {}).get("delta") == "-dE/dnet"
-    at_epochs = []
-    for c in sheet.entries:
-        c = replace(c, name=_in_our_names(c.name, sheet.names))
+    step, long, at_epochs, seen, givens, book, epoch_book = [], [], [], {}, {}, {}, []
+    for entry in sheet.entries:
+        c = replace(entry, name=_in_our_names(entry.name, sheet.names))
+        by_book = entry.name if c.name != entry.name else None
         if epochs.split(c.name):
             if flip and epochs.split(c.name)[0].startswith("delta_"):
                 c = replace(c, value=-c.value, text=_negated(c.text))
             at_epochs.append(c)
+            epoch_book.append(by_book)
             continue
         base, at, steps = c.name.partition("@")
         where = f"{sheet.source} {c.where()}"
@@ -210,27 +211,33 @@ def _claims(sheet, net, inputs, targets):
             steps = _count(steps, c.name, where)  # E_total@010 is E_total@10
         name = quantities.canonical(base) + (f"@{steps}" if at else "")
         if name in seen:
-            raise FormatError(f"{where}: {_short(name)} is claimed twice (also {seen[name]})")
+            raise FormatError(f"{where}: {short(name)} is claimed twice (also {seen[name]})")
         seen[name] = c.where()
-        if not at:
-            if name in net.input_names:
-                inputs[net.input_names.index(name)] = givens[name] = c.value
-            elif name.startswith("target_") and name[7:] in outputs:
-                targets[outputs.index(name[7:])] = givens[name] = c.value
-            elif name in params:
-                net[name] = givens[name] = c.value
-            elif name in known:
-                if flip and name.startswith("delta_"):    # the book's -dE/dnet
-                    c = replace(c, value=-c.value, text=_negated(c.text))
-                step.append(replace(c, name=name))
-            else:
-                _unknown(where, name, known)
-        else:
+        if at:
             base = quantities.canonical(base)
             if base not in forward and base not in params:
-                _unknown(where, base, sorted(forward | params), long_run=True)
+                raise UnknownNameError(f"{where}: {short(base)!r} is not a forward quantity or "
+                                       f"parameter (for NAME@N)"
+                                       f"{close_to(base, sorted(forward | params))}")
             long.append(replace(c, name=name))
-    return step, long, givens, epochs.check_names(at_epochs, net, sheet.source)
+        elif name in net.input_names:
+            inputs[net.input_names.index(name)] = givens[name] = c.value
+        elif name.startswith("target_") and name[7:] in outputs:
+            targets[outputs.index(name[7:])] = givens[name] = c.value
+        elif name in params:
+            net[name] = givens[name] = c.value
+        elif name in known:
+            if flip and name.startswith("delta_"):    # the book's -dE/dnet
+                c = replace(c, value=-c.value, text=_negated(c.text))
+            step.append(replace(c, name=name))
+        else:
+            raise UnknownNameError(f"{where}: {short(name)!r} is not a quantity of this step"
+                                   f"{close_to(name, known)}")
+        if by_book:
+            book[name] = by_book
+    at_epochs = epochs.check_names(at_epochs, net, sheet.source)
+    book.update((c.name, b) for c, b in zip(at_epochs, epoch_book) if b)
+    return step, long, givens, at_epochs, book
 
 
 def _epoch_results(sheet, net, claims):
@@ -258,39 +265,12 @@ _TOKEN = re.compile(r"[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*")
 def _in_our_names(name, names):
     """A claim's name with the book's names (``name w46 = w7``) turned into neurosim's, also
     inside a longer name: ``w46+`` -> ``w7+``, ``dE/dw46`` -> ``dE/dw7``."""
-    if not names:
-        return name
-    if name in names:
-        return names[name]
-
     def ours(match):
-        token = match.group(0)
-        if token in names:
-            return names[token]
-        if token[:1] == "d" and token[1:] in names:     # dw46 in dE/dw46
+        token = match[0]
+        if token[:1] == "d" and token[1:] in names and token not in names:  # dw46 in dE/dw46
             return "d" + names[token[1:]]
-        return token
-    return _TOKEN.sub(ours, name)
-
-
-def _book_names(sheet, claims):
-    """neurosim's canonical name -> the book's, for the claims the book's names gave."""
-    if not sheet.names:
-        return {}
-    back = {}
-    for entry in sheet.entries:
-        ours = _in_our_names(entry.name, sheet.names)
-        if ours != entry.name:
-            at_epoch = epochs.split(ours)
-            if at_epoch:
-                base, epoch, sample = at_epoch
-                base = base if base == "E_epoch" else quantities.canonical(base)
-                back[f"{base}@epoch{epoch}" + (f"sample{sample}" if sample else "")] = \
-                    entry.name
-                continue
-            base, at, steps = ours.partition("@")
-            back[quantities.canonical(base) + (f"@{int(steps)}" if at else "")] = entry.name
-    return {c.name: back[c.name] for c in claims if c.name in back}
+        return names.get(token, token)
+    return _TOKEN.sub(ours, name) if names else name
 
 
 def _negated(text):
@@ -304,18 +284,10 @@ def _count(steps, name, where):
     and raises ValueError past 4,300 of them) for 1 to MAX_STEPS updates."""
     if not (steps.isascii() and steps.isdigit()
             and len(steps.lstrip("0")) <= len(str(MAX_STEPS)) and 1 <= int(steps) <= MAX_STEPS):
-        raise FormatError(f"{where}: {_short(name)!r}: the count after @ must be a whole number "
+        raise FormatError(f"{where}: {short(name)!r}: the count after @ must be a whole number "
                           f"of updates from 1 to {MAX_STEPS:,} (each rule the diagnosis tries "
                           f"runs that many steps)")
     return int(steps)
-
-
-def _unknown(where, name, known, long_run=False):
-    import difflib
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    what = "a forward quantity or parameter (for NAME@N)" if long_run else "a quantity of this step"
-    raise UnknownNameError(f"{where}: {_short(name)!r} is not {what}{hint}")
 
 
 def _agrees(values, sim):

@@ -53,13 +53,10 @@ MIN_ROUNDING_DIGITS = 3
 MAX_SEARCHES = 12
 
 
-class Verdict(namedtuple("Verdict", "kind text scenario names value")):
-    """Why a wrong claim is wrong: ``kind`` (consequence, slip, rule, carried, typo,
-    unexplained), a ``text``, the ``scenario`` that explains it, the claim ``names`` involved
-    and the ``value`` the calculation should have had."""
-
-    def __new__(cls, kind, text="", scenario=None, names=(), value=None):
-        return super().__new__(cls, kind, text, scenario, tuple(names), value)
+#: Why a wrong claim is wrong: ``kind`` (consequence, slip, rule, carried, typo,
+#: unexplained), a ``text``, the ``scenario`` that explains it, the claim ``names`` involved
+#: and the ``value`` the calculation should have had.
+Verdict = namedtuple("Verdict", "kind text scenario names value", defaults=("", None, (), None))
 
 
 class StepDiagnosis:
@@ -77,12 +74,8 @@ class StepDiagnosis:
         self.claims = sorted(claims, key=lambda c: order[c.name])
         self.claim_of = {c.name: c for c in self.claims}
         self.sim = simulated
-        self.status, self.tol, self.note = {}, {}, {}
-        self.verdict = {}
-        self.notes = []
-        self.consequences = []
-        self.accepted = []
-        self.holds_under = {}
+        self.status, self.tol, self.note, self.verdict, self.holds_under = {}, {}, {}, {}, {}
+        self.notes, self.consequences, self.accepted = [], [], []
         self._graphs = {self.graph.rules: self.graph}
         self._judge()
 
@@ -96,27 +89,21 @@ class StepDiagnosis:
         return abs(claim.value - v) <= tol + slack(claim, v)
 
     def _judge(self):
-        carried = {}  # the printed values of the right claims so far
+        carried = {}  # the printed values of the claims that hold so far
         for c in self.claims:
             sim = self.sim[c.name]
-            if c.tol is not None:
-                self.tol[c.name] = c.tol
-            else:
-                # The claim recomputed from the printed values before it, as the book does it
-                # (f' as written: out (1 - out)): the book's own rounding is not a slip.
-                value = self.graph.evaluate(force=carried)[c.name]
-                self.tol[c.name] = c.half + abs(value - sim)
+            # Without a stated tolerance, the claim recomputed from the printed values before
+            # it, as the book does it (f' as written: out (1 - out)): its rounding is no slip.
+            self.tol[c.name] = c.tol if c.tol is not None else \
+                c.half + abs(self.graph.evaluate(force=carried)[c.name] - sim)
             if self.holds(c, {c.name: sim}):
                 self.status[c.name] = "right"
-                carried[c.name] = c.value
-                continue
-            rounded = self._rounding(c, carried) if c.tol is None else None
-            if rounded:
-                self.status[c.name] = "rounding"
-                self.note[c.name] = rounded
-                carried[c.name] = c.value
+            elif c.tol is None and (rounded := self._rounding(c, carried)):
+                self.status[c.name], self.note[c.name] = "rounding", rounded
             else:
                 self.status[c.name] = "wrong"
+                continue
+            carried[c.name] = c.value
 
     def _rounding(self, c, carried):
         """The unprinted intermediate whose rounding to the claim's digits gives the claim."""
@@ -244,7 +231,6 @@ class StepDiagnosis:
             extra += abs(moved - values[c.name])
         return extra
 
-    # -- the search for one slip -----------------------------------------------------------------
 
 def _nearest(g, claims):
     """Of these claims, the ones no other one of them is computed from: the nearest wrong

@@ -27,7 +27,7 @@ import re
 
 from .. import quantities
 from ..errors import FormatError
-from .claims import short as _short
+from .claims import close_to, short
 
 __all__ = ["AT_EPOCH", "split", "EpochRun", "MODES"]
 
@@ -73,12 +73,12 @@ class EpochRun:
                                       f"line such as 'epoch_error = sum, no half, during'")
             elif sample is None and not (base.endswith("+")
                                          and base[:-1] in net.parameter_names()):
-                raise FormatError(f"{where}: {_short(c.name)!r}: after a whole epoch only a "
+                raise FormatError(f"{where}: {short(c.name)!r}: after a whole epoch only a "
                                   f"weight or bias after its update can be claimed (such as "
                                   f"'w5+ @ epoch {epoch}'); name the sample for the rest")
             elif sample is not None and mode == "batch" and base.endswith("+"):
                 raise FormatError(f"{where}: in batch mode no weight moves before the end of "
-                                  f"the epoch: claim {_short(base)} @ epoch {epoch}")
+                                  f"the epoch: claim {short(base)} @ epoch {epoch}")
             wanted.setdefault(epoch, []).append((c.name, base, sample))
         self._run(copy.deepcopy(net), samples, mode, spec, wanted)
 
@@ -124,11 +124,8 @@ def check_names(claims, net, source):
         if base != "E_epoch":
             base = quantities.canonical(base)
             if base not in known:
-                import difflib
-                close = difflib.get_close_matches(base, list(known), n=3, cutoff=0.6)
-                hint = f"; did you mean {', '.join(close)}?" if close else ""
-                raise FormatError(f"{source} {c.where()}: {_short(base)!r} is not a quantity "
-                                  f"of a step{hint}")
+                raise FormatError(f"{source} {c.where()}: {short(base)!r} is not a quantity "
+                                  f"of a step{close_to(base, known)}")
         out.append(replace(c, name=f"{base}@epoch{epoch}" +
                            (f"sample{sample}" if sample is not None else "")))
     return out

@@ -9,9 +9,15 @@ import math
 from decimal import Decimal
 
 from ..errors import UnknownNameError
+from .claims import close_to
 from .slips import fmt
 
 __all__ = ["ClaimResult", "CheckReport"]
+
+
+#: A result's fields, in the order of its JSON object.
+_FIELDS = ("name", "label", "printed", "value", "simulated", "difference", "tol", "tol_stated",
+           "status", "kind", "explanation", "follows", "holds_under")
 
 
 class ClaimResult:
@@ -22,18 +28,10 @@ class ClaimResult:
 
     def __init__(self, claim, simulated, tol, status, kind=None, explanation="", follows=(),
                  holds_under=()):
-        self.claim = claim
-        self.name = claim.name
-        self.label = claim.label
-        self.printed = claim.text
-        self.value = claim.value
-        self.simulated = simulated
-        self.tol = tol
-        self.status = status
-        self.kind = kind
-        self.explanation = explanation
-        self.follows = tuple(follows)
-        self.holds_under = list(holds_under)
+        self.claim, self.name, self.label = claim, claim.name, claim.label
+        self.printed, self.value, self.simulated, self.tol = claim.text, claim.value, simulated, tol
+        self.status, self.kind, self.explanation = status, kind, explanation
+        self.follows, self.holds_under = tuple(follows), list(holds_under)
 
     @property
     def ok(self):
@@ -51,12 +49,7 @@ class ClaimResult:
         return self.claim.tol is not None
 
     def to_dict(self):
-        return {"name": self.name, "label": self.label, "printed": self.printed,
-                "value": self.value, "simulated": self.simulated,
-                "difference": self.difference, "tol": self.tol,
-                "tol_stated": self.tol_stated, "status": self.status,
-                "kind": self.kind, "explanation": self.explanation,
-                "follows": list(self.follows), "holds_under": self.holds_under}
+        return {**{k: getattr(self, k) for k in _FIELDS}, "follows": list(self.follows)}
 
     def __repr__(self):
         return f"<claim {self.name} = {self.printed}: {self.status}>"
@@ -71,17 +64,10 @@ class CheckReport:
 
     def __init__(self, results, *, source, network, inputs, targets, learning_rate,
                  slips=(), notes=(), consequences=(), givens=None):
-        self.results = list(results)
-        self.source = source
-        self.network = network
-        self.inputs = list(inputs)
-        self.targets = list(targets)
-        self.learning_rate = learning_rate
-        self.slips = list(slips)
-        self.notes = list(notes)
-        wrong = [r for r in self.results if r.status == "wrong"]
-        self.first_wrong = wrong[0] if wrong else None
-        self.consequences = list(consequences)
+        self.results, self.source, self.network = list(results), source, network
+        self.inputs, self.targets, self.learning_rate = list(inputs), list(targets), learning_rate
+        self.slips, self.notes, self.consequences = list(slips), list(notes), list(consequences)
+        self.first_wrong = next((r for r in self.results if r.status == "wrong"), None)
         self.givens = dict(givens or {})
 
     @property
@@ -97,11 +83,9 @@ class CheckReport:
         for r in self.results:
             if r.name == name:
                 return r
-        import difflib
         names = [r.name for r in self.results]
-        close = difflib.get_close_matches(str(name), names, n=3, cutoff=0.6)
-        hint = (f"; did you mean {', '.join(close)}?" if close else
-                f"; claims: {', '.join(names[:8])}{', ...' if len(names) > 8 else ''}")
+        hint = close_to(str(name), names) or \
+            f"; claims: {', '.join(names[:8])}{', ...' if len(names) > 8 else ''}"
         raise UnknownNameError(f"no claim is named {name!r} in this report{hint}")
 
     def counts(self):
@@ -122,7 +106,7 @@ class CheckReport:
         """:meth:`to_dict` as JSON. A number past the float range (the simulator's value when
         the network overflows, or a difference beyond 1.8e308) is ``null``: JSON has no inf."""
         return json.dumps(_finite_only(self.to_dict()), indent=indent, ensure_ascii=False,
-                          allow_nan=False, default=_finite)
+                          allow_nan=False)
 
     def __str__(self):
         counts = self.counts()
@@ -209,6 +193,3 @@ def _finite_only(value):
         return [_finite_only(v) for v in value]
     return value
 
-
-def _finite(value):
-    raise TypeError(f"not JSON serializable: {value!r}")

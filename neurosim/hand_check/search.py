@@ -19,6 +19,7 @@ and what follows from c's printed value.
 """
 
 import math
+from dataclasses import dataclass, field
 
 from .. import losses
 from .slips import fmt, given_values, near_values
@@ -34,27 +35,29 @@ _HALF = "half_squared_error"
 MAX_CHANCE = 1e-3
 
 
+@dataclass(eq=False)
 class Scenario:
     """One recomputation of the step: other ``rules``, or values forced (``force``: carried
-    forward from that quantity on; ``use``: in one formula only). ``text`` says it in words."""
+    forward from that quantity on; ``use``: in one formula only). ``text`` says it in words,
+    ``short`` in a few; ``nice`` is False for an arbitrary value (no recognisable slip).
+    The search fills in the wrong claims it ``explains``, the right ones it ``breaks``, and
+    ``alternatives`` as good; the diagnosis where it was ``found_at``."""
 
-    def __init__(self, text, *, rules=None, force=None, use=None, nice=True, rank=0,
-                 kind="slip", short=None):
-        self.text = text
-        self.short = short or text
-        self.rules = rules
-        self.force = dict(force or {})
-        self.use = dict(use or {})
-        self.nice = nice
-        self.rank = rank
-        self.kind = kind
-        self.explains = []
-        self.breaks = []
-        self.alternatives = []
-        self.found_at = None
+    text: str
+    rules: object = None
+    force: dict = field(default_factory=dict)
+    use: dict = field(default_factory=dict)
+    nice: bool = True
+    rank: int = 0
+    kind: str = "slip"
+    short: str = None
+    explains: list = field(default_factory=list)
+    breaks: list = field(default_factory=list)
+    alternatives: list = field(default_factory=list)
+    found_at: str = None
 
-    def __repr__(self):
-        return f"Scenario({self.text!r})"
+    def __post_init__(self):
+        self.short = self.short or self.text
 
 
 def rule_variants(rules, structure):
@@ -87,9 +90,8 @@ def rule_variants(rules, structure):
         out.append((rules.but(sign="error"), "a sign error: dE/dout_o = target - out "
                                              "(every gradient's sign flipped)"))
         out.append((rules.but(sign="update"), "a sign error in the update: w+ = w + eta dE/dw"))
-    for k in structure.square_layers():
-        if k not in rules.transposed:
-            wnames = structure.layers[k][1]
+    for k, (neurons, wnames, _) in enumerate(structure.layers):
+        if len(neurons) == len(wnames[0]) and k not in rules.transposed:  # a square matrix
             pairs = [f"{wnames[j][i]} <-> {wnames[i][j]}" for j in range(len(wnames))
                      for i in range(j + 1, len(wnames))]
             out.append((rules.but(transposed=rules.transposed | {k}),
@@ -102,7 +104,7 @@ def rule_variants(rules, structure):
         if rules.bias == "shared":
             out.append((rules.but(bias="per_neuron", train_biases=True),
                         "one bias per neuron, updated (b_h1, b_h2, ... instead of b1)"))
-        elif structure.shared_biases_possible():
+        elif all(len(set(b)) == 1 for b in structure.biases):  # one value each
             out.append((rules.but(bias="shared"),
                         "one bias shared by each layer (dE/db = the sum of its deltas)"))
     if rules.weight_decay:
@@ -175,7 +177,7 @@ def _computed_slips(d, c, g, base, force, use, wanted):
         if implied is None:
             continue
         neuron = a.split("_", 1)[-1].split("/")[0]
-        out = base.get(f"out_{neuron}") if g.kind[a] == "dout/dnet" else None
+        out = base.get(f"out_{neuron}") if g.kind[a] in ("dout_dnet", "jacobian") else None
         net = base.get(f"net_{neuron}") if g.kind[a] == "out" else None
         printed = d.claim_of[a].text if a in d.claim_of else None
         for x, how, spacing in near_values(v, implied, out, net):
@@ -275,7 +277,8 @@ def _formula(g, name):
     """A consumer's name, with what kind of formula it is."""
     kind = g.kind.get(name, "")
     where = {"message": "the forward pass", "backward": "the backward pass",
-             "dE/dw": "the gradient", "update": "the update", "net": "the forward pass",
+             "input message": "the backward pass", "dE_dw": "the gradient",
+             "update": "the update", "velocity": "the update", "net": "the forward pass",
              "after": "the forward pass after the update"}.get(kind)
     return f"{name} ({where})" if where else name
 
