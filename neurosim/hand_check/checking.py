@@ -73,8 +73,8 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     if long_claims:
         long = LongRun(net, inputs, targets, long_claims, window, _holds_long,
                        stated_only=not diagnose)
-        for c in sorted(long_claims, key=lambda c: (c.steps, order.get(c.base, 0))):
-            results.append(_long_result(long, c, diagnose))
+        results += [_long_result(long, c, diagnose) for c in
+                    sorted(long_claims, key=lambda c: (c.steps, order.get(c.base, 0)))]
     results += _epoch_results(sheet, net, epoch_claims)
     flip = (sheet.conventions or {}).get("delta") == "-dE/dnet"
     for r in results:   # the report speaks the book's names, and its sign of delta
@@ -85,12 +85,11 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
         notes.append("convention: the claims' delta is the book's error signal -dE/dnet "
                      "(e = t - y): each is shown and compared as -dE/dnet, neurosim's delta "
                      "with its sign turned")
-    consequences = diagnosis.consequences
-    slips = [{"text": s.text, "kind": s.kind, "found_at": s.found_at, "explains": s.explains,
-              "breaks": s.breaks, "alternatives": s.alternatives} for s in diagnosis.accepted]
+    slips = [{k: getattr(s, k) for k in ("text", "kind", "found_at", "explains", "breaks",
+                                         "alternatives")} for s in diagnosis.accepted]
     return CheckReport(results, source=sheet.source, network=label, inputs=inputs,
                        targets=targets, learning_rate=net.learning_rate, slips=slips,
-                       notes=notes, consequences=consequences, givens=givens)
+                       notes=notes, consequences=diagnosis.consequences, givens=givens)
 
 
 # -- the problem ------------------------------------------------------------------------------
@@ -107,12 +106,10 @@ def _sheet(claims):
             raise FormatError(f"the claims are not UTF-8 text (byte {error.start}: "
                               f"{error.object[error.start:error.start + 1]!r})\n"
                               f"decode them first, or give them as a str") from None
-    if isinstance(claims, os.PathLike):
+    if isinstance(claims, os.PathLike) or isinstance(claims, str) and not _is_text(claims):
         return read(claims)
     if isinstance(claims, str):
-        if _is_text(claims):
-            return parse(claims)
-        return read(claims)
+        return parse(claims)
     raise FormatError(f"claims must be a path, a text, a dict or a ClaimSheet, got "
                       f"{type(claims).__name__}")
 
@@ -252,11 +249,9 @@ def _epoch_results(sheet, net, claims):
                for x, t in settings["samples"]]
     run = epochs.EpochRun(net, samples, settings.get("mode", "online"),
                           settings.get("epoch_error"), claims, sheet.source)
-    results = []
-    for c in claims:
-        sim, tol = run.values[c.name], (c.tol if c.tol is not None else c.half)
-        results.append(ClaimResult(c, sim, tol, "right" if _holds_long(c, sim) else "wrong"))
-    return results
+    return [ClaimResult(c, run.values[c.name], c.tol if c.tol is not None else c.half,
+                        "right" if _holds_long(c, run.values[c.name]) else "wrong")
+            for c in claims]
 
 
 _TOKEN = re.compile(r"[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*")

@@ -222,14 +222,11 @@ class StepDiagnosis:
     def _rounding_of(self, c, earlier, g, carried, use, values):
         """How far the printed rounding of the ``earlier`` claims (half a unit each) can move
         ``c`` when they are carried forward: sum of |c(x + half) - c(x)|."""
-        extra = 0.0
-        for w in earlier:
-            if c.tol is not None:
-                break
-            moved = g.evaluate(force={**carried, w.name: w.value + w.half}, use=use,
-                               env=values, only=g.between([w.name], c.name))[c.name]
-            extra += abs(moved - values[c.name])
-        return extra
+        if c.tol is not None:
+            return 0.0
+        return sum(abs(g.evaluate(force={**carried, w.name: w.value + w.half}, use=use,
+                                  env=values, only=g.between([w.name], c.name))[c.name]
+                       - values[c.name]) for w in earlier)
 
 
 def _nearest(g, claims):

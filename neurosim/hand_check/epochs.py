@@ -24,9 +24,11 @@ here.
 
 import copy
 import re
+from dataclasses import replace
 
 from .. import quantities
 from ..errors import FormatError
+from ..training import batch_step, targets_and_outputs
 from .claims import close_to, short
 
 __all__ = ["AT_EPOCH", "split", "EpochRun", "MODES"]
@@ -80,43 +82,31 @@ class EpochRun:
                 raise FormatError(f"{where}: in batch mode no weight moves before the end of "
                                   f"the epoch: claim {short(base)} @ epoch {epoch}")
             wanted.setdefault(epoch, []).append((c.name, base, sample))
-        self._run(copy.deepcopy(net), samples, mode, spec, wanted)
-
-    def _run(self, net, samples, mode, spec, wanted):
-        from ..training import batch_step as _batch_step
-        from ..training import targets_and_outputs as _after
+        net = copy.deepcopy(net)
         for epoch in range(1, max(wanted) + 1):
-            here = wanted.get(epoch, [])
             by_sample = {}
-            for name, base, sample in here:
+            for name, base, sample in wanted.get(epoch, []):
                 by_sample.setdefault(sample, []).append((name, base))
             seen = []
-            if mode == "online":
-                for k, (x, t) in enumerate(samples, start=1):
-                    if k in by_sample:
-                        step = quantities.of_step(net, x, t)
-                        for name, base in by_sample[k]:
-                            self.values[name] = step[base]
+            for k, (x, t) in enumerate(samples, start=1):
+                if k in by_sample:  # the step's worksheet, with the weights it starts from
+                    step = quantities.of_step(net, x, t)
+                    self.values.update((name, step[base]) for name, base in by_sample[k])
+                if mode == "online":
                     net.train(x, t)
                     seen.append((t, net.output_layer.outs))
-            else:
-                for k, (x, t) in enumerate(samples, start=1):
-                    if k in by_sample:
-                        step = quantities.of_step(net, x, t)
-                        for name, base in by_sample[k]:
-                            self.values[name] = step[base]
-                _batch_step(net, samples, seen)
+            if mode == "batch":
+                batch_step(net, samples, seen)
             for name, base in by_sample.get(None, []):
                 if base == "E_epoch":
                     self.values[name] = spec.of(seen if spec.when == "during"
-                                                else _after(net, samples))
+                                                else targets_and_outputs(net, samples))
                 else:
                     self.values[name] = net[base[:-1]]
 
 
 def check_names(claims, net, source):
     """The epoch claims with canonical base names; unknown names refused."""
-    from dataclasses import replace
     known = set(quantities.names(net))
     out = []
     for c in claims:

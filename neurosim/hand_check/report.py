@@ -109,35 +109,25 @@ class CheckReport:
                           allow_nan=False)
 
     def __str__(self):
-        counts = self.counts()
-        parts = [f"{counts['right']} right"]
-        if counts["rounding"]:
-            parts.append(f"{counts['rounding']} within carried rounding")
-        parts.append(f"{counts['wrong']} wrong")
-        n = len(self.results)
-        lines = [f"{self.source}: {n} claim{'' if n == 1 else 's'}, {', '.join(parts)}",
+        counts, n, first = self.counts(), len(self.results), self.first_wrong
+        parts = [f"{counts['right']} right", f"{counts['rounding']} within carried rounding",
+                 f"{counts['wrong']} wrong"]   # the rounding only when there is some
+        lines = [f"{self.source}: {n} claim{'' if n == 1 else 's'}, "
+                 f"{', '.join(p for p in parts if not p.startswith('0 within'))}",
                  f"network {self.network}, inputs {_list(self.inputs)}, targets "
                  f"{_list(self.targets)}, learning rate {fmt(self.learning_rate)}"]
         if self.givens:
             lines.append("given by the claims: " + ", ".join(
                 f"{name} = {fmt(value)}" for name, value in self.givens.items()))
-        lines.append("")
-        rows = [("claim", "printed", "neurosim", "difference", "")]
-        for r in self.results:
-            mark = {"right": "right", "rounding": "rounding", "wrong": "WRONG"}[r.status]
-            if r is self.first_wrong:
-                mark += "  <- first wrong claim"
-            if r.label:
-                mark += f"  # {r.label}"
-            printed = f"{r.printed} ± {fmt(r.claim.tol)}" if r.tol_stated else r.printed
-            rows.append((r.name, printed, shown(r.simulated, r.printed),
-                         f"{r.difference:+.2g}" if r.difference else "0", mark))
+        rows = [("claim", "printed", "neurosim", "difference", "")] + [(
+            r.name, f"{r.printed} ± {fmt(r.claim.tol)}" if r.tol_stated else r.printed,
+            shown(r.simulated, r.printed), f"{r.difference:+.2g}" if r.difference else "0",
+            ("WRONG" if r.status == "wrong" else r.status)
+            + ("  <- first wrong claim" if r is first else "")
+            + (f"  # {r.label}" if r.label else "")) for r in self.results]
         widths = [max(len(row[k]) for row in rows) for k in range(4)]
-        for row in rows:
-            lines.append(("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths))
-                          + "  " + row[4]).rstrip())
-        first = self.first_wrong
-        lines.append("")
+        lines += [""] + [("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths))
+                          + "  " + row[4]).rstrip() for row in rows] + [""]
         if first is None:
             lines.append("every claim holds.")
         else:
@@ -148,13 +138,10 @@ class CheckReport:
                              f"{', '.join(self.consequences)}")
         explained = [r for r in self.results if r.status != "right" and r.explanation]
         if explained:
-            lines += ["", "why:"]
             width = min(24, max(len(r.name) for r in explained))
-            for r in explained:
-                lines.append(f"  {r.name.ljust(width)}  {r.explanation}")
-        for note in self.notes:
-            lines.append(f"note: {note}")
-        return "\n".join(lines)
+            lines += ["", "why:"] + [f"  {r.name.ljust(width)}  {r.explanation}"
+                                     for r in explained]
+        return "\n".join(lines + [f"note: {note}" for note in self.notes])
 
     def _repr_html_(self):
         """Jupyter's view: the claims, the first wrong one marked, and why."""

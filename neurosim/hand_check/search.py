@@ -85,7 +85,7 @@ def rule_variants(rules, structure):
             if rules.f_for_fprime != {k}:
                 out.append((rules.but(f_for_fprime=frozenset([k])),
                             f"f(net) used where f'(net) belongs, in layer {k + 1} "
-                            f"({_layer_word(k, n)})"))
+                            f"({'output' if k == n - 1 else 'hidden'})"))
     if rules.sign is None:
         out.append((rules.but(sign="error"), "a sign error: dE/dout_o = target - out "
                                              "(every gradient's sign flipped)"))
@@ -110,11 +110,6 @@ def rule_variants(rules, structure):
     if rules.weight_decay:
         out.append((rules.but(weight_decay=0.0), "no weight decay (w+ = w - eta dE/dw alone)"))
     return out
-
-
-def _layer_word(k, n):
-    return "output" if k == n - 1 else "hidden"
-
 
 
 def search(d, c, g, force, use, base, open_wrong, consequences):
@@ -205,11 +200,9 @@ def _at(d, c, g, base, only, force, use, key):
     """The claim's value as a function of one quantity (``key`` a name) or of one operand
     in one formula (``key`` = (consumer, operand)), everything else as in ``base``."""
     def value(x):
-        if isinstance(key, str):
-            values = g.evaluate(force={**force, key: x}, use=use, env=base, only=only)
-        else:
-            values = g.evaluate(force=force, use={**use, key: x}, env=base, only=only)
-        return values[c.name]
+        slipped = dict(force={**force, key: x}, use=use) if isinstance(key, str) else \
+            dict(force=force, use={**use, key: x})
+        return g.evaluate(env=base, only=only, **slipped)[c.name]
     return value
 
 def _solve(d, c, g, base, only, force, use, key):

@@ -89,25 +89,17 @@ def given_values(v, others=()):
     >>> sorted(set(x for x, _, _ in given_values(2.0)))[:6]
     [-2.0, 0.0, 0.2, 1.0, 3.0, 4.0]
     """
-    found = {}
     digits = _digits(v) or {0: 0}
-    for p in range(max(max(digits), 0), min(min(digits), 0) - 1, -1):
-        for new in range(10):
-            change = digit_change(v, p, new - digits.get(p, 0))
-            if change:
-                found.setdefault(change[0], (change[1], 10.0 ** p))
-    for k in (1, -1):
-        x = _scaled(v, k)
-        found.setdefault(x, (_power(k), 10 * abs(x)))
-    if v:
-        found.setdefault(-v, ("the sign flipped", 10 * abs(v)))
-    for value, how, spacing in _swaps(v):
-        found.setdefault(value, (how, spacing))
-    for name, value in others:
-        if value != v:
-            found.setdefault(value, (f"the value of {name}", 10 * abs(value) or 1.0))
-    found.pop(v, None)
-    return [(x, how, spacing) for x, (how, spacing) in found.items()]
+    found = [(*change, 10.0 ** p) for p in range(max(max(digits), 0), min(min(digits), 0) - 1, -1)
+             for new in range(10) if (change := digit_change(v, p, new - digits.get(p, 0)))]
+    found += [(_scaled(v, k), _power(k), 10 * abs(_scaled(v, k))) for k in (1, -1)]
+    found += [(-v, "the sign flipped", 10 * abs(v))] if v else []
+    found += _swaps(v) + [(value, f"the value of {name}", 10 * abs(value) or 1.0)
+                          for name, value in others]
+    first = {}   # the first reading of each value
+    for x, how, spacing in found:
+        first.setdefault(x, (how, spacing))
+    return [(x, how, spacing) for x, (how, spacing) in first.items() if x != v]
 
 
 def near_values(v, implied, out=None, net=None):
