@@ -298,23 +298,18 @@ def _holds_long(c, value):
 
 
 def _long_result(long, c, diagnose):
-    sim = long.simulated[c.name]
-    tol = c.tol if c.tol is not None else c.half
-    if _holds_long(c, sim):
-        return ClaimResult(c, sim, tol, "right")
-    if not diagnose:
-        return ClaimResult(c, sim, tol, "wrong")
-    kind, text = long.explain(c)
-    return ClaimResult(c, sim, tol, "wrong", kind, text,
+    sim, tol = long.simulated[c.name], c.tol if c.tol is not None else c.half
+    if _holds_long(c, sim) or not diagnose:
+        return ClaimResult(c, sim, tol, "right" if _holds_long(c, sim) else "wrong")
+    return ClaimResult(c, sim, tol, "wrong", *long.explain(c),
                        holds_under=[f"{t}, k={k}" for t, k in long.matches[c.name]])
 
 
 def _step_result(d, c):
     status, tol, sim = d.status[c.name], d.tol[c.name], d.sim[c.name]
-    if status == "right":
-        return ClaimResult(c, sim, tol, "right")
-    if status == "rounding":
-        return ClaimResult(c, sim, tol, "rounding", "rounding", d.note[c.name])
+    if status != "wrong":   # right, or rounding with its note
+        return ClaimResult(c, sim, tol, status,
+                           *(("rounding", d.note[c.name]) if status == "rounding" else ()))
     under = d.holds_under.get(c.name, [])
     under_texts = [text for text, _ in under]
     if c.name not in d.verdict:
@@ -353,6 +348,4 @@ def _step_result(d, c):
 
 def _join(names):
     names = list(names)
-    if len(names) > 6:
-        names = names[:5] + [f"... ({len(names) - 5} more)"]
-    return ", ".join(names)
+    return ", ".join(names if len(names) <= 6 else names[:5] + [f"... ({len(names) - 5} more)"])

@@ -44,6 +44,7 @@ from numbers import Real
 
 from ..errors import FormatError
 from ..json_nesting import check_nesting
+from .slips import significant_digits
 
 __all__ = ["Claim", "ClaimSheet", "parse", "parse_text", "parse_json", "parse_mapping", "read",
            "SETTINGS", "half_unit"]
@@ -98,14 +99,12 @@ class Claim:
     @property
     def significant(self):
         """How many significant digits are printed."""
-        digits = Decimal(self.text).as_tuple().digits
-        return max(1, len(digits) - next((k for k, d in enumerate(digits) if d), len(digits)))
+        return significant_digits(Decimal(self.text))
 
     @property
     def base(self):
         """The quantity's name without ``@N``."""
-        match = _LONG_RUN.match(self.name)
-        return match.group(1) if match else self.name
+        return _LONG_RUN.sub(r"\1", self.name)
 
     @property
     def steps(self):
@@ -114,9 +113,7 @@ class Claim:
         return int(match.group(2)) if match else None
 
     def where(self):
-        if self.line:
-            return f"line {self.line}"
-        return self.path or repr(short(self.name))
+        return f"line {self.line}" if self.line else self.path or repr(short(self.name))
 
 
 @dataclass
@@ -249,20 +246,21 @@ def _setting(key, value, where):
 def _samples(value, where):
     """The data set: ``"x1 x2 -> t; ..."`` (a text) or a list of ``[inputs, targets]`` pairs."""
     if isinstance(value, (list, tuple)):
-        pairs = []
         for k, pair in enumerate(value):
-            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-                raise FormatError(f"{where}[{k}]: expected [inputs, targets], got {_kind(pair)}")
-            pairs.append(pair)
+            if not (isinstance(pair, (list, tuple)) and len(pair) == 2
+                    and all(isinstance(side, (list, tuple)) for side in pair)):
+                raise FormatError(f"{where}[{k}]: expected [inputs, targets] (two lists of "
+                                  f"numbers), got {_kind(pair)}")
+        pairs = value
     else:
-        text = _text(value, where, "samples such as '1 1 -> 0; 0 1 -> 1'")
-        pairs = []
-        for k, item in enumerate(p for p in text.split(";") if p.strip()):
-            x, arrow, t = item.partition("->")
-            if not arrow:
+        items = [p for p in _text(value, where, "samples such as '1 1 -> 0; 0 1 -> 1'")
+                 .split(";") if p.strip()]
+        for k, item in enumerate(items):
+            if "->" not in item:
                 raise FormatError(f"{where}: sample {k + 1}: expected 'inputs -> targets' "
                                   f"(such as '1 1 -> 0'), got {short(item)!r}")
-            pairs.append((x.replace(",", " ").split(), t.replace(",", " ").split()))
+        pairs = [[side.replace(",", " ").split() for side in item.split("->", 1)]
+                 for item in items]
     if not pairs:
         raise FormatError(f"{where}: samples needs at least one 'inputs -> targets'")
     out = []
@@ -272,12 +270,6 @@ def _samples(value, where):
         out.append(([_number(v, where, "numbers for samples") for v in x],
                     [_number(v, where, "numbers for samples") for v in t]))
     return out
-
-
-def _unmarked(text):
-    """``text`` without the byte order mark some editors write first (Notepad's UTF-8): the
-    other readers open their files as utf-8-sig, which drops it."""
-    return text[1:] if text.startswith("\ufeff") else text
 
 
 def parse_text(text, source="<claims>"):
@@ -290,7 +282,7 @@ def parse_text(text, source="<claims>"):
     sheet = ClaimSheet({}, [], source, {}, {})
 
     def items():  # in the order of the lines: the first error found is the first in the text
-        for number, raw in enumerate(_unmarked(text).splitlines(), start=1):
+        for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
             line, _, comment = raw.partition("#")
             where = f"{source} line {number}"
             if not line.strip():
@@ -346,7 +338,7 @@ def parse_json(text, source="<claims>"):
     """
     check_nesting(text, source)
     try:
-        doc = json.loads(_unmarked(text), parse_float=Decimal, parse_int=Decimal,
+        doc = json.loads(text.removeprefix("\ufeff"), parse_float=Decimal, parse_int=Decimal,
                          object_pairs_hook=lambda pairs: _object(pairs, source))
     except json.JSONDecodeError as error:
         raise FormatError(f"{source}: not valid JSON: {error}") from None
@@ -420,11 +412,7 @@ def _book_line(line, where, names, conventions):
                               f"map each of the book's names once")
         names[book] = "".join(ours.split())
         return
-    _convention(head.split(":", 1)[1].strip(), value.strip(), where, conventions)
-
-
-def _convention(what, rule, where, conventions):
-    rule = "".join(rule.split())
+    what, rule = head.split(":", 1)[1].strip(), "".join(value.split())
     if what not in CONVENTIONS or rule not in CONVENTIONS[what]:
         raise FormatError(f"{where}: expected 'convention: delta = -dE/dnet' (the book's "
                           f"error signal) or 'convention: delta = dE/dnet', got "
@@ -446,15 +434,13 @@ def _book_json(key, value, where, names, conventions):
     if not isinstance(value, str) or "=" not in value:
         raise FormatError(f"{where}: expected a text such as \"delta = -dE/dnet\", got "
                           f"{_kind(value)}")
-    what, _, rule = value.partition("=")
-    _convention(what.strip(), rule, where, conventions)
+    _book_line(f"convention: {value}", where, names, conventions)
 
 
 def parse(text, source="<claims>"):
     """JSON when the text starts with ``{``, else the plain-text form."""
-    if _unmarked(text).lstrip().startswith("{"):
-        return parse_json(text, source)
-    return parse_text(text, source)
+    json_form = text.removeprefix("\ufeff").lstrip().startswith("{")
+    return (parse_json if json_form else parse_text)(text, source)
 
 
 def read(path):

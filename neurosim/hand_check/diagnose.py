@@ -111,23 +111,20 @@ class StepDiagnosis:
             return None
         g = self.graph
         base = g.evaluate(force=carried)
-        layer, seen = [c.name], set()
+        ops, layer = [], [c.name]
         for _ in range(3):  # up to three formulas back, through unprinted quantities only
-            nxt = []
-            for name in layer:
-                for op in g.nodes[g.index[name]][2] if name in g.index else ():
-                    if op in seen or op in self.claim_of or op not in g.index:
-                        continue
-                    seen.add(op)
-                    nxt.append(op)
-                    for digits in (dict(decimals=c.decimals), dict(significant=c.significant)):
-                        x = round_to(base[op], **digits)
-                        v = g.evaluate(force={**carried, op: x}, env=base,
-                                       only=g.between([op], c.name))[c.name]
-                        if self.holds(c, {c.name: v}, tol=c.half):
-                            return (f"{op} rounded to {fmt(x, 12)} before use "
-                                    f"(rounding carried; exact {fmt(self.sim[c.name], 12)})")
-            layer = nxt
+            layer = list(dict.fromkeys(op for name in layer for op in g.nodes[g.index[name]][2]
+                                       if op in g.index and op not in self.claim_of
+                                       and op not in ops))
+            ops += layer
+        for op in ops:
+            for digits in (dict(decimals=c.decimals), dict(significant=c.significant)):
+                x = round_to(base[op], **digits)
+                v = g.evaluate(force={**carried, op: x}, env=base,
+                               only=g.between([op], c.name))[c.name]
+                if self.holds(c, {c.name: v}, tol=c.half):
+                    return (f"{op} rounded to {fmt(x, 12)} before use "
+                            f"(rounding carried; exact {fmt(self.sim[c.name], 12)})")
         for digits in (dict(decimals=c.decimals), dict(significant=c.significant)):
             v = g.evaluate(force=carried, rounding=lambda x: round_to(x, **digits))[c.name]
             if self.holds(c, {c.name: v}, tol=c.half):

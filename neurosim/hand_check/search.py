@@ -62,54 +62,45 @@ class Scenario:
 
 def rule_variants(rules, structure):
     """The rules a hand calculation slips into, each ``(Rules, text)``, relative to ``rules``."""
-    out = []
-    if rules.hidden_deltas == "original_weights":
-        out.append((rules.but(hidden_deltas="updated_weights"),
-                    "hidden deltas from the updated weights (w+ in the backward messages)"))
-    else:
-        out.append((rules.but(hidden_deltas="original_weights"),
-                    "hidden deltas from the original weights (backpropagation)"))
-    if rules.loss.name == _HALF:
-        out.append((rules.but(loss=losses.get("squared_error")),
-                    "the loss without the 1/2: E = sum (target - out)^2"))
-    elif rules.loss.name == "squared_error":
-        out.append((rules.but(loss=losses.get(_HALF)),
-                    "the loss with a 1/2: E = sum 1/2 (target - out)^2"))
-    n = len(structure.layers)
+    n, half, trained = len(structure.layers), rules.loss.name == _HALF, rules.train_biases
     everywhere = frozenset(range(n))
-    if rules.f_for_fprime != everywhere:
-        out.append((rules.but(f_for_fprime=everywhere),
-                    "f(net) used where f'(net) belongs, in every layer"))
-    if n > 1:
-        for k in range(n):
-            if rules.f_for_fprime != {k}:
-                out.append((rules.but(f_for_fprime=frozenset([k])),
-                            f"f(net) used where f'(net) belongs, in layer {k + 1} "
-                            f"({'output' if k == n - 1 else 'hidden'})"))
+    out = [(dict(hidden_deltas="updated_weights"),
+            "hidden deltas from the updated weights (w+ in the backward messages)")
+           if rules.hidden_deltas == "original_weights" else
+           (dict(hidden_deltas="original_weights"),
+            "hidden deltas from the original weights (backpropagation)")]
+    if half or rules.loss.name == "squared_error":
+        out.append((dict(loss=losses.get("squared_error" if half else _HALF)),
+                    "the loss without the 1/2: E = sum (target - out)^2" if half else
+                    "the loss with a 1/2: E = sum 1/2 (target - out)^2"))
+    out += [(dict(f_for_fprime=layers), f"f(net) used where f'(net) belongs, in {where}")
+            for layers, where in [(everywhere, "every layer")] + [
+                (frozenset([k]), f"layer {k + 1} ({'output' if k == n - 1 else 'hidden'})")
+                for k in range(n) if n > 1]
+            if rules.f_for_fprime != layers]
     if rules.sign is None:
-        out.append((rules.but(sign="error"), "a sign error: dE/dout_o = target - out "
-                                             "(every gradient's sign flipped)"))
-        out.append((rules.but(sign="update"), "a sign error in the update: w+ = w + eta dE/dw"))
+        out += [(dict(sign="error"), "a sign error: dE/dout_o = target - out (every gradient's "
+                                     "sign flipped)"),
+                (dict(sign="update"), "a sign error in the update: w+ = w + eta dE/dw")]
     for k, (neurons, wnames, _) in enumerate(structure.layers):
         if len(neurons) == len(wnames[0]) and k not in rules.transposed:  # a square matrix
             pairs = [f"{wnames[j][i]} <-> {wnames[i][j]}" for j in range(len(wnames))
                      for i in range(j + 1, len(wnames))]
-            out.append((rules.but(transposed=rules.transposed | {k}),
+            out.append((dict(transposed=rules.transposed | {k}),
                         f"the weight matrix of layer {k + 1} read transposed "
                         f"({', '.join(pairs[:3])}{', ...' if len(pairs) > 3 else ''})"))
     if rules.bias != "none":
-        out.append((rules.but(train_biases=not rules.train_biases),
-                    "the biases updated too" if not rules.train_biases
-                    else "the biases left as they were (not updated)"))
-        if rules.bias == "shared":
-            out.append((rules.but(bias="per_neuron", train_biases=True),
-                        "one bias per neuron, updated (b_h1, b_h2, ... instead of b1)"))
-        elif all(len(set(b)) == 1 for b in structure.biases):  # one value each
-            out.append((rules.but(bias="shared"),
-                        "one bias shared by each layer (dE/db = the sum of its deltas)"))
+        out.append((dict(train_biases=not trained), "the biases left as they were (not "
+                    "updated)" if trained else "the biases updated too"))
+    if rules.bias == "shared":
+        out.append((dict(bias="per_neuron", train_biases=True),
+                    "one bias per neuron, updated (b_h1, b_h2, ... instead of b1)"))
+    elif rules.bias != "none" and all(len(set(b)) == 1 for b in structure.biases):
+        out.append((dict(bias="shared"),
+                    "one bias shared by each layer (dE/db = the sum of its deltas)"))
     if rules.weight_decay:
-        out.append((rules.but(weight_decay=0.0), "no weight decay (w+ = w - eta dE/dw alone)"))
-    return out
+        out.append((dict(weight_decay=0.0), "no weight decay (w+ = w - eta dE/dw alone)"))
+    return [(rules.but(**changes), text) for changes, text in out]
 
 
 def search(d, c, g, force, use, base, open_wrong, consequences):
@@ -246,12 +237,10 @@ def _best(d, c, g, candidates, force, use, base, open_wrong, consequences):
             scored.append(((-score, s.rank, len(s.breaks)), s))
     if not scored:
         return None
-    scored.sort(key=lambda item: item[0])
-    key, best = scored[0]
-    best.alternatives = [s.text for k, s in scored[1:] if k == key and s.nice and
-                         s.explains == best.explains][:3]
+    key, best = min(scored, key=lambda item: item[0])  # the first of the best
+    best.alternatives = [s.text for k, s in scored if k == key and s is not best and s.nice
+                         and s.explains == best.explains][:3]
     return best
-
 
 
 def _step(at, x):

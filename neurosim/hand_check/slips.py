@@ -113,10 +113,8 @@ def near_values(v, implied, out=None, net=None):
     p = math.floor(math.log10(abs(diff)))
     for q in (p, p + 1):
         delta = round(diff / 10.0 ** q) * (1 if v >= 0 else -1)
-        if 1 <= abs(delta) <= 9:
-            change = digit_change(v, q, delta)
-            if change:
-                found.append((change[0], change[1], 10.0 ** q))
+        if 1 <= abs(delta) <= 9 and (change := digit_change(v, q, delta)):
+            found.append((*change, 10.0 ** q))
     wide = 10 * abs(implied)
     if v and implied / v > 0:
         k = round(math.log10(implied / v))
@@ -128,14 +126,11 @@ def near_values(v, implied, out=None, net=None):
                 found.append((v * factor, how, wide))
     if v and abs(implied + v) < 0.01 * abs(v):
         found.append((-v, "the sign flipped", wide))
-    for value, how, spacing in _swaps(v, 12):
-        if abs(value - implied) < 0.01 * abs(implied):
-            found.append((value, how, spacing))
-    if out is not None and abs(out - implied) < 0.01 * abs(implied):
-        found.append((out, "f(net) written where f'(net) belongs", wide))
-    if net is not None and abs(net - implied) < 0.01 * abs(implied):
-        found.append((net, "the activation f not applied (net for out)", wide))
-    return found
+    others = _swaps(v, 12) + [(x, how, wide) for x, how in (
+        (out, "f(net) written where f'(net) belongs"),
+        (net, "the activation f not applied (net for out)")) if x is not None]
+    return found + [(x, how, spacing) for x, how, spacing in others
+                    if abs(x - implied) < 0.01 * abs(implied)]
 
 
 def _scaled(v, k):
@@ -151,22 +146,14 @@ def _power(k, fewer="fewer"):
 
 
 def _swaps(v, limit=None):
-    """``v`` with two adjacent digits swapped: ``(value, how, spacing)`` for each pair."""
-    d = Decimal(repr(abs(v))).normalize()
-    _, digits, exponent = d.as_tuple()
-    digits = list(digits)
+    """``v`` with two adjacent digits swapped: ``(value, how, spacing)`` for each pair (of the
+    first ``limit`` pairs)."""
+    _, digits, exponent = Decimal(repr(abs(v))).normalize().as_tuple()
     top = exponent + len(digits) - 1
-    found = []
-    pairs = range(len(digits) - 1) if limit is None else range(min(limit, len(digits) - 1))
-    for k in pairs:
-        a, b = digits[k], digits[k + 1]
-        if a == b:
-            continue
-        swapped = digits[:k] + [b, a] + digits[k + 2:]
-        value = float(Decimal((0, tuple(swapped), exponent)))
-        found.append((math.copysign(value, v), f"two adjacent digits swapped ({a}{b} -> {b}{a})",
-                      10.0 ** (top - k - 1)))
-    return found
+    return [(math.copysign(float(Decimal((0, digits[:k] + (b, a) + digits[k + 2:], exponent))), v),
+             f"two adjacent digits swapped ({a}{b} -> {b}{a})", 10.0 ** (top - k - 1))
+            for k, (a, b) in enumerate(zip(digits, digits[1:]))
+            if a != b and (limit is None or k < limit)]
 
 
 def difference(printed, expected):
