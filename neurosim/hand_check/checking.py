@@ -54,7 +54,7 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     sheet = _sheet(claims)
     net, inputs, targets, label = _problem(sheet, net, inputs, targets)
     step_claims, long_claims, givens, epoch_claims, book = _claims(sheet, net, inputs, targets)
-    if not step_claims and not long_claims and not epoch_claims:
+    if not (step_claims or long_claims or epoch_claims):
         raise FormatError(f"{sheet.source}: no claims to check: expected at least one "
                           f"'name = value' naming a quantity of the step (such as "
                           f"'out_h1 = 0.593269992'), got {_nothing(sheet)}")
@@ -147,7 +147,7 @@ def _problem(sheet, net, inputs, targets):
     from ..worked_examples import EXAMPLES
     settings = sheet.settings
     example = settings.get("network")
-    default_inputs = default_targets = None
+    defaults = (None, None)   # the worked example's sample
     if net is not None:
         from ..network import NeuralNetwork
         check_type("net", net, NeuralNetwork,
@@ -161,7 +161,7 @@ def _problem(sheet, net, inputs, targets):
         if key not in EXAMPLES:
             raise UnknownNameError(f"no worked example is named {key!r}; examples: "
                                    f"{', '.join(sorted(EXAMPLES))}")
-        build, default_inputs, default_targets = EXAMPLES[key]
+        build, *defaults = EXAMPLES[key]
         net = build()
         label = f"{key} {net.layer_sizes}"
     changes = {k: settings[k] for k in _RULES if k in settings}
@@ -170,16 +170,13 @@ def _problem(sheet, net, inputs, targets):
     if rules:  # the report says what the claims changed: a different problem is no answer
         label += f" (with {', '.join(rules)})"
     first = settings["samples"][0] if "samples" in settings else (None, None)
-    inputs = inputs if inputs is not None else settings.get("inputs", first[0] or
-                                                             default_inputs)
-    targets = targets if targets is not None else settings.get("targets", first[1] or
-                                                                default_targets)
-    for what, values in (("inputs", inputs), ("targets", targets)):
+    sample = [values if values is not None else settings.get(what, first[k] or defaults[k])
+              for k, (what, values) in enumerate((("inputs", inputs), ("targets", targets)))]
+    for what, values in zip(("inputs", "targets"), sample):
         if values is None:
             raise ShapeError(f"the claims give no {what}: add a line '{what} = ...' "
                              f"(one value per {'input' if what == 'inputs' else 'output'})")
-    inputs, targets = net._vector(inputs, "inputs"), net._vector(targets, "targets")
-    return net, inputs, targets, label
+    return net, net._vector(sample[0], "inputs"), net._vector(sample[1], "targets"), label
 
 
 def _claims(sheet, net, inputs, targets):

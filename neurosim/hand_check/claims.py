@@ -189,10 +189,9 @@ def _number(text, where, what):
 def _kind(value):
     """What a value is, for a message: its repr when short, else its type and size (a list
     nested 100,000 deep has no repr: it would exceed the recursion limit)."""
-    if isinstance(value, (list, tuple)):
-        return f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
-    if isinstance(value, dict):
-        return f"an object with {len(value)} key{'' if len(value) == 1 else 's'}"
+    if isinstance(value, (list, tuple, dict)):
+        what = "an object with {} key" if isinstance(value, dict) else "a list of {} item"
+        return what.format(len(value)) + ("" if len(value) == 1 else "s")
     if isinstance(value, (str, bytes)):
         return repr(short(value)) if isinstance(value, str) else repr(value[:40])
     return short(repr(value))

@@ -198,23 +198,24 @@ class StepDiagnosis:
                 base = g.evaluate(force=force, use=use)
                 self.verdict[c.name] = Verdict(best.kind, scenario=best)
                 continue
-            expected = base[c.name]
-            how = difference(c.text, expected)
-            if consequences:
-                self.verdict[c.name] = Verdict("carried", how, names=consequences)
-                continue
-            later = [x for x in self.claims if x.name in below]
-            broken = [x.name for x in later if self.holds(x, base) and not self.holds(x, printed)]
-            follow_printed = [x for x in later if self.holds(x, printed) and
-                              not self.holds(x, base)]
-            if broken:
-                self.verdict[c.name] = Verdict("typo", how, names=broken, value=expected)
-            elif not follow_printed and not how.startswith("digits"):
-                self.verdict[c.name] = Verdict("typo", how, value=expected)
-            elif c.name in self.holds_under:
-                self.verdict[c.name] = Verdict("rule")
-            else:
-                self.verdict[c.name] = Verdict("unexplained", how, value=expected)
+            self.verdict[c.name] = self._own(c, base, printed, below, consequences)
+
+    def _own(self, c, base, printed, below, consequences):
+        """The verdict on a wrong claim no slip explains: the figures computed from it follow
+        its printed value (carried), or the right one (typo), or neither."""
+        expected = base[c.name]
+        how = difference(c.text, expected)
+        later = [x for x in self.claims if x.name in below]
+        broken = [x.name for x in later if self.holds(x, base) and not self.holds(x, printed)]
+        if consequences:
+            return Verdict("carried", how, names=consequences)
+        if broken:
+            return Verdict("typo", how, names=broken, value=expected)
+        if not how.startswith("digits") and not any(
+                self.holds(x, printed) and not self.holds(x, base) for x in later):
+            return Verdict("typo", how, value=expected)
+        return Verdict("rule") if c.name in self.holds_under else \
+            Verdict("unexplained", how, value=expected)
 
     def _rounding_of(self, c, earlier, g, carried, use, values):
         """How far the printed rounding of the ``earlier`` claims (half a unit each) can move

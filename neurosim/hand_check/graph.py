@@ -215,12 +215,8 @@ class Graph:
     def ancestors(self, name):
         """Every name ``name`` is computed from (leaves included), not ``name`` itself."""
         if name not in self._ancestors:
-            found = set()
-            if name in self.index:
-                for op in self.nodes[self.index[name]][2]:
-                    found.add(op)
-                    found |= self.ancestors(op)
-            self._ancestors[name] = frozenset(found)
+            ops = self.nodes[self.index[name]][2] if name in self.index else ()
+            self._ancestors[name] = frozenset(ops).union(*map(self.ancestors, ops))
         return self._ancestors[name]
 
     def descendants(self, names):
@@ -255,18 +251,13 @@ def _compiler(names):
 def _f_for_fprime(act):
     """The slip: f(net) where f'(net) belongs (for softmax, whose f reads the whole layer:
     out itself)."""
-    if act.of_layer is not None:
-        return replace(act, df=lambda net, out: out)
-    return replace(act, df=lambda net, out, f=act.f: f(net))
+    return replace(act, df=(lambda net, out: out) if act.of_layer is not None else
+                   (lambda net, out, f=act.f: f(net)))
 
 
 def _sign_slip(loss):
     """The slip dE/dout_o = +(target - out): every form of the loss's derivative negated."""
     def negated(function):
-        return function and (lambda *args: _negate(function(*args)))
+        return function and (lambda *args: None if (v := function(*args)) is None else -v)
     return replace(loss, dE_dout=negated(loss.dE_dout), dE_dout_net=negated(loss.dE_dout_net),
                    delta=negated(loss.delta))
-
-
-def _negate(value):
-    return None if value is None else -value

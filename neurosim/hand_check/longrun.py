@@ -68,18 +68,12 @@ def variants(net):
 def _values(net, inputs, targets):
     """Every forward quantity and parameter by name, with the network's current weights."""
     outs = net.feed_forward(inputs)
-    values = {}
-    for layer in net.layers:
-        for n in layer.neurons:
-            values[f"net_{n.name}"] = n.net
-            values[f"out_{n.name}"] = n.out
-    n_out = len(outs)
-    errors = [net.loss.error(t, o, n_out) for t, o in zip(targets, outs)]
-    for n, e in zip(net.output_layer.neurons, errors):
-        values[f"E_{n.name}"] = e
+    values = {f"{kind}_{n.name}": getattr(n, kind) for layer in net.layers
+              for n in layer.neurons for kind in ("net", "out")}
+    errors = [net.loss.error(t, o, len(outs)) for t, o in zip(targets, outs)]
+    values.update((f"E_{n.name}", e) for n, e in zip(net.output_layer.neurons, errors))
     values["E_total"] = sum(errors)
-    for name in net.parameter_names():
-        values[name] = net[name]
+    values.update((name, net[name]) for name in net.parameter_names())
     return values
 
 

@@ -179,4 +179,3 @@ def _finite_only(value):
     if isinstance(value, (list, tuple)):
         return [_finite_only(v) for v in value]
     return value
-

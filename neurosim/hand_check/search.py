@@ -263,4 +263,3 @@ def _formula(g, name):
              "update": "the update", "velocity": "the update", "net": "the forward pass",
              "after": "the forward pass after the update"}.get(kind)
     return f"{name} ({where})" if where else name
-
