@@ -10,7 +10,7 @@ from .. import quantities
 from ..arguments import check_count, check_flag, check_type
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
 from .claims import ClaimSheet, close_to, parse, parse_mapping, read, short
-from .diagnose import StepDiagnosis, slack
+from .diagnose import StepDiagnosis, within
 from . import epochs
 from .graph import Structure
 from .longrun import LongRun, rebuild
@@ -290,8 +290,7 @@ def _agrees(values, sim):
 # -- the results ------------------------------------------------------------------------------
 
 def _holds_long(c, value):
-    tol = c.tol if c.tol is not None else c.half
-    return math.isfinite(value) and abs(c.value - value) <= tol + slack(c, value)
+    return within(c, value, c.tol if c.tol is not None else c.half)
 
 
 def _long_result(long, c, diagnose):

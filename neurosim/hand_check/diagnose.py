@@ -82,11 +82,8 @@ class StepDiagnosis:
     # -- judging ---------------------------------------------------------------------------------
 
     def holds(self, claim, values, tol=None):
-        v = values.get(claim.name)
-        if v is None or not math.isfinite(v):
-            return False
-        tol = self.tol.get(claim.name, claim.half) if tol is None else tol
-        return abs(claim.value - v) <= tol + slack(claim, v)
+        return within(claim, values.get(claim.name),
+                      self.tol.get(claim.name, claim.half) if tol is None else tol)
 
     def _judge(self):
         carried = {}  # the printed values of the claims that hold so far
@@ -232,6 +229,12 @@ def _nearest(g, claims):
     figures a claim follows from."""
     names = [w.name for w in claims]
     return tuple(n for n in names if not any(n in g.ancestors(m) for m in names if m != n))
+
+
+def within(claim, value, tol):
+    """Whether ``value`` is a finite number within ``tol`` of the claim (and the last bits)."""
+    return value is not None and math.isfinite(value) and \
+        abs(claim.value - value) <= tol + slack(claim, value)
 
 
 def slack(claim, value):

@@ -35,12 +35,8 @@ def rebuild(net, **changes):
             len({n.bias for n in layer.neurons}) > 1 for layer in net.layers):
         raise ConfigurationError("bias='shared' needs one bias value per layer, but the "
                                      "network's neurons hold different biases")
-    if options["bias"] == "shared":
-        biases = [layer.neurons[0].bias for layer in net.layers]
-    elif options["bias"] == "none":
-        biases = None
-    else:
-        biases = [[n.bias for n in layer.neurons] for layer in net.layers]
+    biases = {"none": None, "shared": [layer.neurons[0].bias for layer in net.layers]}.get(
+        options["bias"], [[n.bias for n in layer.neurons] for layer in net.layers])
     return NeuralNetwork.from_weights(weights, biases, **options)
 
 
