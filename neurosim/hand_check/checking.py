@@ -9,8 +9,8 @@ from dataclasses import replace
 from .. import quantities
 from ..validation import check_count, check_flag, check_type
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
-from .claims import ClaimSheet, parse, parse_mapping, read, short as _short
-from .diagnose import StepDiagnosis, slack
+from .claims import ClaimSheet, close_to, parse, parse_mapping, read, short
+from .diagnose import StepDiagnosis, within
 from . import epochs
 from .graph import Structure
 from .longrun import LongRun, rebuild
@@ -53,12 +53,11 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     check_flag("diagnose", diagnose)
     sheet = _sheet(claims)
     net, inputs, targets, label = _problem(sheet, net, inputs, targets)
-    step_claims, long_claims, givens, epoch_claims = _claims(sheet, net, inputs, targets)
-    if not step_claims and not long_claims and not epoch_claims:
+    step_claims, long_claims, givens, epoch_claims, book = _claims(sheet, net, inputs, targets)
+    if not (step_claims or long_claims or epoch_claims):
         raise FormatError(f"{sheet.source}: no claims to check: expected at least one "
                           f"'name = value' naming a quantity of the step (such as "
                           f"'out_h1 = 0.593269992'), got {_nothing(sheet)}")
-    book = _book_names(sheet, step_claims + long_claims + epoch_claims)
     sim = quantities.of_step(net, inputs, targets)
     order = {name: k for k, name in enumerate(quantities.names(net))}
     diagnosis = StepDiagnosis(Structure(net, inputs, targets), step_claims, sim, order)
@@ -74,8 +73,8 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
     if long_claims:
         long = LongRun(net, inputs, targets, long_claims, window, _holds_long,
                        stated_only=not diagnose)
-        for c in sorted(long_claims, key=lambda c: (c.steps, order.get(c.base, 0))):
-            results.append(_long_result(long, c, diagnose))
+        results += [_long_result(long, c, diagnose) for c in
+                    sorted(long_claims, key=lambda c: (c.steps, order.get(c.base, 0)))]
     results += _epoch_results(sheet, net, epoch_claims)
     flip = (sheet.conventions or {}).get("delta") == "-dE/dnet"
     for r in results:   # the report speaks the book's names, and its sign of delta
@@ -86,12 +85,11 @@ def check(claims, net=None, inputs=None, targets=None, *, window=10, diagnose=Tr
         notes.append("convention: the claims' delta is the book's error signal -dE/dnet "
                      "(e = t - y): each is shown and compared as -dE/dnet, neurosim's delta "
                      "with its sign turned")
-    consequences = diagnosis.consequences
-    slips = [{"text": s.text, "kind": s.kind, "found_at": s.found_at, "explains": s.explains,
-              "breaks": s.breaks, "alternatives": s.alternatives} for s in diagnosis.accepted]
+    slips = [{k: getattr(s, k) for k in ("text", "kind", "found_at", "explains", "breaks",
+                                         "alternatives")} for s in diagnosis.accepted]
     return CheckReport(results, source=sheet.source, network=label, inputs=inputs,
                        targets=targets, learning_rate=net.learning_rate, slips=slips,
-                       notes=notes, consequences=consequences, givens=givens)
+                       notes=notes, consequences=diagnosis.consequences, givens=givens)
 
 
 # -- the problem ------------------------------------------------------------------------------
@@ -108,12 +106,10 @@ def _sheet(claims):
             raise FormatError(f"the claims are not UTF-8 text (byte {error.start}: "
                               f"{error.object[error.start:error.start + 1]!r})\n"
                               f"decode them first, or give them as a str") from None
-    if isinstance(claims, os.PathLike):
+    if isinstance(claims, os.PathLike) or isinstance(claims, str) and not _is_text(claims):
         return read(claims)
     if isinstance(claims, str):
-        if _is_text(claims):
-            return parse(claims)
-        return read(claims)
+        return parse(claims)
     raise FormatError(f"claims must be a path, a text, a dict or a ClaimSheet, got "
                       f"{type(claims).__name__}")
 
@@ -151,7 +147,7 @@ def _problem(sheet, net, inputs, targets):
     from ..worked_examples import EXAMPLES
     settings = sheet.settings
     example = settings.get("network")
-    default_inputs = default_targets = None
+    defaults = (None, None)   # the worked example's sample
     if net is not None:
         from ..network import NeuralNetwork
         check_type("net", net, NeuralNetwork,
@@ -165,7 +161,7 @@ def _problem(sheet, net, inputs, targets):
         if key not in EXAMPLES:
             raise UnknownNameError(f"no worked example is named {key!r}; examples: "
                                    f"{', '.join(sorted(EXAMPLES))}")
-        build, default_inputs, default_targets = EXAMPLES[key]
+        build, *defaults = EXAMPLES[key]
         net = build()
         label = f"{key} {net.layer_sizes}"
     changes = {k: settings[k] for k in _RULES if k in settings}
@@ -174,35 +170,34 @@ def _problem(sheet, net, inputs, targets):
     if rules:  # the report says what the claims changed: a different problem is no answer
         label += f" (with {', '.join(rules)})"
     first = settings["samples"][0] if "samples" in settings else (None, None)
-    inputs = inputs if inputs is not None else settings.get("inputs", first[0] or
-                                                             default_inputs)
-    targets = targets if targets is not None else settings.get("targets", first[1] or
-                                                                default_targets)
-    for what, values in (("inputs", inputs), ("targets", targets)):
+    sample = [values if values is not None else settings.get(what, first[k] or defaults[k])
+              for k, (what, values) in enumerate((("inputs", inputs), ("targets", targets)))]
+    for what, values in zip(("inputs", "targets"), sample):
         if values is None:
             raise ShapeError(f"the claims give no {what}: add a line '{what} = ...' "
                              f"(one value per {'input' if what == 'inputs' else 'output'})")
-    inputs, targets = net._vector(inputs, "inputs"), net._vector(targets, "targets")
-    return net, inputs, targets, label
+    return net, net._vector(sample[0], "inputs"), net._vector(sample[1], "targets"), label
 
 
 def _claims(sheet, net, inputs, targets):
     """Split the entries into givens (applied to ``net``, ``inputs``, ``targets``) and the
-    step and long-run claims, with canonical names; returns the claims of both kinds and the
-    givens (name -> value), which the report lists: they change the problem."""
+    step, long-run and epoch claims, with canonical names. Returns the claims of each kind, the
+    givens (name -> value), which the report lists: they change the problem, and the book's
+    name of each claim the book's names (``name w46 = w7``) renamed."""
     known = quantities.names(net)
     params = set(net.parameter_names())
     outputs = [n.name for n in net.output_layer.neurons]
     forward = {n for n in known if n.startswith(("net_", "out_", "E_")) and "+" not in n}
-    step, long, seen, givens = [], [], {}, {}
     flip = (sheet.conventions or {}).get("delta") == "-dE/dnet"
-    at_epochs = []
-    for c in sheet.entries:
-        c = replace(c, name=_in_our_names(c.name, sheet.names))
+    step, long, at_epochs, seen, givens, book, epoch_book = [], [], [], {}, {}, {}, []
+    for entry in sheet.entries:
+        c = replace(entry, name=_in_our_names(entry.name, sheet.names))
+        by_book = entry.name if c.name != entry.name else None
         if epochs.split(c.name):
             if flip and epochs.split(c.name)[0].startswith("delta_"):
                 c = replace(c, value=-c.value, text=_negated(c.text))
             at_epochs.append(c)
+            epoch_book.append(by_book)
             continue
         base, at, steps = c.name.partition("@")
         where = f"{sheet.source} {c.where()}"
@@ -210,27 +205,33 @@ def _claims(sheet, net, inputs, targets):
             steps = _count(steps, c.name, where)  # E_total@010 is E_total@10
         name = quantities.canonical(base) + (f"@{steps}" if at else "")
         if name in seen:
-            raise FormatError(f"{where}: {_short(name)} is claimed twice (also {seen[name]})")
+            raise FormatError(f"{where}: {short(name)} is claimed twice (also {seen[name]})")
         seen[name] = c.where()
-        if not at:
-            if name in net.input_names:
-                inputs[net.input_names.index(name)] = givens[name] = c.value
-            elif name.startswith("target_") and name[7:] in outputs:
-                targets[outputs.index(name[7:])] = givens[name] = c.value
-            elif name in params:
-                net[name] = givens[name] = c.value
-            elif name in known:
-                if flip and name.startswith("delta_"):    # the book's -dE/dnet
-                    c = replace(c, value=-c.value, text=_negated(c.text))
-                step.append(replace(c, name=name))
-            else:
-                _unknown(where, name, known)
-        else:
+        if at:
             base = quantities.canonical(base)
             if base not in forward and base not in params:
-                _unknown(where, base, sorted(forward | params), long_run=True)
+                raise UnknownNameError(f"{where}: {short(base)!r} is not a forward quantity or "
+                                       f"parameter (for NAME@N)"
+                                       f"{close_to(base, sorted(forward | params))}")
             long.append(replace(c, name=name))
-    return step, long, givens, epochs.check_names(at_epochs, net, sheet.source)
+        elif name in net.input_names:
+            inputs[net.input_names.index(name)] = givens[name] = c.value
+        elif name.startswith("target_") and name[7:] in outputs:
+            targets[outputs.index(name[7:])] = givens[name] = c.value
+        elif name in params:
+            net[name] = givens[name] = c.value
+        elif name in known:
+            if flip and name.startswith("delta_"):    # the book's -dE/dnet
+                c = replace(c, value=-c.value, text=_negated(c.text))
+            step.append(replace(c, name=name))
+        else:
+            raise UnknownNameError(f"{where}: {short(name)!r} is not a quantity of this step"
+                                   f"{close_to(name, known)}")
+        if by_book:
+            book[name] = by_book
+    at_epochs = epochs.check_names(at_epochs, net, sheet.source)
+    book.update((c.name, b) for c, b in zip(at_epochs, epoch_book) if b)
+    return step, long, givens, at_epochs, book
 
 
 def _epoch_results(sheet, net, claims):
@@ -245,11 +246,9 @@ def _epoch_results(sheet, net, claims):
                for x, t in settings["samples"]]
     run = epochs.EpochRun(net, samples, settings.get("mode", "online"),
                           settings.get("epoch_error"), claims, sheet.source)
-    results = []
-    for c in claims:
-        sim, tol = run.values[c.name], (c.tol if c.tol is not None else c.half)
-        results.append(ClaimResult(c, sim, tol, "right" if _holds_long(c, sim) else "wrong"))
-    return results
+    return [ClaimResult(c, run.values[c.name], c.tol if c.tol is not None else c.half,
+                        "right" if _holds_long(c, run.values[c.name]) else "wrong")
+            for c in claims]
 
 
 _TOKEN = re.compile(r"[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*")
@@ -258,39 +257,12 @@ _TOKEN = re.compile(r"[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*")
 def _in_our_names(name, names):
     """A claim's name with the book's names (``name w46 = w7``) turned into neurosim's, also
     inside a longer name: ``w46+`` -> ``w7+``, ``dE/dw46`` -> ``dE/dw7``."""
-    if not names:
-        return name
-    if name in names:
-        return names[name]
-
     def ours(match):
-        token = match.group(0)
-        if token in names:
-            return names[token]
-        if token[:1] == "d" and token[1:] in names:     # dw46 in dE/dw46
+        token = match[0]
+        if token[:1] == "d" and token[1:] in names and token not in names:  # dw46 in dE/dw46
             return "d" + names[token[1:]]
-        return token
-    return _TOKEN.sub(ours, name)
-
-
-def _book_names(sheet, claims):
-    """neurosim's canonical name -> the book's, for the claims the book's names gave."""
-    if not sheet.names:
-        return {}
-    back = {}
-    for entry in sheet.entries:
-        ours = _in_our_names(entry.name, sheet.names)
-        if ours != entry.name:
-            at_epoch = epochs.split(ours)
-            if at_epoch:
-                base, epoch, sample = at_epoch
-                base = base if base == "E_epoch" else quantities.canonical(base)
-                back[f"{base}@epoch{epoch}" + (f"sample{sample}" if sample else "")] = \
-                    entry.name
-                continue
-            base, at, steps = ours.partition("@")
-            back[quantities.canonical(base) + (f"@{int(steps)}" if at else "")] = entry.name
-    return {c.name: back[c.name] for c in claims if c.name in back}
+        return names.get(token, token)
+    return _TOKEN.sub(ours, name) if names else name
 
 
 def _negated(text):
@@ -304,18 +276,10 @@ def _count(steps, name, where):
     and raises ValueError past 4,300 of them) for 1 to MAX_STEPS updates."""
     if not (steps.isascii() and steps.isdigit()
             and len(steps.lstrip("0")) <= len(str(MAX_STEPS)) and 1 <= int(steps) <= MAX_STEPS):
-        raise FormatError(f"{where}: {_short(name)!r}: the count after @ must be a whole number "
+        raise FormatError(f"{where}: {short(name)!r}: the count after @ must be a whole number "
                           f"of updates from 1 to {MAX_STEPS:,} (each rule the diagnosis tries "
                           f"runs that many steps)")
     return int(steps)
-
-
-def _unknown(where, name, known, long_run=False):
-    import difflib
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    what = "a forward quantity or parameter (for NAME@N)" if long_run else "a quantity of this step"
-    raise UnknownNameError(f"{where}: {_short(name)!r} is not {what}{hint}")
 
 
 def _agrees(values, sim):
@@ -326,28 +290,22 @@ def _agrees(values, sim):
 # -- the results ------------------------------------------------------------------------------
 
 def _holds_long(c, value):
-    tol = c.tol if c.tol is not None else c.half
-    return math.isfinite(value) and abs(c.value - value) <= tol + slack(c, value)
+    return within(c, value, c.tol if c.tol is not None else c.half)
 
 
 def _long_result(long, c, diagnose):
-    sim = long.simulated[c.name]
-    tol = c.tol if c.tol is not None else c.half
-    if _holds_long(c, sim):
-        return ClaimResult(c, sim, tol, "right")
-    if not diagnose:
-        return ClaimResult(c, sim, tol, "wrong")
-    kind, text = long.explain(c)
-    return ClaimResult(c, sim, tol, "wrong", kind, text,
+    sim, tol = long.simulated[c.name], c.tol if c.tol is not None else c.half
+    if _holds_long(c, sim) or not diagnose:
+        return ClaimResult(c, sim, tol, "right" if _holds_long(c, sim) else "wrong")
+    return ClaimResult(c, sim, tol, "wrong", *long.explain(c),
                        holds_under=[f"{t}, k={k}" for t, k in long.matches[c.name]])
 
 
 def _step_result(d, c):
     status, tol, sim = d.status[c.name], d.tol[c.name], d.sim[c.name]
-    if status == "right":
-        return ClaimResult(c, sim, tol, "right")
-    if status == "rounding":
-        return ClaimResult(c, sim, tol, "rounding", "rounding", d.note[c.name])
+    if status != "wrong":   # right, or rounding with its note
+        return ClaimResult(c, sim, tol, status,
+                           *(("rounding", d.note[c.name]) if status == "rounding" else ()))
     under = d.holds_under.get(c.name, [])
     under_texts = [text for text, _ in under]
     if c.name not in d.verdict:
@@ -386,6 +344,4 @@ def _step_result(d, c):
 
 def _join(names):
     names = list(names)
-    if len(names) > 6:
-        names = names[:5] + [f"... ({len(names) - 5} more)"]
-    return ", ".join(names)
+    return ", ".join(names if len(names) <= 6 else names[:5] + [f"... ({len(names) - 5} more)"])

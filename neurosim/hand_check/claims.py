@@ -33,16 +33,18 @@ with the stated rules (``E_total@10000``, ``out_o1@10000``, ``w5@100``; N from 1
 Its base is a forward quantity (``net_*``, ``out_*``, ``E_*``, ``E_total``) or a weight or bias.
 """
 
+import difflib
 import json
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from numbers import Real
 
 from ..errors import FormatError
 from ..json_nesting import check_nesting
+from .slips import significant_digits
 
 __all__ = ["Claim", "ClaimSheet", "parse", "parse_text", "parse_json", "parse_mapping", "read",
            "SETTINGS", "half_unit"]
@@ -97,14 +99,12 @@ class Claim:
     @property
     def significant(self):
         """How many significant digits are printed."""
-        digits = Decimal(self.text).as_tuple().digits
-        return max(1, len(digits) - next((k for k, d in enumerate(digits) if d), len(digits)))
+        return significant_digits(Decimal(self.text))
 
     @property
     def base(self):
         """The quantity's name without ``@N``."""
-        match = _LONG_RUN.match(self.name)
-        return match.group(1) if match else self.name
+        return _LONG_RUN.sub(r"\1", self.name)
 
     @property
     def steps(self):
@@ -113,9 +113,7 @@ class Claim:
         return int(match.group(2)) if match else None
 
     def where(self):
-        if self.line:
-            return f"line {self.line}"
-        return self.path or repr(_short(self.name))
+        return f"line {self.line}" if self.line else self.path or repr(short(self.name))
 
 
 @dataclass
@@ -142,7 +140,7 @@ def _value(text, where, tol=None, label="", name=""):
         tol = _number(tol_text, where, "a tolerance")
         if tol < 0:
             raise FormatError(f"{where}: a tolerance must not be negative, got "
-                              f"{_short(tol_text)!r}")
+                              f"{short(tol_text)!r}")
     elif tol is not None:
         tol = _number(tol, where, "a tolerance")
     value = _number(text, where, "a number")
@@ -151,7 +149,7 @@ def _value(text, where, tol=None, label="", name=""):
     if not low <= exponent <= high:  # 0e999: an infinite tolerance; 1e-400: none at all
         raise FormatError(f"{where}: expected a number whose last printed digit is worth from "
                           f"1e{low} to 1e{high} (half a unit of it is the claim's tolerance), "
-                          f"got {_short(text)!r}, whose last digit is worth 1e{exponent}\n"
+                          f"got {short(text)!r}, whose last digit is worth 1e{exponent}\n"
                           f"print the number as computed, e.g. 0.593269992")
     return Claim(name, text.strip(), value, tol, label)
 
@@ -178,12 +176,12 @@ def _number(text, where, what):
     try:
         d = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise FormatError(f"{where}: expected {what}, got {_short(text)!r}") from None
+        raise FormatError(f"{where}: expected {what}, got {short(text)!r}") from None
     if not d.is_finite():
-        raise FormatError(f"{where}: expected a finite number, got {_short(text)!r}")
+        raise FormatError(f"{where}: expected a finite number, got {short(text)!r}")
     x = float(d)
     if math.isinf(x):  # a finite decimal past the largest float (1e999) becomes inf
-        raise FormatError(f"{where}: expected a finite number, got {_short(text)!r}, which is "
+        raise FormatError(f"{where}: expected a finite number, got {short(text)!r}, which is "
                           f"beyond the largest float (about 1.8e308)")
     return x
 
@@ -191,13 +189,18 @@ def _number(text, where, what):
 def _kind(value):
     """What a value is, for a message: its repr when short, else its type and size (a list
     nested 100,000 deep has no repr: it would exceed the recursion limit)."""
-    if isinstance(value, (list, tuple)):
-        return f"a list of {len(value)} item{'' if len(value) == 1 else 's'}"
-    if isinstance(value, dict):
-        return f"an object with {len(value)} key{'' if len(value) == 1 else 's'}"
+    if isinstance(value, (list, tuple, dict)):
+        what = "an object with {} key" if isinstance(value, dict) else "a list of {} item"
+        return what.format(len(value)) + ("" if len(value) == 1 else "s")
     if isinstance(value, (str, bytes)):
-        return repr(_short(value)) if isinstance(value, str) else repr(value[:40])
-    return _short(repr(value))
+        return repr(short(value)) if isinstance(value, str) else repr(value[:40])
+    return short(repr(value))
+
+
+def close_to(name, names):
+    """``'; did you mean a, b?'`` naming those of ``names`` close to ``name``, else ``''``."""
+    close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 def short(text):
@@ -205,8 +208,6 @@ def short(text):
     text = str(text).strip()
     return text if len(text) <= 40 else f"{text[:20]}...{text[-15:]} ({len(text)} characters)"
 
-
-_short = short
 
 
 def _setting(key, value, where):
@@ -223,7 +224,7 @@ def _setting(key, value, where):
     if key == "mode":
         mode = _text(value, where, "online or batch").lower()
         if mode not in ("online", "batch"):
-            raise FormatError(f"{where}: mode must be online or batch, got {_short(mode)!r}")
+            raise FormatError(f"{where}: mode must be online or batch, got {short(mode)!r}")
         return mode
     if key == "epoch_error":
         from ..epoch_error import epoch_error
@@ -244,20 +245,21 @@ def _setting(key, value, where):
 def _samples(value, where):
     """The data set: ``"x1 x2 -> t; ..."`` (a text) or a list of ``[inputs, targets]`` pairs."""
     if isinstance(value, (list, tuple)):
-        pairs = []
         for k, pair in enumerate(value):
-            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-                raise FormatError(f"{where}[{k}]: expected [inputs, targets], got {_kind(pair)}")
-            pairs.append(pair)
+            if not (isinstance(pair, (list, tuple)) and len(pair) == 2
+                    and all(isinstance(side, (list, tuple)) for side in pair)):
+                raise FormatError(f"{where}[{k}]: expected [inputs, targets] (two lists of "
+                                  f"numbers), got {_kind(pair)}")
+        pairs = value
     else:
-        text = _text(value, where, "samples such as '1 1 -> 0; 0 1 -> 1'")
-        pairs = []
-        for k, item in enumerate(p for p in text.split(";") if p.strip()):
-            x, arrow, t = item.partition("->")
-            if not arrow:
+        items = [p for p in _text(value, where, "samples such as '1 1 -> 0; 0 1 -> 1'")
+                 .split(";") if p.strip()]
+        for k, item in enumerate(items):
+            if "->" not in item:
                 raise FormatError(f"{where}: sample {k + 1}: expected 'inputs -> targets' "
-                                  f"(such as '1 1 -> 0'), got {_short(item)!r}")
-            pairs.append((x.replace(",", " ").split(), t.replace(",", " ").split()))
+                                  f"(such as '1 1 -> 0'), got {short(item)!r}")
+        pairs = [[side.replace(",", " ").split() for side in item.split("->", 1)]
+                 for item in items]
     if not pairs:
         raise FormatError(f"{where}: samples needs at least one 'inputs -> targets'")
     out = []
@@ -269,12 +271,6 @@ def _samples(value, where):
     return out
 
 
-def _unmarked(text):
-    """``text`` without the byte order mark some editors write first (Notepad's UTF-8): the
-    other readers open their files as utf-8-sig, which drops it."""
-    return text[1:] if text.startswith("\ufeff") else text
-
-
 def parse_text(text, source="<claims>"):
     """Parse the plain-text form (see the module docstring) into a :class:`ClaimSheet`.
 
@@ -282,28 +278,53 @@ def parse_text(text, source="<claims>"):
     >>> sheet.settings, sheet.entries[0].name, sheet.entries[0].label, sheet.entries[0].line
     ({'inputs': [0.05, 0.1]}, 'out_h1', 'f(net_h1)', 2)
     """
-    settings, entries, given = {}, [], {}
-    names, conventions = {}, {}
-    for number, raw in enumerate(_unmarked(text).splitlines(), start=1):
-        line, _, comment = raw.partition("#")
-        if not line.strip():
+    sheet = ClaimSheet({}, [], source, {}, {})
+
+    def items():  # in the order of the lines: the first error found is the first in the text
+        for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+            line, _, comment = raw.partition("#")
+            where = f"{source} line {number}"
+            if not line.strip():
+                continue
+            if line.split()[0] == "name" or line.split()[0].startswith("convention:"):
+                _book_line(line, where, sheet.names, sheet.conventions)
+                continue
+            name, eq, value = line.partition("=")
+            if not eq or not name.strip() or not value.strip():
+                raise FormatError(f"{where}: expected 'name = value', got {short(raw)!r}")
+            yield (name.strip(), value, where, f"line {number}", dict(line=number),
+                   comment.strip())
+    return _filled(sheet, items())
+
+
+def _filled(sheet, items):
+    """``sheet`` with its settings and claims from ``items``, each ``(name, value, where,
+    at, position, label)``: ``at`` says where for a message, ``position`` for the Claim."""
+    given = {}
+    for name, value, where, at, position, label in items:
+        key = _ALIASES.get(name, name)
+        if key in SETTINGS:  # eta and learning_rate are one setting, given once
+            if key in given:
+                raise FormatError(f"{where}: {key} is given twice (also {given[key]})\n"
+                                  f"give each setting once")
+            given[key] = at
+            sheet.settings[key] = _setting(key, value, where)
             continue
-        where = f"{source} line {number}"
-        words = line.split()
-        if words[0] == "name" or words[0].startswith("convention:"):
-            _book_line(line, where, names, conventions)
-            continue
-        name, eq, value = line.partition("=")
-        if not eq or not name.strip() or not value.strip():
-            raise FormatError(f"{where}: expected 'name = value', got {_short(raw)!r}")
-        key = _ALIASES.get(name.strip(), name.strip())
-        if key in SETTINGS:
-            _once(key, given, where, f"line {number}")
-            settings[key] = _setting(key, value, where)
-            continue
-        claim = _value(value, where, label=comment.strip(), name="".join(name.split()))
-        entries.append(_with(claim, line=number))
-    return ClaimSheet(settings, entries, source, names, conventions)
+        tol = None
+        if isinstance(value, dict):
+            if "value" not in value or set(value) - {"value", "tol", "label"}:
+                raise FormatError(f"{where}: expected {{\"value\": ..., \"tol\": ..., "
+                                  f"\"label\": ...}}, got the keys "
+                                  f"{', '.join(sorted(map(repr, value)))}")
+            value, tol, label = value["value"], value.get("tol"), value.get("label", "")
+            if not isinstance(label, str):
+                raise FormatError(f"{where}.label: expected a text, got {_kind(label)}")
+        elif not isinstance(value, (Decimal, str, Real)) or isinstance(value, bool):
+            raise FormatError(f"{where}: expected a number, a string or an object, got "
+                              f"{_kind(value)}")
+        claim = _value(value, where, tol, label, "".join(name.split()))
+        sheet.entries.append(replace(claim, **position))
+    return sheet
 
 
 def parse_json(text, source="<claims>"):
@@ -316,14 +337,10 @@ def parse_json(text, source="<claims>"):
     """
     check_nesting(text, source)
     try:
-        doc = json.loads(_unmarked(text), parse_float=Decimal, parse_int=Decimal,
-                         object_pairs_hook=_object)
+        doc = json.loads(text.removeprefix("\ufeff"), parse_float=Decimal, parse_int=Decimal,
+                         object_pairs_hook=lambda pairs: _object(pairs, source))
     except json.JSONDecodeError as error:
         raise FormatError(f"{source}: not valid JSON: {error}") from None
-    except _TwiceError as error:
-        raise FormatError(f"{source}: the key {_short(error.key)!r} appears twice in one "
-                          f"object; a JSON reader keeps only the last of the two, so the "
-                          f"first would be dropped unchecked\ngive each name once") from None
     except RecursionError:
         raise FormatError(f"{source}: not valid claims: the JSON is nested too deeply to read "
                           f"(claims nest two levels: {{\"claims\": {{\"out_h1\": {{\"value\": "
@@ -331,27 +348,15 @@ def parse_json(text, source="<claims>"):
     return parse_mapping(doc, source)
 
 
-class _TwiceError(Exception):
-    def __init__(self, key):
-        self.key = key
-
-
-def _object(pairs):
+def _object(pairs, source):
     """A JSON object as a dict, refusing a key given twice (``json`` would keep the last)."""
-    obj = {}
-    for key, value in pairs:
-        if key in obj:
-            raise _TwiceError(key)
-        obj[key] = value
-    return obj
-
-
-def _once(key, given, where, at):
-    """Refuse a setting given a second time (``eta`` and ``learning_rate`` are one setting)."""
-    if key in given:
-        raise FormatError(f"{where}: {key} is given twice (also {given[key]})\n"
-                          f"give each setting once")
-    given[key] = at
+    seen = set()
+    twice = next((key for key, _ in pairs if key in seen or seen.add(key)), None)
+    if twice is not None:
+        raise FormatError(f"{source}: the key {short(twice)!r} appears twice in one object; "
+                          f"a JSON reader keeps only the last of the two, so the first would be "
+                          f"dropped unchecked\ngive each name once")
+    return dict(pairs)
 
 
 def parse_mapping(doc, source="<claims>"):
@@ -363,47 +368,25 @@ def parse_mapping(doc, source="<claims>"):
     if not isinstance(doc, dict):
         raise FormatError(f"{source}: expected a JSON object of names and values, "
                           f"got {type(doc).__name__}")
-    settings, entries, given = {}, [], {}
-    book_names, conventions = {}, {}
-    items = [(k, v) for k, v in doc.items() if k != "claims"]
     claims = doc.get("claims", {})
     if not isinstance(claims, dict):
         raise FormatError(f"{source}: $.claims must be an object of names and values")
-    items += [(k, v, "claims") for k, v in claims.items()]
-    for name, value, *group in items:
-        if not isinstance(name, str):
-            raise FormatError(f"{source}: expected names as strings ('out_h1'), got "
-                              f"{type(name).__name__} {_short(repr(name))}")
-        if name.startswith(("_", "#")):  # a comment: {"_source": "seed 002, section 2.1"}
-            continue
-        if name in ("names", "convention") and not group:
-            _book_json(name, value, f"{source} $.{name}", book_names, conventions)
-            continue
-        key = _ALIASES.get(name, name)
-        path = "$." + ".".join(group + [_short(name)])
-        where = f"{source} {path}"
-        if key in SETTINGS:
-            _once(key, given, where, path)
-            settings[key] = _setting(key, value, where)
-            continue
-        if isinstance(value, dict):
-            unknown = set(value) - {"value", "tol", "label"}
-            if "value" not in value or unknown:
-                keys = sorted(map(repr, value))
-                raise FormatError(f"{where}: expected {{\"value\": ..., \"tol\": ..., "
-                                  f"\"label\": ...}}, got the keys {', '.join(keys)}")
-            label = value.get("label", "")
-            if not isinstance(label, str):
-                raise FormatError(f"{where}.label: expected a text, got {_kind(label)}")
-            claim = _value(value["value"], where, value.get("tol"), label,
-                           "".join(name.split()))
-        elif isinstance(value, (Decimal, str, Real)) and not isinstance(value, bool):
-            claim = _value(value, where, name="".join(name.split()))
-        else:
-            raise FormatError(f"{where}: expected a number, a string or an object, got "
-                              f"{_kind(value)}")
-        entries.append(_with(claim, path=path))
-    return ClaimSheet(settings, entries, source, book_names, conventions)
+    sheet = ClaimSheet({}, [], source, {}, {})
+
+    def items():
+        for name, value, *group in [(k, v) for k, v in doc.items() if k != "claims"] + [
+                (k, v, "claims") for k, v in claims.items()]:
+            if not isinstance(name, str):
+                raise FormatError(f"{source}: expected names as strings ('out_h1'), got "
+                                  f"{type(name).__name__} {short(repr(name))}")
+            if name.startswith(("_", "#")):  # a comment: {"_source": "seed 002, section 2.1"}
+                continue
+            if name in ("names", "convention") and not group:
+                _book_json(name, value, f"{source} $.{name}", sheet.names, sheet.conventions)
+                continue
+            path = "$." + ".".join(group + [short(name)])
+            yield name, value, f"{source} {path}", path, dict(path=path), ""
+    return _filled(sheet, items())
 
 
 #: The conventions a claims file may declare, and what each means (see _book_line).
@@ -422,21 +405,17 @@ def _book_line(line, where, names, conventions):
         ours = value.strip()
         if not eq or len(words) != 2 or not _BOOK_NAME.match(book) or not ours:
             raise FormatError(f"{where}: expected 'name BOOK = NEUROSIM' (such as 'name w46 = "
-                              f"w7'), got {_short(line)!r}")
+                              f"w7'), got {short(line)!r}")
         if book in names:
             raise FormatError(f"{where}: the name {book!r} is mapped twice\n"
                               f"map each of the book's names once")
         names[book] = "".join(ours.split())
         return
-    _convention(head.split(":", 1)[1].strip(), value.strip(), where, conventions)
-
-
-def _convention(what, rule, where, conventions):
-    rule = "".join(rule.split())
+    what, rule = head.split(":", 1)[1].strip(), "".join(value.split())
     if what not in CONVENTIONS or rule not in CONVENTIONS[what]:
         raise FormatError(f"{where}: expected 'convention: delta = -dE/dnet' (the book's "
                           f"error signal) or 'convention: delta = dE/dnet', got "
-                          f"{_short(what)!r} = {_short(rule)!r}")
+                          f"{short(what)!r} = {short(rule)!r}")
     if what in conventions:
         raise FormatError(f"{where}: the convention for {what} is given twice")
     conventions[what] = rule
@@ -449,20 +428,18 @@ def _book_json(key, value, where, names, conventions):
             raise FormatError(f"{where}: expected an object of the book's names and neurosim's "
                               f"({{\"w46\": \"w7\"}}), got {_kind(value)}")
         for book, ours in value.items():
-            _book_line(f"name {book} = {ours}", f"{where}.{_short(book)}", names, conventions)
+            _book_line(f"name {book} = {ours}", f"{where}.{short(book)}", names, conventions)
         return
     if not isinstance(value, str) or "=" not in value:
         raise FormatError(f"{where}: expected a text such as \"delta = -dE/dnet\", got "
                           f"{_kind(value)}")
-    what, _, rule = value.partition("=")
-    _convention(what.strip(), rule, where, conventions)
+    _book_line(f"convention: {value}", where, names, conventions)
 
 
 def parse(text, source="<claims>"):
     """JSON when the text starts with ``{``, else the plain-text form."""
-    if _unmarked(text).lstrip().startswith("{"):
-        return parse_json(text, source)
-    return parse_text(text, source)
+    json_form = text.removeprefix("\ufeff").lstrip().startswith("{")
+    return (parse_json if json_form else parse_text)(text, source)
 
 
 def read(path):
@@ -474,8 +451,3 @@ def read(path):
     except FileError as error:  # an unreadable claims file is a FormatError, as it always was
         raise FormatError(str(error)) from None
     return parse(text, os.path.basename(os.fspath(path)))
-
-
-def _with(claim, **changes):
-    from dataclasses import replace
-    return replace(claim, **changes)

@@ -53,13 +53,10 @@ MIN_ROUNDING_DIGITS = 3
 MAX_SEARCHES = 12
 
 
-class Verdict(namedtuple("Verdict", "kind text scenario names value")):
-    """Why a wrong claim is wrong: ``kind`` (consequence, slip, rule, carried, typo,
-    unexplained), a ``text``, the ``scenario`` that explains it, the claim ``names`` involved
-    and the ``value`` the calculation should have had."""
-
-    def __new__(cls, kind, text="", scenario=None, names=(), value=None):
-        return super().__new__(cls, kind, text, scenario, tuple(names), value)
+#: Why a wrong claim is wrong: ``kind`` (consequence, slip, rule, carried, typo,
+#: unexplained), a ``text``, the ``scenario`` that explains it, the claim ``names`` involved
+#: and the ``value`` the calculation should have had.
+Verdict = namedtuple("Verdict", "kind text scenario names value", defaults=("", None, (), None))
 
 
 class StepDiagnosis:
@@ -77,46 +74,33 @@ class StepDiagnosis:
         self.claims = sorted(claims, key=lambda c: order[c.name])
         self.claim_of = {c.name: c for c in self.claims}
         self.sim = simulated
-        self.status, self.tol, self.note = {}, {}, {}
-        self.verdict = {}
-        self.notes = []
-        self.consequences = []
-        self.accepted = []
-        self.holds_under = {}
+        self.status, self.tol, self.note, self.verdict, self.holds_under = {}, {}, {}, {}, {}
+        self.notes, self.consequences, self.accepted = [], [], []
         self._graphs = {self.graph.rules: self.graph}
         self._judge()
 
     # -- judging ---------------------------------------------------------------------------------
 
     def holds(self, claim, values, tol=None):
-        v = values.get(claim.name)
-        if v is None or not math.isfinite(v):
-            return False
-        tol = self.tol.get(claim.name, claim.half) if tol is None else tol
-        return abs(claim.value - v) <= tol + slack(claim, v)
+        return within(claim, values.get(claim.name),
+                      self.tol.get(claim.name, claim.half) if tol is None else tol)
 
     def _judge(self):
-        carried = {}  # the printed values of the right claims so far
+        carried = {}  # the printed values of the claims that hold so far
         for c in self.claims:
             sim = self.sim[c.name]
-            if c.tol is not None:
-                self.tol[c.name] = c.tol
-            else:
-                # The claim recomputed from the printed values before it, as the book does it
-                # (f' as written: out (1 - out)): the book's own rounding is not a slip.
-                value = self.graph.evaluate(force=carried)[c.name]
-                self.tol[c.name] = c.half + abs(value - sim)
+            # Without a stated tolerance, the claim recomputed from the printed values before
+            # it, as the book does it (f' as written: out (1 - out)): its rounding is no slip.
+            self.tol[c.name] = c.tol if c.tol is not None else \
+                c.half + abs(self.graph.evaluate(force=carried)[c.name] - sim)
             if self.holds(c, {c.name: sim}):
                 self.status[c.name] = "right"
-                carried[c.name] = c.value
-                continue
-            rounded = self._rounding(c, carried) if c.tol is None else None
-            if rounded:
-                self.status[c.name] = "rounding"
-                self.note[c.name] = rounded
-                carried[c.name] = c.value
+            elif c.tol is None and (rounded := self._rounding(c, carried)):
+                self.status[c.name], self.note[c.name] = "rounding", rounded
             else:
                 self.status[c.name] = "wrong"
+                continue
+            carried[c.name] = c.value
 
     def _rounding(self, c, carried):
         """The unprinted intermediate whose rounding to the claim's digits gives the claim."""
@@ -124,23 +108,20 @@ class StepDiagnosis:
             return None
         g = self.graph
         base = g.evaluate(force=carried)
-        layer, seen = [c.name], set()
+        ops, layer = [], [c.name]
         for _ in range(3):  # up to three formulas back, through unprinted quantities only
-            nxt = []
-            for name in layer:
-                for op in g.nodes[g.index[name]][2] if name in g.index else ():
-                    if op in seen or op in self.claim_of or op not in g.index:
-                        continue
-                    seen.add(op)
-                    nxt.append(op)
-                    for digits in (dict(decimals=c.decimals), dict(significant=c.significant)):
-                        x = round_to(base[op], **digits)
-                        v = g.evaluate(force={**carried, op: x}, env=base,
-                                       only=g.between([op], c.name))[c.name]
-                        if self.holds(c, {c.name: v}, tol=c.half):
-                            return (f"{op} rounded to {fmt(x, 12)} before use "
-                                    f"(rounding carried; exact {fmt(self.sim[c.name], 12)})")
-            layer = nxt
+            layer = list(dict.fromkeys(op for name in layer for op in g.nodes[g.index[name]][2]
+                                       if op in g.index and op not in self.claim_of
+                                       and op not in ops))
+            ops += layer
+        for op in ops:
+            for digits in (dict(decimals=c.decimals), dict(significant=c.significant)):
+                x = round_to(base[op], **digits)
+                v = g.evaluate(force={**carried, op: x}, env=base,
+                               only=g.between([op], c.name))[c.name]
+                if self.holds(c, {c.name: v}, tol=c.half):
+                    return (f"{op} rounded to {fmt(x, 12)} before use "
+                            f"(rounding carried; exact {fmt(self.sim[c.name], 12)})")
         for digits in (dict(decimals=c.decimals), dict(significant=c.significant)):
             v = g.evaluate(force=carried, rounding=lambda x: round_to(x, **digits))[c.name]
             if self.holds(c, {c.name: v}, tol=c.half):
@@ -214,43 +195,46 @@ class StepDiagnosis:
                 base = g.evaluate(force=force, use=use)
                 self.verdict[c.name] = Verdict(best.kind, scenario=best)
                 continue
-            expected = base[c.name]
-            how = difference(c.text, expected)
-            if consequences:
-                self.verdict[c.name] = Verdict("carried", how, names=consequences)
-                continue
-            later = [x for x in self.claims if x.name in below]
-            broken = [x.name for x in later if self.holds(x, base) and not self.holds(x, printed)]
-            follow_printed = [x for x in later if self.holds(x, printed) and
-                              not self.holds(x, base)]
-            if broken:
-                self.verdict[c.name] = Verdict("typo", how, names=broken, value=expected)
-            elif not follow_printed and not how.startswith("digits"):
-                self.verdict[c.name] = Verdict("typo", how, value=expected)
-            elif c.name in self.holds_under:
-                self.verdict[c.name] = Verdict("rule")
-            else:
-                self.verdict[c.name] = Verdict("unexplained", how, value=expected)
+            self.verdict[c.name] = self._own(c, base, printed, below, consequences)
+
+    def _own(self, c, base, printed, below, consequences):
+        """The verdict on a wrong claim no slip explains: the figures computed from it follow
+        its printed value (carried), or the right one (typo), or neither."""
+        expected = base[c.name]
+        how = difference(c.text, expected)
+        later = [x for x in self.claims if x.name in below]
+        broken = [x.name for x in later if self.holds(x, base) and not self.holds(x, printed)]
+        if consequences:
+            return Verdict("carried", how, names=consequences)
+        if broken:
+            return Verdict("typo", how, names=broken, value=expected)
+        if not how.startswith("digits") and not any(
+                self.holds(x, printed) and not self.holds(x, base) for x in later):
+            return Verdict("typo", how, value=expected)
+        return Verdict("rule") if c.name in self.holds_under else \
+            Verdict("unexplained", how, value=expected)
 
     def _rounding_of(self, c, earlier, g, carried, use, values):
         """How far the printed rounding of the ``earlier`` claims (half a unit each) can move
         ``c`` when they are carried forward: sum of |c(x + half) - c(x)|."""
-        extra = 0.0
-        for w in earlier:
-            if c.tol is not None:
-                break
-            moved = g.evaluate(force={**carried, w.name: w.value + w.half}, use=use,
-                               env=values, only=g.between([w.name], c.name))[c.name]
-            extra += abs(moved - values[c.name])
-        return extra
+        if c.tol is not None:
+            return 0.0
+        return sum(abs(g.evaluate(force={**carried, w.name: w.value + w.half}, use=use,
+                                  env=values, only=g.between([w.name], c.name))[c.name]
+                       - values[c.name]) for w in earlier)
 
-    # -- the search for one slip -----------------------------------------------------------------
 
 def _nearest(g, claims):
     """Of these claims, the ones no other one of them is computed from: the nearest wrong
     figures a claim follows from."""
     names = [w.name for w in claims]
     return tuple(n for n in names if not any(n in g.ancestors(m) for m in names if m != n))
+
+
+def within(claim, value, tol):
+    """Whether ``value`` is a finite number within ``tol`` of the claim (and the last bits)."""
+    return value is not None and math.isfinite(value) and \
+        abs(claim.value - value) <= tol + slack(claim, value)
 
 
 def slack(claim, value):

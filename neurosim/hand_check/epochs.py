@@ -24,10 +24,12 @@ here.
 
 import copy
 import re
+from dataclasses import replace
 
 from .. import quantities
 from ..errors import FormatError
-from .claims import short as _short
+from ..training import batch_step, targets_and_outputs
+from .claims import close_to, short
 
 __all__ = ["AT_EPOCH", "split", "EpochRun", "MODES"]
 
@@ -73,50 +75,38 @@ class EpochRun:
                                       f"line such as 'epoch_error = sum, no half, during'")
             elif sample is None and not (base.endswith("+")
                                          and base[:-1] in net.parameter_names()):
-                raise FormatError(f"{where}: {_short(c.name)!r}: after a whole epoch only a "
+                raise FormatError(f"{where}: {short(c.name)!r}: after a whole epoch only a "
                                   f"weight or bias after its update can be claimed (such as "
                                   f"'w5+ @ epoch {epoch}'); name the sample for the rest")
             elif sample is not None and mode == "batch" and base.endswith("+"):
                 raise FormatError(f"{where}: in batch mode no weight moves before the end of "
-                                  f"the epoch: claim {_short(base)} @ epoch {epoch}")
+                                  f"the epoch: claim {short(base)} @ epoch {epoch}")
             wanted.setdefault(epoch, []).append((c.name, base, sample))
-        self._run(copy.deepcopy(net), samples, mode, spec, wanted)
-
-    def _run(self, net, samples, mode, spec, wanted):
-        from ..training import batch_step as _batch_step
-        from ..training import targets_and_outputs as _after
+        net = copy.deepcopy(net)
         for epoch in range(1, max(wanted) + 1):
-            here = wanted.get(epoch, [])
             by_sample = {}
-            for name, base, sample in here:
+            for name, base, sample in wanted.get(epoch, []):
                 by_sample.setdefault(sample, []).append((name, base))
             seen = []
-            if mode == "online":
-                for k, (x, t) in enumerate(samples, start=1):
-                    if k in by_sample:
-                        step = quantities.of_step(net, x, t)
-                        for name, base in by_sample[k]:
-                            self.values[name] = step[base]
+            for k, (x, t) in enumerate(samples, start=1):
+                if k in by_sample:  # the step's worksheet, with the weights it starts from
+                    step = quantities.of_step(net, x, t)
+                    self.values.update((name, step[base]) for name, base in by_sample[k])
+                if mode == "online":
                     net.train(x, t)
                     seen.append((t, net.output_layer.outs))
-            else:
-                for k, (x, t) in enumerate(samples, start=1):
-                    if k in by_sample:
-                        step = quantities.of_step(net, x, t)
-                        for name, base in by_sample[k]:
-                            self.values[name] = step[base]
-                _batch_step(net, samples, seen)
+            if mode == "batch":
+                batch_step(net, samples, seen)
             for name, base in by_sample.get(None, []):
                 if base == "E_epoch":
                     self.values[name] = spec.of(seen if spec.when == "during"
-                                                else _after(net, samples))
+                                                else targets_and_outputs(net, samples))
                 else:
                     self.values[name] = net[base[:-1]]
 
 
 def check_names(claims, net, source):
     """The epoch claims with canonical base names; unknown names refused."""
-    from dataclasses import replace
     known = set(quantities.names(net))
     out = []
     for c in claims:
@@ -124,11 +114,8 @@ def check_names(claims, net, source):
         if base != "E_epoch":
             base = quantities.canonical(base)
             if base not in known:
-                import difflib
-                close = difflib.get_close_matches(base, list(known), n=3, cutoff=0.6)
-                hint = f"; did you mean {', '.join(close)}?" if close else ""
-                raise FormatError(f"{source} {c.where()}: {_short(base)!r} is not a quantity "
-                                  f"of a step{hint}")
+                raise FormatError(f"{source} {c.where()}: {short(base)!r} is not a quantity "
+                                  f"of a step{close_to(base, known)}")
         out.append(replace(c, name=f"{base}@epoch{epoch}" +
                            (f"sample{sample}" if sample is not None else "")))
     return out

@@ -9,6 +9,8 @@ neuron, the loss without the 1/2) and every step count within ``window`` of N. T
 itself does the training (``net.train``), on copies.
 """
 
+from itertools import product
+
 from ..errors import ConfigurationError
 from .slips import difference, ordinal
 
@@ -29,16 +31,12 @@ def rebuild(net, **changes):
     if options["bias"] != "per_neuron":     # thresholds are per-neuron biases
         options["thresholds"] = False
     weights = [[list(n.weights) for n in layer.neurons] for layer in net.layers]
-    if options["bias"] == "shared" and net.bias_mode != "shared":
-        if any(len({n.bias for n in layer.neurons}) > 1 for layer in net.layers):
-            raise ConfigurationError("bias='shared' needs one bias value per layer, but the "
+    if options["bias"] == "shared" and net.bias_mode != "shared" and any(
+            len({n.bias for n in layer.neurons}) > 1 for layer in net.layers):
+        raise ConfigurationError("bias='shared' needs one bias value per layer, but the "
                                      "network's neurons hold different biases")
-    if options["bias"] == "shared":
-        biases = [layer.neurons[0].bias for layer in net.layers]
-    elif options["bias"] == "none":
-        biases = None
-    else:
-        biases = [[n.bias for n in layer.neurons] for layer in net.layers]
+    biases = {"none": None, "shared": [layer.neurons[0].bias for layer in net.layers]}.get(
+        options["bias"], [[n.bias for n in layer.neurons] for layer in net.layers])
     return NeuralNetwork.from_weights(weights, biases, **options)
 
 
@@ -55,39 +53,23 @@ def variants(net):
         if net.bias_mode == "shared":
             biases.append(("one bias per neuron, updated",
                            {"bias": "per_neuron", "train_biases": True}))
-    losses = [(None, {})]
-    if net.loss.name in ("half_squared_error", "squared_error"):
-        losses.append(("the loss without the 1/2" if net.loss.name == "half_squared_error"
-                       else "the loss with a 1/2",
-                       {"loss": "squared_error" if net.loss.name == "half_squared_error"
-                        else "half_squared_error"}))
-    found = []
-    for h_text, h in hidden:
-        for b_text, b in biases:
-            for l_text, loss in losses:
-                if l_text and b_text:
-                    continue
-                texts = [t for t in (h_text, b_text, l_text) if t]
-                found.append((", ".join(texts) if texts else "the stated rules",
-                              {**h, **b, **loss}))
-    return found
+    half = net.loss.name == "half_squared_error"
+    losses = [(None, {})] + ([("the loss without the 1/2" if half else "the loss with a 1/2",
+                               {"loss": "squared_error" if half else "half_squared_error"})]
+                             if half or net.loss.name == "squared_error" else [])
+    return [(", ".join(t for t in (h, b, l) if t) or "the stated rules", {**ho, **bo, **lo})
+            for (h, ho), (b, bo), (l, lo) in product(hidden, biases, losses) if not (l and b)]
 
 
 def _values(net, inputs, targets):
     """Every forward quantity and parameter by name, with the network's current weights."""
     outs = net.feed_forward(inputs)
-    values = {}
-    for layer in net.layers:
-        for n in layer.neurons:
-            values[f"net_{n.name}"] = n.net
-            values[f"out_{n.name}"] = n.out
-    n_out = len(outs)
-    errors = [net.loss.error(t, o, n_out) for t, o in zip(targets, outs)]
-    for n, e in zip(net.output_layer.neurons, errors):
-        values[f"E_{n.name}"] = e
+    values = {f"{kind}_{n.name}": getattr(n, kind) for layer in net.layers
+              for n in layer.neurons for kind in ("net", "out")}
+    errors = [net.loss.error(t, o, len(outs)) for t, o in zip(targets, outs)]
+    values.update((f"E_{n.name}", e) for n, e in zip(net.output_layer.neurons, errors))
     values["E_total"] = sum(errors)
-    for name in net.parameter_names():
-        values[name] = net[name]
+    values.update((name, net[name]) for name in net.parameter_names())
     return values
 
 
@@ -99,33 +81,26 @@ class LongRun:
     """
 
     def __init__(self, net, inputs, targets, claims, window, holds, stated_only=False):
-        self.claims = claims
         self.window = window
-        needed = set()
-        for c in claims:
-            needed.update(range(max(0, c.steps - window), c.steps + window + 1))
-        last = max(needed)
+
+        def around(c):
+            return range(max(0, c.steps - window), c.steps + window + 1)
+        needed = {k for c in claims for k in around(c)}
         self.records = []
-        for text, options in variants(net)[:1] if stated_only else variants(net):
+        for text, options in variants(net)[:1 if stated_only else None]:
             copy = rebuild(net, **options)
-            record = {}
-            if 0 in needed:
-                record[0] = _values(copy, inputs, targets)
-            for k in range(1, last + 1):
+            record = {0: _values(copy, inputs, targets)} if 0 in needed else {}
+            for k in range(1, max(needed) + 1):
                 copy.train(inputs, targets)
                 if k in needed:
                     record[k] = _values(copy, inputs, targets)
             self.records.append((text, record))
         self.simulated = {c.name: self.records[0][1][c.steps][c.base] for c in claims}
-        self.matches = {}
-        for c in claims:
-            found = []
-            for rank, (text, record) in enumerate(self.records):
-                for k in range(max(0, c.steps - window), c.steps + window + 1):
-                    if holds(c, record[k][c.base]):
-                        found.append(((k != c.steps, k != c.steps - 1, abs(k - c.steps), rank),
-                                      text, k))
-            self.matches[c.name] = [(text, k) for _, text, k in sorted(found)]
+        # best first: exactly N, then N - 1 (the error a step reports), nearer, the stated rules
+        self.matches = {c.name: [(text, k) for _, text, k in sorted(
+            ((k != c.steps, k != c.steps - 1, abs(k - c.steps), rank), text, k)
+            for rank, (text, record) in enumerate(self.records) for k in around(c)
+            if holds(c, record[k][c.base]))] for c in claims}
 
     def explain(self, c):
         """``(kind, text)`` for a wrong long-run claim."""

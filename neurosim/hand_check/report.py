@@ -9,9 +9,15 @@ import math
 from decimal import Decimal
 
 from ..errors import UnknownNameError
+from .claims import close_to
 from .slips import fmt
 
 __all__ = ["ClaimResult", "CheckReport"]
+
+
+#: A result's fields, in the order of its JSON object.
+_FIELDS = ("name", "label", "printed", "value", "simulated", "difference", "tol", "tol_stated",
+           "status", "kind", "explanation", "follows", "holds_under")
 
 
 class ClaimResult:
@@ -22,18 +28,10 @@ class ClaimResult:
 
     def __init__(self, claim, simulated, tol, status, kind=None, explanation="", follows=(),
                  holds_under=()):
-        self.claim = claim
-        self.name = claim.name
-        self.label = claim.label
-        self.printed = claim.text
-        self.value = claim.value
-        self.simulated = simulated
-        self.tol = tol
-        self.status = status
-        self.kind = kind
-        self.explanation = explanation
-        self.follows = tuple(follows)
-        self.holds_under = list(holds_under)
+        self.claim, self.name, self.label = claim, claim.name, claim.label
+        self.printed, self.value, self.simulated, self.tol = claim.text, claim.value, simulated, tol
+        self.status, self.kind, self.explanation = status, kind, explanation
+        self.follows, self.holds_under = tuple(follows), list(holds_under)
 
     @property
     def ok(self):
@@ -51,12 +49,7 @@ class ClaimResult:
         return self.claim.tol is not None
 
     def to_dict(self):
-        return {"name": self.name, "label": self.label, "printed": self.printed,
-                "value": self.value, "simulated": self.simulated,
-                "difference": self.difference, "tol": self.tol,
-                "tol_stated": self.tol_stated, "status": self.status,
-                "kind": self.kind, "explanation": self.explanation,
-                "follows": list(self.follows), "holds_under": self.holds_under}
+        return {**{k: getattr(self, k) for k in _FIELDS}, "follows": list(self.follows)}
 
     def __repr__(self):
         return f"<claim {self.name} = {self.printed}: {self.status}>"
@@ -71,17 +64,10 @@ class CheckReport:
 
     def __init__(self, results, *, source, network, inputs, targets, learning_rate,
                  slips=(), notes=(), consequences=(), givens=None):
-        self.results = list(results)
-        self.source = source
-        self.network = network
-        self.inputs = list(inputs)
-        self.targets = list(targets)
-        self.learning_rate = learning_rate
-        self.slips = list(slips)
-        self.notes = list(notes)
-        wrong = [r for r in self.results if r.status == "wrong"]
-        self.first_wrong = wrong[0] if wrong else None
-        self.consequences = list(consequences)
+        self.results, self.source, self.network = list(results), source, network
+        self.inputs, self.targets, self.learning_rate = list(inputs), list(targets), learning_rate
+        self.slips, self.notes, self.consequences = list(slips), list(notes), list(consequences)
+        self.first_wrong = next((r for r in self.results if r.status == "wrong"), None)
         self.givens = dict(givens or {})
 
     @property
@@ -97,11 +83,9 @@ class CheckReport:
         for r in self.results:
             if r.name == name:
                 return r
-        import difflib
         names = [r.name for r in self.results]
-        close = difflib.get_close_matches(str(name), names, n=3, cutoff=0.6)
-        hint = (f"; did you mean {', '.join(close)}?" if close else
-                f"; claims: {', '.join(names[:8])}{', ...' if len(names) > 8 else ''}")
+        hint = close_to(str(name), names) or \
+            f"; claims: {', '.join(names[:8])}{', ...' if len(names) > 8 else ''}"
         raise UnknownNameError(f"no claim is named {name!r} in this report{hint}")
 
     def counts(self):
@@ -122,38 +106,28 @@ class CheckReport:
         """:meth:`to_dict` as JSON. A number past the float range (the simulator's value when
         the network overflows, or a difference beyond 1.8e308) is ``null``: JSON has no inf."""
         return json.dumps(_finite_only(self.to_dict()), indent=indent, ensure_ascii=False,
-                          allow_nan=False, default=_finite)
+                          allow_nan=False)
 
     def __str__(self):
-        counts = self.counts()
-        parts = [f"{counts['right']} right"]
-        if counts["rounding"]:
-            parts.append(f"{counts['rounding']} within carried rounding")
-        parts.append(f"{counts['wrong']} wrong")
-        n = len(self.results)
-        lines = [f"{self.source}: {n} claim{'' if n == 1 else 's'}, {', '.join(parts)}",
+        counts, n, first = self.counts(), len(self.results), self.first_wrong
+        parts = [f"{counts['right']} right", f"{counts['rounding']} within carried rounding",
+                 f"{counts['wrong']} wrong"]   # the rounding only when there is some
+        lines = [f"{self.source}: {n} claim{'' if n == 1 else 's'}, "
+                 f"{', '.join(p for p in parts if not p.startswith('0 within'))}",
                  f"network {self.network}, inputs {_list(self.inputs)}, targets "
                  f"{_list(self.targets)}, learning rate {fmt(self.learning_rate)}"]
         if self.givens:
             lines.append("given by the claims: " + ", ".join(
                 f"{name} = {fmt(value)}" for name, value in self.givens.items()))
-        lines.append("")
-        rows = [("claim", "printed", "neurosim", "difference", "")]
-        for r in self.results:
-            mark = {"right": "right", "rounding": "rounding", "wrong": "WRONG"}[r.status]
-            if r is self.first_wrong:
-                mark += "  <- first wrong claim"
-            if r.label:
-                mark += f"  # {r.label}"
-            printed = f"{r.printed} ± {fmt(r.claim.tol)}" if r.tol_stated else r.printed
-            rows.append((r.name, printed, shown(r.simulated, r.printed),
-                         f"{r.difference:+.2g}" if r.difference else "0", mark))
+        rows = [("claim", "printed", "neurosim", "difference", "")] + [(
+            r.name, f"{r.printed} ± {fmt(r.claim.tol)}" if r.tol_stated else r.printed,
+            shown(r.simulated, r.printed), f"{r.difference:+.2g}" if r.difference else "0",
+            ("WRONG" if r.status == "wrong" else r.status)
+            + ("  <- first wrong claim" if r is first else "")
+            + (f"  # {r.label}" if r.label else "")) for r in self.results]
         widths = [max(len(row[k]) for row in rows) for k in range(4)]
-        for row in rows:
-            lines.append(("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths))
-                          + "  " + row[4]).rstrip())
-        first = self.first_wrong
-        lines.append("")
+        lines += [""] + [("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths))
+                          + "  " + row[4]).rstrip() for row in rows] + [""]
         if first is None:
             lines.append("every claim holds.")
         else:
@@ -164,13 +138,10 @@ class CheckReport:
                              f"{', '.join(self.consequences)}")
         explained = [r for r in self.results if r.status != "right" and r.explanation]
         if explained:
-            lines += ["", "why:"]
             width = min(24, max(len(r.name) for r in explained))
-            for r in explained:
-                lines.append(f"  {r.name.ljust(width)}  {r.explanation}")
-        for note in self.notes:
-            lines.append(f"note: {note}")
-        return "\n".join(lines)
+            lines += ["", "why:"] + [f"  {r.name.ljust(width)}  {r.explanation}"
+                                     for r in explained]
+        return "\n".join(lines + [f"note: {note}" for note in self.notes])
 
     def _repr_html_(self):
         """Jupyter's view: the claims, the first wrong one marked, and why."""
@@ -208,7 +179,3 @@ def _finite_only(value):
     if isinstance(value, (list, tuple)):
         return [_finite_only(v) for v in value]
     return value
-
-
-def _finite(value):
-    raise TypeError(f"not JSON serializable: {value!r}")

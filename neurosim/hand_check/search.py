@@ -19,6 +19,7 @@ and what follows from c's printed value.
 """
 
 import math
+from dataclasses import dataclass, field
 
 from .. import losses
 from .slips import fmt, given_values, near_values
@@ -34,85 +35,72 @@ _HALF = "half_squared_error"
 MAX_CHANCE = 1e-3
 
 
+@dataclass(eq=False)
 class Scenario:
     """One recomputation of the step: other ``rules``, or values forced (``force``: carried
-    forward from that quantity on; ``use``: in one formula only). ``text`` says it in words."""
+    forward from that quantity on; ``use``: in one formula only). ``text`` says it in words,
+    ``short`` in a few; ``nice`` is False for an arbitrary value (no recognisable slip).
+    The search fills in the wrong claims it ``explains``, the right ones it ``breaks``, and
+    ``alternatives`` as good; the diagnosis where it was ``found_at``."""
 
-    def __init__(self, text, *, rules=None, force=None, use=None, nice=True, rank=0,
-                 kind="slip", short=None):
-        self.text = text
-        self.short = short or text
-        self.rules = rules
-        self.force = dict(force or {})
-        self.use = dict(use or {})
-        self.nice = nice
-        self.rank = rank
-        self.kind = kind
-        self.explains = []
-        self.breaks = []
-        self.alternatives = []
-        self.found_at = None
+    text: str
+    rules: object = None
+    force: dict = field(default_factory=dict)
+    use: dict = field(default_factory=dict)
+    nice: bool = True
+    rank: int = 0
+    kind: str = "slip"
+    short: str = None
+    explains: list = field(default_factory=list)
+    breaks: list = field(default_factory=list)
+    alternatives: list = field(default_factory=list)
+    found_at: str = None
 
-    def __repr__(self):
-        return f"Scenario({self.text!r})"
+    def __post_init__(self):
+        self.short = self.short or self.text
 
 
 def rule_variants(rules, structure):
     """The rules a hand calculation slips into, each ``(Rules, text)``, relative to ``rules``."""
-    out = []
-    if rules.hidden_deltas == "original_weights":
-        out.append((rules.but(hidden_deltas="updated_weights"),
-                    "hidden deltas from the updated weights (w+ in the backward messages)"))
-    else:
-        out.append((rules.but(hidden_deltas="original_weights"),
-                    "hidden deltas from the original weights (backpropagation)"))
-    if rules.loss.name == _HALF:
-        out.append((rules.but(loss=losses.get("squared_error")),
-                    "the loss without the 1/2: E = sum (target - out)^2"))
-    elif rules.loss.name == "squared_error":
-        out.append((rules.but(loss=losses.get(_HALF)),
-                    "the loss with a 1/2: E = sum 1/2 (target - out)^2"))
-    n = len(structure.layers)
+    n, half, trained = len(structure.layers), rules.loss.name == _HALF, rules.train_biases
     everywhere = frozenset(range(n))
-    if rules.f_for_fprime != everywhere:
-        out.append((rules.but(f_for_fprime=everywhere),
-                    "f(net) used where f'(net) belongs, in every layer"))
-    if n > 1:
-        for k in range(n):
-            if rules.f_for_fprime != {k}:
-                out.append((rules.but(f_for_fprime=frozenset([k])),
-                            f"f(net) used where f'(net) belongs, in layer {k + 1} "
-                            f"({_layer_word(k, n)})"))
+    out = [(dict(hidden_deltas="updated_weights"),
+            "hidden deltas from the updated weights (w+ in the backward messages)")
+           if rules.hidden_deltas == "original_weights" else
+           (dict(hidden_deltas="original_weights"),
+            "hidden deltas from the original weights (backpropagation)")]
+    if half or rules.loss.name == "squared_error":
+        out.append((dict(loss=losses.get("squared_error" if half else _HALF)),
+                    "the loss without the 1/2: E = sum (target - out)^2" if half else
+                    "the loss with a 1/2: E = sum 1/2 (target - out)^2"))
+    out += [(dict(f_for_fprime=layers), f"f(net) used where f'(net) belongs, in {where}")
+            for layers, where in [(everywhere, "every layer")] + [
+                (frozenset([k]), f"layer {k + 1} ({'output' if k == n - 1 else 'hidden'})")
+                for k in range(n) if n > 1]
+            if rules.f_for_fprime != layers]
     if rules.sign is None:
-        out.append((rules.but(sign="error"), "a sign error: dE/dout_o = target - out "
-                                             "(every gradient's sign flipped)"))
-        out.append((rules.but(sign="update"), "a sign error in the update: w+ = w + eta dE/dw"))
-    for k in structure.square_layers():
-        if k not in rules.transposed:
-            wnames = structure.layers[k][1]
+        out += [(dict(sign="error"), "a sign error: dE/dout_o = target - out (every gradient's "
+                                     "sign flipped)"),
+                (dict(sign="update"), "a sign error in the update: w+ = w + eta dE/dw")]
+    for k, (neurons, wnames, _) in enumerate(structure.layers):
+        if len(neurons) == len(wnames[0]) and k not in rules.transposed:  # a square matrix
             pairs = [f"{wnames[j][i]} <-> {wnames[i][j]}" for j in range(len(wnames))
                      for i in range(j + 1, len(wnames))]
-            out.append((rules.but(transposed=rules.transposed | {k}),
+            out.append((dict(transposed=rules.transposed | {k}),
                         f"the weight matrix of layer {k + 1} read transposed "
                         f"({', '.join(pairs[:3])}{', ...' if len(pairs) > 3 else ''})"))
     if rules.bias != "none":
-        out.append((rules.but(train_biases=not rules.train_biases),
-                    "the biases updated too" if not rules.train_biases
-                    else "the biases left as they were (not updated)"))
-        if rules.bias == "shared":
-            out.append((rules.but(bias="per_neuron", train_biases=True),
-                        "one bias per neuron, updated (b_h1, b_h2, ... instead of b1)"))
-        elif structure.shared_biases_possible():
-            out.append((rules.but(bias="shared"),
-                        "one bias shared by each layer (dE/db = the sum of its deltas)"))
+        out.append((dict(train_biases=not trained), "the biases left as they were (not "
+                    "updated)" if trained else "the biases updated too"))
+    if rules.bias == "shared":
+        out.append((dict(bias="per_neuron", train_biases=True),
+                    "one bias per neuron, updated (b_h1, b_h2, ... instead of b1)"))
+    elif rules.bias != "none" and all(len(set(b)) == 1 for b in structure.biases):
+        out.append((dict(bias="shared"),
+                    "one bias shared by each layer (dE/db = the sum of its deltas)"))
     if rules.weight_decay:
-        out.append((rules.but(weight_decay=0.0), "no weight decay (w+ = w - eta dE/dw alone)"))
-    return out
-
-
-def _layer_word(k, n):
-    return "output" if k == n - 1 else "hidden"
-
+        out.append((dict(weight_decay=0.0), "no weight decay (w+ = w - eta dE/dw alone)"))
+    return [(rules.but(**changes), text) for changes, text in out]
 
 
 def search(d, c, g, force, use, base, open_wrong, consequences):
@@ -175,7 +163,7 @@ def _computed_slips(d, c, g, base, force, use, wanted):
         if implied is None:
             continue
         neuron = a.split("_", 1)[-1].split("/")[0]
-        out = base.get(f"out_{neuron}") if g.kind[a] == "dout/dnet" else None
+        out = base.get(f"out_{neuron}") if g.kind[a] in ("dout_dnet", "jacobian") else None
         net = base.get(f"net_{neuron}") if g.kind[a] == "out" else None
         printed = d.claim_of[a].text if a in d.claim_of else None
         for x, how, spacing in near_values(v, implied, out, net):
@@ -203,11 +191,9 @@ def _at(d, c, g, base, only, force, use, key):
     """The claim's value as a function of one quantity (``key`` a name) or of one operand
     in one formula (``key`` = (consumer, operand)), everything else as in ``base``."""
     def value(x):
-        if isinstance(key, str):
-            values = g.evaluate(force={**force, key: x}, use=use, env=base, only=only)
-        else:
-            values = g.evaluate(force=force, use={**use, key: x}, env=base, only=only)
-        return values[c.name]
+        slipped = dict(force={**force, key: x}, use=use) if isinstance(key, str) else \
+            dict(force=force, use={**use, key: x})
+        return g.evaluate(env=base, only=only, **slipped)[c.name]
     return value
 
 def _solve(d, c, g, base, only, force, use, key):
@@ -251,12 +237,10 @@ def _best(d, c, g, candidates, force, use, base, open_wrong, consequences):
             scored.append(((-score, s.rank, len(s.breaks)), s))
     if not scored:
         return None
-    scored.sort(key=lambda item: item[0])
-    key, best = scored[0]
-    best.alternatives = [s.text for k, s in scored[1:] if k == key and s.nice and
-                         s.explains == best.explains][:3]
+    key, best = min(scored, key=lambda item: item[0])  # the first of the best
+    best.alternatives = [s.text for k, s in scored if k == key and s is not best and s.nice
+                         and s.explains == best.explains][:3]
     return best
-
 
 
 def _step(at, x):
@@ -275,7 +259,7 @@ def _formula(g, name):
     """A consumer's name, with what kind of formula it is."""
     kind = g.kind.get(name, "")
     where = {"message": "the forward pass", "backward": "the backward pass",
-             "dE/dw": "the gradient", "update": "the update", "net": "the forward pass",
+             "input message": "the backward pass", "dE_dw": "the gradient",
+             "update": "the update", "velocity": "the update", "net": "the forward pass",
              "after": "the forward pass after the update"}.get(kind)
     return f"{name} ({where})" if where else name
-

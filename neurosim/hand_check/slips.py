@@ -15,6 +15,7 @@ from the one it should be.
 """
 
 import math
+from os.path import commonprefix
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from ..numbers import num
@@ -88,25 +89,17 @@ def given_values(v, others=()):
     >>> sorted(set(x for x, _, _ in given_values(2.0)))[:6]
     [-2.0, 0.0, 0.2, 1.0, 3.0, 4.0]
     """
-    found = {}
     digits = _digits(v) or {0: 0}
-    for p in range(max(max(digits), 0), min(min(digits), 0) - 1, -1):
-        for new in range(10):
-            change = digit_change(v, p, new - digits.get(p, 0))
-            if change:
-                found.setdefault(change[0], (change[1], 10.0 ** p))
-    for k in (1, -1):
-        x = _scaled(v, k)
-        found.setdefault(x, (_power(k), 10 * abs(x)))
-    if v:
-        found.setdefault(-v, ("the sign flipped", 10 * abs(v)))
-    for value, how, spacing in _swaps(v):
-        found.setdefault(value, (how, spacing))
-    for name, value in others:
-        if value != v:
-            found.setdefault(value, (f"the value of {name}", 10 * abs(value) or 1.0))
-    found.pop(v, None)
-    return [(x, how, spacing) for x, (how, spacing) in found.items()]
+    found = [(*change, 10.0 ** p) for p in range(max(max(digits), 0), min(min(digits), 0) - 1, -1)
+             for new in range(10) if (change := digit_change(v, p, new - digits.get(p, 0)))]
+    found += [(_scaled(v, k), _power(k), 10 * abs(_scaled(v, k))) for k in (1, -1)]
+    found += [(-v, "the sign flipped", 10 * abs(v))] if v else []
+    found += _swaps(v) + [(value, f"the value of {name}", 10 * abs(value) or 1.0)
+                          for name, value in others]
+    first = {}   # the first reading of each value
+    for x, how, spacing in found:
+        first.setdefault(x, (how, spacing))
+    return [(x, how, spacing) for x, (how, spacing) in first.items() if x != v]
 
 
 def near_values(v, implied, out=None, net=None):
@@ -120,10 +113,8 @@ def near_values(v, implied, out=None, net=None):
     p = math.floor(math.log10(abs(diff)))
     for q in (p, p + 1):
         delta = round(diff / 10.0 ** q) * (1 if v >= 0 else -1)
-        if 1 <= abs(delta) <= 9:
-            change = digit_change(v, q, delta)
-            if change:
-                found.append((change[0], change[1], 10.0 ** q))
+        if 1 <= abs(delta) <= 9 and (change := digit_change(v, q, delta)):
+            found.append((*change, 10.0 ** q))
     wide = 10 * abs(implied)
     if v and implied / v > 0:
         k = round(math.log10(implied / v))
@@ -135,14 +126,11 @@ def near_values(v, implied, out=None, net=None):
                 found.append((v * factor, how, wide))
     if v and abs(implied + v) < 0.01 * abs(v):
         found.append((-v, "the sign flipped", wide))
-    for value, how, spacing in _swaps(v, 12):
-        if abs(value - implied) < 0.01 * abs(implied):
-            found.append((value, how, spacing))
-    if out is not None and abs(out - implied) < 0.01 * abs(implied):
-        found.append((out, "f(net) written where f'(net) belongs", wide))
-    if net is not None and abs(net - implied) < 0.01 * abs(implied):
-        found.append((net, "the activation f not applied (net for out)", wide))
-    return found
+    others = _swaps(v, 12) + [(x, how, wide) for x, how in (
+        (out, "f(net) written where f'(net) belongs"),
+        (net, "the activation f not applied (net for out)")) if x is not None]
+    return found + [(x, how, spacing) for x, how, spacing in others
+                    if abs(x - implied) < 0.01 * abs(implied)]
 
 
 def _scaled(v, k):
@@ -150,31 +138,22 @@ def _scaled(v, k):
     return float(Decimal(repr(v)).scaleb(k))
 
 
-def _power(k):
-    if k > 0:
-        return f"a power of ten: one zero fewer (x {10 ** k})" if k == 1 else \
-            f"a power of ten: {k} zeros fewer (x 1e{k})"
-    return "a power of ten: one zero too many (x 0.1)" if k == -1 else \
-        f"a power of ten: {-k} zeros too many (x 1e{k})"
+def _power(k, fewer="fewer"):
+    """A factor 10**k in words: ``1`` -> one zero fewer (x 10), ``-2`` -> 2 zeros too many."""
+    zeros = "one zero" if abs(k) == 1 else f"{abs(k)} zeros"
+    factor = {1: "10", -1: "0.1"}.get(k, f"1e{k}")
+    return f"a power of ten: {zeros} {fewer if k > 0 else 'too many'} (x {factor})"
 
 
 def _swaps(v, limit=None):
-    """``v`` with two adjacent digits swapped: ``(value, how, spacing)`` for each pair."""
-    d = Decimal(repr(abs(v))).normalize()
-    _, digits, exponent = d.as_tuple()
-    digits = list(digits)
+    """``v`` with two adjacent digits swapped: ``(value, how, spacing)`` for each pair (of the
+    first ``limit`` pairs)."""
+    _, digits, exponent = Decimal(repr(abs(v))).normalize().as_tuple()
     top = exponent + len(digits) - 1
-    found = []
-    pairs = range(len(digits) - 1) if limit is None else range(min(limit, len(digits) - 1))
-    for k in pairs:
-        a, b = digits[k], digits[k + 1]
-        if a == b:
-            continue
-        swapped = digits[:k] + [b, a] + digits[k + 2:]
-        value = float(Decimal((0, tuple(swapped), exponent)))
-        found.append((math.copysign(value, v), f"two adjacent digits swapped ({a}{b} -> {b}{a})",
-                      10.0 ** (top - k - 1)))
-    return found
+    return [(math.copysign(float(Decimal((0, digits[:k] + (b, a) + digits[k + 2:], exponent))), v),
+             f"two adjacent digits swapped ({a}{b} -> {b}{a})", 10.0 ** (top - k - 1))
+            for k, (a, b) in enumerate(zip(digits, digits[1:]))
+            if a != b and (limit is None or k < limit)]
 
 
 def difference(printed, expected):
@@ -200,63 +179,40 @@ def _difference(printed, expected):
     e = Decimal(repr(expected))
     if p == 0 or e == 0:
         return f"printed {printed}, expected {fmt(expected)}"
-    if (p < 0) != (e < 0) and _same(abs(p), abs(e), p):
-        return "the sign flipped"
-    if (p < 0) == (e < 0):
-        sig = _significant(p)
-        k = p.adjusted() - e.adjusted()
-        if k and _same(p, e.scaleb(k), p, sig):
-            return _power_printed(k)
-    exponent = p.as_tuple().exponent
-    expected_text = str(abs(e).quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP))
+    k = p.adjusted() - e.adjusted()
+    if (p < 0) != (e < 0):
+        if _same(abs(p), abs(e)):
+            return "the sign flipped"
+    elif k and _same(p, e.scaleb(k)):
+        return _power(k, "too few")
+    expected_text = str(abs(e).quantize(Decimal(1).scaleb(p.as_tuple().exponent),
+                                        rounding=ROUND_HALF_UP))
     printed_text = str(abs(p))
-    if len(expected_text) == len(printed_text):
-        diffs = [k for k, (a, b) in enumerate(zip(printed_text, expected_text)) if a != b]
-        if len(diffs) == 1:
-            k = diffs[0]
-            point = printed_text.find(".")
-            point = len(printed_text) if point < 0 else point
-            power = point - k - 1 if k < point else point - k
-            return (f"one digit: {_place(power)}, {expected_text[k]} -> {printed_text[k]}")
-        if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and \
-                printed_text[diffs[0]] == expected_text[diffs[1]] and \
-                printed_text[diffs[1]] == expected_text[diffs[0]]:
-            return f"two adjacent digits swapped ({_signed(expected_text, e)})"
-    start = 0
-    while start < min(len(printed_text), len(expected_text)) and \
-            printed_text[start] == expected_text[start]:
-        start += 1
-    end = 0
-    while end < min(len(printed_text), len(expected_text)) - start and \
-            printed_text[-1 - end] == expected_text[-1 - end]:
-        end += 1
+    right = ("-" if e < 0 else "") + expected_text
+    diffs = [k for k, (a, b) in enumerate(zip(printed_text, expected_text)) if a != b]
+    if len(expected_text) == len(printed_text) and len(diffs) == 1:
+        k = diffs[0]
+        point = printed_text.find(".") % (len(printed_text) + 1)   # no point: after the last
+        return (f"one digit: {_place(point - k - (k < point))}, {expected_text[k]} -> "
+                f"{printed_text[k]}")
+    pair = slice(diffs[0], diffs[0] + 2) if diffs else None
+    if len(expected_text) == len(printed_text) and len(diffs) == 2 and \
+            diffs[1] == diffs[0] + 1 and printed_text[pair] == expected_text[pair][::-1]:
+        return f"two adjacent digits swapped ({right})"
+    start = len(commonprefix([printed_text, expected_text]))
+    end = len(commonprefix([printed_text[start:][::-1], expected_text[start:][::-1]]))
     a = printed_text[start:len(printed_text) - end]
     b = expected_text[start:len(expected_text) - end]
-    return f"digits '{a}' where '{b}' belongs ({_signed(expected_text, e)})"
+    return f"digits '{a}' where '{b}' belongs ({right})"
 
 
-def _power_printed(k):
-    """The printed number is the right one times 10**k."""
-    if k == -1:
-        return "a power of ten: one zero too many (x 0.1)"
-    if k == 1:
-        return "a power of ten: one zero too few (x 10)"
-    return (f"a power of ten: {-k} zeros too many (x 1e{k})" if k < 0
-            else f"a power of ten: {k} zeros too few (x 1e{k})")
-
-
-def _signed(text, e):
-    return ("-" if e < 0 else "") + text
-
-
-def _significant(d):
+def significant_digits(d):
+    """How many significant digits the Decimal ``d`` prints (at least 1: ``0.00`` has one)."""
     digits = d.as_tuple().digits
-    lead = next((k for k, x in enumerate(digits) if x), len(digits))
-    return max(1, len(digits) - lead)
+    return max(1, len(digits) - next((k for k, x in enumerate(digits) if x), len(digits)))
 
 
-def _same(p, e, printed, sig=None):
-    """Do ``p`` and ``e`` agree to the printed significant digits?"""
-    sig = sig or _significant(printed)
-    q = Decimal(1).scaleb(p.adjusted() - sig + 1)
+def _same(p, e):
+    """Do ``p`` and ``e`` agree to the significant digits printed in ``p``?"""
+    q = Decimal(1).scaleb(p.adjusted() - significant_digits(p) + 1)
     return abs(p - e.quantize(q, rounding=ROUND_HALF_UP)) <= q / 2

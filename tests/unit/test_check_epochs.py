@@ -97,3 +97,10 @@ def test_epoch_claims_need_the_data_set():
         check("inputs = 1 1\ntargets = 0\nout_o1 @ epoch 1 sample 1 = 0.5\n", net())
     with pytest.raises(FormatError, match="sample 2: expected 'inputs -> targets'"):
         check("samples = 1 1 -> 0; 0 1\nout_o1 @ epoch 1 sample 1 = 0.5\n", net())
+
+
+def test_a_json_sample_whose_sides_are_not_lists_is_refused():
+    """``[[1, [0]]]`` raised a bare TypeError ('Decimal' object is not iterable)."""
+    with pytest.raises(FormatError, match=r"\$\.samples\[0\]: expected \[inputs, targets\] "
+                                          r"\(two lists of numbers\), got a list of 2 items"):
+        check('{"samples": [[1, [0]]], "out_o1@epoch1sample1": 0.5}', net())
