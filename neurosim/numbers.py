@@ -23,7 +23,10 @@ One rule, so that a figure reads the same wherever it appears:
 ('not defined', '-')
 """
 
-__all__ = ["num", "DIGITS"]
+import math
+from decimal import Decimal
+
+__all__ = ["num", "DIGITS", "beyond"]
 
 #: Significant digits when none are asked for (Mazur prints nine).
 DIGITS = 9
@@ -37,3 +40,21 @@ def num(x, digits=DIGITS, *, operand=False, exponent=False, missing="not defined
         x = 0.0             # -0.0 and 0 alike: "0"
     text = format(x, f".{digits - 1}e" if exponent else f".{digits}g")
     return f"({text})" if operand and text.startswith("-") else text
+
+
+def beyond(value, printed):
+    """``value`` with two digits more than the figure ``printed`` (a string) shows, at most 17
+    significant: the neurosim column of ``neurosim check``'s table, beside a book's figure.
+
+    >>> beyond(0.2983711087600027, "0.298371109"), beyond(1.5e-05, "1.2e-5")
+    ('0.29837110876', '1.500e-05')
+    """
+    if value is None or not math.isfinite(value):
+        return repr(value)
+    d = Decimal(printed).as_tuple()
+    if "e" in printed.lower():
+        return f"{value:.{min(16, len(d.digits) + 1)}e}"
+    decimals = max(0, -d.exponent) + 2
+    if value:
+        decimals = min(decimals, 16 - math.floor(math.log10(abs(value))))
+    return f"{value:.{max(decimals, 0)}f}"

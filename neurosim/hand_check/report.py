@@ -6,9 +6,9 @@ for machines. Only the command line prints it.
 
 import json
 import math
-from decimal import Decimal
 
 from ..errors import UnknownNameError
+from ..numbers import beyond
 from .claims import close_to
 from .slips import fmt
 
@@ -121,7 +121,7 @@ class CheckReport:
                 f"{name} = {fmt(value)}" for name, value in self.givens.items()))
         rows = [("claim", "printed", "neurosim", "difference", "")] + [(
             r.name, f"{r.printed} ± {fmt(r.claim.tol)}" if r.tol_stated else r.printed,
-            shown(r.simulated, r.printed), f"{r.difference:+.2g}" if r.difference else "0",
+            beyond(r.simulated, r.printed), f"{r.difference:+.2g}" if r.difference else "0",
             ("WRONG" if r.status == "wrong" else r.status)
             + ("  <- first wrong claim" if r is first else "")
             + (f"  # {r.label}" if r.label else "")) for r in self.results]
@@ -132,7 +132,7 @@ class CheckReport:
             lines.append("every claim holds.")
         else:
             lines.append(f"first wrong claim: {first.name} = {first.printed} (neurosim: "
-                         f"{shown(first.simulated, first.printed)})")
+                         f"{beyond(first.simulated, first.printed)})")
             if self.consequences:
                 lines.append(f"wrong only as its consequences (its value carried forward): "
                              f"{', '.join(self.consequences)}")
@@ -155,19 +155,6 @@ class CheckReport:
 
 def _list(values):
     return "[" + ", ".join(fmt(v) for v in values) + "]"
-
-
-def shown(value, printed):
-    """``value`` with two digits more than ``printed`` shows (at most 17 significant)."""
-    if value is None or not math.isfinite(value):
-        return repr(value)
-    d = Decimal(printed)
-    if "e" in printed.lower():
-        return f"{value:.{min(16, len(d.as_tuple().digits) + 1)}e}"
-    decimals = max(0, -d.as_tuple().exponent) + 2
-    if value:
-        decimals = min(decimals, 16 - math.floor(math.log10(abs(value))))
-    return f"{value:.{max(decimals, 0)}f}"
 
 
 def _finite_only(value):

@@ -27,9 +27,9 @@ Every name and number is escaped; nothing here prints or writes files.
 
 import math
 from collections import Counter
-from decimal import Decimal
 from html import escape
 
+from ..numbers import beyond
 from .text import fmt
 
 __all__ = ["network_html", "record_html", "neuron_html", "layer_html", "history_html",
@@ -201,20 +201,6 @@ def gradient_html(report):
                 _small(report._notes(report.rows)))
 
 
-def _shown(value, printed):
-    """``value`` with two digits more than ``printed`` shows (at most 17 significant): the
-    neurosim column of ``neurosim check``'s table."""
-    if value is None or not math.isfinite(value):
-        return repr(value)
-    d = Decimal(printed).as_tuple()
-    if "e" in printed.lower():
-        return f"{value:.{min(16, len(d.digits) + 1)}e}"
-    decimals = max(0, -d.exponent) + 2
-    if value:
-        decimals = min(decimals, 16 - math.floor(math.log10(abs(value))))
-    return f"{value:.{max(decimals, 0)}f}"
-
-
 def check_html(report):
     """A :class:`~neurosim.hand_check.report.CheckReport` as HTML: the counts, a row per claim
     (the first wrong one marked), and why each claim that is not right is what it is.
@@ -227,7 +213,7 @@ def check_html(report):
     counts = report.counts()
     n = len(report.results)
     rows = [_row([r.name, f"{r.printed} ± {fmt(r.claim.tol)}" if r.tol_stated else r.printed,
-                  _shown(r.simulated, r.printed), f"{r.difference:+.2g}" if r.difference else "0",
+                  beyond(r.simulated, r.printed), f"{r.difference:+.2g}" if r.difference else "0",
                   ({"right": "right", "rounding": "rounding", "wrong": "WRONG"}[r.status]
                    + (" (first wrong claim)" if r is report.first_wrong else ""),
                    _STATUS_CLASS[r.status]),
