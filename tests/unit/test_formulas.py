@@ -788,3 +788,22 @@ def test_a_softmax_delta_event_shows_the_chain_rule_with_squared_error():
         for e in deltas:
             assert len(e.jacobian) == 3 and e.outputs == ("o1", "o2", "o3")
             assert (len(e.dE_douts), len(e.targets)) == ((3, 0) if summed else (0, 3)), loss
+
+
+def test_log_softmax_and_the_default_sum_of_targets():
+    """log_softmax is log(softmax) computed without the log of a rounded 0; the pair rule's sum
+    of targets is 1 unless given (one-hot or a distribution)."""
+    nets = (0.3, -1.7, 2.2)
+    for j in range(3):
+        assert close(activations.log_softmax(j, nets), math.log(activations.softmax(j, nets)))
+    assert activations.log_softmax(1, (1000.0, -1000.0)) == -2000.0
+    assert losses.get("cross_entropy").delta(0.0, 0.3, 3) == 0.3
+
+
+@pytest.mark.parametrize("target", [0.0, 0.4, 1.0])
+def test_cross_entropy_from_the_nets_is_minus_t_log_softmax(target):
+    ce, nets = losses.get("cross_entropy"), (0.3, -1.7, 2.2)
+    out = activations.softmax(0, nets)
+    expected = -target * activations.log_softmax(0, nets)
+    assert close(ce.error_net(target, out, nets[0], 3, nets), expected)
+    assert close(ce.error(target, out, 3), expected)
