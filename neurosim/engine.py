@@ -29,9 +29,8 @@ Every variant of the step comes from the same plan, line for line:
 ``apply``     the update alone, from the gradients the neurons hold (batch training)
 
 Past :data:`UNROLL_LIMIT` connections (compiling costs about 18 µs per connection) the steps
-are written neuron by neuron instead: ``net_h1 = _dot(_W_h1, _x) + b_h1``, the same terms
-added in the same order, so the same bits; the recorded step is then the observed step run to
-its end.
+are written neuron by neuron instead: ``net_h1 = _dot(_W_h1, _x) + b_h1``,
+the same terms added in the same order, so the same bits.
 
 Each step reads the weights, biases and rates from the neuron objects when it starts and
 writes every partial and every new weight back to them: no copy of the weights outlives a step.
@@ -42,6 +41,7 @@ raises :class:`~neurosim.errors.NumericalError` naming the neuron and the quanti
 import keyword
 import re
 from collections import OrderedDict
+from functools import lru_cache
 from math import exp, isfinite, log, log1p, tanh
 from operator import mul
 
@@ -124,11 +124,9 @@ def _unrolled(shape):
 
 
 def _writer(shape, mode):
-    if _unrolled(shape) and mode != "observe":
-        return _Writer(shape, mode)
-    if mode in ("observe", "record"):     # a large network's record: its observed step, run
+    if mode == "observe":
         return _Walker(shape)
-    return _VectorWriter(shape, mode)
+    return _Writer(shape, mode) if _unrolled(shape) else _VectorWriter(shape, mode)
 
 
 def _compile(shape, mode):
@@ -137,13 +135,15 @@ def _compile(shape, mode):
         return writer.function()
     namespace = writer.namespace()
     code = writer.source()
-    if mode == "record":
+    if mode == "record" and not isinstance(writer, _VectorWriter):
         code += writer.events_source()
     exec(compile(code, f"<neurosim {mode} step>", "exec"), namespace)
     function = namespace["_step"]
     function.quantities = writer.quantities
     function.recorded_names = writer.recorded_names
     function.events = namespace.get("_events")
+    if mode == "record" and isinstance(writer, _VectorWriter):
+        function.events = writer.events()
     return function
 
 
@@ -546,6 +546,17 @@ def _calling(python):
     return lambda ops, q, shape: python(ops, q, _NoInline(shape))
 
 
+@lru_cache(maxsize=8)
+def _templates(shape):
+    """``(make, fields)`` for the event of every quantity of ``shape``'s plan that has one."""
+    templates = []
+    for q in plan(shape):
+        fields = event_fields(q, shape)
+        if fields is not None:
+            templates.append((KINDS[q.kind].event._make, fields))
+    return templates
+
+
 def _filled(fields, values):
     """An event's fields (see :func:`~neurosim.calculation.event_fields`), each
     :class:`~neurosim.calculation.Ref` replaced by its value, looked up by name in ``values``."""
@@ -623,7 +634,9 @@ class _VectorWriter(_Writer):
     :data:`~neurosim.calculation.VECTOR` (``dot(W, X)``: the same terms added
     in the same order as ``w1*x1 + w2*x2 + ...``, so the same bits).
 
-    A large network's recorded step is its observed step run to the end (:class:`_Walker`).
+    The recorded step keeps each neuron's messages (``_M_h1 = list(_map(_mul, W, X))``, then
+    ``_added(_M_h1) + b``: the same additions), backward messages, gradients and new
+    weights as lists, and returns them with the names of their values (:meth:`events`).
     """
 
     def __init__(self, shape, mode):
@@ -637,8 +650,18 @@ class _VectorWriter(_Writer):
         self.expressions = {}
         self.recorded_names = ()
         self.quantities = ()
-        self.update = mode in ("train", "apply")
+        self.update = mode in ("train", "apply", "record")
         self.bias_writes = []
+        #: record: what the step returns, each an expression and the name of its value (or
+        #: the names of the values of a list); then names whose values are others' values
+        self.record = mode == "record"
+        self.slots = []
+        self.aliases = []
+
+    def keep(self, expression, names):
+        """record: return the value of ``expression`` as the value(s) of ``names``."""
+        if self.record:
+            self.slots.append((expression, names))
 
     @property
     def from_net(self):
@@ -677,8 +700,19 @@ class _VectorWriter(_Writer):
             self.emit(f"{', '.join(v(n) for n in neurons)}, = _L{k}.neurons")
             for n, row, b in zip(neurons, s.layers[k][1], bias_names):
                 self.emit(f"_W_{v(n)} = {v(n)}.weights")
+                if self.record:     # the weights as the step read them (it writes the list)
+                    self.emit(f"_O_{v(n)} = _W_{v(n)}[:]")
+                    self.keep(f"_O_{v(n)}", row)
                 if b is not None and (s.bias_mode == "per_neuron" or n == neurons[0]):
                     self.emit(f"{self.ident(b)} = {v(n)}.bias")
+                    self.keep(self.ident(b), b)
+        if self.record:
+            self.keep("tuple(_x)", s.input_names)
+            self.keep("_lr", "learning_rate")
+            if s.momentum:
+                self.keep("_mu", "momentum")
+            if s.decay:
+                self.keep("_decay", "weight_decay")
         if self.mode == "apply":
             for k, (neurons, _, bias_names) in enumerate(s.layers):
                 for n in neurons:
@@ -692,19 +726,30 @@ class _VectorWriter(_Writer):
         # forward
         for k, (neurons, _, bias_names) in enumerate(s.layers):
             xs = "_x" if k == 0 else f"_X{k}"
+            senders = s.input_names if k == 0 else [f"out_{u}" for u in s.layers[k - 1][0]]
             softmax = s.activations[k].of_layer is not None
-            for n, b in zip(neurons, bias_names):
+            for n, row, b in zip(neurons, s.layers[k][1], bias_names):
                 net = self.ident(f"net_{n}")
                 rule = "net threshold" if b and s.thresholds else "net"
-                self.emit(f"{net} = " + VECTOR[rule].format(
-                    W=f"_W_{v(n)}", X=xs, b=self.ident(b) if b else "0.0"))
+                if self.record:     # the messages w*x kept, then added as VECTOR[rule] adds
+                    self.emit(f"_M_{v(n)} = list(_map(_mul, _W_{v(n)}, {xs}))")
+                    self.emit(f"{net} = " + VECTOR[rule].format(
+                        W=f"_W_{v(n)}", X=xs, b=self.ident(b) if b else "0.0").replace(
+                        f"_dot(_W_{v(n)}, {xs})", f"_added(_M_{v(n)})"))
+                    self.keep(f"_M_{v(n)}", [f"{w}*{x}" for w, x in zip(row, senders)])
+                    self.aliases += [(f"dnet_{n}/d{w}", x) for w, x in zip(row, senders)]
+                else:
+                    self.emit(f"{net} = " + VECTOR[rule].format(
+                        W=f"_W_{v(n)}", X=xs, b=self.ident(b) if b else "0.0"))
                 if not softmax:
                     self.scalar(f"out_{n}", "out", k, (f"net_{n}",), n)
+                self.keep(net, f"net_{n}")
             for n in neurons:
                 net = self.ident(f"net_{n}")
                 if softmax:     # out_n from every net input of the layer
                     self.scalar(f"out_{n}", "out", k,
                                 [f"net_{n}"] + [f"net_{u}" for u in neurons], n)
+                self.keep(self.ident(f"out_{n}"), f"out_{n}")
                 if self.store:
                     self.emit(f"{v(n)}.inputs = {xs}; {v(n)}.net = {net}; "
                               f"{v(n)}.out = {self.ident('out_' + n)}")
@@ -723,10 +768,13 @@ class _VectorWriter(_Writer):
         for j, o in enumerate(outputs):
             self.emit(f"{self.ident('target_' + o)} = _T[{j}]")
             self.scalar(f"E_{o}", "error", len(s.layers) - 1, self.loss_reads(o), o)
+            self.keep(self.ident(f"target_{o}"), f"target_{o}")
+            self.keep(self.ident(f"E_{o}"), f"E_{o}")
             if self.store:
                 self.emit(f"{v(o)}.target = {self.ident('target_' + o)}; "
                           f"{v(o)}.error = {self.ident('E_' + o)}")
         self.scalar("E_total", "total", None, [f"E_{o}" for o in outputs])
+        self.keep(self.ident("E_total"), "E_total")
         if self.mode == "error":
             terms = ", ".join(self.ident(f"E_{o}") for o in outputs)
             self.emit(f"return {self.ident('E_total')}, [{terms}]")
@@ -746,8 +794,13 @@ class _VectorWriter(_Writer):
                 rows = ", ".join((f"_N_{v(u)}" if each_layer else f"_W_{v(u)}") for u in above)
                 self.emit(f"_C = list(zip({rows},))")
                 for j, h in enumerate(neurons):
-                    self.emit(f"{self.ident('dE/dout_' + h)} = " + VECTOR[
-                        "hidden dE_dout"].format(D=f"_D{k + 1}", column=f"_C[{j}]"))
+                    if self.record:     # the backward messages kept, then added
+                        self.emit(f"_B_{v(h)} = list(_map(_mul, _D{k + 1}, _C[{j}]))")
+                        self.emit(f"{self.ident('dE/dout_' + h)} = _added(_B_{v(h)})")
+                        self.keep(f"_B_{v(h)}", [f"dE_{u}/dout_{h}" for u in above])
+                    else:
+                        self.emit(f"{self.ident('dE/dout_' + h)} = " + VECTOR[
+                            "hidden dE_dout"].format(D=f"_D{k + 1}", column=f"_C[{j}]"))
             softmax = s.activations[k].of_layer is not None
             for n in neurons:
                 if softmax:     # the Jacobian's column n, then delta_n (calculation._softmax_delta)
@@ -758,6 +811,7 @@ class _VectorWriter(_Writer):
                         else:
                             self.scalar(f"dout_{u}/dnet_{n}", "jacobian", k,
                                         (f"out_{u}", f"out_{n}"), n)
+                            self.keep(self.ident(f"dout_{u}/dnet_{n}"), f"dout_{u}/dnet_{n}")
                     if self.from_net:
                         self.scalar(f"delta_{n}", "output delta", k, (
                             f"dE/dout_{n}", f"dout_{n}/dnet_{n}", f"target_{n}", f"out_{n}",
@@ -779,6 +833,14 @@ class _VectorWriter(_Writer):
                 rule = "dE_dw decay" if s.decay else "dE_dw"
                 self.emit(f"_G_{v(n)} = " + VECTOR[rule].format(
                     delta=self.ident('delta_' + n), X=xs, W=f"_W_{v(n)}"))
+                for name in (f"dE/dout_{n}", f"dout_{n}/dnet_{n}", f"delta_{n}"):
+                    self.keep(self.ident(name), name)
+                self.keep(f"_G_{v(n)}", [f"dE/d{w}" for w in s.layers[k][1][neurons.index(n)]])
+                b = bias_names[neurons.index(n)]
+                if s.bias_mode == "per_neuron" and s.thresholds:    # dE/dtheta = -delta
+                    self.keep(f"-{self.ident('delta_' + n)}", f"dE/d{b}")
+                elif s.bias_mode == "per_neuron":
+                    self.aliases.append((f"dE/d{b}", f"delta_{n}"))
                 self.emit(f"{v(n)}.dE_dout = {self.ident('dE/dout_' + n)}; "
                           f"{v(n)}.dout_dnet = {self.ident(f'dout_{n}/dnet_{n}')}")
                 minus = "-" if s.thresholds else ""     # dE/dtheta = -delta
@@ -791,9 +853,18 @@ class _VectorWriter(_Writer):
                 self.emit(f"_L{k}.jacobian = " + self._jacobian(neurons))
             if s.bias_mode == "shared":
                 self.scalar(f"dE/d{bias_names[0]}", "dE_db", k, [f"delta_{n}" for n in neurons])
+                self.keep(self.ident(f"dE/d{bias_names[0]}"), f"dE/d{bias_names[0]}")
                 self.emit(f"_L{k}.dE_db = {self.ident('dE/d' + bias_names[0])}")
             self.check(deltas, f"_raise_backward(_L{k})")
-            if k == 0:    # dE/di = sum_h delta_h w_hi, the weights before the update
+            if k == 0 and self.record:      # the messages delta_h w_hi kept, then added
+                rows = "".join(f"_W_{v(n)}, " for n in neurons)
+                self.emit(f"_IM = [list(_map(_mul, _D0, c)) for c in zip({rows})]")
+                self.emit("_IG = [_added(m) for m in _IM]")
+                self.emit("_net.dE_dinputs = _IG[:]")
+                for i, x in enumerate(s.input_names):
+                    self.keep(f"_IM[{i}]", [f"dE_{n}/d{x}" for n in neurons])
+                self.keep("_IG", [f"dE/d{x}" for x in s.input_names])
+            elif k == 0:    # dE/di = sum_h delta_h w_hi, the weights before the update
                 rows = "".join(f"_W_{v(n)}, " for n in neurons)
                 self.emit("_net.dE_dinputs = " + VECTOR["input gradient"].format(D="_D0",
                                                                                  rows=rows))
@@ -803,8 +874,32 @@ class _VectorWriter(_Writer):
             self._vector_updates(range(len(s.layers)))
         if self.update:
             self._vector_writes()
-        self.emit(f"return {self.ident('E_total')}")
+        if self.record:
+            values = "".join(f"{expression}, " for expression, _ in self.slots)
+            self.emit(f"return {self.ident('E_total')}, ({values})")
+        else:
+            self.emit(f"return {self.ident('E_total')}")
         return self.source()
+
+    def events(self):
+        """``events(values)``: the events of a recorded step, from the values it returned
+        (:func:`~neurosim.calculation.event_fields` of every quantity of the plan, looked up
+        by name)."""
+        self.source()
+        layout = [names for _, names in self.slots]
+        aliases, shape = list(self.aliases), self.s
+
+        def events(values):
+            found = {}
+            for names, value in zip(layout, values):
+                if type(names) is str:
+                    found[names] = value
+                else:
+                    found.update(zip(names, value))
+            for alias, name in aliases:
+                found[alias] = found[name]
+            return [make(_filled(fields, found)) for make, fields in _templates(shape)]
+        return events
 
     def _vector_writes(self):
         v = self.neuron
@@ -832,6 +927,10 @@ class _VectorWriter(_Writer):
                 else:
                     self.emit(f"_N_{v(n)} = " + VECTOR["update"].format(
                         W=f"_W_{v(n)}", G=f"_G_{v(n)}"))
+                row = s.layers[k][1][neurons.index(n)]
+                self.keep(f"_N_{v(n)}", [f"{w}+" for w in row])
+                if s.momentum:
+                    self.keep(f"_V_{v(n)}", [f"v_{w}+" for w in row])
                 sums.append(f"sum(_N_{v(n)})")
             if s.train_biases and s.bias_mode != "none":
                 holders = ([(bias_names[0], None)] if s.bias_mode == "shared"
@@ -851,6 +950,9 @@ class _VectorWriter(_Writer):
                         self.bias_writes.append(f"{holder}.bias_velocity = "
                                                 f"{self.ident('v_' + b + '+')}")
                     self.compute(q)
+                    self.keep(self.ident(f"{b}+"), f"{b}+")
+                    if s.momentum:
+                        self.keep(self.ident(f"v_{b}+"), f"v_{b}+")
                     sums.append(self.ident(f"{b}+"))
                     targets = neurons if n is None else [n]
                     self.bias_writes += [f"{v(t)}.bias = {self.ident(b + '+')}" for t in targets]

@@ -55,8 +55,6 @@ def record(net, x, targets):
     """One step, recorded: its :class:`~neurosim.record.StepRecord`, whose events are built
     from the values the step computed (never recomputed) when first read."""
     function = compiled(net, "record")
-    if function.events is None:     # past engine.UNROLL_LIMIT: the observed step, run through
-        return StepRecord._of_values(list, list(observe(net, x, targets)))
     _, values = function(net, x, targets)
     return StepRecord._of_values(function.events, values)
 

@@ -1,9 +1,9 @@
 """The two written forms of every step give the same bits.
 
 :mod:`neurosim.engine` writes a step connection by connection (``w1 * i1 + w2 * i2 + b1``) up
-to ``engine.UNROLL_LIMIT`` connections, and neuron by neuron past it (the plain steps as list
-operations, ``_dot(W, X) + b``; the observed and recorded steps as a walk over the plan; the
-observed step of every network is a walk). Both must perform the same float operations in the same order. Here the limit
+to ``engine.UNROLL_LIMIT`` connections, and neuron by neuron past it (the plain and recorded
+steps as list operations, ``_dot(W, X) + b``; the observed step as a walk
+over the plan). Both must perform the same float operations in the same order. Here the limit
 is set to 0, so that every network of ``test_propagation``'s configurations is written neuron by
 neuron, and every number each mode leaves (compared with ``float.hex``) and every event must be
 those of the connection-by-connection form. Nothing is timed.
@@ -73,8 +73,7 @@ def test_the_per_neuron_forms_give_the_unrolled_bits(k, config):
     with _written("unrolled"):
         unrolled = _run_every_mode(config, k)
     with _written("per neuron"):
-        assert "_dot(_W_" in engine.source(tp._build(config, seed=k), "train")
-        assert "_Walker walks" in engine.source(tp._build(config, seed=k), "record")
+        assert "_added(_M_" in engine.source(tp._build(config, seed=k), "record")
         per_neuron = _run_every_mode(config, k)
     assert per_neuron == unrolled
 
@@ -120,12 +119,12 @@ def test_a_weight_changed_during_a_pause_is_read_where_it_is_used_in_both_forms(
 
 
 def test_a_network_past_the_limit_is_written_neuron_by_neuron():
-    """2-64-64-2: 4,352 connections, past UNROLL_LIMIT; its plain step is some twenty lines
+    """2-64-64-2: 4,352 connections, past UNROLL_LIMIT; its recorded step is some twenty lines
     per neuron (written per connection, it would be five or more per connection), and records,
     steps and trains to the same bits."""
     assert engine.UNROLL_LIMIT < 2 * 64 + 64 * 64 + 64 * 2
     nets = [NeuralNetwork([2, 64, 64, 2], seed=5, momentum=0.5) for _ in range(3)]
-    lines = engine.source(nets[0], "train").count("\n")
+    lines = engine.source(nets[0], "record").count("\n")
     assert lines < 30 * (64 + 64 + 2) < 4352
     x, t = [0.3, -0.7], [0.2, 0.9]
     for _ in range(2):
