@@ -601,6 +601,7 @@ function wire() {
   $("[data-setting=lang]").addEventListener("change", (e) => act(() => {
     page.state.lang = e.target.value;
     applyWords();
+    drawParameters();
     drawValues();
   }));
   $("[data-setting=teacher]").addEventListener("change", (e) => act(() => {

@@ -361,6 +361,10 @@ def test_large_type_chinese_and_phone_width(driver, shots):
     Select(d.find_element("css selector", '[data-setting="lang"]')).select_by_value("zh")
     wait_ready(d)
     assert d.find_element("css selector", '[data-action="next"]').text == "下一步"
+    legends = [e.text for e in d.find_elements("css selector", "#parameters legend")]
+    assert "输入" in legends and "inputs" not in legends, legends   # the panel follows too
+    rate = d.find_element("css selector", '#parameters [data-parameter="learning_rate"]')
+    assert "学习率" in rate.find_element("xpath", "..").text
     screenshot(d, shots, "8-chinese")
     d.set_window_size(390, 844)
     try:
