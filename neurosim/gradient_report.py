@@ -147,8 +147,8 @@ class GradientReport:
             return
         ref = "exact" if self.precise else "numeric"
         table = [["name", "analytic", ref, "difference", "tolerance"]]
-        table += [[r.name, _g(r.analytic), _g(getattr(r, ref)), _e(r.analytic - getattr(r, ref)),
-                   _e(r.tolerance)] for r in failures]
+        table += [[r.name, _g(r.analytic), _g(getattr(r, ref)),
+                   _e(_minus(r.analytic, getattr(r, ref))), _e(r.tolerance)] for r in failures]
         raise GradientCheckError("\n".join(
             [f"gradient check failed for {len(failures)} of {len(self.rows)} quantities: "
              + ", ".join(r.name for r in failures), self.tolerances()] + align(table)
@@ -170,6 +170,11 @@ def _g(value):
 
 def _e(value):
     return num(value, 2, exponent=True, missing="-")
+
+
+def _minus(a, b):
+    """``a - b``, or None ("-") where either is missing (an exact value that overflowed)."""
+    return None if a is None or b is None else a - b
 
 
 def align(table):

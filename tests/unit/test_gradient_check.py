@@ -729,3 +729,14 @@ def test_the_trust_benchmark_runs_and_holds_on_a_few_networks():
         else:
             assert count == total > 0, (name, lines)  # every mutant fails
     assert lines[0].startswith("6 correct networks (unit inputs and targets): 0 with a FAIL")
+
+
+def test_assert_ok_names_the_failures_when_an_exact_value_overflowed():
+    """precise=True: a row whose exact value overflowed (None) fails with GradientCheckError,
+    its difference shown as "-", never a TypeError."""
+    net = mazur()
+    net["w5"] = net["w6"] = 1.7e308
+    report = gradcheck(net, MAZUR_INPUTS, MAZUR_TARGETS, precise=True)
+    assert not report.ok
+    with pytest.raises(GradientCheckError, match="gradient check failed for"):
+        report.assert_ok()
