@@ -253,7 +253,8 @@ def threshold_name(neuron):
 
 
 def shape_of(net):
-    """The :class:`Shape` of ``net``: the key of its plan and of its compiled steps."""
+    """The :class:`Shape` of ``net``: the key of its plan and of its compiled steps (a rule
+    added here must be added to ``neurosim.engine._rules`` too, which a step compares)."""
     layers = tuple((tuple(n.name for n in layer.neurons),
                     tuple(tuple(n.weight_names) for n in layer.neurons),
                     tuple(n.bias_name for n in layer.neurons)) for layer in net.layers)

@@ -83,7 +83,10 @@ def compiled(net, mode):
 
 def _rules(net):
     """What a compiled step depends on that a user may change after construction (the names
-    are fixed then): the rules of the net and its layers, and their sizes."""
+    are fixed then): the rules of the net and its layers, and their sizes. Every rule field of
+    :func:`~neurosim.calculation.shape_of` must be here too (a rule added there and not here
+    would leave a network running a stale step; ``tests/unit/test_compiled_steps.py`` changes
+    each one). Written out rather than shared: this runs at every step."""
     return (net.loss, net.bias_mode, net.train_biases, net.hidden_deltas, not net.weight_decay,
             not net.momentum, net.thresholds, net.layers, UNROLL_LIMIT,
             *[(layer.activation, len(layer.neurons)) for layer in net.layers])
