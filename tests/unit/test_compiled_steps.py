@@ -27,6 +27,7 @@ CHANGES = {
     "train_biases": (lambda net: setattr(net, "train_biases", False), dict(train_biases=False)),
     "momentum": (lambda net: setattr(net, "momentum", 0.9), dict(momentum=0.9)),
     "weight_decay": (lambda net: setattr(net, "weight_decay", 0.01), dict(weight_decay=0.01)),
+    "thresholds": (lambda net: setattr(net, "thresholds", True), dict(thresholds=True)),
     "activation": (lambda net: [setattr(layer, "activation", activations.get("tanh"))
                                 for layer in net.layers], dict(activation="tanh")),
 }
