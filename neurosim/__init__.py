@@ -15,7 +15,7 @@ from .hand_check import check
 from .render.worksheet import worksheet
 from .errors import (ConfigurationError, FileError, FormatError, GradientCheckError,
                      InputError, NeurosimError, NumericalError, ShapeError, UnknownNameError)
-from .layer import NeuronLayer
+from .layer import NeuronLayer, Parameter
 from .network import NeuralNetwork
 from .neuron import Neuron
 from . import events, record
@@ -25,7 +25,7 @@ events.StepRecord = record.StepRecord   # neurosim.events.StepRecord, without an
 __version__ = "0.1.0"
 
 __all__ = [
-    "NeuralNetwork", "NeuronLayer", "Neuron", "gradcheck", "worksheet", "check",
+    "NeuralNetwork", "NeuronLayer", "Neuron", "Parameter", "gradcheck", "worksheet", "check",
     "NeurosimError", "ConfigurationError", "ShapeError", "InputError", "UnknownNameError",
     "NumericalError", "GradientCheckError", "FormatError",
     "FileError", "__version__",

@@ -597,28 +597,15 @@ def _raise_backward(layer):
 
 def _check_update(net, layers):
     """Raise NumericalError for the first non-finite new weight or bias of ``layers`` (the
-    gradients the neurons hold, and the new values they give), in the order of the update."""
+    gradient each holds, and the new value it gives), in the order of the update."""
     lr, mu = net.learning_rate, net.momentum
     for layer in layers:
-        for n in layer.neurons:
-            if mu:
-                new = [w + (mu * v - lr * g) for w, v, g in zip(n.weights, n.velocity, n.dE_dw)]
-            else:
-                new = [w - lr * g for w, g in zip(n.weights, n.dE_dw)]
-            _raise_nonfinite([(n.name, f"dE/d{name}", g) for name, g in
-                              zip(n.weight_names, n.dE_dw)] +
-                             [(n.name, f"new {name}", v) for name, v in
-                              zip(n.weight_names, new)], _FIX)
-        if net.train_biases and layer.bias_mode != "none":
-            holders = [layer] if layer.bias_mode == "shared" else layer.neurons
-            for holder in holders:
-                first = layer.neurons[0] if holder is layer else holder
-                g = layer.dE_db if holder is layer else holder.dE_db
-                new = (first.bias + (mu * holder.bias_velocity - lr * g) if mu
-                       else first.bias - lr * g)
-                name = layer.bias_name if holder is layer else holder.bias_name
-                _raise_nonfinite([(first.name, f"dE/d{name}", g),
-                                  (first.name, f"new {name}", new)], _FIX)
+        for p in layer.parameters():
+            if p.kind == "weight" or net.train_biases:
+                g = p.gradient
+                new = p.value + (mu * p.velocity - lr * g) if mu else p.value - lr * g
+                _raise_nonfinite([(p.neurons[0].name, f"dE/d{p.name}", g),
+                                  (p.neurons[0].name, f"new {p.name}", new)], _FIX)
 
 
 def _raise_nonfinite(candidates, fix):

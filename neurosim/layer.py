@@ -9,11 +9,55 @@ Bias modes (the seeds differ here, so neurosim names the choice):
 ``none``        no bias: every neuron's bias is 0.0 and is never trained
 """
 
+from collections import namedtuple
+
 from .errors import ConfigurationError
 
-__all__ = ["NeuronLayer", "BIAS_MODES"]
+__all__ = ["NeuronLayer", "Parameter", "BIAS_MODES"]
 
 BIAS_MODES = ("per_neuron", "shared", "none")
+
+
+class Parameter(namedtuple("Parameter", "name kind holder index neurons layer")):
+    """One weight or bias and where it lives, as :class:`dis.Instruction` describes a bytecode.
+
+    ``kind``     ``"weight"`` or ``"bias"``
+    ``holder``   what holds its gradient and velocity: the :class:`~neurosim.neuron.Neuron`
+                 of a weight or of a per-neuron bias, the :class:`NeuronLayer` of a shared bias
+    ``index``    a weight's place in ``holder.weights`` (None for a bias)
+    ``neurons``  the neurons whose net input it enters (a shared bias: every one of its layer)
+    ``layer``    the index of its layer among the non-input layers, from 0
+
+    Whatever the bias mode, ``value``, ``gradient`` (dE/dw or dE/db of the last backward pass)
+    and ``velocity`` are read from the objects when asked, and :meth:`set` writes every neuron
+    that holds the value: this is the one place that knows how a bias is shared.
+
+    >>> from neurosim.worked_examples import mazur
+    >>> [(p.name, p.kind, p.value) for p in mazur().layers[1].parameters(1)]
+    [('w5', 'weight', 0.4), ('w6', 'weight', 0.45), ('w7', 'weight', 0.5), ('w8', 'weight', 0.55), ('b2', 'bias', 0.6)]
+    """
+
+    __slots__ = ()
+
+    @property
+    def value(self):
+        return self.neurons[0].bias if self.index is None else self.holder.weights[self.index]
+
+    def set(self, value):
+        if self.index is not None:
+            self.holder.weights[self.index] = value
+        for neuron in self.neurons if self.index is None else ():
+            neuron.bias = value
+
+    @property
+    def gradient(self):
+        if self.index is None:
+            return self.holder.dE_db
+        return None if self.holder.dE_dw is None else self.holder.dE_dw[self.index]
+
+    @property
+    def velocity(self):
+        return self.holder.bias_velocity if self.index is None else self.holder.velocity[self.index]
 
 
 class NeuronLayer:
@@ -59,6 +103,17 @@ class NeuronLayer:
                 f"{self.bias_mode!r}\nset each neuron's .bias instead")
         for neuron in self.neurons:
             neuron.bias = value
+
+    def parameters(self, layer=0):
+        """The layer's weights (neuron by neuron), then its biases, as :class:`Parameter`
+        records; ``layer`` is the layer's index among the non-input layers."""
+        params = [Parameter(name, "weight", n, i, (n,), layer)
+                  for n in self.neurons for i, name in enumerate(n.weight_names)]
+        if self.bias_mode == "shared":
+            params.append(Parameter(self.bias_name, "bias", self, None, tuple(self.neurons), layer))
+        elif self.bias_mode == "per_neuron":
+            params += [Parameter(n.bias_name, "bias", n, None, (n,), layer) for n in self.neurons]
+        return params
 
     @property
     def outs(self):

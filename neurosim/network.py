@@ -378,31 +378,28 @@ class NeuralNetwork:
         """Every neuron, hidden layers first, in order."""
         return [n for layer in self.layers for n in layer.neurons]
 
+    def parameters(self):
+        """Every weight and bias as a :class:`~neurosim.layer.Parameter` (name, kind, holder,
+        index, neurons, layer), in the order of the hand calculation: layer by layer, each
+        layer's weights then its biases."""
+        return [p for k, layer in enumerate(self.layers) for p in layer.parameters(k)]
+
     def parameter_names(self):
         """The names of every weight and bias, in the order of the hand calculation."""
-        return [name for name, entry in self._index.items() if entry[0] in ("weight", "bias")]
+        return [p.name for p in self.parameters()]
 
     def __getitem__(self, name):
         """``net["h1"]`` is a Neuron; ``net["w5"]`` and ``net["b1"]`` are current values."""
         entry = self._lookup(name)
-        if entry[0] == "neuron":
-            return entry[1]
-        if entry[0] == "weight":
-            return entry[1].weights[entry[2]]
-        return entry[1][0].bias
+        return entry if isinstance(entry, Neuron) else entry.value
 
     def __setitem__(self, name, value):
         """``net["w5"] = 0.4`` sets a weight; ``net["b1"] = 0.3`` a bias (all its neurons)."""
         entry = self._lookup(name)
-        if entry[0] == "neuron":
+        if isinstance(entry, Neuron):
             raise ConfigurationError(f"{name!r} is a neuron, not a weight or bias\n"
-                                     f"set a weight by its name, e.g. net[{entry[1].weight_names[0]!r}]")
-        value = check_number(name, value)
-        if entry[0] == "weight":
-            entry[1].weights[entry[2]] = value
-        else:
-            for n in entry[1]:
-                n.bias = value
+                                     f"set a weight by its name, e.g. net[{entry.weight_names[0]!r}]")
+        entry.set(check_number(name, value))
 
     def __contains__(self, name):
         return name in self._index
@@ -447,31 +444,21 @@ class NeuralNetwork:
             parameter = key.rsplit("/d", 1)[1]
             entry = self._index.get(parameter)
             attribute = "dE_dw" if key.startswith("dE/") else "dnet_dw"
-            if entry is not None and entry[0] == "weight":
-                return (f"on its neuron after a pass: net[{entry[1].name!r}].{attribute}"
-                        f"[{entry[2]}]")
-            if entry is not None and entry[0] == "bias" and len(entry[1]) == 1:
-                return f"on its neuron after a pass: net[{entry[1][0].name!r}].dE_db"
-            if entry is not None and entry[0] == "bias":
-                layer = next(k for k, layer in enumerate(self.layers)
-                             if layer.neurons[0] is entry[1][0])
-                return f"on its layer after a pass: net.layers[{layer}].dE_db"
+            if isinstance(entry, Neuron) or entry is None:
+                pass
+            elif entry.kind == "weight":
+                return (f"on its neuron after a pass: net[{entry.holder.name!r}].{attribute}"
+                        f"[{entry.index}]")
+            elif isinstance(entry.holder, Neuron):
+                return f"on its neuron after a pass: net[{entry.holder.name!r}].dE_db"
+            else:
+                return f"on its layer after a pass: net.layers[{entry.layer}].dE_db"
         return "in a step's record (net.train(inputs, targets, record=True))"
 
     def _build_index(self):
-        index = {}
-        for layer in self.layers:
-            for n in layer.neurons:
-                index[n.name] = ("neuron", n)
-        for layer in self.layers:
-            for n in layer.neurons:
-                for i, w_name in enumerate(n.weight_names):
-                    index[w_name] = ("weight", n, i)
-            if layer.bias_mode == "shared":
-                index[layer.bias_name] = ("bias", layer.neurons)
-            elif layer.bias_mode == "per_neuron":
-                for n in layer.neurons:
-                    index[n.bias_name] = ("bias", [n])
+        """Every neuron by name, then every parameter (weights and biases) by name."""
+        index = {n.name: n for n in self.neurons}
+        index.update((p.name, p) for p in self.parameters())
         return index
 
     # -- validation of a sample ------------------------------------------------------------------
