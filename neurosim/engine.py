@@ -1009,17 +1009,10 @@ class _Walker:
         if s.decay:
             values["weight_decay"] = net.weight_decay
         layers = net.layers
-        neurons = {}
-        for k, (names, weight_names, bias_names) in enumerate(s.layers):
-            layer = layers[k]
-            for name, neuron, row, b in zip(names, layer.neurons, weight_names, bias_names):
-                neurons[name] = neuron
-                if s.momentum:
-                    values.update(zip(("v_" + w for w in row), neuron.velocity))
-                    if s.bias_mode == "per_neuron" and s.train_biases:
-                        values["v_" + b] = neuron.bias_velocity
-            if s.momentum and s.bias_mode == "shared" and s.train_biases:
-                values["v_" + bias_names[0]] = layer.bias_velocity
+        neurons = {n.name: n for n in net.neurons}
+        if s.momentum:
+            values.update(("v_" + p.name, p.velocity) for p in net.parameters()
+                          if p.kind == "weight" or s.train_biases)
         weights = {name: neuron.weights for name, neuron in neurons.items()}
 
         def read(q):            # each weight and bias from its neuron when it is used
@@ -1066,7 +1059,7 @@ class _Walker:
             if q.phase == "update":
                 pending.append(q)
                 if i + 1 == len(rest) or rest[i + 1].phase != "update":
-                    yield from self._updates(net, pending, compute, event, neurons, weights)
+                    yield from self._updates(net, pending, compute, event)
                     pending = []
                 continue
             value = compute(q)
@@ -1085,28 +1078,18 @@ class _Walker:
         net.weights_updated = True
         return values["E_total"]
 
-    def _updates(self, net, quantities, compute, event, neurons, weights):
+    def _updates(self, net, quantities, compute, event):
         """Every new value first, checked; then each written, and its event yielded."""
         new = [compute(q) for q in quantities]
         if not all(map(isfinite, new)):
             _check_update(net, [net.layers[k] for k in sorted({q.layer for q in quantities})])
         for q, value in zip(quantities, new):
-            k, n, i = self.places[q.owner]
-            update = q.kind == "update"
-            if i is not None:
-                (weights[n] if update else neurons[n].velocity)[i] = value
-            elif self.s.bias_mode == "shared":
-                if update:
-                    for neuron in net.layers[k].neurons:
-                        neuron.bias = value
-                else:
-                    net.layers[k].bias_velocity = value
-            elif update:
-                neurons[n].bias = value
-            else:
-                neurons[n].bias_velocity = value
-            if update:
+            parameter = net._index[q.owner]
+            if q.kind == "update":
+                parameter.set(value)
                 yield event(q)
+            else:
+                parameter.set_velocity(value)
 
     def _store_jacobian(self, q, u, value, net):
         """A softmax layer's entry dout_u/dnet_n into ``layer.jacobian`` (as _Writer's)."""

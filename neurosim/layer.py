@@ -59,6 +59,12 @@ class Parameter(namedtuple("Parameter", "name kind holder index neurons layer"))
     def velocity(self):
         return self.holder.bias_velocity if self.index is None else self.holder.velocity[self.index]
 
+    def set_velocity(self, value):
+        if self.index is None:
+            self.holder.bias_velocity = value
+        else:
+            self.holder.velocity[self.index] = value
+
 
 class NeuronLayer:
     """The neurons of one layer, in order, with their ``activation`` and ``bias_mode``.
