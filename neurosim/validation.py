@@ -33,7 +33,7 @@ MAX_NEURONS = 1_000_000
 __all__ = ["UNORDERED", "NOT_A_LIST", "check_sizes", "check_number", "check_count",
            "check_type", "check_list", "check_flag", "check_seed", "check_activations", "check_loss_output",
            "check_names", "name_clash", "check_weights", "check_biases", "explain_vector",
-           "init_range", "default_names", "is_real", "shown"]
+           "init_range", "default_names", "is_real", "is_number", "shown"]
 
 
 def is_real(value):
@@ -47,6 +47,12 @@ def _finite(value):
         return math.isfinite(float(value))
     except (OverflowError, ValueError):
         return False
+
+
+def is_number(value):
+    """Whether ``value`` is a finite real number: an int, a float or a Fraction; not a bool, a
+    NaN, an infinity or an int past the float range (``10**400``)."""
+    return is_real(value) and _finite(value)
 
 
 def shown(value):
@@ -133,7 +139,7 @@ def check_sizes(layer_sizes):
 def check_number(field, value, low=None, below=None, error=InputError):
     """``value`` as a float, if it is a finite real number within the bounds; else ``error``
     (InputError for a parameter value, ConfigurationError for a setting)."""
-    if not (is_real(value) and _finite(value)):
+    if not is_number(value):
         raise error(f"{field} must be a finite real number, got {shown(value)}")
     if low is not None and value < low:
         raise ConfigurationError(f"{field} must be at least {low}, got {value!r}")
