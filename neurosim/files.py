@@ -74,7 +74,6 @@ _CHUNK = 1 << 16
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)     # absent on Windows
 _O_BINARY = getattr(os, "O_BINARY", 0)         # Windows only
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_TEMPORARY = re.compile(r"\.neurosim-[0-9a-f]{8}\.tmp\Z")
 
 #: What a file that is not a regular file is, in words (any other kind: "special file").
 _KINDS = {stat.S_IFDIR: "folder", stat.S_IFCHR: "character device", stat.S_IFBLK: "block device",
@@ -177,15 +176,12 @@ def _read_file(path, shown, what, max_bytes):
     try:
         info = os.fstat(fd)
         _check_readable(info.st_mode, shown, what)
-        data = b""
+        data = bytearray()
         if stat.S_ISFIFO(info.st_mode):
-            data, ended = _wait_for_writer(fd, shown, what)
-            if ended:
-                return data
-            os.set_blocking(fd, True)         # a writer is there: wait for its every byte
+            data += _wait_for_writer(fd, shown, what)
+            os.set_blocking(fd, True)         # wait for the writer's every byte (or its end)
         elif info.st_size > max_bytes:        # (O_NONBLOCK does nothing to a regular file)
             raise _too_large(what, repr(shown), max_bytes)
-        data = bytearray(data)
         while len(data) <= max_bytes and (chunk := os.read(fd, min(_CHUNK, max_bytes + 1
                                                                       - len(data)))):
             data += chunk
@@ -205,20 +201,21 @@ def _check_readable(mode, shown, what):
 
 
 def _wait_for_writer(fd, shown, what):
-    """(the first bytes, whether the pipe has ended) once a program writes to the FIFO ``fd``
-    (opened with O_NONBLOCK); FileError when none has it open for writing within WRITER_WAIT.
+    """The first bytes, once a program has the FIFO ``fd`` (opened with O_NONBLOCK) open for
+    writing; FileError when none has within WRITER_WAIT seconds.
 
     On an empty pipe, a non-blocking read returns b"" (end of file) when no program has it open
-    for writing, and fails with EAGAIN when one has but wrote nothing yet (POSIX, read()).
+    for writing, and fails with EAGAIN when one has but wrote nothing yet (POSIX, read()). A
+    writer that came and left leaves b"", and a blocking read after it returns b"" too.
     """
     import select
     for waited in (False, True):
         try:
             chunk = os.read(fd, _CHUNK)
         except BlockingIOError:
-            return b"", False                 # a writer is there: read it to its end
+            return b""                        # a writer is there: read it to its end
         if chunk or waited:
-            return chunk, not chunk           # (b"", True): a writer came and left
+            return chunk
         if not select.select([fd], [], [], WRITER_WAIT)[0]:
             raise FileError(f"cannot read {what} {shown!r}: it is a FIFO (named pipe) and "
                             f"nothing was written to it within {WRITER_WAIT:g} s")
@@ -376,14 +373,17 @@ def _create_temporary(folder):
 
 
 def _lock(fd):
-    """Take an exclusive advisory lock on ``fd`` without waiting: True if taken; False where
-    there is no fcntl (Windows, Pyodide) or another open file holds it (or cannot tell). A save
-    holds the lock of its temporary file while it exists, so a concurrent save does not take it
-    for an orphan."""
+    """Take an exclusive advisory lock on ``fd`` without waiting: True if taken, False if
+    another open file holds it (or it cannot tell), None where there is no fcntl (Windows,
+    Pyodide: one process; open files stay). A save holds the lock of its temporary file while
+    it exists, so a concurrent save does not take it for an orphan."""
     try:
         import fcntl
+    except ImportError:
+        return None
+    try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except (ImportError, OSError):
+    except OSError:
         return False
     return True
 
@@ -392,12 +392,10 @@ def _remove_orphans(folder, started, base):
     """Remove the temporary files of saves that died in ``folder``: our naming pattern (or
     ``.{base}.XXXXXXXX.tmp``, the one earlier versions used for the target ``base``), a regular
     file of ours, last written before this save ``started`` and locked by no one."""
-    earlier = re.compile(re.escape(f".{base}.") + r"[0-9a-f]{8}\.tmp\Z")
+    ours = re.compile(rf"(\.neurosim-|{re.escape(f'.{base}.')})[0-9a-f]{{8}}\.tmp\Z")
     euid = getattr(os, "geteuid", lambda: None)()
     with suppress(OSError), os.scandir(folder) as entries:
-        for entry in entries:
-            if not (_TEMPORARY.match(entry.name) or earlier.match(entry.name)):
-                continue
+        for entry in filter(lambda entry: ours.match(entry.name), entries):
             with suppress(OSError):
                 info = entry.stat(follow_symlinks=False)
                 if (stat.S_ISREG(info.st_mode) and info.st_mtime < started
@@ -408,13 +406,9 @@ def _remove_orphans(folder, started, base):
 
 def _in_use(path):
     """Whether a running save holds the lock of the temporary file at ``path``."""
-    try:
-        import fcntl  # noqa: F401 (whether there are locks)
-    except ImportError:
-        return False                           # Pyodide: one process; Windows: open files stay
     fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC)
     try:
-        return not _lock(fd)
+        return _lock(fd) is False
     finally:
         os.close(fd)
 
