@@ -102,6 +102,11 @@ def _pairs(samples, field="samples"):
     return pairs
 
 
+def _like(samples, pairs):
+    """``pairs`` in the form ``samples`` came in: a Dataset (the same names) or a list."""
+    return dataclasses.replace(samples, samples=pairs) if isinstance(samples, Dataset) else pairs
+
+
 def _finite_inputs(x, field):
     """``x`` as floats; InputError naming ``field`` and the entry when one is not a finite
     real number (a Fraction is one; a Decimal, a NaN or 10**400 is not)."""
@@ -369,11 +374,7 @@ def train_test_split(samples, *, test_fraction=0.2, seed=None):
         raise ShapeError(f"train_test_split needs at least 2 samples, got {len(pairs)}")
     rng.shuffle(pairs)
     n_test = min(max(round(len(pairs) * test_fraction), 1), len(pairs) - 1)
-    train, test = pairs[n_test:], pairs[:n_test]
-    if isinstance(samples, Dataset):
-        return (dataclasses.replace(samples, samples=train),
-                dataclasses.replace(samples, samples=test))
-    return train, test
+    return _like(samples, pairs[n_test:]), _like(samples, pairs[:n_test])
 
 
 def _linear(x, a, b, c, d):
@@ -460,11 +461,8 @@ class MinMaxScaler:
 
     def transform(self, samples):
         """New (inputs, targets) pairs with the inputs scaled; a Dataset in, a Dataset out."""
-        pairs = [(self.transform_inputs(x, f"samples[{k}] inputs"), t)
-                 for k, (x, t) in enumerate(_pairs(samples))]
-        if isinstance(samples, Dataset):
-            return dataclasses.replace(samples, samples=pairs)
-        return pairs
+        return _like(samples, [(self.transform_inputs(x, f"samples[{k}] inputs"), t)
+                               for k, (x, t) in enumerate(_pairs(samples))])
 
     def fit_transform(self, samples):
         """fit(samples), then transform(samples)."""

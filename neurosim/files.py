@@ -342,24 +342,21 @@ def write_to_pipe(path, text, what="the output"):
     """Write ``text`` (UTF-8) into the pipe or FIFO ``path``, once a program reads it; a FIFO
     no program opens for reading within :data:`WRITER_WAIT` seconds is a FileError."""
     shown = os.fsdecode(check_path(path))
-    deadline = time.monotonic() + WRITER_WAIT
-    while True:
+    for _ in range(round(WRITER_WAIT / 0.02) + 1):      # try every 0.02 s
         try:
             fd = os.open(path, os.O_WRONLY | _O_NONBLOCK | _O_CLOEXEC)
             break
         except OSError as error:
             if error.errno != errno.ENXIO:      # ENXIO: no reader yet (POSIX, open())
                 raise _os_error(error, path) from None
-        if time.monotonic() >= deadline:
-            raise FileError(f"cannot write {what} to {shown!r}: it is a FIFO (named pipe) and "
-                            f"no program opened it for reading within {WRITER_WAIT:g} s")
         time.sleep(0.02)
-    try:
+    else:
+        raise FileError(f"cannot write {what} to {shown!r}: it is a FIFO (named pipe) and "
+                        f"no program opened it for reading within {WRITER_WAIT:g} s")
+    with open(fd, "wb") as pipe:                        # closes fd
         if _O_NONBLOCK:
             os.set_blocking(fd, True)
-        _write_all(fd, text.encode("utf-8"))
-    finally:
-        os.close(fd)
+        pipe.write(text.encode("utf-8"))
 
 
 def _create_temporary(folder):
