@@ -284,10 +284,7 @@ def write_atomically(path, text, *, force=False, force_hint="pass force=True"):
     _remove_orphans(folder, started, os.path.basename(target))
     try:
         fd, tmp = _create_temporary(folder)
-    except OSError as error:
-        raise _os_error(error, path) from None
-    locked = _lock(fd)
-    try:
+        locked = _lock(fd)
         try:
             _write_all(fd, text.encode("utf-8") if isinstance(text, str) else bytes(text))
             os.fsync(fd)
@@ -297,15 +294,15 @@ def write_atomically(path, text, *, force=False, force_hint="pass force=True"):
                 os.close(fd)                  # Windows cannot rename an open file
                 fd = None
             os.replace(tmp, target)
-        except BaseException as error:
+        except BaseException:                 # a failure, Ctrl-C: the old file stays as it was
             with suppress(OSError):
                 os.unlink(tmp)
-            if isinstance(error, OSError):
-                raise _os_error(error, path) from None
             raise
-    finally:
-        if fd is not None:
-            os.close(fd)                      # after the rename: locked until in place
+        finally:
+            if fd is not None:
+                os.close(fd)                  # after the rename: locked until in place
+    except OSError as error:
+        raise _os_error(error, path) from None
     with suppress(OSError):                   # make the rename itself durable (POSIX)
         fd = os.open(folder, os.O_RDONLY)
         try:
