@@ -89,20 +89,21 @@ def _refuse_unlisted(field, values, what, order=None):
                          f"give a list")
 
 
-def check_list(field, values, what="numbers"):
+def check_list(field, values, what="numbers", order=None, error=ShapeError):
     """``list(values)`` if ``values`` is an ordered collection of items; else ShapeError.
 
-    Refused, though they iterate: a set (no order), a str (its characters), bytes (byte values:
-    ``b"ab"`` is 97, 98) and a mapping (its keys).
+    Refused, though they iterate: a set (no order; ``order`` says the order meant), a str (its
+    characters), bytes (byte values: ``b"ab"`` is 97, 98) and a mapping (its keys). What does
+    not iterate at all raises ``error``.
     """
-    _refuse_unlisted(field, values, what)
+    _refuse_unlisted(field, values, what, order)
     if isinstance(values, str):
-        raise ShapeError(f"{field} must be a list of {what}, got the str {_cut(repr(values))}")
+        raise error(f"{field} must be a list of {what}, got the str {_cut(repr(values))}")
     try:
         return list(values)
     except TypeError:
-        raise ShapeError(f"{field} must be a list of {what}, got {type(values).__name__} "
-                         f"{_cut(repr(values))}") from None
+        raise error(f"{field} must be a list of {what}, got {type(values).__name__} "
+                    f"{_cut(repr(values))}") from None
 
 
 def _is_int(value):
@@ -110,13 +111,8 @@ def _is_int(value):
 
 
 def check_sizes(layer_sizes):
-    _refuse_unlisted("layer_sizes", layer_sizes, "layer sizes like [2, 2, 2]",
-                     order="inputs first, outputs last")
-    try:
-        sizes = list(layer_sizes)
-    except TypeError:
-        raise ConfigurationError(f"layer_sizes must be a list of layer sizes like [2, 2, 2], "
-                                 f"got {layer_sizes!r}") from None
+    sizes = check_list("layer_sizes", layer_sizes, "layer sizes like [2, 2, 2]",
+                       order="inputs first, outputs last", error=ConfigurationError)
     if len(sizes) < 2:
         raise ConfigurationError(f"layer_sizes must list at least 2 sizes (inputs first, outputs "
                                  f"last), got {layer_sizes!r}")
