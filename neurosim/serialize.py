@@ -53,7 +53,7 @@ import json
 import math
 
 from . import activations, losses
-from .validation import is_number, name_clash
+from .validation import is_int, is_number, name_clash
 from .errors import FormatError, NeurosimError
 from .files import MAX_WRITTEN_BYTES, read_bytes, write_atomically
 from .json_nesting import check_nesting
@@ -239,10 +239,6 @@ def _list(value, path, length=None):
     return value
 
 
-def _is_whole(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _number(value, path):
     """``value`` if it is a finite int or float (not a bool, nor an int past the float range)."""
     return _expect(isinstance(value, (int, float)) and is_number(value), path,
@@ -268,7 +264,7 @@ def _check_document(doc):
     """Check every field of a document; raise FormatError naming the first bad one's path."""
     _object(doc, "$", _TOP_KEYS)
     _expect(doc["format"] == FORMAT, "$.format", repr(FORMAT), doc["format"])
-    version = _expect(_is_whole(doc["version"]), "$.version", "a whole number", doc["version"])
+    version = _expect(is_int(doc["version"]), "$.version", "a whole number", doc["version"])
     if version != VERSION:
         raise FormatError(f"$.version: this neurosim reads version {VERSION}, got {version!r}"
                           + ("\nthe file was written by a newer neurosim; upgrade to read it"
@@ -277,7 +273,7 @@ def _check_document(doc):
     if len(sizes) < 2:
         raise FormatError(f"$.layer_sizes: expected at least 2 sizes, got {sizes!r}")
     for k, size in enumerate(sizes):
-        _expect(_is_whole(size) and size >= 1, f"$.layer_sizes[{k}]", "a whole number >= 1", size)
+        _expect(is_int(size) and size >= 1, f"$.layer_sizes[{k}]", "a whole number >= 1", size)
     seen = set()
     for k, name in enumerate(_list(doc["input_names"], "$.input_names", sizes[0])):
         _name(name, f"$.input_names[{k}]", seen, is_input=True)
@@ -294,7 +290,7 @@ def _check_document(doc):
                                  ("momentum", 1, "a number >= 0 and < 1")):
         _expect(0 <= _number(doc[key], f"$.{key}") < below, f"$.{key}", expected, doc[key])
     seed = doc["seed"]
-    _expect(seed is None or _is_whole(seed) or isinstance(seed, str), "$.seed",
+    _expect(seed is None or is_int(seed) or isinstance(seed, str), "$.seed",
             "null, an integer or a string (as NeuralNetwork's seed)", seed)
     for l, layer in enumerate(_list(doc["layers"], "$.layers", len(sizes) - 1)):
         lp = f"$.layers[{l}]"

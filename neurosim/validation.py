@@ -33,7 +33,7 @@ MAX_NEURONS = 1_000_000
 __all__ = ["UNORDERED", "NOT_A_LIST", "check_sizes", "check_number", "check_count",
            "check_type", "check_list", "check_flag", "check_seed", "check_activations", "check_loss_output",
            "check_names", "name_clash", "check_weights", "check_biases", "explain_vector",
-           "init_range", "default_names", "is_real", "is_number", "shown"]
+           "init_range", "default_names", "is_int", "is_real", "is_number", "shown"]
 
 
 def is_real(value):
@@ -106,7 +106,8 @@ def check_list(field, values, what="numbers", order=None, error=ShapeError):
                     f"{_cut(repr(values))}") from None
 
 
-def _is_int(value):
+def is_int(value):
+    """Whether ``value`` is a whole number: an int, not a bool (``True`` is not a size)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -117,7 +118,7 @@ def check_sizes(layer_sizes):
         raise ConfigurationError(f"layer_sizes must list at least 2 sizes (inputs first, outputs "
                                  f"last), got {layer_sizes!r}")
     for k, size in enumerate(sizes):
-        if not (_is_int(size) and size >= 1):
+        if not (is_int(size) and size >= 1):
             raise ConfigurationError(f"layer_sizes[{k}] must be a positive whole number, "
                                      f"got {size!r} in {layer_sizes!r}")
     connections = sum(a * b for a, b in zip(sizes, sizes[1:]))
@@ -153,7 +154,7 @@ def check_count(field, value, low, high, unit="", error=ConfigurationError):
     >>> check_count("n", 500, 2, 100_000, "samples")
     500
     """
-    if not (_is_int(value) and low <= value <= high):
+    if not (is_int(value) and low <= value <= high):
         of = f" of {unit}" if unit else ""
         raise error(f"{field} must be a whole number{of} from {low:,} to {high:,}, "
                     f"got {shown(value)}")
@@ -183,7 +184,7 @@ def check_seed(seed):
     saved network keeps its seed, "lesson 3" included); else ConfigurationError.
     ``random.Random`` would also take a float or bytes, and fail on a list with a TypeError
     from inside the random module."""
-    if not (seed is None or isinstance(seed, str) or _is_int(seed)):
+    if not (seed is None or isinstance(seed, str) or is_int(seed)):
         raise ConfigurationError(f"seed must be None, an integer or a string, got {seed!r}")
     return seed
 
