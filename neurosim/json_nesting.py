@@ -30,6 +30,7 @@ MAX_DEPTH = 100
 # A JSON string, escapes included (the unrolled form of "(?:[^"\\]|\\.)*": no backtracking).
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_A_BRACKET = re.compile(r'[^\[\]{}]+')
+#: How each bracket moves the depth: one level in at [ and {, one out at ] and }.
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
