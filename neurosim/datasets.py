@@ -27,7 +27,7 @@ import importlib.resources
 import math
 import random
 
-from .validation import check_count, check_list, check_number, check_seed, is_real
+from .validation import check_count, check_list, check_number, check_seed, is_number
 from .errors import ConfigurationError, InputError, ShapeError
 from .worked_examples import MAZUR_INPUTS, MAZUR_TARGETS
 
@@ -83,15 +83,6 @@ class Dataset:
 
 # -- argument checks: one sentence naming the field, the value and what was expected ----------
 
-def _is_number(value):
-    """Whether ``value`` is a finite real number: an int, a float or a Fraction, not a bool, a
-    NaN, an infinity or an int past the float range (10**400)."""
-    try:
-        return is_real(value) and math.isfinite(value)
-    except OverflowError:
-        return False
-
-
 def _pairs(samples, field="samples"):
     """``samples`` as a list of (inputs list, targets list) copies; ShapeError when it is not."""
     try:
@@ -109,6 +100,11 @@ def _pairs(samples, field="samples"):
         pairs.append((check_list(f"{field}[{k}] inputs", x),
                       check_list(f"{field}[{k}] targets", t)))
     return pairs
+
+
+def _like(samples, pairs):
+    """``pairs`` in the form ``samples`` came in: a Dataset (the same names) or a list."""
+    return dataclasses.replace(samples, samples=pairs) if isinstance(samples, Dataset) else pairs
 
 
 def _finite_inputs(x, field):
@@ -225,7 +221,7 @@ MAX_SAMPLES = 100_000
 def _checked(n, noise, seed, labels):
     """Validate the common arguments; return the generator and the two class sizes."""
     check_count("n", n, 2, MAX_SAMPLES, "samples")
-    if not _is_number(noise) or not 0 <= noise <= 0.5:
+    if not is_number(noise) or not 0 <= noise <= 0.5:
         raise ConfigurationError(f"noise must be between 0 and 0.5, got {noise!r}")
     if labels not in tuple(_LABELS):
         raise ConfigurationError(f"labels must be 'binary' (0/1) or 'signed' (-1/+1), "
@@ -369,7 +365,7 @@ def train_test_split(samples, *, test_fraction=0.2, seed=None):
     >>> len(train), len(test), test.samples
     (3, 1, [([1.0, 0.0], [1.0])])
     """
-    if not _is_number(test_fraction) or not 0 < test_fraction < 1:
+    if not is_number(test_fraction) or not 0 < test_fraction < 1:
         raise ConfigurationError(f"test_fraction must be strictly between 0 and 1, "
                                  f"got {test_fraction!r}")
     rng = random.Random(check_seed(seed))     # the seeds a network and fit() take
@@ -378,11 +374,19 @@ def train_test_split(samples, *, test_fraction=0.2, seed=None):
         raise ShapeError(f"train_test_split needs at least 2 samples, got {len(pairs)}")
     rng.shuffle(pairs)
     n_test = min(max(round(len(pairs) * test_fraction), 1), len(pairs) - 1)
-    train, test = pairs[n_test:], pairs[:n_test]
-    if isinstance(samples, Dataset):
-        return (dataclasses.replace(samples, samples=train),
-                dataclasses.replace(samples, samples=test))
-    return train, test
+    return _like(samples, pairs[n_test:]), _like(samples, pairs[:n_test])
+
+
+def _linear(x, a, b, c, d):
+    """``x`` carried linearly from [a, b] onto [c, d]:
+
+        c + (x - a) (d - c) / (b - a)
+
+    Where a width overflows (a = -1e308, b = 1e308: b - a is inf), everything is halved first
+    and the result doubled, so the range wider than the largest float is still mapped right."""
+    if math.isinf(b - a) or math.isinf(d - c):
+        return 2 * _linear(x / 2, a / 2, b / 2, c / 2, d / 2)
+    return c + (x - a) * (d - c) / (b - a)
 
 
 class MinMaxScaler:
@@ -405,7 +409,7 @@ class MinMaxScaler:
 
     def __init__(self, lo=0.0, hi=1.0):
         for name, value in (("lo", lo), ("hi", hi)):
-            if not _is_number(value):
+            if not is_number(value):
                 raise ConfigurationError(f"{name} must be a finite number, got {value!r}")
         if not lo < hi:
             raise ConfigurationError(f"lo must be less than hi, got lo={lo!r}, hi={hi!r}")
@@ -446,36 +450,19 @@ class MinMaxScaler:
         return values
 
     def transform_inputs(self, inputs, field="inputs"):
-        """Scale one input list."""
-        middle, span = (self.lo + self.hi) / 2, self.hi - self.lo
-
-        def scale(x, x_min, x_max):
-            width = x_max - x_min
-            if width == 0:
-                return middle
-            if math.isinf(width):  # min -1e308, max 1e308: halve everything first
-                return self.lo + (x / 2 - x_min / 2) / (x_max / 2 - x_min / 2) * span
-            return self.lo + (x - x_min) * span / width
-        return self._map(inputs, field, "scales", scale)
+        """Scale one input list: [min, max] onto [lo, hi]; a constant column to the middle."""
+        return self._map(inputs, field, "scales", lambda x, x_min, x_max: (self.lo + self.hi) / 2
+                         if x_min == x_max else _linear(x, x_min, x_max, self.lo, self.hi))
 
     def inverse(self, inputs):
         """Undo transform_inputs on one input list: x = min + (x' - lo) (max - min) / (hi - lo)."""
-        span = self.hi - self.lo
-
-        def original(x, x_min, x_max):
-            width = x_max - x_min
-            if math.isinf(width):  # as 2 (min/2 + f (max/2 - min/2)): no overflow on the way
-                return (x_min / 2 + (x - self.lo) / span * (x_max / 2 - x_min / 2)) * 2
-            return x_min + (x - self.lo) * width / span
-        return self._map(inputs, "inputs", "maps back", original)
+        return self._map(inputs, "inputs", "maps back",
+                         lambda x, x_min, x_max: _linear(x, self.lo, self.hi, x_min, x_max))
 
     def transform(self, samples):
         """New (inputs, targets) pairs with the inputs scaled; a Dataset in, a Dataset out."""
-        pairs = [(self.transform_inputs(x, f"samples[{k}] inputs"), t)
-                 for k, (x, t) in enumerate(_pairs(samples))]
-        if isinstance(samples, Dataset):
-            return dataclasses.replace(samples, samples=pairs)
-        return pairs
+        return _like(samples, [(self.transform_inputs(x, f"samples[{k}] inputs"), t)
+                               for k, (x, t) in enumerate(_pairs(samples))])
 
     def fit_transform(self, samples):
         """fit(samples), then transform(samples)."""

@@ -74,7 +74,6 @@ _CHUNK = 1 << 16
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)     # absent on Windows
 _O_BINARY = getattr(os, "O_BINARY", 0)         # Windows only
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_TEMPORARY = re.compile(r"\.neurosim-[0-9a-f]{8}\.tmp\Z")
 
 #: What a file that is not a regular file is, in words (any other kind: "special file").
 _KINDS = {stat.S_IFDIR: "folder", stat.S_IFCHR: "character device", stat.S_IFBLK: "block device",
@@ -177,15 +176,12 @@ def _read_file(path, shown, what, max_bytes):
     try:
         info = os.fstat(fd)
         _check_readable(info.st_mode, shown, what)
-        data = b""
+        data = bytearray()
         if stat.S_ISFIFO(info.st_mode):
-            data, ended = _wait_for_writer(fd, shown, what)
-            if ended:
-                return data
-            os.set_blocking(fd, True)         # a writer is there: wait for its every byte
+            data += _wait_for_writer(fd, shown, what)
+            os.set_blocking(fd, True)         # wait for the writer's every byte (or its end)
         elif info.st_size > max_bytes:        # (O_NONBLOCK does nothing to a regular file)
             raise _too_large(what, repr(shown), max_bytes)
-        data = bytearray(data)
         while len(data) <= max_bytes and (chunk := os.read(fd, min(_CHUNK, max_bytes + 1
                                                                       - len(data)))):
             data += chunk
@@ -205,20 +201,21 @@ def _check_readable(mode, shown, what):
 
 
 def _wait_for_writer(fd, shown, what):
-    """(the first bytes, whether the pipe has ended) once a program writes to the FIFO ``fd``
-    (opened with O_NONBLOCK); FileError when none has it open for writing within WRITER_WAIT.
+    """The first bytes, once a program has the FIFO ``fd`` (opened with O_NONBLOCK) open for
+    writing; FileError when none has within WRITER_WAIT seconds.
 
     On an empty pipe, a non-blocking read returns b"" (end of file) when no program has it open
-    for writing, and fails with EAGAIN when one has but wrote nothing yet (POSIX, read()).
+    for writing, and fails with EAGAIN when one has but wrote nothing yet (POSIX, read()). A
+    writer that came and left leaves b"", and a blocking read after it returns b"" too.
     """
     import select
     for waited in (False, True):
         try:
             chunk = os.read(fd, _CHUNK)
         except BlockingIOError:
-            return b"", False                 # a writer is there: read it to its end
+            return b""                        # a writer is there: read it to its end
         if chunk or waited:
-            return chunk, not chunk           # (b"", True): a writer came and left
+            return chunk
         if not select.select([fd], [], [], WRITER_WAIT)[0]:
             raise FileError(f"cannot read {what} {shown!r}: it is a FIFO (named pipe) and "
                             f"nothing was written to it within {WRITER_WAIT:g} s")
@@ -287,10 +284,7 @@ def write_atomically(path, text, *, force=False, force_hint="pass force=True"):
     _remove_orphans(folder, started, os.path.basename(target))
     try:
         fd, tmp = _create_temporary(folder)
-    except OSError as error:
-        raise _os_error(error, path) from None
-    locked = _lock(fd)
-    try:
+        locked = _lock(fd)
         try:
             _write_all(fd, text.encode("utf-8") if isinstance(text, str) else bytes(text))
             os.fsync(fd)
@@ -300,15 +294,15 @@ def write_atomically(path, text, *, force=False, force_hint="pass force=True"):
                 os.close(fd)                  # Windows cannot rename an open file
                 fd = None
             os.replace(tmp, target)
-        except BaseException as error:
+        except BaseException:                 # a failure, Ctrl-C: the old file stays as it was
             with suppress(OSError):
                 os.unlink(tmp)
-            if isinstance(error, OSError):
-                raise _os_error(error, path) from None
             raise
-    finally:
-        if fd is not None:
-            os.close(fd)                      # after the rename: locked until in place
+        finally:
+            if fd is not None:
+                os.close(fd)                  # after the rename: locked until in place
+    except OSError as error:
+        raise _os_error(error, path) from None
     with suppress(OSError):                   # make the rename itself durable (POSIX)
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -345,24 +339,21 @@ def write_to_pipe(path, text, what="the output"):
     """Write ``text`` (UTF-8) into the pipe or FIFO ``path``, once a program reads it; a FIFO
     no program opens for reading within :data:`WRITER_WAIT` seconds is a FileError."""
     shown = os.fsdecode(check_path(path))
-    deadline = time.monotonic() + WRITER_WAIT
-    while True:
+    for _ in range(round(WRITER_WAIT / 0.02) + 1):      # try every 0.02 s
         try:
             fd = os.open(path, os.O_WRONLY | _O_NONBLOCK | _O_CLOEXEC)
             break
         except OSError as error:
             if error.errno != errno.ENXIO:      # ENXIO: no reader yet (POSIX, open())
                 raise _os_error(error, path) from None
-        if time.monotonic() >= deadline:
-            raise FileError(f"cannot write {what} to {shown!r}: it is a FIFO (named pipe) and "
-                            f"no program opened it for reading within {WRITER_WAIT:g} s")
         time.sleep(0.02)
-    try:
+    else:
+        raise FileError(f"cannot write {what} to {shown!r}: it is a FIFO (named pipe) and "
+                        f"no program opened it for reading within {WRITER_WAIT:g} s")
+    with open(fd, "wb") as pipe:                        # closes fd
         if _O_NONBLOCK:
             os.set_blocking(fd, True)
-        _write_all(fd, text.encode("utf-8"))
-    finally:
-        os.close(fd)
+        pipe.write(text.encode("utf-8"))
 
 
 def _create_temporary(folder):
@@ -376,14 +367,17 @@ def _create_temporary(folder):
 
 
 def _lock(fd):
-    """Take an exclusive advisory lock on ``fd`` without waiting: True if taken; False where
-    there is no fcntl (Windows, Pyodide) or another open file holds it (or cannot tell). A save
-    holds the lock of its temporary file while it exists, so a concurrent save does not take it
-    for an orphan."""
+    """Take an exclusive advisory lock on ``fd`` without waiting: True if taken, False if
+    another open file holds it (or it cannot tell), None where there is no fcntl (Windows,
+    Pyodide: one process; open files stay). A save holds the lock of its temporary file while
+    it exists, so a concurrent save does not take it for an orphan."""
     try:
         import fcntl
+    except ImportError:
+        return None
+    try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except (ImportError, OSError):
+    except OSError:
         return False
     return True
 
@@ -392,12 +386,10 @@ def _remove_orphans(folder, started, base):
     """Remove the temporary files of saves that died in ``folder``: our naming pattern (or
     ``.{base}.XXXXXXXX.tmp``, the one earlier versions used for the target ``base``), a regular
     file of ours, last written before this save ``started`` and locked by no one."""
-    earlier = re.compile(re.escape(f".{base}.") + r"[0-9a-f]{8}\.tmp\Z")
+    ours = re.compile(rf"(\.neurosim-|{re.escape(f'.{base}.')})[0-9a-f]{{8}}\.tmp\Z")
     euid = getattr(os, "geteuid", lambda: None)()
     with suppress(OSError), os.scandir(folder) as entries:
-        for entry in entries:
-            if not (_TEMPORARY.match(entry.name) or earlier.match(entry.name)):
-                continue
+        for entry in filter(lambda entry: ours.match(entry.name), entries):
             with suppress(OSError):
                 info = entry.stat(follow_symlinks=False)
                 if (stat.S_ISREG(info.st_mode) and info.st_mtime < started
@@ -408,13 +400,9 @@ def _remove_orphans(folder, started, base):
 
 def _in_use(path):
     """Whether a running save holds the lock of the temporary file at ``path``."""
-    try:
-        import fcntl  # noqa: F401 (whether there are locks)
-    except ImportError:
-        return False                           # Pyodide: one process; Windows: open files stay
     fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC)
     try:
-        return not _lock(fd)
+        return _lock(fd) is False
     finally:
         os.close(fd)
 

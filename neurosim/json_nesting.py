@@ -30,21 +30,20 @@ MAX_DEPTH = 100
 # A JSON string, escapes included (the unrolled form of "(?:[^"\\]|\\.)*": no backtracking).
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_A_BRACKET = re.compile(r'[^\[\]{}]+')
+#: How each bracket moves the depth: one level in at [ and {, one out at ] and }.
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def nesting_depth(text, limit=MAX_DEPTH):
     """The deepest nesting of ``[`` and ``{`` in JSON ``text``, outside its strings.
 
-    Counting stops at ``limit + 1``: a text a million levels deep costs no more than one just
-    too deep. Brackets need not match (the parser reports that); only the depth is measured.
+    The depth reported stops at ``limit + 1`` (a text a million levels deep is just "too
+    deep"); the running depth is summed in C (``map``, ``accumulate``, ``max``), so that costs
+    no more than the regular expressions that strip the strings. Brackets need not match (the
+    parser reports that); only the depth is measured.
     """
     brackets = _NOT_A_BRACKET.sub("", _STRING.sub('""', text))
-    deepest = 0
-    for depth in itertools.accumulate(1 if bracket in "[{" else -1 for bracket in brackets):
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            break
-    return deepest
+    return min(limit + 1, max(itertools.accumulate(map(_STEP.__getitem__, brackets), initial=0)))
 
 
 def check_nesting(text, where):

@@ -53,9 +53,9 @@ import json
 import math
 
 from . import activations, losses
-from .validation import name_clash
+from .validation import is_int, is_number, name_clash
 from .errors import FormatError, NeurosimError
-from .files import MAX_WRITTEN_BYTES, check_path, read_bytes, write_atomically
+from .files import MAX_WRITTEN_BYTES, read_bytes, write_atomically
 from .json_nesting import check_nesting
 from .layer import BIAS_MODES
 
@@ -112,7 +112,6 @@ def save(net, path, *, force=False):
     ``force=True`` also replaces a read-only file, a file with other hard links or another
     user's file (see :func:`neurosim.files.write_atomically`).
     """
-    check_path(path)
     write_atomically(path, dumps(net) + "\n", force=force)
 
 
@@ -182,9 +181,9 @@ def _parse(data):
     try:
         return json.loads(data, parse_constant=_reject_constant, parse_float=_parse_float,
                           object_pairs_hook=_unique_keys)
+    except FormatError:
+        raise
     except ValueError as error:  # json.JSONDecodeError, and ints too long to convert
-        if isinstance(error, FormatError):
-            raise
         raise FormatError(f"$: not valid JSON: {error}") from None
 
 
@@ -240,16 +239,10 @@ def _list(value, path, length=None):
     return value
 
 
-def _is_whole(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _number(value, path):
-    try:
-        ok = (_is_whole(value) or isinstance(value, float)) and math.isfinite(value)
-    except OverflowError:    # an int past the float range
-        ok = False
-    return _expect(ok, path, "a finite number", value)
+    """``value`` if it is a finite int or float (not a bool, nor an int past the float range)."""
+    return _expect(isinstance(value, (int, float)) and is_number(value), path,
+                   "a finite number", value)
 
 
 def _choice(value, path, choices):
@@ -271,7 +264,7 @@ def _check_document(doc):
     """Check every field of a document; raise FormatError naming the first bad one's path."""
     _object(doc, "$", _TOP_KEYS)
     _expect(doc["format"] == FORMAT, "$.format", repr(FORMAT), doc["format"])
-    version = _expect(_is_whole(doc["version"]), "$.version", "a whole number", doc["version"])
+    version = _expect(is_int(doc["version"]), "$.version", "a whole number", doc["version"])
     if version != VERSION:
         raise FormatError(f"$.version: this neurosim reads version {VERSION}, got {version!r}"
                           + ("\nthe file was written by a newer neurosim; upgrade to read it"
@@ -280,23 +273,24 @@ def _check_document(doc):
     if len(sizes) < 2:
         raise FormatError(f"$.layer_sizes: expected at least 2 sizes, got {sizes!r}")
     for k, size in enumerate(sizes):
-        _expect(_is_whole(size) and size >= 1, f"$.layer_sizes[{k}]", "a whole number >= 1", size)
+        _expect(is_int(size) and size >= 1, f"$.layer_sizes[{k}]", "a whole number >= 1", size)
     seen = set()
     for k, name in enumerate(_list(doc["input_names"], "$.input_names", sizes[0])):
         _name(name, f"$.input_names[{k}]", seen, is_input=True)
-    _choice(doc["loss"], "$.loss", losses.names())
-    mode = _choice(doc["bias"], "$.bias", _BIASES)
+    for key, choices in (("loss", losses.names()), ("bias", _BIASES),
+                         ("hidden_deltas", _HIDDEN_DELTAS)):
+        _choice(doc[key], f"$.{key}", choices)
+    mode = doc["bias"]
     _expect(isinstance(doc["train_biases"], bool), "$.train_biases", "true or false",
             doc["train_biases"])
     if doc["train_biases"] and mode == "none":
         raise FormatError("$.train_biases: must be false when bias is 'none'")
-    for key in ("learning_rate", "weight_decay"):
-        _expect(_number(doc[key], f"$.{key}") >= 0, f"$.{key}", "a number >= 0", doc[key])
-    _choice(doc["hidden_deltas"], "$.hidden_deltas", _HIDDEN_DELTAS)
-    _expect(0 <= _number(doc["momentum"], "$.momentum") < 1, "$.momentum",
-            "a number >= 0 and < 1", doc["momentum"])
+    for key, below, expected in (("learning_rate", math.inf, "a number >= 0"),
+                                 ("weight_decay", math.inf, "a number >= 0"),
+                                 ("momentum", 1, "a number >= 0 and < 1")):
+        _expect(0 <= _number(doc[key], f"$.{key}") < below, f"$.{key}", expected, doc[key])
     seed = doc["seed"]
-    _expect(seed is None or _is_whole(seed) or isinstance(seed, str), "$.seed",
+    _expect(seed is None or is_int(seed) or isinstance(seed, str), "$.seed",
             "null, an integer or a string (as NeuralNetwork's seed)", seed)
     for l, layer in enumerate(_list(doc["layers"], "$.layers", len(sizes) - 1)):
         lp = f"$.layers[{l}]"

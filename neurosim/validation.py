@@ -33,7 +33,7 @@ MAX_NEURONS = 1_000_000
 __all__ = ["UNORDERED", "NOT_A_LIST", "check_sizes", "check_number", "check_count",
            "check_type", "check_list", "check_flag", "check_seed", "check_activations", "check_loss_output",
            "check_names", "name_clash", "check_weights", "check_biases", "explain_vector",
-           "init_range", "default_names", "is_real", "shown"]
+           "init_range", "default_names", "is_int", "is_real", "is_number", "shown"]
 
 
 def is_real(value):
@@ -47,6 +47,12 @@ def _finite(value):
         return math.isfinite(float(value))
     except (OverflowError, ValueError):
         return False
+
+
+def is_number(value):
+    """Whether ``value`` is a finite real number: an int, a float or a Fraction; not a bool, a
+    NaN, an infinity or an int past the float range (``10**400``)."""
+    return is_real(value) and _finite(value)
 
 
 def shown(value):
@@ -83,39 +89,36 @@ def _refuse_unlisted(field, values, what, order=None):
                          f"give a list")
 
 
-def check_list(field, values, what="numbers"):
+def check_list(field, values, what="numbers", order=None, error=ShapeError):
     """``list(values)`` if ``values`` is an ordered collection of items; else ShapeError.
 
-    Refused, though they iterate: a set (no order), a str (its characters), bytes (byte values:
-    ``b"ab"`` is 97, 98) and a mapping (its keys).
+    Refused, though they iterate: a set (no order; ``order`` says the order meant), a str (its
+    characters), bytes (byte values: ``b"ab"`` is 97, 98) and a mapping (its keys). What does
+    not iterate at all raises ``error``.
     """
-    _refuse_unlisted(field, values, what)
+    _refuse_unlisted(field, values, what, order)
     if isinstance(values, str):
-        raise ShapeError(f"{field} must be a list of {what}, got the str {_cut(repr(values))}")
+        raise error(f"{field} must be a list of {what}, got the str {_cut(repr(values))}")
     try:
         return list(values)
     except TypeError:
-        raise ShapeError(f"{field} must be a list of {what}, got {type(values).__name__} "
-                         f"{_cut(repr(values))}") from None
+        raise error(f"{field} must be a list of {what}, got {type(values).__name__} "
+                    f"{_cut(repr(values))}") from None
 
 
-def _is_int(value):
+def is_int(value):
+    """Whether ``value`` is a whole number: an int, not a bool (``True`` is not a size)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_sizes(layer_sizes):
-    _refuse_unlisted("layer_sizes", layer_sizes, "layer sizes like [2, 2, 2]",
-                     order="inputs first, outputs last")
-    try:
-        sizes = list(layer_sizes)
-    except TypeError:
-        raise ConfigurationError(f"layer_sizes must be a list of layer sizes like [2, 2, 2], "
-                                 f"got {layer_sizes!r}") from None
+    sizes = check_list("layer_sizes", layer_sizes, "layer sizes like [2, 2, 2]",
+                       order="inputs first, outputs last", error=ConfigurationError)
     if len(sizes) < 2:
         raise ConfigurationError(f"layer_sizes must list at least 2 sizes (inputs first, outputs "
                                  f"last), got {layer_sizes!r}")
     for k, size in enumerate(sizes):
-        if not (_is_int(size) and size >= 1):
+        if not (is_int(size) and size >= 1):
             raise ConfigurationError(f"layer_sizes[{k}] must be a positive whole number, "
                                      f"got {size!r} in {layer_sizes!r}")
     connections = sum(a * b for a, b in zip(sizes, sizes[1:]))
@@ -133,7 +136,7 @@ def check_sizes(layer_sizes):
 def check_number(field, value, low=None, below=None, error=InputError):
     """``value`` as a float, if it is a finite real number within the bounds; else ``error``
     (InputError for a parameter value, ConfigurationError for a setting)."""
-    if not (is_real(value) and _finite(value)):
+    if not is_number(value):
         raise error(f"{field} must be a finite real number, got {shown(value)}")
     if low is not None and value < low:
         raise ConfigurationError(f"{field} must be at least {low}, got {value!r}")
@@ -151,7 +154,7 @@ def check_count(field, value, low, high, unit="", error=ConfigurationError):
     >>> check_count("n", 500, 2, 100_000, "samples")
     500
     """
-    if not (_is_int(value) and low <= value <= high):
+    if not (is_int(value) and low <= value <= high):
         of = f" of {unit}" if unit else ""
         raise error(f"{field} must be a whole number{of} from {low:,} to {high:,}, "
                     f"got {shown(value)}")
@@ -181,7 +184,7 @@ def check_seed(seed):
     saved network keeps its seed, "lesson 3" included); else ConfigurationError.
     ``random.Random`` would also take a float or bytes, and fail on a list with a TypeError
     from inside the random module."""
-    if not (seed is None or isinstance(seed, str) or _is_int(seed)):
+    if not (seed is None or isinstance(seed, str) or is_int(seed)):
         raise ConfigurationError(f"seed must be None, an integer or a string, got {seed!r}")
     return seed
 

@@ -26,13 +26,12 @@ def mazur(**options):
     >>> [round(o, 9) for o in net.feed_forward(MAZUR_INPUTS)]
     [0.75136507, 0.772928465]
     """
-    rules = dict(activation="sigmoid", loss="half_squared_error", learning_rate=0.5,
-                 bias="shared", train_biases=False)
-    rules.update(options)
     return NeuralNetwork.from_weights(
         [[[0.15, 0.20], [0.25, 0.30]],
          [[0.40, 0.45], [0.50, 0.55]]],
-        [0.35, 0.60], **rules)
+        [0.35, 0.60],
+        **dict(activation="sigmoid", loss="half_squared_error", learning_rate=0.5,
+               bias="shared", train_biases=False) | options)
 
 
 #: Seed 002 ("BP算法推演"): x = [1, 2], true label 1.
@@ -51,14 +50,13 @@ def seed002(**options):
     >>> round(net["h1"].out, 15), round(net["h4"].net, 15)    # printed: f1(z1), z4
     (0.993307149075715, 5.993092958762325)
     """
-    rules = dict(activation="sigmoid", loss="half_squared_error", learning_rate=0.1,
-                 bias="per_neuron", train_biases=True, weight_decay=1.0)
-    rules.update(options)
     return NeuralNetwork.from_weights(
         [[[2, 1], [1, 3], [3, 2]],
          [[1, 1, 2], [3, 2, 2]],
          [[1, 3]]],
-        [[1, 2, 3], [2, 1], [2]], **rules)
+        [[1, 2, 3], [2, 1], [2]],
+        **dict(activation="sigmoid", loss="half_squared_error", learning_rate=0.1,
+               bias="per_neuron", train_biases=True, weight_decay=1.0) | options)
 
 
 #: Han, Kamber and Pei's sample X = (1, 0, 1) with class label 1.
@@ -81,13 +79,12 @@ def han_kamber_pei(**options):
     >>> [round(o, 3) for o in net.feed_forward(HAN_INPUTS)], round(net["h1"].out, 3)
     ([0.474], 0.332)
     """
-    rules = dict(activation="sigmoid", loss="half_squared_error", learning_rate=0.9,
-                 bias="per_neuron", train_biases=True)
-    rules.update(options)
     return NeuralNetwork.from_weights(
         [[[0.2, 0.4, -0.5], [-0.3, 0.1, 0.2]],
          [[-0.3, -0.2]]],
-        [[-0.4, 0.2], [0.1]], **rules)
+        [[-0.4, 0.2], [0.1]],
+        **dict(activation="sigmoid", loss="half_squared_error", learning_rate=0.9,
+               bias="per_neuron", train_biases=True) | options)
 
 
 #: The back propagation chapter's sample: inputs A = 0.35, B = 0.9, target 0.5.
@@ -111,13 +108,12 @@ def bp_chapter3(**options):
     >>> [round(o, 2) for o in net.feed_forward(BP3_INPUTS)], round(net["h2"].out, 4)
     ([0.69], 0.6637)
     """
-    rules = dict(activation="sigmoid", loss="half_squared_error", learning_rate=1.0,
-                 bias="none", hidden_deltas="updated_weights")
-    rules.update(options)
     return NeuralNetwork.from_weights(
         [[[0.1, 0.8], [0.4, 0.6]],
          [[0.3, 0.9]]],
-        None, **rules)
+        None,
+        **dict(activation="sigmoid", loss="half_squared_error", learning_rate=1.0,
+               bias="none", hidden_deltas="updated_weights") | options)
 
 
 #: PostNetwork Academy's softmax example: x = (1, 2, -1), true label y = [1, 0].
@@ -139,12 +135,11 @@ def postnetwork_softmax(**options):
     >>> [round(o, 3) for o in net.feed_forward(POSTNETWORK_INPUTS)]
     [0.567, 0.433]
     """
-    rules = dict(activation=["sigmoid", "softmax"], loss="cross_entropy", bias="shared")
-    rules.update(options)
     return NeuralNetwork.from_weights(
         [[[0.2, -0.3, 0.4], [-0.5, 0.1, 0.2]],
          [[0.3, 0.4], [-0.1, 0.2]]],
-        [0.5, 0.1], **rules)
+        [0.5, 0.1],
+        **dict(activation=["sigmoid", "softmax"], loss="cross_entropy", bias="shared") | options)
 
 
 #: name -> (builder, inputs, targets), for the command line and the demos.

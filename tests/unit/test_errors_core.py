@@ -99,6 +99,9 @@ def test_non_numeric_input():
     ([2, "3"], ["layer_sizes[1]", "'3'", "positive whole number"]),
     ([True, 2], ["layer_sizes[0]", "True", "positive whole number"]),
     (None, ["layer_sizes", "None"]),
+    # a str iterates as its characters: "222" used to be read digit by digit
+    ("222", ["layer_sizes must be a list of layer sizes like [2, 2, 2]", "the str '222'"]),
+    (5, ["layer_sizes must be a list of layer sizes like [2, 2, 2]", "got int 5"]),
     # too large to build (it used to run for minutes, then exhaust the memory)
     ([2, 10**9], ["layer_sizes", "[2, 1000000000]", "2,000,000,000 connections",
                   "at most 10,000,000 connections"]),

@@ -175,6 +175,14 @@ def test_a_writer_that_holds_the_fifo_open_before_writing_is_waited_for(tmp_path
 
 
 @posix_only
+def test_a_writer_that_comes_and_goes_without_writing_leaves_empty_text(tmp_path, quick):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    later(0.05, lambda: os.close(os.open(fifo, os.O_WRONLY)))   # opens once the reader is there
+    assert read_text(fifo, "commands file", max_bytes=100) == ""     # its end, read at once
+
+
+@posix_only
 def test_a_pipe_like_process_substitution_is_read(tmp_path):
     # bash's <(...) and /dev/stdin name a pipe as /dev/fd/N; it has a writer, so it is read.
     if not os.path.exists("/dev/fd"):
