@@ -288,8 +288,7 @@ class Event(tuple, metaclass=_Record):
 
 def _loss_line(e, c, left, out, result):
     """A loss term or its derivative: left = the loss formula in names = in numbers = result."""
-    o = e.neuron
-    return equation(left, written(e.formula, {"target": symbol(f"target_{o}"), "out": out}),
+    return equation(left, written(e.formula, {"target": symbol(f"target_{e.neuron}"), "out": out}),
                     written(e.formula, c.loss_values(e.target, e.out)), c.n(result, False))
 
 
@@ -337,8 +336,8 @@ class OutputError(Event, phase="error", fields="neuron loss formula target out e
     """One output neuron's own term of the total error, E_o."""
 
     def tree(self, c):
-        o = self.neuron
-        return _loss_line(self, c, c.sym(f"E_{o}"), c.sym(f"out_{o}"), self.error)
+        return _loss_line(self, c, c.sym(f"E_{self.neuron}"), c.sym(f"out_{self.neuron}"),
+                          self.error)
 
 
 class TotalError(Event, phase="error", fields="outputs errors total",
@@ -356,8 +355,8 @@ class OutputErrorDerivative(Event, phase="backward", fields="neuron loss formula
     """The backward pass starts at an output: dE_total/dout_o = dE_o/dout_o."""
 
     def tree(self, c):
-        o = self.neuron
-        return _loss_line(self, c, partial("E_total", f"out_{o}"), symbol(f"out_{o}"), self.value)
+        return _loss_line(self, c, partial("E_total", f"out_{self.neuron}"),
+                          symbol(f"out_{self.neuron}"), self.value)
 
 
 class BackwardMessage(Event, phase="backward",
