@@ -32,11 +32,11 @@ from contextlib import suppress
 
 from . import quantities
 from .calculation import KINDS, plan
-from .errors import ConfigurationError, NeurosimError
+from .errors import ConfigurationError, NeurosimError, UnknownNameError
 from .events import PHASES
 from .numbers import num
 from .network import check_network
-from .quantities import NotComputedError, name_of, owner_of
+from .quantities import name_of, owner_of
 
 __all__ = ["Stepper", "event_count", "HISTORY_FILE"]
 
@@ -307,14 +307,13 @@ class Stepper(cmd.Cmd):
         for name in shown:
             try:
                 key, value = quantities.lookup(values, name, self.known)
-            except NotComputedError as error:
+            except UnknownNameError as error:   # (one line; NotComputedError is one)
                 key = quantities.canonical(name)
-                after = key.endswith("+") and key.startswith(("net_", "out_", "E_"))
+                after = key in self.known and key.endswith("+") and key.startswith(
+                    ("net_", "out_", "E_"))
                 self._say(f"{key} belongs to the forward pass after the update, which the "
                           f"stepper does not run; neurosim worksheet writes it out" if after
                           else str(error))
-            except NeurosimError as error:
-                self._say(str(error).splitlines()[0])
             else:
                 self._say(f"{key} = {num(value, self.digits)}")
 
