@@ -37,6 +37,8 @@ The words may come in any order; what is left out takes its default (``sum``, ``
 
 import math
 from collections import namedtuple
+from functools import reduce
+from operator import add
 
 from .errors import ConfigurationError
 
@@ -54,24 +56,20 @@ class EpochError(namedtuple("EpochError", "when half reduce")):
     def of(self, pairs):
         """The figure over ``(targets, outputs)`` pairs, one per sample seen, in order."""
         c = 0.5 if self.half else 1.0
-        total, count = 0.0, 0
-        for targets, outputs in pairs:
-            for t, y in zip(targets, outputs):
-                e = t - y
-                total += c * e * e
-                count += 1
+        squares = [c * (t - y) * (t - y) for targets, outputs in pairs
+                   for t, y in zip(targets, outputs)]
+        total = reduce(add, squares, 0.0)       # in order: sum() is compensated on 3.12+
         if self.reduce == "sum":
             return total
-        mean = total / count
+        mean = total / len(squares)
         return mean if self.reduce == "mean" else math.sqrt(mean)
 
     def __str__(self):
         return f"{self.reduce}, {'half' if self.half else 'no half'}, {self.when}"
 
 
-_WORDS = {"sum": ("reduce", "sum"), "mean": ("reduce", "mean"), "rms": ("reduce", "rms"),
-          "half": ("half", True), "nohalf": ("half", False), "during": ("when", "during"),
-          "after": ("when", "after")}
+_WORDS = {**{word: ("reduce", word) for word in REDUCE}, **{word: ("when", word) for word in WHEN},
+          "half": ("half", True), "nohalf": ("half", False)}
 
 
 def epoch_error(spec):
@@ -82,15 +80,12 @@ def epoch_error(spec):
         raise ConfigurationError(f"epoch_error must be an EpochError or its words such as "
                                  f"'sum, no half, during', got {spec!r}")
     chosen = {}
-    words = spec.replace(",", " ").lower().replace("no half", "nohalf").split()
-    for word in words:
+    for word in spec.replace(",", " ").lower().replace("no half", "nohalf").split():
         if word not in _WORDS:
             raise ConfigurationError(
                 f"epoch_error: unknown word {word!r} in {spec!r}\nexpected the words sum, "
                 f"mean or rms; half or no half; during or after (e.g. 'sum, no half, during')")
         field, value = _WORDS[word]
-        if field in chosen and chosen[field] != value:
+        if chosen.setdefault(field, value) != value:
             raise ConfigurationError(f"epoch_error: {spec!r} says two things about {field}")
-        chosen[field] = value
-    return EpochError(chosen.get("when", "after"), chosen.get("half", False),
-                      chosen.get("reduce", "sum"))
+    return EpochError("after", False, "sum")._replace(**chosen)

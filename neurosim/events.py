@@ -21,8 +21,8 @@ to JSON Lines.
 """
 
 import math
+import sys
 from ast import literal_eval
-from contextlib import suppress
 from functools import partial as _bound, reduce
 from itertools import chain
 from operator import add, itemgetter
@@ -87,16 +87,11 @@ _KIND_OF = {**dict.fromkeys(("activation", "formula", "loss"), "text"),
             **dict.fromkeys(("weights", "values", "errors", "products", "deltas", "dE_douts",
                              "jacobian", "targets"), "numbers")}
 
-#: What each kind of field holds, as the error messages say it.
-_WHAT = {
-    "name": "a name (str)",
-    "text": "a str",
-    "number": "a finite number",
-    "flag": "true or false",
-    "names": "a list of names (str)",
-    "numbers": "a list of finite numbers",
-    "optional name": "a name (str) or null",
-}
+#: Each kind of field: the types it takes, and what one and a list of them are, as the error
+#: messages say it.
+_KINDS = {"name": (str, "a name (str)", "a list of names (str)"), "text": (str, "a str", None),
+          "flag": (bool, "true or false", None),
+          "number": ((int, float), "a finite number", "a list of finite numbers")}
 
 _BAD = object()
 
@@ -111,12 +106,10 @@ def as_names(value, field):
 def _valid(kind, value):
     """``value`` as a field of ``kind`` holds it (an int becomes a float), or _BAD (bools are
     not numbers; an int past the float range is not finite)."""
-    if kind != "number":
-        return value if isinstance(value, bool if kind == "flag" else str) else _BAD
-    with suppress(OverflowError):
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-            return float(value)
-    return _BAD
+    if not isinstance(value, _KINDS[kind][0]) or kind == "number" and (
+            isinstance(value, bool) or not abs(value) <= sys.float_info.max):
+        return _BAD
+    return float(value) if kind == "number" else value
 
 
 def bind(cls, args, kwargs):
@@ -150,16 +143,17 @@ def checked(cls, values):
     """
     from .errors import InputError
     out = []
-    for (name, kind), value in zip(cls._spec, values):
-        many = kind in ("names", "numbers")
+    for (field, kind, many, optional), value in zip(cls._spec, values):
+        _, what, what_list = _KINDS[kind]
         if many and not isinstance(value, (list, tuple)):
-            raise InputError(f"{cls.__name__}.{name} must be {_WHAT[kind]}, got {value!r}")
-        items = [(f"{name}[{k}]", v) for k, v in enumerate(value)] if many else [(name, value)]
-        one = kind[:-1] if many else kind
-        good = [None if v is None and name in cls._optional else _valid(one, v) for _, v in items]
-        for (where, v), g in zip(items, good):
-            if g is _BAD:
-                raise InputError(f"{cls.__name__}.{where} must be {_WHAT[one]}, got {v!r}")
+            raise InputError(f"{cls.__name__}.{field} must be {what_list}, got {value!r}")
+        good = [None if v is None and optional else _valid(kind, v)
+                for v in (value if many else (value,))]
+        if _BAD in good:
+            k = good.index(_BAD)
+            raise InputError(f"{cls.__name__}.{field}{f'[{k}]' if many else ''} must be {what}"
+                             f"{' or null' if optional and kind == 'name' else ''}, "
+                             f"got {(value[k] if many else value)!r}")
         out.append(tuple(good) if many else good[0])
     group = cls._same_length
     lengths = [len(out[cls._fields.index(name)]) for name in group]
@@ -187,9 +181,9 @@ class _Record(type):
         namespace.update(__slots__=(), phase=phase, _fields=names, _optional=optional,
                          _same_length=same_length,
                          _field_defaults={f: literal_eval(d) for f, eq, d in spec if eq})
-        namespace["_spec"] = tuple(
-            (f, "optional name" if f in optional and f in NAME_FIELDS else
-             _KIND_OF.get(f, "name" if f in NAME_FIELDS else "number")) for f in names)
+        kinds = [_KIND_OF.get(f, "name" if f in NAME_FIELDS else "number") for f in names]
+        namespace["_spec"] = tuple((f, kind.rstrip("s"), kind.endswith("s"), f in optional)
+                                   for f, kind in zip(names, kinds))
         for k, field in enumerate(names):
             namespace[field] = property(itemgetter(k), doc=f"Field {k} of the event ({field}).")
         record = super().__new__(mcls, name, bases, namespace)
@@ -294,8 +288,7 @@ class Event(tuple, metaclass=_Record):
 
 def _loss_line(e, c, left, out, result):
     """A loss term or its derivative: left = the loss formula in names = in numbers = result."""
-    o = e.neuron
-    return equation(left, written(e.formula, {"target": symbol(f"target_{o}"), "out": out}),
+    return equation(left, written(e.formula, {"target": symbol(f"target_{e.neuron}"), "out": out}),
                     written(e.formula, c.loss_values(e.target, e.out)), c.n(result, False))
 
 
@@ -343,8 +336,8 @@ class OutputError(Event, phase="error", fields="neuron loss formula target out e
     """One output neuron's own term of the total error, E_o."""
 
     def tree(self, c):
-        o = self.neuron
-        return _loss_line(self, c, c.sym(f"E_{o}"), c.sym(f"out_{o}"), self.error)
+        return _loss_line(self, c, c.sym(f"E_{self.neuron}"), c.sym(f"out_{self.neuron}"),
+                          self.error)
 
 
 class TotalError(Event, phase="error", fields="outputs errors total",
@@ -362,8 +355,8 @@ class OutputErrorDerivative(Event, phase="backward", fields="neuron loss formula
     """The backward pass starts at an output: dE_total/dout_o = dE_o/dout_o."""
 
     def tree(self, c):
-        o = self.neuron
-        return _loss_line(self, c, partial("E_total", f"out_{o}"), symbol(f"out_{o}"), self.value)
+        return _loss_line(self, c, partial("E_total", f"out_{self.neuron}"),
+                          symbol(f"out_{self.neuron}"), self.value)
 
 
 class BackwardMessage(Event, phase="backward",

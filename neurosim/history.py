@@ -80,15 +80,10 @@ class History:
 
     def __repr__(self):
         text = (f"<History: {self.mode}, {self.stopped_epoch} epochs, stopped by "
-                f"{self.stop_reason}, error {_g(self.error)}")
-        if self.accuracies:
-            text += f", accuracy {num(self.accuracies[-1], 4)}"
-        if self.test_errors:
-            text += f", test error {_g(self.test_errors[-1])}"
-        if self.test_accuracies:
-            text += f", test accuracy {num(self.test_accuracies[-1], 4)}"
+                f"{self.stop_reason}, error {num(self.error, 6, missing='-')}")
+        for label, values, digits in (("accuracy", self.accuracies, 4),
+                                      ("test error", self.test_errors, 6),
+                                      ("test accuracy", self.test_accuracies, 4)):
+            if values:
+                text += f", {label} {num(values[-1], digits, missing='-')}"
         return text + ">"
-
-
-def _g(value):
-    return num(value, 6, missing="-")

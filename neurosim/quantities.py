@@ -134,8 +134,7 @@ def from_network(net):
 
     Weights and biases are their current values (``w5`` is the new value once it is updated).
     """
-    first = net.layers[0].neurons[0]
-    pairs = list(zip(net.input_names, first.inputs or ()))
+    pairs = list(zip(net.input_names, net.layers[0].neurons[0].inputs or ()))
     for layer in net.layers:
         for n in layer.neurons:
             h, ws = n.name, n.weight_names
@@ -158,9 +157,7 @@ def from_network(net):
 def _jacobian(layer):
     """A softmax layer's entries dout_u/dnet_n off the diagonal (they have no event of their
     own; the diagonal is each neuron's dout_dnet), by name; empty for other layers."""
-    if layer.jacobian is None:
-        return {}
-    return {f"dout_{u.name}/dnet_{n.name}": v for u, row in zip(layer.neurons, layer.jacobian)
+    return {f"dout_{u.name}/dnet_{n.name}": v for u, row in zip(layer.neurons, layer.jacobian or ())
             for n, v in zip(layer.neurons, row) if v is not None and n is not u}
 
 
@@ -197,8 +194,7 @@ def worked_step(net, inputs, targets):
     again = copy.deepcopy(trained).train(inputs, targets, record=True)
     after = [event for event in again if event.phase in ("forward", "error")]
     values = from_events(record)
-    for layer in trained.layers:
-        values.update(_jacobian(layer))
+    values.update(pair for layer in trained.layers for pair in _jacobian(layer).items())
     values.update((name, v) for name, v in from_events(after, suffix="+").items()
                   if name.startswith(("net_", "out_", "E_")))
     return WorkedStep(StepRecord(record), after, values, trained)

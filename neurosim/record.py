@@ -9,7 +9,7 @@ import difflib
 import json
 import os
 import re
-from functools import partial
+from functools import cached_property, partial
 
 from .events import PARAMETER_FIELDS, as_names
 from .events import EVENT_TYPES, PHASES, Event
@@ -24,18 +24,16 @@ def _natural(name):
     return ("ihowb".find(name[:1]) % 6, parts)
 
 
-#: A line's text: anything up to one of the line boundaries of str.splitlines.
-_LINE = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*")
+#: A line: its text (up to one of the line boundaries of str.splitlines), then its boundary or
+#: the end of the text; a line starts only where some text is left.
+_LINE = re.compile("(?=.)([^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*)"
+                   "(?:\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|\\Z)", re.S)
 
 
 def _lines(text):
     """``text.splitlines()``, one line at a time: a file of a gigabyte of line breaks would
     otherwise become a list of a billion empty strings."""
-    at, end = 0, len(text)
-    while at < end:
-        line = _LINE.match(text, at)
-        yield line.group()
-        at = line.end() + (2 if text.startswith("\r\n", line.end()) else 1)
+    return (line.group(1) for line in _LINE.finditer(text))
 
 
 def _path_hint(text):
@@ -57,29 +55,24 @@ class StepRecord:
     w5+ = w5 - eta*dE_total/dw5 = 0.4 - 0.5*0.0821670406 = 0.35891648
     """
 
+    _origin = None      # the record this one was filtered from (to know its names)
+
     def __init__(self, events=()):
         self.events = list(events)
-        self._origin = None   # the record this one was filtered from (to know its names)
 
     @classmethod
     def _of_values(cls, build, values):
         """The record of a step that returned ``values``; ``build(values)`` makes its events,
         on first use (a step's values cost far less to keep than thousands of event objects,
         and a user collecting a run's records may never read most of them)."""
-        record = cls()
+        record = cls.__new__(cls)
         record._build = partial(build, values)
         return record
 
-    @property
+    @cached_property
     def events(self):
-        """The events, in order (a list)."""
-        if self._build:
-            self._events, self._build = self._build(), None
-        return self._events
-
-    @events.setter
-    def events(self, events):
-        self._events, self._build = events, None
+        """The events, in order (a list); built on first use (the values are let go then)."""
+        return vars(self).pop("_build")()
 
     def filter(self, *, phase=None, neuron=None, weight=None, kind=None):
         """The events of one phase, involving one neuron or weight/bias name, or of one class.
@@ -116,18 +109,18 @@ class StepRecord:
         known = {"neuron": {}, "weight": {}}        # dicts: names in order of appearance
         for e in self.events:
             for field, value in zip(e._fields, e):
-                group = "weight" if field in PARAMETER_FIELDS else "neuron"
-                known[group].update(dict.fromkeys(as_names(value, field)))
-        every = [*known["neuron"], *known["weight"]]
+                known["weight" if field in PARAMETER_FIELDS else "neuron"].update(
+                    dict.fromkeys(as_names(value, field)))
+        every = known["neuron"] | known["weight"]
         if not every or name in every:
             return
         mine = sorted(known[option], key=_natural)
-        close = [n for n in every if n.lower() == name.lower()]
-        close += [n for n in difflib.get_close_matches(name, mine, n=3) if n not in close]
+        close = list(dict.fromkeys([*(n for n in every if n.lower() == name.lower()),
+                                    *difflib.get_close_matches(name, mine, n=3)]))
         shown = mine if len(mine) <= 10 else mine[:5] + ["..."] + mine[-2:]
-        what = "neurons" if option == "neuron" else "weights and biases"
         hint = (f"did you mean {', '.join(close[:3])}?" if close else
-                f"its {what} are {', '.join(shown)}")
+                f"its {'neurons' if option == 'neuron' else 'weights and biases'} are "
+                f"{', '.join(shown)}")
         raise UnknownNameError(f"{option}: no event of this record involves {name!r}; {hint}")
 
     def to_jsonl(self):

@@ -32,11 +32,11 @@ from contextlib import suppress
 
 from . import quantities
 from .calculation import KINDS, plan
-from .errors import ConfigurationError, NeurosimError
+from .errors import ConfigurationError, NeurosimError, UnknownNameError
 from .events import PHASES
 from .numbers import num
 from .network import check_network
-from .quantities import NotComputedError, name_of, owner_of
+from .quantities import name_of, owner_of
 
 __all__ = ["Stepper", "event_count", "HISTORY_FILE"]
 
@@ -98,33 +98,32 @@ class Stepper(cmd.Cmd):
     ruler = ""
 
     def __init__(self, net, inputs, targets, *, digits=9, stdin=None, stdout=None):
-        self.interactive = stdin is None and _isatty(sys.stdin)
         super().__init__(stdin=stdin, stdout=stdout)
-        self.use_rawinput = self.interactive
+        self.use_rawinput = stdin is None and _isatty(sys.stdin)
         self.net = check_network(net)
         self.digits = digits
         self.steps = net.step_through(inputs, targets)
         self.events = []
         #: The quantity of each event, in order (the plan of neurosim.calculation).
         self.plan = _event_plan(net)
-        self.total = len(self.plan)
         self.finished = False
         #: name -> its number, in the order they were set; a number is kept when others are
         #: cleared (pdb)
         self.breakpoints = {}
         self._numbers = itertools.count(1)
         self.known = quantities.names(net)
-        self.parameters = set(net.parameter_names())
-        self.neuron_names = {n.name for n in net.neurons}
-        self.givens = set(net.input_names) | {f"target_{n.name}" for n in net.output_layer}
+        self.neuron_names = sorted(n.name for n in net.neurons)
+        givens = [*net.input_names, *(f"target_{n.name}" for n in net.output_layer)]
         #: What each name a breakpoint can be set at is, without a quantity's (a name is
         #: unique in a network; a phase comes first)
-        self.places = {**dict.fromkeys(self.givens, "given"),
-                       **dict.fromkeys(self.parameters, "parameter"),
+        self.places = {**dict.fromkeys(givens, "given"),
+                       **dict.fromkeys(net.parameter_names(), "parameter"),
                        **dict.fromkeys(self.neuron_names, "neuron"),
                        **dict.fromkeys(PHASES, "phase")}
+        #: What break offers and completes: the phases, neurons, weights and biases, quantities.
+        self.choices = [*PHASES, *self.neuron_names, *sorted(net.parameter_names()), *self.known]
         self.intro = (f"stepping through one update of {net!r}\n"
-                      f"{self.total} events; type help for the commands, next to begin")
+                      f"{len(self.plan)} events; type help for the commands, next to begin")
 
     # -- the machinery ---------------------------------------------------------------------
 
@@ -148,7 +147,7 @@ class Stepper(cmd.Cmd):
         """Read and run commands until ``quit`` or the end of the input (at a terminal, with
         readline's editing and the history file, where the readline module exists)."""
         readline = history = None
-        if self.interactive:
+        if self.use_rawinput:
             with suppress(ImportError):     # (Windows without pyreadline: no history)
                 import readline
                 history = os.path.expanduser(HISTORY_FILE)
@@ -202,21 +201,17 @@ class Stepper(cmd.Cmd):
         if self.finished:
             return self._say("the step is finished; print a quantity, or quit")
         for _ in range(count) if count else itertools.count():
-            try:
-                event = next(self.steps)
-            except StopIteration:
-                self.finished = True
+            self.finished = True        # until the event comes (an error ends the step too)
+            event = next(self.steps, None)
+            if event is None:
                 return self._say(f"the step is finished: {len(self.events)} events, every "
                                  f"trainable weight and bias updated")
-            except NeurosimError:
-                self.finished = True
-                raise
+            self.finished = False
             self.events.append(event)
             hit = not count and self._hits(event)
-            if hit:
-                self._say(f"stopped at breakpoint {hit}")
             if hit or count:
-                self._say(self._line(len(self.events), event))
+                self._say((f"stopped at breakpoint {hit}\n" if hit else "") +
+                          self._line(len(self.events), event))
             if hit:
                 return None
 
@@ -258,7 +253,9 @@ class Stepper(cmd.Cmd):
             if bp is not None:
                 if bp not in self.breakpoints:
                     self.breakpoints[bp] = next(self._numbers)
-                self._say(f"breakpoint {self.breakpoints[bp]} at {bp}: {self._explain(bp)}")
+                stops = _STOPS[self.places.get(bp, "quantity")]
+                self._say(f"breakpoint {self.breakpoints[bp]} at {bp}: "
+                          f"{stops.format(_PHASE_TITLES.get(bp, bp))}")
 
     def _breakpoint(self, name):
         if name in self.places:
@@ -266,16 +263,12 @@ class Stepper(cmd.Cmd):
         key = quantities.canonical(name)
         if key in self.known:
             return key
-        choices = list(PHASES) + sorted(self.neuron_names) + sorted(self.parameters)
-        close = difflib.get_close_matches(name, choices + self.known, n=3, cutoff=0.6)
+        close = difflib.get_close_matches(name, self.choices, n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(close)}? " if close else ""
-        self._say(f"cannot break at {name!r}: {hint}give a neuron ({sorted(self.neuron_names)[0]}),"
+        self._say(f"cannot break at {name!r}: {hint}give a neuron ({self.neuron_names[0]}),"
                   f" a weight or bias ({self.net.parameter_names()[0]}), a phase "
                   f"({', '.join(PHASES)}) or a quantity")
         return None
-
-    def _explain(self, bp):
-        return _STOPS[self.places.get(bp, "quantity")].format(_PHASE_TITLES.get(bp, bp))
 
     def do_clear(self, arg):
         """clear [NAME or NUMBER ...]: remove breakpoints (all of them without an argument);
@@ -285,16 +278,13 @@ class Stepper(cmd.Cmd):
             self.breakpoints.clear()
             self._say("every breakpoint cleared")
         by_number = {k: bp for bp, k in self.breakpoints.items()}
-        for name in names:
-            key = quantities.canonical(name)
-            bp = (by_number.get(int(name)) if name.isdigit() else
-                  key if key in self.breakpoints else name)
+        for name in names:      # (a breakpoint is kept by its name as break wrote it)
+            bp = by_number.get(int(name)) if name.isdigit() else quantities.canonical(name)
             if bp in self.breakpoints:
                 self._say(f"cleared breakpoint {self.breakpoints.pop(bp)} at {bp}")
-            elif name.isdigit():
-                self._say(f"no breakpoint number {name}; break lists them")
             else:
-                self._say(f"no breakpoint at {name!r}; break lists them")
+                where = f"number {name}" if name.isdigit() else f"at {name!r}"
+                self._say(f"no breakpoint {where}; break lists them")
 
     def do_print(self, arg):
         """print NAME ...: the value of quantities as they are now (out_h1, dE/dw5, delta_o1, w5,
@@ -317,14 +307,13 @@ class Stepper(cmd.Cmd):
         for name in shown:
             try:
                 key, value = quantities.lookup(values, name, self.known)
-            except NotComputedError as error:
+            except UnknownNameError as error:   # (one line; NotComputedError is one)
                 key = quantities.canonical(name)
-                after = key.endswith("+") and key.startswith(("net_", "out_", "E_"))
+                after = key in self.known and key.endswith("+") and key.startswith(
+                    ("net_", "out_", "E_"))
                 self._say(f"{key} belongs to the forward pass after the update, which the "
                           f"stepper does not run; neurosim worksheet writes it out" if after
                           else str(error))
-            except NeurosimError as error:
-                self._say(str(error).splitlines()[0])
             else:
                 self._say(f"{key} = {num(value, self.digits)}")
 
@@ -332,12 +321,12 @@ class Stepper(cmd.Cmd):
         """where: the phase and position of the computation, and the event just computed."""
         done = len(self.events)
         if not done:
-            return self._say(f"at the start of the step: nothing computed yet, {self.total} "
+            return self._say(f"at the start of the step: nothing computed yet, {len(self.plan)} "
                              f"events to go")
         event = self.events[-1]
         owner = owner_of(event)
         place = f", {self._layer_of(owner)}" if owner else ""
-        state = "the step is finished" if self.finished else f"event {done} of {self.total}"
+        state = "the step is finished" if self.finished else f"event {done} of {len(self.plan)}"
         self._say(f"{_PHASE_TITLES[event.phase]}{place}: {state}\n{self._line(done, event)}")
 
     def _layer_of(self, owner):
@@ -388,8 +377,7 @@ class Stepper(cmd.Cmd):
         return [c for c in self.known if c.startswith(text)]
 
     def complete_break(self, text, *where):
-        return [c for c in [*PHASES, *sorted(self.neuron_names), *sorted(self.parameters),
-                            *self.known] if c.startswith(text)]
+        return [c for c in self.choices if c.startswith(text)]
 
 
 def _isatty(stream):
