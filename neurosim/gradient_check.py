@@ -347,7 +347,9 @@ def measurement(net, x, t, p, arith, base_E, values, rounding):
             E_at=lambda d: (evaluate(net, x, t, ("net", who), d / arith.conv(slope), arith)
                             if slope else (math.nan, {("out", who.name): o})),
             E0=base_E, values0=values, noise=rounding.noise(p.layer, "f"), watch=watch,
-            along=("out", who.name), along_noise=2 * rounding.out_noise(who))
+            along=("out", who.name),  # the rounding of out recomputed from its net
+            along_noise=2 * rounding.local_noise(layer.activation.f, rounding.values[("net", who.name)])(
+                rounding.values[("out", who.name)]))
     E_at = partial(evaluate, net, x, t, p.target, arith=arith)
     stage = {"w": "sum", "b": "sum", "i": "sum", "net": "f", "out": "next"}[kind]
     # E at d = 0 is the sample's E, except with the nudged weight's decay term
