@@ -123,11 +123,10 @@ def measure(values, offsets, noise, step=None, kinks=0, offset_noise=0.0):
     rather than set (it moves a difference as much as an error of slope * offset_noise in E).
     """
     E, x, n = values, offsets, noise
-    if step is None:
-        step = float(x[1] - x[-1]) / 2
+    h = float(x[1] - x[-1]) / 2
+    step = h if step is None else step
     if not all(map(finite, E.values())):
         return unusable(step)
-    h = float(x[1] - x[-1]) / 2
     # Every difference in the arithmetic of the values (Decimal stays Decimal), floats at the end.
     central = (E[1] - E[-1]) / (x[1] - x[-1])
     double = (E[2] - E[-2]) / (x[2] - x[-2])
@@ -147,9 +146,9 @@ def measure(values, offsets, noise, step=None, kinks=0, offset_noise=0.0):
     jump_rounding = (6 * n[0] + 4 * (n[-1] + n[1]) + n[-2] + n[2]) / (2 * h)
     side_error = (side_rounding + 2 * truncation
                   + max(abs(float(b1 - b2)), abs(float(f2 - f1))) / 2)
-    jump = abs(float(left - right))
     return Stencil(step, float(central), rounding, truncation, float(left), float(right),
-                   side_error, jump_rounding + 3 * truncation, kinks=kinks, jump=jump)
+                   side_error, jump_rounding + 3 * truncation, kinks=kinks,
+                   jump=abs(float(left - right)))
 
 
 @dataclass(frozen=True)
@@ -165,10 +164,9 @@ class Verdict:
 
     @property
     def score(self):
-        """difference / tolerance: above 1 for a FAIL."""
-        if self.difference == 0:
-            return 0.0
-        return self.difference / self.tolerance if self.tolerance else math.inf
+        """difference / tolerance: above 1 for a FAIL (0 for no difference)."""
+        return (0.0 if self.difference == 0
+                else self.difference / self.tolerance if self.tolerance else math.inf)
 
 
 def judge(a, allowance, stencil, rtol=0.0, atol=0.0, floor=0.0):
@@ -182,23 +180,17 @@ def judge(a, allowance, stencil, rtol=0.0, atol=0.0, floor=0.0):
     s = stencil
     if s.smooth:
         ref = s.central
-        own = allowance + atol + rtol * abs(ref)
-        tolerance = s.estimate + own
+        tolerance = s.estimate + (allowance + atol + rtol * abs(ref))
         difference = abs(a - ref)
-        if difference > tolerance:
-            status = "FAIL"
-        elif s.estimate + allowance > max(RESOLUTION * max(abs(a), abs(ref)), floor):
-            status = "unresolved"
-        else:
-            status = "ok"
+        unresolved = s.estimate + allowance > max(RESOLUTION * max(abs(a), abs(ref)), floor)
+        status = "FAIL" if difference > tolerance else "unresolved" if unresolved else "ok"
         return Verdict(status, ref, difference, tolerance, s.estimate, s)
     low, high = sorted((s.left, s.right))
     tolerance = s.side_error + allowance + atol + rtol * max(abs(low), abs(high))
     nearer = low if abs(a - low) <= abs(a - high) else high
-    difference = max(0.0, low - a, a - high)
-    if s.kinks > 1:  # a slope between kinks closer together than any step: not measurable
-        return Verdict("kink", nearer, 0.0, tolerance, s.side_error, s)
-    status = "kink" if difference <= tolerance else "FAIL"
+    # several kinks closer together than any step: the slope between them is not measurable
+    difference = 0.0 if s.kinks > 1 else max(0.0, low - a, a - high)
+    status = "kink" if s.kinks > 1 or difference <= tolerance else "FAIL"
     return Verdict(status, nearer, difference, tolerance, s.side_error, s)
 
 
@@ -223,10 +215,8 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
             return verdict, 1
     tried = [first]
     scale = max([abs(a)] + [abs(first.central), abs(first.left), abs(first.right)] * first.finite)
-    if first.finite and first.smooth and first.rounding >= first.truncation:
-        factors = [factor ** k for k in range(1, larger + 1)]
-    else:
-        factors = [factor ** -k for k in range(1, smaller + 1)]
+    up = first.finite and first.smooth and first.rounding >= first.truncation
+    factors = [factor ** (k if up else -k) for k in range(1, (larger if up else smaller) + 1)]
     best = first.estimate if first.finite and first.smooth else math.inf
     flat = 0
     for factor in factors:

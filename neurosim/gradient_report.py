@@ -129,11 +129,8 @@ class GradientReport:
     @staticmethod
     def _notes(rows):
         """One line per distinct note, after the names of the rows it is about."""
-        about = {}
-        for r in rows:
-            if r.note:
-                about.setdefault(r.note, []).append(r.name)
-        return [f"{', '.join(names)}: {note}" for note, names in about.items()]
+        notes = dict.fromkeys(r.note for r in rows if r.note)   # in the order of the rows
+        return [f"{', '.join(r.name for r in rows if r.note == note)}: {note}" for note in notes]
 
     def assert_ok(self):
         """Return None if no row failed; else raise GradientCheckError with the failing rows.
@@ -147,8 +144,10 @@ class GradientReport:
             return
         ref = "exact" if self.precise else "numeric"
         table = [["name", "analytic", ref, "difference", "tolerance"]]
+        # (an exact value that overflowed is None: its difference is shown as -)
         table += [[r.name, _g(r.analytic), _g(getattr(r, ref)),
-                   _e(_minus(r.analytic, getattr(r, ref))), _e(r.tolerance)] for r in failures]
+                   _e(None if None in (r.analytic, getattr(r, ref)) else r.analytic - getattr(r, ref)),
+                   _e(r.tolerance)] for r in failures]
         raise GradientCheckError("\n".join(
             [f"gradient check failed for {len(failures)} of {len(self.rows)} quantities: "
              + ", ".join(r.name for r in failures), self.tolerances()] + align(table)
@@ -170,11 +169,6 @@ def _g(value):
 
 def _e(value):
     return num(value, 2, exponent=True, missing="-")
-
-
-def _minus(a, b):
-    """``a - b``, or None ("-") where either is missing (an exact value that overflowed)."""
-    return None if a is None or b is None else a - b
 
 
 def align(table):
