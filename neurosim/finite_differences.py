@@ -93,21 +93,17 @@ class Stencil:
     left: float          # one-sided derivatives, second order
     right: float
     side_error: float    # error estimate of left and right
-    jump_allowance: float  # how far left and right may differ on a smooth E
+    #: Whether E is differentiable across the stencil, as far as anyone can tell: no kink
+    #: known to lie within it, and one-sided derivatives that agree within their errors
+    #: (|left - right| within what rounding and truncation may make of it on a smooth E).
+    smooth: bool
     finite: bool = True
     kinks: int = 0       # kinks known to lie within the stencil (from the computation)
-    jump: float = 0.0    # |left - right|, before rounding either to a float
 
     @property
     def estimate(self):
         """The error estimate of ``central``: rounding + truncation."""
         return self.rounding + self.truncation
-
-    @property
-    def smooth(self):
-        """Whether E is differentiable across the stencil, as far as anyone can tell: no kink
-        known to lie within it, and one-sided derivatives that agree within their errors."""
-        return not self.kinks and self.jump <= self.jump_allowance
 
 
 def measure(values, offsets, noise, step=None, kinks=0, offset_noise=0.0):
@@ -146,9 +142,9 @@ def measure(values, offsets, noise, step=None, kinks=0, offset_noise=0.0):
     jump_rounding = (6 * n[0] + 4 * (n[-1] + n[1]) + n[-2] + n[2]) / (2 * h)
     side_error = (side_rounding + 2 * truncation
                   + max(abs(float(b1 - b2)), abs(float(f2 - f1))) / 2)
+    smooth = not kinks and abs(float(left - right)) <= jump_rounding + 3 * truncation
     return Stencil(step, float(central), rounding, truncation, float(left), float(right),
-                   side_error, jump_rounding + 3 * truncation, kinks=kinks,
-                   jump=abs(float(left - right)))
+                   side_error, smooth, kinks=kinks)
 
 
 @dataclass(frozen=True)
@@ -249,4 +245,4 @@ def unusable(step):
     """The stencil at ``step`` where no difference could be taken (a step lost in rounding, an
     overflow): not ``finite``, which the step search skips."""
     return Stencil(float(step), math.nan, math.inf, math.inf, math.nan, math.nan, math.inf,
-                   math.inf, finite=False, jump=math.nan)
+                   False, finite=False)

@@ -192,9 +192,8 @@ def _check_row(p, step, measured, allowance, rtol, atol, oracle):
     floor = (U * abs(m.E0) / max(1.0, abs(v0)) if math.isfinite(m.E0) else 0.0) + 64 * ETA
     verdict, _ = judge_steps(a, allowance, partial(stencil, m, v0), h, rtol, atol, floor)
     chosen = verdict.stencil if verdict is not None else unusable(h)
-    extra = {}
-    if oracle is not None:
-        verdict, extra = oracle.judge(p, v0, a, allowance, rtol, atol, floor, chosen)
+    verdict, extra = (oracle.judge(p, v0, a, allowance, rtol, atol, floor, chosen) if oracle
+                      else (verdict, {}))
     if verdict is None:
         return GradientRow(p.name, a, chosen.central, math.nan, math.nan, "unresolved", step=h,
                            score=0.0, note=_join(note, (
@@ -202,16 +201,14 @@ def _check_row(p, step, measured, allowance, rtol, atol, oracle):
                                f"taken at any step tried from h = {num(h, 2)} (E overflows, or "
                                f"the value does not move in floats)"
                                + ("" if oracle else "; precise=True may"))))
-    s = verdict.stencil
-    scale = max(abs(a), abs(verdict.reference))
-    estimate = num(verdict.estimate, 2, exponent=True)
+    s, scale = verdict.stencil, max(abs(a), abs(verdict.reference))
     explained = _join(
         note, oracle is None and s.step != h and (f"judged at h = {num(s.step, 2)}, where the "
                                                   f"estimate is smallest"),
         verdict.status == "unresolved" and (
             f"the derivative is below what "
             f"{'even the 50-digit oracle resolves' if oracle else 'differences resolve'} here "
-            f"(estimate {estimate}, over {RESOLUTION:.0%} of it)"
+            f"(estimate {num(verdict.estimate, 2, exponent=True)}, over {RESOLUTION:.0%} of it)"
             + ("" if oracle else "; precise=True resolves it")),
         not s.smooth and (
             f"{s.kinks} kinks lie within 2h of {p.quantity}, closer together than any step "
@@ -452,10 +449,11 @@ def evaluate(net, x, t, target, h, arith):
     last = net.layers[-1]
     nets = (tuple(nets),) if last.activation.of_layer is not None else ()
     for ti, oi, n in zip(t, xs, last.neurons):
-        if arith.loss_net is not None and not (kind == "out" and who is n):  # from net
-            E = E + arith.loss_net(conv(ti), oi, values[("net", n.name)], len(xs), *nets)
-        else:  # from out: the textbook E_o(target, out), also where out itself is nudged
-            E = E + arith.loss(conv(ti), oi, len(xs))
+        # from net where the loss is, else from out: the textbook E_o(target, out), also where
+        # out itself is nudged
+        E = E + (arith.loss_net(conv(ti), oi, values[("net", n.name)], len(xs), *nets)
+                 if arith.loss_net is not None and not (kind == "out" and who is n)
+                 else arith.loss(conv(ti), oi, len(xs)))
     if kind == "w" and net.weight_decay:
         # lambda/2 sum w^2: only the nudged weight's term changes, the others cancel exactly.
         w = conv(who.weights[target[2]]) + h
@@ -542,6 +540,5 @@ def _check_tolerance(field, value, positive=False):
 def _describe(value):
     """What came instead of a network, for a message: its type, and its repr when short."""
     text = repr(value)
-    if len(text) > 40:
-        return f"an object of type {type(value).__name__}"
-    return text if value is None else f"{text} (type {type(value).__name__})"
+    return (f"an object of type {type(value).__name__}" if len(text) > 40
+            else text if value is None else f"{text} (type {type(value).__name__})")

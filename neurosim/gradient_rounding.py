@@ -162,13 +162,14 @@ class ForwardRounding:
             softmax_layer = layer_k.activation.of_layer is not None
             for n in neurons:
                 z, o = self.values[("net", n.name)], self.values[("out", n.name)]
-                e_z = e_o = 0.0
-                if fresh and not (k == layer and stage == "f"):
-                    products = [abs(w * s) for w, s in zip(n.weights, senders)]
-                    e_z = (units(len(products) + 1, sum(products) + abs(n.bias))
-                           + sum(abs(w) * e for w, e in zip(n.weights, sender_errors)))
-                if fresh and not softmax_layer:  # softmax: after the loop, from every net
-                    e_o = wiggle(f, z, e_z + argument_error(C_ARGUMENT, z)) + units(C_FUNCTION, o)
+                # the sum of n products and the bias, and the errors its inputs carry in
+                e_z = (units(len(n.weights) + 1,
+                             sum(abs(w * s) for w, s in zip(n.weights, senders)) + abs(n.bias))
+                       + sum(abs(w) * e for w, e in zip(n.weights, sender_errors))
+                       if fresh and not (k == layer and stage == "f") else 0.0)
+                # softmax: after the loop, from every net
+                e_o = (wiggle(f, z, e_z + argument_error(C_ARGUMENT, z)) + units(C_FUNCTION, o)
+                       if fresh and not softmax_layer else 0.0)
                 errors[n.name] = (e_z, e_o)
             if fresh and softmax_layer:
                 # softmax: out_j moves with every net input of the layer; each one wiggled
@@ -239,12 +240,9 @@ def analytic_allowances(net, x, t, values, analytic, errors):
         layer = net.layers[k]
         act, neurons, n = layer.activation, layer.neurons, len(layer.neurons)
         soft = act.of_layer is not None
-        if k == 0:
-            senders, sender_errors = list(x), [0.0] * len(x)
-        else:
-            below = net.layers[k - 1].neurons
-            senders = [values[("out", m.name)] for m in below]
-            sender_errors = [errors[m.name][1] for m in below]
+        below = net.layers[k - 1].neurons if k else ()
+        senders = [values[("out", m.name)] for m in below] if k else list(x)
+        sender_errors = [errors[m.name][1] for m in below] if k else [0.0] * len(x)
         names = [m.name for m in neurons]
         z, o = ([values[(q, m)] for m in names] for q in ("net", "out"))
         e_z, e_o = zip(*(errors[m] for m in names))
@@ -283,9 +281,8 @@ def analytic_allowances(net, x, t, values, analytic, errors):
             else:  # delta = dE/dout * dout/dnet
                 a_d.append(abs(s[j]) * a_g[j] + abs(g[j]) * a_s[j] + units(2, d[j]))
         for j, m in enumerate(neurons):
-            allowance[f"dE/dout_{m.name}"] = a_g[j]
-            allowance[f"dout/dnet_{m.name}"] = a_s[j]
-            allowance[f"delta_{m.name}"] = a_d[j]
+            allowance.update({f"dE/dout_{m.name}": a_g[j], f"dout/dnet_{m.name}": a_s[j],
+                              f"delta_{m.name}": a_d[j]})
             for w, w_name, x_i, e_x in zip(m.weights, m.weight_names, senders, sender_errors):
                 allowance[f"dE/d{w_name}"] = (abs(x_i) * a_d[j] + abs(d[j]) * e_x
                                              + units(4, abs(d[j] * x_i) + abs(decay * w)))
