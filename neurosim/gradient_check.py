@@ -438,13 +438,13 @@ def evaluate(net, x, t, target, h, arith):
                 z = z + h
             values[("net", n.name)] = z
             nets.append(z)
-        xs = []
-        for j, n in enumerate(layer.neurons):   # a softmax's out once every net is known
-            o = f(nets[j]) if layer.activation.of_layer is None else arith.softmax(j, nets)
-            if kind == "out" and who is n:
-                o = o + h
-            values[("out", n.name)] = o
-            xs.append(o)
+        # a softmax's outs once every net is known
+        xs = [f(z) if layer.activation.of_layer is None else arith.softmax(j, nets)
+              for j, z in enumerate(nets)]
+        if kind == "out" and who in layer.neurons:
+            j = layer.neurons.index(who)
+            xs[j] = xs[j] + h
+        values.update({("out", n.name): o for n, o in zip(layer.neurons, xs)})
     E = conv(0)
     last = net.layers[-1]
     nets = (tuple(nets),) if last.activation.of_layer is not None else ()

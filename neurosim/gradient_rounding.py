@@ -41,6 +41,7 @@ computed from a different description, this function must follow it.
 
 import functools
 import math
+import operator
 
 from .activations import softmax
 from .finite_differences import ETA, U
@@ -139,11 +140,9 @@ class ForwardRounding:
         if self.error_net is None:
             return (lambda o: self.net.loss.error(ti, o, n_out)), self.values[("out", n.name)]
         nets = self._nets(last)
-        i = j if i is None else i
         if last.activation.of_layer is not None:   # softmax: E_o from every net (log-softmax)
-            def moved(z):
-                return nets[:i] + [z] + nets[i + 1:]
-            return (lambda z: self.error_net(ti, 0.0, moved(z)[j], n_out, moved(z))), nets[i]
+            return (softmax_of(nets, j, i, of=lambda j, moved: self.error_net(
+                ti, 0.0, moved[j], n_out, moved)), nets[j if i is None else i])
         f = last.activation.f
         return (lambda z: self.error_net(ti, f(z), z, n_out)), nets[j]
 
@@ -232,9 +231,7 @@ def analytic_allowances(net, x, t, values, analytic, errors):
     allowance = {}
     loss, decay = net.loss, net.weight_decay
     pair = loss.delta is not None  # delta = out - target, taken as one
-    total = 0.0
-    for target in t:
-        total = total + target
+    total = functools.reduce(operator.add, t, 0.0)  # t_1 + ... + t_n, left to right
     upper = None
     for k in reversed(range(len(net.layers))):
         layer = net.layers[k]
@@ -248,38 +245,32 @@ def analytic_allowances(net, x, t, values, analytic, errors):
         e_z, e_o = zip(*(errors[m] for m in names))
         g, s, d = ([analytic[f"{q}_{m}"] for m in names] for q in ("dE/dout", "dout/dnet",
                                                                    "delta"))
-        a_g, a_s = [], []
-        for j in range(n):
-            if upper is not None:  # dE/dout_h = sum_o w_oh delta_o
-                a_g.append(_sum_of_deltas(upper, j))
-            elif g[j] is None:
-                a_g.append(math.inf)
-            elif pair and not soft:  # dE/dout_o from out and net
-                a_g.append(_moved(lambda oo: loss.dE_dout_net(t[j], oo, z[j], n), o[j], e_o[j],
-                                  t[j])
-                           + _moved(lambda zz: loss.dE_dout_net(t[j], o[j], zz, n), z[j], e_z[j])
-                           + units(C_LOSS, g[j]))
-            else:  # dE/dout_o = E_o'(out_o)
-                a_g.append(_moved(lambda oo: loss.dE_dout(t[j], oo, n), o[j], e_o[j], t[j])
-                           + units(C_LOSS, g[j]))
-            # dout/dnet = f'(net, out): wiggled through net (with out = f(net)), through out
-            a_s.append((0.0 if soft else _moved(lambda zz: act.df(zz, act.f(zz)), z[j], e_z[j]))
-                       + steady_wiggle(lambda oo: act.df(z[j], oo), o[j], e_o[j])
-                       + units(C_FUNCTION, s[j]))
-        a_d = []
-        for j in range(n):
-            if upper is None and pair and soft:  # out_j (t_1 + ... + t_n) - t_j, as one
-                a_d.append(_moved(lambda oo: loss.delta(t[j], oo, n, total), o[j], e_o[j], t[j],
-                                  total)
-                           + units(C_LOSS + n, d[j]) + units(n, total) * abs(o[j]))
-            elif upper is None and pair:  # delta = E_o'(out) as one: out - target
-                a_d.append(_moved(lambda oo: loss.delta(t[j], oo, n), o[j], e_o[j], t[j])
-                           + units(C_LOSS, d[j]))
-            elif soft:  # delta_j = sum_u dE/dout_u dout_u/dnet_j
-                a_d.append(math.inf if any(v is None for v in g)
-                           else _jacobian_allowance(o, e_o, g, a_g, a_s, j))
-            else:  # delta = dE/dout * dout/dnet
-                a_d.append(abs(s[j]) * a_g[j] + abs(g[j]) * a_s[j] + units(2, d[j]))
+        # each allowance case by case, as the backward pass computes the partial:
+        a_g = [_sum_of_deltas(upper, j) if upper is not None  # dE/dout_h = sum_o w_oh delta_o
+               else math.inf if g[j] is None
+               # dE/dout_o from out and net
+               else (_moved(lambda oo: loss.dE_dout_net(t[j], oo, z[j], n), o[j], e_o[j], t[j])
+                     + _moved(lambda zz: loss.dE_dout_net(t[j], o[j], zz, n), z[j], e_z[j])
+                     + units(C_LOSS, g[j])) if pair and not soft
+               # dE/dout_o = E_o'(out_o)
+               else (_moved(lambda oo: loss.dE_dout(t[j], oo, n), o[j], e_o[j], t[j])
+                     + units(C_LOSS, g[j]))
+               for j in range(n)]
+        # dout/dnet = f'(net, out): wiggled through net (with out = f(net)), through out
+        a_s = [(0.0 if soft else _moved(lambda zz: act.df(zz, act.f(zz)), z[j], e_z[j]))
+               + steady_wiggle(lambda oo: act.df(z[j], oo), o[j], e_o[j])
+               + units(C_FUNCTION, s[j]) for j in range(n)]
+        # out_j (t_1 + ... + t_n) - t_j as one (softmax); out - target as one; the Jacobian
+        # sum_u dE/dout_u dout_u/dnet_j (softmax); dE/dout * dout/dnet
+        a_d = [(_moved(lambda oo: loss.delta(t[j], oo, n, total), o[j], e_o[j], t[j], total)
+                + units(C_LOSS + n, d[j]) + units(n, total) * abs(o[j]))
+               if upper is None and pair and soft
+               else (_moved(lambda oo: loss.delta(t[j], oo, n), o[j], e_o[j], t[j])
+                     + units(C_LOSS, d[j])) if upper is None and pair
+               else (math.inf if any(v is None for v in g)
+                     else _jacobian_allowance(o, e_o, g, a_g, a_s, j)) if soft
+               else abs(s[j]) * a_g[j] + abs(g[j]) * a_s[j] + units(2, d[j])
+               for j in range(n)]
         for j, m in enumerate(neurons):
             allowance.update({f"dE/dout_{m.name}": a_g[j], f"dout/dnet_{m.name}": a_s[j],
                               f"delta_{m.name}": a_d[j]})
