@@ -124,7 +124,12 @@ class ForwardRounding:
         #: E_o from the net input (binary cross-entropy after a sigmoid), else None
         self.error_net = net.loss.error_net if from_net(net.loss) else None
         terms = [abs(g(value)) for g, value in (self._term(j, ti) for j, ti in enumerate(self.t))]
-        #: sum |E_o| at the sample: what the loss terms and their sum round relative to
+        if self.error_net is not None and net.layers[-1].activation.of_layer is not None:
+            # E_o = -t (net - m - ln sum_k e^(net_k - m)) errs by about n u |t| however small it
+            # is: the sum inside the log is at least 1 and rounds relative to that
+            terms += map(abs, self.t)
+        #: sum |E_o| at the sample (and under softmax sum |t|): what the loss terms and their
+        #: sum round relative to
         self.loss_magnitude = sum(terms) if all(map(math.isfinite, terms)) else math.inf
         #: propagated(layer, stage), computed once for each place a nudge starts
         self.propagated = functools.cache(self._propagated)
