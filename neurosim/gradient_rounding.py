@@ -161,31 +161,26 @@ class ForwardRounding:
         errors = {}
         senders, sender_errors = self.x, [0.0] * len(self.x)
         for k, layer_k in enumerate(self.net.layers):
-            f, neurons = layer_k.activation.f, layer_k.neurons
+            f, neurons, n = layer_k.activation.f, layer_k.neurons, len(layer_k.neurons)
+            nets, outs = self._nets(layer_k), [self.values[("out", m.name)] for m in neurons]
             fresh = not (k < layer or (k == layer and stage == "next"))
-            softmax_layer = layer_k.activation.of_layer is not None
-            for n in neurons:
-                z, o = self.values[("net", n.name)], self.values[("out", n.name)]
-                # the sum of n products and the bias, and the errors its inputs carry in
-                e_z = (units(len(n.weights) + 1,
-                             sum(abs(w * s) for w, s in zip(n.weights, senders)) + abs(n.bias))
-                       + sum(abs(w) * e for w, e in zip(n.weights, sender_errors))
-                       if fresh and not (k == layer and stage == "f") else 0.0)
-                # softmax: after the loop, from every net
-                e_o = (wiggle(f, z, e_z + argument_error(C_ARGUMENT, z)) + units(C_FUNCTION, o)
-                       if fresh and not softmax_layer else 0.0)
-                errors[n.name] = (e_z, e_o)
-            if fresh and softmax_layer:
-                # softmax: out_j moves with every net input of the layer; each one wiggled
-                nets = self._nets(layer_k)
-                for j, n in enumerate(neurons):
-                    e_o = units(C_FUNCTION + len(neurons), self.values[("out", n.name)])
-                    for i, m in enumerate(neurons):
-                        e_o += wiggle(softmax_of(nets, j, i), nets[i],
-                                      errors[m.name][0] + argument_error(C_ARGUMENT, nets[i]))
-                    errors[n.name] = (errors[n.name][0], e_o)
-            senders = [self.values[("out", n.name)] for n in neurons]
-            sender_errors = [errors[n.name][1] for n in neurons]
+            # the sum of n products and the bias, and the errors its inputs carry in
+            e_z = [units(len(m.weights) + 1,
+                         sum(abs(w * s) for w, s in zip(m.weights, senders)) + abs(m.bias))
+                   + sum(abs(w) * e for w, e in zip(m.weights, sender_errors))
+                   if fresh and not (k == layer and stage == "f") else 0.0 for m in neurons]
+            if not fresh:
+                e_o = [0.0] * n
+            elif layer_k.activation.of_layer is None:  # f wiggled by its argument's error
+                e_o = [wiggle(f, z, e + argument_error(C_ARGUMENT, z)) + units(C_FUNCTION, o)
+                       for z, o, e in zip(nets, outs, e_z)]
+            else:  # softmax: out_j moves with every net input of the layer; each one wiggled
+                e_o = [functools.reduce(operator.add, (
+                    wiggle(softmax_of(nets, j, i), nets[i], e_z[i] + argument_error(C_ARGUMENT,
+                                                                                    nets[i]))
+                    for i in range(n)), units(C_FUNCTION + n, outs[j])) for j in range(n)]
+            errors.update({m.name: pair for m, pair in zip(neurons, zip(e_z, e_o))})
+            senders, sender_errors = outs, e_o
         return errors
 
     def _propagated(self, layer, stage):
