@@ -419,31 +419,28 @@ def evaluate(net, x, t, target, h, arith):
     """
     conv = arith.conv
     kind, who = target[:2] if target else (None, None)
-    xs = [conv(v) for v in x]
-    if kind == "i":
-        xs[who] = xs[who] + h
+    # the nudged value(s), by kind and owner: ("i", 0), ("b", neuron), ("net", neuron), ...
+    nudged = {("b", m) for m in who} if kind == "b" else {tuple(target)} if target else set()
+
+    def moved(value, *key):
+        return value + h if key in nudged else value
+
+    xs = [moved(conv(v), "i", k) for k, v in enumerate(x)]
     values = {("in", k): v for k, v in enumerate(xs)}
     for layer, f in zip(net.layers, arith.fs):
         nets = []
         for n in layer.neurons:
             ws = [conv(w) for w in n.weights]
-            b = conv(n.bias)
             if kind == "w" and who is n:
                 ws[target[2]] = ws[target[2]] + h
-            elif kind == "b" and n in who:
-                b = b + h
+            b = moved(conv(n.bias), "b", n)
             # (with thresholds the neuron holds theta: net = sum w x - theta)
-            z = sum(map(mul, ws, xs)) + (-b if net.thresholds else b)
-            if kind == "net" and who is n:
-                z = z + h
+            z = moved(sum(map(mul, ws, xs)) + (-b if net.thresholds else b), "net", n)
             values[("net", n.name)] = z
             nets.append(z)
         # a softmax's outs once every net is known
-        xs = [f(z) if layer.activation.of_layer is None else arith.softmax(j, nets)
-              for j, z in enumerate(nets)]
-        if kind == "out" and who in layer.neurons:
-            j = layer.neurons.index(who)
-            xs[j] = xs[j] + h
+        xs = [moved(f(z) if layer.activation.of_layer is None else arith.softmax(j, nets), "out", n)
+              for j, (z, n) in enumerate(zip(nets, layer.neurons))]
         values.update({("out", n.name): o for n, o in zip(layer.neurons, xs)})
     E = conv(0)
     last = net.layers[-1]
@@ -452,7 +449,7 @@ def evaluate(net, x, t, target, h, arith):
         # from net where the loss is, else from out: the textbook E_o(target, out), also where
         # out itself is nudged
         E = E + (arith.loss_net(conv(ti), oi, values[("net", n.name)], len(xs), *nets)
-                 if arith.loss_net is not None and not (kind == "out" and who is n)
+                 if arith.loss_net is not None and ("out", n) not in nudged
                  else arith.loss(conv(ti), oi, len(xs)))
     if kind == "w" and net.weight_decay:
         # lambda/2 sum w^2: only the nudged weight's term changes, the others cancel exactly.
