@@ -205,10 +205,9 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
     number of stencils measured); the verdict is None if no stencil could be measured.
     """
     first = stencil_at(h)
-    if first.finite:
-        verdict = judge(a, allowance, first, rtol, atol, floor)
-        if verdict.status == "ok" and not (refine and first.truncation > first.rounding):
-            return verdict, 1
+    verdict = judge(a, allowance, first, rtol, atol, floor) if first.finite else None
+    if verdict and verdict.status == "ok" and not (refine and first.truncation > first.rounding):
+        return verdict, 1
     tried = [first]
     scale = max([abs(a)] + [abs(first.central), abs(first.left), abs(first.right)] * first.finite)
     up = first.finite and first.smooth and first.rounding >= first.truncation
@@ -220,8 +219,7 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
         tried.append(s)
         if not s.finite:
             continue
-        if s.smooth and s.estimate < best:
-            best = s.estimate
+        best = min(best, s.estimate) if s.smooth else best
         if factor < 1 and s.rounding > max(best, scale):
             break  # rounding only grows from here
         if factor > 1:
@@ -232,8 +230,8 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
     usable = smooth or [s for s in tried if s.finite]
     if not usable:
         return None, len(tried)
-    chosen = min(usable, key=lambda s: s.estimate if smooth else s.side_error)
-    return judge(a, allowance, chosen, rtol, atol, floor), len(tried)
+    return judge(a, allowance, min(usable, key=lambda s: s.estimate if smooth else s.side_error),
+                 rtol, atol, floor), len(tried)
 
 
 def finite(value):

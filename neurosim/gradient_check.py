@@ -365,12 +365,12 @@ def kink_watch(net, p):
     if p.target[0] == "dout/dnet":
         kinks = tuple(net.layers[p.layer].activation.kinks)
         return [(("net", p.target[1].name), kinks)] if kinks else []
-    watch = [(("net", n.name), tuple(layer.activation.kinks))
+    return ([(("net", n.name), tuple(layer.activation.kinks))
              for layer in net.layers if layer.activation.kinks for n in layer.neurons]
-    if net.loss.name == "binary_cross_entropy":  # E_o from out clips it
-        watch += [(("out", n.name), (CLIP, 1.0 - CLIP)) for n in net.layers[-1].neurons
-                  if not from_net(net.loss) or p.target[0] == "out" and p.target[1] is n]
-    return watch
+            # binary cross-entropy: E_o from out clips it
+            + [(("out", n.name), (CLIP, 1.0 - CLIP)) for n in net.layers[-1].neurons
+               if net.loss.name == "binary_cross_entropy"
+               and (not from_net(net.loss) or p.target[0] == "out" and p.target[1] is n)])
 
 
 def crossings(points, watch):
@@ -398,8 +398,8 @@ def stencil(m, v0, h):
         offsets.update({k: points[k][m.along] - m.values0[m.along] for k in ks})
         if not _increasing(offsets):
             return unusable(h)
-    noise = {k: m.noise(v) if finite(v) else math.inf for k, v in E.items()}
-    return measure(E, offsets, noise, step=float(h), kinks=crossings(points.values(), m.watch),
+    return measure(E, offsets, {k: m.noise(v) if finite(v) else math.inf for k, v in E.items()},
+                   step=float(h), kinks=crossings(points.values(), m.watch),
                    offset_noise=m.along_noise)
 
 
@@ -439,8 +439,8 @@ def evaluate(net, x, t, target, h, arith):
             values[("net", n.name)] = z
             nets.append(z)
         # a softmax's outs once every net is known
-        xs = [moved(f(z) if layer.activation.of_layer is None else arith.softmax(j, nets), "out", n)
-              for j, (z, n) in enumerate(zip(nets, layer.neurons))]
+        xs = [moved(f(z) if layer.activation.of_layer is None else arith.softmax(j, nets),
+                    "out", n) for j, (z, n) in enumerate(zip(nets, layer.neurons))]
         values.update({("out", n.name): o for n, o in zip(layer.neurons, xs)})
     E = conv(0)
     last = net.layers[-1]
@@ -501,16 +501,14 @@ class DecimalOracle:
         """
         columns = {"exact": exact.central, "truncation": None, "rounding": None}
         h = nominal.step
-        if m.along is None:
-            d_plus, d_minus = Decimal((v0 + h) - v0), Decimal((v0 - h) - v0)
-        else:
-            d_plus, d_minus = Decimal(h), -Decimal(h)
+        d_plus, d_minus = ((Decimal((v0 + h) - v0), Decimal((v0 - h) - v0)) if m.along is None
+                           else (Decimal(h), -Decimal(h)))
         if not (nominal.finite and d_plus > d_minus):
             return columns
         (E_plus, plus), (E_minus, minus) = m.E_at(d_plus), m.E_at(d_minus)
-        if m.along is not None:
-            at = m.values0[m.along]
-            d_plus, d_minus = plus[m.along] - at, minus[m.along] - at
+        if m.along is not None:  # the steps are the changes of out
+            d_plus, d_minus = (plus[m.along] - m.values0[m.along],
+                               minus[m.along] - m.values0[m.along])
         if E_plus.is_finite() and E_minus.is_finite() and d_plus > d_minus:
             at_step = (E_plus - E_minus) / (d_plus - d_minus)
             columns.update(truncation=float(at_step) - exact.central,

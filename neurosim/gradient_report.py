@@ -112,17 +112,17 @@ class GradientReport:
 
     def __str__(self):
         counts = {s: len(self._with(s)) for s in STATUSES}
+        worst = next((r for r in self.rows if r.score == self.worst), None) if self.worst else None
         head = (f"gradient check: {len(self.rows)} quantities, {counts['ok']} ok, "
                 f"{counts['kink']} at a kink, {counts['unresolved']} unresolved, "
-                f"{counts['FAIL']} FAIL; worst difference / tolerance {num(self.worst, 2)}")
-        worst = next((r for r in self.rows if r.score == self.worst), None) if self.worst else None
-        if worst is not None:
-            head += f" ({worst.name}, {worst.status})"
-        precise = self.precise    # the oracle's three columns, or none
-        table = [["name", "analytic", "numeric"] + ["exact", "truncation", "rounding"] * precise
+                f"{counts['FAIL']} FAIL; worst difference / tolerance {num(self.worst, 2)}"
+                + (f" ({worst.name}, {worst.status})" if worst else ""))
+        # the oracle's three columns with precise=True
+        table = [["name", "analytic", "numeric"]
+                 + ["exact", "truncation", "rounding"] * self.precise
                  + ["difference", "estimate", "tolerance", "status"]]
         table += [[r.name, _g(r.analytic), _g(r.numeric)]
-                  + [_g(r.exact), _e(r.truncation), _e(r.rounding)] * precise
+                  + [_g(r.exact), _e(r.truncation), _e(r.rounding)] * self.precise
                   + [_e(r.abs_error), _e(r.estimate), _e(r.tolerance), r.status] for r in self.rows]
         return "\n".join([head, self.tolerances()] + align(table) + self._notes(self.rows))
 
@@ -146,8 +146,8 @@ class GradientReport:
         table = [["name", "analytic", ref, "difference", "tolerance"]]
         # (an exact value that overflowed is None: its difference is shown as -)
         table += [[r.name, _g(r.analytic), _g(getattr(r, ref)),
-                   _e(None if None in (r.analytic, getattr(r, ref)) else r.analytic - getattr(r, ref)),
-                   _e(r.tolerance)] for r in failures]
+                   _e(None if None in (r.analytic, getattr(r, ref))
+                      else r.analytic - getattr(r, ref)), _e(r.tolerance)] for r in failures]
         raise GradientCheckError("\n".join(
             [f"gradient check failed for {len(failures)} of {len(self.rows)} quantities: "
              + ", ".join(r.name for r in failures), self.tolerances()] + align(table)

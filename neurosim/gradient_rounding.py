@@ -298,16 +298,10 @@ def _sum_of_deltas(upper, j):
 def _jacobian_allowance(o, e_o, g, a_g, a_s, j):
     """The rounding of delta_j = sum_u dE/dout_u dout_u/dnet_j under softmax, where
     dout_u/dnet_j = out_u (delta_uj - out_j) (:mod:`neurosim.calculation`)."""
-
-    def jacobian(u):
-        return o[u] * ((1.0 if u == j else 0.0) - o[j])
-
-    def a_jacobian(u):
-        if u == j:
-            return a_s[j]
-        return abs(o[u]) * e_o[j] + abs(o[j]) * e_o[u] + units(1, o[u] * o[j])
-
     n = len(o)
-    terms = [abs(g[u] * jacobian(u)) for u in range(n)]
-    return (sum(abs(jacobian(u)) * a_g[u] + abs(g[u]) * a_jacobian(u) for u in range(n))
-            + units(2 * n, sum(terms)))
+    jacobian = [o[u] * ((1.0 if u == j else 0.0) - o[j]) for u in range(n)]
+    # its rounding: the diagonal's is dout/dnet's, an entry off it a product's
+    a_jacobian = [a_s[j] if u == j else abs(o[u]) * e_o[j] + abs(o[j]) * e_o[u]
+                  + units(1, o[u] * o[j]) for u in range(n)]
+    return (sum(abs(jacobian[u]) * a_g[u] + abs(g[u]) * a_jacobian[u] for u in range(n))
+            + units(2 * n, sum(abs(g[u] * jacobian[u]) for u in range(n))))
