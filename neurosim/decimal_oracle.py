@@ -39,8 +39,7 @@ def _d_sigmoid(x):
 
 def _d_tanh(x):
     e = (-2 * abs(x)).exp()
-    value = (1 - e) / (1 + e)
-    return value if x >= 0 else -value
+    return ((1 - e) / (1 + e)).copy_sign(x)
 
 
 def _d_ln1p(u):
