@@ -68,12 +68,12 @@ and judges the analytic value against all three.
   computed from its net (binary cross-entropy after a sigmoid) does not read its out, so its
   dE/dout is checked as (E(net + d) - E(net - d)) / (out(net + d) - out(net - d)).
 
-The analytic values are the ones the network itself holds after one backward pass on its own
-objects (:func:`neurosim.propagation.gradients`: forward, error, backward, no update), listed
-by :func:`partials`; the numeric values come from a separate forward pass that reads the
-weights from the same neurons and stores nothing. The backward pass runs on a deep copy of the
-network, so the network itself is left as it was found: weights, biases, velocities and every
-stored partial of the previous pass.
+The analytic values are the ones the network itself computes in one backward pass
+(:func:`neurosim.propagation.gradients`: forward, error, backward, no update), run on a deep
+copy of its objects and listed by :func:`partials`; the numeric values come from a separate
+forward pass that reads the weights from the same neurons and stores nothing. The network
+itself is left as it was found: weights, biases, velocities and every stored partial of the
+previous pass.
 
 ``precise=True`` adds an oracle that only a scalar pure-Python engine gets cheaply: the same
 forward pass in :class:`decimal.Decimal` at 50 significant digits. A Decimal central difference
