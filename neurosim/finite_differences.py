@@ -90,6 +90,7 @@ class Stencil:
     central: float       # D(h)
     rounding: float      # bound on the rounding error of D(h)
     truncation: float    # |D(2h) - D(h)| / 3
+    estimate: float      # the error estimate of ``central``: rounding + truncation
     left: float          # one-sided derivatives, second order
     right: float
     side_error: float    # error estimate of left and right
@@ -99,11 +100,6 @@ class Stencil:
     smooth: bool
     finite: bool = True
     kinks: int = 0       # kinks known to lie within the stencil (from the computation)
-
-    @property
-    def estimate(self):
-        """The error estimate of ``central``: rounding + truncation."""
-        return self.rounding + self.truncation
 
 
 def measure(values, offsets, noise, step=None, kinks=0, offset_noise=0.0):
@@ -143,8 +139,8 @@ def measure(values, offsets, noise, step=None, kinks=0, offset_noise=0.0):
     side_error = (side_rounding + 2 * truncation
                   + max(abs(float(b1 - b2)), abs(float(f2 - f1))) / 2)
     smooth = not kinks and abs(float(left - right)) <= jump_rounding + 3 * truncation
-    return Stencil(step, float(central), rounding, truncation, float(left), float(right),
-                   side_error, smooth, kinks=kinks)
+    return Stencil(step, float(central), rounding, truncation, rounding + truncation,
+                   float(left), float(right), side_error, smooth, kinks=kinks)
 
 
 @dataclass(frozen=True)
@@ -242,5 +238,5 @@ def finite(value):
 def unusable(step):
     """The stencil at ``step`` where no difference could be taken (a step lost in rounding, an
     overflow): not ``finite``, which the step search skips."""
-    return Stencil(float(step), math.nan, math.inf, math.inf, math.nan, math.nan, math.inf,
-                   False, finite=False)
+    return Stencil(float(step), math.nan, math.inf, math.inf, math.inf, math.nan, math.nan,
+                   math.inf, False, finite=False)

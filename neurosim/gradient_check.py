@@ -338,15 +338,16 @@ def measurement(net, x, t, p, arith, base_E, values, rounding):
                             noise=rounding.local_noise(p.target[2], float(z)))
     if (kind == "out" and layer is net.layers[-1] and from_net(net.loss)
             and layer.activation.of_layer is None):
-        z, o = values[("net", who.name)], values[("out", who.name)]
+        net_key, out_key = ("net", who.name), ("out", who.name)
+        z, o = values[net_key], values[out_key]
         slope = abs(layer.activation.df(float(z), float(o)))
+        # along_noise: the rounding of out recomputed from its (float) net, twice
         return _Measurement(
             E_at=lambda d: (evaluate(net, x, t, ("net", who), d / arith.conv(slope), arith)
-                            if slope else (math.nan, {("out", who.name): o})),
+                            if slope else (math.nan, {out_key: o})),
             E0=base_E, values0=values, noise=rounding.noise(p.layer, "f"), watch=watch,
-            along=("out", who.name),  # the rounding of out recomputed from its net
-            along_noise=2 * rounding.local_noise(layer.activation.f, rounding.values[("net", who.name)])(
-                rounding.values[("out", who.name)]))
+            along=out_key, along_noise=2 * rounding.local_noise(
+                layer.activation.f, rounding.values[net_key])(rounding.values[out_key]))
     E_at = partial(evaluate, net, x, t, p.target, arith=arith)
     stage = {"w": "sum", "b": "sum", "i": "sum", "net": "f", "out": "next"}[kind]
     # E at d = 0 is the sample's E, except with the nudged weight's decay term
