@@ -68,12 +68,11 @@ and judges the analytic value against all three.
   computed from its net (binary cross-entropy after a sigmoid) does not read its out, so its
   dE/dout is checked as (E(net + d) - E(net - d)) / (out(net + d) - out(net - d)).
 
-The analytic values are the ones the network itself computes in one backward pass
-(:func:`neurosim.propagation.gradients`: forward, error, backward, no update), run on a deep
-copy of its objects and listed by :func:`partials`; the numeric values come from a separate
-forward pass that reads the weights from the same neurons and stores nothing. The network
-itself is left as it was found: weights, biases, velocities and every stored partial of the
-previous pass.
+The analytic values are the ones the network itself holds after one backward pass on its own
+objects (:func:`neurosim.propagation.gradients`: forward, error, backward, no update), listed
+by :func:`partials`; the numeric values come from a separate forward pass that reads the
+weights from the same neurons and stores nothing. Afterwards the network is restored exactly
+as it was found: weights, biases, velocities and every stored partial of the previous pass.
 
 ``precise=True`` adds an oracle that only a scalar pure-Python engine gets cheaply: the same
 forward pass in :class:`decimal.Decimal` at 50 significant digits. A Decimal central difference
@@ -94,7 +93,7 @@ splits the float numeric error into ``truncation`` (exact arithmetic, step h) an
 True
 """
 
-import copy
+import contextlib
 import decimal
 import math
 from decimal import Decimal
@@ -126,7 +125,7 @@ _EXACT_RELATIVE = Decimal("1e-30")
 def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=0.0, precise=False):
     """Check every partial of one backward pass against central differences; return a report.
 
-    One backward pass runs on a copy of the network without any update, and every
+    One backward pass runs on the network's own objects without any update, and every
     ``dE_dw``, ``dE_db`` (per neuron, or the layer's for a shared bias), ``dE_dout``,
     ``dout_dnet`` and ``delta`` it leaves is compared with::
 
@@ -154,9 +153,9 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=0.0, precise=Fa
     atol = _check_tolerance("atol", atol)
     x = net._vector(inputs, "inputs")
     t = net._vector(targets, "targets")
-    net = copy.deepcopy(net)  # forward, error, backward on the copy's own objects
-    propagation.gradients(net, x, t)
-    checks = partials(net)
+    with _left_as_found(net):
+        propagation.gradients(net, x, t)  # forward, error, backward on the real objects
+        checks = partials(net)
     # the network's own float functions (DecimalArith has the same attributes in Decimal)
     flt = SimpleNamespace(conv=float, softmax=softmax, loss=net.loss.error,
                           fs=[layer.activation.f for layer in net.layers],
@@ -278,9 +277,8 @@ def partials(net):
         elif layer.bias_mode == "per_neuron":
             parameters += [Partial(f"dE/d{n.bias_name}", n.dE_db, ("b", (n,)), n.bias_name, k)
                            for n in layer.neurons]
-    inputs = [Partial(f"dE/d{name}", g, ("i", k), name, 0)
-              for k, (name, g) in enumerate(zip(net.input_names, net.dE_dinputs or ()))]
-    return parameters + neurons + inputs
+    return parameters + neurons + [Partial(f"dE/d{name}", g, ("i", k), name, 0) for k, (name, g)
+                                   in enumerate(zip(net.input_names, net.dE_dinputs or ()))]
 
 
 def _step(p, values, eps):
@@ -515,6 +513,25 @@ class DecimalOracle:
             columns.update(truncation=float(at_step) - exact.central,
                            rounding=float(Decimal(nominal.central) - at_step))
         return columns
+
+
+# -- leaving the network as it was ----------------------------------------------------------------
+
+@contextlib.contextmanager
+def _left_as_found(net):
+    """Put back afterwards every attribute of the network, its layers and neurons (the same
+    objects), and the contents of every list among them."""
+    saved = [(vars(obj), dict(vars(obj)), [(v, v[:]) for v in vars(obj).values()
+                                           if isinstance(v, list)])
+             for obj in [net, *net.layers, *net.neurons]]
+    try:
+        yield
+    finally:
+        for attributes, state, lists in saved:
+            for lst, contents in lists:
+                lst[:] = contents
+            attributes.clear()
+            attributes.update(state)
 
 
 # -- validation and formatting ---------------------------------------------------------------------
