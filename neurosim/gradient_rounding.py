@@ -274,25 +274,25 @@ def analytic_allowances(net, x, t, values, analytic, errors):
         for j, m in enumerate(neurons):
             allowance.update({f"dE/dout_{m.name}": a_g[j], f"dout/dnet_{m.name}": a_s[j],
                               f"delta_{m.name}": a_d[j]})
-            for w, w_name, x_i, e_x in zip(m.weights, m.weight_names, senders, sender_errors):
-                allowance[f"dE/d{w_name}"] = (abs(x_i) * a_d[j] + abs(d[j]) * e_x
-                                             + units(4, abs(d[j] * x_i) + abs(decay * w)))
+            allowance.update({f"dE/d{w_name}": abs(x_i) * a_d[j] + abs(d[j]) * e_x
+                              + units(4, abs(d[j] * x_i) + abs(decay * w))
+                              for w, w_name, x_i, e_x in zip(m.weights, m.weight_names, senders,
+                                                             sender_errors)})
             if layer.bias_mode == "per_neuron":
                 allowance[f"dE/d{m.bias_name}"] = a_d[j]
         if layer.bias_mode == "shared":
             allowance[f"dE/d{layer.bias_name}"] = sum(a_d) + units(n + 1, sum(map(abs, d)))
         upper = list(zip(neurons, d, a_d))
-    for i, name in enumerate(net.input_names):   # dE/di = sum_h delta_h w_hi, as dE/dout_h
-        if f"dE/d{name}" in analytic:
-            allowance[f"dE/d{name}"] = _sum_of_deltas(upper, i)
+    # dE/di = sum_h delta_h w_hi, as dE/dout_h
+    allowance.update({f"dE/d{name}": _sum_of_deltas(upper, i)
+                      for i, name in enumerate(net.input_names) if f"dE/d{name}" in analytic})
     return {name: (a if math.isfinite(a) else math.inf) for name, a in allowance.items()}
 
 
 def _sum_of_deltas(upper, j):
     """The rounding of sum_o w_oj delta_o, from ``upper`` = (neuron o, delta_o, its rounding)."""
-    terms = [abs(u.weights[j] * u_delta) for u, u_delta, _ in upper]
     return (sum(abs(u.weights[j]) * a for u, _, a in upper)
-            + units(len(terms) + 1, sum(terms)))
+            + units(len(upper) + 1, sum(abs(u.weights[j] * u_delta) for u, u_delta, _ in upper)))
 
 
 def _jacobian_allowance(o, e_o, g, a_g, a_s, j):
