@@ -34,24 +34,22 @@ UNIT = 0.5 * 10.0 ** (1 - PRECISION)
 
 def _d_sigmoid(x):
     e = (-abs(x)).exp()  # never overflows: exp(-|x|) <= 1
-    return 1 / (1 + e) if x >= 0 else e / (1 + e)
+    return (1 if x >= 0 else e) / (1 + e)
 
 
 def _d_tanh(x):
     e = (-2 * abs(x)).exp()
-    value = (1 - e) / (1 + e)
-    return value if x >= 0 else -value
+    return ((1 - e) / (1 + e)).copy_sign(x)
 
 
 def _d_ln1p(u):
     """ln(1 + u) for 0 <= u <= 1, without losing a tiny u to the rounding of 1 + u."""
     if u > Decimal("1e-6"):
         return (1 + u).ln()
-    total, term, k = Decimal(0), u, 1  # u - u^2/2 + u^3/3 - ...
-    while term and abs(term) > abs(total) * Decimal(10) ** (-PRECISION - 2):
+    total, term = Decimal(0), u
+    for k in range(1, 11):  # u - u^2/2 + u^3/3 - ...: the 10th term is below 1e-54 u
         total += term / k
         term = -term * u
-        k += 1
     return total
 
 
@@ -110,7 +108,6 @@ class DecimalArith:
     """The same functions in Decimal, written from their formulas (exp and ln from Decimal)."""
 
     conv = Decimal
-    half = Decimal("0.5")
     softmax = staticmethod(_d_softmax)
 
     def __init__(self, net):
@@ -125,4 +122,3 @@ class DecimalArith:
                 f"precise=True has no Decimal version of {missing.args[0]!r}; it knows the "
                 f"activations {', '.join(_DECIMAL_ACTIVATIONS)} and the losses "
                 f"{', '.join(_DECIMAL_LOSSES)}\ncall gradcheck without precise=True") from None
-        self.decay = net.weight_decay

@@ -90,24 +90,16 @@ class Stencil:
     central: float       # D(h)
     rounding: float      # bound on the rounding error of D(h)
     truncation: float    # |D(2h) - D(h)| / 3
+    estimate: float      # the error estimate of ``central``: rounding + truncation
     left: float          # one-sided derivatives, second order
     right: float
     side_error: float    # error estimate of left and right
-    jump_allowance: float  # how far left and right may differ on a smooth E
+    #: Whether E is differentiable across the stencil, as far as anyone can tell: no kink
+    #: known to lie within it, and one-sided derivatives that agree within their errors
+    #: (|left - right| within what rounding and truncation may make of it on a smooth E).
+    smooth: bool
     finite: bool = True
     kinks: int = 0       # kinks known to lie within the stencil (from the computation)
-    jump: float = 0.0    # |left - right|, before rounding either to a float
-
-    @property
-    def estimate(self):
-        """The error estimate of ``central``: rounding + truncation."""
-        return self.rounding + self.truncation
-
-    @property
-    def smooth(self):
-        """Whether E is differentiable across the stencil, as far as anyone can tell: no kink
-        known to lie within it, and one-sided derivatives that agree within their errors."""
-        return not self.kinks and self.jump <= self.jump_allowance
 
 
 def measure(values, offsets, noise, step=None, kinks=0, offset_noise=0.0):
@@ -123,11 +115,10 @@ def measure(values, offsets, noise, step=None, kinks=0, offset_noise=0.0):
     rather than set (it moves a difference as much as an error of slope * offset_noise in E).
     """
     E, x, n = values, offsets, noise
-    if step is None:
-        step = float(x[1] - x[-1]) / 2
+    h = float(x[1] - x[-1]) / 2
+    step = h if step is None else step
     if not all(map(finite, E.values())):
         return unusable(step)
-    h = float(x[1] - x[-1]) / 2
     # Every difference in the arithmetic of the values (Decimal stays Decimal), floats at the end.
     central = (E[1] - E[-1]) / (x[1] - x[-1])
     double = (E[2] - E[-2]) / (x[2] - x[-2])
@@ -147,9 +138,9 @@ def measure(values, offsets, noise, step=None, kinks=0, offset_noise=0.0):
     jump_rounding = (6 * n[0] + 4 * (n[-1] + n[1]) + n[-2] + n[2]) / (2 * h)
     side_error = (side_rounding + 2 * truncation
                   + max(abs(float(b1 - b2)), abs(float(f2 - f1))) / 2)
-    jump = abs(float(left - right))
-    return Stencil(step, float(central), rounding, truncation, float(left), float(right),
-                   side_error, jump_rounding + 3 * truncation, kinks=kinks, jump=jump)
+    smooth = not kinks and abs(float(left - right)) <= jump_rounding + 3 * truncation
+    return Stencil(step, float(central), rounding, truncation, rounding + truncation,
+                   float(left), float(right), side_error, smooth, kinks=kinks)
 
 
 @dataclass(frozen=True)
@@ -165,10 +156,9 @@ class Verdict:
 
     @property
     def score(self):
-        """difference / tolerance: above 1 for a FAIL."""
-        if self.difference == 0:
-            return 0.0
-        return self.difference / self.tolerance if self.tolerance else math.inf
+        """difference / tolerance: above 1 for a FAIL (0 for no difference)."""
+        return (0.0 if self.difference == 0
+                else self.difference / self.tolerance if self.tolerance else math.inf)
 
 
 def judge(a, allowance, stencil, rtol=0.0, atol=0.0, floor=0.0):
@@ -182,23 +172,17 @@ def judge(a, allowance, stencil, rtol=0.0, atol=0.0, floor=0.0):
     s = stencil
     if s.smooth:
         ref = s.central
-        own = allowance + atol + rtol * abs(ref)
-        tolerance = s.estimate + own
+        tolerance = s.estimate + (allowance + atol + rtol * abs(ref))
         difference = abs(a - ref)
-        if difference > tolerance:
-            status = "FAIL"
-        elif s.estimate + allowance > max(RESOLUTION * max(abs(a), abs(ref)), floor):
-            status = "unresolved"
-        else:
-            status = "ok"
+        unresolved = s.estimate + allowance > max(RESOLUTION * max(abs(a), abs(ref)), floor)
+        status = "FAIL" if difference > tolerance else "unresolved" if unresolved else "ok"
         return Verdict(status, ref, difference, tolerance, s.estimate, s)
     low, high = sorted((s.left, s.right))
     tolerance = s.side_error + allowance + atol + rtol * max(abs(low), abs(high))
     nearer = low if abs(a - low) <= abs(a - high) else high
-    difference = max(0.0, low - a, a - high)
-    if s.kinks > 1:  # a slope between kinks closer together than any step: not measurable
-        return Verdict("kink", nearer, 0.0, tolerance, s.side_error, s)
-    status = "kink" if difference <= tolerance else "FAIL"
+    # several kinks closer together than any step: the slope between them is not measurable
+    difference = 0.0 if s.kinks > 1 else max(0.0, low - a, a - high)
+    status = "kink" if s.kinks > 1 or difference <= tolerance else "FAIL"
     return Verdict(status, nearer, difference, tolerance, s.side_error, s)
 
 
@@ -217,16 +201,13 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
     number of stencils measured); the verdict is None if no stencil could be measured.
     """
     first = stencil_at(h)
-    if first.finite:
-        verdict = judge(a, allowance, first, rtol, atol, floor)
-        if verdict.status == "ok" and not (refine and first.truncation > first.rounding):
-            return verdict, 1
+    verdict = judge(a, allowance, first, rtol, atol, floor) if first.finite else None
+    if verdict and verdict.status == "ok" and not (refine and first.truncation > first.rounding):
+        return verdict, 1
     tried = [first]
     scale = max([abs(a)] + [abs(first.central), abs(first.left), abs(first.right)] * first.finite)
-    if first.finite and first.smooth and first.rounding >= first.truncation:
-        factors = [factor ** k for k in range(1, larger + 1)]
-    else:
-        factors = [factor ** -k for k in range(1, smaller + 1)]
+    up = first.finite and first.smooth and first.rounding >= first.truncation
+    factors = [factor ** (k if up else -k) for k in range(1, (larger if up else smaller) + 1)]
     best = first.estimate if first.finite and first.smooth else math.inf
     flat = 0
     for factor in factors:
@@ -234,8 +215,7 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
         tried.append(s)
         if not s.finite:
             continue
-        if s.smooth and s.estimate < best:
-            best = s.estimate
+        best = min(best, s.estimate) if s.smooth else best
         if factor < 1 and s.rounding > max(best, scale):
             break  # rounding only grows from here
         if factor > 1:
@@ -246,8 +226,8 @@ def judge_steps(a, allowance, stencil_at, h, rtol=0.0, atol=0.0, floor=0.0, *, f
     usable = smooth or [s for s in tried if s.finite]
     if not usable:
         return None, len(tried)
-    chosen = min(usable, key=lambda s: s.estimate if smooth else s.side_error)
-    return judge(a, allowance, chosen, rtol, atol, floor), len(tried)
+    return judge(a, allowance, min(usable, key=lambda s: s.estimate if smooth else s.side_error),
+                 rtol, atol, floor), len(tried)
 
 
 def finite(value):
@@ -258,5 +238,5 @@ def finite(value):
 def unusable(step):
     """The stencil at ``step`` where no difference could be taken (a step lost in rounding, an
     overflow): not ``finite``, which the step search skips."""
-    return Stencil(float(step), math.nan, math.inf, math.inf, math.nan, math.nan, math.inf,
-                   math.inf, finite=False, jump=math.nan)
+    return Stencil(float(step), math.nan, math.inf, math.inf, math.inf, math.nan, math.nan,
+                   math.inf, False, finite=False)

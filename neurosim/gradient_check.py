@@ -97,8 +97,10 @@ import contextlib
 import decimal
 import math
 from decimal import Decimal
+from functools import partial
 from operator import mul
-from typing import NamedTuple, Optional
+from types import SimpleNamespace
+from typing import NamedTuple
 
 from . import propagation
 from .activations import softmax
@@ -154,90 +156,78 @@ def gradcheck(net, inputs, targets, *, eps=1e-6, rtol=1e-5, atol=0.0, precise=Fa
     with _left_as_found(net):
         propagation.gradients(net, x, t)  # forward, error, backward on the real objects
         checks = partials(net)
-    flt = _FloatArith(net)
+    # the network's own float functions (DecimalArith has the same attributes in Decimal)
+    flt = SimpleNamespace(conv=float, softmax=softmax, loss=net.loss.error,
+                          fs=[layer.activation.f for layer in net.layers],
+                          loss_net=net.loss.error_net if from_net(net.loss) else None)
     base_E, values = evaluate(net, x, t, None, 0.0, flt)
     rounding = ForwardRounding(net, x, t, values)
     allowances = analytic_allowances(net, x, t, values, {p.name: p.analytic for p in checks},
                                      rounding.errors())
     steps = [_step(p, values, eps) for p in checks]  # a hopeless eps fails before any work
-    oracle = DecimalOracle(net, x, t, values) if precise else None
-    rows = [_check_row(p, step, lambda q: measurement(net, x, t, q, flt, base_E, values,
-                                                      rounding),
-                       allowances[p.name], rtol, atol, oracle)
-            for p, step in zip(checks, steps)]
+    with decimal.localcontext(decimal.Context(prec=PRECISION, Emax=decimal.MAX_EMAX,
+                                              Emin=decimal.MIN_EMIN)):
+        oracle = DecimalOracle(net, x, t, values) if precise else None
+        rows = [_check_row(p, step, partial(measurement, net, x, t, p, flt, base_E, values,
+                                            rounding), allowances[p.name], rtol, atol, oracle)
+                for p, step in zip(checks, steps)]
     return GradientReport(rows, eps=eps, rtol=rtol, atol=atol, precise=precise, E_total=base_E)
 
 
 def _check_row(p, step, measured, allowance, rtol, atol, oracle):
-    """The :class:`GradientRow` of one partial: measure (``measured(p)``), choose a step,
+    """The :class:`GradientRow` of one partial: measure (``measured()``), choose a step,
     judge."""
-    quantity, v0, h, note = step
+    v0, h, note = step
     a = p.analytic
     if a is None:
         return GradientRow(p.name, None, math.nan, math.nan, math.nan, "unresolved", step=h,
                            score=0.0, note=_join(note, "the analytic value is not defined in "
                                                        "floating point (None): nothing to check"))
     if not (math.isfinite(v0) and math.isfinite(a)):
-        why = note or f"the analytic value is {a}"
-        return GradientRow(p.name, a, math.nan, math.inf, math.inf, "FAIL", step=h, note=why,
-                           score=math.inf)
-    m = measured(p)
+        return GradientRow(p.name, a, math.nan, math.inf, math.inf, "FAIL", step=h,
+                           note=note or f"the analytic value is {a}", score=math.inf)
+    m = measured()
     # a derivative too small to move E's last digit (nor anything above the subnormals)
     floor = (U * abs(m.E0) / max(1.0, abs(v0)) if math.isfinite(m.E0) else 0.0) + 64 * ETA
-    verdict, _ = judge_steps(a, allowance, lambda step_h: stencil(m, v0, step_h), h,
-                             rtol, atol, floor)
+    verdict, _ = judge_steps(a, allowance, partial(stencil, m, v0), h, rtol, atol, floor)
     chosen = verdict.stencil if verdict is not None else unusable(h)
-    extra = {}
-    if oracle is not None:
-        verdict = oracle.judge(p, v0, a, allowance, rtol, atol, floor)
-        extra = oracle.columns(p, v0, chosen.step, chosen, verdict.stencil) if verdict else {}
+    verdict, extra = (oracle.judge(p, v0, a, allowance, rtol, atol, floor, chosen) if oracle
+                      else (verdict, {}))
     if verdict is None:
         return GradientRow(p.name, a, chosen.central, math.nan, math.nan, "unresolved", step=h,
                            score=0.0, note=_join(note, (
-                               f"no difference around {quantity} = {num(v0, 6)} could be taken at "
-                               f"any step tried from h = {num(h, 2)} (E overflows, or the value "
-                               f"does not move in floats)"
+                               f"no difference around {p.quantity} = {num(v0, 6)} could be "
+                               f"taken at any step tried from h = {num(h, 2)} (E overflows, or "
+                               f"the value does not move in floats)"
                                + ("" if oracle else "; precise=True may"))))
-    scale = max(abs(a), abs(verdict.reference))
-    one_sided = {} if verdict.stencil.smooth else dict(left=verdict.stencil.left,
-                                                       right=verdict.stencil.right)
+    s, scale = verdict.stencil, max(abs(a), abs(verdict.reference))
+    explained = _join(
+        note, oracle is None and s.step != h and (f"judged at h = {num(s.step, 2)}, where the "
+                                                  f"estimate is smallest"),
+        verdict.status == "unresolved" and (
+            f"the derivative is below what "
+            f"{'even the 50-digit oracle resolves' if oracle else 'differences resolve'} here "
+            f"(estimate {num(verdict.estimate, 2, exponent=True)}, over {RESOLUTION:.0%} of it)"
+            + ("" if oracle else "; precise=True resolves it")),
+        not s.smooth and (
+            f"{s.kinks} kinks lie within 2h of {p.quantity}, closer together than any step "
+            f"separates (one-sided derivatives {num(s.left, 6)} and {num(s.right, 6)}): the "
+            f"slope between them, which the analytic value is, cannot be measured"
+            if s.kinks > 1 else
+            f"E is not differentiable within 2h of {p.quantity}: one-sided derivatives "
+            f"{num(s.left, 6)} (left) and {num(s.right, 6)} (right); the analytic value "
+            + ("agrees with neither nor lies between them" if verdict.status == "FAIL"
+               else "is one of them or between them")))
     return GradientRow(p.name, a, chosen.central, verdict.difference,
                        verdict.difference / scale if scale else 0.0, verdict.status, **extra,
-                       step=chosen.step, note=_join(note, _explain(verdict, quantity, h,
-                                                                   oracle is not None)),
-                       estimate=verdict.estimate, tolerance=verdict.tolerance,
-                       score=verdict.score, **one_sided)
+                       step=chosen.step, note=explained, estimate=verdict.estimate,
+                       tolerance=verdict.tolerance, score=verdict.score,
+                       **({} if s.smooth else dict(left=s.left, right=s.right)))
 
 
-def _explain(verdict, quantity, h, precise):
-    """The note of a row that is not plainly ``ok`` at the step asked for."""
-    s = verdict.stencil
-    parts, estimate = [], num(verdict.estimate, 2, exponent=True)
-    if not precise and s.step != h:
-        parts.append(f"judged at h = {num(s.step, 2)}, where the estimate is smallest")
-    if verdict.status == "unresolved" and precise:
-        parts.append(f"the derivative is below what even the 50-digit oracle resolves here "
-                     f"(estimate {estimate}, over {RESOLUTION:.0%} of it)")
-    elif verdict.status == "unresolved":
-        parts.append(f"the derivative is below what differences resolve here (estimate "
-                     f"{estimate}, over {RESOLUTION:.0%} of it); precise=True "
-                     f"resolves it")
-    if not s.smooth and s.kinks > 1:
-        parts.append(f"{s.kinks} kinks lie within 2h of {quantity}, closer together than any "
-                     f"step separates (one-sided derivatives {num(s.left, 6)} and "
-                     f"{num(s.right, 6)}): "
-                     f"the slope between them, which the analytic value is, cannot be measured")
-    elif not s.smooth:
-        side = ("agrees with neither nor lies between them" if verdict.status == "FAIL"
-                else "is one of them or between them")
-        parts.append(f"E is not differentiable within 2h of {quantity}: one-sided derivatives "
-                     f"{num(s.left, 6)} (left) and {num(s.right, 6)} (right); the analytic "
-                     f"value {side}")
-    return "; ".join(parts) or None
-
-
-def _join(note, more):
-    return "; ".join(n for n in (note, more) if n) or None
+def _join(*notes):
+    """The notes that are not empty (nor False), joined by "; ", or None."""
+    return "; ".join(filter(None, notes)) or None
 
 
 # -- what to check ---------------------------------------------------------------------------------
@@ -261,62 +251,49 @@ class Partial(NamedTuple):
 def partials(net):
     """Every partial a backward pass left on ``net``, as :class:`Partial` rows, in order.
 
-    Weights and biases as ``net.parameter_names()`` lists them, then each neuron's
-    ``dE/dout``, ``dout/dnet`` and ``delta``. This is the whole interface of the check to the
-    engine: what to compare, and what to nudge. A partial the engine could not define in
-    floating point is None (binary cross-entropy's dE/dout where f'(net) underflows): its row
-    is ``unresolved``. (The rounding allowances of :mod:`neurosim.gradient_rounding` follow
-    the same formulas; a change of how the partials are computed changes both.)
+    Weights and biases as ``net.parameter_names()`` lists them (layer by layer: the weights,
+    then the biases), then each neuron's ``dE/dout``, ``dout/dnet`` and ``delta``, then each
+    input's ``dE/di``. This is the whole interface of the check to the engine: what to
+    compare, and what to nudge. A partial the engine could not define in floating point is
+    None (binary cross-entropy's dE/dout where f'(net) underflows): its row is
+    ``unresolved``. (The rounding allowances of :mod:`neurosim.gradient_rounding` follow the
+    same formulas; a change of how the partials are computed changes both.)
     """
-    params = {}
-    for k, layer in enumerate(net.layers):
-        for n in layer.neurons:
-            for i, w_name in enumerate(n.weight_names):
-                params[w_name] = (n.dE_dw[i], ("w", n, i), w_name, k)
-            if layer.bias_mode == "per_neuron":
-                params[n.bias_name] = (n.dE_db, ("b", (n,)), n.bias_name, k)
-        if layer.bias_mode == "shared":
-            params[layer.bias_name] = (layer.dE_db, ("b", tuple(layer.neurons)),
-                                       layer.bias_name, k)
-    rows = [Partial(f"dE/d{p}", *params[p]) for p in net.parameter_names() if p in params]
+    parameters, neurons = [], []
     for k, layer in enumerate(net.layers):
         act = layer.activation
         for j, n in enumerate(layer.neurons):
+            parameters += [Partial(f"dE/d{w}", n.dE_dw[i], ("w", n, i), w, k)
+                           for i, w in enumerate(n.weight_names)]
             # out as a function of the neuron's own net (softmax: the other nets held)
             f = act.f if act.of_layer is None else softmax_of([m.net for m in layer.neurons], j)
-            rows.append(Partial(f"dE/dout_{n.name}", n.dE_dout, ("out", n), f"out_{n.name}", k))
-            rows.append(Partial(f"dout/dnet_{n.name}", n.dout_dnet, ("dout/dnet", n, f),
-                                f"net_{n.name}", k))
-            rows.append(Partial(f"delta_{n.name}", n.delta, ("net", n), f"net_{n.name}", k))
-    if net.dE_dinputs is not None:
-        rows += [Partial(f"dE/d{name}", g, ("i", k), name, 0)
-                 for k, (name, g) in enumerate(zip(net.input_names, net.dE_dinputs))]
-    return rows
-
-
-def _base_value(target, values):
-    """The float value v of what ``target`` nudges."""
-    kind, who = target[0], target[1]
-    if kind == "w":
-        return who.weights[target[2]]
-    if kind == "b":
-        return who[0].bias
-    if kind == "i":
-        return values[("in", who)]
-    return values[("out" if kind == "out" else "net", who.name)]
+            neurons += [Partial(f"dE/dout_{n.name}", n.dE_dout, ("out", n), f"out_{n.name}", k),
+                        Partial(f"dout/dnet_{n.name}", n.dout_dnet, ("dout/dnet", n, f),
+                                f"net_{n.name}", k),
+                        Partial(f"delta_{n.name}", n.delta, ("net", n), f"net_{n.name}", k)]
+        if layer.bias_mode == "shared":
+            parameters.append(Partial(f"dE/d{layer.bias_name}", layer.dE_db,
+                                      ("b", tuple(layer.neurons)), layer.bias_name, k))
+        elif layer.bias_mode == "per_neuron":
+            parameters += [Partial(f"dE/d{n.bias_name}", n.dE_db, ("b", (n,)), n.bias_name, k)
+                           for n in layer.neurons]
+    return parameters + neurons + [Partial(f"dE/d{name}", g, ("i", k), name, 0) for k, (name, g)
+                                   in enumerate(zip(net.input_names, net.dE_dinputs or ()))]
 
 
 def _step(p, values, eps):
-    """(quantity, its value v0, the step h = eps * max(1, |v0|), a note or None).
+    """(the float value v0 of what ``p`` nudges, the step h = eps * max(1, |v0|), a note).
 
     Only an eps below about the float spacing near 1 (1.1e-16) leaves a step lost in rounding,
     v0 + h == v0: a ConfigurationError.
     """
-    v0 = _base_value(p.target, values)
+    kind, who = p.target[:2]
+    v0 = (who.weights[p.target[2]] if kind == "w" else who[0].bias if kind == "b"
+          else values[("in", who)] if kind == "i"
+          else values[("out" if kind == "out" else "net", who.name)])
     if not math.isfinite(v0):
-        return p.quantity, v0, eps, (f"{p.quantity} = {v0} in the forward pass of this sample "
-                                     f"(an overflow), so no central difference can be taken "
-                                     f"there")
+        return v0, eps, (f"{p.quantity} = {v0} in the forward pass of this sample (an "
+                         f"overflow), so no central difference can be taken there")
     h = eps * max(1.0, abs(v0))
     if not ((v0 + h) - v0 or (v0 - h) - v0):
         raise ConfigurationError(
@@ -324,63 +301,57 @@ def _step(p, values, eps):
             f"{num(eps, 6)}: {p.quantity} = {num(v0, 6)} has spacing {num(math.ulp(v0), 2)}, so "
             f"{p.quantity} + eps * max(1, |{p.quantity}|) == {p.quantity}; use an eps of "
             f"about 1e-6 (the default)")
-    return p.quantity, v0, h, None
+    return v0, h, None
 
 
-class Measurement(NamedTuple):
-    """How one row's E is measured: ``E_at(d)`` gives E and the forward values with the
-    nudged value moved by d; ``E0``, ``values0`` the same at d = 0; ``noise(E)`` bounds the
-    rounding of a value of E; ``watch`` lists the known kinks (:func:`kink_watch`).
+#: What :func:`measurement` returns: its attributes, with these two by default.
+_Measurement = partial(SimpleNamespace, along=None, along_noise=0.0)
+
+
+def measurement(net, x, t, p, arith, base_E, values, rounding):
+    """How row ``p``'s E is measured in ``arith`` (floats, or Decimal for the oracle).
+
+    The attributes: ``E_at(d)`` gives E and the forward values with the nudged value moved by
+    d; ``E0``, ``values0`` the same at d = 0; ``noise(E)`` bounds the rounding of a value of
+    E; ``watch`` lists the known kinks (:func:`kink_watch`).
 
     ``along`` is None when d is the step itself. For the dout of an output whose loss is
     computed from its net, E does not read out: there the net is moved by d / f'(net) and
     the step is the change of out it causes (``along`` = out's key), measured, with
     ``along_noise`` the rounding of out; D = (E(+) - E(-)) / (out(+) - out(-)).
     """
-
-    E_at: object
-    E0: object
-    values0: dict
-    noise: object
-    watch: list
-    along: Optional[tuple] = None
-    along_noise: float = 0.0
-
-
-def measurement(net, x, t, p, arith, base_E, values, rounding):
-    """The :class:`Measurement` of row ``p`` in ``arith`` (floats, or Decimal for the oracle)."""
-    kind, who = p.target[0], p.target[1]
+    kind, who = p.target[:2]
     watch = kink_watch(net, p)
     layer = net.layers[p.layer]
     if kind == "dout/dnet":  # local: f(net + d), nothing downstream
         key = ("net", who.name)
-        z = values[key]
-        f = p.target[2] if arith.conv is float else arith.fs[p.layer]
-        if arith.conv is not float and layer.activation.of_layer is not None:
-            # out_j of the softmax, net_j moved, the other nets held
-            f = softmax_of([values[("net", m.name)] for m in layer.neurons],
-                           layer.neurons.index(who), of=arith.softmax)
-        return Measurement(lambda d: (f(z + d), {key: z + d}), f(z), {key: z},
-                           rounding.local_noise(p.target[2], float(z)), watch)
+        z = arith.conv(rounding.values[key])  # at the float net, in the oracle too
+        f = (arith.fs[p.layer] if layer.activation.of_layer is None
+             else p.target[2] if arith.conv is float
+             # out_j of the softmax, net_j moved, the other nets held
+             else softmax_of([values[("net", m.name)] for m in layer.neurons],
+                             layer.neurons.index(who), of=arith.softmax))
+        return _Measurement(E_at=lambda d: (f(z + d), {key: z + d}), E0=f(z),
+                            values0={key: z}, watch=watch,
+                            noise=rounding.local_noise(p.target[2], float(z)))
     if (kind == "out" and layer is net.layers[-1] and from_net(net.loss)
             and layer.activation.of_layer is None):
-        z, o = values[("net", who.name)], values[("out", who.name)]
+        net_key, out_key = ("net", who.name), ("out", who.name)
+        z, o = values[net_key], values[out_key]
         slope = abs(layer.activation.df(float(z), float(o)))
-
-        def E_at(d):
-            if not slope:
-                return math.nan, {("out", who.name): o}
-            return evaluate(net, x, t, ("net", who), d / arith.conv(slope), arith)
-        return Measurement(E_at, base_E, values, rounding.noise(p.layer, "f"), watch,
-                           along=("out", who.name), along_noise=2 * rounding.out_noise(who))
-
-    def E_at(d):
-        return evaluate(net, x, t, p.target, d, arith)
-
+        # along_noise: the rounding of out recomputed from its (float) net, twice
+        return _Measurement(
+            E_at=lambda d: (evaluate(net, x, t, ("net", who), d / arith.conv(slope), arith)
+                            if slope else (math.nan, {out_key: o})),
+            E0=base_E, values0=values, noise=rounding.noise(p.layer, "f"), watch=watch,
+            along=out_key, along_noise=2 * rounding.local_noise(
+                layer.activation.f, rounding.values[net_key])(rounding.values[out_key]))
+    E_at = partial(evaluate, net, x, t, p.target, arith=arith)
     stage = {"w": "sum", "b": "sum", "i": "sum", "net": "f", "out": "next"}[kind]
     # E at d = 0 is the sample's E, except with the nudged weight's decay term
-    E0 = E_at(arith.conv(0))[0] if kind == "w" and net.weight_decay else base_E
-    return Measurement(E_at, E0, values, rounding.noise(p.layer, stage), watch)
+    return _Measurement(E_at=E_at, values0=values, watch=watch,
+                        E0=E_at(arith.conv(0))[0] if kind == "w" and net.weight_decay
+                        else base_E, noise=rounding.noise(p.layer, stage))
 
 
 def kink_watch(net, p):
@@ -393,28 +364,26 @@ def kink_watch(net, p):
     if p.target[0] == "dout/dnet":
         kinks = tuple(net.layers[p.layer].activation.kinks)
         return [(("net", p.target[1].name), kinks)] if kinks else []
-    watch = [(("net", n.name), tuple(layer.activation.kinks))
+    return ([(("net", n.name), tuple(layer.activation.kinks))
              for layer in net.layers if layer.activation.kinks for n in layer.neurons]
-    if net.loss.name == "binary_cross_entropy":  # E_o from out clips it
-        watch += [(("out", n.name), (CLIP, 1.0 - CLIP)) for n in net.layers[-1].neurons
-                  if not from_net(net.loss) or p.target[0] == "out" and p.target[1] is n]
-    return watch
+            # binary cross-entropy: E_o from out clips it
+            + [(("out", n.name), (CLIP, 1.0 - CLIP)) for n in net.layers[-1].neurons
+               if net.loss.name == "binary_cross_entropy"
+               and (not from_net(net.loss) or p.target[0] == "out" and p.target[1] is n)])
 
 
 def crossings(points, watch):
     """How many watched values pass a kink of theirs while the nudge runs over ``points``."""
-    count = 0
-    for key, kinks in watch:
-        low, high = min(values[key] for values in points), max(values[key] for values in points)
-        count += low < high and any(low <= k <= high for k in kinks)
-    return count
+    spans = [(min(v[key] for v in points), max(v[key] for v in points), kinks)
+             for key, kinks in watch]
+    return sum(low < high and any(low <= k <= high for k in kinks) for low, high, kinks in spans)
 
 
 def stencil(m, v0, h):
     """The :class:`~neurosim.finite_differences.Stencil` of E at v0 +- h, +- 2h.
 
     The offsets are the steps the arithmetic actually takes, (v0 + k h) - v0 (or the changes
-    of out, see :class:`Measurement`); a step lost in rounding or an overflow gives a stencil
+    of out, see :func:`measurement`); a step lost in rounding or an overflow gives a stencil
     that is not ``finite``, which the step search skips.
     """
     ks = (-2, -1, 1, 2)
@@ -428,8 +397,8 @@ def stencil(m, v0, h):
         offsets.update({k: points[k][m.along] - m.values0[m.along] for k in ks})
         if not _increasing(offsets):
             return unusable(h)
-    noise = {k: m.noise(v) if finite(v) else math.inf for k, v in E.items()}
-    return measure(E, offsets, noise, step=float(h), kinks=crossings(points.values(), m.watch),
+    return measure(E, offsets, {k: m.noise(v) if finite(v) else math.inf for k, v in E.items()},
+                   step=float(h), kinks=crossings(points.values(), m.watch),
                    offset_noise=m.along_noise)
 
 
@@ -438,21 +407,6 @@ def _increasing(x):
 
 
 # -- the forward pass with one nudge ---------------------------------------------------------------
-
-class _FloatArith:
-    """The network's own float functions (:class:`~neurosim.decimal_oracle.DecimalArith` has
-    the same attributes in Decimal)."""
-
-    softmax = staticmethod(softmax)
-    conv = float
-    half = 0.5
-
-    def __init__(self, net):
-        self.fs = [layer.activation.f for layer in net.layers]
-        self.loss = net.loss.error
-        self.loss_net = net.loss.error_net if from_net(net.loss) else None
-        self.decay = net.weight_decay
-
 
 def evaluate(net, x, t, target, h, arith):
     """E (+ the decay term of a nudged weight) and every net and out, with one value nudged.
@@ -464,45 +418,42 @@ def evaluate(net, x, t, target, h, arith):
     """
     conv = arith.conv
     kind, who = target[:2] if target else (None, None)
-    xs = [conv(v) for v in x]
-    if kind == "i":
-        xs[who] = xs[who] + h
+    # the nudged value(s), by kind and owner: ("i", 0), ("b", neuron), ("net", neuron), ...
+    nudged = {("b", m) for m in who} if kind == "b" else {tuple(target)} if target else set()
+
+    def moved(value, *key):
+        return value + h if key in nudged else value
+
+    xs = [moved(conv(v), "i", k) for k, v in enumerate(x)]
     values = {("in", k): v for k, v in enumerate(xs)}
     for layer, f in zip(net.layers, arith.fs):
         nets = []
         for n in layer.neurons:
             ws = [conv(w) for w in n.weights]
-            b = conv(n.bias)
             if kind == "w" and who is n:
                 ws[target[2]] = ws[target[2]] + h
-            elif kind == "b" and any(m is n for m in who):
-                b = b + h
-            if net.thresholds:      # the neuron holds theta: net = sum w x - theta
-                b = -b
-            z = sum(map(mul, ws, xs)) + b
-            if kind == "net" and who is n:
-                z = z + h
+            b = moved(conv(n.bias), "b", n)
+            # (with thresholds the neuron holds theta: net = sum w x - theta)
+            z = moved(sum(map(mul, ws, xs)) + (-b if net.thresholds else b), "net", n)
             values[("net", n.name)] = z
             nets.append(z)
-        xs = []
-        for j, n in enumerate(layer.neurons):   # a softmax's out once every net is known
-            o = f(nets[j]) if layer.activation.of_layer is None else arith.softmax(j, nets)
-            if kind == "out" and who is n:
-                o = o + h
-            values[("out", n.name)] = o
-            xs.append(o)
+        # a softmax's outs once every net is known
+        xs = [moved(f(z) if layer.activation.of_layer is None else arith.softmax(j, nets),
+                    "out", n) for j, (z, n) in enumerate(zip(nets, layer.neurons))]
+        values.update({("out", n.name): o for n, o in zip(layer.neurons, xs)})
     E = conv(0)
     last = net.layers[-1]
     nets = (tuple(nets),) if last.activation.of_layer is not None else ()
     for ti, oi, n in zip(t, xs, last.neurons):
-        if arith.loss_net is not None and not (kind == "out" and who is n):  # from net
-            E = E + arith.loss_net(conv(ti), oi, values[("net", n.name)], len(xs), *nets)
-        else:  # from out: the textbook E_o(target, out), also where out itself is nudged
-            E = E + arith.loss(conv(ti), oi, len(xs))
-    if kind == "w" and arith.decay:
+        # from net where the loss is, else from out: the textbook E_o(target, out), also where
+        # out itself is nudged
+        E = E + (arith.loss_net(conv(ti), oi, values[("net", n.name)], len(xs), *nets)
+                 if arith.loss_net is not None and ("out", n) not in nudged
+                 else arith.loss(conv(ti), oi, len(xs)))
+    if kind == "w" and net.weight_decay:
         # lambda/2 sum w^2: only the nudged weight's term changes, the others cancel exactly.
         w = conv(who.weights[target[2]]) + h
-        E = E + (arith.half * conv(arith.decay)) * w * w
+        E = E + (conv(0.5) * conv(net.weight_decay)) * w * w
     return E, values
 
 
@@ -512,61 +463,52 @@ class DecimalOracle:
     The same :func:`measurement` of each row as the float check's, in Decimal
     (:mod:`neurosim.decimal_oracle`): a stencil at h = EXACT_EPS (or |v0| * 1e-30 beyond
     |v0| = 1e10), its rounding bounded as the float pass's is with the unit roundoff of 50
-    digits (5e-50) instead of 2^-53, judged by the same rules. ``columns`` gives ``exact``,
-    ``truncation`` and ``rounding`` of the float numeric value.
+    digits (5e-50) instead of 2^-53, judged by the same rules. Used within a Decimal context
+    of ``PRECISION`` digits (:func:`gradcheck` opens one).
     """
 
     def __init__(self, net, x, t, values):
         self.net, self.x, self.t = net, x, t
         self.arith = DecimalArith(net)
         self.rounding = ForwardRounding(net, x, t, values, unit=UNIT)
-        self.context = decimal.Context(prec=PRECISION, Emax=decimal.MAX_EMAX,
-                                       Emin=decimal.MIN_EMIN)
-        with decimal.localcontext(self.context):
-            self.E, self.values = evaluate(net, x, t, None, Decimal(0), self.arith)
+        self.E, self.values = evaluate(net, x, t, None, Decimal(0), self.arith)
 
-    def _measurement(self, p, v0):
-        values = self.values
-        if p.target[0] == "dout/dnet":  # f'(net) at the float net, exactly
-            values = {**values, ("net", p.target[1].name): Decimal(v0)}
-        return measurement(self.net, self.x, self.t, p, self.arith, self.E, values,
-                           self.rounding)
+    def judge(self, p, v0, a, allowance, rtol, atol, floor, nominal):
+        """(the verdict on ``a`` against the oracle, the columns of :meth:`columns`).
 
-    def judge(self, p, v0, a, allowance, rtol, atol, floor):
-        """The verdict on ``a`` against the oracle: at the exact step; for a derivative too
-        small for it (below about 1e-30 |E|) at steps 1e4, 1e8 and 1e12 times larger; where
-        E curves within 1e-20 of v (the out of a saturated sigmoid, 1 - out = 4e-18) at steps
-        1e4, 1e8 and 1e12 times smaller, keeping the one with the smallest estimate."""
-
-        def stencil_at(h):
-            with decimal.localcontext(self.context):
-                return stencil(self._measurement(p, v0), Decimal(v0), Decimal(h))
+        The verdict at the exact step; for a derivative too small for it (below about 1e-30
+        |E|) at steps 1e4, 1e8 and 1e12 times larger; where E curves within 1e-20 of v (the
+        out of a saturated sigmoid, 1 - out = 4e-18) at steps 1e4, 1e8 and 1e12 times
+        smaller, keeping the one with the smallest estimate. None, {} if no step could be
+        measured."""
+        m = measurement(self.net, self.x, self.t, p, self.arith, self.E, self.values,
+                        self.rounding)
         h = max(EXACT_EPS, abs(Decimal(v0)) * _EXACT_RELATIVE)
-        return judge_steps(a, allowance, stencil_at, h, rtol, atol, floor,
-                           factor=Decimal(10000), smaller=3, larger=3, refine=True)[0]
+        verdict = judge_steps(a, allowance, lambda step: stencil(m, Decimal(v0), Decimal(step)), h,
+                              rtol, atol, floor, factor=Decimal(10000), smaller=3, larger=3,
+                              refine=True)[0]
+        return verdict, self.columns(m, v0, nominal, verdict.stencil) if verdict else {}
 
-    def columns(self, p, v0, h, nominal, exact):
-        """exact, and the float numeric error split into truncation and rounding.
+    @staticmethod
+    def columns(m, v0, nominal, exact):
+        """exact, and the float numeric error (of ``nominal``) split into truncation and
+        rounding.
 
         The float steps actually taken, ``(v0 + h) - v0`` and ``(v0 - h) - v0``, are exact
         in Decimal; the Decimal difference at those steps differs from ``exact`` by truncation
         alone, and from the float difference by rounding alone.
         """
         columns = {"exact": exact.central, "truncation": None, "rounding": None}
-        with decimal.localcontext(self.context):
-            m = self._measurement(p, v0)
-            if m.along is None:
-                d_plus, d_minus = Decimal((v0 + h) - v0), Decimal((v0 - h) - v0)
-            else:
-                d_plus, d_minus = Decimal(h), -Decimal(h)
-            if not (nominal.finite and d_plus > d_minus):
-                return columns
-            (E_plus, plus), (E_minus, minus) = m.E_at(d_plus), m.E_at(d_minus)
-            if m.along is not None:
-                at = m.values0[m.along]
-                d_plus, d_minus = plus[m.along] - at, minus[m.along] - at
-            if not (E_plus.is_finite() and E_minus.is_finite() and d_plus > d_minus):
-                return columns
+        h = nominal.step
+        d_plus, d_minus = ((Decimal((v0 + h) - v0), Decimal((v0 - h) - v0)) if m.along is None
+                           else (Decimal(h), -Decimal(h)))
+        if not (nominal.finite and d_plus > d_minus):
+            return columns
+        (E_plus, plus), (E_minus, minus) = m.E_at(d_plus), m.E_at(d_minus)
+        if m.along is not None:  # the steps are the changes of out
+            d_plus, d_minus = (plus[m.along] - m.values0[m.along],
+                               minus[m.along] - m.values0[m.along])
+        if E_plus.is_finite() and E_minus.is_finite() and d_plus > d_minus:
             at_step = (E_plus - E_minus) / (d_plus - d_minus)
             columns.update(truncation=float(at_step) - exact.central,
                            rounding=float(Decimal(nominal.central) - at_step))
@@ -611,6 +553,5 @@ def _check_tolerance(field, value, positive=False):
 def _describe(value):
     """What came instead of a network, for a message: its type, and its repr when short."""
     text = repr(value)
-    if len(text) > 40:
-        return f"an object of type {type(value).__name__}"
-    return text if value is None else f"{text} (type {type(value).__name__})"
+    return (f"an object of type {type(value).__name__}" if len(text) > 40
+            else text if value is None else f"{text} (type {type(value).__name__})")

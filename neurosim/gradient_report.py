@@ -112,28 +112,25 @@ class GradientReport:
 
     def __str__(self):
         counts = {s: len(self._with(s)) for s in STATUSES}
+        worst = next((r for r in self.rows if r.score == self.worst), None) if self.worst else None
         head = (f"gradient check: {len(self.rows)} quantities, {counts['ok']} ok, "
                 f"{counts['kink']} at a kink, {counts['unresolved']} unresolved, "
-                f"{counts['FAIL']} FAIL; worst difference / tolerance {num(self.worst, 2)}")
-        worst = next((r for r in self.rows if r.score == self.worst), None) if self.worst else None
-        if worst is not None:
-            head += f" ({worst.name}, {worst.status})"
-        precise = self.precise    # the oracle's three columns, or none
-        table = [["name", "analytic", "numeric"] + ["exact", "truncation", "rounding"] * precise
+                f"{counts['FAIL']} FAIL; worst difference / tolerance {num(self.worst, 2)}"
+                + (f" ({worst.name}, {worst.status})" if worst else ""))
+        # the oracle's three columns with precise=True
+        table = [["name", "analytic", "numeric"]
+                 + ["exact", "truncation", "rounding"] * self.precise
                  + ["difference", "estimate", "tolerance", "status"]]
         table += [[r.name, _g(r.analytic), _g(r.numeric)]
-                  + [_g(r.exact), _e(r.truncation), _e(r.rounding)] * precise
+                  + [_g(r.exact), _e(r.truncation), _e(r.rounding)] * self.precise
                   + [_e(r.abs_error), _e(r.estimate), _e(r.tolerance), r.status] for r in self.rows]
         return "\n".join([head, self.tolerances()] + align(table) + self._notes(self.rows))
 
     @staticmethod
     def _notes(rows):
         """One line per distinct note, after the names of the rows it is about."""
-        about = {}
-        for r in rows:
-            if r.note:
-                about.setdefault(r.note, []).append(r.name)
-        return [f"{', '.join(names)}: {note}" for note, names in about.items()]
+        notes = dict.fromkeys(r.note for r in rows if r.note)   # in the order of the rows
+        return [f"{', '.join(r.name for r in rows if r.note == note)}: {note}" for note in notes]
 
     def assert_ok(self):
         """Return None if no row failed; else raise GradientCheckError with the failing rows.
@@ -147,8 +144,10 @@ class GradientReport:
             return
         ref = "exact" if self.precise else "numeric"
         table = [["name", "analytic", ref, "difference", "tolerance"]]
+        # (an exact value that overflowed is None: its difference is shown as -)
         table += [[r.name, _g(r.analytic), _g(getattr(r, ref)),
-                   _e(_minus(r.analytic, getattr(r, ref))), _e(r.tolerance)] for r in failures]
+                   _e(None if None in (r.analytic, getattr(r, ref))
+                      else r.analytic - getattr(r, ref)), _e(r.tolerance)] for r in failures]
         raise GradientCheckError("\n".join(
             [f"gradient check failed for {len(failures)} of {len(self.rows)} quantities: "
              + ", ".join(r.name for r in failures), self.tolerances()] + align(table)
@@ -170,11 +169,6 @@ def _g(value):
 
 def _e(value):
     return num(value, 2, exponent=True, missing="-")
-
-
-def _minus(a, b):
-    """``a - b``, or None ("-") where either is missing (an exact value that overflowed)."""
-    return None if a is None or b is None else a - b
 
 
 def align(table):

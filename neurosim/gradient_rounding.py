@@ -39,7 +39,9 @@ stencil across the kink judges the row by its one-sided slopes instead. Where th
 computed from a different description, this function must follow it.
 """
 
+import functools
 import math
+import operator
 
 from .activations import softmax
 from .finite_differences import ETA, U
@@ -91,9 +93,14 @@ def wiggle(g, value, error, pick=max):
     return moved if math.isfinite(moved) else math.inf
 
 
-def steady_wiggle(g, value, error):
-    """:func:`wiggle` with ``pick=min``: for the analytic partials."""
-    return wiggle(g, value, error, min)
+#: :func:`wiggle` with ``pick=min``: for the analytic partials.
+steady_wiggle = functools.partial(wiggle, pick=min)
+
+
+def _moved(g, value, error, *magnitudes):
+    """:func:`steady_wiggle` of g by ``error`` in ``value`` and the rounding of what g combines
+    its argument with (:func:`argument_error`, of ``value`` and ``magnitudes``)."""
+    return steady_wiggle(g, value, error + argument_error(C_ARGUMENT, value, *magnitudes))
 
 
 def softmax_of(nets, j, i=None, of=softmax):
@@ -117,9 +124,15 @@ class ForwardRounding:
         #: E_o from the net input (binary cross-entropy after a sigmoid), else None
         self.error_net = net.loss.error_net if from_net(net.loss) else None
         terms = [abs(g(value)) for g, value in (self._term(j, ti) for j, ti in enumerate(self.t))]
-        #: sum |E_o| at the sample: what the loss terms and their sum round relative to
+        if self.error_net is not None and net.layers[-1].activation.of_layer is not None:
+            # E_o = -t (net - m - ln sum_k e^(net_k - m)) errs by about n u |t| however small it
+            # is: the sum inside the log is at least 1 and rounds relative to that
+            terms += map(abs, self.t)
+        #: sum |E_o| at the sample (and under softmax sum |t|): what the loss terms and their
+        #: sum round relative to
         self.loss_magnitude = sum(terms) if all(map(math.isfinite, terms)) else math.inf
-        self._cache = {}
+        #: propagated(layer, stage), computed once for each place a nudge starts
+        self.propagated = functools.cache(self._propagated)
 
     def _nets(self, layer):
         return [self.values[("net", n.name)] for n in layer.neurons]
@@ -132,11 +145,9 @@ class ForwardRounding:
         if self.error_net is None:
             return (lambda o: self.net.loss.error(ti, o, n_out)), self.values[("out", n.name)]
         nets = self._nets(last)
-        i = j if i is None else i
         if last.activation.of_layer is not None:   # softmax: E_o from every net (log-softmax)
-            def moved(z):
-                return nets[:i] + [z] + nets[i + 1:]
-            return (lambda z: self.error_net(ti, 0.0, moved(z)[j], n_out, moved(z))), nets[i]
+            return (softmax_of(nets, j, i, of=lambda j, moved: self.error_net(
+                ti, 0.0, moved[j], n_out, moved)), nets[j if i is None else i])
         f = last.activation.f
         return (lambda z: self.error_net(ti, f(z), z, n_out)), nets[j]
 
@@ -150,50 +161,43 @@ class ForwardRounding:
         errors = {}
         senders, sender_errors = self.x, [0.0] * len(self.x)
         for k, layer_k in enumerate(self.net.layers):
-            f, neurons = layer_k.activation.f, layer_k.neurons
+            f, neurons, n = layer_k.activation.f, layer_k.neurons, len(layer_k.neurons)
+            nets, outs = self._nets(layer_k), [self.values[("out", m.name)] for m in neurons]
             fresh = not (k < layer or (k == layer and stage == "next"))
-            softmax_layer = layer_k.activation.of_layer is not None
-            for n in neurons:
-                z, o = self.values[("net", n.name)], self.values[("out", n.name)]
-                e_z = e_o = 0.0
-                if fresh and not (k == layer and stage == "f"):
-                    products = [abs(w * s) for w, s in zip(n.weights, senders)]
-                    e_z = (units(len(products) + 1, sum(products) + abs(n.bias))
-                           + sum(abs(w) * e for w, e in zip(n.weights, sender_errors)))
-                if fresh and not softmax_layer:  # softmax: after the loop, from every net
-                    e_o = wiggle(f, z, e_z + argument_error(C_ARGUMENT, z)) + units(C_FUNCTION, o)
-                errors[n.name] = (e_z, e_o)
-            if fresh and softmax_layer:
-                # softmax: out_j moves with every net input of the layer; each one wiggled
-                nets = self._nets(layer_k)
-                for j, n in enumerate(neurons):
-                    e_o = units(C_FUNCTION + len(neurons), self.values[("out", n.name)])
-                    for i, m in enumerate(neurons):
-                        e_o += wiggle(softmax_of(nets, j, i), nets[i],
-                                      errors[m.name][0] + argument_error(C_ARGUMENT, nets[i]))
-                    errors[n.name] = (errors[n.name][0], e_o)
-            senders = [self.values[("out", n.name)] for n in neurons]
-            sender_errors = [errors[n.name][1] for n in neurons]
+            # the sum of n products and the bias, and the errors its inputs carry in
+            e_z = [units(len(m.weights) + 1,
+                         sum(abs(w * s) for w, s in zip(m.weights, senders)) + abs(m.bias))
+                   + sum(abs(w) * e for w, e in zip(m.weights, sender_errors))
+                   if fresh and not (k == layer and stage == "f") else 0.0 for m in neurons]
+            if not fresh:
+                e_o = [0.0] * n
+            elif layer_k.activation.of_layer is None:  # f wiggled by its argument's error
+                e_o = [wiggle(f, z, e + argument_error(C_ARGUMENT, z)) + units(C_FUNCTION, o)
+                       for z, o, e in zip(nets, outs, e_z)]
+            else:  # softmax: out_j moves with every net input of the layer; each one wiggled
+                e_o = [functools.reduce(operator.add, (
+                    wiggle(softmax_of(nets, j, i), nets[i], e_z[i] + argument_error(C_ARGUMENT,
+                                                                                    nets[i]))
+                    for i in range(n)), units(C_FUNCTION + n, outs[j])) for j in range(n)]
+            errors.update({m.name: pair for m, pair in zip(neurons, zip(e_z, e_o))})
+            senders, sender_errors = outs, e_o
         return errors
 
-    def propagated(self, layer, stage):
+    def _propagated(self, layer, stage):
         """The part of E_total's error bound carried in from the recomputed outputs, and the
         loss terms' own."""
-        key = (layer, stage)
-        if key not in self._cache:
-            errors = self.errors(layer, stage)
-            total = 0.0
-            last = self.net.layers[-1]
-            from_out = self.error_net is None
-            for j, ti in enumerate(self.t):
-                # under softmax E_o from net reads every net of the layer
-                for i in ([j] if from_out or last.activation.of_layer is None
-                          else range(len(last.neurons))):
-                    g, value = self._term(j, ti, i)
-                    error = errors[last.neurons[i].name][1 if from_out else 0]
-                    total += wiggle(g, value, error + argument_error(C_ARGUMENT, value, ti))
-            self._cache[key] = total
-        return self._cache[key]
+        errors = self.errors(layer, stage)
+        total = 0.0
+        last = self.net.layers[-1]
+        from_out = self.error_net is None
+        for j, ti in enumerate(self.t):
+            # under softmax E_o from net reads every net of the layer
+            for i in ([j] if from_out or last.activation.of_layer is None
+                      else range(len(last.neurons))):
+                g, value = self._term(j, ti, i)
+                error = errors[last.neurons[i].name][1 if from_out else 0]
+                total += wiggle(g, value, error + argument_error(C_ARGUMENT, value, ti))
+        return total
 
     def noise(self, layer, stage):
         """A function: E (a value computed from that point on) -> a bound on its rounding."""
@@ -202,17 +206,9 @@ class ForwardRounding:
         return lambda E: (carried + units(per_term, max(abs(float(E)), self.loss_magnitude))
                           ) * self.scale
 
-    def out_noise(self, neuron):
-        """The rounding of a neuron's out recomputed from its (exact) net: f's own."""
-        layer = next(layer for layer in self.net.layers if neuron in layer.neurons)
-        f = (layer.activation.f if layer.activation.of_layer is None else
-             softmax_of(self._nets(layer), layer.neurons.index(neuron)))
-        z = self.values[("net", neuron.name)]
-        return (wiggle(f, z, argument_error(C_ARGUMENT, z))
-                + units(C_FUNCTION, self.values[("out", neuron.name)])) * self.scale
-
     def local_noise(self, f, z):
-        """For dout/dnet rows, whose 'E' is f(net) alone: f's own rounding near ``z``."""
+        """For dout/dnet rows, whose 'E' is f(net) alone, and the out of a neuron recomputed
+        from its net: f's own rounding near ``z``."""
         backward = wiggle(f, z, argument_error(C_ARGUMENT, z))
         return lambda value: (backward + units(C_FUNCTION, float(value))) * self.scale
 
@@ -224,128 +220,88 @@ def analytic_allowances(net, x, t, values, analytic, errors):
     ``dE/db1``, ``dE/db_h1``) to the values the backward pass left; ``errors`` is
     :meth:`ForwardRounding.errors` of the whole forward pass (the analytic partials are
     computed from the float forward values, and the exact derivative from exact ones).
+
+    The output layer's partials (``n`` outputs; softmax only there)::
+
+        dE/dout_o = E_o'(out_o), or from out and net (cross-entropy after a sigmoid)
+        delta_o = out - target as one (or out (t_1 + ... + t_n) - target after a softmax)
+        softmax: dout_u/dnet_j = out_u (delta_uj - out_j), the Jacobian, whose diagonal is the
+                 neuron's dout/dnet; delta_j = sum_u dE/dout_u dout_u/dnet_j
     """
     allowance = {}
-    layers = net.layers
-    n_out = len(layers[-1].neurons)
-    decay = net.weight_decay
-    loss = net.loss
+    loss, decay = net.loss, net.weight_decay
     pair = loss.delta is not None  # delta = out - target, taken as one
+    total = functools.reduce(operator.add, t, 0.0)  # t_1 + ... + t_n, left to right
     upper = None
-    for k in reversed(range(len(layers))):
-        layer = layers[k]
-        f, df = layer.activation.f, layer.activation.df
-        if k == 0:
-            senders, sender_errors = list(x), [0.0] * len(x)
-        else:
-            below = layers[k - 1].neurons
-            senders = [values[("out", s.name)] for s in below]
-            sender_errors = [errors[s.name][1] for s in below]
-        alphas = []
-        softmax = (_softmax_allowances(net, t, values, analytic, errors)
-                   if layer.activation.of_layer is not None else None)
-        for j, n in enumerate(layer.neurons):
-            d = analytic[f"delta_{n.name}"]
-            if softmax is not None:
-                a_g, a_s, a_d = softmax[j]
-            else:
-                z, o = values[("net", n.name)], values[("out", n.name)]
-                e_z, e_o = errors[n.name]
-                g = analytic[f"dE/dout_{n.name}"]
-                s = analytic[f"dout/dnet_{n.name}"]
-                if upper is None and pair:  # dE/dout_o from out and net; may be None
-                    g_of = loss.dE_dout_net
-                    a_g = math.inf if g is None else (
-                        steady_wiggle(lambda oo, tj=t[j]: g_of(tj, oo, z, n_out), o,
-                                      e_o + argument_error(C_ARGUMENT, o, t[j]))
-                        + steady_wiggle(lambda zz, tj=t[j]: g_of(tj, o, zz, n_out), z,
-                                        e_z + argument_error(C_ARGUMENT, z)) + units(C_LOSS, g))
-                elif upper is None:  # dE/dout_o = E_o'(out_o)
-                    a_g = (steady_wiggle(lambda oo, tj=t[j]: loss.dE_dout(tj, oo, n_out), o,
-                                         e_o + argument_error(C_ARGUMENT, o, t[j]))
-                           + units(C_LOSS, g))
-                else:  # dE/dout_h = sum_o w_oh delta_o
-                    a_g = _sum_of_deltas(upper, j)
-                # dout/dnet = f'(net, out): wiggled through net (with out = f(net)), through out
-                a_s = (steady_wiggle(lambda zz: df(zz, f(zz)), z,
-                                     e_z + argument_error(C_ARGUMENT, z))
-                       + steady_wiggle(lambda oo, z=z: df(z, oo), o, e_o) + units(C_FUNCTION, s))
-                if upper is None and pair:  # delta = E_o'(out) as one: out - target
-                    a_d = (steady_wiggle(lambda oo, tj=t[j]: loss.delta(tj, oo, n_out), o,
-                                         e_o + argument_error(C_ARGUMENT, o, t[j]))
-                           + units(C_LOSS, d))
-                else:  # delta = dE/dout * dout/dnet
-                    a_d = abs(s) * a_g + abs(g) * a_s + units(2, d)
-            allowance[f"dE/dout_{n.name}"] = a_g
-            allowance[f"dout/dnet_{n.name}"] = a_s
-            allowance[f"delta_{n.name}"] = a_d
-            for w, w_name, x_i, e_x in zip(n.weights, n.weight_names, senders, sender_errors):
-                allowance[f"dE/d{w_name}"] = (abs(x_i) * a_d + abs(d) * e_x
-                                             + units(4, abs(d * x_i) + abs(decay * w)))
+    for k in reversed(range(len(net.layers))):
+        layer = net.layers[k]
+        act, neurons, n = layer.activation, layer.neurons, len(layer.neurons)
+        soft = act.of_layer is not None
+        below = net.layers[k - 1].neurons if k else ()
+        senders = [values[("out", m.name)] for m in below] if k else list(x)
+        sender_errors = [errors[m.name][1] for m in below] if k else [0.0] * len(x)
+        names = [m.name for m in neurons]
+        z, o = ([values[(q, m)] for m in names] for q in ("net", "out"))
+        e_z, e_o = zip(*(errors[m] for m in names))
+        g, s, d = ([analytic[f"{q}_{m}"] for m in names] for q in ("dE/dout", "dout/dnet",
+                                                                   "delta"))
+        # each allowance case by case, as the backward pass computes the partial:
+        a_g = [_sum_of_deltas(upper, j) if upper is not None  # dE/dout_h = sum_o w_oh delta_o
+               else math.inf if g[j] is None
+               # dE/dout_o from out and net
+               else (_moved(lambda oo: loss.dE_dout_net(t[j], oo, z[j], n), o[j], e_o[j], t[j])
+                     + _moved(lambda zz: loss.dE_dout_net(t[j], o[j], zz, n), z[j], e_z[j])
+                     + units(C_LOSS, g[j])) if pair and not soft
+               # dE/dout_o = E_o'(out_o)
+               else (_moved(lambda oo: loss.dE_dout(t[j], oo, n), o[j], e_o[j], t[j])
+                     + units(C_LOSS, g[j]))
+               for j in range(n)]
+        # dout/dnet = f'(net, out): wiggled through net (with out = f(net)), through out
+        a_s = [(0.0 if soft else _moved(lambda zz: act.df(zz, act.f(zz)), z[j], e_z[j]))
+               + steady_wiggle(lambda oo: act.df(z[j], oo), o[j], e_o[j])
+               + units(C_FUNCTION, s[j]) for j in range(n)]
+        # out_j (t_1 + ... + t_n) - t_j as one (softmax); out - target as one; the Jacobian
+        # sum_u dE/dout_u dout_u/dnet_j (softmax); dE/dout * dout/dnet
+        a_d = [(_moved(lambda oo: loss.delta(t[j], oo, n, total), o[j], e_o[j], t[j], total)
+                + units(C_LOSS + n, d[j]) + units(n, total) * abs(o[j]))
+               if upper is None and pair and soft
+               else (_moved(lambda oo: loss.delta(t[j], oo, n), o[j], e_o[j], t[j])
+                     + units(C_LOSS, d[j])) if upper is None and pair
+               else (math.inf if any(v is None for v in g)
+                     else _jacobian_allowance(o, e_o, g, a_g, a_s, j)) if soft
+               else abs(s[j]) * a_g[j] + abs(g[j]) * a_s[j] + units(2, d[j])
+               for j in range(n)]
+        for j, m in enumerate(neurons):
+            allowance.update({f"dE/dout_{m.name}": a_g[j], f"dout/dnet_{m.name}": a_s[j],
+                              f"delta_{m.name}": a_d[j]})
+            allowance.update({f"dE/d{w_name}": abs(x_i) * a_d[j] + abs(d[j]) * e_x
+                              + units(4, abs(d[j] * x_i) + abs(decay * w))
+                              for w, w_name, x_i, e_x in zip(m.weights, m.weight_names, senders,
+                                                             sender_errors)})
             if layer.bias_mode == "per_neuron":
-                allowance[f"dE/d{n.bias_name}"] = a_d
-            alphas.append(a_d)
+                allowance[f"dE/d{m.bias_name}"] = a_d[j]
         if layer.bias_mode == "shared":
-            deltas = [abs(analytic[f"delta_{n.name}"]) for n in layer.neurons]
-            allowance[f"dE/d{layer.bias_name}"] = sum(alphas) + units(len(deltas) + 1, sum(deltas))
-        upper = [(n, analytic[f"delta_{n.name}"], a) for n, a in zip(layer.neurons, alphas)]
-    for i, name in enumerate(net.input_names):   # dE/di = sum_h delta_h w_hi, as dE/dout_h
-        if f"dE/d{name}" in analytic:
-            allowance[f"dE/d{name}"] = _sum_of_deltas(upper, i)
+            allowance[f"dE/d{layer.bias_name}"] = sum(a_d) + units(n + 1, sum(map(abs, d)))
+        upper = list(zip(neurons, d, a_d))
+    # dE/di = sum_h delta_h w_hi, as dE/dout_h
+    allowance.update({f"dE/d{name}": _sum_of_deltas(upper, i)
+                      for i, name in enumerate(net.input_names) if f"dE/d{name}" in analytic})
     return {name: (a if math.isfinite(a) else math.inf) for name, a in allowance.items()}
 
 
 def _sum_of_deltas(upper, j):
     """The rounding of sum_o w_oj delta_o, from ``upper`` = (neuron o, delta_o, its rounding)."""
-    terms = [abs(u.weights[j] * u_delta) for u, u_delta, _ in upper]
     return (sum(abs(u.weights[j]) * a for u, _, a in upper)
-            + units(len(terms) + 1, sum(terms)))
+            + units(len(upper) + 1, sum(abs(u.weights[j] * u_delta) for u, u_delta, _ in upper)))
 
 
-def _softmax_allowances(net, t, values, analytic, errors):
-    """(a(dE/dout), a(dout/dnet), a(delta)) for each neuron of a softmax output layer.
-
-    dE/dout_u = E_u'(out_u); the Jacobian dout_u/dnet_j = out_u (delta_uj - out_j) (its
-    diagonal the neuron's dout/dnet); delta_j = sum_u dE/dout_u dout_u/dnet_j, or with
-    cross-entropy as one: out_j (t_1 + ... + t_n) - t_j (neurosim.calculation)."""
-    layer = net.layers[-1]
-    loss = net.loss
-    n_out = len(layer.neurons)
-    names = [n.name for n in layer.neurons]
-    o = [values[("out", m)] for m in names]
-    e_o = [errors[m][1] for m in names]
-    g = [analytic[f"dE/dout_{m}"] for m in names]
-    a_g = [math.inf if g[u] is None else (
-        steady_wiggle(lambda oo, tu=t[u]: loss.dE_dout(tu, oo, n_out), o[u],
-                      e_o[u] + argument_error(C_ARGUMENT, o[u], t[u])) + units(C_LOSS, g[u]))
-        for u in range(n_out)]
-    df = layer.activation.df
-    a_s = [steady_wiggle(lambda oo, u=u: df(values[("net", names[u])], oo), o[u], e_o[u])
-           + units(C_FUNCTION, analytic[f"dout/dnet_{names[u]}"]) for u in range(n_out)]
-
-    def jacobian(u, j):
-        return o[u] * ((1.0 if u == j else 0.0) - o[j])
-
-    def a_jacobian(u, j):
-        if u == j:
-            return a_s[j]
-        return abs(o[u]) * e_o[j] + abs(o[j]) * e_o[u] + units(1, o[u] * o[j])
-
-    total = 0.0
-    for target in t:
-        total = total + target
-    rows = []
-    for j in range(n_out):
-        d = analytic[f"delta_{names[j]}"]
-        if loss.delta is not None:    # cross-entropy: as one
-            a_d = (steady_wiggle(lambda oo, tj=t[j]: loss.delta(tj, oo, n_out, total), o[j],
-                                 e_o[j] + argument_error(C_ARGUMENT, o[j], t[j], total))
-                   + units(C_LOSS + n_out, d) + units(n_out, total) * abs(o[j]))
-        elif any(v is None for v in g):
-            a_d = math.inf
-        else:
-            terms = [abs(g[u] * jacobian(u, j)) for u in range(n_out)]
-            a_d = (sum(abs(jacobian(u, j)) * a_g[u] + abs(g[u]) * a_jacobian(u, j)
-                       for u in range(n_out)) + units(2 * n_out, sum(terms)))
-        rows.append((a_g[j], a_s[j], a_d))
-    return rows
+def _jacobian_allowance(o, e_o, g, a_g, a_s, j):
+    """The rounding of delta_j = sum_u dE/dout_u dout_u/dnet_j under softmax, where
+    dout_u/dnet_j = out_u (delta_uj - out_j) (:mod:`neurosim.calculation`)."""
+    n = len(o)
+    jacobian = [o[u] * ((1.0 if u == j else 0.0) - o[j]) for u in range(n)]
+    # its rounding: the diagonal's is dout/dnet's, an entry off it a product's
+    a_jacobian = [a_s[j] if u == j else abs(o[u]) * e_o[j] + abs(o[j]) * e_o[u]
+                  + units(1, o[u] * o[j]) for u in range(n)]
+    return (sum(abs(jacobian[u]) * a_g[u] + abs(g[u]) * a_jacobian[u] for u in range(n))
+            + units(2 * n, sum(abs(g[u] * jacobian[u]) for u in range(n))))

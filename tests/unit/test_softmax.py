@@ -215,6 +215,24 @@ def test_gradcheck_passes_on_softmax_networks(loss, t):
     assert "dout/dnet_o2" in statuses and "dE/di1" in statuses
 
 
+def test_gradcheck_bounds_the_rounding_of_the_log_softmax_sum_by_the_targets():
+    # Found by test_softmax_gradcheck: net_o1 = 2, net_o2 = -4, t = (1, 0). Then
+    # E = -(net_o1 - m - ln(1 + e^-6)) = ln(1 + e^-6) = 0.00248 (m = net_o1), but the sum
+    # 1 + e^-6 inside the log rounds relative to 1, not to E: E's rounding is about u, 400 times
+    # u E. With a bound of a few u E the differences at h = 1e-6 looked like a kink, a smaller
+    # step was chosen where E no longer moves (numeric 0) and dE/dw2 = delta_o1 x2 FAILED.
+    from neurosim.gradient_check import gradcheck
+    net = NeuralNetwork.from_weights([[[0.0, 0.0], [-2.0, 0.0]]], [[2.0, -2.0]],
+                                     activation="softmax", loss="cross_entropy")
+    report = gradcheck(net, [1.0, 0.0625], [1.0, 0.0])
+    assert report.ok and report.kinks == [], str(report)
+    out_o1 = 1 / (1 + math.exp(-6.0))                       # softmax of (2, -4), exact algebra
+    row = report["dE/dw2"]                                  # (out_o1 - t_1) * x2
+    assert row.status == "ok" and row.step == 1e-6
+    assert row.numeric == pytest.approx((out_o1 - 1.0) * 0.0625, rel=1e-6)
+    assert gradcheck(net, [1.0, 0.0625], [1.0, 0.0], precise=True).ok
+
+
 def test_gradcheck_fails_a_wrong_softmax_gradient(monkeypatch):
     # the Jacobian's off-diagonal sign flipped: every gradient below the outputs is wrong
     from neurosim import calculation
