@@ -19,6 +19,7 @@ weights show on hover or selection (the tooltip), and the ``<svg>`` says which w
 from ..numbers import num
 from .layout import MOST_LABELLED, labelled, layout, wiring
 from .mathml import escape
+from . import i18n
 
 __all__ = ["diagram", "caption"]
 
@@ -30,22 +31,11 @@ ON_DEMAND = ("svg .edge text.on-demand { display: none; } "
              "svg .edge:hover text.on-demand, svg .edge:focus text.on-demand, "
              "svg .edge.hl text.on-demand { display: inline; }")
 
-_CAPTIONS = {
-    ("all", "en"): "The network before the update: each connection is labelled with its weight.",
-    ("all", "zh"): "更新前的网络：每条连线上标出其权重。",
-    ("hover", "en"): ("The network before the update: its {0} connections are too many to "
-                      "label (more than {1}); point at a connection, tap it or move to it with "
-                      "Tab to see its weight."),
-    ("hover", "zh"): ("更新前的网络：共 {0} 条连线，超过 {1} 条，不逐一标注；将鼠标移到连线上、"
-                      "点击连线或用 Tab 键选中连线，即可看到其权重。"),
-}
-
-
 def caption(net, lang="en", *, labels=None):
     """The sentence under the diagram, true to what it shows: labelled connections, or (past
     :data:`~neurosim.render.layout.MOST_LABELLED` of them) weights on hover or selection."""
-    shown = "all" if (labelled(net) if labels is None else labels) else "hover"
-    return _CAPTIONS[shown, lang].format(len(wiring(net)), MOST_LABELLED)
+    shown = labelled(net) if labels is None else labels
+    return i18n.text(lang, "diagram" if shown else "diagram_hover", len(wiring(net)), MOST_LABELLED)
 
 
 def _text(x, y, size, words, cls=None, of=None):
