@@ -36,6 +36,7 @@ from .. import quantities
 from ..validation import check_count
 from ..errors import ConfigurationError, UnknownNameError
 from ..worked_examples import EXAMPLES
+from .html import page
 from .mathml import escape
 from .svg import diagram
 
@@ -242,10 +243,7 @@ td.blank { width: 6cm; border-bottom: 1px solid #555; height: 1.6rem; }
 
 def document(title, sections):
     """One HTML file of ``sections`` (each a page when printed)."""
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
-            f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(sections) + "\n</body>\n</html>\n")
+    return page(title, CSS, "\n".join(sections) + "\n")
 
 
 def keys_html(variants):

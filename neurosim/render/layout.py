@@ -258,9 +258,8 @@ def _beside(edge, font):
     either side (above first)."""
     (x1, y1), (x2, y2) = edge.start, edge.end
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
-    nx, ny = (y2 - y1) / length, -(x2 - x1) / length      # a unit normal
-    if ny > 0 or (ny == 0 and nx < 0):
-        nx, ny = -nx, -ny                                  # the one pointing up
+    # a unit normal, the one pointing up: every connection runs left to right (x2 > x1)
+    nx, ny = (y2 - y1) / length, -(x2 - x1) / length
     gap = 0.2 * font
 
     def candidates(w, h):

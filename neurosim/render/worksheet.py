@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 from .. import quantities
 from ..errors import ConfigurationError, UnknownNameError
-from ..events import BiasGradient, ForwardMessage, InputGradient, WeightGradient
+from ..events import (ActivationDerivative, BackwardMessage, BiasGradient, ForwardMessage,
+                      InputGradient, OutputErrorDerivative, WeightGradient)
 from ..formula import (DELTA_CONVENTIONS, Context, Mul, Neg, Sym, Text, delta_sign,
                        partial, row, symbol, written)
 from ..formula import to_text
@@ -111,15 +112,13 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
     step = quantities.worked_step(net, inputs, targets)
     gradients = {quantities.owner_of(e): e for e in step.record
                  if type(e) in (WeightGradient, BiasGradient)}
-    factors = {}        # neuron -> [its dE/dout at an output, its messages, its f'(net)]
+    # neuron -> [its dE/dout at an output, its messages, its f'(net)]
+    factors = {n.name: [None, [], None] for n in net.neurons}
     for e in step.record:
-        kind = type(e).__name__
-        if kind in ("OutputErrorDerivative", "BackwardMessage", "ActivationDerivative"):
-            mine = factors.setdefault(quantities.owner_of(e), [None, [], None])
-            if kind == "BackwardMessage":
-                mine[1].append(e)
-            else:
-                mine[0 if kind == "OutputErrorDerivative" else 2] = e
+        if type(e) is BackwardMessage:
+            factors[quantities.owner_of(e)][1].append(e)
+        elif type(e) in (OutputErrorDerivative, ActivationDerivative):
+            factors[e.neuron][0 if type(e) is OutputErrorDerivative else 2] = e
     c = Context.of(net, digits, convention=convention, gradients=gradients, factors=factors)
     book = c.book_sign
     where = {}          # a neuron's, weight's or bias's name -> (its layer, its neurons)
