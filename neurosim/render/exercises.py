@@ -33,6 +33,7 @@ import random
 from collections import namedtuple
 
 from .. import quantities
+from ..numbers import num
 from ..validation import check_count
 from ..errors import ConfigurationError, UnknownNameError
 from ..worked_examples import EXAMPLES
@@ -146,10 +147,6 @@ def default_questions(net):
         f"dE/d{hidden.weight_names[0]}", f"{hidden.weight_names[0]}+"]))
 
 
-def _decimal(x):
-    return format(x, ".2f").rstrip("0").rstrip(".")
-
-
 def _draw(example, rng):
     """A variant's givens: the inputs, then targets a sigmoid can reach (0.01 to 0.99), then
     the weights and biases, from whole numbers when the example's are, else 0.05s."""
@@ -157,9 +154,9 @@ def _draw(example, rng):
     params = net.parameter_names()
     grid = ([str(k) for k in range(-2, 3) if k]
             if all(float(net[name]).is_integer() for name in params)
-            else [_decimal(k / 20) for k in range(-19, 20) if k])
+            else [num(k / 20) for k in range(-19, 20) if k])
     givens = {name: rng.choice([v for v in grid if float(v) > 0]) for name in net.input_names}
-    givens.update((f"target_{n.name}", rng.choice([_decimal(k / 100) for k in range(1, 100)]))
+    givens.update((f"target_{n.name}", rng.choice([num(k / 100) for k in range(1, 100)]))
                   for n in net.output_layer.neurons)
     givens.update((name, rng.choice(grid)) for name in params)
     return givens

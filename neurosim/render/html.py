@@ -238,8 +238,7 @@ def _terms(side):
     """A side as its terms and factors with the operators between them: ``a + b*c`` as
     ``a, "+", b, "*", c`` (a line may break before a dot, as before a plus)."""
     if isinstance(side, Row) and all(i in _BREAKS for i in side.items if isinstance(i, str)):
-        return [t for item in side.items for t in (_terms(item) if not isinstance(item, str)
-                                                    else [item])]
+        return [t for item in side.items for t in _terms(item)]   # an operator: [itself]
     if isinstance(side, Mul) and (side.explicit or _matrix(side.left) or _matrix(side.right)):
         return _terms(side.left) + ["*" if side.explicit else ""] + _terms(side.right)
     return [side]
