@@ -58,9 +58,9 @@ def _row(cells, row_class=None):
         else f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
 
 
-def _table(header, rows, caption=None):
+def _table(header, rows, title=None):
     """A table of ``rows`` (from :func:`_row`) under the ``header``'s names."""
-    return ("<table>" + (f"<caption>{escape(caption)}</caption>" if caption else "")
+    return ("<table>" + (f"<caption>{escape(title)}</caption>" if title else "")
             + "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
@@ -69,14 +69,10 @@ def _neurons(title, neurons, digits):
     return _table(HEADER, [_row(cells(n, digits)) for n in neurons], title)
 
 
-def _layer(layer, digits):
-    return _neurons(caption(layer), layer.neurons, digits)
-
-
 def network_html(net, digits=9):
     """The network's summary table as HTML: one table per layer, one row per neuron."""
     return _div(f"<p><code>{escape(repr(net))}</code></p>",
-                *(_layer(layer, digits) for layer in net.layers))
+                *(_neurons(caption(layer), layer.neurons, digits) for layer in net.layers))
 
 
 def layer_html(layer, digits=9):
@@ -87,7 +83,7 @@ def layer_html(layer, digits=9):
     >>> "layer 2 (output, sigmoid, bias shared)" in html, html.count("<tr>")
     (True, 3)
     """
-    return _div(_layer(layer, digits))
+    return _div(_neurons(caption(layer), layer.neurons, digits))
 
 
 def neuron_html(neuron, digits=9):

@@ -161,7 +161,7 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
         blocks.append(("p", say("convention_note", row(Sym("δ"), "=", Neg(partial("E", "net"))),
                                 row(Sym("e"), "=", Sym("t"), "-", Sym("y")),
                                 row(Sym("δ"), "=", partial("E", "net")))))
-    blocks += [("h2", text("given")), ("givens", _givens(net, inputs, targets, chosen, c, lang))]
+    blocks += [("h2", text("given")), ("givens", _givens(net, inputs, targets, chosen, c, say, text))]
 
     # 1. forward
     blocks += [("h2", text("forward", 1)), ("p", say(
@@ -264,31 +264,29 @@ def _chosen(net, neurons):
     return set(neurons)
 
 
-def _givens(net, inputs, targets, chosen, c, lang):
-    say, text = i18n.speaker(lang)
+def _givens(net, inputs, targets, chosen, c, say, text):
     eq = lambda name, value: row(symbol(name), "=", c.n(value, False))  # noqa: E731
     given = lambda sym, value: row(Sym(sym), "=", c.n(value, False))  # noqa: E731
     outputs = [(n.name, t) for n, t in zip(net.output_layer.neurons, targets)]
     shown = [(o, t) for o, t in outputs if o in chosen] or outputs    # else all of them
     items = [(text("inputs"), [eq(i, x) for i, x in zip(net.input_names, inputs)]),
              (text("targets"), [eq(f"target_{o}", t) for o, t in shown])]
-    for layer in net.layers:
-        weights = [eq(w, v) for n in layer.neurons if n.name in chosen
-                   for w, v in zip(n.weight_names, n.weights)]
-        if weights:
-            items.append((text("weights"), weights))
+    items += [(text("weights"), weights) for weights in (   # a label a layer
+        [eq(w, v) for n in layer.neurons if n.name in chosen for w, v in zip(n.weight_names,
+                                                                            n.weights)]
+        for layer in net.layers) if weights]
     biases = [eq(n.bias_name, n.bias) for layer in net.layers for k, n in enumerate(layer.neurons)
               if layer.bias_mode == "per_neuron" and n.name in chosen
               or layer.bias_mode == "shared" and k == 0]
     if biases:
         items.append((text("biases"), biases + ([] if net.train_biases
                                                 else [text("biases_fixed")])))
-    rules = [say("learning_rate", given("η", net.learning_rate))]
     acts = {layer.activation.name: layer.activation.formula for layer in net.layers}
-    rules += [say("activation", row(Sym("out"), "=", written(formula, {"net": Sym("net")}),
-                                    Text(f" ({name})"))) for name, formula in acts.items()]
-    rules.append(say("loss", row(Sym("E", "o"), "=", written(net.loss.formula, {
-        "target": Sym("target"), "out": Sym("out"), "n": Sym("n")}))))
+    rules = ([say("learning_rate", given("η", net.learning_rate))]
+             + [say("activation", row(Sym("out"), "=", written(formula, {"net": Sym("net")}),
+                                      Text(f" ({name})"))) for name, formula in acts.items()]
+             + [say("loss", row(Sym("E", "o"), "=", written(net.loss.formula, {
+                 "target": Sym("target"), "out": Sym("out"), "n": Sym("n")})))])
     if net.weight_decay:
         rules.append(say("weight_decay", given("λ", net.weight_decay), Mul(Sym("λ"), Sym("w"))))
     if net.momentum:
