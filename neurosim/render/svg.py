@@ -77,8 +77,8 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
              if labels and layer.bias_mode == "per_neuron" for n in layer.neurons
              if chosen is None or n.name in chosen}
     sides = {name: num(v, 4) for name, v in zip(net.input_names, () if inputs is None else inputs)}
-    sides.update((n.name, f"target {num(v, 4)}")
-                 for n, v in zip(net.output_layer.neurons, () if targets is None else targets))
+    sides |= {n.name: f"target {num(v, 4)}"
+              for n, v in zip(net.output_layer.neurons, () if targets is None else targets)}
     bias_texts = {layer.bias_name: f"{layer.bias_name} = {num(layer.neurons[0].bias, 4)}"
                   for layer in net.layers if layer.bias_mode == "shared"}
     plan = layout(net, edge_texts=edge_texts, notes=notes, sides=sides, bias_texts=bias_texts,
@@ -110,13 +110,10 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
                 "</g>"]
     out.append("</g>")
 
-    boxes = []
-    for bias in plan.biases:
-        b = bias.box
-        boxes += [f'<rect class="bias" x="{b.x0:.1f}" y="{b.y0:.1f}" width="{b.x1 - b.x0:.1f}" '
-                  f'height="{b.y1 - b.y0:.1f}" rx="8"/>',
-                  _text((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2 + 0.346 * font, font,
-                        bias_texts[bias.name], "bias-label")]
+    boxes = [f'<rect class="bias" x="{b.x0:.1f}" y="{b.y0:.1f}" width="{b.x1 - b.x0:.1f}" '
+             f'height="{b.y1 - b.y0:.1f}" rx="8"/>' + _text(
+                 (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2 + 0.346 * font, font, bias_texts[name],
+                 "bias-label") for name, b, *_ in plan.biases]
     boxes += [_label(lab, "bias-label", lab.owner) for lab in plan.labels if lab.kind == "note"]
     out.append('<g class="bias-boxes">' + "".join(boxes) + '</g>\n<g class="neurons">')
     for k, names in enumerate(plan.columns):
