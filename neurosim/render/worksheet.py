@@ -161,7 +161,8 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
         blocks.append(("p", say("convention_note", row(Sym("δ"), "=", Neg(partial("E", "net"))),
                                 row(Sym("e"), "=", Sym("t"), "-", Sym("y")),
                                 row(Sym("δ"), "=", partial("E", "net")))))
-    blocks += [("h2", text("given")), ("givens", _givens(net, inputs, targets, chosen, c, say, text))]
+    blocks += [("h2", text("given")),
+               ("givens", _givens(net, inputs, targets, chosen, c, say, text))]
 
     # 1. forward
     blocks += [("h2", text("forward", 1)), ("p", say(
@@ -212,7 +213,7 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
         blocks += [("h3", text("new_weights")), ("p", say("update_prose_momentum", row(
             symbol("w+"), "=", symbol("w"), "+", Sym("v"), Text(", "), Sym("v"), "=",
             Mul(Sym("μ"), Sym("v")), "-", descent)) if net.momentum else say("update_prose", row(
-                symbol("w+"), "=", symbol("w"), "-", descent, *book_step),   # books: w + eta delta x
+                symbol("w+"), "=", symbol("w"), "-", descent, *book_step),  # books: + eta delta x
                 row(Sym("η"), "=", c.n(net.learning_rate, False))))]
         if not net.train_biases and any(type(e) is BiasGradient for e in mine):
             blocks.append(("p", say("bias_gradients_only")))
