@@ -5,7 +5,6 @@
 '<msubsup><mi>w</mi><mn>5</mn><mo>+</mo></msubsup>'
 """
 
-from functools import partial
 from xml.sax import saxutils
 
 from ..formula import (Cond, Frac, Func, Matrix, Mul, Neg, Num, Paren, Pow, Row, Sym, Text,
@@ -14,8 +13,9 @@ from ..formula import (Cond, Frac, Func, Matrix, Mul, Neg, Num, Paren, Pow, Row,
 __all__ = ["to_mathml", "math_inline", "escape"]
 
 
-#: Text for XML: ``&``, ``<``, ``>`` and quotes escaped (for element text and attributes).
-escape = partial(saxutils.escape, entities={'"': "&quot;"})
+def escape(text):
+    """Text for XML: ``&``, ``<``, ``>`` and quotes escaped (element text and attributes)."""
+    return saxutils.escape(text, {'"': "&quot;"})
 
 
 _OPS = {"-": "\u2212", "*": "\u22c5", ">": "&gt;", "<": "&lt;", "=": "=", "Σ": "\u2211",
