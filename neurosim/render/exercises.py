@@ -33,9 +33,11 @@ import random
 from collections import namedtuple
 
 from .. import quantities
+from ..numbers import num
 from ..validation import check_count
 from ..errors import ConfigurationError, UnknownNameError
 from ..worked_examples import EXAMPLES
+from .html import page
 from .mathml import escape
 from .svg import diagram
 
@@ -145,10 +147,6 @@ def default_questions(net):
         f"dE/d{hidden.weight_names[0]}", f"{hidden.weight_names[0]}+"]))
 
 
-def _decimal(x):
-    return format(x, ".2f").rstrip("0").rstrip(".")
-
-
 def _draw(example, rng):
     """A variant's givens: the inputs, then targets a sigmoid can reach (0.01 to 0.99), then
     the weights and biases, from whole numbers when the example's are, else 0.05s."""
@@ -156,9 +154,9 @@ def _draw(example, rng):
     params = net.parameter_names()
     grid = ([str(k) for k in range(-2, 3) if k]
             if all(float(net[name]).is_integer() for name in params)
-            else [_decimal(k / 20) for k in range(-19, 20) if k])
+            else [num(k / 20) for k in range(-19, 20) if k])
     givens = {name: rng.choice([v for v in grid if float(v) > 0]) for name in net.input_names}
-    givens.update((f"target_{n.name}", rng.choice([_decimal(k / 100) for k in range(1, 100)]))
+    givens.update((f"target_{n.name}", rng.choice([num(k / 100) for k in range(1, 100)]))
                   for n in net.output_layer.neurons)
     givens.update((name, rng.choice(grid)) for name in params)
     return givens
@@ -242,10 +240,7 @@ td.blank { width: 6cm; border-bottom: 1px solid #555; height: 1.6rem; }
 
 def document(title, sections):
     """One HTML file of ``sections`` (each a page when printed)."""
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
-            f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(sections) + "\n</body>\n</html>\n")
+    return page(title, CSS, "\n".join(sections) + "\n")
 
 
 def keys_html(variants):

@@ -175,25 +175,26 @@ def to_html(sheet):
                             f'{escape(heading)}</h2>' + "".join(
                                 _BLOCKS[kind](content) for kind, content in rest
                                 if kind in _BLOCKS) + "</section>")
+    # a deeper network gets a wider diagram column (its labels stay readable); one column on a
+    # narrow screen (the CSS's media queries)
+    share = {3: 38, 4: 46}.get(len(net.layers) + 1, 52 if len(net.layers) > 3 else 34)
     first, *rest = sheet.subtitle           # the network's repr, as code
     subtitle = f"<code>{escape(first)}</code>" + "".join(
         escape(s if isinstance(s, str) else to_text(s)) for s in rest)
-    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n'
-            '<meta charset="utf-8"/>\n'
+    return page(sheet.title, CSS, f'<header><h1>{escape(sheet.title)}</h1><p class="subtitle">'
+                f'{subtitle}</p>{notes}</header>\n<main style="--aside: {share}%">\n<aside>'
+                f'{"".join(aside)}</aside>\n<article>\n' + "\n".join(sections)
+                + f"\n</article>\n</main>\n<script>{SCRIPT}</script>\n",
+                "zh-CN" if lang == "zh" else "en")
+
+
+def page(title, css, body, lang="en"):
+    """One self-contained HTML document: ``body`` under a head holding ``title`` and ``css``
+    (the worksheet's, and the exercise sheets')."""
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8"/>\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
-            f"<title>{escape(sheet.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            f'<header><h1>{escape(sheet.title)}</h1><p class="subtitle">{subtitle}</p>'
-            f'{notes}</header>\n'
-            f'<main style="{_columns(net)}">\n<aside>{"".join(aside)}</aside>\n<article>\n'
-            + "\n".join(sections) +
-            f"\n</article>\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
-
-
-def _columns(net):
-    """A deeper network gets a wider diagram column (its labels stay readable); one column on a
-    narrow screen (the CSS's media queries)."""
-    share = {3: 38, 4: 46}.get(len(net.layers) + 1, 52 if len(net.layers) > 3 else 34)
-    return f"--aside: {share}%"
+            f"<title>{escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n{body}"
+            "</body>\n</html>\n")
 
 
 def _split(items, at):
@@ -237,8 +238,7 @@ def _terms(side):
     """A side as its terms and factors with the operators between them: ``a + b*c`` as
     ``a, "+", b, "*", c`` (a line may break before a dot, as before a plus)."""
     if isinstance(side, Row) and all(i in _BREAKS for i in side.items if isinstance(i, str)):
-        return [t for item in side.items for t in (_terms(item) if not isinstance(item, str)
-                                                    else [item])]
+        return [t for item in side.items for t in _terms(item)]   # an operator: [itself]
     if isinstance(side, Mul) and (side.explicit or _matrix(side.left) or _matrix(side.right)):
         return _terms(side.left) + ["*" if side.explicit else ""] + _terms(side.right)
     return [side]

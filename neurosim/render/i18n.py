@@ -102,6 +102,11 @@ _MESSAGES = {
              "将鼠标移到连线上（或点击连线），即可高亮其梯度的各个因子。"),
     "diagram": ("The network before the update: each connection is labelled with its weight.",
                 "更新前的网络：每条连线上标出其权重。"),
+    "diagram_hover": ("The network before the update: its {0} connections are too many to label "
+                      "(more than {1}); point at a connection, tap it or move to it with Tab to "
+                      "see its weight.",
+                      "更新前的网络：共 {0} 条连线，超过 {1} 条，不逐一标注；将鼠标移到连线上、"
+                      "点击连线或用 Tab 键选中连线，即可看到其权重。"),
 }
 
 _FIELD = re.compile(r"\{(\d+)\}")

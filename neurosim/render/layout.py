@@ -33,6 +33,7 @@ False
 """
 
 import math
+from functools import partial
 from itertools import product
 from collections import namedtuple
 
@@ -192,9 +193,7 @@ def _attempt(net, columns, spacing, column, r, font, edge_texts, notes, sides, b
                       + j * spacing)
                for k, names in enumerate(columns) for j, name in enumerate(names)}
     width = left + right + (len(columns) - 1) * column
-    bottom = top + height
-
-    bias_y = bottom + max(spacing * 0.8, 70)
+    bias_y = top + height + max(spacing * 0.8, 70)
 
     def bias_node(k, layer):    # under the gap before its layer: steep lines
         bw, bh = text_size(bias_texts.get(layer.bias_name, layer.bias_name), font)
@@ -204,7 +203,7 @@ def _attempt(net, columns, spacing, column, r, font, edge_texts, notes, sides, b
                               for n in layer.neurons))
     biases = [bias_node(k, layer) for k, layer in enumerate(net.layers)
               if layer.bias_mode == "shared"]
-    total = (bias_y + 20 if biases else bottom) + top
+    total = (bias_y + 20 if biases else top + height) + top
     edges = [Edge(w, sender, receiver, (centres[sender][0] + r, centres[sender][1]),
                   (centres[receiver][0] - r, centres[receiver][1]))
              for w, sender, receiver in wiring(net)]
@@ -232,22 +231,18 @@ def _attempt(net, columns, spacing, column, r, font, edge_texts, notes, sides, b
                 return True
         return not must_fit
 
-    def spots(name, kind):
-        """Beside the neuron, outside its column (a side); below it, above it, then shifted
-        half a width (a note)."""
+    def beside(name, w, h):     # a side: beside the neuron, outside its column
         x, y = centres[name]
-        sign = -1 if name in columns[0] else 1
+        return [(x + (-1 if name in columns[0] else 1) * (r + 8 + w / 2), y)]
 
-        def candidates(w, h):
-            if kind == "side":
-                return [(x + sign * (r + 8 + w / 2), y)]
-            below, above = y + r + 6 + h / 2, y - r - 6 - h / 2
-            return [(x, below), (x, above)] + [(x + s * w / 2, at) for at in (below, above)
-                                               for s in (1, -1)]
-        return candidates
+    def around(name, w, h):     # a note: below the neuron, above it, then shifted half a width
+        x, y = centres[name]
+        below, above = y + r + 6 + h / 2, y - r - 6 - h / 2
+        return [(x, below), (x, above)] + [(x + s * w / 2, at) for at in (below, above)
+                                           for s in (1, -1)]
 
-    jobs = [(text, name, "side", font - 1, spots(name, "side")) for name, text in sides.items()]
-    jobs += [(text, name, "note", font - 2, spots(name, "note")) for name, text in notes.items()]
+    jobs = [(text, name, "side", font - 1, partial(beside, name)) for name, text in sides.items()]
+    jobs += [(text, name, "note", font - 2, partial(around, name)) for name, text in notes.items()]
     jobs += [(edge_texts[e.name], e.name, "weight", font, _beside(e, font), _nearest_is(e, edges))
              for e in edges if e.name in edge_texts]
     return plan if all(place(*job) for job in jobs) else None
@@ -258,9 +253,8 @@ def _beside(edge, font):
     either side (above first)."""
     (x1, y1), (x2, y2) = edge.start, edge.end
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
-    nx, ny = (y2 - y1) / length, -(x2 - x1) / length      # a unit normal
-    if ny > 0 or (ny == 0 and nx < 0):
-        nx, ny = -nx, -ny                                  # the one pointing up
+    # a unit normal, the one pointing up: every connection runs left to right (x2 > x1)
+    nx, ny = (y2 - y1) / length, -(x2 - x1) / length
     gap = 0.2 * font
 
     def candidates(w, h):

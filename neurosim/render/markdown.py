@@ -17,19 +17,16 @@ __all__ = ["to_latex", "to_markdown"]
 _GREEK = {"⊙": r"\odot", "δ": r"\delta", "η": r"\eta", "λ": r"\lambda", "μ": r"\mu",
           "θ": r"\theta", "Σ": r"\sum"}
 _OPS = {"*": r"\cdot", "⊙": r"\odot", "∂": r"\partial ", "Σ": r"\sum"}
-_SPECIAL = {"\\": r"\backslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "#": r"\#",
-            "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}"}
+_SPECIAL = str.maketrans({"\\": r"\backslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}",
+                         "#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "~": r"\~{}"})
 _FUNCTIONS = {"log": r"\log", "tanh": r"\tanh", "max": r"\max", "exp": r"\exp", "ln": r"\ln"}
-
-
-def _escape(text):
-    return "".join(_SPECIAL.get(ch, ch) for ch in text)
 
 
 def _name(text):
     if text in _GREEK:
         return _GREEK[text]
-    return _escape(text) if len(text) == 1 or text.isdigit() else rf"\mathrm{{{_escape(text)}}}"
+    tex = text.translate(_SPECIAL)
+    return tex if len(text) == 1 or text.isdigit() else rf"\mathrm{{{tex}}}"
 
 
 def _number(text):
@@ -68,15 +65,15 @@ def _neg(node):
 
 
 _LATEX = {
-    str: lambda n: _OPS.get(n, _escape(n)),
+    str: lambda n: _OPS.get(n, n.translate(_SPECIAL)),
     Sym: _sym,
     Num: lambda n: _fenced(_number(n.text)) if n.bracketed else _number(n.text),
-    Text: lambda n: _GREEK.get(n.text.strip(), None) or rf"\text{{{_escape(n.text)}}}",
+    Text: lambda n: _GREEK.get(n.text.strip(), None) or rf"\text{{{n.text.translate(_SPECIAL)}}}",
     Row: _row,
     Frac: lambda n: rf"\frac{{{to_latex(n.num)}}}{{{to_latex(n.den)}}}",
     Paren: lambda n: _fenced(to_latex(n.inner)),
     Pow: _pow,
-    Func: lambda n: _FUNCTIONS.get(n.name, rf"\operatorname{{{_escape(n.name)}}}")
+    Func: lambda n: _FUNCTIONS.get(n.name, rf"\operatorname{{{n.name.translate(_SPECIAL)}}}")
     + _fenced(", ".join(map(to_latex, bare_args(n)))),
     Mul: lambda n: f"{to_latex(n.left)} "
     + (r"\cdot " if n.explicit or starts_with_number(n.right) else r"\,") + to_latex(n.right),

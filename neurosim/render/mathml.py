@@ -5,6 +5,8 @@
 '<msubsup><mi>w</mi><mn>5</mn><mo>+</mo></msubsup>'
 """
 
+from xml.sax import saxutils
+
 from ..formula import (Cond, Frac, Func, Matrix, Mul, Neg, Num, Paren, Pow, Row, Sym, Text,
                        bare_args, starts_with_number, write)
 
@@ -12,9 +14,8 @@ __all__ = ["to_mathml", "math_inline", "escape"]
 
 
 def escape(text):
-    """Text for XML: ``&``, ``<``, ``>`` and quotes escaped."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    """Text for XML: ``&``, ``<``, ``>`` and quotes escaped (element text and attributes)."""
+    return saxutils.escape(text, {'"': "&quot;"})
 
 
 _OPS = {"-": "\u2212", "*": "\u22c5", ">": "&gt;", "<": "&lt;", "=": "=", "Σ": "\u2211",

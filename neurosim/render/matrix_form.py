@@ -93,14 +93,13 @@ def backward_lines(net, values, k, digits, sign=1):
     ``sign=-1``: δ in the books' sign, -∂E/∂net."""
     L = _Layer(net, values, k, digits, sign)
     df = Func("f'", (L.sym("z"),))
-    partials = [values.get(f"dE/dout_{n}") for n in L.neurons] + L.column("dout_{0}/dnet_{0}")
-    if None in partials or L.layer.activation.name == "softmax":
+    dE_dout = [values.get(f"dE/dout_{n}") for n in L.neurons]
+    if None in dE_dout or L.layer.activation.name == "softmax":
         # a partial not defined alone, or a Jacobian rather than f'(z): δ as the step found it
         lines = [L.line("delta", "backward", L.delta)]
     else:
-        dE_dout = L.matrix([sign * d for d in partials[:len(L.neurons)]])
-        f_prime = L.matrix(partials[len(L.neurons):])
-        sides = [row(dE_dout, "⊙", f_prime), L.delta]
+        f_prime = L.matrix(L.column("dout_{0}/dnet_{0}"))
+        sides = [row(L.matrix([sign * d for d in dE_dout]), "⊙", f_prime), L.delta]
         if k == len(net.layers) - 1:
             message = partial("E_total", f"out_{L.label}")
             message = Neg(message) if sign < 0 else message

@@ -30,7 +30,7 @@ from collections import Counter
 from html import escape
 
 from ..numbers import beyond
-from .text import fmt
+from .text import HEADER, caption, cells, fmt
 
 __all__ = ["network_html", "record_html", "neuron_html", "layer_html", "history_html",
            "gradient_html", "check_html", "Document"]
@@ -43,9 +43,6 @@ _STYLE = ("<style>.neurosim table{border-collapse:collapse;margin-bottom:0.6em}"
           ".neurosim .good{color:#1b6e20}.neurosim tr.first td{background:#fde8ea}"
           ".neurosim p{margin:0.2em 0}.neurosim .small{font-size:85%;color:#555}</style>")
 
-_COLUMNS = (("net", "net"), ("out", "out"), ("dE/dout", "dE_dout"), ("dout/dnet", "dout_dnet"),
-            ("delta", "delta"), ("dE/db", "dE_db"))
-
 _STATUS_CLASS = {"ok": "good", "FAIL": "bad", "kink": "warn", "unresolved": "warn",
                  "right": "good", "rounding": "good", "wrong": "bad"}
 
@@ -56,35 +53,26 @@ def _div(*parts):
 
 def _row(cells, row_class=None):
     """One table row; a cell is a text, or (text, css class)."""
-    cells = [cell if isinstance(cell, tuple) else (cell, None) for cell in cells]
     return (f'<tr class="{row_class}">' if row_class else "<tr>") + "".join(
-        f'<td class="{cls}">{escape(text)}</td>' if cls else f"<td>{escape(text)}</td>"
-        for text, cls in cells) + "</tr>"
+        f'<td class="{cell[1]}">{escape(cell[0])}</td>' if isinstance(cell, tuple)
+        else f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>"
 
 
-def _table(header, rows, caption=None):
+def _table(header, rows, title=None):
     """A table of ``rows`` (from :func:`_row`) under the ``header``'s names."""
-    return ("<table>" + (f"<caption>{escape(caption)}</caption>" if caption else "")
+    return ("<table>" + (f"<caption>{escape(title)}</caption>" if title else "")
             + "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
-def _neurons(caption, neurons, digits):
-    return _table(["neuron", "weights", "bias"] + [label for label, _ in _COLUMNS], [_row(
-        [n.name, " ".join(f"{name}={fmt(w, digits)}" for name, w in zip(n.weight_names, n.weights)),
-         f"{n.bias_name}={fmt(n.bias, digits)}" if n.bias_name else "-"]
-        + [fmt(getattr(n, attr), digits) for _, attr in _COLUMNS]) for n in neurons], caption)
-
-
-def _layer(layer, digits):
-    return _neurons(f"layer {layer.index} ({layer.kind}, {layer.activation.name}, "
-                    f"bias {layer.bias_mode})", layer.neurons, digits)
+def _neurons(title, neurons, digits):
+    return _table(HEADER, [_row(cells(n, digits)) for n in neurons], title)
 
 
 def network_html(net, digits=9):
     """The network's summary table as HTML: one table per layer, one row per neuron."""
     return _div(f"<p><code>{escape(repr(net))}</code></p>",
-                *(_layer(layer, digits) for layer in net.layers))
+                *(_neurons(caption(layer), layer.neurons, digits) for layer in net.layers))
 
 
 def layer_html(layer, digits=9):
@@ -95,7 +83,7 @@ def layer_html(layer, digits=9):
     >>> "layer 2 (output, sigmoid, bias shared)" in html, html.count("<tr>")
     (True, 3)
     """
-    return _div(_layer(layer, digits))
+    return _div(_neurons(caption(layer), layer.neurons, digits))
 
 
 def neuron_html(neuron, digits=9):

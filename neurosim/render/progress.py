@@ -30,15 +30,11 @@ class Lines(Silent):
         self.total, self.stream = total, stream
 
     def __call__(self, history):
-        self._write(f"\repoch {history.stopped_epoch}/{self.total}  error "
-                    f"{num(history.errors[-1], 6)}".ljust(51))
+        print(f"\repoch {history.stopped_epoch}/{self.total}  error "
+              f"{num(history.errors[-1], 6)}".ljust(51), end="", file=self.stream, flush=True)
 
     def close(self):
-        self._write("\n")
-
-    def _write(self, text):
-        self.stream.write(text)
-        self.stream.flush()
+        print(file=self.stream, flush=True)
 
 
 class Bar(Silent):

@@ -19,6 +19,7 @@ weights show on hover or selection (the tooltip), and the ``<svg>`` says which w
 from ..numbers import num
 from .layout import MOST_LABELLED, labelled, layout, wiring
 from .mathml import escape
+from . import i18n
 
 __all__ = ["diagram", "caption"]
 
@@ -30,22 +31,11 @@ ON_DEMAND = ("svg .edge text.on-demand { display: none; } "
              "svg .edge:hover text.on-demand, svg .edge:focus text.on-demand, "
              "svg .edge.hl text.on-demand { display: inline; }")
 
-_CAPTIONS = {
-    ("all", "en"): "The network before the update: each connection is labelled with its weight.",
-    ("all", "zh"): "更新前的网络：每条连线上标出其权重。",
-    ("hover", "en"): ("The network before the update: its {0} connections are too many to "
-                      "label (more than {1}); point at a connection, tap it or move to it with "
-                      "Tab to see its weight."),
-    ("hover", "zh"): ("更新前的网络：共 {0} 条连线，超过 {1} 条，不逐一标注；将鼠标移到连线上、"
-                      "点击连线或用 Tab 键选中连线，即可看到其权重。"),
-}
-
-
 def caption(net, lang="en", *, labels=None):
     """The sentence under the diagram, true to what it shows: labelled connections, or (past
     :data:`~neurosim.render.layout.MOST_LABELLED` of them) weights on hover or selection."""
-    shown = "all" if (labelled(net) if labels is None else labels) else "hover"
-    return _CAPTIONS[shown, lang].format(len(wiring(net)), MOST_LABELLED)
+    shown = labelled(net) if labels is None else labels
+    return i18n.text(lang, "diagram" if shown else "diagram_hover", len(wiring(net)), MOST_LABELLED)
 
 
 def _text(x, y, size, words, cls=None, of=None):
@@ -87,8 +77,8 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
              if labels and layer.bias_mode == "per_neuron" for n in layer.neurons
              if chosen is None or n.name in chosen}
     sides = {name: num(v, 4) for name, v in zip(net.input_names, () if inputs is None else inputs)}
-    sides.update((n.name, f"target {num(v, 4)}")
-                 for n, v in zip(net.output_layer.neurons, () if targets is None else targets))
+    sides |= {n.name: f"target {num(v, 4)}"
+              for n, v in zip(net.output_layer.neurons, () if targets is None else targets)}
     bias_texts = {layer.bias_name: f"{layer.bias_name} = {num(layer.neurons[0].bias, 4)}"
                   for layer in net.layers if layer.bias_mode == "shared"}
     plan = layout(net, edge_texts=edge_texts, notes=notes, sides=sides, bias_texts=bias_texts,
@@ -120,13 +110,10 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
                 "</g>"]
     out.append("</g>")
 
-    boxes = []
-    for bias in plan.biases:
-        b = bias.box
-        boxes += [f'<rect class="bias" x="{b.x0:.1f}" y="{b.y0:.1f}" width="{b.x1 - b.x0:.1f}" '
-                  f'height="{b.y1 - b.y0:.1f}" rx="8"/>',
-                  _text((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2 + 0.346 * font, font,
-                        bias_texts[bias.name], "bias-label")]
+    boxes = [f'<rect class="bias" x="{b.x0:.1f}" y="{b.y0:.1f}" width="{b.x1 - b.x0:.1f}" '
+             f'height="{b.y1 - b.y0:.1f}" rx="8"/>' + _text(
+                 (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2 + 0.346 * font, font, bias_texts[name],
+                 "bias-label") for name, b, *_ in plan.biases]
     boxes += [_label(lab, "bias-label", lab.owner) for lab in plan.labels if lab.kind == "note"]
     out.append('<g class="bias-boxes">' + "".join(boxes) + '</g>\n<g class="neurons">')
     for k, names in enumerate(plan.columns):

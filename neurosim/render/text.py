@@ -26,18 +26,25 @@ def summary(net, digits=9):
     o1      w5=0.4 w6=0.45     b2=0.6     -    -    -        -          -      -
     o2      w7=0.5 w8=0.55     b2=0.6     -    -    -        -          -      -
     """
-    header = ["neuron", "weights", "bias", "net", "out", "dE/dout", "dout/dnet", "delta", "dE/db"]
     lines = [repr(net)]
     for layer in net.layers:
-        lines.append(f"layer {layer.index} ({layer.kind}, {layer.activation.name}, "
-                     f"bias {layer.bias_mode})")
-        rows = [header]
-        for n in layer.neurons:
-            weights = " ".join(f"{name}={fmt(w, digits)}"
-                               for name, w in zip(n.weight_names, n.weights))
-            bias = f"{n.bias_name}={fmt(n.bias, digits)}" if n.bias_name else "-"
-            rows.append([n.name, weights, bias] + [fmt(getattr(n, q), digits) for q in
-                         ("net", "out", "dE_dout", "dout_dnet", "delta", "dE_db")])
-        widths = [max(len(r[c]) for r in rows) for c in range(len(header))]
-        lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+        rows = [HEADER] + [cells(n, digits) for n in layer.neurons]
+        widths = [max(map(len, column)) for column in zip(*rows)]
+        lines += [caption(layer)] + ["  ".join(map(str.ljust, r, widths)).rstrip() for r in rows]
     return "\n".join(lines)
+
+
+#: The columns of a neuron's row: its name, weights and bias, then the partials of the last pass.
+HEADER = ["neuron", "weights", "bias", "net", "out", "dE/dout", "dout/dnet", "delta", "dE/db"]
+
+
+def cells(n, digits=9):
+    """Neuron ``n``'s row under :data:`HEADER` (the summary's, and the notebook's table's)."""
+    weights = " ".join(f"{name}={fmt(w, digits)}" for name, w in zip(n.weight_names, n.weights))
+    bias = f"{n.bias_name}={fmt(n.bias, digits)}" if n.bias_name else "-"
+    return [n.name, weights, bias] + [fmt(getattr(n, h.replace("/", "_")), digits)
+                                      for h in HEADER[3:]]      # dE/dout: n.dE_dout
+
+
+def caption(layer):
+    return f"layer {layer.index} ({layer.kind}, {layer.activation.name}, bias {layer.bias_mode})"

@@ -26,11 +26,13 @@ from dataclasses import dataclass, field
 
 from .. import quantities
 from ..errors import ConfigurationError, UnknownNameError
-from ..events import BiasGradient, ForwardMessage, InputGradient, WeightGradient
+from ..events import (ActivationDerivative, BackwardMessage, BiasGradient, ForwardMessage,
+                      InputGradient, OutputErrorDerivative, WeightGradient)
 from ..formula import (DELTA_CONVENTIONS, Context, Mul, Neg, Sym, Text, delta_sign,
                        partial, row, symbol, written)
 from ..formula import to_text
 from . import i18n, matrix_form
+from .layout import wiring
 from .markdown import given_lines, write_blocks
 
 __all__ = ["worksheet", "build", "event_formula", "Sheet", "Line", "FORMATS"]
@@ -110,15 +112,13 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
     step = quantities.worked_step(net, inputs, targets)
     gradients = {quantities.owner_of(e): e for e in step.record
                  if type(e) in (WeightGradient, BiasGradient)}
-    factors = {}        # neuron -> [its dE/dout at an output, its messages, its f'(net)]
+    # neuron -> [its dE/dout at an output, its messages, its f'(net)]
+    factors = {n.name: [None, [], None] for n in net.neurons}
     for e in step.record:
-        kind = type(e).__name__
-        if kind in ("OutputErrorDerivative", "BackwardMessage", "ActivationDerivative"):
-            mine = factors.setdefault(quantities.owner_of(e), [None, [], None])
-            if kind == "BackwardMessage":
-                mine[1].append(e)
-            else:
-                mine[0 if kind == "OutputErrorDerivative" else 2] = e
+        if type(e) is BackwardMessage:
+            factors[quantities.owner_of(e)][1].append(e)
+        elif type(e) in (OutputErrorDerivative, ActivationDerivative):
+            factors[e.neuron][0 if type(e) is OutputErrorDerivative else 2] = e
     c = Context.of(net, digits, convention=convention, gradients=gradients, factors=factors)
     book = c.book_sign
     where = {}          # a neuron's, weight's or bias's name -> (its layer, its neurons)
@@ -129,7 +129,7 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
 
     def wanted(event):      # of a chosen neuron (or of none: E_total)
         owner = quantities.owner_of(event)
-        return owner is None or bool(chosen.intersection(where[owner][1]))
+        return owner is None or not chosen.isdisjoint(where[owner][1])
 
     def by_layer(events):
         layers = {}
@@ -149,13 +149,9 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
         blocks.extend(("line", Line(name, to_text(tree), tree, phase))
                       for name, tree, phase in rows)
 
-    def matrix_lines(rows):
-        if matrix:
-            lines((), heading=text("matrix_form"), more=rows)
-
     # dE/di = sum_h delta_h w_hi reads every first-layer neuron: shown with all of them
-    first_layer = {n.name for n in net.layers[0].neurons}
-    inputs_back = [e for e in step.record if type(e) is InputGradient and first_layer <= chosen]
+    inputs_back = [e for e in step.record if type(e) is InputGradient
+                   and chosen.issuperset(n.name for n in net.layers[0].neurons)]
     events = [e for e in step.record if type(e) not in (ForwardMessage, InputGradient)
               and wanted(e)]
     if chosen != {n.name for n in net.neurons}:
@@ -165,28 +161,33 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
         blocks.append(("p", say("convention_note", row(Sym("δ"), "=", Neg(partial("E", "net"))),
                                 row(Sym("e"), "=", Sym("t"), "-", Sym("y")),
                                 row(Sym("δ"), "=", partial("E", "net")))))
-    blocks += [("h2", text("given")), ("givens", _givens(net, inputs, targets, chosen, c, lang))]
+    blocks += [("h2", text("given")),
+               ("givens", _givens(net, inputs, targets, chosen, c, say, text))]
 
     # 1. forward
     blocks += [("h2", text("forward", 1)), ("p", say(
         "forward_prose", row(Sym("net"), "=", "Σ", Mul(Sym("w"), Sym("x")), "+", Sym("b")),
         row(Sym("out"), "=", written(net.layers[0].activation.formula, {"net": Sym("net")}))))]
-    names = _layer_names(net, text)
+    hidden = len(net.layers) - 1
+    names = ([text("input_layer")] + [text("hidden_layer") if hidden == 1 else
+                                      text("hidden_layer_k", k) for k in range(1, hidden + 1)]
+             + [text("output_layer")])
     if matrix:
         blocks.append(("p", say("matrix_prose", Sym("W"), Sym("⊙"))))
     for k, rows in by_layer(e for e in events if e.phase == "forward"):
         lines(rows, heading=text("from_to", names[k], names[k + 1]))
-        matrix_lines(matrix_form.forward_lines(net, step.values, k, digits))
+        if matrix:
+            lines((), heading=text("matrix_form"), more=matrix_form.forward_lines(
+                net, step.values, k, digits))
 
     # 2. the total error
     blocks += [("h2", text("error", 2)), ("p", say("error_prose"))]
     lines(e for e in events if e.phase == "error")
 
     # 3... each layer from the top: gradients, then new weights
-    number_ = 2
-    for k, mine in reversed(by_layer(e for e in events if e.phase in ("backward", "update"))):
+    backward = by_layer(e for e in events if e.phase in ("backward", "update"))[::-1]
+    for number_, (k, mine) in enumerate(backward, 3):
         layer = net.layers[k]
-        number_ += 1
         blocks.append(("h2", text("gradients", number_, text("from_to", names[k], names[k + 1])
                                   if lang == "zh" else names[k + 1])))
         h, w = layer.neurons[0].name, layer.neurons[0].weight_names[0]
@@ -199,32 +200,28 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
                 else "hidden_prose"
             blocks.append(("p", say(key, Neg(dE_dout) if book else dE_dout,
                                     Mul(Sym("δ"), Sym("w")))))
+        # each neuron's backward events, then a shared bias's gradient apart
         shared = [e for e in mine if type(e) is BiasGradient and len(e.neurons) > 1]
-        of_neuron = {}      # neuron -> its backward events (a shared bias's gradient apart)
-        for e in mine:
-            if e.phase == "backward" and e not in shared:
-                for name in where[quantities.owner_of(e)][1]:
-                    of_neuron.setdefault(name, []).append(e)
         for n in layer.neurons:
-            lines(of_neuron.get(n.name, ()), heading=text("neuron", n.name))
+            lines((e for e in mine if e.phase == "backward" and e not in shared
+                   and n.name in where[quantities.owner_of(e)][1]),
+                  heading=text("neuron", n.name))
         if shared:
             lines(shared, heading=text("shared_bias", shared[0].bias_name))
-        blocks.append(("h3", text("new_weights")))
         descent = Mul(Sym("η"), partial("E_total", "w"))
-        if net.momentum:
-            blocks.append(("p", say("update_prose_momentum", row(
-                symbol("w+"), "=", symbol("w"), "+", Sym("v"), Text(", "), Sym("v"), "=",
-                Mul(Sym("μ"), Sym("v")), "-", descent))))
-        else:       # the books: = w + eta*delta*x too
-            book_step = ("=", symbol("w"), "+", Mul(Mul(Sym("η"), Sym("δ")), Sym("x")))
-            blocks.append(("p", say("update_prose", row(
-                symbol("w+"), "=", symbol("w"), "-", descent, *(book_step if book else ())),
-                row(Sym("η"), "=", c.n(net.learning_rate, False)))))
+        book_step = ("=", symbol("w"), "+", Mul(Mul(Sym("η"), Sym("δ")), Sym("x"))) if book else ()
+        blocks += [("h3", text("new_weights")), ("p", say("update_prose_momentum", row(
+            symbol("w+"), "=", symbol("w"), "+", Sym("v"), Text(", "), Sym("v"), "=",
+            Mul(Sym("μ"), Sym("v")), "-", descent)) if net.momentum else say("update_prose", row(
+                symbol("w+"), "=", symbol("w"), "-", descent, *book_step),  # books: + eta delta x
+                row(Sym("η"), "=", c.n(net.learning_rate, False))))]
         if not net.train_biases and any(type(e) is BiasGradient for e in mine):
             blocks.append(("p", say("bias_gradients_only")))
         lines(e for e in mine if e.phase == "update")
-        matrix_lines(matrix_form.backward_lines(net, step.values, k, digits, sign)
-                     + matrix_form.update_lines(net, step.values, k, digits, sign))
+        if matrix:
+            lines((), heading=text("matrix_form"), more=matrix_form.backward_lines(
+                net, step.values, k, digits, sign) + matrix_form.update_lines(
+                net, step.values, k, digits, sign))
 
     if inputs_back:     # dE/di = sum_h delta_h w_hi: after the first layer, as a layer below it
         blocks.append(("h3", text("input_gradients")))
@@ -235,7 +232,7 @@ def build(net, inputs, targets, *, digits=9, lang="en", neurons=None, matrix=Fal
 
     # the error after the update
     after_c = Context.of(net, digits, "+")
-    blocks += [("h2", text("after", number_ + 1)), ("p", say(
+    blocks += [("h2", text("after", 3 + len(backward))), ("p", say(
         "after_prose", c.n(step.values["E_total"], False), c.n(step.values["E_total+"], False)))]
     after = [e for e in step.after if type(e) is not ForwardMessage and wanted(e)]
     for k, rows in by_layer(e for e in after if e.phase == "forward"):
@@ -268,42 +265,29 @@ def _chosen(net, neurons):
     return set(neurons)
 
 
-def _layer_names(net, text):
-    hidden = len(net.layers) - 1
-    return ([text("input_layer")]
-            + [text("hidden_layer") if hidden == 1 else text("hidden_layer_k", k)
-               for k in range(1, hidden + 1)] + [text("output_layer")])
-
-
-def _givens(net, inputs, targets, chosen, c, lang):
-    say, text = i18n.speaker(lang)
+def _givens(net, inputs, targets, chosen, c, say, text):
     eq = lambda name, value: row(symbol(name), "=", c.n(value, False))  # noqa: E731
     given = lambda sym, value: row(Sym(sym), "=", c.n(value, False))  # noqa: E731
     outputs = [(n.name, t) for n, t in zip(net.output_layer.neurons, targets)]
     shown = [(o, t) for o, t in outputs if o in chosen] or outputs    # else all of them
     items = [(text("inputs"), [eq(i, x) for i, x in zip(net.input_names, inputs)]),
              (text("targets"), [eq(f"target_{o}", t) for o, t in shown])]
-    for layer in net.layers:
-        weights = [eq(w, v) for n in layer.neurons if n.name in chosen
-                   for w, v in zip(n.weight_names, n.weights)]
-        if weights:
-            items.append((text("weights"), weights))
+    items += [(text("weights"), weights) for weights in (   # a label a layer
+        [eq(w, v) for n in layer.neurons if n.name in chosen for w, v in zip(n.weight_names,
+                                                                            n.weights)]
+        for layer in net.layers) if weights]
     biases = [eq(n.bias_name, n.bias) for layer in net.layers for k, n in enumerate(layer.neurons)
               if layer.bias_mode == "per_neuron" and n.name in chosen
               or layer.bias_mode == "shared" and k == 0]
     if biases:
         items.append((text("biases"), biases + ([] if net.train_biases
                                                 else [text("biases_fixed")])))
-    rules = [say("learning_rate", given("η", net.learning_rate))]
-    acts = {}
-    for layer in net.layers:
-        acts.setdefault(layer.activation.name, layer.activation)
-    for act in acts.values():
-        rules.append(say("activation", row(Sym("out"), "=", written(act.formula,
-                                                                   {"net": Sym("net")}),
-                                           Text(f" ({act.name})"))))
-    rules.append(say("loss", row(Sym("E", "o"), "=", written(net.loss.formula, {
-        "target": Sym("target"), "out": Sym("out"), "n": Sym("n")}))))
+    acts = {layer.activation.name: layer.activation.formula for layer in net.layers}
+    rules = ([say("learning_rate", given("η", net.learning_rate))]
+             + [say("activation", row(Sym("out"), "=", written(formula, {"net": Sym("net")}),
+                                      Text(f" ({name})"))) for name, formula in acts.items()]
+             + [say("loss", row(Sym("E", "o"), "=", written(net.loss.formula, {
+                 "target": Sym("target"), "out": Sym("out"), "n": Sym("n")})))])
     if net.weight_decay:
         rules.append(say("weight_decay", given("λ", net.weight_decay), Mul(Sym("λ"), Sym("w"))))
     if net.momentum:
@@ -312,19 +296,17 @@ def _givens(net, inputs, targets, chosen, c, lang):
 
 
 def _factors(net, shown):
-    """For each weight, the names of the lines of its chain rule (for the HTML highlighting)."""
-    factors = {}
-    for k, layer in enumerate(net.layers):
-        senders = net.input_names if k == 0 else [n.name for n in net.layers[k - 1].neurons]
-        above = net.layers[k + 1].neurons if k + 1 < len(net.layers) else []
-        for n in layer.neurons:
-            h = n.name
-            chain = [f"dE/dout_{h}", f"dout_{h}/dnet_{h}", f"delta_{h}"] + [
-                name for u in above for name in (f"dE_{u.name}/dout_{h}", f"delta_{u.name}")]
-            for w, s in zip(n.weight_names, senders):
-                names = [f"dE/d{w}", f"{w}+"] + chain + ([f"out_{s}"] if k else [])
-                factors[w] = [name for name in names if name in shown]
-    return factors
+    """For each weight, the names of the lines of its chain rule (for the HTML highlighting):
+    w5 from h1 into o1 reads dE/dw5, w5+, o1's dE/dout, dout/dnet and delta, the messages and
+    deltas of the neurons above o1 (none: it is an output) and out_h1."""
+    above = {n.name: [u.name for u in upper.neurons]
+             for lower, upper in zip(net.layers, net.layers[1:]) for n in lower.neurons}
+
+    def chain(w, s, h):
+        names = [f"dE/d{w}", f"{w}+", f"dE/dout_{h}", f"dout_{h}/dnet_{h}", f"delta_{h}"] + [
+            name for u in above.get(h, ()) for name in (f"dE_{u}/dout_{h}", f"delta_{u}")]
+        return [name for name in names + [f"out_{s}"] if name in shown]   # no out_i1: i1 is x
+    return {w: chain(w, s, h) for w, s, h in wiring(net)}
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -333,7 +315,9 @@ def to_plain(sheet):
     """The worksheet as plain text: headings underlined, each line of the calculation indented."""
     wrap = lambda segments: textwrap.wrap(_segments_text(segments), 100,  # noqa: E731
                                           break_on_hyphens=False)
-    underlined = lambda heading, rule: [heading, rule * _width(heading)]  # noqa: E731
+    # a heading's rule as wide as its columns in a terminal (CJK characters are two wide)
+    underlined = lambda heading, rule: [heading, rule * sum(  # noqa: E731
+        2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in heading)]
     return "\n".join(underlined(sheet.title, "=") + wrap(sheet.subtitle) + write_blocks(sheet, {
         "h2": lambda heading: [""] + underlined(heading, "-"),
         "h3": lambda heading: ["", heading],
@@ -345,11 +329,6 @@ def to_plain(sheet):
 
 def _segments_text(segments):
     return "".join(s if isinstance(s, str) else to_text(s) for s in segments)
-
-
-def _width(text):
-    """Columns a heading takes in a terminal (CJK characters are two wide)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, lang="en",
@@ -370,10 +349,10 @@ def worksheet(net=None, inputs=None, targets=None, *, format="text", digits=9, l
     too.
     """
     if net is None:
-        from ..worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur
-        net = mazur()
-        inputs = MAZUR_INPUTS if inputs is None else inputs
-        targets = MAZUR_TARGETS if targets is None else targets
+        from ..worked_examples import EXAMPLES
+        make, x, t = EXAMPLES["mazur"]
+        net, inputs, targets = (make(), x if inputs is None else inputs,
+                                t if targets is None else targets)
     if inputs is None or targets is None:
         raise ConfigurationError("worksheet needs the sample: give inputs and targets "
                                  "(one value per input and per output neuron)")
