@@ -144,6 +144,7 @@ def _pieces(items):
 def step(state):
     """The step of the state's network on its sample: messages, parameters and diagram."""
     net, inputs, targets = problem(state)
+    lang = _parsed(state).get("lang", "en")
     worked = quantities.worked_step(net, inputs, targets)
     weights = {w for n in net.neurons for w in n.weight_names}
     messages = [_message(e, net, weights, False) for e in worked.record]
@@ -159,7 +160,7 @@ def step(state):
                        "value": repr(float(net.learning_rate))})
     new = {n: worked.values[n + "+"] for n in net.parameter_names() if n + "+" in worked.values}
     return {"messages": messages, "parameters": parameters,
-            "svg": diagram(net, inputs=inputs, targets=targets, new_weights=new),
+            "svg": diagram(net, inputs=inputs, targets=targets, new_weights=new, lang=lang),
             "summary": repr(net), "trains_biases": net.train_biases}
 
 

@@ -601,8 +601,7 @@ function wire() {
   $("[data-setting=lang]").addEventListener("change", (e) => act(() => {
     page.state.lang = e.target.value;
     applyWords();
-    drawParameters();
-    drawValues();
+    recompute();            // the diagram's words too (its targets' labels)
   }));
   $("[data-setting=teacher]").addEventListener("change", (e) => act(() => {
     page.teacher = e.target.checked;

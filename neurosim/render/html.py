@@ -154,7 +154,7 @@ def to_html(sheet):
                   targets=[step.values[f"target_{o.name}"] for o in net.output_layer.neurons],
                   new_weights=new, factors=sheet.factors,
                   chosen=None if sheet.neurons == {n.name for n in net.neurons}
-                  else sheet.neurons)
+                  else sheet.neurons, lang=lang)
     words = caption(net, lang, labels='data-labels="all"' in svg)
     aside = [f'<figure class="card">{svg}<figcaption>{escape(words)} '
              f'{escape(i18n.text(lang, "hint"))}</figcaption></figure>']

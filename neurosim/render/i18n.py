@@ -34,6 +34,7 @@ _MESSAGES = {
     "given": ("The network and the sample", "网络、样本与初值"),
     "inputs": ("inputs", "输入"),
     "targets": ("targets", "目标输出"),
+    "target": ("target {0}", "目标 {0}"),
     "weights": ("weights", "初始权重"),
     "biases": ("biases", "偏置（截距项）"),
     "biases_fixed": ("(not updated in this example)", "（本例不更新）"),

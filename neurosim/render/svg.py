@@ -56,7 +56,7 @@ def _line(cls, start, end):
 
 
 def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, chosen=None,
-            labels=None):
+            labels=None, lang="en"):
     """The SVG element (a string) of ``net`` before the update, with the sample's ``inputs``
     beside the input neurons and ``targets`` beside the outputs.
 
@@ -64,7 +64,8 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
     maps a weight to the names of its chain-rule lines (``data-factors``), ``chosen`` is the
     set of neurons written out (the others are drawn faded, their connections unlabelled).
     ``labels`` forces the weight labels on or off (default: on up to
-    :data:`~neurosim.render.layout.MOST_LABELLED` connections).
+    :data:`~neurosim.render.layout.MOST_LABELLED` connections). ``lang`` is the language of
+    the words beside the outputs (``target 0.01``, ``目标 0.01``).
     """
     new_weights, factors = new_weights or {}, factors or {}
     wires = wiring(net)
@@ -77,7 +78,7 @@ def diagram(net, *, inputs=None, targets=None, new_weights=None, factors=None, c
              if labels and layer.bias_mode == "per_neuron" for n in layer.neurons
              if chosen is None or n.name in chosen}
     sides = {name: num(v, 4) for name, v in zip(net.input_names, () if inputs is None else inputs)}
-    sides |= {n.name: f"target {num(v, 4)}"
+    sides |= {n.name: i18n.text(lang, "target", num(v, 4))
               for n, v in zip(net.output_layer.neurons, () if targets is None else targets)}
     bias_texts = {layer.bias_name: f"{layer.bias_name} = {num(layer.neurons[0].bias, 4)}"
                   for layer in net.layers if layer.bias_mode == "shared"}

@@ -365,6 +365,8 @@ def test_large_type_chinese_and_phone_width(driver, shots):
     assert "输入" in legends and "inputs" not in legends, legends   # the panel follows too
     rate = d.find_element("css selector", '#parameters [data-parameter="learning_rate"]')
     assert "学习率" in rate.find_element("xpath", "..").text
+    sides = d.find_element("css selector", "#diagram svg").text
+    assert "目标 0.01" in sides and "target" not in sides, sides    # the diagram follows too
     screenshot(d, shots, "8-chinese")
     d.set_window_size(390, 844)
     try:

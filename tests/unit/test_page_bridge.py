@@ -28,6 +28,14 @@ def mazur_state():
     return bridge.example("mazur")
 
 
+def test_the_diagram_speaks_the_state_s_language():
+    state = json.loads(mazur_state()) if isinstance(mazur_state(), str) else mazur_state()
+    english = answer(bridge.step, dict(state, lang="en"))["svg"]
+    chinese = answer(bridge.step, dict(state, lang="zh"))["svg"]
+    assert ">target 0.01<" in english and ">目标 0.01<" in chinese and "target" not in chinese
+    assert "lang must be one of en, zh" in bridge.step(json.dumps(dict(state, lang="fr")))
+
+
 def within_printed(printed, value):
     exponent = Decimal(printed).as_tuple().exponent
     return abs(Decimal(value) - Decimal(printed)) <= Decimal(5) * Decimal(10) ** (exponent - 1)
