@@ -73,6 +73,7 @@ class Context:
         self.digits, self.n_outputs, self.suffix = digits, n_outputs, suffix
         self.trained, self.inputs, self.sign = set(trained), set(inputs), delta_sign(convention)
         self.gradients, self.factors = dict(gradients or {}), dict(factors or {})
+        self.book_sign = self.sign < 0      # delta written as the books' error signal, -dE/dnet
 
     @classmethod
     def of(cls, net, digits=DIGITS, suffix="", convention=DELTA_CONVENTIONS[0], gradients=None,
@@ -81,11 +82,6 @@ class Context:
         trained = [p for p in net.parameter_names() if p.startswith("w") or net.train_biases]
         return cls(digits, len(net.output_layer.neurons), suffix, trained, convention,
                    gradients, net.input_names, factors)
-
-    @property
-    def book_sign(self):
-        """True when delta is written as the books' error signal, -dE/dnet."""
-        return self.sign < 0
 
     def delta(self, value):
         """A delta of the step (neurosim's dE/dnet) in the sheet's sign."""
@@ -123,15 +119,6 @@ def equation(*sides, note=None):
 
 
 @dataclass(frozen=True)
-class Sym:
-    """A symbol: ``base`` with an optional subscript and superscript (net_h1, w_5^+, delta_o1)."""
-    base: str
-    sub: Optional[str] = None
-    sup: Optional[str] = None
-    constant: bool = False  # e (upright)
-
-
-@dataclass(frozen=True)
 class Num:
     """A number, as the hand calculation prints it; negative ones get parentheses as operands."""
     text: str
@@ -148,6 +135,9 @@ def _node(name, fields, doc):
                           namespace={"__doc__": doc, "__module__": __name__})
 
 
+Sym = _node("Sym", ["base", ("sub", Optional[str], None), ("sup", Optional[str], None),
+                     ("constant", bool, False)], """A symbol: ``base`` with an optional subscript
+    and superscript (net_h1, w_5^+, delta_o1); ``constant``: written upright (e).""")
 Text = _node("Text", ["text"], "Words inside a formula.")
 Row = _node("Row", ["items"], """Items side by side; strings among them are operators
     (``"+"``, ``"-"``, ``"="``).""")
@@ -318,11 +308,9 @@ def written(text, values):
 
 def write(writers, node):
     """``node`` written by the table ``writers`` (node type -> function of the node)."""
-    writer = writers.get(type(node)) or next(
-        (writer for kind, writer in writers.items() if isinstance(node, kind)), None)
-    if writer is None:
+    if type(node) not in writers:
         raise TypeError(f"not a formula node: {node!r}")
-    return writer(node)
+    return writers[type(node)](node)
 
 
 def starts_with_number(node):
