@@ -126,6 +126,22 @@ def _tanh_df(x, out):
     return 1.0 - out * out
 
 
+def _relu(x):
+    return x if x > 0.0 else 0.0
+
+
+def _relu_df(x, out):       # at the kink, 0: the derivative from the left
+    return 1.0 if x > 0.0 else 0.0
+
+
+def _leaky_relu(x):
+    return x if x > 0.0 else LEAKY_SLOPE * x
+
+
+def _leaky_relu_df(x, out):
+    return 1.0 if x > 0.0 else LEAKY_SLOPE
+
+
 @inline("{net}")
 def _identity(x):
     return x
@@ -140,6 +156,10 @@ def softplus(x):
     """log(1 + e^x) = max(x, 0) + log1p(e^-|x|): exp never overflows, small values keep their
     digits (also the binary cross-entropy's E from the net input, :mod:`neurosim.losses`)."""
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _softplus_df(x, out):
+    return _sigmoid(x)      # d softplus(x)/dx = sigmoid(x)
 
 
 def _out_one_minus_out(x, out):
@@ -194,16 +214,12 @@ _ACTIVATIONS = {
         Activation("bipolar_sigmoid", _bipolar_sigmoid, _bipolar_sigmoid_df,
                    "2 / (1 + e^(-net)) - 1", "1/2 (1 + out) (1 - out)",
                    df_written=lambda net, out: 0.5 * (1.0 + out) * (1.0 - out)),
-        # the kink at 0 takes the derivative from the left (the module docstring)
-        Activation("relu", lambda x: x if x > 0.0 else 0.0, lambda x, out: 1.0 if x > 0.0 else 0.0,
-                   "max(0, net)", "1 if net > 0 else 0", (0.0,)),
-        Activation("leaky_relu", lambda x: x if x > 0.0 else LEAKY_SLOPE * x,
-                   lambda x, out: 1.0 if x > 0.0 else LEAKY_SLOPE,
+        Activation("relu", _relu, _relu_df, "max(0, net)", "1 if net > 0 else 0", (0.0,)),
+        Activation("leaky_relu", _leaky_relu, _leaky_relu_df,
                    f"net if net > 0 else {LEAKY_SLOPE} net", f"1 if net > 0 else {LEAKY_SLOPE}",
                    (0.0,)),
         Activation("identity", _identity, _identity_df, "net", "1"),
-        Activation("softplus", softplus, lambda x, out: _sigmoid(x),     # d softplus/dx = sigmoid
-                   "log(1 + e^net)", "1 / (1 + e^(-net))"),
+        Activation("softplus", softplus, _softplus_df, "log(1 + e^net)", "1 / (1 + e^(-net))"),
         Activation("softmax", _softmax_alone, _out_one_minus_out, "e^net / sum_k e^net_k",
                    "out (1 - out)", of_layer=softmax),
     )
@@ -241,5 +257,6 @@ def lookup(kind, name, table, aliases):
         return name
     key = aliases.get(name, name) if isinstance(name, str) else None
     if key not in table:
-        raise ConfigurationError(f"unknown {kind.__name__.lower()} {name!r}; expected one of: {', '.join(table)}")
+        raise ConfigurationError(f"unknown {kind.__name__.lower()} {name!r}; expected one of: "
+                                 f"{', '.join(table)}")
     return table[key]
