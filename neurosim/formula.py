@@ -232,7 +232,7 @@ def parse(text, values=None):
     (the precedence of ``*``), and every number and name becomes a placeholder ``_v<k>`` (so
     that no word of a formula is a Python keyword); the grammar is then::
 
-        cond := sum ['if' sum ('>'|'<') sum 'else' sum];   sum := term (('+'|'-') term)*;
+        cond := sum ['if' sum ('>'|'<') sum 'else' cond];  sum := term (('+'|'-') term)*;
         term := unary (('*'|'/') unary | unary)*;           unary := '-' unary | atom ['^' unary];
         atom := number | name | function '(' cond {',' cond} ')' | '(' cond ')'
 
