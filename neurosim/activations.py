@@ -100,9 +100,7 @@ def _sigmoid_df(x, out):
     # For net >= 0 out is rounded towards 1, and 1 - out keeps few correct digits (at net = 30
     # a relative error of 1e-3); there 1 - out = sigma(-net) = e^-net out, so
     # out (1 - out) = out out e^-net, accurate to a few units in the last place.
-    if x < 0.0:
-        return out * (1.0 - out)
-    return out * out * math.exp(-x)
+    return out * (1.0 - out) if x < 0.0 else out * out * math.exp(-x)
 
 
 @inline("tanh(0.5 * {net})")
@@ -132,7 +130,7 @@ def _relu(x):
     return x if x > 0.0 else 0.0
 
 
-def _relu_df(x, out):
+def _relu_df(x, out):       # at the kink, 0: the derivative from the left
     return 1.0 if x > 0.0 else 0.0
 
 
@@ -154,14 +152,20 @@ def _identity_df(x, out):
     return 1.0
 
 
-def _softplus(x):
-    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): exp never overflows, small values keep precision.
+def softplus(x):
+    """log(1 + e^x) = max(x, 0) + log1p(e^-|x|): exp never overflows, small values keep their
+    digits (also the binary cross-entropy's E from the net input, :mod:`neurosim.losses`)."""
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
 def _softplus_df(x, out):
-    # d softplus(x)/dx = sigmoid(x)
-    return _sigmoid(x)
+    return _sigmoid(x)      # d softplus(x)/dx = sigmoid(x)
+
+
+def _out_one_minus_out(x, out):
+    # out (1 - out): the sigmoid's derivative as books write it, and the softmax Jacobian's
+    # diagonal dout_k/dnet_k = out_k (1 - out_k)
+    return out * (1.0 - out)
 
 
 def softmax(j, nets):
@@ -201,16 +205,11 @@ def _softmax_alone(x):
         "use neurosim.activations.softmax(j, nets), or a network with a softmax output layer")
 
 
-def _softmax_df(x, out):
-    # the diagonal of the Jacobian: dout_k/dnet_k = out_k (1 - out_k)
-    return out * (1.0 - out)
-
-
 _ACTIVATIONS = {
     a.name: a
     for a in (
         Activation("sigmoid", _sigmoid, _sigmoid_df, "1 / (1 + e^(-net))", "out (1 - out)",
-                   df_written=lambda net, out: out * (1.0 - out)),
+                   df_written=_out_one_minus_out),
         Activation("tanh", math.tanh, _tanh_df, "tanh(net)", "1 - out^2"),
         Activation("bipolar_sigmoid", _bipolar_sigmoid, _bipolar_sigmoid_df,
                    "2 / (1 + e^(-net)) - 1", "1/2 (1 + out) (1 - out)",
@@ -220,8 +219,8 @@ _ACTIVATIONS = {
                    f"net if net > 0 else {LEAKY_SLOPE} net", f"1 if net > 0 else {LEAKY_SLOPE}",
                    (0.0,)),
         Activation("identity", _identity, _identity_df, "net", "1"),
-        Activation("softplus", _softplus, _softplus_df, "log(1 + e^net)", "1 / (1 + e^(-net))"),
-        Activation("softmax", _softmax_alone, _softmax_df, "e^net / sum_k e^net_k",
+        Activation("softplus", softplus, _softplus_df, "log(1 + e^net)", "1 / (1 + e^(-net))"),
+        Activation("softmax", _softmax_alone, _out_one_minus_out, "e^net / sum_k e^net_k",
                    "out (1 - out)", of_layer=softmax),
     )
 }
@@ -247,12 +246,17 @@ def get(name):
     ...
     neurosim.errors.ConfigurationError: unknown activation 'sigmoidal'; expected one of: sigmoid, tanh, bipolar_sigmoid, relu, leaky_relu, identity, softplus, softmax
     """
-    if isinstance(name, Activation):
+    return lookup(Activation, name, _ACTIVATIONS, _ALIASES)
+
+
+def lookup(kind, name, table, aliases):
+    """The entry of ``table`` called ``name`` or one of its ``aliases`` (an instance of ``kind``,
+    a user's own too, passes through); else a ConfigurationError listing the names: the
+    :func:`get` of activations and of ``neurosim.losses``."""
+    if isinstance(name, kind):
         return name
-    key = _ALIASES.get(name, name) if isinstance(name, str) else None
-    try:
-        return _ACTIVATIONS[key]
-    except KeyError:
-        raise ConfigurationError(
-            f"unknown activation {name!r}; expected one of: {', '.join(_ACTIVATIONS)}"
-        ) from None
+    key = aliases.get(name, name) if isinstance(name, str) else None
+    if key not in table:
+        raise ConfigurationError(f"unknown {kind.__name__.lower()} {name!r}; expected one of: "
+                                 f"{', '.join(table)}")
+    return table[key]

@@ -18,6 +18,7 @@ by :func:`parse`, with ``net``, ``out``, ``target`` replaced by a neuron's symbo
 'tanh(-0.231813456)'
 """
 
+import ast
 import re
 from dataclasses import dataclass, make_dataclass
 from typing import Optional
@@ -72,6 +73,7 @@ class Context:
         self.digits, self.n_outputs, self.suffix = digits, n_outputs, suffix
         self.trained, self.inputs, self.sign = set(trained), set(inputs), delta_sign(convention)
         self.gradients, self.factors = dict(gradients or {}), dict(factors or {})
+        self.book_sign = self.sign < 0      # delta written as the books' error signal, -dE/dnet
 
     @classmethod
     def of(cls, net, digits=DIGITS, suffix="", convention=DELTA_CONVENTIONS[0], gradients=None,
@@ -80,11 +82,6 @@ class Context:
         trained = [p for p in net.parameter_names() if p.startswith("w") or net.train_biases]
         return cls(digits, len(net.output_layer.neurons), suffix, trained, convention,
                    gradients, net.input_names, factors)
-
-    @property
-    def book_sign(self):
-        """True when delta is written as the books' error signal, -dE/dnet."""
-        return self.sign < 0
 
     def delta(self, value):
         """A delta of the step (neurosim's dE/dnet) in the sheet's sign."""
@@ -122,15 +119,6 @@ def equation(*sides, note=None):
 
 
 @dataclass(frozen=True)
-class Sym:
-    """A symbol: ``base`` with an optional subscript and superscript (net_h1, w_5^+, delta_o1)."""
-    base: str
-    sub: Optional[str] = None
-    sup: Optional[str] = None
-    constant: bool = False  # e (upright)
-
-
-@dataclass(frozen=True)
 class Num:
     """A number, as the hand calculation prints it; negative ones get parentheses as operands."""
     text: str
@@ -147,6 +135,9 @@ def _node(name, fields, doc):
                           namespace={"__doc__": doc, "__module__": __name__})
 
 
+Sym = _node("Sym", ["base", ("sub", Optional[str], None), ("sup", Optional[str], None),
+                     ("constant", bool, False)], """A symbol: ``base`` with an optional subscript
+    and superscript (net_h1, w_5^+, delta_o1); ``constant``: written upright (e).""")
 Text = _node("Text", ["text"], "Words inside a formula.")
 Row = _node("Row", ["items"], """Items side by side; strings among them are operators
     (``"+"``, ``"-"``, ``"="``).""")
@@ -227,109 +218,79 @@ def join_items(items, tree, note):
 
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([A-Za-z_]\w*)|(\S))")
 _FUNCTIONS = {"tanh", "log", "max", "exp", "ln"}
-
-
-class _Parser:
-    """Recursive descent over: cond := sum ['if' sum ('>'|'<') sum 'else' sum];
-    sum := term (('+'|'-') term)*; term := unary (('*'|'/') unary | unary)*;
-    unary := '-' unary | atom ['^' unary]; atom := number | name ['(' args ')'] | '(' cond ')'.
-    A token is ``(kind, value)``, kind ``"num"``, ``"name"`` or ``"op"``; ``(None, None)`` ends
-    the formula."""
-
-    def __init__(self, text, values):
-        self.text, self.values, self.k = text, values, 0
-        self.tokens = [("num", n) if n else ("name", w) if w else ("op", o)
-                       for n, w, o in _TOKEN.findall(text)] + [(None, None)]
-
-    def skip(self, *values):
-        """Take the next token if it is one of ``values``: its value, else None."""
-        value = self.tokens[self.k][1]
-        self.k += value in values
-        return value if value in values else None
-
-    def take(self, value=None):
-        """The next token (it must be ``value`` if that is given); else a FormatError."""
-        token = self.tokens[self.k]
-        if token[0] is None or value not in (None, token[1]):
-            got = "the end" if token[0] is None else repr(token[1])
-            raise FormatError(f"cannot read the formula {self.text!r}: expected "
-                              f"{repr(value) if value else 'more'} at token {self.k + 1}, "
-                              f"got {got}")
-        self.k += 1
-        return token
-
-    def parse(self):
-        node = self.cond()
-        if self.tokens[self.k][0] is not None:
-            raise FormatError(f"cannot read the formula {self.text!r}: unexpected "
-                              f"{self.tokens[self.k][1]!r}")
-        return node
-
-    def cond(self):
-        value = self.sum()
-        if not self.skip("if"):
-            return value
-        test = row(self.sum(), self.take()[1], self.sum())
-        self.take("else")
-        return Cond(value, test, self.sum())
-
-    def sum(self):
-        items = [self.term()]
-        while op := self.skip("+", "-"):
-            items += [op, self.term()]
-        return items[0] if len(items) == 1 else Row(tuple(items))
-
-    def term(self):
-        node = self.unary()
-        while True:
-            kind, value = self.tokens[self.k]
-            if self.skip("*", "/"):
-                right = self.unary()
-                node = Mul(node, right) if value == "*" else Frac(_bare(node), _bare(right))
-            elif kind in ("num", "name") and value not in ("if", "else") or value == "(":
-                node = Mul(node, self.unary(), False)       # juxtaposed: 0.01 net
-            else:
-                return node
-
-    def unary(self):
-        if self.skip("-"):
-            return Neg(self.unary())
-        base = self.atom()
-        return Pow(base, _bare(self.unary())) if self.skip("^") else base
-
-    def atom(self):
-        kind, value = self.take()
-        if kind == "num":
-            return Num(value)
-        if kind == "name" and value in _FUNCTIONS and self.skip("("):
-            args = [self.cond()]
-            while self.skip(","):
-                args.append(self.cond())
-            self.take(")")
-            return Func(value, tuple(args))
-        if kind == "name":
-            return self.values.get(value, Sym("e", constant=True) if value == "e" else Sym(value))
-        if value != "(":
-            raise FormatError(f"cannot read the formula {self.text!r}: unexpected {value!r}")
-        inner = self.cond()
-        self.take(")")
-        # "(net)" with a number put in: its own parentheses, if negative, are enough
-        return inner if isinstance(inner, (Num, Sym)) else Paren(inner)
-
-
-def _bare(node):
-    """Parentheses around a fraction's part or an exponent are implied by the layout."""
-    return node.inner if isinstance(node, Paren) else node
+#: The formula's signs as Python writes them (a bracket the formula wrote becomes _paren_(...)).
+_PYTHON = {"^": "**", "+": "+", "-": "-", "*": "*", "/": "/", ",": ",", ">": ">", "<": "<",
+           ")": ")", "if": "if", "else": "else"}
+_SIGNS = {ast.Add: "+", ast.Sub: "-", ast.Gt: ">", ast.Lt: "<"}
 
 
 def parse(text, values=None):
     """The tree of a plain-text formula; names in ``values`` (a dict) are replaced by its trees.
 
+    The formula is read as Python reads an expression, after three changes: ``^`` is ``**``,
+    two operands side by side (``0.01 net``, ``out (1 - out)``) are a product written ``@``
+    (the precedence of ``*``), and every number and name becomes a placeholder ``_v<k>`` (so
+    that no word of a formula is a Python keyword); the grammar is then::
+
+        cond := sum ['if' sum ('>'|'<') sum 'else' cond];  sum := term (('+'|'-') term)*;
+        term := unary (('*'|'/') unary | unary)*;           unary := '-' unary | atom ['^' unary];
+        atom := number | name | function '(' cond {',' cond} ')' | '(' cond ')'
+
     >>> to_text(parse("1/2 (target - out)^2", {"target": number(0.01, 9),
     ...                                         "out": number(0.75136507, 9)}))
     '1/2 (0.01 - 0.75136507)^2'
     """
-    return _Parser(text, values or {}).parse()
+    tokens = _TOKEN.findall(text)
+    words = [number or name or sign for number, name, sign in tokens]
+    values, python = values or {}, []
+    for k, (number, name, sign) in enumerate(tokens):
+        before = words[k - 1] if k else ","
+        if sign and sign not in _PYTHON and sign != "(":
+            raise FormatError(f"cannot read the formula {text!r}: unexpected {sign!r}")
+        call = sign == "(" and before in _FUNCTIONS
+        starts = (number or name or sign == "(") and words[k] not in ("if", "else")
+        if starts and not call and (before == ")" or before not in _PYTHON and before != "("):
+            python.append("@")                  # juxtaposed: 0.01 net, out (1 - out)
+        python.append("(" if call else "_paren_(" if sign == "(" else _PYTHON.get(words[k]) or
+                      (name if words[k + 1:k + 2] == ["("] and name in _FUNCTIONS else f"_v{k}"))
+
+    def tree(node):
+        kind, op = type(node), type(getattr(node, "op", None))
+        if kind is ast.Name and node.id.startswith("_v"):          # a number or a name
+            word = words[int(node.id[2:])]
+            return Num(word) if word[0].isdigit() else values.get(
+                word, Sym("e", constant=True) if word == "e" else Sym(word))
+        if kind is ast.UnaryOp and op is ast.USub:
+            return Neg(tree(node.operand))
+        if kind is ast.BinOp and op in (ast.Add, ast.Sub):      # a + b - c: one row
+            left = tree(node.left)
+            chained = type(node.left) is ast.BinOp and type(node.left.op) in (ast.Add, ast.Sub)
+            return Row((left.items if chained else (left,)) + (_SIGNS[op], tree(node.right)))
+        if kind is ast.BinOp and op in (ast.Mult, ast.MatMult, ast.Div, ast.Pow):
+            left, right = tree(node.left), tree(node.right)
+            return (Frac(_bare(left), _bare(right)) if op is ast.Div else Pow(left, _bare(right))
+                    if op is ast.Pow else Mul(left, right, op is ast.Mult))
+        if kind is ast.Call and node.args and not node.keywords:
+            args = tuple(map(tree, node.args))
+            if node.func.id != "_paren_":
+                return Func(node.func.id, args)
+            if len(args) == 1:      # "(net)" with a number put in: its own brackets are enough
+                return args[0] if isinstance(args[0], (Num, Sym)) else Paren(args[0])
+        test = node.test if kind is ast.IfExp else None
+        if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) in _SIGNS:
+            return Cond(tree(node.body), Row((tree(test.left), _SIGNS[type(test.ops[0])],
+                                              tree(test.comparators[0]))), tree(node.orelse))
+        raise FormatError(f"cannot read the formula {text!r}: expected numbers, names, "
+                          f"+ - * / ^, functions and 'if ... else'")
+    try:
+        return tree(ast.parse(" ".join(python), mode="eval").body)
+    except (SyntaxError, RecursionError, MemoryError) as error:
+        raise FormatError(f"cannot read the formula {text!r}: {error}") from None
+
+
+def _bare(node):
+    """Parentheses around a fraction's part or an exponent are implied by the layout."""
+    return node.inner if isinstance(node, Paren) else node
 
 
 def written(text, values):
@@ -347,11 +308,9 @@ def written(text, values):
 
 def write(writers, node):
     """``node`` written by the table ``writers`` (node type -> function of the node)."""
-    writer = writers.get(type(node)) or next(
-        (writer for kind, writer in writers.items() if isinstance(node, kind)), None)
-    if writer is None:
+    if type(node) not in writers:
         raise TypeError(f"not a formula node: {node!r}")
-    return writer(node)
+    return writers[type(node)](node)
 
 
 def starts_with_number(node):

@@ -61,8 +61,9 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .activations import exp_total, inline
-from .errors import ConfigurationError, InputError
+from . import activations
+from .activations import exp_total, inline, softplus
+from .errors import InputError
 
 __all__ = ["Loss", "get", "names", "CLIP"]
 
@@ -94,55 +95,40 @@ class Loss:
         return f"<loss {self.name}: E_o = {self.formula}>"
 
 
-def _clip(out):
-    return min(max(out, CLIP), 1.0 - CLIP)
-
-
-def _not_a_probability(target):
-    """The InputError for a target outside [0, 1] (a target of 2 would pull ``out`` towards 2,
-    and the clip would hold it below 1: the network would stop learning without a word)."""
-    raise InputError(f"targets: binary_cross_entropy needs every target between 0 and 1, "
-                     f"got {target!r}\nscale the targets to [0, 1], or choose another loss")
+def _probability(target):
+    """``target``, which binary cross-entropy needs between 0 and 1; else an InputError (a target
+    of 2 would pull ``out`` towards 2, and the clip would hold it below 1: the network would stop
+    learning without a word)."""
+    if not 0.0 <= target <= 1.0:
+        raise InputError(f"targets: binary_cross_entropy needs every target between 0 and 1, "
+                         f"got {target!r}\nscale the targets to [0, 1], or choose another loss")
+    return target
 
 
 def _bce_error(target, out, n):
     """E_o from ``out`` alone (a caller that has no net input): logarithms of out and 1 - out,
     exact while out is not rounded to 0 or 1; the network computes E from net instead."""
-    if not 0.0 <= target <= 1.0:
-        _not_a_probability(target)
-    out = _clip(out)
-    return -(target * math.log(out) + (1.0 - target) * math.log(1.0 - out))
+    t, out = _probability(target), min(max(out, CLIP), 1.0 - CLIP)
+    return -(t * math.log(out) + (1.0 - t) * math.log(1.0 - out))
 
 
 def _bce_dE_dout(target, out, n):
-    if not 0.0 <= target <= 1.0:
-        _not_a_probability(target)
-    out = _clip(out)
-    return (out - target) / (out * (1.0 - out))
-
-
-def _softplus(x):
-    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, no digits lost for small values.
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    t, out = _probability(target), min(max(out, CLIP), 1.0 - CLIP)
+    return (out - t) / (out * (1.0 - out))
 
 
 def _bce_error_net(target, out, net, n):
     # E = -(t log out + (1-t) log(1-out)) with log out = -softplus(-net), log(1-out) = -softplus(net)
-    if not 0.0 <= target <= 1.0:
-        _not_a_probability(target)
-    return target * _softplus(-net) + (1.0 - target) * _softplus(net)
+    t = _probability(target)
+    return t * softplus(-net) + (1.0 - t) * softplus(net)
 
 
 def _bce_dE_dout_net(target, out, net, n):
     """(out - t) / (out (1 - out)) with out (1 - out) = f'(net) computed where it is accurate;
     None where f'(net) underflows or the quotient overflows (not defined in floating point)."""
-    if not 0.0 <= target <= 1.0:
-        _not_a_probability(target)
-    from .activations import get
-    slope = get("sigmoid").df(net, out)
-    if slope == 0.0:
-        return None
-    value = (out - target) / slope
+    t = _probability(target)
+    slope = activations.get("sigmoid").df(net, out)
+    value = (out - t) / slope if slope else math.inf
     return value if math.isfinite(value) else None
 
 
@@ -173,9 +159,7 @@ def _ce_dE_dout(target, out, n):
     overflows): not defined in floating point, shown as "not defined"."""
     if target == 0.0:
         return 0.0
-    if out == 0.0:
-        return None
-    value = -target / out
+    value = -target / out if out else math.inf
     return value if math.isfinite(value) else None
 
 
@@ -236,12 +220,4 @@ def get(name):
     >>> get("mse").name
     'mean_squared_error'
     """
-    if isinstance(name, Loss):
-        return name
-    key = _ALIASES.get(name, name) if isinstance(name, str) else None
-    try:
-        return _LOSSES[key]
-    except KeyError:
-        raise ConfigurationError(
-            f"unknown loss {name!r}; expected one of: {', '.join(_LOSSES)}"
-        ) from None
+    return activations.lookup(Loss, name, _LOSSES, _ALIASES)

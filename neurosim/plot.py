@@ -20,11 +20,11 @@ no window opens and no display is needed (saving uses the Agg renderer); in Jupy
 Plotting never changes the network: outputs are computed from the weights, not stored.
 """
 
+import copy
 import math
 import os
 from functools import partial
 from itertools import repeat
-from operator import mul
 from statistics import fmean
 
 from .errors import ConfigurationError, NumericalError, ShapeError
@@ -54,15 +54,6 @@ def _finish(fig, path):
     return fig
 
 
-def _hidden_outputs(net, x, layer):
-    """The outputs of hidden layer ``layer`` (1 = the first) for inputs ``x``, computed without
-    storing them (no hidden layer is a softmax: each neuron's out is its own)."""
-    sign = -1.0 if net.thresholds else 1.0      # a threshold theta is the bias -theta
-    for lay in net.layers[:layer]:
-        x = [lay.activation.f(sum(map(mul, n.weights, x)) + sign * n.bias) for n in lay.neurons]
-    return x
-
-
 # -- loss curve ----------------------------------------------------------------------------------
 
 def loss_curve(history, *, path=None, log=None, title="Loss curve"):
@@ -80,12 +71,11 @@ def loss_curve(history, *, path=None, log=None, title="Loss curve"):
     check_type("history", history, History, "a History (what net.fit returns)")
     for field in ("initial_error", "errors", "initial_test_error", "test_errors"):
         values = getattr(history, field)
-        named = ({f"{field}[{k}]": v for k, v in enumerate(values)} if isinstance(values, list)
-                 else {field: values})
-        for where, value in named.items():
+        for where, value in ([(f"[{k}]", v) for k, v in enumerate(values)]
+                             if isinstance(values, list) else [("", values)]):
             if value is not None and not math.isfinite(value):
-                raise NumericalError(f"history.{where} is {value!r}, expected a finite number; "
-                                     "a loss curve cannot show it")
+                raise NumericalError(f"history.{field}{where} is {value!r}, "
+                                     "expected a finite number; a loss curve cannot show it")
     fig = _figure(figsize=(6.4, 4.2))
     ax = fig.add_subplot()
     curves = [_with_initial(history.initial_error, history.errors, history.n_samples)]
@@ -116,8 +106,10 @@ def loss_curve(history, *, path=None, log=None, title="Loss curve"):
                 ax2.plot(epochs[:len(values)], values, color=colour, linewidth=0.8, alpha=0.3,
                          gid=f"{label}, per epoch")
                 label += f" (mean of {window} epochs)"
-            ax2.plot(epochs[:len(values)], _running_mean(values, window), color=colour,
-                     linestyle="--", label=label)
+            # the running mean: each value and the window - 1 before it (fewer at the start)
+            ax2.plot(epochs[:len(values)], [fmean(values[max(0, k + 1 - window):k + 1])
+                                            for k in range(len(values))],
+                     color=colour, linestyle="--", label=label)
         ax2.set(ylim=(-0.02, 1.02), ylabel="accuracy")
     # One legend for both axes, below them, never over a curve (the accuracy = 1 line runs
     # along the top).
@@ -127,11 +119,6 @@ def loss_curve(history, *, path=None, log=None, title="Loss curve"):
               ncol=2, fontsize=8, frameon=False)
     fig.subplots_adjust(bottom=0.28)
     return _finish(fig, path)
-
-
-def _running_mean(values, window):
-    """The mean of each value and the ``window - 1`` before it (fewer at the start)."""
-    return [fmean(values[max(0, k + 1 - window):k + 1]) for k in range(len(values))]
 
 
 def _with_initial(initial, values, n):
@@ -293,14 +280,12 @@ def decision_boundary(net, samples, *, path=None, resolution=100, margin=0.1, ti
     from matplotlib import colormaps
     from matplotlib.lines import Line2D
     classes = getattr(samples, "classes", ()) or ()
-    groups = {}
+    groups = {}         # class -> its samples, each with True where the network is right
     for x, t in pairs:
         truth = classify(t, rule)
-        groups.setdefault(int(truth), []).append(
-            (x, truth == classify(evaluate(net, x), rule)))
+        groups.setdefault(int(truth), []).append((x, truth == classify(evaluate(net, x), rule)))
     handles = []
-    for c in sorted(groups):
-        points = groups[c]
+    for c, points in sorted(groups.items()):
         colour = ("tab:blue", "tab:red")[c] if kind == "threshold" else colormaps["tab10"](c)
         name = classes[c] if c < len(classes) else f"class {c}"
         dots = ax.scatter([x[0] for x, _ in points], [x[1] for x, _ in points], s=_DOT,
@@ -341,7 +326,12 @@ def hidden_activations(net, samples, *, layer=1, path=None, digits=2, title=None
     pairs = [list(map(float, x)) for x, _ in samples]
     if not pairs:
         raise ShapeError("hidden_activations needs at least one sample, got none")
-    values = [_hidden_outputs(net, x, layer) for x in pairs]
+    probe = copy.deepcopy(net)      # the network's own forward pass, on a copy: net keeps its outs
+
+    def outs(x):
+        probe.feed_forward(x)
+        return [n.out for n in probe.layers[layer - 1].neurons]
+    values = list(map(outs, pairs))
     names = [n.name for n in hidden[layer - 1].neurons]
 
     fig = _figure(figsize=(1.0 * len(names) + 2.5, 0.45 * len(pairs) + 1.6))

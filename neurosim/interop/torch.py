@@ -234,13 +234,12 @@ def from_torch(module, *, loss=None, **options):
                                      f"gives {linears[-1].out_features}")
                 linears.append(child)
                 acts.append(None)
-                continue
-            name = _activation_name(child, position)
-            if not linears or acts[-1] is not None:
+            elif _activation_name(child, position) and (not linears or acts[-1] is not None):
                 raise ConfigurationError(f"from_torch: {type(child).__name__} at position "
                                          f"{position} must follow an nn.Linear (one activation "
                                          "per layer)")
-            acts[-1] = name
+            else:
+                acts[-1] = _activation_name(child, position)
         if not linears:
             raise ConfigurationError("from_torch: the nn.Sequential has no nn.Linear layer")
         with_bias = [linear.bias is not None for linear in linears]

@@ -100,7 +100,7 @@ def _parsed(text, what="the page's state"):
 
 def _with(state, net, inputs, targets):
     """``state`` with its network and sample replaced, its other keys (the language) kept."""
-    return dict(state, **state_of(net, inputs, targets, state.get("lang", "en")))
+    return {**state, **state_of(net, inputs, targets, state.get("lang", "en"))}
 
 
 def problem(state):
@@ -150,16 +150,15 @@ def step(state):
     messages = [_message(e, net, weights, False) for e in worked.record]
     messages += [_message(e, net, weights, True) for e in worked.after
                  if type(e).__name__ != "ForwardMessage"]
-    parameters = [{"name": i, "kind": "input", "value": repr(x)}
-                  for i, x in zip(net.input_names, inputs)]
-    parameters += [{"name": f"target_{n.name}", "kind": "target", "value": repr(t)}
-                   for n, t in zip(net.output_layer.neurons, targets)]
-    parameters += [{"name": name, "kind": "weight" if name in weights else "bias",
-                    "value": repr(float(net[name]))} for name in net.parameter_names()]
-    parameters.append({"name": "learning_rate", "kind": "rule",
-                       "value": repr(float(net.learning_rate))})
+    parameters = [*((i, "input", x) for i, x in zip(net.input_names, inputs)),
+                  *((f"target_{n.name}", "target", t)
+                    for n, t in zip(net.output_layer.neurons, targets)),
+                  *((p.name, p.kind, p.value) for p in net.parameters()),
+                  ("learning_rate", "rule", net.learning_rate)]
     new = {n: worked.values[n + "+"] for n in net.parameter_names() if n + "+" in worked.values}
-    return {"messages": messages, "parameters": parameters,
+    return {"messages": messages, "parameters": [
+                {"name": name, "kind": kind, "value": repr(float(value))}
+                for name, kind, value in parameters],
             "svg": diagram(net, inputs=inputs, targets=targets, new_weights=new, lang=lang),
             "summary": repr(net), "trains_biases": net.train_biases}
 

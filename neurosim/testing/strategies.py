@@ -54,10 +54,6 @@ TARGET_RANGES = {
     "softmax": (0.0, 1.0),
 }
 
-#: Output activations each loss accepts (a loss not listed accepts every activation).
-_LOSS_OUTPUTS = {"binary_cross_entropy": ("sigmoid",), "cross_entropy": ("softmax",)}
-
-
 def networks(*, min_layers=2, max_layers=4, min_width=1, max_width=4, activations=None,
              output_activations=None, losses=None, biases=None, weights=None,
              train_biases=True, learning_rate=0.5, weight_decay=0.0):
@@ -104,30 +100,34 @@ def networks(*, min_layers=2, max_layers=4, min_width=1, max_width=4, activation
     if outputs == ["softmax"] and max_width < 2:
         raise InvalidArgument(f"output_activations=['softmax'] needs at least 2 outputs, but "
                               f"max_width is {max_width!r}\nraise max_width to 2 or more")
-    if losses is None:
-        loss_names = [name for name in _losses.names() if _suits(name, outputs)]
-    else:
-        loss_names = _check_names("losses", losses, _losses)
-        for name in loss_names:
-            if not _suits(name, outputs):
-                raise InvalidArgument(
-                    f"losses includes {name!r}, which needs a {' or '.join(_LOSS_OUTPUTS[name])} "
-                    f"output layer, but the output activations allowed are {outputs!r}\n"
-                    f"add 'sigmoid' to output_activations (or activations), or drop {name!r}")
-    modes = _check_biases(biases)
-    if weights is None:
-        weights = st.floats(-2.0, 2.0)
-    elif not isinstance(weights, st.SearchStrategy):
-        raise InvalidArgument(f"weights must be a strategy of floats such as "
-                              f"st.floats(-2, 2), got {weights!r}")
+    loss_names = (_losses.names() if losses is None
+                  else _check_names("losses", losses, _losses))
+    for name in loss_names if losses is not None else ():
+        if not _suits(name, outputs):
+            raise InvalidArgument(
+                f"losses includes {name!r}, which needs a {_losses.get(name).output_activation} "
+                f"output layer, but the output activations allowed are {outputs!r}\n"
+                f"add 'sigmoid' to output_activations (or activations), or drop {name!r}")
+    if biases is not None and (isinstance(biases, str) or not isinstance(biases, (list, tuple))
+                               or not biases):
+        raise InvalidArgument(f"biases must be a non-empty list of bias modes from "
+                              f"{list(BIAS_MODES)!r}, got {biases!r}")
+    for mode in biases or ():
+        if mode not in BIAS_MODES:
+            raise InvalidArgument(f"biases: unknown bias mode {mode!r}; expected one of "
+                                  f"{', '.join(BIAS_MODES)}")
+    weights = _check_strategy("weights", weights, st.floats(-2.0, 2.0), "st.floats(-2, 2)")
     if not isinstance(train_biases, bool):
         raise InvalidArgument(f"train_biases must be True or False, got {train_biases!r}")
-    _check_rate("learning_rate", learning_rate)
-    _check_rate("weight_decay", weight_decay)
-    options = dict(train_biases=train_biases, learning_rate=learning_rate,
-                   weight_decay=weight_decay)
-    return _networks(min_layers, max_layers, min_width, max_width, hidden, outputs, loss_names,
-                     modes, weights, options)
+    for field, value in (("learning_rate", learning_rate), ("weight_decay", weight_decay)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value) or value < 0:
+            raise InvalidArgument(f"{field} must be a finite number of at least 0, got {value!r}")
+    return _networks(min_layers, max_layers, min_width, max_width, hidden, outputs,
+                     [name for name in loss_names if _suits(name, outputs)],
+                     list(dict.fromkeys(biases or BIAS_MODES)), weights,
+                     dict(train_biases=train_biases, learning_rate=learning_rate,
+                          weight_decay=weight_decay))
 
 
 @st.composite
@@ -144,12 +144,8 @@ def _networks(draw, min_layers, max_layers, min_width, max_width, hidden, output
     bias = draw(st.sampled_from(modes))
     matrix = [[[draw(weights) for _ in range(fan_in)] for _ in range(size)]
               for fan_in, size in zip(sizes, sizes[1:])]
-    if bias == "none":
-        values = None
-    elif bias == "shared":
-        values = [draw(weights) for _ in sizes[1:]]
-    else:
-        values = [[draw(weights) for _ in range(size)] for size in sizes[1:]]
+    values = (None if bias == "none" else [draw(weights) for _ in sizes[1:]] if bias == "shared"
+              else [[draw(weights) for _ in range(size)] for size in sizes[1:]])
     return NeuralNetwork.from_weights(matrix, values, activation=acts, loss=loss, bias=bias,
                                       **options)
 
@@ -169,9 +165,8 @@ def inputs_for(net, *, elements=None):
     >>> test_output_is_a_probability()
     """
     _check_network(net)
-    elements = _check_elements(elements, st.floats(-1.0, 1.0))
-    size = net.layer_sizes[0]
-    return st.lists(elements, min_size=size, max_size=size)
+    elements = _check_strategy("elements", elements, st.floats(-1.0, 1.0), "st.floats(-1, 1)")
+    return st.lists(elements, min_size=net.layer_sizes[0], max_size=net.layer_sizes[0])
 
 
 def targets_for(net):
@@ -188,13 +183,10 @@ def targets_for(net):
     ...     assert len(t) == 2 and all(-1.0 <= v <= 1.0 for v in t)
     >>> test_targets()
     """
-    _check_network(net)
-    if net.loss.name in ("binary_cross_entropy", "cross_entropy"):
-        low, high = 0.0, 1.0
-    else:
-        low, high = TARGET_RANGES.get(net.output_layer.activation.name, (-2.0, 2.0))
-    size = net.layer_sizes[-1]
-    return st.lists(st.floats(low, high), min_size=size, max_size=size)
+    _check_network(net)     # (the cross-entropies' sigmoid or softmax output ranges over [0, 1])
+    low, high = TARGET_RANGES.get(net.output_layer.activation.name, (-2.0, 2.0))
+    return st.lists(st.floats(low, high), min_size=net.layer_sizes[-1],
+                    max_size=net.layer_sizes[-1])
 
 
 def samples_for(net, *, elements=None):
@@ -237,39 +229,19 @@ def _check_names(field, values, module):
     return list(dict.fromkeys(names))
 
 
-def _check_biases(values):
-    if values is None:
-        return list(BIAS_MODES)
-    if isinstance(values, str) or not isinstance(values, (list, tuple)) or not values:
-        raise InvalidArgument(f"biases must be a non-empty list of bias modes from "
-                              f"{list(BIAS_MODES)!r}, got {values!r}")
-    for value in values:
-        if value not in BIAS_MODES:
-            raise InvalidArgument(f"biases: unknown bias mode {value!r}; expected one of "
-                                  f"{', '.join(BIAS_MODES)}")
-    return list(dict.fromkeys(values))
-
-
-def _check_rate(field, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or value < 0:
-        raise InvalidArgument(f"{field} must be a finite number of at least 0, got {value!r}")
-
-
 def _check_network(net):
     if not isinstance(net, NeuralNetwork):
         raise InvalidArgument(f"net must be a neurosim NeuralNetwork, got {net!r}")
 
 
-def _check_elements(elements, default):
-    if elements is None:
-        return default
-    if not isinstance(elements, st.SearchStrategy):
-        raise InvalidArgument(f"elements must be a strategy of floats such as "
-                              f"st.floats(-1, 1), got {elements!r}")
-    return elements
+def _check_strategy(field, value, default, example):
+    if value is not None and not isinstance(value, st.SearchStrategy):
+        raise InvalidArgument(f"{field} must be a strategy of floats such as {example}, "
+                              f"got {value!r}")
+    return default if value is None else value
 
 
 def _suits(loss, outputs):
-    allowed = _LOSS_OUTPUTS.get(loss)
-    return allowed is None or any(a in allowed for a in outputs)
+    """True if one of the output activations ``outputs`` suits ``loss``."""
+    needed = _losses.get(loss).output_activation
+    return needed is None or needed in outputs
