@@ -259,24 +259,19 @@ def partials(net):
     ``unresolved``. (The rounding allowances of :mod:`neurosim.gradient_rounding` follow the
     same formulas; a change of how the partials are computed changes both.)
     """
-    parameters, neurons = [], []
+    parameters = [Partial(f"dE/d{p.name}", p.gradient, ("w", p.holder, p.index)
+                          if p.kind == "weight" else ("b", p.neurons), p.name, p.layer)
+                  for p in net.parameters()]
+    neurons = []
     for k, layer in enumerate(net.layers):
         act = layer.activation
         for j, n in enumerate(layer.neurons):
-            parameters += [Partial(f"dE/d{w}", n.dE_dw[i], ("w", n, i), w, k)
-                           for i, w in enumerate(n.weight_names)]
             # out as a function of the neuron's own net (softmax: the other nets held)
             f = act.f if act.of_layer is None else softmax_of([m.net for m in layer.neurons], j)
             neurons += [Partial(f"dE/dout_{n.name}", n.dE_dout, ("out", n), f"out_{n.name}", k),
                         Partial(f"dout/dnet_{n.name}", n.dout_dnet, ("dout/dnet", n, f),
                                 f"net_{n.name}", k),
                         Partial(f"delta_{n.name}", n.delta, ("net", n), f"net_{n.name}", k)]
-        if layer.bias_mode == "shared":
-            parameters.append(Partial(f"dE/d{layer.bias_name}", layer.dE_db,
-                                      ("b", tuple(layer.neurons)), layer.bias_name, k))
-        elif layer.bias_mode == "per_neuron":
-            parameters += [Partial(f"dE/d{n.bias_name}", n.dE_db, ("b", (n,)), n.bias_name, k)
-                           for n in layer.neurons]
     return parameters + neurons + [Partial(f"dE/d{name}", g, ("i", k), name, 0) for k, (name, g)
                                    in enumerate(zip(net.input_names, net.dE_dinputs or ()))]
 

@@ -143,6 +143,9 @@ def wiring(net):
 #: Where along a connection (from the sender) its label may go, in order of preference: near
 #: the sender first, as in Mazur's figure, so that the labels of one sender's lines fan out.
 _SPOTS = tuple(sorted((k / 25 for k in range(2, 24)), key=lambda t: abs(t - 0.3)))
+#: Half-way between those, tried when none of them is free (a crowded line: a 5-8 network
+#: with a shared bias left one label to its tooltip without them).
+_BETWEEN = tuple(sorted(((2 * k + 1) / 50 for k in range(2, 23)), key=lambda t: abs(t - 0.3)))
 
 
 def layout(net, *, edge_texts=None, notes=None, sides=None, bias_texts=None, font=None,
@@ -262,7 +265,8 @@ def _beside(edge, font):
         reach = w / 2 * abs(nx) + h / 2 * abs(ny) + gap
         return ((x1 + t * (x2 - x1) + side * nx * (reach + far),
                  y1 + t * (y2 - y1) + side * ny * (reach + far))
-                for far, t, side in product((0.0, h, 2 * h), _SPOTS, (1, -1)))
+                for spots in (_SPOTS, _BETWEEN)
+                for far, t, side in product((0.0, h, 2 * h), spots, (1, -1)))
     return candidates
 
 
