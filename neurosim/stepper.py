@@ -25,6 +25,7 @@ commands and names get a one-line hint; no command prints a traceback.
 
 import cmd
 import difflib
+import textwrap
 import itertools
 import os
 import sys
@@ -56,7 +57,7 @@ _STOPS = {"phase": "stops at the first event of the {}",
 #: The short forms of the commands, as pdb's (help does not list them).
 _ALIASES = {"n": "next", "s": "next", "step": "next", "c": "continue", "cont": "continue",
             "b": "break", "cl": "clear", "p": "print", "w": "where", "l": "list", "q": "quit",
-            "exit": "quit"}
+            "exit": "quit", "r": "continue", "run": "continue"}     # the last two as gdb's
 
 
 def _event_plan(net):
@@ -122,7 +123,8 @@ class Stepper(cmd.Cmd):
                        **dict.fromkeys(PHASES, "phase")}
         #: What break offers and completes: the phases, neurons, weights and biases, quantities.
         self.choices = [*PHASES, *self.neuron_names, *sorted(net.parameter_names()), *self.known]
-        self.intro = (f"stepping through one update of {net!r}\n"
+        self.intro = (textwrap.fill(f"stepping through one update of {net!r}", 79,
+                                    subsequent_indent="    ", break_long_words=False) + "\n"
                       f"{len(self.plan)} events; type help for the commands, next to begin")
 
     # -- the machinery ---------------------------------------------------------------------

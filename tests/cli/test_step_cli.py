@@ -276,3 +276,14 @@ def test_a_commands_fifo_nobody_writes_to_is_refused_not_waited_on(tmp_path, mon
     assert capsys.readouterr().err == (f"neurosim step: error: cannot read commands file "
                                        f"{str(fifo)!r}: it is a FIFO (named pipe) and nothing "
                                        f"was written to it within 0.1 s\n")
+
+
+def test_the_introduction_fits_80_columns_and_gdb_s_run_continues(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("break delta_o1\nrun\nquit\n"))
+    assert main(["step", "--example", "seed002"]) == 0
+    output = capsys.readouterr().out
+    intro = output.split("(neurosim)")[0].splitlines()
+    assert max(map(len, intro)) <= 80, intro
+    assert " ".join(intro).replace("     ", " ").startswith(
+        "stepping through one update of NeuralNetwork([2, 3, 2, 1], activation='sigmoid',")
+    assert "stopped at breakpoint delta_o1" in output and "unknown command" not in output
