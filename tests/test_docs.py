@@ -93,3 +93,20 @@ def test_every_example_in_the_pages_runs_as_a_doctest(tmp_path):
     assert failures == [0, 0, 0], summary[-4000:]
     # At least every prompt of the guide pages ran (the topic pages add their own).
     assert tests >= sum(doctest_prompts(os.path.join(DOCS, page)) for page in GUIDE_PAGES)
+
+
+def test_the_student_how_to_s_stepper_transcript_is_what_the_stepper_prints():
+    """The session shown in howto/student.rst ("$ neurosim step" and what follows, up to the
+    first blank line) typed into the stepper: the same lines, word for word."""
+    from neurosim.stepper import Stepper
+    from neurosim.worked_examples import MAZUR_INPUTS, MAZUR_TARGETS, mazur
+    with open(os.path.join(DOCS, "howto", "student.rst"), encoding="utf-8") as f:
+        text = f.read()
+    block = text.split("    $ neurosim step\n", 1)[1].split("\n\n", 1)[0]
+    shown = [line[4:] for line in block.splitlines()]
+    commands = [line[len("(neurosim) "):] for line in shown if line.startswith("(neurosim) ")]
+    import io
+    out = io.StringIO()
+    stepper = Stepper(mazur(), MAZUR_INPUTS, MAZUR_TARGETS, stdout=out)
+    stepper.run_script(commands)
+    assert (stepper.intro + "\n" + out.getvalue()).splitlines() == shown
