@@ -24,12 +24,11 @@ here.
 
 import copy
 import re
-from dataclasses import replace
 
 from .. import quantities
 from ..errors import FormatError
 from ..training import batch_step, targets_and_outputs
-from .claims import close_to, short
+from .claims import short
 
 __all__ = ["AT_EPOCH", "split", "EpochRun", "MODES"]
 
@@ -104,18 +103,3 @@ class EpochRun:
                 else:
                     self.values[name] = net[base[:-1]]
 
-
-def check_names(claims, net, source):
-    """The epoch claims with canonical base names; unknown names refused."""
-    known = set(quantities.names(net))
-    out = []
-    for c in claims:
-        base, epoch, sample = split(c.name)
-        if base != "E_epoch":
-            base = quantities.canonical(base)
-            if base not in known:
-                raise FormatError(f"{source} {c.where()}: {short(base)!r} is not a quantity "
-                                  f"of a step{close_to(base, known)}")
-        out.append(replace(c, name=f"{base}@epoch{epoch}" +
-                           (f"sample{sample}" if sample is not None else "")))
-    return out
