@@ -136,13 +136,12 @@ def _value(text, where, tol=None, label="", name=""):
     text = _text(text, where, "a number")
     parts = _TOL.split(text, maxsplit=1)
     if len(parts) == 2:
-        text, tol_text = parts
-        tol = _number(tol_text, where, "a tolerance")
+        text, tol = parts
+    if tol is not None:
+        tol_text, tol = tol, _number(tol, where, "a tolerance")
         if tol < 0:
             raise FormatError(f"{where}: a tolerance must not be negative, got "
                               f"{short(tol_text)!r}")
-    elif tol is not None:
-        tol = _number(tol, where, "a tolerance")
     value = _number(text, where, "a number")
     exponent = Decimal(text.strip()).as_tuple().exponent
     low, high = EXPONENTS
@@ -341,10 +340,6 @@ def parse_json(text, source="<claims>"):
                          object_pairs_hook=lambda pairs: _object(pairs, source))
     except json.JSONDecodeError as error:
         raise FormatError(f"{source}: not valid JSON: {error}") from None
-    except RecursionError:
-        raise FormatError(f"{source}: not valid claims: the JSON is nested too deeply to read "
-                          f"(claims nest two levels: {{\"claims\": {{\"out_h1\": {{\"value\": "
-                          f"...}}}}}})") from None
     return parse_mapping(doc, source)
 
 
