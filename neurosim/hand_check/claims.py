@@ -38,7 +38,7 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from numbers import Real
 
@@ -131,7 +131,7 @@ class ClaimSheet:
     conventions: dict = None
 
 
-def _value(text, where, tol=None, label="", name=""):
+def _value(text, where, tol=None, label="", name="", **position):
     """A Claim from the printed text ``"0.3775"`` or ``"0.3775 ± 1e-4"``."""
     text = _text(text, where, "a number")
     parts = _TOL.split(text, maxsplit=1)
@@ -150,7 +150,7 @@ def _value(text, where, tol=None, label="", name=""):
                           f"1e{low} to 1e{high} (half a unit of it is the claim's tolerance), "
                           f"got {short(text)!r}, whose last digit is worth 1e{exponent}\n"
                           f"print the number as computed, e.g. 0.593269992")
-    return Claim(name, text.strip(), value, tol, label)
+    return Claim(name, text.strip(), value, tol, label, **position)
 
 
 def _text(value, where, what):
@@ -243,26 +243,21 @@ def _setting(key, value, where):
 
 def _samples(value, where):
     """The data set: ``"x1 x2 -> t; ..."`` (a text) or a list of ``[inputs, targets]`` pairs."""
-    if isinstance(value, (list, tuple)):
-        for k, pair in enumerate(value):
-            if not (isinstance(pair, (list, tuple)) and len(pair) == 2
-                    and all(isinstance(side, (list, tuple)) for side in pair)):
-                raise FormatError(f"{where}[{k}]: expected [inputs, targets] (two lists of "
-                                  f"numbers), got {_kind(pair)}")
-        pairs = value
-    else:
-        items = [p for p in _text(value, where, "samples such as '1 1 -> 0; 0 1 -> 1'")
-                 .split(";") if p.strip()]
-        for k, item in enumerate(items):
-            if "->" not in item:
-                raise FormatError(f"{where}: sample {k + 1}: expected 'inputs -> targets' "
-                                  f"(such as '1 1 -> 0'), got {short(item)!r}")
-        pairs = [[side.replace(",", " ").split() for side in item.split("->", 1)]
-                 for item in items]
-    if not pairs:
+    listed = isinstance(value, (list, tuple))
+    items = value if listed else [p for p in _text(
+        value, where, "samples such as '1 1 -> 0; 0 1 -> 1'").split(";") if p.strip()]
+    if not items:
         raise FormatError(f"{where}: samples needs at least one 'inputs -> targets'")
     out = []
-    for k, (x, t) in enumerate(pairs):
+    for k, item in enumerate(items):
+        if listed and not (isinstance(item, (list, tuple)) and len(item) == 2
+                           and all(isinstance(side, (list, tuple)) for side in item)):
+            raise FormatError(f"{where}[{k}]: expected [inputs, targets] (two lists of "
+                              f"numbers), got {_kind(item)}")
+        if not listed and "->" not in item:
+            raise FormatError(f"{where}: sample {k + 1}: expected 'inputs -> targets' "
+                              f"(such as '1 1 -> 0'), got {short(item)!r}")
+        x, t = item if listed else [side.replace(",", " ").split() for side in item.split("->", 1)]
         if not x or not t:
             raise FormatError(f"{where}: sample {k + 1} needs inputs and targets")
         out.append(([_number(v, where, "numbers for samples") for v in x],
@@ -321,8 +316,7 @@ def _filled(sheet, items):
         elif not isinstance(value, (Decimal, str, Real)) or isinstance(value, bool):
             raise FormatError(f"{where}: expected a number, a string or an object, got "
                               f"{_kind(value)}")
-        claim = _value(value, where, tol, label, "".join(name.split()))
-        sheet.entries.append(replace(claim, **position))
+        sheet.entries.append(_value(value, where, tol, label, "".join(name.split()), **position))
     return sheet
 
 

@@ -80,26 +80,19 @@ class EpochRun:
             elif sample is not None and mode == "batch" and base.endswith("+"):
                 raise FormatError(f"{where}: in batch mode no weight moves before the end of "
                                   f"the epoch: claim {short(base)} @ epoch {epoch}")
-            wanted.setdefault(epoch, []).append((c.name, base, sample))
+            wanted.setdefault((epoch, sample), []).append((c.name, base))
         net = copy.deepcopy(net)
-        for epoch in range(1, max(wanted) + 1):
-            by_sample = {}
-            for name, base, sample in wanted.get(epoch, []):
-                by_sample.setdefault(sample, []).append((name, base))
+        for epoch in range(1, max(e for e, _ in wanted) + 1):
             seen = []
             for k, (x, t) in enumerate(samples, start=1):
-                if k in by_sample:  # the step's worksheet, with the weights it starts from
+                if (epoch, k) in wanted:  # the step's worksheet, with the weights it starts from
                     step = quantities.of_step(net, x, t)
-                    self.values.update((name, step[base]) for name, base in by_sample[k])
+                    self.values.update((name, step[base]) for name, base in wanted[epoch, k])
                 if mode == "online":
                     net.train(x, t)
                     seen.append((t, net.output_layer.outs))
             if mode == "batch":
                 batch_step(net, samples, seen)
-            for name, base in by_sample.get(None, []):
-                if base == "E_epoch":
-                    self.values[name] = spec.of(seen if spec.when == "during"
-                                                else targets_and_outputs(net, samples))
-                else:
-                    self.values[name] = net[base[:-1]]
-
+            for name, base in wanted.get((epoch, None), []):
+                self.values[name] = net[base[:-1]] if base != "E_epoch" else spec.of(
+                    seen if spec.when == "during" else targets_and_outputs(net, samples))
