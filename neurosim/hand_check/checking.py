@@ -9,7 +9,7 @@ from dataclasses import replace
 from .. import quantities
 from ..validation import check_count, check_flag, check_type
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
-from .claims import ClaimSheet, close_to, parse, parse_mapping, read, short
+from .claims import ClaimSheet, close_to, in_our_names, parse, parse_mapping, read, short
 from .diagnose import StepDiagnosis, within
 from . import epochs
 from .graph import Structure
@@ -192,7 +192,7 @@ def _claims(sheet, net, inputs, targets):
     flip = (sheet.conventions or {}).get("delta") == "-dE/dnet"
     step, long, at_epochs, seen, givens, book = [], [], [], {}, {}, {}
     for entry in sheet.entries:
-        c = replace(entry, name=_in_our_names(entry.name, sheet.names))
+        c = replace(entry, name=in_our_names(entry.name, sheet.names))
         where = f"{sheet.source} {c.where()}"
         base, at, steps = c.name.partition("@")
         if epoch := epochs.split(c.name):
@@ -248,20 +248,6 @@ def _epoch_results(sheet, net, claims):
     run = epochs.EpochRun(net, samples, settings.get("mode", "online"),
                           settings.get("epoch_error"), claims, sheet.source)
     return [_result(c, run.values[c.name]) for c in claims]
-
-
-_TOKEN = re.compile(r"[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*")
-
-
-def _in_our_names(name, names):
-    """A claim's name with the book's names (``name w46 = w7``) turned into neurosim's, also
-    inside a longer name: ``w46+`` -> ``w7+``, ``dE/dw46`` -> ``dE/dw7``."""
-    def ours(match):
-        token = match[0]
-        if token[:1] == "d" and token[1:] in names and token not in names:  # dw46 in dE/dw46
-            return "d" + names[token[1:]]
-        return names.get(token, token)
-    return _TOKEN.sub(ours, name) if names else name
 
 
 def _negated(text):

@@ -380,7 +380,8 @@ def parse_mapping(doc, source="<claims>"):
 
 #: The conventions a claims file may declare, and what each means (see _book_line).
 CONVENTIONS = {"delta": ("-dE/dnet", "dE/dnet")}
-_BOOK_NAME = re.compile(r"^[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*$")
+#: A name as books write them (Greek letters too): w46, theta3, δ1.
+_BOOK_NAME = re.compile(r"[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*")
 
 
 def _book_line(line, where, names, conventions):
@@ -392,7 +393,7 @@ def _book_line(line, where, names, conventions):
     if words[0] == "name":
         book = " ".join(words[1:])
         ours = value.strip()
-        if not eq or len(words) != 2 or not _BOOK_NAME.match(book) or not ours:
+        if not eq or len(words) != 2 or not _BOOK_NAME.fullmatch(book) or not ours:
             raise FormatError(f"{where}: expected 'name BOOK = NEUROSIM' (such as 'name w46 = "
                               f"w7'), got {short(line)!r}")
         if book in names:
@@ -408,6 +409,17 @@ def _book_line(line, where, names, conventions):
     if what in conventions:
         raise FormatError(f"{where}: the convention for {what} is given twice")
     conventions[what] = rule
+
+
+def in_our_names(name, names):
+    """A claim's name with the book's names (``name w46 = w7``) turned into neurosim's, also
+    inside a longer name: ``w46+`` -> ``w7+``, ``dE/dw46`` -> ``dE/dw7``."""
+    def ours(match):
+        token = match[0]
+        if token[:1] == "d" and token[1:] in names and token not in names:  # dw46 in dE/dw46
+            return "d" + names[token[1:]]
+        return names.get(token, token)
+    return _BOOK_NAME.sub(ours, name) if names else name
 
 
 def _book_json(key, value, where, names, conventions):
