@@ -6,13 +6,11 @@ step reports is measured *before* its update). So a long-run claim is checked wi
 rules after exactly N updates, and a wrong one is searched for among the rules a program may
 have followed (hidden deltas from the updated weights, biases updated or not, one bias per
 neuron, the loss without the 1/2) and every step count within ``window`` of N. The simulator
-itself does the training (``net.train``), on copies, and gives the values, as it gives a step's
-(:func:`neurosim.quantities.of_step`).
+itself does the training (``net.train``), on copies.
 """
 
 from itertools import product
 
-from .. import quantities
 from ..errors import ConfigurationError
 from .slips import difference, ordinal
 
@@ -63,6 +61,18 @@ def variants(net):
             for (h, ho), (b, bo), (l, lo) in product(hidden, biases, losses) if not (l and b)]
 
 
+def _values(net, inputs, targets):
+    """Every forward quantity and parameter by name, with the network's current weights."""
+    outs = net.feed_forward(inputs)
+    values = {f"{kind}_{n.name}": getattr(n, kind) for layer in net.layers
+              for n in layer.neurons for kind in ("net", "out")}
+    errors = [net.loss.error(t, o, len(outs)) for t, o in zip(targets, outs)]
+    values.update((f"E_{n.name}", e) for n, e in zip(net.output_layer.neurons, errors))
+    values["E_total"] = sum(errors)
+    values.update((name, net[name]) for name in net.parameter_names())
+    return values
+
+
 class LongRun:
     """Run every variant once, far enough for every claim, and record the window around N.
 
@@ -79,18 +89,18 @@ class LongRun:
         self.records = []
         for text, options in variants(net)[:1 if stated_only else None]:
             copy = rebuild(net, **options)
-            record = {0: quantities.of_step(copy, inputs, targets)} if 0 in needed else {}
+            record = {0: _values(copy, inputs, targets)} if 0 in needed else {}
             for k in range(1, max(needed) + 1):
                 copy.train(inputs, targets)
                 if k in needed:
-                    record[k] = quantities.of_step(copy, inputs, targets)
+                    record[k] = _values(copy, inputs, targets)
             self.records.append((text, record))
         self.simulated = {c.name: self.records[0][1][c.steps][c.base] for c in claims}
         # best first: exactly N, then N - 1 (the error a step reports), nearer, the stated rules
         self.matches = {c.name: [(text, k) for _, text, k in sorted(
             ((k != c.steps, k != c.steps - 1, abs(k - c.steps), rank), text, k)
             for rank, (text, record) in enumerate(self.records) for k in around(c)
-            if holds(c, record[k][c.base]))] for c in claims}
+            if holds(c, record[k].get(c.base)))] for c in claims}  # b1: none per neuron
 
     def explain(self, c):
         """``(kind, text)`` for a wrong long-run claim."""

@@ -735,3 +735,12 @@ def test_a_negative_tolerance_is_refused_in_json_as_in_text():
     with pytest.raises(FormatError, match=r"^<claims> \$\.out_h1: a tolerance must not be "
                                           r"negative, got '-1e-9'$"):
         check('{"out_h1": {"value": "0.593269992", "tol": "-1e-9"}}')
+
+
+def test_a_long_run_claim_on_a_bias_the_rules_leave_untrained():
+    """Mazur's biases are not updated, so b1 after 10 updates is still his b1 = 0.35. The rules
+    the long run also tries include one bias per neuron, where no b1 exists: that was a bare
+    KeyError."""
+    report = check("b1@10 = 0.35\nb2@3 = 0.60")
+    assert [(r.name, r.status, r.simulated) for r in report.results] == [
+        ("b2@3", "right", 0.6), ("b1@10", "right", 0.35)]
