@@ -106,10 +106,10 @@ def _sheet(claims):
             raise FormatError(f"the claims are not UTF-8 text (byte {error.start}: "
                               f"{error.object[error.start:error.start + 1]!r})\n"
                               f"decode them first, or give them as a str") from None
-    if isinstance(claims, os.PathLike) or isinstance(claims, str) and not _is_text(claims):
-        return read(claims)
-    if isinstance(claims, str):
+    if isinstance(claims, str) and _is_text(claims):
         return parse(claims)
+    if isinstance(claims, (str, os.PathLike)):
+        return read(claims)
     raise FormatError(f"claims must be a path, a text, a dict or a ClaimSheet, got "
                       f"{type(claims).__name__}")
 
