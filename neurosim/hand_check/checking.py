@@ -9,7 +9,7 @@ from dataclasses import replace
 from .. import quantities
 from ..validation import check_count, check_flag, check_type
 from ..errors import ConfigurationError, FormatError, ShapeError, UnknownNameError
-from .claims import ClaimSheet, close_to, parse, parse_mapping, read, short
+from .claims import ClaimSheet, close_to, in_our_names, parse, parse_mapping, read, short
 from .diagnose import StepDiagnosis, within
 from . import epochs
 from .graph import Structure
@@ -106,10 +106,10 @@ def _sheet(claims):
             raise FormatError(f"the claims are not UTF-8 text (byte {error.start}: "
                               f"{error.object[error.start:error.start + 1]!r})\n"
                               f"decode them first, or give them as a str") from None
-    if isinstance(claims, os.PathLike) or isinstance(claims, str) and not _is_text(claims):
-        return read(claims)
-    if isinstance(claims, str):
+    if isinstance(claims, str) and _is_text(claims):
         return parse(claims)
+    if isinstance(claims, (str, os.PathLike)):
+        return read(claims)
     raise FormatError(f"claims must be a path, a text, a dict or a ClaimSheet, got "
                       f"{type(claims).__name__}")
 
@@ -170,13 +170,14 @@ def _problem(sheet, net, inputs, targets):
     if rules:  # the report says what the claims changed: a different problem is no answer
         label += f" (with {', '.join(rules)})"
     first = settings["samples"][0] if "samples" in settings else (None, None)
-    sample = [values if values is not None else settings.get(what, first[k] or defaults[k])
-              for k, (what, values) in enumerate((("inputs", inputs), ("targets", targets)))]
-    for what, values in zip(("inputs", "targets"), sample):
+    sample = []
+    for k, (what, values) in enumerate((("inputs", inputs), ("targets", targets))):
+        values = values if values is not None else settings.get(what, first[k] or defaults[k])
         if values is None:
             raise ShapeError(f"the claims give no {what}: add a line '{what} = ...' "
                              f"(one value per {'input' if what == 'inputs' else 'output'})")
-    return net, net._vector(sample[0], "inputs"), net._vector(sample[1], "targets"), label
+        sample.append(net._vector(values, what))
+    return net, *sample, label
 
 
 def _claims(sheet, net, inputs, targets):
@@ -189,48 +190,48 @@ def _claims(sheet, net, inputs, targets):
     outputs = [n.name for n in net.output_layer.neurons]
     forward = {n for n in known if n.startswith(("net_", "out_", "E_")) and "+" not in n}
     flip = (sheet.conventions or {}).get("delta") == "-dE/dnet"
-    step, long, at_epochs, seen, givens, book, epoch_book = [], [], [], {}, {}, {}, []
+    step, long, at_epochs, seen, givens, book = [], [], [], {}, {}, {}
     for entry in sheet.entries:
-        c = replace(entry, name=_in_our_names(entry.name, sheet.names))
-        by_book = entry.name if c.name != entry.name else None
-        if epochs.split(c.name):
-            if flip and epochs.split(c.name)[0].startswith("delta_"):
-                c = replace(c, value=-c.value, text=_negated(c.text))
-            at_epochs.append(c)
-            epoch_book.append(by_book)
-            continue
-        base, at, steps = c.name.partition("@")
+        c = replace(entry, name=in_our_names(entry.name, sheet.names))
         where = f"{sheet.source} {c.where()}"
-        if at:
-            steps = _count(steps, c.name, where)  # E_total@010 is E_total@10
-        name = quantities.canonical(base) + (f"@{steps}" if at else "")
-        if name in seen:
-            raise FormatError(f"{where}: {short(name)} is claimed twice (also {seen[name]})")
-        seen[name] = c.where()
-        if at:
-            base = quantities.canonical(base)
-            if base not in forward and base not in params:
-                raise UnknownNameError(f"{where}: {short(base)!r} is not a forward quantity or "
-                                       f"parameter (for NAME@N)"
-                                       f"{close_to(base, sorted(forward | params))}")
-            long.append(replace(c, name=name))
-        elif name in net.input_names:
-            inputs[net.input_names.index(name)] = givens[name] = c.value
-        elif name.startswith("target_") and name[7:] in outputs:
-            targets[outputs.index(name[7:])] = givens[name] = c.value
-        elif name in params:
-            net[name] = givens[name] = c.value
-        elif name in known:
-            if flip and name.startswith("delta_"):    # the book's -dE/dnet
-                c = replace(c, value=-c.value, text=_negated(c.text))
-            step.append(replace(c, name=name))
+        base, at, steps = c.name.partition("@")
+        if epoch := epochs.split(c.name):
+            base, number, sample = epoch
+            if base != "E_epoch":
+                base = quantities.canonical(base)
+                if base not in known:
+                    raise FormatError(f"{where}: {short(base)!r} is not a quantity of a step"
+                                      f"{close_to(base, known)}")
+            name = f"{base}@epoch{number}" + (f"sample{sample}" if sample is not None else "")
+            at_epochs.append(replace(c, name=name))
         else:
-            raise UnknownNameError(f"{where}: {short(name)!r} is not a quantity of this step"
-                                   f"{close_to(name, known)}")
-        if by_book:
-            book[name] = by_book
-    at_epochs = epochs.check_names(at_epochs, net, sheet.source)
-    book.update((c.name, b) for c, b in zip(at_epochs, epoch_book) if b)
+            base = quantities.canonical(base)
+            name = base + (f"@{_count(steps, c.name, where)}" if at else "")  # @010 is @10
+            if name in seen:
+                raise FormatError(f"{where}: {short(name)} is claimed twice (also {seen[name]})")
+            seen[name] = c.where()
+            if at:
+                if base not in forward and base not in params:
+                    raise UnknownNameError(f"{where}: {short(base)!r} is not a forward quantity "
+                                           f"or parameter (for NAME@N)"
+                                           f"{close_to(base, sorted(forward | params))}")
+                long.append(replace(c, name=name))
+            elif name in net.input_names:
+                inputs[net.input_names.index(name)] = givens[name] = c.value
+            elif name.startswith("target_") and name[7:] in outputs:
+                targets[outputs.index(name[7:])] = givens[name] = c.value
+            elif name in params:
+                net[name] = givens[name] = c.value
+            elif name in known:
+                step.append(replace(c, name=name))
+            else:
+                raise UnknownNameError(f"{where}: {short(name)!r} is not a quantity of this step"
+                                       f"{close_to(name, known)}")
+        if c.name != entry.name:
+            book[name] = entry.name
+    for claims in (step, at_epochs):  # the book's delta is -dE/dnet: turned to neurosim's sign
+        claims[:] = [replace(c, value=-c.value, text=_negated(c.text)) if flip and
+                     c.name.startswith("delta_") else c for c in claims]
     return step, long, givens, at_epochs, book
 
 
@@ -246,23 +247,7 @@ def _epoch_results(sheet, net, claims):
                for x, t in settings["samples"]]
     run = epochs.EpochRun(net, samples, settings.get("mode", "online"),
                           settings.get("epoch_error"), claims, sheet.source)
-    return [ClaimResult(c, run.values[c.name], c.tol if c.tol is not None else c.half,
-                        "right" if _holds_long(c, run.values[c.name]) else "wrong")
-            for c in claims]
-
-
-_TOKEN = re.compile(r"[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*")
-
-
-def _in_our_names(name, names):
-    """A claim's name with the book's names (``name w46 = w7``) turned into neurosim's, also
-    inside a longer name: ``w46+`` -> ``w7+``, ``dE/dw46`` -> ``dE/dw7``."""
-    def ours(match):
-        token = match[0]
-        if token[:1] == "d" and token[1:] in names and token not in names:  # dw46 in dE/dw46
-            return "d" + names[token[1:]]
-        return names.get(token, token)
-    return _TOKEN.sub(ours, name) if names else name
+    return [_result(c, run.values[c.name]) for c in claims]
 
 
 def _negated(text):
@@ -293,11 +278,17 @@ def _holds_long(c, value):
     return within(c, value, c.tol if c.tol is not None else c.half)
 
 
+def _result(c, sim):
+    """A claim judged to its own tolerance alone (a long-run or an epoch figure)."""
+    return ClaimResult(c, sim, c.tol if c.tol is not None else c.half,
+                       "right" if _holds_long(c, sim) else "wrong")
+
+
 def _long_result(long, c, diagnose):
-    sim, tol = long.simulated[c.name], c.tol if c.tol is not None else c.half
-    if _holds_long(c, sim) or not diagnose:
-        return ClaimResult(c, sim, tol, "right" if _holds_long(c, sim) else "wrong")
-    return ClaimResult(c, sim, tol, "wrong", *long.explain(c),
+    result = _result(c, long.simulated[c.name])
+    if result.ok or not diagnose:
+        return result
+    return ClaimResult(c, result.simulated, result.tol, "wrong", *long.explain(c),
                        holds_under=[f"{t}, k={k}" for t, k in long.matches[c.name]])
 
 

@@ -38,7 +38,7 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from numbers import Real
 
@@ -131,18 +131,17 @@ class ClaimSheet:
     conventions: dict = None
 
 
-def _value(text, where, tol=None, label="", name=""):
+def _value(text, where, tol=None, label="", name="", **position):
     """A Claim from the printed text ``"0.3775"`` or ``"0.3775 ± 1e-4"``."""
     text = _text(text, where, "a number")
     parts = _TOL.split(text, maxsplit=1)
     if len(parts) == 2:
-        text, tol_text = parts
-        tol = _number(tol_text, where, "a tolerance")
+        text, tol = parts
+    if tol is not None:
+        tol_text, tol = tol, _number(tol, where, "a tolerance")
         if tol < 0:
             raise FormatError(f"{where}: a tolerance must not be negative, got "
                               f"{short(tol_text)!r}")
-    elif tol is not None:
-        tol = _number(tol, where, "a tolerance")
     value = _number(text, where, "a number")
     exponent = Decimal(text.strip()).as_tuple().exponent
     low, high = EXPONENTS
@@ -151,7 +150,7 @@ def _value(text, where, tol=None, label="", name=""):
                           f"1e{low} to 1e{high} (half a unit of it is the claim's tolerance), "
                           f"got {short(text)!r}, whose last digit is worth 1e{exponent}\n"
                           f"print the number as computed, e.g. 0.593269992")
-    return Claim(name, text.strip(), value, tol, label)
+    return Claim(name, text.strip(), value, tol, label, **position)
 
 
 def _text(value, where, what):
@@ -244,26 +243,21 @@ def _setting(key, value, where):
 
 def _samples(value, where):
     """The data set: ``"x1 x2 -> t; ..."`` (a text) or a list of ``[inputs, targets]`` pairs."""
-    if isinstance(value, (list, tuple)):
-        for k, pair in enumerate(value):
-            if not (isinstance(pair, (list, tuple)) and len(pair) == 2
-                    and all(isinstance(side, (list, tuple)) for side in pair)):
-                raise FormatError(f"{where}[{k}]: expected [inputs, targets] (two lists of "
-                                  f"numbers), got {_kind(pair)}")
-        pairs = value
-    else:
-        items = [p for p in _text(value, where, "samples such as '1 1 -> 0; 0 1 -> 1'")
-                 .split(";") if p.strip()]
-        for k, item in enumerate(items):
-            if "->" not in item:
-                raise FormatError(f"{where}: sample {k + 1}: expected 'inputs -> targets' "
-                                  f"(such as '1 1 -> 0'), got {short(item)!r}")
-        pairs = [[side.replace(",", " ").split() for side in item.split("->", 1)]
-                 for item in items]
-    if not pairs:
+    listed = isinstance(value, (list, tuple))
+    items = value if listed else [p for p in _text(
+        value, where, "samples such as '1 1 -> 0; 0 1 -> 1'").split(";") if p.strip()]
+    if not items:
         raise FormatError(f"{where}: samples needs at least one 'inputs -> targets'")
     out = []
-    for k, (x, t) in enumerate(pairs):
+    for k, item in enumerate(items):
+        if listed and not (isinstance(item, (list, tuple)) and len(item) == 2
+                           and all(isinstance(side, (list, tuple)) for side in item)):
+            raise FormatError(f"{where}[{k}]: expected [inputs, targets] (two lists of "
+                              f"numbers), got {_kind(item)}")
+        if not listed and "->" not in item:
+            raise FormatError(f"{where}: sample {k + 1}: expected 'inputs -> targets' "
+                              f"(such as '1 1 -> 0'), got {short(item)!r}")
+        x, t = item if listed else [side.replace(",", " ").split() for side in item.split("->", 1)]
         if not x or not t:
             raise FormatError(f"{where}: sample {k + 1} needs inputs and targets")
         out.append(([_number(v, where, "numbers for samples") for v in x],
@@ -322,8 +316,7 @@ def _filled(sheet, items):
         elif not isinstance(value, (Decimal, str, Real)) or isinstance(value, bool):
             raise FormatError(f"{where}: expected a number, a string or an object, got "
                               f"{_kind(value)}")
-        claim = _value(value, where, tol, label, "".join(name.split()))
-        sheet.entries.append(replace(claim, **position))
+        sheet.entries.append(_value(value, where, tol, label, "".join(name.split()), **position))
     return sheet
 
 
@@ -341,10 +334,6 @@ def parse_json(text, source="<claims>"):
                          object_pairs_hook=lambda pairs: _object(pairs, source))
     except json.JSONDecodeError as error:
         raise FormatError(f"{source}: not valid JSON: {error}") from None
-    except RecursionError:
-        raise FormatError(f"{source}: not valid claims: the JSON is nested too deeply to read "
-                          f"(claims nest two levels: {{\"claims\": {{\"out_h1\": {{\"value\": "
-                          f"...}}}}}})") from None
     return parse_mapping(doc, source)
 
 
@@ -391,7 +380,8 @@ def parse_mapping(doc, source="<claims>"):
 
 #: The conventions a claims file may declare, and what each means (see _book_line).
 CONVENTIONS = {"delta": ("-dE/dnet", "dE/dnet")}
-_BOOK_NAME = re.compile(r"^[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*$")
+#: A name as books write them (Greek letters too): w46, theta3, δ1.
+_BOOK_NAME = re.compile(r"[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff]*")
 
 
 def _book_line(line, where, names, conventions):
@@ -403,7 +393,7 @@ def _book_line(line, where, names, conventions):
     if words[0] == "name":
         book = " ".join(words[1:])
         ours = value.strip()
-        if not eq or len(words) != 2 or not _BOOK_NAME.match(book) or not ours:
+        if not eq or len(words) != 2 or not _BOOK_NAME.fullmatch(book) or not ours:
             raise FormatError(f"{where}: expected 'name BOOK = NEUROSIM' (such as 'name w46 = "
                               f"w7'), got {short(line)!r}")
         if book in names:
@@ -419,6 +409,17 @@ def _book_line(line, where, names, conventions):
     if what in conventions:
         raise FormatError(f"{where}: the convention for {what} is given twice")
     conventions[what] = rule
+
+
+def in_our_names(name, names):
+    """A claim's name with the book's names (``name w46 = w7``) turned into neurosim's, also
+    inside a longer name: ``w46+`` -> ``w7+``, ``dE/dw46`` -> ``dE/dw7``."""
+    def ours(match):
+        token = match[0]
+        if token[:1] == "d" and token[1:] in names and token not in names:  # dw46 in dE/dw46
+            return "d" + names[token[1:]]
+        return names.get(token, token)
+    return _BOOK_NAME.sub(ours, name) if names else name
 
 
 def _book_json(key, value, where, names, conventions):

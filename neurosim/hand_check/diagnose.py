@@ -114,19 +114,18 @@ class StepDiagnosis:
                                        if op in g.index and op not in self.claim_of
                                        and op not in ops))
             ops += layer
-        for op in ops:
-            for digits in (dict(decimals=c.decimals), dict(significant=c.significant)):
-                x = round_to(base[op], **digits)
+        digits = (dict(decimals=c.decimals), dict(significant=c.significant))
+        for op, kept in [(op, kept) for op in ops for kept in digits] + [(None, k) for k in digits]:
+            if op is None:  # then every intermediate rounded to the printed digits
+                v = g.evaluate(force=carried, rounding=lambda x: round_to(x, **kept))[c.name]
+            else:
+                x = round_to(base[op], **kept)
                 v = g.evaluate(force={**carried, op: x}, env=base,
                                only=g.between([op], c.name))[c.name]
-                if self.holds(c, {c.name: v}, tol=c.half):
-                    return (f"{op} rounded to {fmt(x, 12)} before use "
-                            f"(rounding carried; exact {fmt(self.sim[c.name], 12)})")
-        for digits in (dict(decimals=c.decimals), dict(significant=c.significant)):
-            v = g.evaluate(force=carried, rounding=lambda x: round_to(x, **digits))[c.name]
-            if self.holds(c, {c.name: v}, tol=c.half):
-                return (f"every intermediate rounded to the printed digits (rounding carried; "
-                        f"exact {fmt(self.sim[c.name], 12)})")
+            if within(c, v, c.half):
+                return (f"{op} rounded to {fmt(x, 12)} before use" if op else "every "
+                        "intermediate rounded to the printed digits") + \
+                    f" (rounding carried; exact {fmt(self.sim[c.name], 12)})"
         return None
 
     # -- explaining ------------------------------------------------------------------------------
@@ -147,25 +146,17 @@ class StepDiagnosis:
             breaks = tuple(r.name for r in right if not self.holds(r, values)) if held else ()
             for c in held:
                 self.holds_under.setdefault(c.name, []).append((text, breaks))
-        if wrong:  # the later claims wrong only because the first wrong one was carried forward
-            first = {wrong[0].name: wrong[0].value}
-            values = g.evaluate(force=first)
-            self.consequences = [
-                w.name for w in wrong[1:] if w.name in g.descendants(first) and self.holds(
-                    w, values, self.tol[w.name] + self._rounding_of(w, wrong[:1], g, first, {},
-                                                                     values))]
+        # the later claims wrong only because the first wrong one was carried forward
+        self.consequences = [w.name for w in wrong[1:] if w.name in g.descendants([wrong[0].name])
+                             and self._follows(w, wrong[:1], g, {}, {})]
         force, use = {}, {}
         base = g.evaluate()
         searches = 0
         for k, c in enumerate(wrong):
             earlier = [w for w in wrong[:k] if w.name in g.ancestors(c.name)]
-            if earlier:
-                carried = {**force, **{w.name: w.value for w in earlier}}
-                values = g.evaluate(force=carried, use=use)
-                if self.holds(c, values, self.tol[c.name] +
-                              self._rounding_of(c, earlier, g, carried, use, values)):
-                    self.verdict[c.name] = Verdict("consequence", names=_nearest(g, earlier))
-                    continue
+            if earlier and self._follows(c, earlier, g, force, use):
+                self.verdict[c.name] = Verdict("consequence", names=_nearest(g, earlier))
+                continue
             if self.holds(c, base):  # under the slips found so far
                 scenario = next((s for s in self.accepted if c.name in s.explains), None)
                 above = tuple(w.name for w in earlier if not self.holds(w, base)
@@ -214,14 +205,17 @@ class StepDiagnosis:
         return Verdict("rule") if c.name in self.holds_under else \
             Verdict("unexplained", how, value=expected)
 
-    def _rounding_of(self, c, earlier, g, carried, use, values):
-        """How far the printed rounding of the ``earlier`` claims (half a unit each) can move
-        ``c`` when they are carried forward: sum of |c(x + half) - c(x)|."""
-        if c.tol is not None:
-            return 0.0
-        return sum(abs(g.evaluate(force={**carried, w.name: w.value + w.half}, use=use,
-                                  env=values, only=g.between([w.name], c.name))[c.name]
-                       - values[c.name]) for w in earlier)
+    def _follows(self, c, earlier, g, force, use):
+        """Whether ``c`` holds once the ``earlier`` wrong claims are carried forward with their
+        printed values (on top of ``force`` and ``use``), give or take how far their printed
+        rounding (half a unit each) can move it: sum of |c(x + half) - c(x)|."""
+        carried = {**force, **{w.name: w.value for w in earlier}}
+        values = g.evaluate(force=carried, use=use)
+        moved = 0.0 if c.tol is not None else sum(
+            abs(g.evaluate(force={**carried, w.name: w.value + w.half}, use=use, env=values,
+                           only=g.between([w.name], c.name))[c.name] - values[c.name])
+            for w in earlier)
+        return self.holds(c, values, self.tol[c.name] + moved)
 
 
 def _nearest(g, claims):

@@ -24,12 +24,11 @@ here.
 
 import copy
 import re
-from dataclasses import replace
 
 from .. import quantities
 from ..errors import FormatError
 from ..training import batch_step, targets_and_outputs
-from .claims import close_to, short
+from .claims import short
 
 __all__ = ["AT_EPOCH", "split", "EpochRun", "MODES"]
 
@@ -81,41 +80,19 @@ class EpochRun:
             elif sample is not None and mode == "batch" and base.endswith("+"):
                 raise FormatError(f"{where}: in batch mode no weight moves before the end of "
                                   f"the epoch: claim {short(base)} @ epoch {epoch}")
-            wanted.setdefault(epoch, []).append((c.name, base, sample))
+            wanted.setdefault((epoch, sample), []).append((c.name, base))
         net = copy.deepcopy(net)
-        for epoch in range(1, max(wanted) + 1):
-            by_sample = {}
-            for name, base, sample in wanted.get(epoch, []):
-                by_sample.setdefault(sample, []).append((name, base))
+        for epoch in range(1, max(e for e, _ in wanted) + 1):
             seen = []
             for k, (x, t) in enumerate(samples, start=1):
-                if k in by_sample:  # the step's worksheet, with the weights it starts from
+                if (epoch, k) in wanted:  # the step's worksheet, with the weights it starts from
                     step = quantities.of_step(net, x, t)
-                    self.values.update((name, step[base]) for name, base in by_sample[k])
+                    self.values.update((name, step[base]) for name, base in wanted[epoch, k])
                 if mode == "online":
                     net.train(x, t)
                     seen.append((t, net.output_layer.outs))
             if mode == "batch":
                 batch_step(net, samples, seen)
-            for name, base in by_sample.get(None, []):
-                if base == "E_epoch":
-                    self.values[name] = spec.of(seen if spec.when == "during"
-                                                else targets_and_outputs(net, samples))
-                else:
-                    self.values[name] = net[base[:-1]]
-
-
-def check_names(claims, net, source):
-    """The epoch claims with canonical base names; unknown names refused."""
-    known = set(quantities.names(net))
-    out = []
-    for c in claims:
-        base, epoch, sample = split(c.name)
-        if base != "E_epoch":
-            base = quantities.canonical(base)
-            if base not in known:
-                raise FormatError(f"{source} {c.where()}: {short(base)!r} is not a quantity "
-                                  f"of a step{close_to(base, known)}")
-        out.append(replace(c, name=f"{base}@epoch{epoch}" +
-                           (f"sample{sample}" if sample is not None else "")))
-    return out
+            for name, base in wanted.get((epoch, None), []):
+                self.values[name] = net[base[:-1]] if base != "E_epoch" else spec.of(
+                    seen if spec.when == "during" else targets_and_outputs(net, samples))

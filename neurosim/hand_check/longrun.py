@@ -100,7 +100,7 @@ class LongRun:
         self.matches = {c.name: [(text, k) for _, text, k in sorted(
             ((k != c.steps, k != c.steps - 1, abs(k - c.steps), rank), text, k)
             for rank, (text, record) in enumerate(self.records) for k in around(c)
-            if holds(c, record[k][c.base]))] for c in claims}
+            if holds(c, record[k].get(c.base)))] for c in claims}  # b1: none per neuron
 
     def explain(self, c):
         """``(kind, text)`` for a wrong long-run claim."""

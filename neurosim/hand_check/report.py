@@ -5,7 +5,6 @@ for machines. Only the command line prints it.
 """
 
 import json
-import math
 
 from ..errors import UnknownNameError
 from ..numbers import beyond
@@ -80,9 +79,9 @@ class CheckReport:
         return [r for r in self.results if r.status == "wrong"]
 
     def __getitem__(self, name):
-        for r in self.results:
-            if r.name == name:
-                return r
+        found = next((r for r in self.results if r.name == name), None)
+        if found is not None:
+            return found
         names = [r.name for r in self.results]
         hint = close_to(str(name), names) or \
             f"; claims: {', '.join(names[:8])}{', ...' if len(names) > 8 else ''}"
@@ -105,8 +104,8 @@ class CheckReport:
     def to_json(self, indent=2):
         """:meth:`to_dict` as JSON. A number past the float range (the simulator's value when
         the network overflows, or a difference beyond 1.8e308) is ``null``: JSON has no inf."""
-        return json.dumps(_finite_only(self.to_dict()), indent=indent, ensure_ascii=False,
-                          allow_nan=False)
+        finite = json.loads(json.dumps(self.to_dict()), parse_constant=lambda _: None)
+        return json.dumps(finite, indent=indent, ensure_ascii=False)
 
     def __str__(self):
         counts, n, first = self.counts(), len(self.results), self.first_wrong
@@ -155,14 +154,3 @@ class CheckReport:
 
 def _list(values):
     return "[" + ", ".join(fmt(v) for v in values) + "]"
-
-
-def _finite_only(value):
-    """``value`` with every inf or NaN float inside it replaced by None."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite_only(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite_only(v) for v in value]
-    return value

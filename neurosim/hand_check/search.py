@@ -112,7 +112,7 @@ def search(d, c, g, force, use, base, open_wrong, consequences):
     for key, x, (text, short), only, rank, spacing in (
             list(_given_slips(d, c, g, base, force, wanted)) +
             list(_computed_slips(d, c, g, base, force, use, wanted))):
-        value = _at(d, c, g, base, only, force, use, key)
+        value = _at(c, g, base, only, force, use, key)
         if not d.holds(c, {c.name: value(x)}):
             continue
         if spacing is not None:  # a recognisable slip: does the claim pin it down?
@@ -187,7 +187,7 @@ def _computed_slips(d, c, g, base, force, use, wanted):
                            only_u, 2, spacing)
 
 
-def _at(d, c, g, base, only, force, use, key):
+def _at(c, g, base, only, force, use, key):
     """The claim's value as a function of one quantity (``key`` a name) or of one operand
     in one formula (``key`` = (consumer, operand)), everything else as in ``base``."""
     def value(x):
@@ -199,7 +199,7 @@ def _at(d, c, g, base, only, force, use, key):
 def _solve(d, c, g, base, only, force, use, key):
     """The value of ``key`` (a name, or a (consumer, operand) pair) that makes ``c`` hold,
     by the secant method; None if there is none nearby."""
-    at = _at(d, c, g, base, only, force, use, key)
+    at = _at(c, g, base, only, force, use, key)
     x0 = base[key if isinstance(key, str) else key[1]]
     try:
         f0 = at(x0) - c.value

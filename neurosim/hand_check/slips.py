@@ -49,16 +49,14 @@ def ordinal(k):
 
 def _place(p):
     """The name of the digit worth 10**p."""
-    if p < 0:
-        return f"the {ordinal(-p)} decimal"
-    return {0: "the units digit", 1: "the tens digit", 2: "the hundreds digit"}.get(
+    return f"the {ordinal(-p)} decimal" if p < 0 else {
+        0: "the units digit", 1: "the tens digit", 2: "the hundreds digit"}.get(
         p, f"the digit worth 1e{p}")
 
 
 def _digits(x):
     """``{power of ten: digit}`` of the shortest decimal that reads back as ``x``."""
-    d = Decimal(repr(abs(x))).normalize()
-    sign, digits, exponent = d.as_tuple()
+    _, digits, exponent = Decimal(repr(abs(x))).normalize().as_tuple()
     return {exponent + len(digits) - 1 - k: digit for k, digit in enumerate(digits)}
 
 
@@ -66,12 +64,10 @@ def digit_change(v, p, delta):
     """``(value, how)``: ``v`` with its digit worth 10**p changed by ``delta``; None if that
     digit would leave 0..9."""
     old = _digits(v).get(p, 0)
-    new = old + delta
-    if not 0 <= new <= 9 or delta == 0:
+    if delta == 0 or not 0 <= old + delta <= 9:
         return None
-    step = Decimal(delta).scaleb(p)
-    value = Decimal(repr(v)) + (step if v >= 0 else -step)
-    return float(value), f"one digit: {_place(p)}, {old} -> {new}"
+    value = Decimal(repr(v)) + Decimal(delta if v >= 0 else -delta).scaleb(p)
+    return float(value), f"one digit: {_place(p)}, {old} -> {old + delta}"
 
 
 # Each candidate comes with its *spacing*: how far apart slips of its kind lie near it. A
@@ -113,7 +109,7 @@ def near_values(v, implied, out=None, net=None):
     p = math.floor(math.log10(abs(diff)))
     for q in (p, p + 1):
         delta = round(diff / 10.0 ** q) * (1 if v >= 0 else -1)
-        if 1 <= abs(delta) <= 9 and (change := digit_change(v, q, delta)):
+        if change := digit_change(v, q, delta):
             found.append((*change, 10.0 ** q))
     wide = 10 * abs(implied)
     if v and implied / v > 0:
@@ -190,14 +186,13 @@ def _difference(printed, expected):
     printed_text = str(abs(p))
     right = ("-" if e < 0 else "") + expected_text
     diffs = [k for k, (a, b) in enumerate(zip(printed_text, expected_text)) if a != b]
-    if len(expected_text) == len(printed_text) and len(diffs) == 1:
-        k = diffs[0]
+    k = diffs[0] if len(expected_text) == len(printed_text) and diffs else None
+    if k is not None and len(diffs) == 1:
         point = printed_text.find(".") % (len(printed_text) + 1)   # no point: after the last
         return (f"one digit: {_place(point - k - (k < point))}, {expected_text[k]} -> "
                 f"{printed_text[k]}")
-    pair = slice(diffs[0], diffs[0] + 2) if diffs else None
-    if len(expected_text) == len(printed_text) and len(diffs) == 2 and \
-            diffs[1] == diffs[0] + 1 and printed_text[pair] == expected_text[pair][::-1]:
+    if k is not None and diffs[1:] == [k + 1] and \
+            printed_text[k:k + 2] == expected_text[k + 1] + expected_text[k]:
         return f"two adjacent digits swapped ({right})"
     start = len(commonprefix([printed_text, expected_text]))
     end = len(commonprefix([printed_text[start:][::-1], expected_text[start:][::-1]]))

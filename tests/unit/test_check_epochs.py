@@ -104,3 +104,15 @@ def test_a_json_sample_whose_sides_are_not_lists_is_refused():
     with pytest.raises(FormatError, match=r"\$\.samples\[0\]: expected \[inputs, targets\] "
                                           r"\(two lists of numbers\), got a list of 2 items"):
         check('{"samples": [[1, [0]]], "out_o1@epoch1sample1": 0.5}', net())
+
+
+def test_the_books_sign_of_delta_holds_for_any_spelling_at_an_epoch():
+    """``dE/dnet_o1`` is ``delta_o1``: under ``convention: delta = -dE/dnet`` both are compared
+    with neurosim's delta turned, at an epoch as in a single step (the spelled-out name was
+    compared unturned, and shown turned)."""
+    steps, _, _ = online(1)
+    book = -steps[1, 2].delta[1][0]
+    claims = HEAD + f"convention: delta = -dE/dnet\ndE/dnet_o1 @ epoch 1 sample 2 = {book:.6f}\n"
+    result = check(claims, net()).results[0]
+    assert (result.status, result.value) == ("right", float(f"{book:.6f}"))
+    assert result.simulated == pytest.approx(book, abs=1e-15)

@@ -714,3 +714,33 @@ def test_json_has_no_infinities():
     assert row["difference"] is None and row["status"] == "wrong" and doc["ok"] is False
     doc = json.loads(check("w5 = 1.7e308\nw6 = 1.7e308\nnet_o1 = 0.5").to_json())
     assert doc["claims"][0]["simulated"] is None and doc["claims"][0]["status"] == "wrong"
+
+
+def test_the_json_form_takes_the_books_names_and_its_sign_of_delta():
+    """``"names"`` and ``"convention"`` in JSON are the text form's ``name BOOK = NEUROSIM`` and
+    ``convention: delta = -dE/dnet``; the figures are Mazur's, the book's delta with its sign
+    turned."""
+    from published import MAZUR_LINES
+    report = check(json.dumps({"names": {"w46": "w7"}, "convention": "delta = -dE/dnet",
+                               "claims": {"w46+": MAZUR_LINES["w7+"],
+                                          "delta_o1": "-" + MAZUR_LINES["delta_o1"]}}))
+    assert report.ok, str(report)
+    assert [(r.name, r.printed) for r in report.results] == [
+        ("delta_o1", "-0.138498562"), ("w46+", "0.511301270")]
+    wrong = check('{"convention": "delta = -dE/dnet", "delta_o1": "0.138498562"}')
+    assert wrong["delta_o1"].status == "wrong"
+
+
+def test_a_negative_tolerance_is_refused_in_json_as_in_text():
+    with pytest.raises(FormatError, match=r"^<claims> \$\.out_h1: a tolerance must not be "
+                                          r"negative, got '-1e-9'$"):
+        check('{"out_h1": {"value": "0.593269992", "tol": "-1e-9"}}')
+
+
+def test_a_long_run_claim_on_a_bias_the_rules_leave_untrained():
+    """Mazur's biases are not updated, so b1 after 10 updates is still his b1 = 0.35. The rules
+    the long run also tries include one bias per neuron, where no b1 exists: that was a bare
+    KeyError."""
+    report = check("b1@10 = 0.35\nb2@3 = 0.60")
+    assert [(r.name, r.status, r.simulated) for r in report.results] == [
+        ("b2@3", "right", 0.6), ("b1@10", "right", 0.35)]
