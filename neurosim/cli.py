@@ -1,7 +1,7 @@
 """The ``neurosim`` command line: ``main(argv=None) -> int``, one subcommand per module.
 
-Each subcommand lives in :mod:`neurosim.commands` as a module with ``NAME``, ``HELP``,
-``add_arguments(parser)`` and ``run(args) -> int``; tests call ``main([...])`` directly. The
+Each subcommand lives in :mod:`neurosim.commands` as a module of its name with ``HELP``,
+``EXAMPLE``, ``add_arguments(parser)`` and ``run(args) -> int``; tests call ``main([...])`` directly. The
 subcommand modules are imported only when the command line is built, so ``import neurosim``
 stays light.
 
@@ -90,10 +90,10 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"neurosim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parser.commands = sub.choices                  # name -> the command's parser
-    for module_name in COMMANDS:
-        module = importlib.import_module(f"neurosim.commands.{module_name}")
+    for name in COMMANDS:
+        module = importlib.import_module(f"neurosim.commands.{name}")
         # the description is wrapped here: the raw formatter keeps the examples' layout
-        command = sub.add_parser(module.NAME, help=module.HELP,
+        command = sub.add_parser(name, help=module.HELP,
                                  description=textwrap.fill(module.HELP, 79, break_on_hyphens=False),
                                  epilog=module.EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -1,6 +1,5 @@
 """``neurosim check``: a hand calculation's numbers against the simulator, with the likely slip."""
 
-NAME = "check"
 HELP = ("check a hand calculation: each claimed number against the simulator, the first wrong "
         "one, what follows from it, and the likely slip; exit status 1 if a claim fails, 2 if "
         "the claims cannot be read or claim no number")

@@ -19,7 +19,6 @@ import textwrap
 
 from ..errors import ConfigurationError
 
-NAME = "demo"
 HELP = "list the classroom demos, or run one by name (extra arguments go to the demo)"
 EXAMPLE = """\
 examples:

@@ -6,7 +6,6 @@ import os
 from ..worked_examples import EXAMPLES
 from ..errors import FileError
 
-NAME = "exercises"
 HELP = ("write printable exercise sheets: one variant of a worked example per student (other "
         "weights, biases and sample, drawn from --seed), an answers form each student fills in "
         "and grades with 'neurosim check', and the answer keys")

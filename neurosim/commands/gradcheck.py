@@ -5,7 +5,6 @@ import math
 from ..errors import ConfigurationError
 from . import add_network_arguments, network_and_sample
 
-NAME = "gradcheck"
 HELP = ("check every dE/dw, dE/db, dE/dout, dout/dnet and delta of one backward pass against "
         "central differences (E(v+h) - E(v-h)) / 2h, each row against its own error estimate; "
         "exit status 1 if any row fails, 2 on bad input")

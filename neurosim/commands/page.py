@@ -24,7 +24,6 @@ import zipfile
 from ..errors import ConfigurationError, FileError
 from . import add_network_arguments, network_and_sample, write_file
 
-NAME = "page"
 HELP = ("write the classroom page: a static site that runs neurosim in the browser (Pyodide) "
         "to step, edit and train the hand calculation live; --serve opens it")
 EXAMPLE = """\

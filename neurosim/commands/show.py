@@ -1,6 +1,5 @@
 """``neurosim show``: print a saved network's summary table."""
 
-NAME = "show"
 HELP = "print the summary table of a saved network (every weight and bias by name)"
 EXAMPLE = """\
 examples:

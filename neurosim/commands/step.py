@@ -4,7 +4,6 @@ import sys
 
 from . import CtrlC, add_network_arguments, check_digits, network_and_sample
 
-NAME = "step"
 HELP = ("step through one training update, one event at a time, at a pdb-style prompt "
         "(next, continue, break w5, print dE/dw5, where, list, net, quit)")
 EXAMPLE = """\

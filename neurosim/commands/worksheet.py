@@ -6,7 +6,6 @@ import sys
 from ..files import is_pipe, is_standard_output, write_to_pipe
 from . import add_network_arguments, check_digits, network_and_sample, write_file
 
-NAME = "worksheet"
 HELP = ("write one training update out as a hand calculation, every formula with its numbers: "
         "plain text, Markdown with LaTeX, or one self-contained HTML file (SVG diagram, MathML)")
 EXAMPLE = """\
