@@ -3,6 +3,7 @@ and what several of them share: the network options and their reading, the check
 ``--digits``, writing a file, Ctrl-C as a flag."""
 
 import contextlib
+import os
 import signal
 
 from ..errors import ConfigurationError, FileError, FormatError, InputError, ShapeError
@@ -94,6 +95,17 @@ def write_file(path, text, force=False):
         raise
     except OSError as error:
         raise FileError(f"cannot write {path!r}: {error.strerror or error}") from None
+
+
+def write_files(folder, files, force=False):
+    """Make ``folder`` if it is missing, and write each ``name: text`` of ``files`` into it
+    (:func:`write_file`)."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as error:
+        raise FileError(f"cannot create the folder {folder!r}: {error.strerror or error}") from None
+    for name, text in files.items():
+        write_file(os.path.join(folder, name), text, force=force)
 
 
 def plural(n, noun):

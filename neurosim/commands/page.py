@@ -16,13 +16,19 @@ import functools
 import html
 import http.server
 import io
+import json
 import os
 import pathlib
 import sys
+import webbrowser
 import zipfile
+from importlib import resources
 
+import neurosim
 from ..errors import ConfigurationError, FileError
-from . import add_network_arguments, network_and_sample, write_file
+from ..page import bridge
+from ..render.worksheet import worksheet
+from . import add_network_arguments, network_and_sample, write_files
 
 HELP = ("write the classroom page: a static site that runs neurosim in the browser (Pyodide) "
         "to step, edit and train the hand calculation live; --serve opens it")
@@ -86,9 +92,8 @@ def run(args):
 
 def network_state(args):
     """The page's opening state from --example / --network / --input / --target."""
-    from ..page.bridge import state_of
     net, inputs, targets = network_and_sample(args)
-    return state_of(net, net._vector(inputs, "inputs"), net._vector(targets, "targets"), args.lang)
+    return bridge.state_of(net, net._vector(inputs, "inputs"), net._vector(targets, "targets"), args.lang)
 
 
 def check_folder(folder, force=False):
@@ -109,7 +114,6 @@ def archive_bytes():
     """This neurosim package as a zip (``neurosim/...``), for ``pyodide.unpackArchive``:
     the Python sources and the data files, no caches, no dot files; the same bytes for the
     same sources (fixed dates, sorted names)."""
-    import neurosim
     package = pathlib.Path(neurosim.__file__).resolve().parent
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -124,10 +128,6 @@ def archive_bytes():
 
 def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
     """Write the page into ``folder``; return the names written."""
-    import json
-    from importlib import resources
-    from ..page import bridge
-    from ..render.worksheet import worksheet
     if not isinstance(pyodide, str) or not pyodide.strip():
         raise ConfigurationError(f"--pyodide must be a URL or a path, got {pyodide!r}")
     pyodide = pyodide.strip()
@@ -135,10 +135,6 @@ def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
     check_folder(folder, force)
     net, inputs, targets = bridge.problem(state)
     sheet = worksheet(net, inputs, targets, format="html", lang=lang)
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as error:
-        raise FileError(f"cannot create the folder {folder!r}: {error.strerror or error}") from None
     config = {"pyodide": pyodide, "lang": lang, "state": state, "archive": ARCHIVE,
               "texts": bridge.TEXTS, "datasets": list(bridge.DATASETS)}
     page = resources.files("neurosim.page")
@@ -154,8 +150,7 @@ def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
         ARCHIVE: archive_bytes(),
         MARKER: "This folder was written by `neurosim page`; it may be rewritten by it.\n",
     }
-    for name, content in files.items():
-        write_file(os.path.join(folder, name), content, force=force)
+    write_files(folder, files, force)
     return [name for name in files if name != MARKER]
 
 
@@ -183,7 +178,6 @@ def make_server(folder, port=0):
 
 def serve(folder, port=0):
     """Serve ``folder`` until Ctrl-C, opening the page in the browser."""
-    import webbrowser
     server = make_server(folder, port)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     print(f"neurosim page: serving {folder} at {url} (Ctrl-C stops)", flush=True)
