@@ -73,10 +73,8 @@ class Parser(argparse.ArgumentParser):
         gradcheck --help'``. argparse's own ``error`` printed its usage line first, several
         lines that buried the one naming the mistake (issue 16).
         """
-        bad_value = self.BAD_VALUE.match(message)
-        if bad_value:
-            option, kind, value = bad_value.groups()
-            message = f"{option} must be {self.EXPECTED[kind]}, got {value}"
+        message = self.BAD_VALUE.sub(
+            lambda bad: f"{bad[1]} must be {self.EXPECTED[bad[2]]}, got {bad[3]}", message)
         message = "; ".join(line.strip() for line in message.splitlines() if line.strip())
         self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
 

@@ -50,7 +50,6 @@ def add_network_arguments(parser, page=False):
 
 def network_and_sample(args):
     """The network, inputs and targets the arguments of :func:`add_network_arguments` name."""
-    from ..worked_examples import EXAMPLES
     if args.network is None:
         build, inputs, targets = EXAMPLES[args.example or "mazur"]
         net = build()
