@@ -1,9 +1,9 @@
 """The ``neurosim`` command line: ``main(argv=None) -> int``, one subcommand per module.
 
 Each subcommand lives in :mod:`neurosim.commands` as a module of its name with ``HELP``,
-``EXAMPLE``, ``add_arguments(parser)`` and ``run(args) -> int``; tests call ``main([...])`` directly. The
-subcommand modules are imported only when the command line is built, so ``import neurosim``
-stays light.
+``EXAMPLE``, ``add_arguments(parser)`` and ``run(args) -> int``; tests call ``main([...])``
+directly. The subcommand modules are imported only when the command line is built, so
+``import neurosim`` stays light.
 
 Exit status: 0 when the command did its job and every check passed; 1 when a check failed
 (``neurosim check``: a claim is wrong; ``neurosim gradcheck``: a gradient disagrees); 2 when the

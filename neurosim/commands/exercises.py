@@ -54,12 +54,11 @@ def run(args):
     drawn = variants(args.example, students=args.students, seed=args.seed, questions=args.ask,
                      digits=args.digits)
     folder = args.output
-    files = {}
-    for v in drawn:
-        files.update({f"sheet_{v.number}.html": document(f"Exercise {v.number}", [v.html()]),
-                      f"answers_{v.number}.txt": v.form(), f"key_{v.number}.txt": v.key()})
-    files["sheets.html"] = document("neurosim exercises: sheets", [v.html() for v in drawn])
-    files["keys.html"] = keys_html(drawn)
+    files = {name: text for v in drawn for name, text in (
+        (f"sheet_{v.number}.html", document(f"Exercise {v.number}", [v.html()])),
+        (f"answers_{v.number}.txt", v.form()), (f"key_{v.number}.txt", v.key()))}
+    files.update({"sheets.html": document("neurosim exercises: sheets", [v.html() for v in drawn]),
+                  "keys.html": keys_html(drawn)})
     if os.path.exists(folder) and not os.path.isdir(folder):
         raise FileError(f"{folder!r} is not a folder; -o names the folder the sheets go into")
     there = [name for name in files if os.path.lexists(os.path.join(folder, name))]

@@ -93,7 +93,8 @@ def run(args):
 def network_state(args):
     """The page's opening state from --example / --network / --input / --target."""
     net, inputs, targets = network_and_sample(args)
-    return bridge.state_of(net, net._vector(inputs, "inputs"), net._vector(targets, "targets"), args.lang)
+    return bridge.state_of(net, net._vector(inputs, "inputs"), net._vector(targets, "targets"),
+                           args.lang)
 
 
 def check_folder(folder, force=False):

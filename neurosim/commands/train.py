@@ -295,9 +295,9 @@ def _check_destination(option, path, force=None):
 def _data(name, settings, seed, output_activation):
     """(training samples, test samples, a description) for the data set ``name``."""
     if name in PLAYGROUND:
-        labels = "signed" if output_activation == "tanh" else "binary"
-        data = getattr(datasets, name)(settings.get("samples", 200),
-                                       noise=settings.get("noise", 0.0), seed=seed, labels=labels)
+        data = getattr(datasets, name)(
+            settings.get("samples", 200), noise=settings.get("noise", 0.0), seed=seed,
+            labels="signed" if output_activation == "tanh" else "binary")
     else:
         data = getattr(datasets, {"and": "and_gate", "or": "or_gate",
                                   "encoder": "encoder_8_3_8"}.get(name, name))()
@@ -311,7 +311,6 @@ def _data(name, settings, seed, output_activation):
     if settings.get("scale"):
         lo = -1.0 if output_activation == "tanh" else 0.0
         scaler = datasets.MinMaxScaler(lo, 1.0).fit(data)
-        data = scaler.transform(data)
-        test = scaler.transform(test) if test else test
+        data, test = scaler.transform(data), scaler.transform(test)
         text += f", inputs scaled to [{num(lo, 6)}, 1] on the training part"
     return list(data), list(test), text
