@@ -122,8 +122,8 @@ def archive_bytes():
             name = path.relative_to(package.parent).as_posix()
             if path.is_file() and path.suffix not in (".pyc", ".pyo") and not any(
                     part == "__pycache__" or part.startswith(".") for part in name.split("/")):
-                info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-                archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+                archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)),
+                                 path.read_bytes(), zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -134,8 +134,6 @@ def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
     pyodide = pyodide.strip()
     pyodide += "" if pyodide.endswith("/") else "/"
     check_folder(folder, force)
-    net, inputs, targets = bridge.problem(state)
-    sheet = worksheet(net, inputs, targets, format="html", lang=lang)
     config = {"pyodide": pyodide, "lang": lang, "state": state, "archive": ARCHIVE,
               "texts": bridge.TEXTS, "datasets": list(bridge.DATASETS)}
     page = resources.files("neurosim.page")
@@ -147,7 +145,7 @@ def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
         .replace("{{title}}", html.escape(bridge.TEXTS[lang]["title"])),
         "page.js": page.joinpath("page.js").read_text(encoding="utf-8"),
         "page.css": page.joinpath("page.css").read_text(encoding="utf-8"),
-        "worksheet.html": sheet,
+        "worksheet.html": worksheet(*bridge.problem(state), format="html", lang=lang),
         ARCHIVE: archive_bytes(),
         MARKER: "This folder was written by `neurosim page`; it may be rewritten by it.\n",
     }

@@ -215,8 +215,7 @@ def _when(history):
 def _say(line):
     """One line on standard error, if it is still open (a closed pipe only loses the line)."""
     with contextlib.suppress(OSError, ValueError):
-        print(line, file=sys.stderr)
-        sys.stderr.flush()
+        print(line, file=sys.stderr, flush=True)
 
 
 def _check_options(args):
