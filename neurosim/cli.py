@@ -33,17 +33,8 @@ from .errors import InputError, NeurosimError
 __all__ = ["main", "run_script", "script_arguments", "whole_number", "COMMANDS"]
 
 #: The subcommand modules, in the order ``neurosim --help`` lists them.
-COMMANDS = (
-    "step",
-    "worksheet",
-    "train",
-    "demo",
-    "show",
-    "gradcheck",
-    "check",
-    "exercises",
-    "page",
-)
+COMMANDS = ("step", "worksheet", "train", "demo", "show", "gradcheck", "check", "exercises",
+            "page")
 
 
 class Parser(argparse.ArgumentParser):

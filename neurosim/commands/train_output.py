@@ -13,6 +13,7 @@ a file or a pipe (a log, ``2> err.txt``, CI) it would fill it with frames.
 """
 
 import ast
+import functools
 import math
 import sys
 import textwrap
@@ -40,9 +41,8 @@ def g(value):
     return "-" if value is None or not math.isfinite(value) else num(value, 6)
 
 
-def short(value):
-    """A number in 4 significant digits, the compact view (``-0`` shown as ``0``)."""
-    return num(value, 4)
+#: A number in 4 significant digits, the compact view (``-0`` shown as ``0``).
+short = functools.partial(num, digits=4)
 
 
 def wrapped(prefix, text, width=WIDTH):
