@@ -20,9 +20,8 @@ def load_network(path):
     :class:`~neurosim.errors.NeurosimError` naming the file, which the command line prints as
     one line (exit status 2).
     """
-    data = read_bytes(path, "network file", max_bytes=MAX_WRITTEN_BYTES, stdin=True)
-    try:
-        return loads(data)
+    try:      # (reading fails with a FileError, which names the file already)
+        return loads(read_bytes(path, "network file", max_bytes=MAX_WRITTEN_BYTES, stdin=True))
     except FormatError as error:
         raise FormatError(f"{'standard input' if path == '-' else path}: {error}") from None
 

@@ -64,10 +64,8 @@ def run(args):
     if args.window < 0:
         raise ConfigurationError(f"--window must be 0 or more, got {args.window}")
     net = None if args.network is None else load_network(args.network)
-    claims = args.claims
-    if claims == "-":
-        claims = parse(read_text("-", "claims file", max_bytes=MAX_TYPED_BYTES, stdin=True),
-                       "<stdin>")
+    claims = args.claims if args.claims != "-" else parse(
+        read_text("-", "claims file", max_bytes=MAX_TYPED_BYTES, stdin=True), "<stdin>")
     report = hand_check.check(claims, net, window=args.window, diagnose=not args.no_diagnosis)
     print(report.to_json() if args.json else report)
     return 0 if report.ok else 1
