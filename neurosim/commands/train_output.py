@@ -52,8 +52,9 @@ def wrapped(prefix, text, width=WIDTH):
 
     >>> print(wrapped("network: ", "NeuralNetwork([2, 16, 8, 1], activation='tanh', "
     ...               "loss='half_squared_error', learning_rate=0.01, bias='per_neuron')"))
-    network: NeuralNetwork([2, 16, 8, 1], activation='tanh', loss='half_squared_error',
-                           learning_rate=0.01, bias='per_neuron')
+    network: NeuralNetwork([2, 16, 8, 1], activation='tanh',
+                           loss='half_squared_error', learning_rate=0.01,
+                           bias='per_neuron')
     """
     call, head = ast.parse(text, mode="eval").body, text[:text.index("(") + 1]
     parts = [ast.get_source_segment(text, node) + "," for node in (*call.args, *call.keywords)]
