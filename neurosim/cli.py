@@ -1,9 +1,9 @@
 """The ``neurosim`` command line: ``main(argv=None) -> int``, one subcommand per module.
 
-Each subcommand lives in :mod:`neurosim.commands` as a module with ``NAME``, ``HELP``,
-``add_arguments(parser)`` and ``run(args) -> int``; tests call ``main([...])`` directly. The
-subcommand modules are imported only when the command line is built, so ``import neurosim``
-stays light.
+Each subcommand lives in :mod:`neurosim.commands` as a module of its name with ``HELP``,
+``EXAMPLE``, ``add_arguments(parser)`` and ``run(args) -> int``; tests call ``main([...])``
+directly. The subcommand modules are imported only when the command line is built, so
+``import neurosim`` stays light.
 
 Exit status: 0 when the command did its job and every check passed; 1 when a check failed
 (``neurosim check``: a claim is wrong; ``neurosim gradcheck``: a gradient disagrees); 2 when the
@@ -33,17 +33,8 @@ from .errors import InputError, NeurosimError
 __all__ = ["main", "run_script", "script_arguments", "whole_number", "COMMANDS"]
 
 #: The subcommand modules, in the order ``neurosim --help`` lists them.
-COMMANDS = (
-    "step",
-    "worksheet",
-    "train",
-    "demo",
-    "show",
-    "gradcheck",
-    "check",
-    "exercises",
-    "page",
-)
+COMMANDS = ("step", "worksheet", "train", "demo", "show", "gradcheck", "check", "exercises",
+            "page")
 
 
 class Parser(argparse.ArgumentParser):
@@ -73,10 +64,8 @@ class Parser(argparse.ArgumentParser):
         gradcheck --help'``. argparse's own ``error`` printed its usage line first, several
         lines that buried the one naming the mistake (issue 16).
         """
-        bad_value = self.BAD_VALUE.match(message)
-        if bad_value:
-            option, kind, value = bad_value.groups()
-            message = f"{option} must be {self.EXPECTED[kind]}, got {value}"
+        message = self.BAD_VALUE.sub(
+            lambda bad: f"{bad[1]} must be {self.EXPECTED[bad[2]]}, got {bad[3]}", message)
         message = "; ".join(line.strip() for line in message.splitlines() if line.strip())
         self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
 
@@ -90,10 +79,10 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"neurosim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parser.commands = sub.choices                  # name -> the command's parser
-    for module_name in COMMANDS:
-        module = importlib.import_module(f"neurosim.commands.{module_name}")
+    for name in COMMANDS:
+        module = importlib.import_module(f"neurosim.commands.{name}")
         # the description is wrapped here: the raw formatter keeps the examples' layout
-        command = sub.add_parser(module.NAME, help=module.HELP,
+        command = sub.add_parser(name, help=module.HELP,
                                  description=textwrap.fill(module.HELP, 79, break_on_hyphens=False),
                                  epilog=module.EXAMPLE,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)

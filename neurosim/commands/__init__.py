@@ -3,9 +3,13 @@ and what several of them share: the network options and their reading, the check
 ``--digits``, writing a file, Ctrl-C as a flag."""
 
 import contextlib
+import os
 import signal
 
-from ..errors import ConfigurationError, FileError, InputError, ShapeError
+from ..errors import ConfigurationError, FileError, FormatError, InputError, ShapeError
+from ..files import MAX_WRITTEN_BYTES, read_bytes, write_atomically
+from ..serialize import loads
+from ..worked_examples import EXAMPLES
 
 
 def load_network(path):
@@ -16,12 +20,8 @@ def load_network(path):
     :class:`~neurosim.errors.NeurosimError` naming the file, which the command line prints as
     one line (exit status 2).
     """
-    from ..errors import FormatError
-    from ..files import MAX_WRITTEN_BYTES, read_bytes
-    from ..serialize import loads
-    data = read_bytes(path, "network file", max_bytes=MAX_WRITTEN_BYTES, stdin=True)
-    try:
-        return loads(data)
+    try:      # (reading fails with a FileError, which names the file already)
+        return loads(read_bytes(path, "network file", max_bytes=MAX_WRITTEN_BYTES, stdin=True))
     except FormatError as error:
         raise FormatError(f"{'standard input' if path == '-' else path}: {error}") from None
 
@@ -30,7 +30,6 @@ def add_network_arguments(parser, page=False):
     """--example, the saved network, --input and --target: the network and the sample a command
     works on (``neurosim step``, ``worksheet``, ``gradcheck``: the file is the positional
     NETWORK.json; ``neurosim page``: ``--network``, in the page's words)."""
-    from ..worked_examples import EXAMPLES
     opens = "the published network the page opens with" if page else (
         "a published network with its sample")
     parser.add_argument("--example", choices=sorted(EXAMPLES), metavar="NAME",
@@ -50,22 +49,21 @@ def add_network_arguments(parser, page=False):
 
 def network_and_sample(args):
     """The network, inputs and targets the arguments of :func:`add_network_arguments` name."""
-    from ..worked_examples import EXAMPLES
-    if args.network is not None and args.example is not None:
+    if args.network is None:
+        build, inputs, targets = EXAMPLES[args.example or "mazur"]
+        net = build()
+    elif args.example is not None:
         raise ConfigurationError(f"give a NETWORK.json or --example, not both: got "
                                  f"{args.network!r} and --example {args.example}")
-    if args.network is not None:
-        net, inputs, targets = load_network(args.network), None, None
+    else:
+        net = load_network(args.network)
         if args.input is None or args.target is None:
             raise ShapeError(f"a saved network needs a sample: give --input and --target "
                              f"(one value per input and per output), got input {args.input} "
                              f"and target {args.target}")
-    else:
-        build, inputs, targets = EXAMPLES[args.example or "mazur"]
-        net = build()
-    inputs = inputs if args.input is None else _numbers("--input", args.input)
-    targets = targets if args.target is None else _numbers("--target", args.target)
-    return net, inputs, targets
+    # (a saved network comes with both options, so its sample is always theirs)
+    return (net, inputs if args.input is None else _numbers("--input", args.input),
+            targets if args.target is None else _numbers("--target", args.target))
 
 
 def _numbers(option, words):
@@ -89,13 +87,23 @@ def write_file(path, text, force=False):
     """Write ``text`` to ``path`` as :func:`neurosim.files.write_atomically` does (a reader
     sees the old file or the new one; permissions, owner and symbolic links are kept; only
     regular files); a failure is one line naming the path."""
-    from ..files import write_atomically
     try:
         write_atomically(path, text, force=force, force_hint="give --force")
+    except FileError:
+        raise
     except OSError as error:
-        if isinstance(error, FileError):
-            raise
         raise FileError(f"cannot write {path!r}: {error.strerror or error}") from None
+
+
+def write_files(folder, files, force=False):
+    """Make ``folder`` if it is missing, and write each ``name: text`` of ``files`` into it
+    (:func:`write_file`)."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as error:
+        raise FileError(f"cannot create the folder {folder!r}: {error.strerror or error}") from None
+    for name, text in files.items():
+        write_file(os.path.join(folder, name), text, force=force)
 
 
 def plural(n, noun):

@@ -1,6 +1,11 @@
 """``neurosim check``: a hand calculation's numbers against the simulator, with the likely slip."""
 
-NAME = "check"
+from ..errors import ConfigurationError
+from ..files import MAX_TYPED_BYTES, read_text
+from .. import hand_check
+from ..hand_check.claims import parse
+from . import load_network
+
 HELP = ("check a hand calculation: each claimed number against the simulator, the first wrong "
         "one, what follows from it, and the likely slip; exit status 1 if a claim fails, 2 if "
         "the claims cannot be read or claim no number")
@@ -56,18 +61,11 @@ def add_arguments(parser):
 
 
 def run(args):
-    from ..errors import ConfigurationError
-    from ..hand_check import check
-    from . import load_network
     if args.window < 0:
         raise ConfigurationError(f"--window must be 0 or more, got {args.window}")
     net = None if args.network is None else load_network(args.network)
-    claims = args.claims
-    if claims == "-":
-        from ..files import MAX_TYPED_BYTES, read_text
-        from ..hand_check.claims import parse
-        claims = parse(read_text("-", "claims file", max_bytes=MAX_TYPED_BYTES, stdin=True),
-                       "<stdin>")
-    report = check(claims, net, window=args.window, diagnose=not args.no_diagnosis)
+    claims = args.claims if args.claims != "-" else parse(
+        read_text("-", "claims file", max_bytes=MAX_TYPED_BYTES, stdin=True), "<stdin>")
+    report = hand_check.check(claims, net, window=args.window, diagnose=not args.no_diagnosis)
     print(report.to_json() if args.json else report)
     return 0 if report.ok else 1

@@ -13,13 +13,13 @@ demo says so in one line.
 import ast
 import difflib
 import os
+import pathlib
 import subprocess
 import sys
 import textwrap
 
 from ..errors import ConfigurationError
 
-NAME = "demo"
 HELP = "list the classroom demos, or run one by name (extra arguments go to the demo)"
 EXAMPLE = """\
 examples:
@@ -59,14 +59,6 @@ def find_demos(folder):
             if entry.endswith(".py") and not entry.startswith("_")}
 
 
-def example_files(folder):
-    """The other files and folders in the demos folder (``net.json``, ``claims/``, ...), the
-    ones the ``--help`` examples name as ``demos/...``: an installed copy keeps them there."""
-    return [entry + "/" * os.path.isdir(os.path.join(folder, entry))
-            for entry in sorted(os.listdir(folder))
-            if not entry.startswith((".", "_")) and not entry.endswith(".py")]
-
-
 #: The listing's lines fit an 80-column terminal, with room for wide (CJK) characters.
 LINE_WIDTH = 76
 
@@ -79,11 +71,10 @@ def _wrapped(text, first, rest):
 
 def _first_line(path):
     try:
-        with open(path, encoding="utf-8") as f:
-            doc = ast.get_docstring(ast.parse(f.read()))
+        doc = ast.get_docstring(ast.parse(pathlib.Path(path).read_text(encoding="utf-8")))
     except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
         return "(cannot read its docstring)"
-    return doc.strip().splitlines()[0] if doc and doc.strip() else ""
+    return ((doc or "").strip().splitlines() or [""])[0]
 
 
 def run(args):
@@ -97,7 +88,11 @@ def run(args):
         print(f"demos in {folder} (run one with: neurosim demo NAME):")
         for name, (_, line) in demos.items():
             print(_wrapped(line, f"  {name:{width}}  ", " " * (width + 4)))
-        others = example_files(folder)
+        # the other files and folders (net.json, claims/, ...), the ones the --help examples
+        # name as demos/...: an installed copy keeps them there
+        others = [entry + "/" * os.path.isdir(os.path.join(folder, entry))
+                  for entry in sorted(os.listdir(folder))
+                  if not entry.startswith((".", "_")) and not entry.endswith(".py")]
         if others:
             print("\n" + _wrapped(f"and files (the --help examples name them demos/NAME): "
                            f"{', '.join(others)}", "", "  "))

@@ -3,10 +3,12 @@ that ``neurosim check`` grades."""
 
 import os
 
-from ..worked_examples import EXAMPLES
 from ..errors import FileError
+from ..files import check_target
+from ..render.exercises import document, keys_html, variants
+from ..worked_examples import EXAMPLES
+from . import plural, write_files
 
-NAME = "exercises"
 HELP = ("write printable exercise sheets: one variant of a worked example per student (other "
         "weights, biases and sample, drawn from --seed), an answers form each student fills in "
         "and grades with 'neurosim check', and the answer keys")
@@ -49,18 +51,14 @@ def add_arguments(parser):
 
 
 def run(args):
-    from ..files import check_target
-    from ..render.exercises import document, keys_html, variants
-    from . import plural, write_file
     drawn = variants(args.example, students=args.students, seed=args.seed, questions=args.ask,
                      digits=args.digits)
     folder = args.output
-    files = {}
-    for v in drawn:
-        files.update({f"sheet_{v.number}.html": document(f"Exercise {v.number}", [v.html()]),
-                      f"answers_{v.number}.txt": v.form(), f"key_{v.number}.txt": v.key()})
-    files["sheets.html"] = document("neurosim exercises: sheets", [v.html() for v in drawn])
-    files["keys.html"] = keys_html(drawn)
+    files = {name: text for v in drawn for name, text in (
+        (f"sheet_{v.number}.html", document(f"Exercise {v.number}", [v.html()])),
+        (f"answers_{v.number}.txt", v.form()), (f"key_{v.number}.txt", v.key()))}
+    files.update({"sheets.html": document("neurosim exercises: sheets", [v.html() for v in drawn]),
+                  "keys.html": keys_html(drawn)})
     if os.path.exists(folder) and not os.path.isdir(folder):
         raise FileError(f"{folder!r} is not a folder; -o names the folder the sheets go into")
     there = [name for name in files if os.path.lexists(os.path.join(folder, name))]
@@ -71,12 +69,7 @@ def run(args):
                         f"give another folder, or --force to replace them")
     for name in files:                      # refuse a folder or a device before writing any
         check_target(os.path.join(folder, name), force=args.force, force_hint="give --force")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as error:
-        raise FileError(f"cannot make the folder {folder!r}: {error.strerror or error}") from None
-    for name, text in files.items():
-        write_file(os.path.join(folder, name), text, force=args.force)
+    write_files(folder, files, args.force)
     print(f"neurosim exercises: wrote {plural(len(drawn), 'variant')} of "
           f"{args.example} into {folder} ({len(files)} files; keys: key_*.txt, keys.html)")
     return 0

@@ -3,9 +3,9 @@
 import math
 
 from ..errors import ConfigurationError
+from ..gradient_check import gradcheck
 from . import add_network_arguments, network_and_sample
 
-NAME = "gradcheck"
 HELP = ("check every dE/dw, dE/db, dE/dout, dout/dnet and delta of one backward pass against "
         "central differences (E(v+h) - E(v-h)) / 2h, each row against its own error estimate; "
         "exit status 1 if any row fails, 2 on bad input")
@@ -38,7 +38,6 @@ def add_arguments(parser):
 
 
 def run(args):
-    from ..gradient_check import gradcheck
     net, inputs, targets = network_and_sample(args)
     for option, value, low in (("--eps", args.eps, "greater than 0"),
                                ("--rtol", args.rtol, "at least 0"), ("--atol", args.atol, "at least 0")):

@@ -16,15 +16,20 @@ import functools
 import html
 import http.server
 import io
+import json
 import os
 import pathlib
 import sys
+import webbrowser
 import zipfile
+from importlib import resources
 
+import neurosim
 from ..errors import ConfigurationError, FileError
-from . import add_network_arguments, network_and_sample, write_file
+from ..page import bridge
+from ..render.worksheet import worksheet
+from . import add_network_arguments, network_and_sample, write_files
 
-NAME = "page"
 HELP = ("write the classroom page: a static site that runs neurosim in the browser (Pyodide) "
         "to step, edit and train the hand calculation live; --serve opens it")
 EXAMPLE = """\
@@ -87,9 +92,9 @@ def run(args):
 
 def network_state(args):
     """The page's opening state from --example / --network / --input / --target."""
-    from ..page.bridge import state_of
     net, inputs, targets = network_and_sample(args)
-    return state_of(net, net._vector(inputs, "inputs"), net._vector(targets, "targets"), args.lang)
+    return bridge.state_of(net, net._vector(inputs, "inputs"), net._vector(targets, "targets"),
+                           args.lang)
 
 
 def check_folder(folder, force=False):
@@ -110,7 +115,6 @@ def archive_bytes():
     """This neurosim package as a zip (``neurosim/...``), for ``pyodide.unpackArchive``:
     the Python sources and the data files, no caches, no dot files; the same bytes for the
     same sources (fixed dates, sorted names)."""
-    import neurosim
     package = pathlib.Path(neurosim.__file__).resolve().parent
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -118,28 +122,18 @@ def archive_bytes():
             name = path.relative_to(package.parent).as_posix()
             if path.is_file() and path.suffix not in (".pyc", ".pyo") and not any(
                     part == "__pycache__" or part.startswith(".") for part in name.split("/")):
-                info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-                archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+                archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)),
+                                 path.read_bytes(), zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
 def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
     """Write the page into ``folder``; return the names written."""
-    import json
-    from importlib import resources
-    from ..page import bridge
-    from ..render.worksheet import worksheet
     if not isinstance(pyodide, str) or not pyodide.strip():
         raise ConfigurationError(f"--pyodide must be a URL or a path, got {pyodide!r}")
     pyodide = pyodide.strip()
     pyodide += "" if pyodide.endswith("/") else "/"
     check_folder(folder, force)
-    net, inputs, targets = bridge.problem(state)
-    sheet = worksheet(net, inputs, targets, format="html", lang=lang)
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as error:
-        raise FileError(f"cannot create the folder {folder!r}: {error.strerror or error}") from None
     config = {"pyodide": pyodide, "lang": lang, "state": state, "archive": ARCHIVE,
               "texts": bridge.TEXTS, "datasets": list(bridge.DATASETS)}
     page = resources.files("neurosim.page")
@@ -151,12 +145,11 @@ def write_site(folder, state, *, pyodide=PYODIDE_CDN, lang="en", force=False):
         .replace("{{title}}", html.escape(bridge.TEXTS[lang]["title"])),
         "page.js": page.joinpath("page.js").read_text(encoding="utf-8"),
         "page.css": page.joinpath("page.css").read_text(encoding="utf-8"),
-        "worksheet.html": sheet,
+        "worksheet.html": worksheet(*bridge.problem(state), format="html", lang=lang),
         ARCHIVE: archive_bytes(),
         MARKER: "This folder was written by `neurosim page`; it may be rewritten by it.\n",
     }
-    for name, content in files.items():
-        write_file(os.path.join(folder, name), content, force=force)
+    write_files(folder, files, force)
     return [name for name in files if name != MARKER]
 
 
@@ -184,7 +177,6 @@ def make_server(folder, port=0):
 
 def serve(folder, port=0):
     """Serve ``folder`` until Ctrl-C, opening the page in the browser."""
-    import webbrowser
     server = make_server(folder, port)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     print(f"neurosim page: serving {folder} at {url} (Ctrl-C stops)", flush=True)

@@ -1,6 +1,8 @@
 """``neurosim show``: print a saved network's summary table."""
 
-NAME = "show"
+from ..render.text import summary
+from . import check_digits, load_network
+
 HELP = "print the summary table of a saved network (every weight and bias by name)"
 EXAMPLE = """\
 examples:
@@ -18,8 +20,6 @@ def add_arguments(parser):
 
 
 def run(args):
-    from ..render.text import summary
-    from . import check_digits, load_network
     check_digits(args.digits)
     print(summary(load_network(args.network), digits=args.digits))
     return 0

@@ -2,9 +2,10 @@
 
 import sys
 
+from ..files import MAX_TYPED_BYTES, read_text
+from ..stepper import Stepper
 from . import CtrlC, add_network_arguments, check_digits, network_and_sample
 
-NAME = "step"
 HELP = ("step through one training update, one event at a time, at a pdb-style prompt "
         "(next, continue, break w5, print dE/dw5, where, list, net, quit)")
 EXAMPLE = """\
@@ -28,13 +29,10 @@ def add_arguments(parser):
 
 
 def run(args):
-    from ..stepper import Stepper
     check_digits(args.digits)
     net, inputs, targets = network_and_sample(args)
-    script = None
-    if args.commands is not None:
-        from ..files import MAX_TYPED_BYTES, read_text
-        script = read_text(args.commands, "commands file", max_bytes=MAX_TYPED_BYTES, stdin=True)
+    script = None if args.commands is None else read_text(
+        args.commands, "commands file", max_bytes=MAX_TYPED_BYTES, stdin=True)
     stepper = Stepper(net, inputs, targets, digits=args.digits)
     stepper.stdout.write(stepper.intro + "\n")
     if script is not None and stepper.run_script(script):

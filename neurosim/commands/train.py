@@ -11,11 +11,15 @@ import random
 import sys
 import time
 
-from ..errors import ConfigurationError, FileError
+from .. import activations, datasets, losses
+from ..errors import ConfigurationError, FileError, NumericalError
+from ..files import check_path, check_target
+from ..network import NeuralNetwork
 from ..numbers import num
-from . import CtrlC, plural
+from ..plot import IMAGE_FORMATS, loss_curve
+from ..training import MODES
+from . import CtrlC, plural, train_output
 
-NAME = "train"
 HELP = "train a network on a built-in data set and print how it went (optionally save and plot)"
 EXAMPLE = """\
 examples:
@@ -49,8 +53,6 @@ PLAYGROUND = ("circle", "xor_quadrants", "gaussians", "spiral")
 
 
 def add_arguments(parser):
-    from .. import activations, losses
-    from ..training import MODES
     parser.add_argument("dataset", choices=sorted(DEFAULTS), metavar="DATASET",
                         help=f"one of: {', '.join(DEFAULTS)}")
     net = parser.add_argument_group("network")
@@ -113,9 +115,6 @@ def run(args):
     left it, says so on standard error, and exits as the cause asks: Ctrl-C 130, a closed
     output (``| head``) 141, divergence (NumericalError) 1.
     """
-    from ..errors import NumericalError
-    from ..network import NeuralNetwork
-    from . import train_output
     _check_options(args)
     # the data set's default settings, each replaced by the option when it is given
     settings = {**DEFAULTS[args.dataset],
@@ -156,10 +155,10 @@ def run(args):
             with contextlib.suppress(OSError, ValueError):
                 progress.close()
     elapsed = time.perf_counter() - start
+    failed = _save(args, net)           # before any more output: `| head` loses nothing
     if failure is not None or history.stop_reason == "interrupt":
         if isinstance(failure, NumericalError):
             _say(f"neurosim train: error: {failure}")
-        failed = _save(args, net)
         saved = ("nothing saved (no --save)" if not args.save else
                  f"could not save it to {args.save!r}: {failed}" if failed else
                  f"saved the network as it was then to {args.save}")
@@ -169,10 +168,8 @@ def run(args):
         if isinstance(failure, BrokenPipeError):
             raise failure
         return 1 if failure else 130
-    failed = _save(args, net)                      # before printing: `| head` loses nothing
     if failed:
-        print(f"neurosim train: error: cannot save {args.save!r}: {failed}", file=sys.stderr)
-        return 2
+        raise FileError(f"cannot save {args.save!r}: {failed}")
     try:
         for part in (train_output.summary(history, elapsed), train_output.answers(net, train),
                      train_output.weights(net), args.full and train_output.full_table(net, train),
@@ -187,12 +184,10 @@ def run(args):
         raise
     if args.plot:
         try:
-            from ..plot import loss_curve
             loss_curve(history, path=args.plot,
                        title=f"{args.dataset}: {'-'.join(map(str, sizes))} network")
         except (ImportError, OSError) as error:
-            print(f"neurosim train: error: cannot plot: {error}", file=sys.stderr)
-            return 2
+            raise ConfigurationError(f"cannot plot: {error}") from None
         print(f"saved the loss curve to {args.plot}")
     return 0
 
@@ -204,7 +199,6 @@ def _save(args, net):
             net.save(args.save, force=args.force)
         except OSError as error:                 # FileError too: the file changed since the check
             return error if isinstance(error, FileError) else error.strerror or error
-    return None
 
 
 def _when(history):
@@ -221,8 +215,7 @@ def _when(history):
 def _say(line):
     """One line on standard error, if it is still open (a closed pipe only loses the line)."""
     with contextlib.suppress(OSError, ValueError):
-        print(line, file=sys.stderr)
-        sys.stderr.flush()
+        print(line, file=sys.stderr, flush=True)
 
 
 def _check_options(args):
@@ -246,7 +239,6 @@ def _check_options(args):
     if args.save is not None:
         _check_destination("--save", args.save, args.force)
     if args.plot is not None:
-        from ..plot import IMAGE_FORMATS
         _check_destination("--plot", args.plot)
         if os.path.splitext(args.plot)[1].lower() not in IMAGE_FORMATS:
             raise ConfigurationError(f"--plot must end in {', '.join(IMAGE_FORMATS)} to choose the "
@@ -280,25 +272,19 @@ def _check_destination(option, path, force=None):
     """ConfigurationError unless a file can be written at ``path`` (checked before training);
     for --save (``force`` given) also a file saving would refuse: a device, a FIFO, a read-only
     or hard-linked file without --force."""
-    from ..files import check_path, check_target
     if not path:
         raise ConfigurationError(f"{option} needs a file name, got {path!r}")
     try:
-        check_path(path)
-    except FileError as error:                 # a NUL, which no file name can hold
-        raise ConfigurationError(f"{option} {error}") from None
-    target = os.path.realpath(path)  # saving writes through a symlink to its target
-    folder = os.path.dirname(target)
-    if os.path.isdir(target):
-        raise ConfigurationError(f"{option} {path!r} is a folder, expected a file name in it")
-    if not os.path.isdir(folder):
-        raise ConfigurationError(f"{option} {path!r}: the folder {folder!r} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ConfigurationError(f"{option} {path!r}: the folder {folder!r} is not writable")
-    if force is None:
-        return
-    try:
-        check_target(path, force=force, force_hint="give --force")
+        check_path(path)                   # a NUL, which no file name can hold
+        folder = os.path.dirname(os.path.realpath(path))   # saving writes through a symlink
+        if os.path.isdir(path):
+            raise ConfigurationError(f"{option} {path!r} is a folder, expected a file name in it")
+        if not os.path.isdir(folder):
+            raise ConfigurationError(f"{option} {path!r}: the folder {folder!r} does not exist")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise ConfigurationError(f"{option} {path!r}: the folder {folder!r} is not writable")
+        if force is not None:
+            check_target(path, force=force, force_hint="give --force")
     except FileError as error:
         raise ConfigurationError(f"{option} {error}") from None
     except OSError as error:
@@ -307,11 +293,10 @@ def _check_destination(option, path, force=None):
 
 def _data(name, settings, seed, output_activation):
     """(training samples, test samples, a description) for the data set ``name``."""
-    from .. import datasets
     if name in PLAYGROUND:
-        labels = "signed" if output_activation == "tanh" else "binary"
-        data = getattr(datasets, name)(settings.get("samples", 200),
-                                       noise=settings.get("noise", 0.0), seed=seed, labels=labels)
+        data = getattr(datasets, name)(
+            settings.get("samples", 200), noise=settings.get("noise", 0.0), seed=seed,
+            labels="signed" if output_activation == "tanh" else "binary")
     else:
         data = getattr(datasets, {"and": "and_gate", "or": "or_gate",
                                   "encoder": "encoder_8_3_8"}.get(name, name))()
@@ -325,7 +310,6 @@ def _data(name, settings, seed, output_activation):
     if settings.get("scale"):
         lo = -1.0 if output_activation == "tanh" else 0.0
         scaler = datasets.MinMaxScaler(lo, 1.0).fit(data)
-        data = scaler.transform(data)
-        test = scaler.transform(test) if test else test
+        data, test = scaler.transform(data), scaler.transform(test)
         text += f", inputs scaled to [{num(lo, 6)}, 1] on the training part"
     return list(data), list(test), text

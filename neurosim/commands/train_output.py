@@ -12,10 +12,15 @@ The progress bar goes to standard error only when standard error is a terminal: 
 a file or a pipe (a log, ``2> err.txt``, CI) it would fill it with frames.
 """
 
+import ast
+import functools
 import math
 import sys
 import textwrap
+
 from ..numbers import num
+from ..propagation import evaluate, gradients
+from ..render.progress import Silent, progress_bar
 from . import plural
 
 __all__ = ["WIDTH", "header", "summary", "weights", "answers", "full_table", "progress"]
@@ -36,33 +41,25 @@ def g(value):
     return "-" if value is None or not math.isfinite(value) else num(value, 6)
 
 
-def short(value):
-    """A number in 4 significant digits, the compact view (``-0`` shown as ``0``)."""
-    return num(value, 4)
+#: A number in 4 significant digits, the compact view (``-0`` shown as ``0``).
+short = functools.partial(num, digits=4)
 
 
 def wrapped(prefix, text, width=WIDTH):
-    """``prefix + text`` broken after the commas between arguments of a repr (never inside a
-    list's brackets or a string), the continuation lines aligned under the opening parenthesis.
+    """``prefix + text``, the repr of a call, broken after the commas between the call's
+    arguments (never inside an argument: a list, a string), the continuation lines aligned under
+    the opening parenthesis.
 
     >>> print(wrapped("network: ", "NeuralNetwork([2, 16, 8, 1], activation='tanh', "
     ...               "loss='half_squared_error', learning_rate=0.01, bias='per_neuron')"))
-    network: NeuralNetwork([2, 16, 8, 1], activation='tanh', loss='half_squared_error',
-                           learning_rate=0.01, bias='per_neuron')
+    network: NeuralNetwork([2, 16, 8, 1], activation='tanh',
+                           loss='half_squared_error', learning_rate=0.01,
+                           bias='per_neuron')
     """
-    parts, depth, quote, start = [], 0, None, 0
-    for k, char in enumerate(text):
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        else:
-            depth += (char in "([{") - (char in ")]}")
-            if char == "," and depth == 1:
-                parts.append(text[start:k + 1])
-                start = k + 2                           # the space after the comma
-    return "\n".join(_filled(prefix, parts + [text[start:]], width,
-                             indent=len(prefix) + text.find("(") + 1))
+    call, head = ast.parse(text, mode="eval").body, text[:text.index("(") + 1]
+    parts = [ast.get_source_segment(text, node) + "," for node in (*call.args, *call.keywords)]
+    parts[0], parts[-1] = head + parts[0], parts[-1][:-1] + ")"
+    return "\n".join(_filled(prefix, parts, width, indent=len(prefix) + len(head)))
 
 
 def header(description, net, seed, mode, epochs):
@@ -164,7 +161,6 @@ def answers(net, samples, width=WIDTH):
     """
     if not samples or len(samples) > MAX_ANSWERS:
         return None
-    from ..propagation import evaluate
     lines = ["what the network answers (target in parentheses):"]
     for inputs, targets in samples:
         outputs = evaluate(net, list(inputs))
@@ -177,7 +173,6 @@ def full_table(net, samples):
     """The table of every neuron (:meth:`NeuralNetwork.summary`), its net, out and partials
     from one pass on the first training sample, without an update (the weights are the trained
     ones, unchanged), and a line that names that sample."""
-    from ..propagation import gradients
     inputs, targets = samples[0]
     gradients(net, list(inputs), list(targets))
     return (f"every neuron, every digit; net, out and the partials: one pass (no update) on\n"
@@ -188,7 +183,6 @@ def full_table(net, samples):
 def progress(total, disabled):
     """The progress callback for ``total`` epochs: tqdm's bar (or, without tqdm, a line
     rewritten in place) when standard error is a terminal, else nothing."""
-    from ..render.progress import Silent, progress_bar
     try:
         terminal = not disabled and sys.stderr.isatty()
     except (AttributeError, ValueError, OSError):   # no stream, or a closed one

@@ -4,9 +4,9 @@ import os
 import sys
 
 from ..files import is_pipe, is_standard_output, write_to_pipe
+from ..render.worksheet import worksheet
 from . import add_network_arguments, check_digits, network_and_sample, write_file
 
-NAME = "worksheet"
 HELP = ("write one training update out as a hand calculation, every formula with its numbers: "
         "plain text, Markdown with LaTeX, or one self-contained HTML file (SVG diagram, MathML)")
 EXAMPLE = """\
@@ -55,7 +55,6 @@ def add_arguments(parser):
 
 
 def run(args):
-    from ..render.worksheet import worksheet
     check_digits(args.digits)
     net, inputs, targets = network_and_sample(args)
     args.format = args.format or format_of(args.output)
