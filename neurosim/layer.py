@@ -113,8 +113,9 @@ class NeuronLayer:
     def parameters(self, layer=0):
         """The layer's weights (neuron by neuron), then its biases, as :class:`Parameter`
         records; ``layer`` is the layer's index among the non-input layers."""
-        params = [Parameter(name, "weight", n, i, (n,), layer)
-                  for n in self.neurons for i, name in enumerate(n.weight_names)]
+        params = [Parameter(name, "weight", n, i, own, layer)
+                  for n, own in zip(self.neurons, ((n,) for n in self.neurons))
+                  for i, name in enumerate(n.weight_names)]
         if self.bias_mode == "shared":
             params.append(Parameter(self.bias_name, "bias", self, None, tuple(self.neurons), layer))
         elif self.bias_mode == "per_neuron":
