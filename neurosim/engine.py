@@ -1010,17 +1010,15 @@ class _Walker:
             values["weight_decay"] = net.weight_decay
         layers = net.layers
         neurons = {n.name: n for n in net.neurons}
+        params = {p.name: p for p in net.parameters()}
         if s.momentum:
-            values.update(("v_" + p.name, p.velocity) for p in net.parameters()
+            values.update(("v_" + p.name, p.velocity) for p in params.values()
                           if p.kind == "weight" or s.train_biases)
-        weights = {name: neuron.weights for name, neuron in neurons.items()}
 
         def read(q):            # each weight and bias from its neuron when it is used
             for r in q.reads:
-                place = self.places.get(r)
-                if place is not None:
-                    _, n, i = place
-                    values[r] = neurons[n].bias if i is None else weights[n][i]
+                if r in params:
+                    values[r] = params[r].value
 
         def compute(q):
             read(q)
@@ -1059,7 +1057,7 @@ class _Walker:
             if q.phase == "update":
                 pending.append(q)
                 if i + 1 == len(rest) or rest[i + 1].phase != "update":
-                    yield from self._updates(net, pending, compute, event)
+                    yield from self._updates(net, pending, compute, event, params)
                     pending = []
                 continue
             value = compute(q)
@@ -1078,13 +1076,13 @@ class _Walker:
         net.weights_updated = True
         return values["E_total"]
 
-    def _updates(self, net, quantities, compute, event):
+    def _updates(self, net, quantities, compute, event, params):
         """Every new value first, checked; then each written, and its event yielded."""
         new = [compute(q) for q in quantities]
         if not all(map(isfinite, new)):
             _check_update(net, [net.layers[k] for k in sorted({q.layer for q in quantities})])
         for q, value in zip(quantities, new):
-            parameter = net._index[q.owner]
+            parameter = params[q.owner]
             if q.kind == "update":
                 parameter.set(value)
                 yield event(q)

@@ -44,10 +44,11 @@ class Parameter(namedtuple("Parameter", "name kind holder index neurons layer"))
         return self.neurons[0].bias if self.index is None else self.holder.weights[self.index]
 
     def set(self, value):
-        if self.index is not None:
+        if self.index is None:
+            for neuron in self.neurons:
+                neuron.bias = value
+        else:
             self.holder.weights[self.index] = value
-        for neuron in self.neurons if self.index is None else ():
-            neuron.bias = value
 
     @property
     def gradient(self):
@@ -113,9 +114,11 @@ class NeuronLayer:
     def parameters(self, layer=0):
         """The layer's weights (neuron by neuron), then its biases, as :class:`Parameter`
         records; ``layer`` is the layer's index among the non-input layers."""
-        params = [Parameter(name, "weight", n, i, own, layer)
-                  for n, own in zip(self.neurons, ((n,) for n in self.neurons))
-                  for i, name in enumerate(n.weight_names)]
+        params = []
+        for n in self.neurons:
+            own = (n,)      # one tuple for all of a neuron's weights (fewer objects to collect)
+            params += [Parameter(name, "weight", n, i, own, layer)
+                       for i, name in enumerate(n.weight_names)]
         if self.bias_mode == "shared":
             params.append(Parameter(self.bias_name, "bias", self, None, tuple(self.neurons), layer))
         elif self.bias_mode == "per_neuron":

@@ -34,7 +34,7 @@ from .validation import (NOT_A_LIST, check_activations, check_biases, check_flag
                         check_loss_output, check_names, check_softmax, check_number, check_seed, check_sizes,
                         check_weights, explain_vector, init_range)
 from .errors import ConfigurationError, NeurosimError, NumericalError, ShapeError, UnknownNameError
-from .layer import BIAS_MODES, NeuronLayer
+from .layer import BIAS_MODES, NeuronLayer, Parameter
 from .neuron import Neuron
 
 __all__ = ["NeuralNetwork"]
@@ -444,15 +444,14 @@ class NeuralNetwork:
             parameter = key.rsplit("/d", 1)[1]
             entry = self._index.get(parameter)
             attribute = "dE_dw" if key.startswith("dE/") else "dnet_dw"
-            if isinstance(entry, Neuron) or entry is None:
-                pass
-            elif entry.kind == "weight":
+            if isinstance(entry, Parameter) and entry.kind == "weight":
                 return (f"on its neuron after a pass: net[{entry.holder.name!r}].{attribute}"
                         f"[{entry.index}]")
-            elif isinstance(entry.holder, Neuron):
-                return f"on its neuron after a pass: net[{entry.holder.name!r}].dE_db"
-            else:
-                return f"on its layer after a pass: net.layers[{entry.layer}].dE_db"
+            if isinstance(entry, Parameter):
+                where = (f"its neuron after a pass: net[{entry.holder.name!r}]"
+                         if isinstance(entry.holder, Neuron)
+                         else f"its layer after a pass: net.layers[{entry.layer}]")
+                return f"on {where}.dE_db"
         return "in a step's record (net.train(inputs, targets, record=True))"
 
     def _build_index(self):

@@ -143,8 +143,9 @@ def _pieces(items):
 @_answer
 def step(state):
     """The step of the state's network on its sample: messages, parameters and diagram."""
+    state = _parsed(state)
     net, inputs, targets = problem(state)
-    lang = _parsed(state).get("lang", "en")
+    lang = state.get("lang", "en")
     worked = quantities.worked_step(net, inputs, targets)
     weights = {w for n in net.neurons for w in n.weight_names}
     messages = [_message(e, net, weights, False) for e in worked.record]
